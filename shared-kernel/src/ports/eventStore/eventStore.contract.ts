@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { compareLogPositions, START_OF_LOG, type LogPosition, type RecordedEvent } from '../../events/recordedEvent';
+import { type EventStore, type EventToAppend, WrongExpectedVersionError } from './eventStore';
+
+export interface EventStoreContractOptions {
+  /** Builds a store on an empty backend. */
+  create(): Promise<EventStore>;
+  /** Releases what `create` made. */
+  dispose(store: EventStore): Promise<void>;
+  /**
+   * Where the backend lets a transaction commit after a later one (PostgreSQL with several
+   * connections): starts an append of one event and holds its transaction open until `commit`.
+   */
+  beginUncommittedAppend?(streamName: string, event: EventToAppend): Promise<{ commit(): Promise<void> }>;
+}
+
+export function newEvent(type = 'SomethingHappened', data: unknown = { n: 1 }): EventToAppend {
+  return {
+    eventID: randomUUID(),
+    type,
+    data,
+    metadata: { actorID: randomUUID(), occurredAt: new Date().toISOString(), correlationId: randomUUID(), schemaVersion: 1 },
+  };
+}
+
+async function readEverything(store: EventStore, after: LogPosition = START_OF_LOG): Promise<RecordedEvent[]> {
+  const all: RecordedEvent[] = [];
+  let position = after;
+  for (;;) {
+    const page = await store.readAll(position, 2);
+    if (page.length === 0) return all;
+    all.push(...page);
+    const last = page[page.length - 1];
+    if (last) position = last.logPosition;
+  }
+}
+
+/** The one contract every EventStore adapter must meet. */
+export function eventStoreContract(name: string, options: EventStoreContractOptions): void {
+  describe(`EventStore contract: ${name}`, () => {
+    let store: EventStore;
+    const stream = () => `Test-${randomUUID()}`;
+
+    beforeEach(async () => {
+      store = await options.create();
+    });
+    afterEach(async () => {
+      await options.dispose(store);
+    });
+
+    it('appends to a new stream and reads it back in order with data and metadata', async () => {
+      const s = stream();
+      const events = [newEvent('A', { x: 1 }), newEvent('B', { nested: { y: [1, 2] } })];
+      const result = await store.appendToStream(s, events, 'no_stream');
+      expect(result.nextExpectedVersion).toBe(store.firstVersion + 1);
+      const read = await store.readStream(s);
+      expect(read.currentVersion).toBe(store.firstVersion + 1);
+      expect(read.events.map((e) => [e.type, e.streamVersion, e.data, e.eventID])).toEqual([
+        ['A', store.firstVersion, { x: 1 }, events[0]?.eventID],
+        ['B', store.firstVersion + 1, { nested: { y: [1, 2] } }, events[1]?.eventID],
+      ]);
+      expect(read.events[0]?.metadata).toEqual(events[0]?.metadata);
+      expect(read.events[1]?.logPosition).toEqual(result.logPosition);
+    });
+
+    it('reads a missing stream as empty with no version', async () => {
+      expect(await store.readStream(stream())).toEqual({ events: [], currentVersion: null });
+    });
+
+    it('continues a stream from its expected version', async () => {
+      const s = stream();
+      const first = await store.appendToStream(s, [newEvent()], 'no_stream');
+      const second = await store.appendToStream(s, [newEvent(), newEvent()], first.nextExpectedVersion);
+      expect(second.nextExpectedVersion).toBe(store.firstVersion + 2);
+      expect(compareLogPositions(second.logPosition, first.logPosition)).toBe(1);
+    });
+
+    it('rejects a wrong expected version and appends nothing', async () => {
+      const s = stream();
+      await store.appendToStream(s, [newEvent()], 'no_stream');
+      await expect(store.appendToStream(s, [newEvent()], 'no_stream')).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      await expect(store.appendToStream(s, [newEvent()], store.firstVersion + 5)).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      await expect(store.appendToStream(stream(), [newEvent()], store.firstVersion)).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      expect((await store.readStream(s)).events).toHaveLength(1);
+    });
+
+    it('appends with "any" whatever the version', async () => {
+      const s = stream();
+      await store.appendToStream(s, [newEvent()], 'any');
+      await store.appendToStream(s, [newEvent()], 'any');
+      expect((await store.readStream(s)).currentVersion).toBe(store.firstVersion + 1);
+    });
+
+    it('lets exactly one of many concurrent appends with the same expected version win, whole batches only', async () => {
+      const s = stream();
+      await store.appendToStream(s, [newEvent()], 'no_stream');
+      const attempts = Array.from({ length: 8 }, (_, i) =>
+        store.appendToStream(s, [newEvent('Batch', { i }), newEvent('Batch', { i }), newEvent('Batch', { i })], store.firstVersion),
+      );
+      const results = await Promise.allSettled(attempts);
+      const won = results.filter((r) => r.status === 'fulfilled');
+      expect(won).toHaveLength(1);
+      for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(WrongExpectedVersionError);
+      const read = await store.readStream(s);
+      expect(read.events).toHaveLength(4);
+      const winners = new Set(read.events.slice(1).map((e) => (e.data as { i: number }).i));
+      expect(winners.size).toBe(1);
+    });
+
+    it('appends a batch atomically: an event that cannot be stored leaves the stream untouched', async () => {
+      const s = stream();
+      await store.appendToStream(s, [newEvent()], 'no_stream');
+      const unstorable = { ...newEvent(), data: { bad: 1n } };
+      await expect(store.appendToStream(s, [newEvent(), unstorable], store.firstVersion)).rejects.toThrow();
+      expect((await store.readStream(s)).events).toHaveLength(1);
+    });
+
+    it('reads the global log in append order from any checkpoint, page by page', async () => {
+      const before = await readEverything(store);
+      const checkpoint = before[before.length - 1]?.logPosition ?? START_OF_LOG;
+      const a = stream();
+      const b = stream();
+      await store.appendToStream(a, [newEvent('A1')], 'no_stream');
+      await store.appendToStream(b, [newEvent('B1'), newEvent('B2')], 'no_stream');
+      await store.appendToStream(a, [newEvent('A2')], store.firstVersion);
+      const after = await readEverything(store, checkpoint);
+      expect(after.map((e) => e.type)).toEqual(['A1', 'B1', 'B2', 'A2']);
+      for (let i = 1; i < after.length; i++) {
+        const [prev, next] = [after[i - 1], after[i]];
+        if (prev && next) expect(compareLogPositions(prev.logPosition, next.logPosition)).toBe(-1);
+      }
+      const third = after[2];
+      if (!third) throw new Error('expected four events');
+      expect((await readEverything(store, third.logPosition)).map((e) => e.type)).toEqual(['A2']);
+    });
+
+    it('wakes in-process listeners after an append commits', async () => {
+      let woken = 0;
+      const stop = store.onAppended(() => woken++);
+      await store.appendToStream(stream(), [newEvent()], 'no_stream');
+      stop();
+      await store.appendToStream(stream(), [newEvent()], 'no_stream');
+      expect(woken).toBe(1);
+    });
+
+    const lateCommit = options.beginUncommittedAppend;
+    (lateCommit ? it : it.skip)('never skips an event whose transaction commits after a later one', async () => {
+      if (!lateCommit) return;
+      const start = (await readEverything(store)).at(-1)?.logPosition ?? START_OF_LOG;
+      const pending = await lateCommit(stream(), newEvent('Late'));
+      await store.appendToStream(stream(), [newEvent('Early')], 'no_stream');
+      // While the first transaction is open, the later commit must stay invisible to log readers.
+      const seen = await readEverything(store, start);
+      expect(seen.map((e) => e.type)).toEqual([]);
+      await pending.commit();
+      const checkpoint = seen.at(-1)?.logPosition ?? start;
+      expect((await readEverything(store, checkpoint)).map((e) => e.type)).toEqual(['Late', 'Early']);
+    });
+  });
+}

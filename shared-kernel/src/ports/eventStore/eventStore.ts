@@ -1,0 +1,56 @@
+import type { EventMetadata, LogPosition, RecordedEvent } from '../../events/recordedEvent';
+
+/** What a writer expects the stream to be at: the version of its last event, no stream at all, or anything. */
+export type ExpectedVersion = number | 'no_stream' | 'any';
+
+export interface EventToAppend {
+  eventID: string;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+}
+
+export interface AppendResult {
+  /** Version of the last appended event: pass it as the expected version of the next append. */
+  nextExpectedVersion: number;
+  /** Where the last appended event sits in the global log (the basis of consistency tokens). */
+  logPosition: LogPosition;
+}
+
+export interface StreamReadResult {
+  events: RecordedEvent[];
+  /** Version of the stream's last event; null when the stream does not exist. */
+  currentVersion: number | null;
+}
+
+export class WrongExpectedVersionError extends Error {
+  constructor(
+    readonly streamName: string,
+    readonly expected: ExpectedVersion,
+    readonly actual: number | null,
+  ) {
+    super(`stream ${streamName} is at ${actual ?? 'no stream'}, expected ${expected}`);
+    this.name = 'WrongExpectedVersionError';
+  }
+}
+
+/**
+ * The event store: the source of truth. Contract (checked by `eventStoreContract`):
+ * - `appendToStream` appends all events or none, numbered consecutively after the stream's last
+ *   version; when `expected` does not match it throws WrongExpectedVersionError and appends nothing.
+ *   Of concurrent appends with the same expected version exactly one succeeds.
+ * - The first event of a stream has version `firstVersion` (1 on PostgreSQL, 0 on EventStoreDB).
+ * - `readStream` returns a stream's events oldest first.
+ * - `readAll(after, limit)` returns events of all streams after a position, in a total order that
+ *   never lets an event appear before one already returned: a reader that checkpoints the last
+ *   position it saw never skips an event, even one whose transaction committed late.
+ * - `onAppended` calls the listener after an append from this process commits (a wake-up hint
+ *   for in-process tailers; readers must still poll for other writers).
+ */
+export interface EventStore {
+  readonly firstVersion: number;
+  appendToStream(streamName: string, events: EventToAppend[], expected: ExpectedVersion): Promise<AppendResult>;
+  readStream(streamName: string): Promise<StreamReadResult>;
+  readAll(after: LogPosition, limit: number): Promise<RecordedEvent[]>;
+  onAppended(listener: () => void): () => void;
+}

@@ -1,0 +1,141 @@
+import { EventEmitter } from 'node:events';
+import type { EventMetadata, LogPosition, RecordedEvent } from '../../events/recordedEvent';
+import { isUniqueViolation, type SqlDatabase, type SqlExecutor } from '../sql/sqlDatabase';
+import {
+  type AppendResult,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedVersion,
+  WrongExpectedVersionError,
+} from './eventStore';
+
+// Emmett / Message DB style: (stream_name, stream_version) is the optimistic-concurrency key; the
+// transaction id lets global readers wait for late commits (a bigserial is taken at insert, not commit).
+export const EVENT_STORE_SCHEMA = `
+create table if not exists es_events (
+  global_position bigint generated always as identity,
+  transaction_id xid8 not null default pg_current_xact_id(),
+  stream_name text not null,
+  stream_version bigint not null,
+  event_id uuid not null,
+  event_type text not null,
+  data jsonb not null,
+  metadata jsonb not null,
+  recorded_at timestamptz not null default now(),
+  primary key (stream_name, stream_version)
+);
+create index if not exists es_events_log on es_events (transaction_id, global_position);
+`;
+
+interface EventRow {
+  global_position: string;
+  transaction_id: string;
+  stream_name: string;
+  stream_version: string;
+  event_id: string;
+  event_type: string;
+  data: unknown;
+  metadata: EventMetadata;
+  recorded_at: Date | string;
+}
+
+const SELECT_COLUMNS = `global_position::text, transaction_id::text, stream_name, stream_version::text, event_id::text,
+  event_type, data, metadata, recorded_at`;
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    eventID: row.event_id,
+    streamName: row.stream_name,
+    streamVersion: Number(row.stream_version),
+    logPosition: { transactionId: BigInt(row.transaction_id), position: BigInt(row.global_position) },
+    type: row.event_type,
+    data: row.data,
+    metadata: row.metadata,
+    recordedAt: new Date(row.recorded_at),
+  };
+}
+
+/** The EventStore on PostgreSQL; runs unchanged on a server (`pg`) or embedded (PGlite). */
+export async function postgresEventStore(db: SqlDatabase): Promise<EventStore> {
+  await db.exec(EVENT_STORE_SCHEMA);
+  const appended = new EventEmitter();
+  appended.setMaxListeners(0);
+
+  async function currentVersion(tx: SqlExecutor, streamName: string): Promise<number | null> {
+    const { rows } = await tx.query<{ version: string | null }>(
+      'select max(stream_version)::text as version from es_events where stream_name = $1',
+      [streamName],
+    );
+    const version = rows[0]?.version;
+    return version === null || version === undefined ? null : Number(version);
+  }
+
+  return {
+    firstVersion: 1,
+
+    async appendToStream(streamName: string, events: EventToAppend[], expected: ExpectedVersion): Promise<AppendResult> {
+      if (events.length === 0) throw new Error('appendToStream needs at least one event');
+      try {
+        const result = await db.transaction(async (tx) => {
+          const actual = await currentVersion(tx, streamName);
+          const matches =
+            expected === 'any' || (expected === 'no_stream' ? actual === null : actual === expected);
+          if (!matches) throw new WrongExpectedVersionError(streamName, expected, actual);
+          const base = actual ?? 0;
+          const params: unknown[] = [];
+          const values = events.map((event, index) => {
+            params.push(streamName, base + index + 1, event.eventID, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata));
+            const p = params.length - 5;
+            return `($${p}, $${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}::jsonb, $${p + 5}::jsonb)`;
+          });
+          const { rows } = await tx.query<{ transaction_id: string; global_position: string }>(
+            `insert into es_events (stream_name, stream_version, event_id, event_type, data, metadata)
+             values ${values.join(', ')}
+             returning transaction_id::text, global_position::text`,
+            params,
+          );
+          const last = rows[rows.length - 1];
+          if (!last) throw new Error('insert returned no rows');
+          return {
+            nextExpectedVersion: base + events.length,
+            logPosition: { transactionId: BigInt(last.transaction_id), position: BigInt(last.global_position) },
+          };
+        });
+        appended.emit('appended');
+        return result;
+      } catch (error) {
+        // A concurrent writer inserted the same version first.
+        if (isUniqueViolation(error)) throw new WrongExpectedVersionError(streamName, expected, null);
+        throw error;
+      }
+    },
+
+    async readStream(streamName) {
+      const { rows } = await db.query<EventRow>(
+        `select ${SELECT_COLUMNS} from es_events where stream_name = $1 order by stream_version`,
+        [streamName],
+      );
+      const events = rows.map(toRecorded);
+      const last = events[events.length - 1];
+      return { events, currentVersion: last ? last.streamVersion : null };
+    },
+
+    async readAll(after: LogPosition, limit: number) {
+      // Only rows of transactions older than every running one: nothing can commit before them any more.
+      const { rows } = await db.query<EventRow>(
+        `select ${SELECT_COLUMNS} from es_events
+         where (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
+           and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+         order by transaction_id, global_position
+         limit $3`,
+        [after.transactionId.toString(), after.position.toString(), limit],
+      );
+      return rows.map(toRecorded);
+    },
+
+    onAppended(listener) {
+      appended.on('appended', listener);
+      return () => appended.off('appended', listener);
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { Pool, type PoolConfig, types } from 'pg';
+import type { SqlDatabase, SqlExecutor } from './sqlDatabase';
+
+// bigint columns (int8) come back as strings by default; stores convert them where they need numbers.
+types.setTypeParser(types.builtins.INT8, (value: string) => value);
+
+/** SqlDatabase on a PostgreSQL server through a `pg` connection pool. */
+export function pgSqlDatabase(config: PoolConfig): SqlDatabase {
+  const pool = new Pool(config);
+  // An idle client that loses its connection must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  const run: SqlExecutor['query'] = async (text, params) => {
+    const result = await pool.query(text, params);
+    return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+  };
+  return {
+    query: run,
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const tx: SqlExecutor = {
+          async query(text, params) {
+            const result = await client.query(text, params);
+            return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+          },
+        };
+        const value = await work(tx);
+        await client.query('COMMIT');
+        return value;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async exec(script) {
+      await pool.query(script);
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { SqlDatabase, SqlExecutor } from './sqlDatabase';
+
+/**
+ * SqlDatabase on PGlite, PostgreSQL compiled to WebAssembly: the embedded default.
+ * `dataDir` undefined keeps the database in memory (tests); a path keeps it on disk.
+ */
+export async function pgliteSqlDatabase(dataDir?: string): Promise<SqlDatabase> {
+  const db = await PGlite.create(dataDir === undefined ? {} : { dataDir });
+  const wrap = (executor: Pick<PGlite, 'query'>): SqlExecutor => ({
+    async query(text, params) {
+      const result = await executor.query(text, params);
+      return { rows: result.rows as never[], rowCount: result.affectedRows ?? result.rows.length };
+    },
+  });
+  const direct = wrap(db);
+  return {
+    query: direct.query,
+    transaction: (work) => db.transaction((tx) => work(wrap(tx))),
+    async exec(script) {
+      await db.exec(script);
+    },
+    async close() {
+      await db.close();
+    },
+  };
+}

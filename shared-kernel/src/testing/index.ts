@@ -1,0 +1,2 @@
+export * from './postgresTestDatabase';
+export { eventStoreContract, newEvent } from '../ports/eventStore/eventStore.contract';
