@@ -1,0 +1,22 @@
+import { requireUser, type RouteDoc, type TokenService } from '@datebook/shared-kernel/http';
+import type { EventStore } from '@datebook/shared-kernel/ports';
+import { Router } from 'express';
+import { calendarEventRouteDocs, calendarEventRoutes } from './calendarEvents/calendarEvent.routes';
+import { userRouteDocs, userRoutes } from './users/user.routes';
+import { userAccounts } from './users/userAccounts';
+
+export interface CommandApiDependencies {
+  store: EventStore;
+  tokens: TokenService;
+  clock: () => Date;
+}
+
+/** The write side's routes: sign-up, sign-in, and every command on calendar events. */
+export function commandApi(deps: CommandApiDependencies): { router: Router; routeDocs: RouteDoc[] } {
+  const accounts = userAccounts(deps.store);
+  const router = Router();
+  router.use(userRoutes({ accounts, tokens: deps.tokens, clock: deps.clock }));
+  router.use('/events', requireUser(deps.tokens));
+  router.use(calendarEventRoutes({ store: deps.store, accounts, clock: deps.clock }));
+  return { router, routeDocs: [...userRouteDocs, ...calendarEventRouteDocs] };
+}

@@ -1,0 +1,142 @@
+import { type CalendarEventEvent, DomainError } from '@datebook/shared-kernel';
+import { evolve, initialState } from './calendarEvent';
+import { type CalendarEventCommand, decide } from './calendarEvent.decide';
+
+const host = '11111111-1111-4111-8111-111111111111';
+const ann = '22222222-2222-4222-8222-222222222222';
+const bob = '33333333-3333-4333-8333-333333333333';
+const stranger = '44444444-4444-4444-8444-444444444444';
+const eventID = '55555555-5555-4555-8555-555555555555';
+
+const scheduled: CalendarEventEvent = {
+  type: 'CalendarEventScheduled',
+  data: {
+    eventID, hostID: host, title: 'Standup', description: null, location: 'Room 1',
+    startTime: '2025-03-10T09:00:00.000Z', endTime: '2025-03-10T09:30:00.000Z', timeZone: 'Europe/Berlin',
+  },
+};
+const annInvited: CalendarEventEvent = { type: 'AttendeeInvited', data: { eventID, userID: ann, invitedBy: host } };
+
+/** Given past events, when a command is decided, then these events (or this error). */
+function given(...history: CalendarEventEvent[]) {
+  const state = history.reduce(evolve, initialState());
+  return {
+    when: (command: CalendarEventCommand) => ({
+      then: (expected: CalendarEventEvent[]) => expect(decide(command, state)).toEqual(expected),
+      thenFails: (code: string) => {
+        try {
+          decide(command, state);
+        } catch (error) {
+          expect(error).toBeInstanceOf(DomainError);
+          expect((error as DomainError).code).toBe(code);
+          return;
+        }
+        throw new Error(`expected ${code}, but the command was accepted`);
+      },
+    }),
+  };
+}
+
+const schedule = (invitedUserIDs: string[], times = { startTime: scheduled.data.startTime as string, endTime: '2025-03-10T09:30:00.000Z' }): CalendarEventCommand => ({
+  type: 'ScheduleEvent',
+  data: { eventID, hostID: host, title: 'Standup', description: null, location: 'Room 1', timeZone: 'Europe/Berlin', invitedUserIDs, ...times },
+});
+
+describe('ScheduleEvent', () => {
+  it('schedules with the host accepted and each invitee invited once', () => {
+    given().when(schedule([ann, ann, host])).then([scheduled, annInvited]);
+  });
+  it('rejects an end before the start', () => {
+    given().when(schedule([], { startTime: '2025-03-10T10:00:00.000Z', endTime: '2025-03-10T09:00:00.000Z' })).thenFails('INVALID_TIME_RANGE');
+  });
+  it('treats a retry by the same host as already done', () => {
+    given(scheduled).when(schedule([ann])).then([]);
+  });
+  it('refuses an eventID another host already uses', () => {
+    const other = schedule([]);
+    if (other.type === 'ScheduleEvent') other.data.hostID = bob;
+    given(scheduled).when(other).thenFails('EVENT_ID_TAKEN');
+  });
+});
+
+describe('InviteAttendees', () => {
+  it('invites only people not yet on the event', () => {
+    given(scheduled, annInvited)
+      .when({ type: 'InviteAttendees', data: { eventID, actorID: host, userIDs: [ann, bob] } })
+      .then([{ type: 'AttendeeInvited', data: { eventID, userID: bob, invitedBy: host } }]);
+  });
+  it('is for the host only', () => {
+    given(scheduled, annInvited).when({ type: 'InviteAttendees', data: { eventID, actorID: ann, userIDs: [bob] } }).thenFails('NOT_HOST');
+  });
+  it('hides the event from strangers', () => {
+    given(scheduled).when({ type: 'InviteAttendees', data: { eventID, actorID: stranger, userIDs: [bob] } }).thenFails('EVENT_NOT_FOUND');
+  });
+  it('needs an existing event', () => {
+    given().when({ type: 'InviteAttendees', data: { eventID, actorID: host, userIDs: [bob] } }).thenFails('EVENT_NOT_FOUND');
+  });
+});
+
+describe('RespondToInvitation', () => {
+  it('records an answer', () => {
+    given(scheduled, annInvited)
+      .when({ type: 'RespondToInvitation', data: { eventID, userID: ann, response: 'ACCEPT' } })
+      .then([{ type: 'InvitationAccepted', data: { eventID, userID: ann } }]);
+  });
+  it('takes the same answer twice as a no-op, a changed answer as new', () => {
+    const accepted: CalendarEventEvent = { type: 'InvitationAccepted', data: { eventID, userID: ann } };
+    given(scheduled, annInvited, accepted).when({ type: 'RespondToInvitation', data: { eventID, userID: ann, response: 'ACCEPT' } }).then([]);
+    given(scheduled, annInvited, accepted)
+      .when({ type: 'RespondToInvitation', data: { eventID, userID: ann, response: 'DECLINE' } })
+      .then([{ type: 'InvitationDeclined', data: { eventID, userID: ann } }]);
+  });
+  it('is not for people who were not invited, nor for the host', () => {
+    given(scheduled).when({ type: 'RespondToInvitation', data: { eventID, userID: bob, response: 'ACCEPT' } }).thenFails('EVENT_NOT_FOUND');
+    given(scheduled).when({ type: 'RespondToInvitation', data: { eventID, userID: host, response: 'DECLINE' } }).thenFails('HOST_CANNOT_RESPOND');
+  });
+  it('is refused once the event is cancelled', () => {
+    given(scheduled, annInvited, { type: 'CalendarEventCancelled', data: { eventID, cancelledBy: host } })
+      .when({ type: 'RespondToInvitation', data: { eventID, userID: ann, response: 'ACCEPT' } })
+      .thenFails('EVENT_CANCELLED');
+  });
+});
+
+describe('ChangeEvent', () => {
+  it('reschedules, renames and re-invites in one decision', () => {
+    given(scheduled, annInvited)
+      .when({
+        type: 'ChangeEvent',
+        data: { eventID, actorID: host, changes: { startTime: '2025-03-10T10:00:00.000Z', endTime: '2025-03-10T11:00:00.000Z', title: 'Planning', invitedUserIDs: [bob] } },
+      })
+      .then([
+        { type: 'CalendarEventRescheduled', data: { eventID, startTime: '2025-03-10T10:00:00.000Z', endTime: '2025-03-10T11:00:00.000Z', timeZone: 'Europe/Berlin' } },
+        { type: 'CalendarEventDetailsChanged', data: { eventID, title: 'Planning', description: null, location: 'Room 1' } },
+        { type: 'AttendeeUninvited', data: { eventID, userID: ann, uninvitedBy: host } },
+        { type: 'AttendeeInvited', data: { eventID, userID: bob, invitedBy: host } },
+      ]);
+  });
+  it('yields nothing when nothing changes (same instant written differently)', () => {
+    given(scheduled, annInvited)
+      .when({ type: 'ChangeEvent', data: { eventID, actorID: host, changes: { startTime: '2025-03-10T10:00:00+01:00', title: 'Standup', invitedUserIDs: [ann] } } })
+      .then([]);
+  });
+  it('checks the merged times', () => {
+    given(scheduled).when({ type: 'ChangeEvent', data: { eventID, actorID: host, changes: { startTime: '2025-03-10T12:00:00.000Z' } } }).thenFails('INVALID_TIME_RANGE');
+  });
+  it('is for the host of a live event', () => {
+    given(scheduled, annInvited).when({ type: 'ChangeEvent', data: { eventID, actorID: ann, changes: { title: 'x' } } }).thenFails('NOT_HOST');
+    given(scheduled, { type: 'CalendarEventCancelled', data: { eventID, cancelledBy: host } })
+      .when({ type: 'ChangeEvent', data: { eventID, actorID: host, changes: { title: 'x' } } })
+      .thenFails('EVENT_CANCELLED');
+  });
+});
+
+describe('CancelEvent', () => {
+  it('cancels once; cancelling again is a no-op', () => {
+    const cancelled: CalendarEventEvent = { type: 'CalendarEventCancelled', data: { eventID, cancelledBy: host } };
+    given(scheduled).when({ type: 'CancelEvent', data: { eventID, actorID: host } }).then([cancelled]);
+    given(scheduled, cancelled).when({ type: 'CancelEvent', data: { eventID, actorID: host } }).then([]);
+  });
+  it('is for the host only', () => {
+    given(scheduled, annInvited).when({ type: 'CancelEvent', data: { eventID, actorID: ann } }).thenFails('NOT_HOST');
+  });
+});

@@ -1,0 +1,2 @@
+export * from './calendarProjection';
+export * from './logTailer';

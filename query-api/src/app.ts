@@ -1,0 +1,33 @@
+import { requireUser, type RouteDoc, type TokenService } from '@datebook/shared-kernel/http';
+import type { EventStore, SqlExecutor } from '@datebook/shared-kernel/ports';
+import { Router } from 'express';
+import { availabilityRouteDocs, availabilityRoutes } from './availability/availability.routes';
+import { calendarViewRouteDocs, calendarViewRoutes } from './calendarViews/calendarView.routes';
+import { readModelQueries } from './calendarViews/readModelQueries';
+import { type ProjectionProgress, readYourWrites } from './consistency/readYourWrites';
+import { eventHistoryRouteDocs, eventHistoryRoutes } from './history/eventHistory.routes';
+
+export interface QueryApiDependencies {
+  readModel: SqlExecutor;
+  store: EventStore;
+  progress: ProjectionProgress;
+  tokens: TokenService;
+  clock: () => Date;
+  consistencyTimeoutMs?: number;
+}
+
+/** The read side's routes: calendar views, event details, availability and audit history. */
+export function queryApi(deps: QueryApiDependencies): { router: Router; routeDocs: RouteDoc[] } {
+  const queries = readModelQueries(deps.readModel);
+  const router = Router();
+  const reads = Router();
+  reads.use(requireUser(deps.tokens));
+  reads.use(readYourWrites(deps.progress, deps.consistencyTimeoutMs === undefined ? {} : { timeoutMs: deps.consistencyTimeoutMs }));
+  // Availability is registered before /events/:eventID so "availability" is never read as an id.
+  reads.use(availabilityRoutes({ queries }));
+  reads.use(calendarViewRoutes({ queries, clock: deps.clock }));
+  reads.use(eventHistoryRoutes({ store: deps.store }));
+  router.get(['/events', '/events/*path'], reads);
+  router.patch('/events/availability', reads);
+  return { router, routeDocs: [...calendarViewRouteDocs, ...availabilityRouteDocs, ...eventHistoryRouteDocs] };
+}

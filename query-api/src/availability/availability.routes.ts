@@ -1,0 +1,44 @@
+import { DomainError } from '@datebook/shared-kernel';
+import { instantSchema, parseInput, type RouteDoc, userIDSchema } from '@datebook/shared-kernel/http';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ReadModelQueries } from '../calendarViews/readModelQueries';
+
+// User ids travel in the body, not the URL, as the seed asks; PATCH because nothing is created.
+const AvailabilityBody = z
+  .object({
+    userID: userIDSchema.optional(),
+    userIDs: z.array(userIDSchema).min(1).max(100).optional(),
+    startTime: instantSchema,
+    endTime: instantSchema,
+  })
+  .refine((b) => (b.userID === undefined) !== (b.userIDs === undefined), { message: 'give either userID or userIDs', path: ['userID'] });
+
+const AvailabilityResponse = z.union([
+  z.object({ available: z.boolean() }),
+  z.object({ users: z.array(z.object({ userID: z.string(), available: z.boolean() })) }),
+]);
+
+export const availabilityRouteDocs: RouteDoc[] = [
+  { method: 'patch', path: '/events/availability', summary: 'Is a user (or are users) free from startTime to endTime? Reveals no event details', body: AvailabilityBody, responses: { 200: { description: 'Availability', schema: AvailabilityResponse } } },
+];
+
+export function availabilityRoutes(deps: { queries: ReadModelQueries }): Router {
+  const router = Router();
+  router.patch('/events/availability', async (req, res) => {
+    const body = parseInput(AvailabilityBody, req.body, 'body');
+    const from = new Date(body.startTime);
+    const to = new Date(body.endTime);
+    if (to <= from) throw new DomainError('INVALID_TIME_RANGE', 'endTime must be after startTime', [{ path: 'endTime', message: 'must be after startTime' }]);
+    const userIDs = body.userIDs ?? (body.userID ? [body.userID] : []);
+    const known = await deps.queries.knownUsers(userIDs);
+    const unknown = userIDs.filter((id) => !known.has(id));
+    if (unknown.length > 0) {
+      throw new DomainError('UNKNOWN_USERS', 'some users do not exist', unknown.map((id) => ({ path: body.userIDs ? `userIDs.${userIDs.indexOf(id)}` : 'userID', message: `no user ${id}` })));
+    }
+    const busy = await deps.queries.busyUsers(userIDs, from, to);
+    if (body.userID !== undefined) return res.json({ available: !busy.has(body.userID) });
+    res.json({ users: userIDs.map((userID) => ({ userID, available: !busy.has(userID) })) });
+  });
+  return router;
+}

@@ -1,0 +1,67 @@
+import { calendarWindow, DomainError, todayIn } from '@datebook/shared-kernel';
+import { authenticatedUser, eventIDSchema, instantSchema, parseInput, type RouteDoc, timeZoneSchema } from '@datebook/shared-kernel/http';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { ReadModelQueries } from './readModelQueries';
+
+const MAX_WINDOW_DAYS = 366;
+
+const CalendarQuery = z.object({
+  view: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(['DAILY', 'WEEKLY', 'MONTHLY'])).default('WEEKLY'),
+  date: z.iso.date().optional().describe("A day inside the wanted view; today in the zone when absent"),
+  timeZone: timeZoneSchema.optional().describe("The zone days are counted in; the user's own zone when absent"),
+  from: instantSchema.optional().describe('With `to`: an arbitrary window instead of a view'),
+  to: instantSchema.optional(),
+});
+
+const CalendarEntry = z.object({
+  eventID: z.string(), userID: z.string(), title: z.string(), startTime: z.string(), endTime: z.string(),
+  timeZone: z.string(), location: z.string().nullable(), rsvpStatus: z.string(),
+});
+const CalendarResponse = z.object({ from: z.string(), to: z.string(), timeZone: z.string(), events: z.array(CalendarEntry) });
+const EventResponse = CalendarEntry.omit({ rsvpStatus: true }).extend({
+  description: z.string().nullable(), status: z.enum(['confirmed', 'cancelled']), version: z.number(),
+  attendees: z.array(z.object({ userID: z.string(), userName: z.string().nullable(), rsvpStatus: z.string() })),
+});
+const consistencyHeader = { 'X-Consistency-Token': 'Wait until the views include the write that returned this token' };
+
+export const calendarViewRouteDocs: RouteDoc[] = [
+  { method: 'get', path: '/events', summary: "The user's calendar for a day, week (default) or month, or for [from, to)", query: CalendarQuery, headers: consistencyHeader, responses: { 200: { description: 'Events sorted by start', schema: CalendarResponse } } },
+  { method: 'get', path: '/events/{eventID}', summary: 'One event with its attendees (host and attendees only)', headers: consistencyHeader, responses: { 200: { description: 'The event', schema: EventResponse } } },
+];
+
+export function calendarViewRoutes(deps: { queries: ReadModelQueries; clock: () => Date }): Router {
+  const router = Router();
+
+  router.get('/events', async (req, res) => {
+    const userID = authenticatedUser(req);
+    const query = parseInput(CalendarQuery, req.query, 'query');
+    const timeZone = query.timeZone ?? (await deps.queries.timeZoneOf(userID)) ?? 'UTC';
+    let window: { from: Date; to: Date };
+    if (query.from !== undefined || query.to !== undefined) {
+      if (query.from === undefined || query.to === undefined) {
+        throw new DomainError('VALIDATION_FAILED', 'give both from and to', [{ path: query.from === undefined ? 'from' : 'to', message: 'required with the other' }]);
+      }
+      window = { from: new Date(query.from), to: new Date(query.to) };
+      const days = (window.to.getTime() - window.from.getTime()) / 86_400_000;
+      if (days <= 0) throw new DomainError('INVALID_TIME_RANGE', 'to must be after from', [{ path: 'to', message: 'must be after from' }]);
+      if (days > MAX_WINDOW_DAYS) throw new DomainError('VALIDATION_FAILED', `a window spans at most ${MAX_WINDOW_DAYS} days`, [{ path: 'to', message: 'window too long' }]);
+    } else {
+      window = calendarWindow(query.view, query.date ?? todayIn(deps.clock(), timeZone), timeZone);
+    }
+    const events = await deps.queries.calendar(userID, window.from, window.to);
+    res.setHeader('Cache-Control', 'private, no-cache');
+    res.json({ from: window.from.toISOString(), to: window.to.toISOString(), timeZone, events });
+  });
+
+  router.get('/events/:eventID', async (req, res) => {
+    const { eventID } = parseInput(z.object({ eventID: eventIDSchema }), req.params, 'params');
+    const event = await deps.queries.event(eventID, authenticatedUser(req));
+    if (!event) throw new DomainError('EVENT_NOT_FOUND', 'no such event');
+    res.setHeader('ETag', `"${event.version}"`);
+    res.setHeader('Cache-Control', 'private, no-cache');
+    res.json(event);
+  });
+
+  return router;
+}

@@ -1,0 +1,38 @@
+import { DomainError, parseCalendarEventEvent, streamName } from '@datebook/shared-kernel';
+import { authenticatedUser, eventIDSchema, parseInput, type RouteDoc } from '@datebook/shared-kernel/http';
+import type { EventStore } from '@datebook/shared-kernel/ports';
+import { Router } from 'express';
+import { z } from 'zod';
+
+const HistoryResponse = z.object({
+  eventID: z.string(),
+  history: z.array(z.object({ type: z.string(), version: z.number(), time: z.string(), who: z.string(), data: z.unknown() })),
+});
+
+export const eventHistoryRouteDocs: RouteDoc[] = [
+  { method: 'get', path: '/events/{eventID}/history', summary: "The event's audit history: every change, oldest first (host and attendees)", responses: { 200: { description: 'History', schema: HistoryResponse } } },
+];
+
+/** Audit history straight from the event stream: always complete and never lagging. */
+export function eventHistoryRoutes(deps: { store: EventStore }): Router {
+  const router = Router();
+  router.get('/events/:eventID/history', async (req, res) => {
+    const { eventID } = parseInput(z.object({ eventID: eventIDSchema }), req.params, 'params');
+    const viewer = authenticatedUser(req);
+    const { events } = await deps.store.readStream(streamName('CalendarEvent', eventID));
+    // Whoever was ever on the event may read its history, so a removed invitee can see why.
+    const everOnEvent = new Set<string>();
+    for (const recorded of events) {
+      const event = parseCalendarEventEvent(recorded.type, recorded.data);
+      if (event?.type === 'CalendarEventScheduled') everOnEvent.add(event.data.hostID);
+      if (event?.type === 'AttendeeInvited') everOnEvent.add(event.data.userID);
+    }
+    if (!everOnEvent.has(viewer)) throw new DomainError('EVENT_NOT_FOUND', 'no such event');
+    res.setHeader('Cache-Control', 'private, no-cache');
+    res.json({
+      eventID,
+      history: events.map((e) => ({ type: e.type, version: e.streamVersion, time: e.metadata.occurredAt, who: e.metadata.actorID, data: e.data })),
+    });
+  });
+  return router;
+}

@@ -1,0 +1,121 @@
+import fc from 'fast-check';
+import { commonFree, groupFree, type UserFree } from './commonFree';
+import type { Interval } from './interval';
+import { anyInterval, covers, gridInstants, gridWindow, intervalList } from './testArbitraries';
+
+const M = 60_000;
+// Minutes as the unit keeps the expectations readable.
+const m = (start: number, end: number): Interval => ({ start: start * M, end: end * M });
+
+describe('commonFree', () => {
+  it('keeps maximal common intervals of at least the duration, uncut', () => {
+    const alice = [m(0, 30), m(60, 240)];
+    const bob = [m(0, 45), m(100, 159), m(170, 300)];
+    expect(commonFree([alice, bob], m(0, 300), 30)).toEqual([m(0, 30), m(100, 159), m(170, 240)]);
+    expect(commonFree([alice, bob], m(0, 300), 60)).toEqual([m(170, 240)]);
+  });
+
+  it('keeps an interval of exactly the duration and drops one a millisecond shorter', () => {
+    expect(commonFree([[{ start: 0, end: 30 * M }]], m(0, 60), 30)).toEqual([m(0, 30)]);
+    expect(commonFree([[{ start: 0, end: 30 * M - 1 }]], m(0, 60), 30)).toEqual([]);
+  });
+
+  it('clips to the window; a zero-length window gives nothing', () => {
+    expect(commonFree([[m(0, 100)], [m(20, 200)]], m(50, 150), 10)).toEqual([m(50, 100)]);
+    expect(commonFree([[m(0, 100)]], m(50, 50), 0)).toEqual([]);
+  });
+});
+
+describe('groupFree', () => {
+  const users = (...lists: Interval[][]): UserFree[] => lists.map((free, k) => ({ userID: `u${k}`, free }));
+
+  it('with every user required equals commonFree', () => {
+    fc.assert(
+      fc.property(fc.array(intervalList, { minLength: 1, maxLength: 4 }), fc.integer({ min: 0, max: 20 }), (lists, duration) => {
+        const scaled = lists.map((list) => list.map(({ start, end }) => m(start, end)));
+        const ids = scaled.map((_, k) => `u${k}`);
+        const groups = groupFree(users(...scaled), { durationMinutes: duration });
+        expect(groups.map(({ start, end }) => ({ start, end }))).toEqual(commonFree(scaled, m(-100, 100), duration));
+        for (const group of groups) expect(group.userIDs).toEqual(ids);
+      }),
+    );
+  });
+
+  it('starts a new interval whenever the set of free users changes', () => {
+    const result = groupFree(users([m(0, 180)], [m(60, 240)], [m(120, 300)]), { durationMinutes: 60, minimumAttendees: 2 });
+    expect(result).toEqual([
+      { ...m(60, 120), userIDs: ['u0', 'u1'] },
+      { ...m(120, 180), userIDs: ['u0', 'u1', 'u2'] },
+      { ...m(180, 240), userIDs: ['u1', 'u2'] },
+    ]);
+  });
+
+  it('drops pieces shorter than the duration even when a smaller group spans them (documented limit)', () => {
+    // u0 and u1 share 0–180, but u2 joins for 60–90, so that stretch comes back as three pieces.
+    const result = groupFree(users([m(0, 180)], [m(0, 180)], [m(60, 90)]), { durationMinutes: 90, minimumAttendees: 2 });
+    expect(result).toEqual([{ ...m(90, 180), userIDs: ['u0', 'u1'] }]);
+  });
+
+  it('merges one user’s touching free intervals so they do not split a group', () => {
+    const result = groupFree(users([m(0, 30), m(30, 60)], [m(0, 60)]), { durationMinutes: 60 });
+    expect(result).toEqual([{ ...m(0, 60), userIDs: ['u0', 'u1'] }]);
+  });
+
+  it('never returns anything for no users, too high a minimum, or empty free lists', () => {
+    expect(groupFree([], { durationMinutes: 0 })).toEqual([]);
+    expect(groupFree(users([m(0, 60)]), { durationMinutes: 0, minimumAttendees: 2 })).toEqual([]);
+    expect(groupFree(users([], [m(5, 5)]), { durationMinutes: 0, minimumAttendees: 1 })).toEqual([]);
+  });
+
+  it('treats a minimum below 1 as 1', () => {
+    expect(groupFree(users([m(0, 60)], []), { durationMinutes: 30, minimumAttendees: 0 })).toEqual([{ ...m(0, 60), userIDs: ['u0'] }]);
+  });
+
+  it('returns maximal constant-set intervals, earliest first, each long enough with enough users', () => {
+    const input = fc.tuple(
+      fc.array(fc.array(anyInterval, { maxLength: 5 }), { minLength: 1, maxLength: 5 }),
+      fc.integer({ min: 0, max: 10 }),
+      fc.integer({ min: 0, max: 6 }),
+    );
+    fc.assert(
+      fc.property(input, ([lists, duration, minimum]) => {
+        // Grid units are used as milliseconds; durationMinutes is scaled back to match.
+        const result = groupFree(users(...lists), { durationMinutes: duration / M, minimumAttendees: minimum });
+        const freeAt = (t: number) => lists.flatMap((list, k) => (covers(list, t) ? [`u${k}`] : []));
+        result.forEach((group, k) => {
+          expect(group.end - group.start).toBeGreaterThanOrEqual(duration);
+          expect(group.userIDs.length).toBeGreaterThanOrEqual(Math.max(1, minimum));
+          const previous = result[k - 1];
+          if (previous) expect(previous.end).toBeLessThanOrEqual(group.start);
+          for (let t = group.start; t < group.end; t += 1) expect(freeAt(t)).toEqual(group.userIDs);
+          expect(freeAt(group.start - 1)).not.toEqual(group.userIDs);
+          expect(freeAt(group.end)).not.toEqual(group.userIDs);
+        });
+        // Completeness: every instant with enough free users lies in a result or in a constant-set
+        // run too short for the duration.
+        for (const t of gridInstants()) {
+          const here = freeAt(t);
+          if (here.length < Math.max(1, minimum)) continue;
+          let start = t;
+          while (start > -20 && JSON.stringify(freeAt(start - 1)) === JSON.stringify(here)) start -= 1;
+          let end = t + 1;
+          while (end < 100 && JSON.stringify(freeAt(end)) === JSON.stringify(here)) end += 1;
+          expect(covers(result, t)).toBe(end - start >= duration);
+        }
+      }),
+    );
+  });
+});
+
+describe('commonFree inside a window', () => {
+  it('matches every-user coverage pointwise', () => {
+    fc.assert(
+      fc.property(gridWindow, fc.array(intervalList, { maxLength: 4 }), (window, lists) => {
+        const common = commonFree(lists, window, 0);
+        for (const t of gridInstants()) {
+          expect(covers(common, t)).toBe(window.start <= t && t < window.end && lists.every((list) => covers(list, t)));
+        }
+      }),
+    );
+  });
+});

@@ -1,0 +1,68 @@
+import { type Interval, MINUTE_MS, clipIntervals, isEmptyInterval, mergeIntervals, subtractIntervals } from './interval';
+
+/** 'tentative' marks time held by a pending invitation; a missing kind means 'busy'. */
+export type BusyKind = 'busy' | 'tentative';
+
+export interface BusyInterval extends Interval {
+  readonly kind?: BusyKind;
+}
+
+export interface FreeBusy {
+  /** Merged busy time (either kind) clipped to the window. */
+  readonly busy: Interval[];
+  /** The window minus `busy`. */
+  readonly free: Interval[];
+}
+
+/**
+ * One user's free/busy inside `window`. Tentative time counts as busy: a pending invitation may still
+ * be accepted, so offering that time as free would invite a double booking. Use `availabilityView`
+ * where the distinction matters.
+ */
+export function freeBusy(busy: readonly Interval[], window: Interval): FreeBusy {
+  const merged = mergeIntervals(clipIntervals(busy, window));
+  return { busy: merged, free: subtractIntervals(window, merged) };
+}
+
+/**
+ * Microsoft Graph getSchedule's `availabilityView`: one character per slot [from + i·slot,
+ * from + (i+1)·slot), the last slot cut short at the window's end. '0' free, '1' tentative, '2' busy;
+ * a slot takes the strongest status of any entry overlapping it by a positive length, busy over tentative.
+ * Throws a RangeError when the slot count is not a finite whole number (slotMinutes ≤ 0, an unbounded
+ * window), since the loop would otherwise never end.
+ */
+export function availabilityView(busy: readonly BusyInterval[], window: Interval, slotMinutes: number): string {
+  if (isEmptyInterval(window)) return '';
+  const slot = slotMinutes * MINUTE_MS;
+  const slots = Math.ceil((window.end - window.start) / slot);
+  if (!(slot > 0) || !Number.isSafeInteger(slots)) {
+    throw new RangeError(`availabilityView needs a positive slot length and a bounded window (slotMinutes=${slotMinutes})`);
+  }
+  const firm = mergeIntervals(clipIntervals(busy.filter((entry) => entry.kind !== 'tentative'), window));
+  const tentative = mergeIntervals(clipIntervals(busy.filter((entry) => entry.kind === 'tentative'), window));
+  // Slots move forward only, so one cursor per list makes the whole view O(n log n + slots).
+  let firmAt = 0;
+  let tentativeAt = 0;
+  let view = '';
+  for (let i = 0; i < slots; i += 1) {
+    const start = window.start + i * slot;
+    const end = Math.min(start + slot, window.end);
+    firmAt = skipEndedBy(firm, firmAt, start);
+    tentativeAt = skipEndedBy(tentative, tentativeAt, start);
+    if (overlaps(firm[firmAt], end)) view += '2';
+    else if (overlaps(tentative[tentativeAt], end)) view += '1';
+    else view += '0';
+  }
+  return view;
+}
+
+function skipEndedBy(sorted: readonly Interval[], from: number, instant: number): number {
+  let at = from;
+  for (let interval = sorted[at]; interval !== undefined && interval.end <= instant; interval = sorted[at]) at += 1;
+  return at;
+}
+
+/** The first interval not ended by the slot's start overlaps the slot iff it starts before the slot ends. */
+function overlaps(candidate: Interval | undefined, slotEnd: number): boolean {
+  return candidate !== undefined && candidate.start < slotEnd;
+}

@@ -1,0 +1,34 @@
+/** A broken rule, named by a machine-readable code; mapped to HTTP once, at the edge. */
+export type DomainErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'INVALID_TIME_RANGE'
+  | 'UNAUTHENTICATED'
+  | 'INVALID_CREDENTIALS'
+  | 'FORBIDDEN'
+  | 'NOT_HOST'
+  | 'HOST_CANNOT_RESPOND'
+  | 'EVENT_NOT_FOUND'
+  | 'EVENT_CANCELLED'
+  | 'EVENT_ID_TAKEN'
+  | 'EMAIL_TAKEN'
+  | 'CONCURRENCY_CONFLICT'
+  | 'VERSION_MISMATCH'
+  | 'UNKNOWN_USERS'
+  | 'CONSISTENCY_TIMEOUT';
+
+export interface FieldError {
+  /** JSON path of the offending field, e.g. `invitedUserIDs.2` or `endTime`. */
+  path: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly fieldErrors: FieldError[] = [],
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}

@@ -1,0 +1,8 @@
+// HTTP edge helpers shared by the services (express, JWT): kept apart from the pure kernel.
+export * from './auth';
+export * from './openApi';
+export * from './problemDetails';
+export * from './requestContext';
+export * from './validation';
+export * from './requestSchemas';
+export * from './serviceApp';

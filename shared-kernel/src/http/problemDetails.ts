@@ -1,0 +1,82 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { DomainError, type DomainErrorCode, type FieldError } from '../errors/domainError';
+
+const statusOf: Record<DomainErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  INVALID_TIME_RANGE: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  FORBIDDEN: 403,
+  NOT_HOST: 403,
+  HOST_CANNOT_RESPOND: 403,
+  EVENT_NOT_FOUND: 404,
+  EVENT_CANCELLED: 409,
+  EVENT_ID_TAKEN: 409,
+  EMAIL_TAKEN: 409,
+  CONCURRENCY_CONFLICT: 409,
+  VERSION_MISMATCH: 412,
+  UNKNOWN_USERS: 422,
+  CONSISTENCY_TIMEOUT: 503,
+};
+
+/** RFC 9457 problem details, with `code` and `errors` as extension members. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  errors?: FieldError[];
+}
+
+function problem(status: number, code: string, detail: string, errors?: FieldError[]): ProblemDetails {
+  const title = code.toLowerCase().replaceAll('_', ' ');
+  return {
+    type: `https://datebook.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`,
+    title: title.charAt(0).toUpperCase() + title.slice(1),
+    status,
+    detail,
+    code,
+    ...(errors && errors.length > 0 ? { errors } : {}),
+  };
+}
+
+function send(res: Parameters<RequestHandler>[1], body: ProblemDetails): void {
+  res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+}
+
+// body-parser reports its own failures with these `type`s.
+const bodyParserProblems: Record<string, [number, string, string]> = {
+  'entity.parse.failed': [400, 'MALFORMED_JSON', 'the request body is not valid JSON'],
+  'entity.too.large': [413, 'PAYLOAD_TOO_LARGE', 'the request body is larger than 1 MB'],
+  'encoding.unsupported': [415, 'UNSUPPORTED_ENCODING', 'the request body encoding is not supported'],
+  'charset.unsupported': [415, 'UNSUPPORTED_CHARSET', 'the request body charset is not supported'],
+};
+
+/** The one place where errors become HTTP responses. */
+export const problemDetailsHandler: ErrorRequestHandler = (error, req, res, next) => {
+  if (res.headersSent) return next(error);
+  if (error instanceof DomainError) {
+    if (error.code === 'CONSISTENCY_TIMEOUT') res.setHeader('Retry-After', '1');
+    return send(res, problem(statusOf[error.code], error.code, error.message, error.fieldErrors));
+  }
+  const parserType = typeof error === 'object' && error !== null ? (error as { type?: unknown }).type : undefined;
+  const known = typeof parserType === 'string' ? bodyParserProblems[parserType] : undefined;
+  if (known) return send(res, problem(known[0], known[1], known[2]));
+  req.log?.error({ err: error }, 'unhandled error');
+  return send(res, problem(500, 'INTERNAL', 'something went wrong on our side; nothing was changed by this request'));
+};
+
+/** Routes that are not there answer with a problem too, not Express's HTML page. */
+export const notFoundHandler: RequestHandler = (req, res) => {
+  send(res, problem(404, 'ROUTE_NOT_FOUND', `no route ${req.method} ${req.path}`));
+};
+
+/** Bodies are JSON: anything else is refused before it is read. */
+export const requireJsonBody: RequestHandler = (req, res, next) => {
+  const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && !req.is('application/json')) {
+    return send(res, problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json'));
+  }
+  next();
+};

@@ -1,0 +1,8 @@
+// The pure part of the shared kernel: no I/O library is imported from here.
+export * from './errors/domainError';
+export * from './events/calendarEventEvents';
+export * from './events/recordedEvent';
+export * from './events/userEvents';
+export * from './streams/streamName';
+export * from './time/calendarWindow';
+export * from './time/timeZone';

@@ -1,0 +1,4 @@
+export * from './expand';
+export * from './recurrenceError';
+export * from './recurrenceLines';
+export * from './rrule';

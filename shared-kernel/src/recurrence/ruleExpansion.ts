@@ -1,0 +1,436 @@
+import {
+  MS_PER_DAY,
+  MS_PER_HOUR,
+  MS_PER_MINUTE,
+  dateFromDay,
+  dayFromDate,
+  daysInMonth,
+  daysInYear,
+  weekdayOf,
+} from './calendar';
+import { RecurrenceError } from './recurrenceError';
+import { WEEKDAYS, type RRule } from './rrule';
+
+/** DTSTART as plain numbers: its day and, for timed series, milliseconds into that day. */
+export interface RuleStart {
+  day: number;
+  timeOfDay: number;
+  allDay: boolean;
+}
+
+/** Visits one wall time; returning false stops the expansion. */
+export type WallTimeVisitor = (wall: number) => boolean;
+
+// RFC 5545 DATE values have four-digit years, so nothing after 9999-12-31 can be an instance.
+const LAST_DAY = dayFromDate(9999, 12, 31);
+// The Gregorian calendar, weekdays included, repeats every 400 years = 146097 days.
+const CYCLE_DAYS = 146097;
+
+const STOP = -1;
+
+type Emit = (bases: readonly number[], unit: number) => number;
+
+interface Ordinal {
+  weekday: number;
+  ordinal: number;
+}
+
+/**
+ * An RRULE compiled against its DTSTART into lookup tables, expanded on wall-clock time
+ * (RFC 5545 §3.3.10) without Temporal objects.
+ */
+export class RuleExpansion {
+  private readonly freq: RRule['freq'];
+  private readonly interval: number;
+  private readonly count: number;
+  private readonly startWall: number;
+  private readonly wkst: number;
+  private readonly months: Uint8Array | null;
+  private readonly weekNos: Uint8Array | null;
+  private readonly yearDays: Uint8Array | null;
+  private readonly monthDays: Uint8Array | null;
+  private readonly weekdays: Uint8Array | null;
+  private readonly ordinals: readonly Ordinal[];
+  private readonly ordinalsInMonth: boolean;
+  private readonly hours: Uint8Array | null;
+  private readonly minutes: Uint8Array | null;
+  /** Offsets of the instances inside one period: within a day (YEARLY…DAILY), hour or minute. */
+  private readonly times: readonly number[];
+  private readonly setPos: readonly number[];
+  // No instance in this much wall time means none ever: the calendar and the INTERVAL alignment
+  // together repeat within 400 × INTERVAL years whatever the frequency.
+  private readonly emptySpan: number;
+  private readonly dayBuffer: number[] = [];
+
+  constructor(rule: RRule, start: RuleStart) {
+    if (start.allDay && (rule.freq === 'HOURLY' || rule.freq === 'MINUTELY')) {
+      throw new RecurrenceError('FREQ', `FREQ=${rule.freq} needs a DTSTART with a time of day`);
+    }
+    this.freq = rule.freq;
+    this.interval = rule.interval;
+    this.count = rule.count ?? Infinity;
+    this.startWall = start.day * MS_PER_DAY + start.timeOfDay;
+    this.wkst = WEEKDAYS.indexOf(rule.wkst);
+    this.emptySpan = CYCLE_DAYS * rule.interval * MS_PER_DAY;
+    this.setPos = rule.bySetPos;
+
+    const startDate = dateFromDay(start.day);
+    let byMonth = rule.byMonth;
+    let byMonthDay = rule.byMonthDay;
+    let byDay = rule.byDay.map((d) => ({ weekday: WEEKDAYS.indexOf(d.weekday), ordinal: d.ordinal ?? 0 }));
+    // RFC 5545 §3.3.10: parts the rule leaves out are taken from DTSTART.
+    if (rule.byWeekNo.length === 0 && rule.byYearDay.length === 0 && byMonthDay.length === 0 && byDay.length === 0) {
+      if (rule.freq === 'YEARLY') {
+        if (byMonth.length === 0) byMonth = [startDate.month];
+        byMonthDay = [startDate.day];
+      } else if (rule.freq === 'MONTHLY') {
+        byMonthDay = [startDate.day];
+      } else if (rule.freq === 'WEEKLY') {
+        byDay = [{ weekday: weekdayOf(start.day), ordinal: 0 }];
+      }
+    }
+    this.months = mask(13, byMonth);
+    this.weekNos = signedMask(53, rule.byWeekNo);
+    this.yearDays = signedMask(366, rule.byYearDay);
+    this.monthDays = signedMask(31, byMonthDay);
+    // An all-ordinal BYDAY still limits, so the table exists whenever BYDAY does.
+    this.weekdays = byDay.length > 0 ? new Uint8Array(7) : null;
+    for (const { weekday, ordinal } of byDay) if (ordinal === 0 && this.weekdays !== null) this.weekdays[weekday] = 1;
+    this.ordinals = byDay.filter((d) => d.ordinal !== 0);
+    // RFC 5545 §3.3.10: a BYDAY ordinal counts within the month for MONTHLY, and for YEARLY with BYMONTH.
+    this.ordinalsInMonth = rule.freq === 'MONTHLY' || (rule.freq === 'YEARLY' && byMonth.length > 0);
+
+    // RFC 5545 §3.3.10: BYHOUR/BYMINUTE/BYSECOND are ignored when DTSTART is a DATE.
+    const timeParts = start.allDay ? { byHour: [], byMinute: [], bySecond: [] } : rule;
+    const startSecond = Math.floor(start.timeOfDay / 1000) % 60;
+    const startMinute = Math.floor(start.timeOfDay / MS_PER_MINUTE) % 60;
+    const startHour = Math.floor(start.timeOfDay / MS_PER_HOUR);
+    // Second 60 never shows on a zone's clock, so such instances are skipped like invalid dates.
+    const seconds = (timeParts.bySecond.length > 0 ? timeParts.bySecond : [startSecond]).filter((s) => s < 60);
+    const minutes = timeParts.byMinute.length > 0 ? timeParts.byMinute : [startMinute];
+    const hours = timeParts.byHour.length > 0 ? timeParts.byHour : [startHour];
+    if (rule.freq === 'MINUTELY') {
+      this.hours = mask(24, timeParts.byHour);
+      this.minutes = mask(60, timeParts.byMinute);
+      this.times = seconds.map((s) => s * 1000);
+    } else if (rule.freq === 'HOURLY') {
+      this.hours = mask(24, timeParts.byHour);
+      this.minutes = null;
+      this.times = product([minutes, seconds], [MS_PER_MINUTE, 1000]);
+    } else {
+      this.hours = null;
+      this.minutes = null;
+      this.times = product([hours, minutes, seconds], [MS_PER_HOUR, MS_PER_MINUTE, 1000]);
+    }
+  }
+
+  /**
+   * Visits the rule's instances after DTSTART in wall-time order. DTSTART itself counts as the first
+   * instance for COUNT (RFC 5545 §3.3.10) and is left to the caller. Without COUNT, periods ending
+   * before `skipBefore` are jumped over arithmetically.
+   */
+  run(skipBefore: number, visit: WallTimeVisitor): void {
+    const emit = this.emitter(visit);
+    const skipTo = this.count === Infinity ? skipBefore : -Infinity;
+    switch (this.freq) {
+      case 'YEARLY':
+        return this.runYearly(skipTo, emit);
+      case 'MONTHLY':
+        return this.runMonthly(skipTo, emit);
+      case 'WEEKLY':
+        return this.runWeekly(skipTo, emit);
+      case 'DAILY':
+        return this.runDaily(skipTo, emit);
+      case 'HOURLY':
+        return this.runSubDaily(MS_PER_HOUR, skipTo, emit);
+      case 'MINUTELY':
+        return this.runSubDaily(MS_PER_MINUTE, skipTo, emit);
+    }
+  }
+
+  /** Emits one period's candidates (sorted `bases` × `times`): how many BYSETPOS kept, or STOP. */
+  private emitter(visit: WallTimeVisitor): Emit {
+    let counted = 1;
+    return (bases, unit) => {
+      const perBase = this.times.length;
+      const total = bases.length * perBase;
+      const at = (i: number): number => (bases[Math.floor(i / perBase)] ?? 0) * unit + (this.times[i % perBase] ?? 0);
+      const positions = this.setPos.length > 0 ? selectPositions(total, this.setPos) : null;
+      const n = positions === null ? total : positions.length;
+      for (let j = 0; j < n; j++) {
+        const wall = at(positions === null ? j : (positions[j] ?? 0));
+        if (wall <= this.startWall) continue;
+        counted++;
+        if (counted > this.count || !visit(wall)) return STOP;
+      }
+      return n;
+    };
+  }
+
+  private runYearly(skipTo: number, emit: Emit): void {
+    const first = dateFromDay(this.startDay()).year;
+    const target = skipTo === -Infinity ? first : dateFromDay(Math.floor(skipTo / MS_PER_DAY)).year;
+    let year = first + Math.max(0, Math.floor((target - first) / this.interval) - 1) * this.interval;
+    let lastFound: number | null = this.startWall;
+    for (; year <= 9999; year += this.interval) {
+      const days = this.yearDaysMatching(year);
+      lastFound = this.settle(days.length > 0 ? emit(days, MS_PER_DAY) : 0, dayFromDate(year, 1, 1) * MS_PER_DAY, lastFound);
+      if (lastFound === null) return;
+    }
+  }
+
+  private runMonthly(skipTo: number, emit: Emit): void {
+    const start = dateFromDay(this.startDay());
+    const firstIndex = start.year * 12 + start.month - 1;
+    const targetDate = skipTo === -Infinity ? start : dateFromDay(Math.floor(skipTo / MS_PER_DAY));
+    const target = targetDate.year * 12 + targetDate.month - 1;
+    let index = firstIndex + Math.max(0, Math.floor((target - firstIndex) / this.interval) - 1) * this.interval;
+    let lastFound: number | null = this.startWall;
+    for (; index < 10000 * 12; index += this.interval) {
+      const year = Math.floor(index / 12);
+      const month = (index % 12) + 1;
+      const firstDay = dayFromDate(year, month, 1);
+      const days = this.dayBuffer;
+      days.length = 0;
+      if (this.months === null || this.months[month] === 1) {
+        const length = daysInMonth(year, month);
+        for (let monthDay = 1; monthDay <= length; monthDay++) {
+          const day = firstDay + monthDay - 1;
+          if (this.dayMatches(day, year, month, monthDay, length, 0, 0)) days.push(day);
+        }
+      }
+      lastFound = this.settle(days.length > 0 ? emit(days, MS_PER_DAY) : 0, firstDay * MS_PER_DAY, lastFound);
+      if (lastFound === null) return;
+    }
+  }
+
+  private runWeekly(skipTo: number, emit: Emit): void {
+    const step = 7 * this.interval;
+    const firstWeek = this.startDay() - ((weekdayOf(this.startDay()) - this.wkst + 7) % 7);
+    const target = skipTo === -Infinity ? firstWeek : Math.floor(skipTo / MS_PER_DAY);
+    let weekStart = firstWeek + Math.max(0, Math.floor((target - firstWeek) / step) - 1) * step;
+    let lastFound: number | null = this.startWall;
+    for (; weekStart <= LAST_DAY; weekStart += step) {
+      const days = this.dayBuffer;
+      days.length = 0;
+      for (let offset = 0; offset < 7; offset++) {
+        const day = weekStart + offset;
+        if (this.weekdays !== null && this.weekdays[(this.wkst + offset) % 7] !== 1) continue;
+        if (this.months !== null && this.months[dateFromDay(day).month] !== 1) continue;
+        if (day <= LAST_DAY) days.push(day);
+      }
+      lastFound = this.settle(days.length > 0 ? emit(days, MS_PER_DAY) : 0, weekStart * MS_PER_DAY, lastFound);
+      if (lastFound === null) return;
+    }
+  }
+
+  private runDaily(skipTo: number, emit: Emit): void {
+    const first = this.startDay();
+    const target = skipTo === -Infinity ? first : Math.floor(skipTo / MS_PER_DAY);
+    let day = first + Math.max(0, Math.floor((target - first) / this.interval) - 1) * this.interval;
+    let lastFound: number | null = this.startWall;
+    const days = [0];
+    for (; day <= LAST_DAY; day += this.interval) {
+      days[0] = day;
+      lastFound = this.settle(this.dayMatchesAlone(day) ? emit(days, MS_PER_DAY) : 0, day * MS_PER_DAY, lastFound);
+      if (lastFound === null) return;
+    }
+  }
+
+  // RFC 5545 §3.3.10: HOURLY and MINUTELY step wall-clock hours or minutes from DTSTART; day, hour and
+  // minute rule parts only limit, so a slot that fails them jumps to the next aligned slot that may pass.
+  private runSubDaily(unit: number, skipTo: number, emit: Emit): void {
+    const firstSlot = Math.floor(this.startWall / unit);
+    const step = this.interval;
+    const target = skipTo === -Infinity ? firstSlot : Math.floor(skipTo / unit);
+    let slot = firstSlot + Math.max(0, Math.floor((target - firstSlot) / step) - 1) * step;
+    let lastFound: number | null = this.startWall;
+    const bases = [0];
+    for (;;) {
+      const wall = slot * unit;
+      const allowed = this.nextAllowedSlotStart(wall, unit, lastFound);
+      if (allowed === null) return;
+      if (allowed !== wall) {
+        slot = firstSlot + Math.ceil((allowed / unit - firstSlot) / step) * step;
+        continue;
+      }
+      bases[0] = slot;
+      lastFound = this.settle(emit(bases, unit), wall, lastFound);
+      if (lastFound === null) return;
+      slot += step;
+    }
+  }
+
+  /** The earliest wall time ≥ `wall` starting an hour (or minute) the limiting parts allow, or null. */
+  private nextAllowedSlotStart(wall: number, unit: number, lastFound: number): number | null {
+    let day = Math.floor(wall / MS_PER_DAY);
+    let time = wall - day * MS_PER_DAY;
+    for (; day <= LAST_DAY; day++, time = 0) {
+      if (day * MS_PER_DAY - lastFound > this.emptySpan) return null;
+      if (!this.dayMatchesAlone(day)) continue;
+      for (let hour = Math.floor(time / MS_PER_HOUR); hour < 24; hour++) {
+        if (this.hours !== null && this.hours[hour] !== 1) continue;
+        const hourStart = day * MS_PER_DAY + hour * MS_PER_HOUR;
+        if (unit === MS_PER_HOUR || this.minutes === null) return Math.max(hourStart, day * MS_PER_DAY + time);
+        const fromMinute = hourStart < day * MS_PER_DAY + time ? Math.floor((time % MS_PER_HOUR) / MS_PER_MINUTE) : 0;
+        for (let minute = fromMinute; minute < 60; minute++) {
+          if (this.minutes[minute] === 1) return hourStart + minute * MS_PER_MINUTE;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The start of the latest period with instances after this one, or null to stop. */
+  private settle(kept: number, periodStart: number, lastFound: number): number | null {
+    if (kept === STOP) return null;
+    if (kept > 0) return periodStart;
+    return periodStart - lastFound > this.emptySpan ? null : lastFound;
+  }
+
+  private startDay(): number {
+    return Math.floor(this.startWall / MS_PER_DAY);
+  }
+
+  private yearDaysMatching(year: number): number[] {
+    const days = this.dayBuffer;
+    days.length = 0;
+    const yearLength = daysInYear(year);
+    const weeks = this.weekNos === null ? null : weekNumbering(year, this.wkst);
+    let day = dayFromDate(year, 1, 1);
+    let yearDay = 1;
+    for (let month = 1; month <= 12; month++) {
+      const length = daysInMonth(year, month);
+      if (this.months !== null && this.months[month] !== 1) {
+        day += length;
+        yearDay += length;
+        continue;
+      }
+      for (let monthDay = 1; monthDay <= length; monthDay++, day++, yearDay++) {
+        if (weeks !== null && !this.weekMatches(day, weeks)) continue;
+        if (this.dayMatches(day, year, month, monthDay, length, yearDay, yearLength)) days.push(day);
+      }
+    }
+    return days;
+  }
+
+  /** Day-level limits for DAILY and finer, where BYDAY has no ordinals and BYWEEKNO is not allowed. */
+  private dayMatchesAlone(day: number): boolean {
+    if (this.months === null && this.monthDays === null && this.yearDays === null && this.weekdays === null) return true;
+    if (this.weekdays !== null && this.weekdays[weekdayOf(day)] !== 1) return false;
+    const { year, month, day: monthDay } = dateFromDay(day);
+    if (this.months !== null && this.months[month] !== 1) return false;
+    const yearDay = this.yearDays === null ? 0 : day - dayFromDate(year, 1, 1) + 1;
+    return this.dayMatches(day, year, month, monthDay, daysInMonth(year, month), yearDay, daysInYear(year));
+  }
+
+  /** BYYEARDAY, BYMONTHDAY and BYDAY checks; `yearDay` is only read when BYYEARDAY or a yearly ordinal needs it. */
+  private dayMatches(
+    day: number,
+    year: number,
+    month: number,
+    monthDay: number,
+    monthLength: number,
+    yearDay: number,
+    yearLength: number,
+  ): boolean {
+    if (this.yearDays !== null && !signedHit(this.yearDays, yearDay, yearLength)) return false;
+    if (this.monthDays !== null && !signedHit(this.monthDays, monthDay, monthLength)) return false;
+    if (this.weekdays === null) return true;
+    const weekday = weekdayOf(day);
+    if (this.weekdays[weekday] === 1) return true;
+    for (const { weekday: wanted, ordinal } of this.ordinals) {
+      if (wanted !== weekday) continue;
+      // RFC 5545 §3.3.10: nth weekday of the month or year; negative counts from its end.
+      const position = this.ordinalsInMonth ? monthDay : yearDay || day - dayFromDate(year, 1, 1) + 1;
+      const length = this.ordinalsInMonth ? monthLength : yearLength;
+      const nth = ordinal > 0 ? Math.floor((position - 1) / 7) + 1 : -(Math.floor((length - position) / 7) + 1);
+      if (nth === ordinal) return true;
+    }
+    return false;
+  }
+
+  // RFC 5545 §3.3.10 BYWEEKNO: weeks start on WKST and week 1 is the first with at least four days in
+  // the year, so a day can belong to the last week of the previous year or week 1 of the next.
+  private weekMatches(day: number, weeks: WeekNumbering): boolean {
+    const table = this.weekNos;
+    if (table === null) return true;
+    let week: number;
+    let weeksInItsYear: number;
+    if (day < weeks.firstWeekStart) {
+      week = weeks.weeksInPreviousYear;
+      weeksInItsYear = weeks.weeksInPreviousYear;
+    } else {
+      week = Math.floor((day - weeks.firstWeekStart) / 7) + 1;
+      weeksInItsYear = weeks.weeksInYear;
+      if (week > weeks.weeksInYear) {
+        week = 1;
+        weeksInItsYear = weeks.weeksInNextYear;
+      }
+    }
+    return signedHit(table, week, weeksInItsYear);
+  }
+}
+
+interface WeekNumbering {
+  firstWeekStart: number;
+  weeksInPreviousYear: number;
+  weeksInYear: number;
+  weeksInNextYear: number;
+}
+
+function weekNumbering(year: number, wkst: number): WeekNumbering {
+  const starts = [year - 1, year, year + 1, year + 2].map((y) => firstWeekStart(y, wkst));
+  const [previous = 0, current = 0, next = 0, afterNext = 0] = starts;
+  return {
+    firstWeekStart: current,
+    weeksInPreviousYear: (current - previous) / 7,
+    weeksInYear: (next - current) / 7,
+    weeksInNextYear: (afterNext - next) / 7,
+  };
+}
+
+function firstWeekStart(year: number, wkst: number): number {
+  const januaryFirst = dayFromDate(year, 1, 1);
+  const intoWeek = (weekdayOf(januaryFirst) - wkst + 7) % 7;
+  return intoWeek <= 3 ? januaryFirst - intoWeek : januaryFirst - intoWeek + 7;
+}
+
+function mask(size: number, values: readonly number[]): Uint8Array | null {
+  if (values.length === 0) return null;
+  const table = new Uint8Array(size);
+  for (const value of values) table[value] = 1;
+  return table;
+}
+
+/** Index v holds +v, index max + v holds -v, so `signedHit` needs no branches on sign. */
+function signedMask(max: number, values: readonly number[]): Uint8Array | null {
+  if (values.length === 0) return null;
+  const table = new Uint8Array(2 * max + 1);
+  for (const value of values) table[value > 0 ? value : max - value] = 1;
+  return table;
+}
+
+function signedHit(table: Uint8Array, position: number, length: number): boolean {
+  const max = (table.length - 1) / 2;
+  return table[position] === 1 || table[max + length - position + 1] === 1;
+}
+
+function product(lists: readonly (readonly number[])[], units: readonly number[]): number[] {
+  let result = [0];
+  lists.forEach((list, i) => {
+    const unit = units[i] ?? 0;
+    result = result.flatMap((base) => list.map((value) => base + value * unit));
+  });
+  return result.sort((a, b) => a - b);
+}
+
+// RFC 5545 §3.3.10 BYSETPOS: 1-based positions in the period's sorted set, negative from its end.
+function selectPositions(total: number, setPos: readonly number[]): number[] {
+  const picked = new Set<number>();
+  for (const position of setPos) {
+    const index = position > 0 ? position - 1 : total + position;
+    if (index >= 0 && index < total) picked.add(index);
+  }
+  return [...picked].sort((a, b) => a - b);
+}
