@@ -7,6 +7,8 @@ const project = (displayName, suffix, extra = {}) => ({
   displayName, roots, transform, transformIgnorePatterns, testEnvironment: 'node', testMatch: [`**/*.${suffix}.test.ts`], ...extra,
 });
 module.exports = {
+  // Start-up of embedded PostgreSQL and real services takes seconds on a 2-core box.
+  testTimeout: 30_000,
   projects: [
     project('unit', 'unit'),
     project('int', 'int', { slowTestThreshold: 20 }),

@@ -63,6 +63,16 @@ export function eventStoreContract(name: string, options: EventStoreContractOpti
       expect(read.events[1]?.logPosition).toEqual(result.logPosition);
     });
 
+    it('keeps numeric order past ten events, in the stream and in the log', async () => {
+      const s = stream();
+      const start = (await readEverything(store)).at(-1)?.logPosition ?? START_OF_LOG;
+      for (let i = 0; i < 12; i++) await store.appendToStream(s, [newEvent('N', { i })], i === 0 ? 'no_stream' : store.firstVersion + i - 1);
+      const read = await store.readStream(s);
+      expect(read.events.map((e) => (e.data as { i: number }).i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+      const log = await readEverything(store, start);
+      expect(log.map((e) => (e.data as { i: number }).i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    });
+
     it('reads a missing stream as empty with no version', async () => {
       expect(await store.readStream(stream())).toEqual({ events: [], currentVersion: null });
     });

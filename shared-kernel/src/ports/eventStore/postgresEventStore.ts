@@ -39,6 +39,7 @@ interface EventRow {
   recorded_at: Date | string;
 }
 
+// Qualify ORDER BY columns: these text casts keep the bare names, and text order puts "10" before "9".
 const SELECT_COLUMNS = `global_position::text, transaction_id::text, stream_name, stream_version::text, event_id::text,
   event_type, data, metadata, recorded_at`;
 
@@ -112,7 +113,7 @@ export async function postgresEventStore(db: SqlDatabase): Promise<EventStore> {
 
     async readStream(streamName) {
       const { rows } = await db.query<EventRow>(
-        `select ${SELECT_COLUMNS} from es_events where stream_name = $1 order by stream_version`,
+        `select ${SELECT_COLUMNS} from es_events where stream_name = $1 order by es_events.stream_version`,
         [streamName],
       );
       const events = rows.map(toRecorded);
@@ -126,7 +127,7 @@ export async function postgresEventStore(db: SqlDatabase): Promise<EventStore> {
         `select ${SELECT_COLUMNS} from es_events
          where (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
            and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-         order by transaction_id, global_position
+         order by es_events.transaction_id, es_events.global_position
          limit $3`,
         [after.transactionId.toString(), after.position.toString(), limit],
       );

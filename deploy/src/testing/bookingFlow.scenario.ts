@@ -1,0 +1,285 @@
+import jwt from 'jsonwebtoken';
+import type { SqlDatabase } from '@datebook/shared-kernel/ports';
+import { startTestSystem, type TestSystem } from './testSystem';
+
+/**
+ * The seed's whole booking flow through the public HTTP API, run against each database the
+ * single-process system supports. `open` gives a fresh database; `close` releases it.
+ */
+export function bookingFlowScenario(label: string, open: () => Promise<SqlDatabase>, close: (db: SqlDatabase) => Promise<void>): void {
+  describe(`booking flow over HTTP on ${label}`, () => {
+    let db: SqlDatabase;
+    let sys: TestSystem;
+    let host: Awaited<ReturnType<TestSystem['signUp']>>;
+    let ann: typeof host;
+    let bob: typeof host;
+    let carl: typeof host;
+
+    beforeAll(async () => {
+      db = await open();
+      sys = await startTestSystem(db, { consistencyTimeoutMs: 3000 });
+      [host, ann, bob, carl] = await Promise.all([sys.signUp('host'), sys.signUp('ann'), sys.signUp('bob'), sys.signUp('carl')]);
+    });
+    afterAll(async () => {
+      await sys.stop();
+      await close(db);
+    });
+
+    const book = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+      sys.http().post('/events').set(host.auth).set(headers).send({
+        title: 'Planning', startTime: '2030-06-05T09:00:00+02:00', endTime: '2030-06-05T10:00:00+02:00', timeZone: 'Europe/Berlin', ...body,
+      });
+    const view = (user: typeof host, query: Record<string, string>, token?: string) =>
+      sys.http().get('/events').set(user.auth).set(token ? { 'X-Consistency-Token': token } : {}).query(query);
+
+    describe('accounts and sessions', () => {
+      it('refuses a second account on the same e-mail, in any letter case', async () => {
+        const res = await sys.http().post('/users').send({ userName: 'x', email: host.email.toUpperCase(), password: 'another password' });
+        expect(res.status).toBe(409);
+        expect(res.body).toMatchObject({ code: 'EMAIL_TAKEN', errors: [{ path: 'email' }] });
+      });
+      it('refuses a wrong password and an unknown address alike', async () => {
+        const wrong = await sys.http().post('/sessions').send({ email: host.email, password: 'not the password' });
+        const unknown = await sys.http().post('/sessions').send({ email: 'nobody@example.com', password: 'whatever1' });
+        expect([wrong.status, unknown.status]).toEqual([401, 401]);
+        expect(wrong.body.code).toBe('INVALID_CREDENTIALS');
+      });
+      it('needs a valid, unexpired bearer token', async () => {
+        expect((await sys.http().get('/events')).body).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+        expect((await sys.http().get('/events').set('Authorization', 'Bearer nonsense')).status).toBe(401);
+        const expired = jwt.sign({ sub: host.userID, iat: 1000, exp: 2000 }, sys.secret, { algorithm: 'HS256', issuer: 'datebook' });
+        const res = await sys.http().get('/events').set('Authorization', `Bearer ${expired}`);
+        expect(res.status).toBe(401);
+        expect(res.body.detail).toMatch(/expired/);
+        const forged = jwt.sign({ sub: host.userID }, 'some other secret of enough length!!', { algorithm: 'HS256', issuer: 'datebook' });
+        expect((await sys.http().post('/events').set('Authorization', `Bearer ${forged}`).send({})).status).toBe(401);
+      });
+    });
+
+    describe('booking, viewing, answering, changing and cancelling', () => {
+      let eventID: string;
+      let token: string;
+
+      it('books an event with invitees', async () => {
+        const res = await book({ location: 'Room 4', invitedUserIDs: [ann.userID, bob.userID] });
+        expect(res.status).toBe(201);
+        expect(res.body).toEqual({ eventID: expect.any(String), version: 3, consistencyToken: expect.any(String) });
+        expect(res.headers.location).toBe(`/events/${res.body.eventID}`);
+        ({ eventID, consistencyToken: token } = res.body);
+      });
+
+      it('shows it to the host (accepted) and invitees (pending) in day, week and month views', async () => {
+        const week = await view(host, { view: 'WEEKLY', date: '2030-06-07', timeZone: 'Europe/Berlin' }, token);
+        expect(week.status).toBe(200);
+        expect(week.body.from).toBe('2030-06-02T22:00:00.000Z');
+        expect(week.body.events).toEqual([
+          {
+            eventID, userID: host.userID, title: 'Planning', startTime: '2030-06-05T07:00:00.000Z', endTime: '2030-06-05T08:00:00.000Z',
+            timeZone: 'Europe/Berlin', location: 'Room 4', rsvpStatus: 'ACCEPTED',
+          },
+        ]);
+        const day = await view(ann, { view: 'DAILY', date: '2030-06-05', timeZone: 'Europe/Berlin' });
+        expect(day.body.events.map((e: { rsvpStatus: string }) => e.rsvpStatus)).toEqual(['PENDING']);
+        const month = await view(bob, { view: 'monthly', date: '2030-06-30' });
+        expect(month.body.events).toHaveLength(1);
+        const otherDay = await view(ann, { view: 'DAILY', date: '2030-06-06', timeZone: 'Europe/Berlin' });
+        expect(otherDay.body.events).toEqual([]);
+        const window = await view(ann, { from: '2030-06-05T07:30:00Z', to: '2030-06-05T07:31:00Z' });
+        expect(window.body.events).toHaveLength(1);
+        expect((await view(carl, { view: 'MONTHLY', date: '2030-06-01' })).body.events).toEqual([]);
+      });
+
+      it('shows the event with its attendees to people on it, and to nobody else', async () => {
+        const res = await sys.http().get(`/events/${eventID}`).set(ann.auth);
+        expect(res.status).toBe(200);
+        expect(res.headers.etag).toBe('"3"');
+        expect(res.body.attendees).toEqual(
+          expect.arrayContaining([
+            { userID: host.userID, userName: 'host', rsvpStatus: 'ACCEPTED' },
+            { userID: ann.userID, userName: 'ann', rsvpStatus: 'PENDING' },
+          ]),
+        );
+        expect((await sys.http().get(`/events/${eventID}`).set(carl.auth)).status).toBe(404);
+        expect((await sys.http().get(`/events/${eventID}/history`).set(carl.auth)).status).toBe(404);
+      });
+
+      it('answers availability: busy while pending or accepted, free otherwise, without details', async () => {
+        const during = { startTime: '2030-06-05T07:30:00Z', endTime: '2030-06-05T08:30:00Z' };
+        const one = await sys.http().patch('/events/availability').set(host.auth).send({ userID: ann.userID, ...during });
+        expect(one.body).toEqual({ available: false });
+        const many = await sys.http().patch('/events/availability').set(host.auth).send({ userIDs: [ann.userID, carl.userID], ...during });
+        expect(many.body).toEqual({ users: [{ userID: ann.userID, available: false }, { userID: carl.userID, available: true }] });
+        const touching = await sys.http().patch('/events/availability').set(host.auth).send({ userID: ann.userID, startTime: '2030-06-05T08:00:00Z', endTime: '2030-06-05T09:00:00Z' });
+        expect(touching.body).toEqual({ available: true });
+      });
+
+      it('lets the host invite more people; re-inviting is a no-op; others may not invite', async () => {
+        const first = await sys.http().post(`/events/${eventID}/invitations`).set(host.auth).send({ userIDs: [carl.userID, ann.userID] });
+        expect(first.status).toBe(201);
+        expect(first.body).toMatchObject({ invitedUserIDs: [carl.userID], version: 4 });
+        const again = await sys.http().post(`/events/${eventID}/invitations`).set(host.auth).send({ userIDs: [carl.userID] });
+        expect(again.body).toMatchObject({ invitedUserIDs: [], version: 4 });
+        const byAnn = await sys.http().post(`/events/${eventID}/invitations`).set(ann.auth).send({ userIDs: [bob.userID] });
+        expect(byAnn.status).toBe(403);
+        expect(byAnn.body.code).toBe('NOT_HOST');
+      });
+
+      it('records answers; the same answer twice changes nothing; a decline frees the invitee', async () => {
+        const accept = await sys.http().patch(`/events/${eventID}/invitations`).set(ann.auth).send({ response: 'ACCEPT' });
+        expect(accept.body).toMatchObject({ rsvpStatus: 'ACCEPTED', version: 5 });
+        const twice = await sys.http().patch(`/events/${eventID}/invitations`).set(ann.auth).send({ response: 'ACCEPT' });
+        expect(twice.body).toMatchObject({ rsvpStatus: 'ACCEPTED', version: 5 });
+        const decline = await sys.http().patch(`/events/${eventID}/invitations`).set(bob.auth).send({ response: 'DECLINE' });
+        expect(decline.body).toMatchObject({ rsvpStatus: 'DECLINED', version: 6 });
+        const bobsWeek = await view(bob, { view: 'WEEKLY', date: '2030-06-05' }, decline.body.consistencyToken);
+        expect(bobsWeek.body.events).toEqual([]);
+        const free = await sys.http().patch('/events/availability').set(host.auth).send({ userID: bob.userID, startTime: '2030-06-05T07:00:00Z', endTime: '2030-06-05T08:00:00Z' });
+        expect(free.body).toEqual({ available: true });
+        const byHost = await sys.http().patch(`/events/${eventID}/invitations`).set(host.auth).send({ response: 'DECLINE' });
+        expect(byHost.status).toBe(403);
+        const byStranger = await sys.http().patch(`/events/${eventID}/invitations`).set(host.auth).send({ response: 'MAYBE' });
+        expect(byStranger.body).toMatchObject({ status: 400, errors: [{ path: 'response' }] });
+      });
+
+      it('changes the event for the host, refusing a stale If-Match with 412', async () => {
+        const stale = await sys.http().put(`/events/${eventID}`).set(host.auth).set('If-Match', '"3"').send({ title: 'Stale' });
+        expect(stale.status).toBe(412);
+        const res = await sys.http().put(`/events/${eventID}`).set(host.auth).set('If-Match', '"6"')
+          .send({ startTime: '2030-06-06T09:00:00+02:00', endTime: '2030-06-06T11:00:00+02:00', title: 'Planning (moved)', invitedUserIDs: [ann.userID, carl.userID] });
+        expect(res.status).toBe(200);
+        expect(res.body.version).toBe(9);
+        expect(res.headers.etag).toBe('"9"');
+        const annsDay = await view(ann, { view: 'DAILY', date: '2030-06-06', timeZone: 'Europe/Berlin' }, res.body.consistencyToken);
+        expect(annsDay.body.events).toMatchObject([{ title: 'Planning (moved)', startTime: '2030-06-06T07:00:00.000Z', endTime: '2030-06-06T09:00:00.000Z' }]);
+        expect((await sys.http().get(`/events/${eventID}`).set(bob.auth)).status).toBe(404);
+        const byAnn = await sys.http().put(`/events/${eventID}`).set(ann.auth).send({ title: 'Mine now' });
+        expect(byAnn.status).toBe(403);
+        const badRange = await sys.http().put(`/events/${eventID}`).set(host.auth).send({ endTime: '2030-06-06T08:00:00+02:00' });
+        expect(badRange.body).toMatchObject({ status: 400, code: 'INVALID_TIME_RANGE', errors: [{ path: 'endTime' }] });
+      });
+
+      it('cancels: gone from views and availability, details say cancelled, history stays complete', async () => {
+        const before = await sys.eventCount();
+        const byAnn = await sys.http().delete(`/events/${eventID}`).set(ann.auth);
+        expect(byAnn.status).toBe(403);
+        expect(await sys.eventCount()).toBe(before);
+        const res = await sys.http().delete(`/events/${eventID}`).set(host.auth);
+        expect(res.status).toBe(204);
+        const cancelToken = res.headers['x-consistency-token'] as string;
+        expect((await view(ann, { view: 'DAILY', date: '2030-06-06', timeZone: 'Europe/Berlin' }, cancelToken)).body.events).toEqual([]);
+        const availability = await sys.http().patch('/events/availability').set(host.auth).send({ userID: ann.userID, startTime: '2030-06-06T07:00:00Z', endTime: '2030-06-06T09:00:00Z' });
+        expect(availability.body).toEqual({ available: true });
+        expect((await sys.http().get(`/events/${eventID}`).set(ann.auth)).body.status).toBe('cancelled');
+        const history = await sys.http().get(`/events/${eventID}/history`).set(ann.auth);
+        expect(history.body.history.map((h: { type: string }) => h.type)).toEqual([
+          'CalendarEventScheduled', 'AttendeeInvited', 'AttendeeInvited', 'AttendeeInvited', 'InvitationAccepted', 'InvitationDeclined',
+          'CalendarEventRescheduled', 'CalendarEventDetailsChanged', 'AttendeeUninvited', 'CalendarEventCancelled',
+        ]);
+        expect(history.body.history[0]).toMatchObject({ version: 1, who: host.userID, data: { title: 'Planning' } });
+        expect(history.body.history[4]).toMatchObject({ who: ann.userID });
+        // Bob was removed from the event, but may still read why.
+        expect((await sys.http().get(`/events/${eventID}/history`).set(bob.auth)).status).toBe(200);
+        const again = await sys.http().delete(`/events/${eventID}`).set(host.auth);
+        expect(again.status).toBe(204);
+        const rsvpAfter = await sys.http().patch(`/events/${eventID}/invitations`).set(ann.auth).send({ response: 'DECLINE' });
+        expect(rsvpAfter.body.code).toBe('EVENT_CANCELLED');
+      });
+    });
+
+    describe('retries and consistency', () => {
+      it('returns the first result for a retried create with the same Idempotency-Key', async () => {
+        const key = `key-${Date.now()}`;
+        const first = await book({ title: 'Once' }, { 'Idempotency-Key': key });
+        const second = await book({ title: 'Once' }, { 'Idempotency-Key': key });
+        expect(second.status).toBe(201);
+        expect(second.body.eventID).toBe(first.body.eventID);
+        expect(second.body.version).toBe(first.body.version);
+        const list = await view(host, { from: '2030-06-05T00:00:00Z', to: '2030-06-06T00:00:00Z' }, second.body.consistencyToken);
+        expect(list.body.events.filter((e: { title: string }) => e.title === 'Once')).toHaveLength(1);
+      });
+
+      it('takes a client-chosen eventID, and refuses it to another host', async () => {
+        const eventID = crypto.randomUUID();
+        expect((await book({ eventID })).status).toBe(201);
+        const theft = await sys.http().post('/events').set(ann.auth).send({ eventID, title: 'x', startTime: '2030-01-01T00:00:00Z', endTime: '2030-01-01T01:00:00Z' });
+        expect(theft.status).toBe(409);
+      });
+
+      it('answers 503 with Retry-After when the views cannot reach a token in time', async () => {
+        const res = await view(host, {}, '99999999999.1');
+        expect(res.status).toBe(503);
+        expect(res.headers['retry-after']).toBe('1');
+        expect((await view(host, {}, 'not-a-token')).status).toBe(400);
+      }, 10_000);
+
+      it('lets only one of several concurrent edits with the same If-Match through', async () => {
+        const created = await book({ title: 'Contended' });
+        const edits = await Promise.all(
+          ['A', 'B', 'C'].map((t) => sys.http().put(`/events/${created.body.eventID}`).set(host.auth).set('If-Match', `"${created.body.version}"`).send({ title: t })),
+        );
+        expect(edits.map((e) => e.status).sort()).toEqual([200, 412, 412]);
+      });
+    });
+
+    describe('bad input changes nothing', () => {
+      let before: number;
+      beforeEach(async () => {
+        before = await sys.eventCount();
+      });
+      afterEach(async () => {
+        expect(await sys.eventCount()).toBe(before);
+      });
+
+      it.each([
+        ['malformed JSON', '{"title": ', 'application/json', 400, 'MALFORMED_JSON'],
+        ['a wrong content type', 'title=x', 'application/x-www-form-urlencoded', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+        ['a body over 1 MB', JSON.stringify({ title: 'x'.repeat(1_100_000) }), 'application/json', 413, 'PAYLOAD_TOO_LARGE'],
+      ])('answers %s with a problem', async (_name, body, type, status, code) => {
+        const res = await sys.http().post('/events').set(host.auth).set('Content-Type', type).send(body);
+        expect(res.status).toBe(status);
+        expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+        expect(res.body).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+      });
+
+      it.each([
+        ['an end before the start', { endTime: '2030-06-05T08:00:00+02:00' }, 400, 'endTime'],
+        ['an unknown time zone', { timeZone: 'Mars/Olympus' }, 400, 'timeZone'],
+        ['a time without offset', { startTime: '2030-06-05T09:00:00' }, 400, 'startTime'],
+        ['a missing title', { title: undefined }, 400, 'title'],
+        ['an invitee who is not a user', { invitedUserIDs: ['00000000-0000-4000-8000-000000000000'] }, 422, 'invitedUserIDs.0'],
+        ['an invitee id that is not a UUID', { invitedUserIDs: ['bob'] }, 400, 'invitedUserIDs.0'],
+      ])('refuses %s, naming the field', async (_name, patch, status, path) => {
+        const res = await book(patch);
+        expect(res.status).toBe(status);
+        expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path })]));
+      });
+
+      it('answers unknown events with 404 and malformed ids with 400', async () => {
+        const missing = '00000000-0000-4000-8000-000000000001';
+        expect((await sys.http().put(`/events/${missing}`).set(host.auth).send({ title: 'x' })).status).toBe(404);
+        expect((await sys.http().delete(`/events/${missing}`).set(host.auth)).status).toBe(404);
+        expect((await sys.http().get(`/events/${missing}`).set(host.auth)).status).toBe(404);
+        expect((await sys.http().get('/events/not-an-id').set(host.auth)).status).toBe(400);
+        expect((await sys.http().get('/nowhere').set(host.auth)).body.code).toBe('ROUTE_NOT_FOUND');
+      });
+
+      it('refuses a malformed If-Match and a window that is not one', async () => {
+        const created = await sys.http().put('/events/00000000-0000-4000-8000-000000000001').set(host.auth).set('If-Match', 'yesterday').send({ title: 'x' });
+        expect(created.body.errors).toEqual([expect.objectContaining({ path: 'If-Match' })]);
+        expect((await view(host, { from: '2030-01-02T00:00:00Z', to: '2030-01-01T00:00:00Z' })).status).toBe(400);
+        expect((await view(host, { from: '2030-01-02T00:00:00Z' })).body.errors).toEqual([expect.objectContaining({ path: 'to' })]);
+        expect((await view(host, { view: 'YEARLY' })).body.errors).toEqual([expect.objectContaining({ path: 'view' })]);
+      });
+    });
+
+    it('serves health, readiness and an OpenAPI 3.1 document of every route', async () => {
+      expect((await sys.http().get('/healthz')).body).toEqual({ status: 'ok' });
+      expect((await sys.http().get('/readyz')).status).toBe(200);
+      const doc = (await sys.http().get('/openapi.json')).body;
+      expect(doc.openapi).toBe('3.1.0');
+      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/users', '/sessions', '/events', '/events/{eventID}', '/events/availability', '/events/{eventID}/invitations', '/events/{eventID}/history']));
+      expect(Object.keys(doc.paths['/events'])).toEqual(expect.arrayContaining(['get', 'post']));
+      expect(doc.paths['/events'].post.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['title', 'startTime', 'endTime']));
+    });
+  });
+}
