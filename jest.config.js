@@ -9,6 +9,7 @@ const project = (displayName, suffix, extra = {}) => ({
 module.exports = {
   // Start-up of embedded PostgreSQL and real services takes seconds on a 2-core box.
   testTimeout: 30_000,
+  reporters: ['default', '<rootDir>/jest.summaryReporter.js'],
   projects: [
     project('unit', 'unit'),
     project('int', 'int', { slowTestThreshold: 20 }),
