@@ -1,8 +1,8 @@
 import { commandApi } from '@datebook/command-api';
-import { logTailer } from '@datebook/projector';
+import { READ_MODEL_CONSUMER_GROUP, readModelProjector } from '@datebook/projector';
 import { queryApi } from '@datebook/query-api';
 import { serviceApp, type TokenService } from '@datebook/shared-kernel/http';
-import { CALENDAR_PROJECTION, postgresEventStore, READ_MODEL_SCHEMA, readCheckpoint, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { postgresEventStore, READ_MODEL_SCHEMA, type SqlDatabase, storeTailingEventSource } from '@datebook/shared-kernel/ports';
 import type { Logger } from 'pino';
 
 export interface SingleProcessSystemOptions {
@@ -23,14 +23,15 @@ export async function singleProcessSystem(options: SingleProcessSystemOptions) {
   const clock = options.clock ?? (() => new Date());
   const store = await postgresEventStore(database);
   await database.exec(READ_MODEL_SCHEMA);
-  const tailer = logTailer(store, database, logger.child({ component: 'projector' }), { pollIntervalMs: 200 });
+  const source = await storeTailingEventSource(store, database, {
+    onError: (err, consumerGroup) => logger.error({ err, consumerGroup }, 'delivery failed; retrying'),
+  });
   const commands = commandApi({ store, tokens, clock });
   const queries = queryApi({
     readModel: database,
     store,
     tokens,
     clock,
-    progress: { position: () => readCheckpoint(database, CALENDAR_PROJECTION) },
     ...(options.consistencyTimeoutMs === undefined ? {} : { consistencyTimeoutMs: options.consistencyTimeoutMs }),
   });
   const app = serviceApp({
@@ -40,16 +41,16 @@ export async function singleProcessSystem(options: SingleProcessSystemOptions) {
     routeDocs: [...commands.routeDocs, ...queries.routeDocs],
     async ready() {
       await database.query('select 1');
-      if (!tailer.isHealthy()) throw new Error('the projector is not running');
+      if (!projector.isHealthy()) throw new Error('the projector is not running');
     },
   });
-  tailer.start();
+  const projector = await source.subscribe(READ_MODEL_CONSUMER_GROUP, readModelProjector(database));
   return {
     app,
     store,
-    tailer,
+    source,
     async stop() {
-      await tailer.stop();
+      await projector.stop();
     },
   };
 }

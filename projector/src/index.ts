@@ -1,2 +1,2 @@
 export * from './calendarProjection';
-export * from './logTailer';
+export * from './readModelProjector';

@@ -4,13 +4,15 @@ import { Router } from 'express';
 import { availabilityRouteDocs, availabilityRoutes } from './availability/availability.routes';
 import { calendarViewRouteDocs, calendarViewRoutes } from './calendarViews/calendarView.routes';
 import { readModelQueries } from './calendarViews/readModelQueries';
+import { readModelProgress } from './consistency/readModelProgress';
 import { type ProjectionProgress, readYourWrites } from './consistency/readYourWrites';
 import { eventHistoryRouteDocs, eventHistoryRoutes } from './history/eventHistory.routes';
 
 export interface QueryApiDependencies {
   readModel: SqlExecutor;
   store: EventStore;
-  progress: ProjectionProgress;
+  /** Defaults to the PostgreSQL read model's own version stamps. */
+  progress?: ProjectionProgress;
   tokens: TokenService;
   clock: () => Date;
   consistencyTimeoutMs?: number;
@@ -22,7 +24,7 @@ export function queryApi(deps: QueryApiDependencies): { router: Router; routeDoc
   const router = Router();
   const reads = Router();
   reads.use(requireUser(deps.tokens));
-  reads.use(readYourWrites(deps.progress, deps.consistencyTimeoutMs === undefined ? {} : { timeoutMs: deps.consistencyTimeoutMs }));
+  reads.use(readYourWrites(deps.progress ?? readModelProgress(deps.readModel), deps.consistencyTimeoutMs === undefined ? {} : { timeoutMs: deps.consistencyTimeoutMs }));
   // Availability is registered before /events/:eventID so "availability" is never read as an id.
   reads.use(availabilityRoutes({ queries }));
   reads.use(calendarViewRoutes({ queries, clock: deps.clock }));

@@ -47,7 +47,7 @@ export function calendarEventRoutes(deps: { store: EventStore; accounts: UserAcc
     });
 
   const reply = (res: Response, eventID: string, result: CommandResult<unknown, CalendarEventState>) => {
-    const consistencyToken = result.logPosition ? encodeConsistencyToken(result.logPosition) : '';
+    const consistencyToken = encodeConsistencyToken({ streamName: streamName('CalendarEvent', eventID), version: result.version ?? 0 });
     res.setHeader('ETag', `"${result.version ?? 0}"`);
     res.setHeader('X-Consistency-Token', consistencyToken);
     return { eventID, version: result.version ?? 0, consistencyToken };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, type LogPosition } from '@datebook/shared-kernel';
+import { DomainError } from '@datebook/shared-kernel';
 import { type EventStore, WrongExpectedVersionError } from '@datebook/shared-kernel/ports';
 
 /** The pure parts of an aggregate, as the command handler needs them. */
@@ -24,8 +24,6 @@ export interface CommandResult<Event, State> {
   state: State;
   /** The stream's version after the command (unchanged when the command was a no-op). */
   version: number | null;
-  /** Where the stream's newest event sits in the global log: the consistency token's basis. */
-  logPosition: LogPosition | null;
 }
 
 const MAX_ATTEMPTS = 4;
@@ -49,8 +47,7 @@ export async function handleCommand<Command, Event extends { type: string; data:
       throw new DomainError('VERSION_MISMATCH', `the event is at version ${currentVersion ?? 'none'}, not ${context.expectedVersion}`);
     }
     const events = decider.decide(command, state);
-    const lastPosition = recorded.at(-1)?.logPosition ?? null;
-    if (events.length === 0) return { events, state, version: currentVersion, logPosition: lastPosition };
+    if (events.length === 0) return { events, state, version: currentVersion };
     try {
       const appended = await store.appendToStream(
         streamName,
@@ -63,7 +60,7 @@ export async function handleCommand<Command, Event extends { type: string; data:
         currentVersion ?? 'no_stream',
       );
       const finalState = events.reduce(decider.evolve, state);
-      return { events, state: finalState, version: appended.nextExpectedVersion, logPosition: appended.logPosition };
+      return { events, state: finalState, version: appended.nextExpectedVersion };
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError)) throw error;
       if (context.expectedVersion !== undefined) throw new DomainError('VERSION_MISMATCH', 'the event changed meanwhile');

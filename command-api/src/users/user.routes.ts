@@ -1,4 +1,4 @@
-import { encodeConsistencyToken } from '@datebook/shared-kernel';
+import { encodeConsistencyToken, streamName } from '@datebook/shared-kernel';
 import { parseInput, type RouteDoc, type TokenService, timeZoneSchema, userIDSchema } from '@datebook/shared-kernel/http';
 import { Router } from 'express';
 import { z } from 'zod';
@@ -24,8 +24,8 @@ export function userRoutes(deps: { accounts: UserAccounts; tokens: TokenService;
 
   router.post('/users', async (req, res) => {
     const body = parseInput(SignUpBody, req.body, 'body');
-    const { userID, logPosition } = await deps.accounts.register(body, { now: deps.clock(), correlationId: req.correlationId });
-    const consistencyToken = logPosition ? encodeConsistencyToken(logPosition) : '';
+    const { userID, version } = await deps.accounts.register(body, { now: deps.clock(), correlationId: req.correlationId });
+    const consistencyToken = encodeConsistencyToken({ streamName: streamName('User', userID), version });
     res.status(201).location(`/users/${userID}`).json({ userID, consistencyToken });
   });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, type LogPosition, parseUserEvent, streamName, type UserEvent } from '@datebook/shared-kernel';
+import { DomainError, parseUserEvent, streamName, type UserEvent } from '@datebook/shared-kernel';
 import { type EventStore, WrongExpectedVersionError } from '@datebook/shared-kernel/ports';
 import { handleCommand } from '../commandHandling/handleCommand';
 import { hashPassword, verifyPassword } from './passwordHash';
@@ -40,7 +40,7 @@ export function userAccounts(store: EventStore) {
      * The UserEmail stream can be created once only, which makes addresses unique. A registration
      * that stopped after claiming the address is completed by the next attempt instead of locking it.
      */
-    async register(input: Registration, context: { now: Date; correlationId: string }): Promise<{ userID: string; logPosition: LogPosition | null }> {
+    async register(input: Registration, context: { now: Date; correlationId: string }): Promise<{ userID: string; version: number }> {
       const email = normaliseEmail(input.email);
       let userID: string = randomUUID();
       const metadata = { actorID: userID, occurredAt: context.now.toISOString(), correlationId: context.correlationId, schemaVersion: 1 };
@@ -59,7 +59,7 @@ export function userAccounts(store: EventStore) {
         data: { userID, userName: input.userName, email, passwordHash: await hashPassword(input.password), timeZone: input.timeZone },
       };
       const result = await handleCommand(store, streamName('User', userID), userDecider, command, { actorID: userID, ...context });
-      return { userID, logPosition: result.logPosition };
+      return { userID, version: result.version ?? 0 };
     },
 
     async signIn(email: string, password: string): Promise<string> {

@@ -1,3 +1,4 @@
+import { encodeConsistencyToken } from '@datebook/shared-kernel';
 import jwt from 'jsonwebtoken';
 import type { SqlDatabase } from '@datebook/shared-kernel/ports';
 import { startTestSystem, type TestSystem } from './testSystem';
@@ -206,7 +207,8 @@ export function bookingFlowScenario(label: string, open: () => Promise<SqlDataba
       });
 
       it('answers 503 with Retry-After when the views cannot reach a token in time', async () => {
-        const res = await view(host, {}, '99999999999.1');
+        const unreached = encodeConsistencyToken({ streamName: `CalendarEvent-${crypto.randomUUID()}`, version: 99 });
+        const res = await view(host, {}, unreached);
         expect(res.status).toBe(503);
         expect(res.headers['retry-after']).toBe('1');
         expect((await view(host, {}, 'not-a-token')).status).toBe(400);

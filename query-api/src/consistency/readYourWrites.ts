@@ -1,9 +1,9 @@
-import { compareLogPositions, decodeConsistencyToken, DomainError, type LogPosition } from '@datebook/shared-kernel';
+import { decodeConsistencyToken, DomainError, type WrittenVersion } from '@datebook/shared-kernel';
 import type { RequestHandler } from 'express';
 
 export interface ProjectionProgress {
-  /** How far the read model has got in the global log. */
-  position(): Promise<LogPosition>;
+  /** True once the read model includes the given version of the stream. */
+  hasApplied(written: WrittenVersion): Promise<boolean>;
 }
 
 /**
@@ -22,7 +22,7 @@ export function readYourWrites(progress: ProjectionProgress, options: { timeoutM
     }
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (compareLogPositions(await progress.position(), wanted) >= 0) return next();
+      if (await progress.hasApplied(wanted)) return next();
       if (Date.now() >= deadline) return next(new DomainError('CONSISTENCY_TIMEOUT', 'the views have not caught up with that write yet; retry shortly'));
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }

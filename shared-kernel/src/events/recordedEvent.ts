@@ -45,13 +45,22 @@ export function compareLogPositions(a: LogPosition, b: LogPosition): number {
   return 0;
 }
 
-/** Consistency tokens are opaque to clients: `<transactionId>.<position>`. */
-export function encodeConsistencyToken(p: LogPosition): string {
-  return `${p.transactionId}.${p.position}`;
+/**
+ * A consistency token names a write: "stream S has reached version V". It holds across processes and
+ * brokers (Kafka keeps no global order, only per-stream order). Opaque to clients.
+ */
+export interface WrittenVersion {
+  streamName: string;
+  version: number;
 }
 
-export function decodeConsistencyToken(token: string): LogPosition | undefined {
-  const match = /^(\d{1,20})\.(\d{1,20})$/.exec(token);
+export function encodeConsistencyToken(written: WrittenVersion): string {
+  return Buffer.from(`${written.streamName}@${written.version}`, 'utf8').toString('base64url');
+}
+
+export function decodeConsistencyToken(token: string): WrittenVersion | undefined {
+  if (token.length > 200 || !/^[A-Za-z0-9_-]+$/.test(token)) return undefined;
+  const match = /^([A-Za-z]+-[0-9a-f-]{36})@(\d{1,15})$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
   if (!match || match[1] === undefined || match[2] === undefined) return undefined;
-  return { transactionId: BigInt(match[1]), position: BigInt(match[2]) };
+  return { streamName: match[1], version: Number(match[2]) };
 }

@@ -4,5 +4,6 @@ export * from './eventStore/postgresEventStore';
 export * from './sql/pgliteSqlDatabase';
 export * from './sql/pgSqlDatabase';
 export * from './sql/sqlDatabase';
-export * from './readModel/projectionCheckpoints';
 export * from './readModel/readModelSchema';
+export * from './eventSource/eventSource';
+export * from './eventSource/storeTailingEventSource';

@@ -1,2 +1,3 @@
 export * from './postgresTestDatabase';
 export { eventStoreContract, newEvent } from '../ports/eventStore/eventStore.contract';
+export { eventSourceContract } from '../ports/eventSource/eventSource.contract';

@@ -3,12 +3,6 @@
  * replaying the log rebuilds it. Written by the projector, read by the query API.
  */
 export const READ_MODEL_SCHEMA = `
-create table if not exists rm_checkpoints (
-  projection text primary key,
-  transaction_id numeric(20) not null,
-  position bigint not null,
-  updated_at timestamptz not null default now()
-);
 create table if not exists rm_users (
   user_id uuid primary key,
   user_name text not null,
@@ -42,5 +36,3 @@ create table if not exists rm_event_users (
 );
 create index if not exists rm_event_users_calendar on rm_event_users (user_id, start_time);
 `;
-
-export const CALENDAR_PROJECTION = 'calendar';
