@@ -13,14 +13,21 @@ export async function projectEvent(tx: SqlExecutor, recorded: RecordedEvent): Pr
 
 async function projectUser(tx: SqlExecutor, recorded: RecordedEvent): Promise<void> {
   const event = parseUserEvent(recorded.type, recorded.data);
-  if (event?.type !== 'UserRegistered') return;
-  const d = event.data;
-  await tx.query(
-    `insert into rm_users (user_id, user_name, email, time_zone, version) values ($1, $2, $3, $4, $5)
-     on conflict (user_id) do update set user_name = excluded.user_name, email = excluded.email, time_zone = excluded.time_zone,
-       version = excluded.version where rm_users.version < excluded.version`,
-    [d.userID, d.userName, d.email, d.timeZone, recorded.streamVersion],
-  );
+  if (!event || event.type === 'EmailClaimed') return;
+  const version = recorded.streamVersion;
+  if (event.type === 'UserRegistered') {
+    const d = event.data;
+    await tx.query(
+      `insert into rm_users (user_id, user_name, email, time_zone, version) values ($1, $2, $3, $4, $5) on conflict (user_id) do nothing`,
+      [d.userID, d.userName, d.email, d.timeZone, version],
+    );
+    return;
+  }
+  const [column, value] =
+    event.type === 'PreferredTimeZoneChanged' ? ['time_zone', event.data.timeZone]
+    : event.type === 'DefaultRemindersChanged' ? ['default_reminders', JSON.stringify(event.data.reminders)]
+    : ['working_hours', JSON.stringify(event.data.workingHours)];
+  await tx.query(`update rm_users set ${column} = $2, version = $3 where user_id = $1 and version < $3`, [event.data.userID, value, version]);
 }
 
 async function projectCalendarEvent(tx: SqlExecutor, recorded: RecordedEvent): Promise<void> {

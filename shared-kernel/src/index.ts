@@ -6,3 +6,4 @@ export * from './events/userEvents';
 export * from './streams/streamName';
 export * from './time/calendarWindow';
 export * from './time/timeZone';
+export * from './events/reminders';

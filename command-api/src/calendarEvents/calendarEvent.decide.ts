@@ -1,4 +1,4 @@
-import { type CalendarEventEvent, DomainError } from '@datebook/shared-kernel';
+import { type CalendarEventEvent, DomainError, type EventReminders, sameReminders } from '@datebook/shared-kernel';
 import type { CalendarEventDetails, CalendarEventState } from './calendarEvent';
 
 export type InvitationResponse = 'ACCEPT' | 'DECLINE' | 'TENTATIVE';
@@ -19,16 +19,17 @@ export type CalendarEventCommand =
         description: string | null;
         location: string | null;
         invitedUserIDs: string[];
+        reminders?: EventReminders;
       };
     }
   | { type: 'InviteAttendees'; data: { eventID: string; actorID: string; userIDs: string[] } }
-  | { type: 'RespondToInvitation'; data: { eventID: string; userID: string; response: InvitationResponse } }
+  | { type: 'RespondToInvitation'; data: { eventID: string; userID: string; response?: InvitationResponse; reminders?: EventReminders } }
   | {
       type: 'ChangeEvent';
       data: {
         eventID: string;
         actorID: string;
-        changes: Partial<EventTimes & { title: string; description: string | null; location: string | null; invitedUserIDs: string[] }>;
+        changes: Partial<EventTimes & { title: string; description: string | null; location: string | null; invitedUserIDs: string[]; reminders: EventReminders }>;
       };
     }
   | { type: 'CancelEvent'; data: { eventID: string; actorID: string } };
@@ -62,6 +63,11 @@ function invitations(eventID: string, invitedBy: string, userIDs: string[], alre
   return fresh.map((userID) => ({ type: 'AttendeeInvited', data: { eventID, userID, invitedBy } }));
 }
 
+function reminderChange(eventID: string, userID: string, wanted: EventReminders | undefined, current: EventReminders | undefined): CalendarEventEvent[] {
+  if (wanted === undefined || sameReminders(current, wanted) || (current === undefined && wanted.useDefault && wanted.overrides.length === 0)) return [];
+  return [{ type: 'RemindersChanged', data: { eventID, userID, useDefault: wanted.useDefault, overrides: wanted.overrides } }];
+}
+
 const responseEvent = {
   ACCEPT: { type: 'InvitationAccepted', status: 'ACCEPTED' },
   DECLINE: { type: 'InvitationDeclined', status: 'DECLINED' },
@@ -92,7 +98,11 @@ export function decide(command: CalendarEventCommand, state: CalendarEventState)
           timeZone: c.timeZone,
         },
       };
-      return [scheduled, ...invitations(c.eventID, c.hostID, c.invitedUserIDs, { [c.hostID]: true })];
+      return [
+        scheduled,
+        ...invitations(c.eventID, c.hostID, c.invitedUserIDs, { [c.hostID]: true }),
+        ...reminderChange(c.eventID, c.hostID, c.reminders, undefined),
+      ];
     }
 
     case 'InviteAttendees': {
@@ -101,15 +111,16 @@ export function decide(command: CalendarEventCommand, state: CalendarEventState)
     }
 
     case 'RespondToInvitation': {
-      const { userID, response } = command.data;
+      const { userID, response, reminders } = command.data;
       const event = requireExisting(state);
       const current = event.attendees[userID];
       if (current === undefined) throw new DomainError('EVENT_NOT_FOUND', 'no such event');
-      if (event.hostID === userID) throw new DomainError('HOST_CANNOT_RESPOND', 'the host does not answer their own invitation');
+      if (response !== undefined && event.hostID === userID) throw new DomainError('HOST_CANNOT_RESPOND', 'the host does not answer their own invitation');
       if (event.status === 'cancelled') throw new DomainError('EVENT_CANCELLED', 'the event was cancelled');
-      const outcome = responseEvent[response];
-      if (current === outcome.status) return [];
-      return [{ type: outcome.type, data: { eventID: event.eventID, userID } }];
+      const events: CalendarEventEvent[] = [];
+      const outcome = response === undefined ? undefined : responseEvent[response];
+      if (outcome && current !== outcome.status) events.push({ type: outcome.type, data: { eventID: event.eventID, userID } });
+      return [...events, ...reminderChange(event.eventID, userID, reminders, event.reminders[userID])];
     }
 
     case 'ChangeEvent': {
@@ -160,5 +171,6 @@ function changeEvent(
     }
     events.push(...invitations(event.eventID, actorID, [...wanted], event.attendees));
   }
+  events.push(...reminderChange(event.eventID, actorID, changes.reminders, event.reminders[actorID]));
   return events;
 }

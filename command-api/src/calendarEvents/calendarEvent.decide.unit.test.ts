@@ -140,3 +140,23 @@ describe('CancelEvent', () => {
     given(scheduled, annInvited).when({ type: 'CancelEvent', data: { eventID, actorID: ann } }).thenFails('NOT_HOST');
   });
 });
+
+describe('reminders', () => {
+  const mine = { useDefault: false, overrides: [{ method: 'email' as const, minutes: 30 }] };
+  it('records the host reminders given at booking', () => {
+    const command = schedule([]);
+    if (command.type === 'ScheduleEvent') command.data.reminders = mine;
+    given().when(command).then([scheduled, { type: 'RemindersChanged', data: { eventID, userID: host, ...mine } }]);
+  });
+  it('lets an invitee set their own reminders with or without answering, once', () => {
+    const set: CalendarEventEvent = { type: 'RemindersChanged', data: { eventID, userID: ann, ...mine } };
+    given(scheduled, annInvited).when({ type: 'RespondToInvitation', data: { eventID, userID: ann, reminders: mine } }).then([set]);
+    given(scheduled, annInvited, set).when({ type: 'RespondToInvitation', data: { eventID, userID: ann, reminders: mine } }).then([]);
+    given(scheduled, annInvited)
+      .when({ type: 'RespondToInvitation', data: { eventID, userID: ann, response: 'ACCEPT', reminders: mine } })
+      .then([{ type: 'InvitationAccepted', data: { eventID, userID: ann } }, set]);
+  });
+  it('treats "use my defaults" as no change until reminders were set', () => {
+    given(scheduled, annInvited).when({ type: 'RespondToInvitation', data: { eventID, userID: ann, reminders: { useDefault: true, overrides: [] } } }).then([]);
+  });
+});

@@ -1,3 +1,4 @@
+import { EventReminders } from '@datebook/shared-kernel';
 import { eventIDSchema, instantSchema, timeZoneSchema, userIDSchema } from '@datebook/shared-kernel/http';
 import { z } from 'zod';
 
@@ -16,6 +17,7 @@ export const ScheduleEventBody = z.object({
   endTime: instantSchema,
   timeZone: timeZoneSchema.optional().describe("Defaults to the host's time zone"),
   invitedUserIDs: invitedUserIDs.optional(),
+  reminders: EventReminders.optional().describe("The host's own reminders on this event"),
 });
 
 export const ChangeEventBody = z.object({
@@ -26,11 +28,17 @@ export const ChangeEventBody = z.object({
   endTime: instantSchema.optional(),
   timeZone: timeZoneSchema.optional(),
   invitedUserIDs: invitedUserIDs.optional(),
+  reminders: EventReminders.optional().describe("The host's own reminders on this event"),
 });
 
 export const InviteBody = z.object({ userIDs: z.array(userIDSchema).min(1).max(500) });
 
-export const RespondBody = z.object({ response: z.enum(['ACCEPT', 'DECLINE', 'TENTATIVE']) });
+export const RespondBody = z
+  .object({
+    response: z.enum(['ACCEPT', 'DECLINE', 'TENTATIVE']).optional(),
+    reminders: EventReminders.optional().describe('Your own reminders on this event'),
+  })
+  .refine((b) => b.response !== undefined || b.reminders !== undefined, { message: 'give a response, reminders or both', path: ['response'] });
 
 export const EventIDParams = z.object({ eventID: eventIDSchema });
 

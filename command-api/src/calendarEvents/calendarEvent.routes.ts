@@ -77,6 +77,7 @@ export function calendarEventRoutes(deps: { store: EventStore; accounts: UserAcc
       data: {
         eventID, hostID, title: body.title, description: body.description ?? null, location: body.location ?? null,
         startTime: body.startTime, endTime: body.endTime, timeZone, invitedUserIDs: body.invitedUserIDs ?? [],
+        ...(body.reminders ? { reminders: body.reminders } : {}),
       },
     }, req);
     res.status(201).location(`/events/${eventID}`).json(reply(res, eventID, result));
@@ -109,9 +110,10 @@ export function calendarEventRoutes(deps: { store: EventStore; accounts: UserAcc
 
   router.patch('/events/:eventID/invitations', async (req, res) => {
     const { eventID } = parseInput(EventIDParams, req.params, 'params');
-    const { response } = parseInput(RespondBody, req.body, 'body');
+    const { response, reminders } = parseInput(RespondBody, req.body, 'body');
     const userID = authenticatedUser(req);
-    const result = await run(eventID, { type: 'RespondToInvitation', data: { eventID, userID, response } }, req);
+    const answer = { eventID, userID, ...(response ? { response } : {}), ...(reminders ? { reminders } : {}) };
+    const result = await run(eventID, { type: 'RespondToInvitation', data: answer }, req);
     const rsvpStatus = result.state.status === 'absent' ? undefined : result.state.attendees[userID];
     res.json({ ...reply(res, eventID, result), rsvpStatus });
   });

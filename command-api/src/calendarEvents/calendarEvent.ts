@@ -1,4 +1,4 @@
-import type { CalendarEventEvent } from '@datebook/shared-kernel';
+import type { CalendarEventEvent, EventReminders } from '@datebook/shared-kernel';
 
 /** RSVP states, as the seed names them (plus TENTATIVE, as calendars offer). */
 export type RsvpStatus = 'PENDING' | 'ACCEPTED' | 'DECLINED' | 'TENTATIVE';
@@ -14,6 +14,8 @@ export interface CalendarEventDetails {
   timeZone: string;
   /** Everyone on the event, host included, with their answer. */
   attendees: Record<string, RsvpStatus>;
+  /** Each attendee's own reminders; absent means their defaults. */
+  reminders: Record<string, EventReminders>;
 }
 
 export type CalendarEventState =
@@ -27,7 +29,7 @@ export const initialState = (): CalendarEventState => ({ status: 'absent' });
 export function evolve(state: CalendarEventState, event: CalendarEventEvent): CalendarEventState {
   if (event.type === 'CalendarEventScheduled') {
     const d = event.data;
-    return { status: 'scheduled', ...d, attendees: { [d.hostID]: 'ACCEPTED' } };
+    return { status: 'scheduled', ...d, attendees: { [d.hostID]: 'ACCEPTED' }, reminders: {} };
   }
   if (state.status === 'absent') return state;
   switch (event.type) {
@@ -49,5 +51,9 @@ export function evolve(state: CalendarEventState, event: CalendarEventEvent): Ca
       return { ...state, title: event.data.title, description: event.data.description, location: event.data.location };
     case 'CalendarEventCancelled':
       return { ...state, status: 'cancelled' };
+    case 'RemindersChanged': {
+      const { userID, useDefault, overrides } = event.data;
+      return { ...state, reminders: { ...state.reminders, [userID]: { useDefault, overrides } } };
+    }
   }
 }

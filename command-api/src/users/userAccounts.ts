@@ -5,6 +5,8 @@ import { handleCommand } from '../commandHandling/handleCommand';
 import { hashPassword, verifyPassword } from './passwordHash';
 import { decide, evolve, initialState, normaliseEmail, type UserCommand, type UserState } from './user';
 
+export type SettingsChange = Omit<Extract<UserCommand, { type: 'ChangeSettings' }>['data'], 'userID'>;
+
 const userDecider = { decide, evolve, initialState, parse: parseUserEvent };
 
 export interface Registration {
@@ -60,6 +62,11 @@ export function userAccounts(store: EventStore) {
       };
       const result = await handleCommand(store, streamName('User', userID), userDecider, command, { actorID: userID, ...context });
       return { userID, version: result.version ?? 0 };
+    },
+
+    async changeSettings(userID: string, change: SettingsChange, context: { now: Date; correlationId: string }) {
+      const command: UserCommand = { type: 'ChangeSettings', data: { userID, ...change } };
+      return handleCommand(store, streamName('User', userID), userDecider, command, { actorID: userID, ...context });
     },
 
     async signIn(email: string, password: string): Promise<string> {

@@ -57,6 +57,41 @@ export function bookingFlowScenario(label: string, open: () => Promise<SqlDataba
       });
     });
 
+    describe('settings', () => {
+      it('shows and changes the profile; the preferred zone decides which week a view shows', async () => {
+        const me = await sys.http().get('/users/me').set(carl.auth);
+        expect(me.body).toMatchObject({ userID: carl.userID, userName: 'carl', timeZone: 'UTC', defaultReminders: [{ method: 'email', minutes: 10 }], workingHours: null });
+        const changed = await sys.http().patch('/users/me').set(carl.auth).send({ timeZone: 'Pacific/Auckland', defaultReminders: [{ method: 'push', minutes: 15 }], workingHours: [{ day: 1, start: '08:00', end: '12:00' }] });
+        expect(changed.status).toBe(200);
+        expect(changed.body).toMatchObject({ timeZone: 'Pacific/Auckland', defaultReminders: [{ method: 'push', minutes: 15 }] });
+        const week = await view(carl, { view: 'DAILY', date: '2030-01-01' }, changed.headers['x-consistency-token'] as string);
+        expect(week.body).toMatchObject({ timeZone: 'Pacific/Auckland', from: '2029-12-31T11:00:00.000Z' });
+        const bad = await sys.http().patch('/users/me').set(carl.auth).send({ timeZone: 'Nowhere/City', workingHours: [{ day: 8, start: '9', end: '17:00' }] });
+        expect(bad.status).toBe(400);
+        expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['timeZone', 'workingHours.0.day', 'workingHours.0.start']));
+        const backwards = await sys.http().patch('/users/me').set(carl.auth).send({ workingHours: [{ day: 2, start: '17:00', end: '09:00' }] });
+        expect(backwards.body.errors).toEqual([expect.objectContaining({ path: 'workingHours.0.end' })]);
+        const again = await sys.http().patch('/users/me').set(carl.auth).send({ timeZone: 'UTC' });
+        expect(again.body.timeZone).toBe('UTC');
+      });
+
+      it('keeps reminders per attendee on an event, in its history', async () => {
+        const booked = await book({ title: 'Reminded', invitedUserIDs: [ann.userID], reminders: { useDefault: false, overrides: [{ method: 'email', minutes: 60 }] } });
+        expect(booked.status).toBe(201);
+        const annSets = await sys.http().patch(`/events/${booked.body.eventID}/invitations`).set(ann.auth).send({ reminders: { useDefault: false, overrides: [{ method: 'push', minutes: 5 }] } });
+        expect(annSets.status).toBe(200);
+        const tooMany = await sys.http().patch(`/events/${booked.body.eventID}/invitations`).set(ann.auth)
+          .send({ reminders: { useDefault: false, overrides: Array.from({ length: 6 }, () => ({ method: 'email', minutes: 1 })) } });
+        expect(tooMany.body.errors).toEqual([expect.objectContaining({ path: 'reminders.overrides' })]);
+        const history = await sys.http().get(`/events/${booked.body.eventID}/history`).set(host.auth);
+        expect(history.body.history.filter((h: { type: string }) => h.type === 'RemindersChanged').map((h: { data: unknown }) => h.data)).toEqual([
+          { eventID: booked.body.eventID, userID: host.userID, useDefault: false, overrides: [{ method: 'email', minutes: 60 }] },
+          { eventID: booked.body.eventID, userID: ann.userID, useDefault: false, overrides: [{ method: 'push', minutes: 5 }] },
+        ]);
+        expect((await sys.http().delete(`/events/${booked.body.eventID}`).set(host.auth)).status).toBe(204);
+      });
+    });
+
     describe('booking, viewing, answering, changing and cancelling', () => {
       let eventID: string;
       let token: string;

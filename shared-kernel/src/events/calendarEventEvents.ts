@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ReminderOverride } from './reminders';
 
 /**
  * The published contract of the CalendarEvent stream: past-tense facts, each carrying its aggregate id.
@@ -32,6 +33,8 @@ export const CalendarEventDetailsChanged = z.object({
   location: z.string().nullable(),
 });
 export const CalendarEventCancelled = z.object({ eventID, cancelledBy: userID });
+/** One attendee's own reminders on this event. */
+export const RemindersChanged = z.object({ eventID, userID, useDefault: z.boolean(), overrides: z.array(ReminderOverride) });
 
 export const calendarEventEventSchemas = {
   CalendarEventScheduled,
@@ -43,6 +46,7 @@ export const calendarEventEventSchemas = {
   CalendarEventRescheduled,
   CalendarEventDetailsChanged,
   CalendarEventCancelled,
+  RemindersChanged,
 } as const;
 
 type Schemas = typeof calendarEventEventSchemas;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ReminderOverride } from './reminders';
 
 /** The published contract of the User and UserEmail streams. */
 export const UserRegistered = z.object({
@@ -13,7 +14,20 @@ export const UserRegistered = z.object({
 /** Reserves an e-mail address: the UserEmail stream can only be created once, which makes addresses unique. */
 export const EmailClaimed = z.object({ email: z.string(), userID: z.string().uuid() });
 
-export const userEventSchemas = { UserRegistered, EmailClaimed } as const;
+export const PreferredTimeZoneChanged = z.object({ userID: z.string().uuid(), timeZone: z.string() });
+export const DefaultRemindersChanged = z.object({ userID: z.string().uuid(), reminders: z.array(ReminderOverride) });
+
+/** Working hours per ISO weekday (1 = Monday) as local wall times "HH:MM" in the user's zone. */
+export const WorkingHoursEntry = z.object({ day: z.number().int().min(1).max(7), start: z.string(), end: z.string() });
+export const WorkingHoursChanged = z.object({ userID: z.string().uuid(), workingHours: z.array(WorkingHoursEntry) });
+
+export const userEventSchemas = {
+  UserRegistered,
+  EmailClaimed,
+  PreferredTimeZoneChanged,
+  DefaultRemindersChanged,
+  WorkingHoursChanged,
+} as const;
 type Schemas = typeof userEventSchemas;
 export type UserEventType = keyof Schemas;
 export type UserEvent = { [K in UserEventType]: { type: K; data: z.infer<Schemas[K]> } }[UserEventType];

@@ -8,6 +8,8 @@ create table if not exists rm_users (
   user_name text not null,
   email text not null,
   time_zone text not null,
+  default_reminders jsonb,
+  working_hours jsonb,
   version bigint not null
 );
 create table if not exists rm_events (
