@@ -2,6 +2,8 @@ import { requireUser, type RouteDoc, type TokenService } from '@datebook/shared-
 import type { EventStore } from '@datebook/shared-kernel/ports';
 import { Router } from 'express';
 import { calendarEventRouteDocs, calendarEventRoutes } from './calendarEvents/calendarEvent.routes';
+import { calendarEventService } from './calendarEvents/calendarEventService';
+import { occurrenceRouteDocs, occurrenceRoutes } from './calendarEvents/occurrence.routes';
 import { userRouteDocs, userRoutes } from './users/user.routes';
 import { userAccounts } from './users/userAccounts';
 
@@ -17,6 +19,8 @@ export function commandApi(deps: CommandApiDependencies): { router: Router; rout
   const router = Router();
   router.use(userRoutes({ accounts, tokens: deps.tokens, clock: deps.clock }));
   router.use('/events', requireUser(deps.tokens));
-  router.use(calendarEventRoutes({ store: deps.store, accounts, clock: deps.clock }));
-  return { router, routeDocs: [...userRouteDocs, ...calendarEventRouteDocs] };
+  const events = calendarEventService(deps.store, accounts);
+  router.use(calendarEventRoutes({ events, clock: deps.clock }));
+  router.use(occurrenceRoutes({ events, clock: deps.clock }));
+  return { router, routeDocs: [...userRouteDocs, ...calendarEventRouteDocs, ...occurrenceRouteDocs] };
 }

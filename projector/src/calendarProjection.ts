@@ -1,4 +1,13 @@
-import { parseCalendarEventEvent, parseStreamName, parseUserEvent, type RecordedEvent } from '@datebook/shared-kernel';
+import {
+  type CalendarEventState,
+  evolve,
+  initialState,
+  occurrenceSpan,
+  parseCalendarEventEvent,
+  parseStreamName,
+  parseUserEvent,
+  type RecordedEvent,
+} from '@datebook/shared-kernel';
 import type { SqlExecutor } from '@datebook/shared-kernel/ports';
 
 /**
@@ -30,71 +39,51 @@ async function projectUser(tx: SqlExecutor, recorded: RecordedEvent): Promise<vo
   await tx.query(`update rm_users set ${column} = $2, version = $3 where user_id = $1 and version < $3`, [event.data.userID, value, version]);
 }
 
+const timestamp = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : ms > 0 ? 'infinity' : '-infinity');
+
+/** Evolves the stored state by one event and rewrites the event's rows from it. */
 async function projectCalendarEvent(tx: SqlExecutor, recorded: RecordedEvent): Promise<void> {
   const event = parseCalendarEventEvent(recorded.type, recorded.data);
   if (!event) return;
-  const version = recorded.streamVersion;
-  const at = recorded.metadata.occurredAt;
-
-  if (event.type === 'CalendarEventScheduled') {
-    const d = event.data;
-    const { rowCount } = await tx.query(
-      `insert into rm_events (event_id, host_id, title, description, location, start_time, end_time, time_zone, status, version, updated_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, 'confirmed', $9, $10) on conflict (event_id) do nothing`,
-      [d.eventID, d.hostID, d.title, d.description, d.location, d.startTime, d.endTime, d.timeZone, version, at],
-    );
-    if (rowCount === 0) return;
-    await tx.query(
-      `insert into rm_event_users (event_id, user_id, rsvp_status, start_time, end_time, event_status)
-       values ($1, $2, 'ACCEPTED', $3, $4, 'confirmed') on conflict do nothing`,
-      [d.eventID, d.hostID, d.startTime, d.endTime],
-    );
-    return;
-  }
-
-  // Claim the version first: if the row is already at or past it, this event was applied before.
-  const { rows } = await tx.query<{ start_time: Date; end_time: Date; status: string }>(
-    `update rm_events set version = $2, updated_at = $3 where event_id = $1 and version < $2
-     returning start_time, end_time, status`,
-    [event.data.eventID, version, at],
+  const { id: eventID } = parseStreamName(recorded.streamName);
+  const { rows } = await tx.query<{ state: CalendarEventState; version: string }>(
+    'select state, version::text from rm_events where event_id = $1 for update',
+    [eventID],
   );
-  const current = rows[0];
-  if (!current) return;
-  const eventID = event.data.eventID;
+  const stored = rows[0];
+  if (stored && Number(stored.version) >= recorded.streamVersion) return;
+  const state = evolve(stored?.state ?? initialState(), event);
+  if (state.status === 'absent') return;
 
-  switch (event.type) {
-    case 'AttendeeInvited':
-      await tx.query(
-        `insert into rm_event_users (event_id, user_id, rsvp_status, start_time, end_time, event_status)
-         values ($1, $2, 'PENDING', $3, $4, $5)
-         on conflict (event_id, user_id) do update set rsvp_status = 'PENDING'`,
-        [eventID, event.data.userID, current.start_time, current.end_time, current.status],
-      );
-      return;
-    case 'AttendeeUninvited':
-      await tx.query('delete from rm_event_users where event_id = $1 and user_id = $2', [eventID, event.data.userID]);
-      return;
-    case 'InvitationAccepted':
-    case 'InvitationDeclined':
-    case 'InvitationTentativelyAccepted': {
-      const status = { InvitationAccepted: 'ACCEPTED', InvitationDeclined: 'DECLINED', InvitationTentativelyAccepted: 'TENTATIVE' }[event.type];
-      await tx.query('update rm_event_users set rsvp_status = $3 where event_id = $1 and user_id = $2', [eventID, event.data.userID, status]);
-      return;
-    }
-    case 'CalendarEventRescheduled':
-      await tx.query('update rm_events set start_time = $2, end_time = $3, time_zone = $4 where event_id = $1', [
-        eventID, event.data.startTime, event.data.endTime, event.data.timeZone,
-      ]);
-      await tx.query('update rm_event_users set start_time = $2, end_time = $3 where event_id = $1', [eventID, event.data.startTime, event.data.endTime]);
-      return;
-    case 'CalendarEventDetailsChanged':
-      await tx.query('update rm_events set title = $2, description = $3, location = $4 where event_id = $1', [
-        eventID, event.data.title, event.data.description, event.data.location,
-      ]);
-      return;
-    case 'CalendarEventCancelled':
-      await tx.query(`update rm_events set status = 'cancelled' where event_id = $1`, [eventID]);
-      await tx.query(`update rm_event_users set event_status = 'cancelled' where event_id = $1`, [eventID]);
-      return;
+  const span = occurrenceSpan(state);
+  await tx.query(
+    `insert into rm_events (event_id, host_id, title, description, location, start_time, end_time, time_zone, all_day, start_date, end_date,
+       recurrence, exceptions, status, state, version, updated_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+     on conflict (event_id) do update set host_id = excluded.host_id, title = excluded.title, description = excluded.description,
+       location = excluded.location, start_time = excluded.start_time, end_time = excluded.end_time, time_zone = excluded.time_zone,
+       all_day = excluded.all_day, start_date = excluded.start_date, end_date = excluded.end_date, recurrence = excluded.recurrence,
+       exceptions = excluded.exceptions, status = excluded.status, state = excluded.state, version = excluded.version, updated_at = excluded.updated_at`,
+    [
+      eventID, state.hostID, state.title, state.description, state.location, state.startTime, state.endTime, state.timeZone, state.allDay,
+      state.startDate, state.endDate, JSON.stringify(state.recurrence), JSON.stringify(state.exceptions),
+      state.status === 'cancelled' ? 'cancelled' : 'confirmed', JSON.stringify(state), recorded.streamVersion, recorded.metadata.occurredAt,
+    ],
+  );
+
+  const attendees = Object.entries(state.attendees);
+  await tx.query('delete from rm_event_users where event_id = $1 and not (user_id = any($2::uuid[]))', [eventID, attendees.map(([id]) => id)]);
+  for (const [userID, rsvpStatus] of attendees) {
+    await tx.query(
+      `insert into rm_event_users (event_id, user_id, rsvp_status, occurrence_responses, span_start, span_end, all_day, recurring, event_status)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       on conflict (event_id, user_id) do update set rsvp_status = excluded.rsvp_status, occurrence_responses = excluded.occurrence_responses,
+         span_start = excluded.span_start, span_end = excluded.span_end, all_day = excluded.all_day, recurring = excluded.recurring,
+         event_status = excluded.event_status`,
+      [
+        eventID, userID, rsvpStatus, JSON.stringify(state.occurrenceResponses[userID] ?? {}), timestamp(span.start), timestamp(span.end),
+        state.allDay, state.recurrence.length > 0, state.status === 'cancelled' ? 'cancelled' : 'confirmed',
+      ],
+    );
   }
 }

@@ -1,4 +1,5 @@
 // The pure part of the shared kernel: no I/O library is imported from here.
+export * from './calendar';
 export * from './errors/domainError';
 export * from './events/calendarEventEvents';
 export * from './events/recordedEvent';
@@ -7,3 +8,5 @@ export * from './streams/streamName';
 export * from './time/calendarWindow';
 export * from './time/timeZone';
 export * from './events/reminders';
+export * from './recurrence';
+export * from './availability';

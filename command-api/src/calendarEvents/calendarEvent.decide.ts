@@ -1,47 +1,91 @@
-import { type CalendarEventEvent, DomainError, type EventReminders, sameReminders } from '@datebook/shared-kernel';
-import type { CalendarEventDetails, CalendarEventState } from './calendarEvent';
+import {
+  type CalendarEventDetails,
+  type CalendarEventEvent,
+  type CalendarEventState,
+  DomainError,
+  type EventOccurrence,
+  type EventReminders,
+  isOccurrenceOf,
+  isRecurring,
+  occurrencesOverlapping,
+  type RsvpStatus,
+  sameReminders,
+} from '@datebook/shared-kernel';
 
 export type InvitationResponse = 'ACCEPT' | 'DECLINE' | 'TENTATIVE';
 
-export interface EventTimes {
+/** When an event happens: instants for timed events; dates (and their 00:00 UTC instants) for all-day ones. */
+export interface EventTiming {
   startTime: string;
   endTime: string;
   timeZone: string;
+  allDay: boolean;
+  startDate: string | null;
+  endDate: string | null;
+}
+
+export interface OccurrenceValues {
+  startTime: string;
+  endTime: string;
+  startDate: string | null;
+  endDate: string | null;
+  title: string;
+  description: string | null;
+  location: string | null;
 }
 
 export type CalendarEventCommand =
   | {
       type: 'ScheduleEvent';
-      data: EventTimes & {
+      data: {
         eventID: string;
         hostID: string;
         title: string;
         description: string | null;
         location: string | null;
+        timing: EventTiming;
+        recurrence: string[];
         invitedUserIDs: string[];
         reminders?: EventReminders;
+        /** Answers and exceptions a "this and following" split carries over from the original series. */
+        carriedOver?: { answers: Record<string, RsvpStatus>; exceptions: { originalStart: string; values: OccurrenceValues | null }[] };
       };
     }
   | { type: 'InviteAttendees'; data: { eventID: string; actorID: string; userIDs: string[] } }
-  | { type: 'RespondToInvitation'; data: { eventID: string; userID: string; response?: InvitationResponse; reminders?: EventReminders } }
+  | {
+      type: 'RespondToInvitation';
+      data: { eventID: string; userID: string; response?: InvitationResponse; reminders?: EventReminders; originalStart?: string };
+    }
   | {
       type: 'ChangeEvent';
       data: {
         eventID: string;
         actorID: string;
-        changes: Partial<EventTimes & { title: string; description: string | null; location: string | null; invitedUserIDs: string[]; reminders: EventReminders }>;
+        changes: Partial<{
+          timing: EventTiming;
+          recurrence: string[];
+          title: string;
+          description: string | null;
+          location: string | null;
+          invitedUserIDs: string[];
+          reminders: EventReminders;
+        }>;
       };
     }
+  | { type: 'ChangeOccurrence'; data: { eventID: string; actorID: string; originalStart: string; changes: Partial<OccurrenceValues> } }
+  | { type: 'CancelOccurrence'; data: { eventID: string; actorID: string; originalStart: string } }
+  | { type: 'EndSeriesAt'; data: { eventID: string; actorID: string; originalStart: string; recurrence: string[]; newEventID: string } }
   | { type: 'CancelEvent'; data: { eventID: string; actorID: string } };
 
 type Existing = Extract<CalendarEventState, { status: 'scheduled' | 'cancelled' }>;
+type Live = Extract<CalendarEventState, { status: 'scheduled' }>;
 
 function requireExisting(state: CalendarEventState): Existing {
   if (state.status === 'absent') throw new DomainError('EVENT_NOT_FOUND', 'no such event');
   return state;
 }
 
-function requireHostOfLiveEvent(state: CalendarEventState, actorID: string): Extract<CalendarEventState, { status: 'scheduled' }> {
+function requireHostOfLiveEvent(state: CalendarEventState, actorID: string): Live {
   const existing = requireExisting(state);
   // Someone who is not on the event must not learn that it exists.
   if (existing.hostID !== actorID && !(actorID in existing.attendees)) throw new DomainError('EVENT_NOT_FOUND', 'no such event');
@@ -50,12 +94,31 @@ function requireHostOfLiveEvent(state: CalendarEventState, actorID: string): Ext
   return existing;
 }
 
-function requireOrderedTimes(startTime: string, endTime: string): void {
+function requireOrderedTimes(startTime: string, endTime: string, field = 'endTime'): void {
   if (Date.parse(endTime) <= Date.parse(startTime)) {
-    throw new DomainError('INVALID_TIME_RANGE', 'endTime must be after startTime', [
-      { path: 'endTime', message: 'must be after startTime' },
-    ]);
+    throw new DomainError('INVALID_TIME_RANGE', `${field} must be after the start`, [{ path: field, message: 'must be after the start' }]);
   }
+}
+
+function requireOccurrence(event: CalendarEventDetails, originalStart: string): void {
+  if (!isRecurring(event)) throw new DomainError('VALIDATION_FAILED', 'this event does not recur', [{ path: 'originalStartTime', message: 'not a recurring event' }]);
+  if (!(originalStart in event.exceptions) && !isOccurrenceOf(event, originalStart)) {
+    throw new DomainError('EVENT_NOT_FOUND', 'the series has no occurrence at that original start', [{ path: 'originalStartTime', message: 'no such occurrence' }]);
+  }
+}
+
+/** The occurrence as it stands now (series values, or its exception). */
+function currentOccurrence(event: CalendarEventDetails, originalStart: string): OccurrenceValues {
+  const exception = event.exceptions[originalStart];
+  if (exception && !exception.cancelled) {
+    const { cancelled: _flag, ...values } = exception;
+    return values;
+  }
+  const start = event.allDay ? Date.parse(`${originalStart}T00:00:00Z`) : Date.parse(originalStart);
+  const found: EventOccurrence | undefined = occurrencesOverlapping({ ...event, exceptions: {} }, { from: start, to: start + 1 }, 1).occurrences[0];
+  if (!found) throw new DomainError('EVENT_NOT_FOUND', 'the series has no occurrence at that original start');
+  const { originalStart: _key, ...values } = found;
+  return values;
 }
 
 function invitations(eventID: string, invitedBy: string, userIDs: string[], already: Record<string, unknown>): CalendarEventEvent[] {
@@ -74,6 +137,13 @@ const responseEvent = {
   TENTATIVE: { type: 'InvitationTentativelyAccepted', status: 'TENTATIVE' },
 } as const;
 
+const answerFor = { ACCEPTED: 'ACCEPT', DECLINED: 'DECLINE', TENTATIVE: 'TENTATIVE' } as const;
+
+const sameValues = (a: OccurrenceValues, b: OccurrenceValues) =>
+  (Object.keys(a) as (keyof OccurrenceValues)[]).every((key) =>
+    key === 'startTime' || key === 'endTime' ? Date.parse(a[key]) === Date.parse(b[key]) : a[key] === b[key],
+  );
+
 /** Pure: what happens when `command` meets `state`. Intentions already satisfied yield no events. */
 export function decide(command: CalendarEventCommand, state: CalendarEventState): CalendarEventEvent[] {
   switch (command.type) {
@@ -84,23 +154,24 @@ export function decide(command: CalendarEventCommand, state: CalendarEventState)
         if (state.hostID === c.hostID) return [];
         throw new DomainError('EVENT_ID_TAKEN', 'an event with this eventID already exists', [{ path: 'eventID', message: 'already taken' }]);
       }
-      requireOrderedTimes(c.startTime, c.endTime);
-      const scheduled: CalendarEventEvent = {
-        type: 'CalendarEventScheduled',
-        data: {
-          eventID: c.eventID,
-          hostID: c.hostID,
-          title: c.title,
-          description: c.description,
-          location: c.location,
-          startTime: c.startTime,
-          endTime: c.endTime,
-          timeZone: c.timeZone,
-        },
-      };
+      requireOrderedTimes(c.timing.startTime, c.timing.endTime);
+      const invited = invitations(c.eventID, c.hostID, c.invitedUserIDs, { [c.hostID]: true });
+      const carried: CalendarEventEvent[] = [];
+      for (const [userID, status] of Object.entries(c.carriedOver?.answers ?? {})) {
+        if (status !== 'PENDING' && userID !== c.hostID) carried.push({ type: responseEvent[answerFor[status]].type, data: { eventID: c.eventID, userID } });
+      }
+      for (const { originalStart, values } of c.carriedOver?.exceptions ?? []) {
+        carried.push(values === null
+          ? { type: 'OccurrenceCancelled', data: { eventID: c.eventID, originalStart } }
+          : { type: 'OccurrenceChanged', data: { eventID: c.eventID, originalStart, ...values } });
+      }
       return [
-        scheduled,
-        ...invitations(c.eventID, c.hostID, c.invitedUserIDs, { [c.hostID]: true }),
+        {
+          type: 'CalendarEventScheduled',
+          data: { eventID: c.eventID, hostID: c.hostID, title: c.title, description: c.description, location: c.location, ...c.timing, recurrence: c.recurrence },
+        },
+        ...invited,
+        ...carried,
         ...reminderChange(c.eventID, c.hostID, c.reminders, undefined),
       ];
     }
@@ -111,7 +182,7 @@ export function decide(command: CalendarEventCommand, state: CalendarEventState)
     }
 
     case 'RespondToInvitation': {
-      const { userID, response, reminders } = command.data;
+      const { userID, response, reminders, originalStart } = command.data;
       const event = requireExisting(state);
       const current = event.attendees[userID];
       if (current === undefined) throw new DomainError('EVENT_NOT_FOUND', 'no such event');
@@ -119,14 +190,47 @@ export function decide(command: CalendarEventCommand, state: CalendarEventState)
       if (event.status === 'cancelled') throw new DomainError('EVENT_CANCELLED', 'the event was cancelled');
       const events: CalendarEventEvent[] = [];
       const outcome = response === undefined ? undefined : responseEvent[response];
-      if (outcome && current !== outcome.status) events.push({ type: outcome.type, data: { eventID: event.eventID, userID } });
+      if (outcome && originalStart !== undefined) {
+        requireOccurrence(event, originalStart);
+        const already = event.occurrenceResponses[userID]?.[originalStart] ?? current;
+        if (already !== outcome.status) events.push({ type: 'OccurrenceResponded', data: { eventID: event.eventID, userID, originalStart, rsvpStatus: outcome.status } });
+      } else if (outcome && current !== outcome.status) {
+        events.push({ type: outcome.type, data: { eventID: event.eventID, userID } });
+      }
       return [...events, ...reminderChange(event.eventID, userID, reminders, event.reminders[userID])];
     }
 
-    case 'ChangeEvent': {
-      const { actorID, changes } = command.data;
+    case 'ChangeEvent':
+      return changeEvent(requireHostOfLiveEvent(state, command.data.actorID), command.data.actorID, command.data.changes);
+
+    case 'ChangeOccurrence': {
+      const { actorID, originalStart, changes } = command.data;
       const event = requireHostOfLiveEvent(state, actorID);
-      return changeEvent(event, actorID, changes);
+      requireOccurrence(event, originalStart);
+      if (event.exceptions[originalStart]?.cancelled) throw new DomainError('EVENT_CANCELLED', 'that occurrence was cancelled');
+      const current = currentOccurrence(event, originalStart);
+      const next: OccurrenceValues = { ...current, ...changes };
+      requireOrderedTimes(next.startTime, next.endTime);
+      if (sameValues(current, next)) return [];
+      return [{ type: 'OccurrenceChanged', data: { eventID: event.eventID, originalStart, ...next } }];
+    }
+
+    case 'CancelOccurrence': {
+      const { actorID, originalStart } = command.data;
+      const event = requireHostOfLiveEvent(state, actorID);
+      requireOccurrence(event, originalStart);
+      if (event.exceptions[originalStart]?.cancelled) return [];
+      return [{ type: 'OccurrenceCancelled', data: { eventID: event.eventID, originalStart } }];
+    }
+
+    case 'EndSeriesAt': {
+      const { actorID, originalStart, recurrence, newEventID } = command.data;
+      const event = requireHostOfLiveEvent(state, actorID);
+      if (JSON.stringify(event.recurrence) === JSON.stringify(recurrence)) return [];
+      return [
+        { type: 'RecurrenceChanged', data: { eventID: event.eventID, recurrence } },
+        { type: 'SeriesSplit', data: { eventID: event.eventID, originalStart, newEventID } },
+      ];
     }
 
     case 'CancelEvent': {
@@ -144,15 +248,19 @@ function changeEvent(
   changes: Extract<CalendarEventCommand, { type: 'ChangeEvent' }>['data']['changes'],
 ): CalendarEventEvent[] {
   const events: CalendarEventEvent[] = [];
-  const next = {
-    startTime: changes.startTime ?? event.startTime,
-    endTime: changes.endTime ?? event.endTime,
-    timeZone: changes.timeZone ?? event.timeZone,
+  const timing: EventTiming = changes.timing ?? {
+    startTime: event.startTime, endTime: event.endTime, timeZone: event.timeZone, allDay: event.allDay, startDate: event.startDate, endDate: event.endDate,
   };
-  requireOrderedTimes(next.startTime, next.endTime);
+  requireOrderedTimes(timing.startTime, timing.endTime);
   const sameInstant = (a: string, b: string) => Date.parse(a) === Date.parse(b);
-  if (!sameInstant(next.startTime, event.startTime) || !sameInstant(next.endTime, event.endTime) || next.timeZone !== event.timeZone) {
-    events.push({ type: 'CalendarEventRescheduled', data: { eventID: event.eventID, ...next } });
+  if (
+    !sameInstant(timing.startTime, event.startTime) || !sameInstant(timing.endTime, event.endTime) || timing.timeZone !== event.timeZone ||
+    timing.allDay !== event.allDay || timing.startDate !== event.startDate || timing.endDate !== event.endDate
+  ) {
+    events.push({ type: 'CalendarEventRescheduled', data: { eventID: event.eventID, ...timing } });
+  }
+  if (changes.recurrence !== undefined && JSON.stringify(changes.recurrence) !== JSON.stringify(event.recurrence)) {
+    events.push({ type: 'RecurrenceChanged', data: { eventID: event.eventID, recurrence: changes.recurrence } });
   }
   const details = {
     title: changes.title ?? event.title,

@@ -1,6 +1,5 @@
-import { type CalendarEventEvent, DomainError } from '@datebook/shared-kernel';
-import { evolve, initialState } from './calendarEvent';
-import { type CalendarEventCommand, decide } from './calendarEvent.decide';
+import { type CalendarEventEvent, DomainError, evolve, initialState } from '@datebook/shared-kernel';
+import { type CalendarEventCommand, decide, type EventTiming } from './calendarEvent.decide';
 
 const host = '11111111-1111-4111-8111-111111111111';
 const ann = '22222222-2222-4222-8222-222222222222';
@@ -13,8 +12,10 @@ const scheduled: CalendarEventEvent = {
   data: {
     eventID, hostID: host, title: 'Standup', description: null, location: 'Room 1',
     startTime: '2025-03-10T09:00:00.000Z', endTime: '2025-03-10T09:30:00.000Z', timeZone: 'Europe/Berlin',
+    allDay: false, startDate: null, endDate: null, recurrence: [],
   },
 };
+const timed = (startTime: string, endTime: string): EventTiming => ({ startTime, endTime, timeZone: 'Europe/Berlin', allDay: false, startDate: null, endDate: null });
 const annInvited: CalendarEventEvent = { type: 'AttendeeInvited', data: { eventID, userID: ann, invitedBy: host } };
 
 /** Given past events, when a command is decided, then these events (or this error). */
@@ -37,9 +38,9 @@ function given(...history: CalendarEventEvent[]) {
   };
 }
 
-const schedule = (invitedUserIDs: string[], times = { startTime: scheduled.data.startTime as string, endTime: '2025-03-10T09:30:00.000Z' }): CalendarEventCommand => ({
+const schedule = (invitedUserIDs: string[], timing = timed('2025-03-10T09:00:00.000Z', '2025-03-10T09:30:00.000Z')): CalendarEventCommand => ({
   type: 'ScheduleEvent',
-  data: { eventID, hostID: host, title: 'Standup', description: null, location: 'Room 1', timeZone: 'Europe/Berlin', invitedUserIDs, ...times },
+  data: { eventID, hostID: host, title: 'Standup', description: null, location: 'Room 1', timing, recurrence: [], invitedUserIDs },
 });
 
 describe('ScheduleEvent', () => {
@@ -47,7 +48,7 @@ describe('ScheduleEvent', () => {
     given().when(schedule([ann, ann, host])).then([scheduled, annInvited]);
   });
   it('rejects an end before the start', () => {
-    given().when(schedule([], { startTime: '2025-03-10T10:00:00.000Z', endTime: '2025-03-10T09:00:00.000Z' })).thenFails('INVALID_TIME_RANGE');
+    given().when(schedule([], timed('2025-03-10T10:00:00.000Z', '2025-03-10T09:00:00.000Z'))).thenFails('INVALID_TIME_RANGE');
   });
   it('treats a retry by the same host as already done', () => {
     given(scheduled).when(schedule([ann])).then([]);
@@ -105,10 +106,10 @@ describe('ChangeEvent', () => {
     given(scheduled, annInvited)
       .when({
         type: 'ChangeEvent',
-        data: { eventID, actorID: host, changes: { startTime: '2025-03-10T10:00:00.000Z', endTime: '2025-03-10T11:00:00.000Z', title: 'Planning', invitedUserIDs: [bob] } },
+        data: { eventID, actorID: host, changes: { timing: timed('2025-03-10T10:00:00.000Z', '2025-03-10T11:00:00.000Z'), title: 'Planning', invitedUserIDs: [bob] } },
       })
       .then([
-        { type: 'CalendarEventRescheduled', data: { eventID, startTime: '2025-03-10T10:00:00.000Z', endTime: '2025-03-10T11:00:00.000Z', timeZone: 'Europe/Berlin' } },
+        { type: 'CalendarEventRescheduled', data: { eventID, ...timed('2025-03-10T10:00:00.000Z', '2025-03-10T11:00:00.000Z') } },
         { type: 'CalendarEventDetailsChanged', data: { eventID, title: 'Planning', description: null, location: 'Room 1' } },
         { type: 'AttendeeUninvited', data: { eventID, userID: ann, uninvitedBy: host } },
         { type: 'AttendeeInvited', data: { eventID, userID: bob, invitedBy: host } },
@@ -116,11 +117,11 @@ describe('ChangeEvent', () => {
   });
   it('yields nothing when nothing changes (same instant written differently)', () => {
     given(scheduled, annInvited)
-      .when({ type: 'ChangeEvent', data: { eventID, actorID: host, changes: { startTime: '2025-03-10T10:00:00+01:00', title: 'Standup', invitedUserIDs: [ann] } } })
+      .when({ type: 'ChangeEvent', data: { eventID, actorID: host, changes: { timing: timed('2025-03-10T10:00:00+01:00', '2025-03-10T09:30:00.000Z'), title: 'Standup', invitedUserIDs: [ann] } } })
       .then([]);
   });
   it('checks the merged times', () => {
-    given(scheduled).when({ type: 'ChangeEvent', data: { eventID, actorID: host, changes: { startTime: '2025-03-10T12:00:00.000Z' } } }).thenFails('INVALID_TIME_RANGE');
+    given(scheduled).when({ type: 'ChangeEvent', data: { eventID, actorID: host, changes: { timing: timed('2025-03-10T12:00:00.000Z', '2025-03-10T09:30:00.000Z') } } }).thenFails('INVALID_TIME_RANGE');
   });
   it('is for the host of a live event', () => {
     given(scheduled, annInvited).when({ type: 'ChangeEvent', data: { eventID, actorID: ann, changes: { title: 'x' } } }).thenFails('NOT_HOST');
@@ -158,5 +159,41 @@ describe('reminders', () => {
   });
   it('treats "use my defaults" as no change until reminders were set', () => {
     given(scheduled, annInvited).when({ type: 'RespondToInvitation', data: { eventID, userID: ann, reminders: { useDefault: true, overrides: [] } } }).then([]);
+  });
+});
+
+describe('recurring series', () => {
+  const weekly: CalendarEventEvent = {
+    type: 'CalendarEventScheduled',
+    data: { ...(scheduled.data as Extract<CalendarEventEvent, { type: 'CalendarEventScheduled' }>['data']), recurrence: ['RRULE:FREQ=WEEKLY;COUNT=4'] },
+  };
+  const second = '2025-03-17T09:00:00.000Z';
+
+  it('changes one occurrence, and only once', () => {
+    const changed: CalendarEventEvent = {
+      type: 'OccurrenceChanged',
+      data: { eventID, originalStart: second, startTime: '2025-03-17T10:00:00.000Z', endTime: '2025-03-17T10:30:00.000Z', startDate: null, endDate: null, title: 'Standup', description: null, location: 'Room 1' },
+    };
+    const command: CalendarEventCommand = { type: 'ChangeOccurrence', data: { eventID, actorID: host, originalStart: second, changes: { startTime: '2025-03-17T10:00:00.000Z', endTime: '2025-03-17T10:30:00.000Z' } } };
+    given(weekly).when(command).then([changed]);
+    given(weekly, changed).when(command).then([]);
+  });
+
+  it('refuses an original start that is no occurrence, and occurrences of single events', () => {
+    given(weekly).when({ type: 'CancelOccurrence', data: { eventID, actorID: host, originalStart: '2025-03-18T09:00:00.000Z' } }).thenFails('EVENT_NOT_FOUND');
+    given(weekly).when({ type: 'CancelOccurrence', data: { eventID, actorID: host, originalStart: '2025-04-07T09:00:00.000Z' } }).thenFails('EVENT_NOT_FOUND');
+    given(scheduled).when({ type: 'CancelOccurrence', data: { eventID, actorID: host, originalStart: scheduled.data.startTime as string } }).thenFails('VALIDATION_FAILED');
+  });
+
+  it('cancels an occurrence once', () => {
+    const cancelled: CalendarEventEvent = { type: 'OccurrenceCancelled', data: { eventID, originalStart: second } };
+    given(weekly).when({ type: 'CancelOccurrence', data: { eventID, actorID: host, originalStart: second } }).then([cancelled]);
+    given(weekly, cancelled).when({ type: 'CancelOccurrence', data: { eventID, actorID: host, originalStart: second } }).then([]);
+  });
+
+  it('lets an invitee answer one occurrence differently', () => {
+    given(weekly, annInvited)
+      .when({ type: 'RespondToInvitation', data: { eventID, userID: ann, response: 'DECLINE', originalStart: second } })
+      .then([{ type: 'OccurrenceResponded', data: { eventID, userID: ann, originalStart: second, rsvpStatus: 'DECLINED' } }]);
   });
 });

@@ -1,5 +1,5 @@
 import { EventReminders } from '@datebook/shared-kernel';
-import { eventIDSchema, instantSchema, timeZoneSchema, userIDSchema } from '@datebook/shared-kernel/http';
+import { eventIDSchema, userIDSchema } from '@datebook/shared-kernel/http';
 import { z } from 'zod';
 
 /** HTTP bodies of the write side; unknown fields are ignored (stripped) everywhere. */
@@ -8,14 +8,27 @@ const description = z.string().max(8000);
 const location = z.string().max(1000);
 const invitedUserIDs = z.array(userIDSchema).max(500);
 
+// Timing fields are checked together by resolveTiming, which names the offending field.
+const timing = {
+  startTime: z.string().max(40).optional().describe('RFC 3339 with offset, or a local time "2030-06-05T09:00" in timeZone'),
+  endTime: z.string().max(40).optional().describe('As startTime; or give duration'),
+  duration: z.string().max(40).optional().describe('ISO 8601 length instead of endTime/endDate, e.g. PT60M or P2D'),
+  startDate: z.string().max(10).optional().describe('All-day events: the first day, YYYY-MM-DD'),
+  endDate: z.string().max(10).optional().describe('All-day events: the day after the last, YYYY-MM-DD (exclusive)'),
+  timeZone: z.string().max(64).optional().describe("IANA zone the event is planned (and repeats) in; defaults to the host's zone"),
+};
+const recurrence = z
+  .array(z.string().max(2000))
+  .max(50)
+  .describe('RFC 5545 lines, e.g. ["RRULE:FREQ=WEEKLY;BYDAY=MO,WE", "EXDATE;TZID=Europe/Berlin:20300610T090000"]');
+
 export const ScheduleEventBody = z.object({
   eventID: eventIDSchema.optional().describe('Chosen by the client to make retries safe; generated when absent'),
   title,
   description: description.optional(),
   location: location.optional(),
-  startTime: instantSchema,
-  endTime: instantSchema,
-  timeZone: timeZoneSchema.optional().describe("Defaults to the host's time zone"),
+  ...timing,
+  recurrence: recurrence.optional(),
   invitedUserIDs: invitedUserIDs.optional(),
   reminders: EventReminders.optional().describe("The host's own reminders on this event"),
 });
@@ -24,11 +37,19 @@ export const ChangeEventBody = z.object({
   title: title.optional(),
   description: description.nullable().optional(),
   location: location.nullable().optional(),
-  startTime: instantSchema.optional(),
-  endTime: instantSchema.optional(),
-  timeZone: timeZoneSchema.optional(),
+  ...timing,
+  recurrence: recurrence.optional().describe('Replaces the series rule; [] makes it a single event'),
   invitedUserIDs: invitedUserIDs.optional(),
   reminders: EventReminders.optional().describe("The host's own reminders on this event"),
+});
+
+export const ChangeOccurrenceBody = z.object({
+  scope: z.enum(['this', 'following']).default('this').describe('"following" splits the series here: this and later occurrences change'),
+  title: title.optional(),
+  description: description.nullable().optional(),
+  location: location.nullable().optional(),
+  ...timing,
+  recurrence: recurrence.optional().describe('With scope "following": the rule from here on (default: the same rule)'),
 });
 
 export const InviteBody = z.object({ userIDs: z.array(userIDSchema).min(1).max(500) });
@@ -36,11 +57,13 @@ export const InviteBody = z.object({ userIDs: z.array(userIDSchema).min(1).max(5
 export const RespondBody = z
   .object({
     response: z.enum(['ACCEPT', 'DECLINE', 'TENTATIVE']).optional(),
+    originalStartTime: z.string().max(40).optional().describe('Answer only this occurrence of a series'),
     reminders: EventReminders.optional().describe('Your own reminders on this event'),
   })
   .refine((b) => b.response !== undefined || b.reminders !== undefined, { message: 'give a response, reminders or both', path: ['response'] });
 
 export const EventIDParams = z.object({ eventID: eventIDSchema });
+export const OccurrenceParams = z.object({ eventID: eventIDSchema, originalStartTime: z.string().max(40) });
 
 export const WriteResponse = z.object({
   eventID: eventIDSchema,

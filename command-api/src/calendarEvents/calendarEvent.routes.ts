@@ -1,24 +1,20 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { DomainError, encodeConsistencyToken, parseCalendarEventEvent, streamName } from '@datebook/shared-kernel';
+import { DomainError } from '@datebook/shared-kernel';
 import { authenticatedUser, parseInput, type RouteDoc } from '@datebook/shared-kernel/http';
-import type { EventStore } from '@datebook/shared-kernel/ports';
-import { type Request, type Response, Router } from 'express';
+import { type Request, Router } from 'express';
 import { z } from 'zod';
-import { type CommandResult, handleCommand } from '../commandHandling/handleCommand';
-import type { UserAccounts } from '../users/userAccounts';
-import { type CalendarEventState, evolve, initialState } from './calendarEvent';
-import { type CalendarEventCommand, decide } from './calendarEvent.decide';
+import type { CommandContext } from '../commandHandling/handleCommand';
 import { ChangeEventBody, EventIDParams, InviteBody, RespondBody, ScheduleEventBody, WriteResponse } from './calendarEvent.requests';
-
-const calendarEventDecider = { decide, evolve, initialState, parse: parseCalendarEventEvent };
+import { type CalendarEventService, originalStartOf, unmatchedExceptions, validateRecurrence, writeReply } from './calendarEventService';
+import { hasTiming, resolveTiming } from './eventTiming';
 
 const writeHeaders = { 'Idempotency-Key': 'Makes a retried create return the first result' };
 export const calendarEventRouteDocs: RouteDoc[] = [
-  { method: 'post', path: '/events', summary: 'Book an event (the host is an accepted attendee; invitees start PENDING)', body: ScheduleEventBody, headers: writeHeaders, responses: { 201: { description: 'Booked', schema: WriteResponse } } },
-  { method: 'put', path: '/events/{eventID}', summary: 'Change an event (host only); listed fields are replaced', body: ChangeEventBody, headers: { 'If-Match': 'The version you last saw; 412 when it moved on' }, responses: { 200: { description: 'Changed', schema: WriteResponse } } },
-  { method: 'delete', path: '/events/{eventID}', summary: 'Cancel an event (host only)', responses: { 204: { description: 'Cancelled' } } },
+  { method: 'post', path: '/events', summary: 'Book an event, single or recurring, timed or all-day (the host is an accepted attendee; invitees start PENDING)', body: ScheduleEventBody, headers: writeHeaders, responses: { 201: { description: 'Booked', schema: WriteResponse } } },
+  { method: 'put', path: '/events/{eventID}', summary: 'Change an event or a whole series (host only); listed fields are replaced', body: ChangeEventBody, headers: { 'If-Match': 'The version you last saw; 412 when it moved on' }, responses: { 200: { description: 'Changed; exceptions that no longer match an occurrence are listed', schema: WriteResponse.extend({ unmatchedExceptions: z.array(z.string()) }) } } },
+  { method: 'delete', path: '/events/{eventID}', summary: 'Cancel an event or a whole series (host only)', responses: { 204: { description: 'Cancelled' } } },
   { method: 'post', path: '/events/{eventID}/invitations', summary: 'Invite more people (host only)', body: InviteBody, responses: { 201: { description: 'Invited', schema: WriteResponse.extend({ invitedUserIDs: z.array(z.string()) }) } } },
-  { method: 'patch', path: '/events/{eventID}/invitations', summary: 'Answer an invitation', body: RespondBody, responses: { 200: { description: 'Answered', schema: WriteResponse.extend({ rsvpStatus: z.string() }) } } },
+  { method: 'patch', path: '/events/{eventID}/invitations', summary: 'Answer an invitation (the series, or one occurrence), and/or set your reminders', body: RespondBody, responses: { 200: { description: 'Answered', schema: WriteResponse.extend({ rsvpStatus: z.string() }) } } },
 ];
 
 // A stable namespace so an Idempotency-Key always maps to the same eventID for the same host.
@@ -27,7 +23,7 @@ function eventIDForIdempotencyKey(hostID: string, key: string): string {
   return `${hash.slice(0, 8)}-${hash.slice(8, 12)}-4${hash.slice(13, 16)}-8${hash.slice(17, 20)}-${hash.slice(20, 32)}`;
 }
 
-function parseIfMatch(req: Request): number | undefined {
+export function parseIfMatch(req: Request): number | undefined {
   const header = req.headers['if-match'];
   if (header === undefined || header === '*') return undefined;
   const match = /^(?:W\/)?"?(\d{1,15})"?$/.exec(header.trim());
@@ -35,31 +31,15 @@ function parseIfMatch(req: Request): number | undefined {
   return Number(match[1]);
 }
 
-export function calendarEventRoutes(deps: { store: EventStore; accounts: UserAccounts; clock: () => Date }): Router {
+export function calendarEventRoutes(deps: { events: CalendarEventService; clock: () => Date }): Router {
   const router = Router();
-
-  const run = (eventID: string, command: CalendarEventCommand, req: Request, expectedVersion?: number) =>
-    handleCommand(deps.store, streamName('CalendarEvent', eventID), calendarEventDecider, command, {
-      actorID: authenticatedUser(req),
-      now: deps.clock(),
-      correlationId: req.correlationId,
-      ...(expectedVersion === undefined ? {} : { expectedVersion }),
-    });
-
-  const reply = (res: Response, eventID: string, result: CommandResult<unknown, CalendarEventState>) => {
-    const consistencyToken = encodeConsistencyToken({ streamName: streamName('CalendarEvent', eventID), version: result.version ?? 0 });
-    res.setHeader('ETag', `"${result.version ?? 0}"`);
-    res.setHeader('X-Consistency-Token', consistencyToken);
-    return { eventID, version: result.version ?? 0, consistencyToken };
-  };
-
-  const requireKnownUsers = async (userIDs: string[] | undefined, path: string) => {
-    const unknown = await deps.accounts.unknownUsers(userIDs ?? []);
-    if (unknown.length > 0) {
-      const fields = unknown.map((id) => ({ path: `${path}.${(userIDs ?? []).indexOf(id)}`, message: `no user ${id}` }));
-      throw new DomainError('UNKNOWN_USERS', 'some invited users do not exist', fields);
-    }
-  };
+  const { events } = deps;
+  const context = (req: Request, expectedVersion?: number): CommandContext => ({
+    actorID: authenticatedUser(req),
+    now: deps.clock(),
+    correlationId: req.correlationId,
+    ...(expectedVersion === undefined ? {} : { expectedVersion }),
+  });
 
   router.post('/events', async (req, res) => {
     const hostID = authenticatedUser(req);
@@ -69,53 +49,74 @@ export function calendarEventRoutes(deps: { store: EventStore; accounts: UserAcc
       throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be 1 to 200 characters', [{ path: 'Idempotency-Key', message: 'invalid' }]);
     }
     const eventID = body.eventID ?? (idempotencyKey ? eventIDForIdempotencyKey(hostID, idempotencyKey) : randomUUID());
-    await requireKnownUsers(body.invitedUserIDs, 'invitedUserIDs');
-    const host = await deps.accounts.readUser(hostID);
-    const timeZone = body.timeZone ?? (host.status === 'registered' ? host.timeZone : 'UTC');
-    const result = await run(eventID, {
+    const timing = resolveTiming(body, undefined, await events.zoneOf(hostID));
+    const recurrence = body.recurrence ?? [];
+    validateRecurrence(recurrence, timing, body.timeZone !== undefined);
+    await events.requireKnownUsers(body.invitedUserIDs, 'invitedUserIDs');
+    const result = await events.run(eventID, {
       type: 'ScheduleEvent',
       data: {
         eventID, hostID, title: body.title, description: body.description ?? null, location: body.location ?? null,
-        startTime: body.startTime, endTime: body.endTime, timeZone, invitedUserIDs: body.invitedUserIDs ?? [],
-        ...(body.reminders ? { reminders: body.reminders } : {}),
+        timing, recurrence, invitedUserIDs: body.invitedUserIDs ?? [], ...(body.reminders ? { reminders: body.reminders } : {}),
       },
-    }, req);
-    res.status(201).location(`/events/${eventID}`).json(reply(res, eventID, result));
+    }, context(req));
+    res.status(201).location(`/events/${eventID}`).json(writeReply(res, eventID, result));
   });
 
   router.put('/events/:eventID', async (req, res) => {
     const { eventID } = parseInput(EventIDParams, req.params, 'params');
     const expectedVersion = parseIfMatch(req);
-    const changes = parseInput(ChangeEventBody, req.body, 'body');
-    await requireKnownUsers(changes.invitedUserIDs, 'invitedUserIDs');
-    const result = await run(eventID, { type: 'ChangeEvent', data: { eventID, actorID: authenticatedUser(req), changes } }, req, expectedVersion);
-    res.json(reply(res, eventID, result));
+    const body = parseInput(ChangeEventBody, req.body, 'body');
+    const { title, description, location, invitedUserIDs, reminders, recurrence } = body;
+    const current = await events.load(eventID);
+    const timing = hasTiming(body) && current.status !== 'absent' ? resolveTiming(body, current, current.timeZone) : undefined;
+    if (current.status !== 'absent' && (timing !== undefined || recurrence !== undefined)) {
+      validateRecurrence(recurrence ?? current.recurrence, timing ?? current, true);
+    }
+    await events.requireKnownUsers(invitedUserIDs, 'invitedUserIDs');
+    const changes = {
+      ...(title !== undefined ? { title } : {}),
+      ...(description !== undefined ? { description } : {}),
+      ...(location !== undefined ? { location } : {}),
+      ...(invitedUserIDs !== undefined ? { invitedUserIDs } : {}),
+      ...(reminders !== undefined ? { reminders } : {}),
+      ...(recurrence !== undefined ? { recurrence } : {}),
+      ...(timing !== undefined ? { timing } : {}),
+    };
+    const result = await events.run(eventID, { type: 'ChangeEvent', data: { eventID, actorID: authenticatedUser(req), changes } }, context(req, expectedVersion));
+    res.json({ ...writeReply(res, eventID, result), unmatchedExceptions: unmatchedExceptions(result.state) });
   });
 
   router.delete('/events/:eventID', async (req, res) => {
     const { eventID } = parseInput(EventIDParams, req.params, 'params');
-    const result = await run(eventID, { type: 'CancelEvent', data: { eventID, actorID: authenticatedUser(req) } }, req, parseIfMatch(req));
-    reply(res, eventID, result);
+    const result = await events.run(eventID, { type: 'CancelEvent', data: { eventID, actorID: authenticatedUser(req) } }, context(req, parseIfMatch(req)));
+    writeReply(res, eventID, result);
     res.status(204).end();
   });
 
   router.post('/events/:eventID/invitations', async (req, res) => {
     const { eventID } = parseInput(EventIDParams, req.params, 'params');
     const { userIDs } = parseInput(InviteBody, req.body, 'body');
-    await requireKnownUsers(userIDs, 'userIDs');
-    const result = await run(eventID, { type: 'InviteAttendees', data: { eventID, actorID: authenticatedUser(req), userIDs } }, req);
+    await events.requireKnownUsers(userIDs, 'userIDs');
+    const result = await events.run(eventID, { type: 'InviteAttendees', data: { eventID, actorID: authenticatedUser(req), userIDs } }, context(req));
     const invitedUserIDs = result.events.flatMap((e) => (e.type === 'AttendeeInvited' ? [e.data.userID] : []));
-    res.status(201).json({ ...reply(res, eventID, result), invitedUserIDs });
+    res.status(201).json({ ...writeReply(res, eventID, result), invitedUserIDs });
   });
 
   router.patch('/events/:eventID/invitations', async (req, res) => {
     const { eventID } = parseInput(EventIDParams, req.params, 'params');
-    const { response, reminders } = parseInput(RespondBody, req.body, 'body');
+    const { response, reminders, originalStartTime } = parseInput(RespondBody, req.body, 'body');
     const userID = authenticatedUser(req);
-    const answer = { eventID, userID, ...(response ? { response } : {}), ...(reminders ? { reminders } : {}) };
-    const result = await run(eventID, { type: 'RespondToInvitation', data: answer }, req);
-    const rsvpStatus = result.state.status === 'absent' ? undefined : result.state.attendees[userID];
-    res.json({ ...reply(res, eventID, result), rsvpStatus });
+    let originalStart: string | undefined;
+    if (originalStartTime !== undefined) {
+      const current = await events.load(eventID);
+      originalStart = originalStartOf(originalStartTime, current.status !== 'absent' && current.allDay);
+    }
+    const answer = { eventID, userID, ...(response ? { response } : {}), ...(reminders ? { reminders } : {}), ...(originalStart ? { originalStart } : {}) };
+    const result = await events.run(eventID, { type: 'RespondToInvitation', data: answer }, context(req));
+    const state = result.state.status === 'absent' ? undefined : result.state;
+    const rsvpStatus = (originalStart && state?.occurrenceResponses[userID]?.[originalStart]) ?? state?.attendees[userID];
+    res.json({ ...writeReply(res, eventID, result), rsvpStatus, ...(originalStart ? { originalStartTime: originalStart } : {}) });
   });
 
   return router;

@@ -111,7 +111,7 @@ export function bookingFlowScenario(label: string, open: () => Promise<SqlDataba
         expect(week.body.events).toEqual([
           {
             eventID, userID: host.userID, title: 'Planning', startTime: '2030-06-05T07:00:00.000Z', endTime: '2030-06-05T08:00:00.000Z',
-            timeZone: 'Europe/Berlin', location: 'Room 4', rsvpStatus: 'ACCEPTED',
+            timeZone: 'Europe/Berlin', location: 'Room 4', rsvpStatus: 'ACCEPTED', allDay: false,
           },
         ]);
         const day = await view(ann, { view: 'DAILY', date: '2030-06-05', timeZone: 'Europe/Berlin' });
@@ -281,7 +281,11 @@ export function bookingFlowScenario(label: string, open: () => Promise<SqlDataba
       it.each([
         ['an end before the start', { endTime: '2030-06-05T08:00:00+02:00' }, 400, 'endTime'],
         ['an unknown time zone', { timeZone: 'Mars/Olympus' }, 400, 'timeZone'],
-        ['a time without offset', { startTime: '2030-06-05T09:00:00' }, 400, 'startTime'],
+        ['a time without offset and without timeZone', { startTime: '2030-06-05T09:00:00', timeZone: undefined }, 400, 'startTime'],
+        ['a start that is no time', { startTime: 'tomorrow at nine' }, 400, 'startTime'],
+        ['an impossible date', { startTime: '2030-02-30T09:00:00Z' }, 400, 'startTime'],
+        ['a bad duration', { endTime: undefined, duration: 'an hour' }, 400, 'duration'],
+        ['a broken rule', { recurrence: ['RRULE:FREQ=WEEKLY;COUNT=3;UNTIL=20301231T000000Z'] }, 400, 'recurrence.0'],
         ['a missing title', { title: undefined }, 400, 'title'],
         ['an invitee who is not a user', { invitedUserIDs: ['00000000-0000-4000-8000-000000000000'] }, 422, 'invitedUserIDs.0'],
         ['an invitee id that is not a UUID', { invitedUserIDs: ['bob'] }, 400, 'invitedUserIDs.0'],
@@ -316,7 +320,9 @@ export function bookingFlowScenario(label: string, open: () => Promise<SqlDataba
       expect(doc.openapi).toBe('3.1.0');
       expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/users', '/sessions', '/events', '/events/{eventID}', '/events/availability', '/events/{eventID}/invitations', '/events/{eventID}/history']));
       expect(Object.keys(doc.paths['/events'])).toEqual(expect.arrayContaining(['get', 'post']));
-      expect(doc.paths['/events'].post.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['title', 'startTime', 'endTime']));
+      const booking = doc.paths['/events'].post.requestBody.content['application/json'].schema;
+      expect(booking.required).toEqual(['title']);
+      expect(Object.keys(booking.properties)).toEqual(expect.arrayContaining(['startTime', 'endTime', 'duration', 'startDate', 'recurrence', 'invitedUserIDs', 'reminders']));
     });
   });
 }

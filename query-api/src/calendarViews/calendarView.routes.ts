@@ -15,12 +15,20 @@ const CalendarQuery = z.object({
 });
 
 const CalendarEntry = z.object({
-  eventID: z.string(), userID: z.string(), title: z.string(), startTime: z.string(), endTime: z.string(),
-  timeZone: z.string(), location: z.string().nullable(), rsvpStatus: z.string(),
+  eventID: z.string().describe('For an occurrence: <recurringEventID>_<original start>'),
+  userID: z.string().describe('The host'), title: z.string(), startTime: z.string(), endTime: z.string(),
+  timeZone: z.string(), location: z.string().nullable(), rsvpStatus: z.string(), allDay: z.boolean(),
+  startDate: z.string().optional().describe('All-day items: the first day'), endDate: z.string().optional().describe('All-day items: the day after the last'),
+  recurringEventID: z.string().optional().describe('Occurrences: the series'), originalStartTime: z.string().optional().describe('Occurrences: the start before any change'),
 });
-const CalendarResponse = z.object({ from: z.string(), to: z.string(), timeZone: z.string(), events: z.array(CalendarEntry) });
-const EventResponse = CalendarEntry.omit({ rsvpStatus: true }).extend({
-  description: z.string().nullable(), status: z.enum(['confirmed', 'cancelled']), version: z.number(),
+const CalendarResponse = z.object({
+  from: z.string(), to: z.string(), timeZone: z.string(), events: z.array(CalendarEntry),
+  truncated: z.boolean().describe('True when a series had more occurrences in the window than the cap (1000) and was cut'),
+});
+const EventResponse = z.object({
+  eventID: z.string(), userID: z.string(), title: z.string(), description: z.string().nullable(), location: z.string().nullable(),
+  startTime: z.string(), endTime: z.string(), timeZone: z.string(), allDay: z.boolean(), startDate: z.string().nullable(), endDate: z.string().nullable(),
+  recurrence: z.array(z.string()), exceptions: z.record(z.string(), z.unknown()), status: z.enum(['confirmed', 'cancelled']), version: z.number(),
   attendees: z.array(z.object({ userID: z.string(), userName: z.string().nullable(), rsvpStatus: z.string() })),
 });
 const consistencyHeader = { 'X-Consistency-Token': 'Wait until the views include the write that returned this token' };
@@ -49,9 +57,9 @@ export function calendarViewRoutes(deps: { queries: ReadModelQueries; clock: () 
     } else {
       window = calendarWindow(query.view, query.date ?? todayIn(deps.clock(), timeZone), timeZone);
     }
-    const events = await deps.queries.calendar(userID, window.from, window.to);
+    const { events, truncated } = await deps.queries.calendar(userID, window.from, window.to, timeZone);
     res.setHeader('Cache-Control', 'private, no-cache');
-    res.json({ from: window.from.toISOString(), to: window.to.toISOString(), timeZone, events });
+    res.json({ from: window.from.toISOString(), to: window.to.toISOString(), timeZone, events, truncated });
   });
 
   router.get('/events/:eventID', async (req, res) => {

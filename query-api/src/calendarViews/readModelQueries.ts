@@ -1,6 +1,10 @@
+import { type CalendarEventDetails, isRecurring } from '@datebook/shared-kernel';
 import type { SqlExecutor } from '@datebook/shared-kernel/ports';
+import { Temporal } from 'temporal-polyfill';
+import { attendanceRows, type PersonalOccurrence, personalOccurrences } from './attendanceRows';
 
 export interface CalendarEntry {
+  /** The event's id; for an occurrence of a series `<seriesID>_<original start, basic format>`, as Google Calendar does. */
   eventID: string;
   userID: string;
   title: string;
@@ -9,71 +13,93 @@ export interface CalendarEntry {
   timeZone: string;
   location: string | null;
   rsvpStatus: string;
+  allDay: boolean;
+  startDate?: string;
+  endDate?: string;
+  recurringEventID?: string;
+  originalStartTime?: string;
 }
 
-export interface EventDetails extends Omit<CalendarEntry, 'rsvpStatus'> {
+export interface EventDetails {
+  eventID: string;
+  userID: string;
+  title: string;
   description: string | null;
+  location: string | null;
+  startTime: string;
+  endTime: string;
+  timeZone: string;
+  allDay: boolean;
+  startDate: string | null;
+  endDate: string | null;
+  recurrence: string[];
+  exceptions: CalendarEventDetails['exceptions'];
   status: 'confirmed' | 'cancelled';
   version: number;
   attendees: { userID: string; userName: string | null; rsvpStatus: string }[];
 }
 
-const iso = (value: Date | string) => new Date(value).toISOString();
+const compact = (originalStart: string) => originalStart.replace(/\.\d{3}Z$/, 'Z').replaceAll('-', '').replaceAll(':', '');
+
+function entryOf(o: PersonalOccurrence): CalendarEntry {
+  const event = o.row.event;
+  return {
+    eventID: isRecurring(event) ? `${event.eventID}_${compact(o.originalStart)}` : event.eventID,
+    userID: event.hostID, title: o.title, startTime: o.startTime, endTime: o.endTime, timeZone: event.timeZone, location: o.location,
+    rsvpStatus: o.rsvpStatus, allDay: event.allDay,
+    ...(event.allDay && o.startDate && o.endDate ? { startDate: o.startDate, endDate: o.endDate } : {}),
+    ...(isRecurring(event) ? { recurringEventID: event.eventID, originalStartTime: o.originalStart } : {}),
+  };
+}
 
 /** The reads the query API makes against the PostgreSQL read model. */
 export function readModelQueries(db: SqlExecutor) {
   return {
-    /** Events the user hosts or is invited to (not declined, not cancelled) overlapping [from, to), by start. */
-    async calendar(userID: string, from: Date, to: Date): Promise<CalendarEntry[]> {
-      const { rows } = await db.query<{
-        event_id: string; host_id: string; title: string; start_time: Date; end_time: Date; time_zone: string; location: string | null; rsvp_status: string;
-      }>(
-        `select e.event_id, e.host_id, e.title, e.start_time, e.end_time, e.time_zone, e.location, eu.rsvp_status
-         from rm_event_users eu join rm_events e on e.event_id = eu.event_id
-         where eu.user_id = $1 and eu.event_status = 'confirmed' and eu.rsvp_status <> 'DECLINED'
-           and eu.start_time < $3 and eu.end_time > $2
-         order by eu.start_time, e.event_id`,
-        [userID, from.toISOString(), to.toISOString()],
-      );
-      return rows.map((r) => ({
-        eventID: r.event_id, userID: r.host_id, title: r.title, startTime: iso(r.start_time), endTime: iso(r.end_time),
-        timeZone: r.time_zone, location: r.location, rsvpStatus: r.rsvp_status,
-      }));
+    /**
+     * What the user hosts or is invited to (not declined, not cancelled) overlapping [from, to): single
+     * events and each occurrence of a series as its own item, all-day items on the viewer's dates,
+     * sorted by start (all-day items at the start of their day in the viewer's zone).
+     */
+    async calendar(userID: string, from: Date, to: Date, viewerZone: string): Promise<{ events: CalendarEntry[]; truncated: boolean }> {
+      const rows = await attendanceRows(db, [userID], new Date(from.getTime() - 14 * 3_600_000), new Date(to.getTime() + 14 * 3_600_000));
+      const { occurrences, truncated } = personalOccurrences(rows, from, to, viewerZone);
+      const sortKey = (o: PersonalOccurrence) =>
+        o.startDate !== null && o.row.event.allDay
+          ? Temporal.PlainDate.from(o.startDate).toZonedDateTime({ timeZone: viewerZone }).epochMilliseconds
+          : Date.parse(o.startTime);
+      const keyed = occurrences.map((o) => [sortKey(o), o] as const);
+      keyed.sort((a, b) => a[0] - b[0] || a[1].row.event.eventID.localeCompare(b[1].row.event.eventID) || a[1].originalStart.localeCompare(b[1].originalStart));
+      return { events: keyed.map(([, o]) => entryOf(o)), truncated };
     },
 
-    /** One event with its attendees, if `viewerID` is on it (declined included). */
+    /** One event or series with its attendees, if `viewerID` is on it (declined included). */
     async event(eventID: string, viewerID: string): Promise<EventDetails | undefined> {
-      const { rows } = await db.query<{
-        event_id: string; host_id: string; title: string; description: string | null; location: string | null;
-        start_time: Date; end_time: Date; time_zone: string; status: 'confirmed' | 'cancelled'; version: string;
-      }>(
-        `select e.* , e.version::text as version from rm_events e
+      const { rows } = await db.query<{ state: CalendarEventDetails & { status: 'scheduled' | 'cancelled' }; version: string }>(
+        `select e.state, e.version::text as version from rm_events e
          where e.event_id = $1 and exists (select 1 from rm_event_users v where v.event_id = e.event_id and v.user_id = $2)`,
         [eventID, viewerID],
       );
-      const e = rows[0];
-      if (!e) return undefined;
-      const attendees = await db.query<{ user_id: string; user_name: string | null; rsvp_status: string }>(
-        `select eu.user_id, u.user_name, eu.rsvp_status from rm_event_users eu left join rm_users u on u.user_id = eu.user_id
-         where eu.event_id = $1 order by eu.user_id`,
-        [eventID],
-      );
+      const row = rows[0];
+      if (!row) return undefined;
+      const s = row.state;
+      const names = await db.query<{ user_id: string; user_name: string }>('select user_id, user_name from rm_users where user_id = any($1::uuid[])', [Object.keys(s.attendees)]);
+      const nameOf = new Map(names.rows.map((n) => [n.user_id, n.user_name]));
       return {
-        eventID: e.event_id, userID: e.host_id, title: e.title, description: e.description, location: e.location,
-        startTime: iso(e.start_time), endTime: iso(e.end_time), timeZone: e.time_zone, status: e.status, version: Number(e.version),
-        attendees: attendees.rows.map((a) => ({ userID: a.user_id, userName: a.user_name, rsvpStatus: a.rsvp_status })),
+        eventID: s.eventID, userID: s.hostID, title: s.title, description: s.description, location: s.location,
+        startTime: s.startTime, endTime: s.endTime, timeZone: s.timeZone, allDay: s.allDay, startDate: s.startDate, endDate: s.endDate,
+        recurrence: s.recurrence, exceptions: s.exceptions, status: s.status === 'cancelled' ? 'cancelled' : 'confirmed', version: Number(row.version),
+        attendees: Object.entries(s.attendees).sort(([a], [b]) => a.localeCompare(b)).map(([userID, rsvpStatus]) => ({ userID, userName: nameOf.get(userID) ?? null, rsvpStatus })),
       };
     },
 
-    /** Users among `userIDs` with an accepted, tentative or pending event overlapping [from, to). */
+    /**
+     * Users among `userIDs` with an accepted, tentative or pending occurrence overlapping [from, to).
+     * All-day events are transparent (they block no time), as calendars treat them by default.
+     */
     async busyUsers(userIDs: string[], from: Date, to: Date): Promise<Set<string>> {
-      const { rows } = await db.query<{ user_id: string }>(
-        `select distinct user_id from rm_event_users
-         where user_id = any($1::uuid[]) and event_status = 'confirmed' and rsvp_status <> 'DECLINED'
-           and start_time < $3 and end_time > $2`,
-        [userIDs, from.toISOString(), to.toISOString()],
-      );
-      return new Set(rows.map((r) => r.user_id));
+      const rows = (await attendanceRows(db, userIDs, from, to)).filter((r) => !r.event.allDay);
+      const { occurrences } = personalOccurrences(rows, from, to, 'UTC');
+      return new Set(occurrences.map((o) => o.row.userID));
     },
 
     /** The ids among `userIDs` that the read model knows. */

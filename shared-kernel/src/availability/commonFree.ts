@@ -35,7 +35,7 @@ export interface GroupFreeOptions {
  * it), and that set differs just before `start` and at `end`, so the interval cannot be widened without
  * changing who is free. Of these intervals, those with at least `minimumAttendees` users and at least
  * `durationMinutes` long are returned. With `minimumAttendees` equal to the number of users this is
- * exactly `commonFree`.
+ * exactly `commonFree` over the same free time.
  *
  * Consequence of that definition: when fewer than all users are required, an extra user who is free
  * for part of the time splits the interval, so a long stretch shared by a smaller group can come back

@@ -67,6 +67,13 @@ describe('groupFree', () => {
     expect(groupFree(users([], [m(5, 5)]), { durationMinutes: 0, minimumAttendees: 1 })).toEqual([]);
   });
 
+  it('never returns a zero-length interval where one user hands over to another', () => {
+    expect(groupFree(users([m(30, 60)], [m(0, 30)]), { durationMinutes: 0, minimumAttendees: 1 })).toEqual([
+      { ...m(0, 30), userIDs: ['u1'] },
+      { ...m(30, 60), userIDs: ['u0'] },
+    ]);
+  });
+
   it('treats a minimum below 1 as 1', () => {
     expect(groupFree(users([m(0, 60)], []), { durationMinutes: 30, minimumAttendees: 0 })).toEqual([{ ...m(0, 60), userIDs: ['u0'] }]);
   });
@@ -83,6 +90,7 @@ describe('groupFree', () => {
         const result = groupFree(users(...lists), { durationMinutes: duration / M, minimumAttendees: minimum });
         const freeAt = (t: number) => lists.flatMap((list, k) => (covers(list, t) ? [`u${k}`] : []));
         result.forEach((group, k) => {
+          expect(group.end).toBeGreaterThan(group.start);
           expect(group.end - group.start).toBeGreaterThanOrEqual(duration);
           expect(group.userIDs.length).toBeGreaterThanOrEqual(Math.max(1, minimum));
           const previous = result[k - 1];

@@ -58,7 +58,7 @@ export function suggestTimes(request: SuggestTimesRequest): SuggestTimesResult {
   const perUser = users.map((user) => {
     const { free } = freeBusy(user.busy, window);
     const available = respectWorkingHours
-      ? free
+      ? intersectIntervals(free, workingHoursIntervals(user.timeZone, window, user.workingHours))
       : free;
     return { user, free, available };
   });

@@ -8,6 +8,18 @@ import { ReminderOverride } from './reminders';
 const eventID = z.string().uuid();
 const userID = z.string().uuid();
 const instant = z.string().datetime({ offset: true });
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/**
+ * An occurrence's RECURRENCE-ID (RFC 5545 §3.8.4.4): the start it had in the series before any change,
+ * as a UTC instant (`2024-06-10T07:00:00.000Z`) or, for all-day series, a date (`2024-06-10`).
+ */
+const originalStart = z.string();
+/** Present on all-day events: dates, `endDate` exclusive; startTime/endTime then hold those dates at 00:00 UTC. */
+const allDayDates = {
+  allDay: z.boolean().default(false),
+  startDate: date.nullable().default(null),
+  endDate: date.nullable().default(null),
+};
 
 export const CalendarEventScheduled = z.object({
   eventID,
@@ -18,6 +30,9 @@ export const CalendarEventScheduled = z.object({
   startTime: instant,
   endTime: instant,
   timeZone: z.string(),
+  ...allDayDates,
+  /** RFC 5545 RRULE / RDATE / EXDATE lines; empty for a single event. Expanded in `timeZone`. */
+  recurrence: z.array(z.string()).default([]),
 });
 
 export const AttendeeInvited = z.object({ eventID, userID, invitedBy: userID });
@@ -25,7 +40,26 @@ export const AttendeeUninvited = z.object({ eventID, userID, uninvitedBy: userID
 export const InvitationAccepted = z.object({ eventID, userID });
 export const InvitationDeclined = z.object({ eventID, userID });
 export const InvitationTentativelyAccepted = z.object({ eventID, userID });
-export const CalendarEventRescheduled = z.object({ eventID, startTime: instant, endTime: instant, timeZone: z.string() });
+export const CalendarEventRescheduled = z.object({ eventID, startTime: instant, endTime: instant, timeZone: z.string(), ...allDayDates });
+/** The whole series now follows these lines. */
+export const RecurrenceChanged = z.object({ eventID, recurrence: z.array(z.string()) });
+/** One occurrence moved or edited: its full new values. */
+export const OccurrenceChanged = z.object({
+  eventID,
+  originalStart,
+  startTime: instant,
+  endTime: instant,
+  startDate: date.nullable().default(null),
+  endDate: date.nullable().default(null),
+  title: z.string(),
+  description: z.string().nullable(),
+  location: z.string().nullable(),
+});
+export const OccurrenceCancelled = z.object({ eventID, originalStart });
+/** An invitee answered one occurrence differently from the series. */
+export const OccurrenceResponded = z.object({ eventID, userID, originalStart, rsvpStatus: z.enum(['ACCEPTED', 'DECLINED', 'TENTATIVE']) });
+/** "This and following" split the series: from `originalStart` on, `newEventID` carries it on. */
+export const SeriesSplit = z.object({ eventID, originalStart, newEventID: eventID });
 export const CalendarEventDetailsChanged = z.object({
   eventID,
   title: z.string(),
@@ -47,6 +81,11 @@ export const calendarEventEventSchemas = {
   CalendarEventDetailsChanged,
   CalendarEventCancelled,
   RemindersChanged,
+  RecurrenceChanged,
+  OccurrenceChanged,
+  OccurrenceCancelled,
+  OccurrenceResponded,
+  SeriesSplit,
 } as const;
 
 type Schemas = typeof calendarEventEventSchemas;

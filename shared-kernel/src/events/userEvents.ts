@@ -18,8 +18,8 @@ export const PreferredTimeZoneChanged = z.object({ userID: z.string().uuid(), ti
 export const DefaultRemindersChanged = z.object({ userID: z.string().uuid(), reminders: z.array(ReminderOverride) });
 
 /** Working hours per ISO weekday (1 = Monday) as local wall times "HH:MM" in the user's zone. */
-export const WorkingHoursEntry = z.object({ day: z.number().int().min(1).max(7), start: z.string(), end: z.string() });
-export const WorkingHoursChanged = z.object({ userID: z.string().uuid(), workingHours: z.array(WorkingHoursEntry) });
+export const WorkingHoursPeriod = z.object({ day: z.number().int().min(1).max(7), start: z.string(), end: z.string() });
+export const WorkingHoursChanged = z.object({ userID: z.string().uuid(), workingHours: z.array(WorkingHoursPeriod) });
 
 export const userEventSchemas = {
   UserRegistered,

@@ -64,13 +64,22 @@ export function formatDate(day: number): string {
 export type ParsedLocal = { kind: 'date'; day: number } | { kind: 'local'; wall: number } | { kind: 'utc'; epochMs: number };
 
 const LOCAL_FORMAT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(Z?))?$/;
+const BASIC_FORMAT = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$/;
 
 /**
  * Reads the series' value formats: "YYYY-MM-DD", "YYYY-MM-DDTHH:mm:ss" (wall time in the series' zone)
  * or the same with "Z" (an instant). Returns null for anything else, including impossible dates.
  */
 export function parseLocal(text: string): ParsedLocal | null {
-  const match = LOCAL_FORMAT.exec(text);
+  return fromMatch(LOCAL_FORMAT.exec(text));
+}
+
+/** Reads RFC 5545 §3.3.4/§3.3.5 DATE and DATE-TIME values: "19970714", "19970714T133000", "19970714T173000Z". */
+export function parseBasic(text: string): ParsedLocal | null {
+  return fromMatch(BASIC_FORMAT.exec(text));
+}
+
+function fromMatch(match: RegExpExecArray | null): ParsedLocal | null {
   if (!match) return null;
   const [, y, mo, d, h, mi, s, z] = match;
   const day = dateNumber(Number(y), Number(mo), Number(d));

@@ -178,13 +178,12 @@ function prepare(series: RecurrenceSeries): SeriesPlan {
 function untilInstant(rule: RRule | undefined, allDay: boolean, clock: ZoneClock): number {
   const until = rule?.until;
   if (until === undefined) return Infinity;
-  const value = parseLocal(until.kind === 'date' ? until.date : until.kind === 'local' ? until.dateTime : '');
   if (until.kind === 'utc') return allDay ? Math.floor(clock.wallAt(until.epochMs) / MS_PER_DAY) * MS_PER_DAY : until.epochMs;
+  const value = parseLocal(until.kind === 'date' ? until.date : until.dateTime);
   if (value === null || value.kind === 'utc') throw new RecurrenceError('UNTIL', 'is not a valid date or date-time');
-  const day = value.kind === 'date' ? value.day : Math.floor(value.wall / MS_PER_DAY);
-  if (allDay) return day * MS_PER_DAY;
+  if (value.kind === 'local') return allDay ? Math.floor(value.wall / MS_PER_DAY) * MS_PER_DAY : clock.instantOf(value.wall);
   // A DATE UNTIL on a timed series keeps that whole local day.
-  return value.kind === 'date' ? clock.instantOf((day + 1) * MS_PER_DAY) - 1 : clock.instantOf(value.wall);
+  return allDay ? value.day * MS_PER_DAY : clock.instantOf((value.day + 1) * MS_PER_DAY) - 1;
 }
 
 function parseValue(part: 'RDATE' | 'EXDATE', text: string): ParsedLocal {

@@ -1,4 +1,4 @@
-import { MS_PER_DAY, dateNumber, timeOfDay } from './calendar';
+import { formatDate, formatWallTime, parseBasic } from './calendar';
 import { RecurrenceError, type RecurrencePart } from './recurrenceError';
 
 export type Frequency = 'YEARLY' | 'MONTHLY' | 'WEEKLY' | 'DAILY' | 'HOURLY' | 'MINUTELY';
@@ -58,7 +58,6 @@ const KNOWN_PARTS: ReadonlySet<string> = new Set(['FREQ', 'INTERVAL', 'COUNT', '
 
 const INTEGER = /^[+-]?\d{1,9}$/;
 const BYDAY_ENTRY = /^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$/;
-const UNTIL_FORMAT = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$/;
 
 /** Parses an RRULE value such as "FREQ=WEEKLY;BYDAY=MO,WE" (RFC 5545 §3.3.10), without "RRULE:". */
 export function parseRRule(value: string): RRule {
@@ -189,15 +188,9 @@ function weekdayList(text: string | undefined): WeekdayNum[] {
 }
 
 function parseUntil(text: string): Until {
-  const match = UNTIL_FORMAT.exec(text);
-  if (match === null) throw new RecurrenceError('UNTIL', `"${text}" is neither a DATE nor a DATE-TIME`);
-  const [, y, mo, d, h, mi, s, z] = match;
-  const day = dateNumber(Number(y), Number(mo), Number(d));
-  if (day === null) throw new RecurrenceError('UNTIL', `"${text}" is not a valid date`);
-  const date = `${y}-${mo}-${d}`;
-  if (h === undefined) return { kind: 'date', date };
-  const time = timeOfDay(Number(h), Number(mi), Number(s));
-  if (time === null) throw new RecurrenceError('UNTIL', `"${text}" is not a valid time`);
-  if (z) return { kind: 'utc', epochMs: day * MS_PER_DAY + time };
-  return { kind: 'local', dateTime: `${date}T${h}:${mi}:${s}` };
+  const value = parseBasic(text);
+  if (value === null) throw new RecurrenceError('UNTIL', `"${text}" is not a valid DATE or DATE-TIME`);
+  if (value.kind === 'date') return { kind: 'date', date: formatDate(value.day) };
+  if (value.kind === 'utc') return { kind: 'utc', epochMs: value.epochMs };
+  return { kind: 'local', dateTime: formatWallTime(value.wall) };
 }

@@ -21,20 +21,31 @@ create table if not exists rm_events (
   start_time timestamptz not null,
   end_time timestamptz not null,
   time_zone text not null,
+  all_day boolean not null,
+  start_date date,
+  end_date date,
+  recurrence jsonb not null,
+  exceptions jsonb not null,
   status text not null,
+  -- The folded CalendarEvent state the projector evolves; the columns above are what readers query.
+  state jsonb not null,
   version bigint not null,
   updated_at timestamptz not null
 );
--- Times and status are copied onto each attendee row so a user's calendar and availability are one
--- index range scan on (user_id, start_time) without touching rm_events.
+-- One row per person on an event. span_start/span_end bound every occurrence of the event (infinite for an
+-- endless series), so a calendar or availability read is one index range scan on (user_id, span_start);
+-- the series is then expanded for the window in the query API.
 create table if not exists rm_event_users (
   event_id uuid not null,
   user_id uuid not null,
   rsvp_status text not null,
-  start_time timestamptz not null,
-  end_time timestamptz not null,
+  occurrence_responses jsonb not null,
+  span_start timestamptz not null,
+  span_end timestamptz not null,
+  all_day boolean not null,
+  recurring boolean not null,
   event_status text not null,
   primary key (event_id, user_id)
 );
-create index if not exists rm_event_users_calendar on rm_event_users (user_id, start_time);
+create index if not exists rm_event_users_calendar on rm_event_users (user_id, span_start);
 `;

@@ -1,7 +1,22 @@
-import type { CalendarEventEvent, EventReminders } from '@datebook/shared-kernel';
+import type { CalendarEventEvent } from '../events/calendarEventEvents';
+import type { EventReminders } from '../events/reminders';
 
 /** RSVP states, as the seed names them (plus TENTATIVE, as calendars offer). */
 export type RsvpStatus = 'PENDING' | 'ACCEPTED' | 'DECLINED' | 'TENTATIVE';
+
+/** What one occurrence of a series became (RFC 5545 RECURRENCE-ID overrides). */
+export type OccurrenceException =
+  | { cancelled: true }
+  | {
+      cancelled: false;
+      startTime: string;
+      endTime: string;
+      startDate: string | null;
+      endDate: string | null;
+      title: string;
+      description: string | null;
+      location: string | null;
+    };
 
 export interface CalendarEventDetails {
   eventID: string;
@@ -9,13 +24,23 @@ export interface CalendarEventDetails {
   title: string;
   description: string | null;
   location: string | null;
+  /** The (first) occurrence's start and end as UTC instants; for all-day events the dates at 00:00 UTC. */
   startTime: string;
   endTime: string;
   timeZone: string;
+  allDay: boolean;
+  startDate: string | null;
+  endDate: string | null;
+  /** RFC 5545 RRULE / RDATE / EXDATE lines; empty for a single event. */
+  recurrence: string[];
   /** Everyone on the event, host included, with their answer. */
   attendees: Record<string, RsvpStatus>;
   /** Each attendee's own reminders; absent means their defaults. */
   reminders: Record<string, EventReminders>;
+  /** Keyed by original start (see OccurrenceChanged). */
+  exceptions: Record<string, OccurrenceException>;
+  /** Answers that differ for one occurrence: user → original start → answer. */
+  occurrenceResponses: Record<string, Record<string, RsvpStatus>>;
 }
 
 export type CalendarEventState =
@@ -29,7 +54,9 @@ export const initialState = (): CalendarEventState => ({ status: 'absent' });
 export function evolve(state: CalendarEventState, event: CalendarEventEvent): CalendarEventState {
   if (event.type === 'CalendarEventScheduled') {
     const d = event.data;
-    return { status: 'scheduled', ...d, attendees: { [d.hostID]: 'ACCEPTED' }, reminders: {} };
+    return {
+      status: 'scheduled', ...d, attendees: { [d.hostID]: 'ACCEPTED' }, reminders: {}, exceptions: {}, occurrenceResponses: {},
+    };
   }
   if (state.status === 'absent') return state;
   switch (event.type) {
@@ -45,8 +72,10 @@ export function evolve(state: CalendarEventState, event: CalendarEventEvent): Ca
       return { ...state, attendees: { ...state.attendees, [event.data.userID]: 'DECLINED' } };
     case 'InvitationTentativelyAccepted':
       return { ...state, attendees: { ...state.attendees, [event.data.userID]: 'TENTATIVE' } };
-    case 'CalendarEventRescheduled':
-      return { ...state, startTime: event.data.startTime, endTime: event.data.endTime, timeZone: event.data.timeZone };
+    case 'CalendarEventRescheduled': {
+      const { eventID: _id, ...times } = event.data;
+      return { ...state, ...times };
+    }
     case 'CalendarEventDetailsChanged':
       return { ...state, title: event.data.title, description: event.data.description, location: event.data.location };
     case 'CalendarEventCancelled':
@@ -55,5 +84,20 @@ export function evolve(state: CalendarEventState, event: CalendarEventEvent): Ca
       const { userID, useDefault, overrides } = event.data;
       return { ...state, reminders: { ...state.reminders, [userID]: { useDefault, overrides } } };
     }
+    case 'RecurrenceChanged':
+      return { ...state, recurrence: event.data.recurrence };
+    case 'OccurrenceChanged': {
+      const { eventID: _id, originalStart, ...values } = event.data;
+      return { ...state, exceptions: { ...state.exceptions, [originalStart]: { cancelled: false, ...values } } };
+    }
+    case 'OccurrenceCancelled':
+      return { ...state, exceptions: { ...state.exceptions, [event.data.originalStart]: { cancelled: true } } };
+    case 'OccurrenceResponded': {
+      const { userID, originalStart, rsvpStatus } = event.data;
+      const mine = { ...state.occurrenceResponses[userID], [originalStart]: rsvpStatus };
+      return { ...state, occurrenceResponses: { ...state.occurrenceResponses, [userID]: mine } };
+    }
+    case 'SeriesSplit':
+      return state;
   }
 }

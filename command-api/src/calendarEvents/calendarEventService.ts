@@ -1,0 +1,102 @@
+import {
+  type CalendarEventState,
+  DomainError,
+  encodeConsistencyToken,
+  evolve,
+  initialState,
+  isOccurrenceOf,
+  parseCalendarEventEvent,
+  RecurrenceError,
+  seriesOf,
+  streamName,
+} from '@datebook/shared-kernel';
+import type { EventStore } from '@datebook/shared-kernel/ports';
+import type { Response } from 'express';
+import { type CommandContext, type CommandResult, handleCommand } from '../commandHandling/handleCommand';
+import type { UserAccounts } from '../users/userAccounts';
+import { type CalendarEventCommand, decide, type EventTiming } from './calendarEvent.decide';
+
+const calendarEventDecider = { decide, evolve, initialState, parse: parseCalendarEventEvent };
+
+/** What the calendar-event routes share: running commands, reading state, checking input that needs I/O. */
+export function calendarEventService(store: EventStore, accounts: UserAccounts) {
+  return {
+    run: (eventID: string, command: CalendarEventCommand, context: CommandContext) =>
+      handleCommand(store, streamName('CalendarEvent', eventID), calendarEventDecider, command, context),
+
+    async load(eventID: string): Promise<CalendarEventState> {
+      const { events } = await store.readStream(streamName('CalendarEvent', eventID));
+      return events.reduce<CalendarEventState>((state, recorded) => {
+        const event = parseCalendarEventEvent(recorded.type, recorded.data);
+        return event ? evolve(state, event) : state;
+      }, initialState());
+    },
+
+    async requireKnownUsers(userIDs: string[] | undefined, path: string): Promise<void> {
+      const unknown = await accounts.unknownUsers(userIDs ?? []);
+      if (unknown.length > 0) {
+        const fields = unknown.map((id) => ({ path: `${path}.${(userIDs ?? []).indexOf(id)}`, message: `no user ${id}` }));
+        throw new DomainError('UNKNOWN_USERS', 'some invited users do not exist', fields);
+      }
+    },
+
+    async zoneOf(userID: string): Promise<string> {
+      const user = await accounts.readUser(userID);
+      return user.status === 'registered' ? user.timeZone : 'UTC';
+    },
+  };
+}
+
+export type CalendarEventService = ReturnType<typeof calendarEventService>;
+
+/** Sets ETag and X-Consistency-Token and gives the body every write answers with. */
+export function writeReply(res: Response, eventID: string, result: CommandResult<unknown, CalendarEventState>) {
+  const version = result.version ?? 0;
+  const consistencyToken = encodeConsistencyToken({ streamName: streamName('CalendarEvent', eventID), version });
+  res.setHeader('ETag', `"${version}"`);
+  res.setHeader('X-Consistency-Token', consistencyToken);
+  return { eventID, version, consistencyToken };
+}
+
+/**
+ * Checks recurrence lines against the event's timing; a bad line is a 400 naming the line and the
+ * rule part (RFC 5545 §3.3.10), e.g. `recurrence.0` / `COUNT: …`.
+ */
+export function validateRecurrence(lines: string[], timing: EventTiming, zoneGiven: boolean): void {
+  if (lines.length === 0) return;
+  if (!timing.allDay && !zoneGiven) {
+    throw new DomainError('VALIDATION_FAILED', 'a recurring event needs the time zone it repeats in', [{ path: 'timeZone', message: 'required with recurrence' }]);
+  }
+  const asError = (error: unknown, path: string) =>
+    error instanceof RecurrenceError ? new DomainError('VALIDATION_FAILED', `invalid recurrence: ${error.message}`, [{ path, message: error.message }]) : error;
+  for (const [index, line] of lines.entries()) {
+    try {
+      seriesOf({ ...timing, recurrence: [line] });
+    } catch (error) {
+      throw asError(error, `recurrence.${index}`);
+    }
+  }
+  try {
+    seriesOf({ ...timing, recurrence: lines });
+  } catch (error) {
+    throw asError(error, 'recurrence');
+  }
+}
+
+/** Reads an occurrence's original start from the URL: an RFC 3339 instant (or basic `20300610T070000Z`), or a date for all-day series. */
+export function originalStartOf(value: string, allDay: boolean): string {
+  const basic = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})Z)?$/.exec(value);
+  const text = basic ? (basic[4] ? `${basic[1]}-${basic[2]}-${basic[3]}T${basic[4]}:${basic[5]}:${basic[6]}Z` : `${basic[1]}-${basic[2]}-${basic[3]}`) : value;
+  if (allDay && /^\d{4}-\d{2}-\d{2}$/.test(text)) return text;
+  const instant = Date.parse(text);
+  if (!allDay && /T/.test(text) && !Number.isNaN(instant)) return new Date(instant).toISOString();
+  throw new DomainError('VALIDATION_FAILED', 'originalStartTime must be the occurrence’s original start', [
+    { path: 'originalStartTime', message: allDay ? 'expected a date YYYY-MM-DD' : 'expected an RFC 3339 instant' },
+  ]);
+}
+
+/** Exceptions whose original start is no longer an occurrence of the (changed) series: reported, not lost. */
+export function unmatchedExceptions(state: CalendarEventState): string[] {
+  if (state.status === 'absent') return [];
+  return Object.keys(state.exceptions).filter((key) => !isOccurrenceOf(state, key));
+}

@@ -1,0 +1,72 @@
+import { type CalendarEventDetails, type EventOccurrence, occurrencesOverlapping, type RsvpStatus } from '@datebook/shared-kernel';
+import type { SqlExecutor } from '@datebook/shared-kernel/ports';
+import { Temporal } from 'temporal-polyfill';
+
+/** One person's row on one event (single or series), as the read model holds it. */
+export interface AttendanceRow {
+  userID: string;
+  event: Pick<CalendarEventDetails, 'eventID' | 'hostID' | 'title' | 'description' | 'location' | 'startTime' | 'endTime' | 'timeZone' | 'allDay' | 'startDate' | 'endDate' | 'recurrence' | 'exceptions'>;
+  rsvpStatus: RsvpStatus;
+  occurrenceResponses: Record<string, RsvpStatus>;
+}
+
+/** An occurrence as one person sees it, with their answer to it. */
+export interface PersonalOccurrence extends EventOccurrence {
+  row: AttendanceRow;
+  rsvpStatus: RsvpStatus;
+}
+
+interface Row {
+  user_id: string; event_id: string; host_id: string; title: string; description: string | null; location: string | null;
+  start_time: Date; end_time: Date; time_zone: string; all_day: boolean; start_date: string | null; end_date: string | null;
+  recurrence: string[]; exceptions: CalendarEventDetails['exceptions']; rsvp_status: RsvpStatus; occurrence_responses: Record<string, RsvpStatus>;
+}
+
+/** Rows of live events of these users whose occurrences may touch [from, to): one index range scan per user. */
+export async function attendanceRows(db: SqlExecutor, userIDs: string[], from: Date, to: Date): Promise<AttendanceRow[]> {
+  const { rows } = await db.query<Row>(
+    `select eu.user_id, e.event_id, e.host_id, e.title, e.description, e.location, e.start_time, e.end_time, e.time_zone, e.all_day,
+       e.start_date::text as start_date, e.end_date::text as end_date, e.recurrence, e.exceptions, eu.rsvp_status, eu.occurrence_responses
+     from rm_event_users eu join rm_events e on e.event_id = eu.event_id
+     where eu.user_id = any($1::uuid[]) and eu.event_status = 'confirmed' and eu.span_start < $3 and eu.span_end > $2`,
+    [userIDs, from.toISOString(), to.toISOString()],
+  );
+  return rows.map((r) => ({
+    userID: r.user_id,
+    rsvpStatus: r.rsvp_status,
+    occurrenceResponses: r.occurrence_responses,
+    event: {
+      eventID: r.event_id, hostID: r.host_id, title: r.title, description: r.description, location: r.location,
+      startTime: new Date(r.start_time).toISOString(), endTime: new Date(r.end_time).toISOString(), timeZone: r.time_zone,
+      allDay: r.all_day, startDate: r.start_date, endDate: r.end_date, recurrence: r.recurrence, exceptions: r.exceptions,
+    },
+  }));
+}
+
+/**
+ * The window as all-day events compare with it: the viewer's local dates it touches, as 00:00 UTC
+ * instants, so an all-day event shows on the same calendar day in every zone.
+ */
+export function allDayWindow(from: Date, to: Date, viewerZone: string): { from: number; to: number } {
+  const dateIn = (ms: number) => Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(viewerZone).toPlainDate();
+  const first = dateIn(from.getTime());
+  const last = dateIn(to.getTime() - 1).add({ days: 1 });
+  return { from: Date.parse(`${first.toString()}T00:00:00Z`), to: Date.parse(`${last.toString()}T00:00:00Z`) };
+}
+
+/** Expands each row over the window and keeps what its person has not declined. */
+export function personalOccurrences(rows: AttendanceRow[], from: Date, to: Date, viewerZone: string): { occurrences: PersonalOccurrence[]; truncated: boolean } {
+  const timedWindow = { from: from.getTime(), to: to.getTime() };
+  const datesWindow = allDayWindow(from, to, viewerZone);
+  const occurrences: PersonalOccurrence[] = [];
+  let truncated = false;
+  for (const row of rows) {
+    const expansion = occurrencesOverlapping(row.event, row.event.allDay ? datesWindow : timedWindow);
+    truncated ||= expansion.truncated;
+    for (const occurrence of expansion.occurrences) {
+      const rsvpStatus = row.occurrenceResponses[occurrence.originalStart] ?? row.rsvpStatus;
+      if (rsvpStatus !== 'DECLINED') occurrences.push({ ...occurrence, row, rsvpStatus });
+    }
+  }
+  return { occurrences, truncated };
+}

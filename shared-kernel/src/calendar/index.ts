@@ -1,0 +1,3 @@
+export * from './calendarEventState';
+export * from './occurrences';
+export * from './seriesSplit';
