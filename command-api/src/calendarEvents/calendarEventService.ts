@@ -25,11 +25,17 @@ export function calendarEventService(store: EventStore, accounts: UserAccounts) 
       handleCommand(store, streamName('CalendarEvent', eventID), calendarEventDecider, command, context),
 
     async load(eventID: string): Promise<CalendarEventState> {
-      const { events } = await store.readStream(streamName('CalendarEvent', eventID));
-      return events.reduce<CalendarEventState>((state, recorded) => {
+      return (await this.current(eventID)).state;
+    },
+
+    /** The event's state and the version it is at (null when it does not exist). */
+    async current(eventID: string): Promise<CommandResult<never, CalendarEventState>> {
+      const { events, currentVersion } = await store.readStream(streamName('CalendarEvent', eventID));
+      const state = events.reduce<CalendarEventState>((folded, recorded) => {
         const event = parseCalendarEventEvent(recorded.type, recorded.data);
-        return event ? evolve(state, event) : state;
+        return event ? evolve(folded, event) : folded;
       }, initialState());
+      return { events: [], state, version: currentVersion };
     },
 
     async requireKnownUsers(userIDs: string[] | undefined, path: string): Promise<void> {

@@ -19,6 +19,11 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const hasTiming = (input: TimingInput) =>
   [input.startTime, input.endTime, input.duration, input.startDate, input.endDate, input.timeZone].some((v) => v !== undefined);
 
+function keptLength(current: EventTiming | undefined, start: Temporal.PlainDate | undefined): Temporal.PlainDate | undefined {
+  if (!current?.allDay || !current.startDate || !current.endDate || !start) return undefined;
+  return start.add(Temporal.PlainDate.from(current.startDate).until(Temporal.PlainDate.from(current.endDate)));
+}
+
 /**
  * Resolves what the client sent into instants (and dates for all-day events), merged over `current`.
  * A time without offset is a wall time in `timeZone`, read as RFC 5545 §3.3.5 says (a skipped time
@@ -76,7 +81,8 @@ export function resolveTiming(input: TimingInput, current: EventTiming | undefin
     if (start === undefined && errors.length === 0) fail('startDate', 'required');
     const end = date('endDate', input.endDate)
       ?? (duration && start ? start.add({ days: duration.days + duration.weeks * 7 }) : undefined)
-      ?? (current?.endDate && input.startDate === undefined ? Temporal.PlainDate.from(current.endDate) : start?.add({ days: 1 }));
+      ?? keptLength(current, start)
+      ?? start?.add({ days: 1 });
     if (duration && (duration.hours !== 0 || duration.minutes !== 0 || duration.seconds !== 0)) fail('duration', 'an all-day event lasts whole days');
     if (start && end) {
       timing = {
@@ -91,7 +97,8 @@ export function resolveTiming(input: TimingInput, current: EventTiming | undefin
     if (end === undefined && duration && start !== undefined) {
       end = Temporal.Instant.fromEpochMilliseconds(start).toZonedDateTimeISO(timeZone).add(duration).epochMilliseconds;
     }
-    end ??= current && !current.allDay ? Date.parse(current.endTime) : undefined;
+    // Moving only the start keeps the length.
+    if (end === undefined && current && !current.allDay && start !== undefined) end = start + Date.parse(current.endTime) - Date.parse(current.startTime);
     if (end === undefined && errors.length === 0) fail('endTime', 'required (or give duration)');
     if (start !== undefined && end !== undefined) {
       timing = { startTime: new Date(start).toISOString(), endTime: new Date(end).toISOString(), timeZone, allDay: false, startDate: null, endDate: null };

@@ -59,6 +59,15 @@ export function occurrenceRoutes(deps: { events: CalendarEventService; clock: ()
     // "This and following": a new series carries on from here; the original ends just before.
     if (state.status !== 'scheduled') throw new DomainError('EVENT_CANCELLED', 'the event was cancelled');
     if (state.hostID !== actorID) throw new DomainError('NOT_HOST', 'only the host can change this event');
+    const continuation = await events.current(continuationID(state.eventID, originalStart));
+    if (continuation.state.status !== 'absent') {
+      // A retried split: both halves exist already.
+      const previousSeries = writeReply(res, state.eventID, await events.current(state.eventID));
+      return res.status(201).location(`/events/${continuation.state.eventID}`).json({
+        ...writeReply(res, continuation.state.eventID, continuation), previousSeries,
+        movedExceptions: Object.keys(continuation.state.exceptions), droppedExceptions: [],
+      });
+    }
     if (!isOccurrenceOf(state, originalStart)) throw new DomainError('EVENT_NOT_FOUND', 'the series has no occurrence at that original start', [{ path: 'originalStartTime', message: 'no such occurrence' }]);
     const splitStart = Date.parse(state.allDay ? `${originalStart}T00:00:00Z` : originalStart);
     const { before, after } = splitRecurrence(state, splitStart);

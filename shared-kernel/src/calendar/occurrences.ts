@@ -80,10 +80,13 @@ export function occurrencesOverlapping(event: EventShape, window: { from: number
     const shown = exception ? { ...occurrence, ...withoutFlag(exception) } : occurrence;
     if (overlaps(Date.parse(shown.startTime), Date.parse(shown.endTime))) result.push(shown);
   }
-  // Occurrences moved into the window from outside it.
+  // Occurrences moved into the window from outside it. An exception whose occurrence the series no
+  // longer has (the rule changed, or a split ended it) applies to nothing and is not shown.
   for (const [originalStart, exception] of Object.entries(event.exceptions)) {
     if (exception.cancelled || seen.has(originalStart)) continue;
-    if (overlaps(Date.parse(exception.startTime), Date.parse(exception.endTime))) result.push({ originalStart, ...withoutFlag(exception) });
+    if (overlaps(Date.parse(exception.startTime), Date.parse(exception.endTime)) && isOccurrenceOf(event, originalStart)) {
+      result.push({ originalStart, ...withoutFlag(exception) });
+    }
   }
   result.sort((a, b) => Date.parse(a.startTime) - Date.parse(b.startTime) || a.originalStart.localeCompare(b.originalStart));
   return { occurrences: result, truncated };
