@@ -2,7 +2,7 @@
 const transform = { '^.+\\.(ts|js)$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 // temporal-polyfill ships ES modules only; jest on Node 20 needs them compiled to CommonJS.
 const transformIgnorePatterns = ['/node_modules/(?!(temporal-polyfill|temporal-utils|temporal-spec)/)'];
-const roots = ['<rootDir>/shared-kernel', '<rootDir>/command-api', '<rootDir>/projector', '<rootDir>/query-api', '<rootDir>/deploy'];
+const roots = ['<rootDir>/shared-kernel', '<rootDir>/command-api', '<rootDir>/projector', '<rootDir>/query-api', '<rootDir>/deploy', '<rootDir>/notifier'];
 const project = (displayName, suffix, extra = {}) => ({
   displayName, roots, transform, transformIgnorePatterns, testEnvironment: 'node', testMatch: [`**/*.${suffix}.test.ts`], ...extra,
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { emlFileMailTransport, smtpMailTransport } from '@datebook/notifier';
 import { jwtTokenService } from '@datebook/shared-kernel/http';
 import { pgliteSqlDatabase, pgSqlDatabase, type SqlDatabase } from '@datebook/shared-kernel/ports';
 import pino from 'pino';
@@ -21,7 +22,8 @@ async function main(): Promise<void> {
   const database: SqlDatabase = config.DATABASE_URL
     ? pgSqlDatabase({ connectionString: config.DATABASE_URL, max: 10 })
     : await pgliteSqlDatabase(join(dataDir, 'pglite'));
-  const system = await singleProcessSystem({ database, tokens: jwtTokenService(secret, config.TOKEN_TTL_SECONDS), logger });
+  const mailer = config.SMTP_URL ? smtpMailTransport(config.SMTP_URL) : emlFileMailTransport(join(dataDir, 'mail'), logger);
+  const system = await singleProcessSystem({ database, tokens: jwtTokenService(secret, config.TOKEN_TTL_SECONDS), logger, mailer });
   const server = system.app.listen(config.PORT, config.HOST, () => {
     logger.info({ port: config.PORT, host: config.HOST, store: config.DATABASE_URL ? 'postgresql' : `pglite:${dataDir}` }, 'Datebook is up');
   });

@@ -8,6 +8,8 @@ export const EmbeddedConfig = z.object({
   DATABASE_URL: z.string().url().optional().describe('Use this PostgreSQL server instead of embedded PGlite'),
   JWT_SECRET: z.string().min(32).optional().describe('HS256 signing secret (≥ 32 chars); generated and kept in DATA_DIR when unset'),
   TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(43200).describe('Lifetime of a session token'),
+  SMTP_URL: z.string().url().optional().describe('Send e-mail through this SMTP server (smtp://user:pass@host:port); unset: .eml files under DATA_DIR/mail'),
+  MAIL_FROM: z.string().default('Datebook <calendar@datebook.invalid>').describe('Sender of notification e-mails'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
 });
 export type EmbeddedConfig = z.infer<typeof EmbeddedConfig>;

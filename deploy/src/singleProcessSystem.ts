@@ -1,8 +1,9 @@
 import { commandApi } from '@datebook/command-api';
+import { type MailTransport, notifierService } from '@datebook/notifier';
 import { READ_MODEL_CONSUMER_GROUP, readModelProjector } from '@datebook/projector';
 import { queryApi } from '@datebook/query-api';
 import { serviceApp, type TokenService } from '@datebook/shared-kernel/http';
-import { postgresEventStore, READ_MODEL_SCHEMA, type SqlDatabase, storeTailingEventSource } from '@datebook/shared-kernel/ports';
+import { busyTime, postgresEventStore, READ_MODEL_SCHEMA, type SqlDatabase, storeTailingEventSource } from '@datebook/shared-kernel/ports';
 import type { Logger } from 'pino';
 
 export interface SingleProcessSystemOptions {
@@ -10,12 +11,14 @@ export interface SingleProcessSystemOptions {
   database: SqlDatabase;
   tokens: TokenService;
   logger: Logger;
+  /** Where the notifier sends e-mail: SMTP, or .eml files in the embedded default. */
+  mailer: MailTransport;
   clock?: () => Date;
   consistencyTimeoutMs?: number;
 }
 
 /**
- * All services in one process on one port: command API, query API and a projector that tails the
+ * All services in one process on one port: command API, query API, notifier and a projector that tail the
  * store in-process. The embedded default, and the shape the HTTP tests drive.
  */
 export async function singleProcessSystem(options: SingleProcessSystemOptions) {
@@ -26,7 +29,7 @@ export async function singleProcessSystem(options: SingleProcessSystemOptions) {
   const source = await storeTailingEventSource(store, database, {
     onError: (err, consumerGroup) => logger.error({ err, consumerGroup }, 'delivery failed; retrying'),
   });
-  const commands = commandApi({ store, tokens, clock });
+  const commands = commandApi({ store, tokens, clock, busy: (userIDs, from, to) => busyTime(database, userIDs, from, to) });
   const queries = queryApi({
     readModel: database,
     store,
@@ -34,23 +37,28 @@ export async function singleProcessSystem(options: SingleProcessSystemOptions) {
     clock,
     ...(options.consistencyTimeoutMs === undefined ? {} : { consistencyTimeoutMs: options.consistencyTimeoutMs }),
   });
+  const notifier = notifierService({ store, database, source, mailer: options.mailer, tokens, clock, logger });
   const app = serviceApp({
     logger,
-    // Reads first: GET /events and PATCH /events/availability belong to the query side.
-    routers: [queries.router, commands.router],
-    routeDocs: [...commands.routeDocs, ...queries.routeDocs],
+    // The notifier's and the reads' routes first: GET /events and PATCH /events/availability belong to the query side.
+    routers: [notifier.router, queries.router, commands.router],
+    routeDocs: [...commands.routeDocs, ...queries.routeDocs, ...notifier.routeDocs],
     async ready() {
       await database.query('select 1');
       if (!projector.isHealthy()) throw new Error('the projector is not running');
+      if (!notifier.isHealthy()) throw new Error('the notifier is not running');
     },
   });
   const projector = await source.subscribe(READ_MODEL_CONSUMER_GROUP, readModelProjector(database));
+  await notifier.start();
   return {
     app,
     store,
     source,
     async stop() {
+      await notifier.stop();
       await projector.stop();
+      await options.mailer.close();
     },
   };
 }

@@ -58,16 +58,17 @@ async function projectCalendarEvent(tx: SqlExecutor, recorded: RecordedEvent): P
   const span = occurrenceSpan(state);
   await tx.query(
     `insert into rm_events (event_id, host_id, title, description, location, start_time, end_time, time_zone, all_day, start_date, end_date,
-       recurrence, exceptions, status, state, version, updated_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+       recurrence, exceptions, status, state, version, updated_at, transparency)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
      on conflict (event_id) do update set host_id = excluded.host_id, title = excluded.title, description = excluded.description,
        location = excluded.location, start_time = excluded.start_time, end_time = excluded.end_time, time_zone = excluded.time_zone,
        all_day = excluded.all_day, start_date = excluded.start_date, end_date = excluded.end_date, recurrence = excluded.recurrence,
-       exceptions = excluded.exceptions, status = excluded.status, state = excluded.state, version = excluded.version, updated_at = excluded.updated_at`,
+       exceptions = excluded.exceptions, transparency = excluded.transparency, status = excluded.status, state = excluded.state, version = excluded.version, updated_at = excluded.updated_at`,
     [
       eventID, state.hostID, state.title, state.description, state.location, state.startTime, state.endTime, state.timeZone, state.allDay,
       state.startDate, state.endDate, JSON.stringify(state.recurrence), JSON.stringify(state.exceptions),
       state.status === 'cancelled' ? 'cancelled' : 'confirmed', JSON.stringify(state), recorded.streamVersion, recorded.metadata.occurredAt,
+      state.transparency,
     ],
   );
 

@@ -6,6 +6,7 @@ import { calendarViewRouteDocs, calendarViewRoutes } from './calendarViews/calen
 import { readModelQueries } from './calendarViews/readModelQueries';
 import { readModelProgress } from './consistency/readModelProgress';
 import { type ProjectionProgress, readYourWrites } from './consistency/readYourWrites';
+import { freeBusyRouteDocs, freeBusyRoutes } from './freeBusy/freeBusy.routes';
 import { eventHistoryRouteDocs, eventHistoryRoutes } from './history/eventHistory.routes';
 
 export interface QueryApiDependencies {
@@ -29,7 +30,9 @@ export function queryApi(deps: QueryApiDependencies): { router: Router; routeDoc
   reads.use(availabilityRoutes({ queries }));
   reads.use(calendarViewRoutes({ queries, clock: deps.clock }));
   reads.use(eventHistoryRoutes({ store: deps.store }));
+  reads.use(freeBusyRoutes({ readModel: deps.readModel }));
   router.get(['/events', '/events/*path'], reads);
   router.patch('/events/availability', reads);
-  return { router, routeDocs: [...calendarViewRouteDocs, ...availabilityRouteDocs, ...eventHistoryRouteDocs] };
+  router.post(['/freebusy', '/freebusy/suggestions'], reads);
+  return { router, routeDocs: [...calendarViewRouteDocs, ...availabilityRouteDocs, ...eventHistoryRouteDocs, ...freeBusyRouteDocs] };
 }

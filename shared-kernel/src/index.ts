@@ -10,3 +10,4 @@ export * from './time/timeZone';
 export * from './events/reminders';
 export * from './recurrence';
 export * from './availability';
+export * from './events/scheduleEvents';

@@ -13,6 +13,7 @@ import {
 } from '@datebook/shared-kernel';
 
 export type InvitationResponse = 'ACCEPT' | 'DECLINE' | 'TENTATIVE';
+export type Transparency = 'opaque' | 'transparent';
 
 /** When an event happens: instants for timed events; dates (and their 00:00 UTC instants) for all-day ones. */
 export interface EventTiming {
@@ -45,6 +46,7 @@ export type CalendarEventCommand =
         location: string | null;
         timing: EventTiming;
         recurrence: string[];
+        transparency?: Transparency;
         invitedUserIDs: string[];
         reminders?: EventReminders;
         /** Answers and exceptions a "this and following" split carries over from the original series. */
@@ -69,6 +71,7 @@ export type CalendarEventCommand =
           location: string | null;
           invitedUserIDs: string[];
           reminders: EventReminders;
+          transparency: Transparency;
         }>;
       };
     }
@@ -168,7 +171,10 @@ export function decide(command: CalendarEventCommand, state: CalendarEventState)
       return [
         {
           type: 'CalendarEventScheduled',
-          data: { eventID: c.eventID, hostID: c.hostID, title: c.title, description: c.description, location: c.location, ...c.timing, recurrence: c.recurrence },
+          data: {
+            eventID: c.eventID, hostID: c.hostID, title: c.title, description: c.description, location: c.location, ...c.timing, recurrence: c.recurrence,
+            transparency: c.transparency ?? (c.timing.allDay ? 'transparent' : 'opaque'),
+          },
         },
         ...invited,
         ...carried,
@@ -278,6 +284,9 @@ function changeEvent(
       }
     }
     events.push(...invitations(event.eventID, actorID, [...wanted], event.attendees));
+  }
+  if (changes.transparency !== undefined && changes.transparency !== event.transparency) {
+    events.push({ type: 'TransparencyChanged', data: { eventID: event.eventID, transparency: changes.transparency } });
   }
   events.push(...reminderChange(event.eventID, actorID, changes.reminders, event.reminders[actorID]));
   return events;

@@ -29,8 +29,10 @@ export const ScheduleEventBody = z.object({
   location: location.optional(),
   ...timing,
   recurrence: recurrence.optional(),
+  transparency: z.enum(['opaque', 'transparent']).optional().describe('"transparent" events block no time (default for all-day events)'),
   invitedUserIDs: invitedUserIDs.optional(),
   reminders: EventReminders.optional().describe("The host's own reminders on this event"),
+  rejectOnConflict: z.boolean().default(false).describe('Refuse (409, with the conflicts) instead of double-booking anyone'),
 });
 
 export const ChangeEventBody = z.object({
@@ -39,6 +41,7 @@ export const ChangeEventBody = z.object({
   location: location.nullable().optional(),
   ...timing,
   recurrence: recurrence.optional().describe('Replaces the series rule; [] makes it a single event'),
+  transparency: z.enum(['opaque', 'transparent']).optional(),
   invitedUserIDs: invitedUserIDs.optional(),
   reminders: EventReminders.optional().describe("The host's own reminders on this event"),
 });

@@ -5,12 +5,13 @@ import { type Request, Router } from 'express';
 import { z } from 'zod';
 import type { CommandContext } from '../commandHandling/handleCommand';
 import { ChangeEventBody, EventIDParams, InviteBody, RespondBody, ScheduleEventBody, WriteResponse } from './calendarEvent.requests';
+import { type BusyLookup, findConflicts, reserveWithoutConflicts } from './bookingConflicts';
 import { type CalendarEventService, originalStartOf, unmatchedExceptions, validateRecurrence, writeReply } from './calendarEventService';
 import { hasTiming, resolveTiming } from './eventTiming';
 
 const writeHeaders = { 'Idempotency-Key': 'Makes a retried create return the first result' };
 export const calendarEventRouteDocs: RouteDoc[] = [
-  { method: 'post', path: '/events', summary: 'Book an event, single or recurring, timed or all-day (the host is an accepted attendee; invitees start PENDING)', body: ScheduleEventBody, headers: writeHeaders, responses: { 201: { description: 'Booked', schema: WriteResponse } } },
+  { method: 'post', path: '/events', summary: 'Book an event, single or recurring, timed or all-day (the host is an accepted attendee; invitees start PENDING)', body: ScheduleEventBody, headers: writeHeaders, responses: { 201: { description: 'Booked; conflicts lists who is busy then (warnings: calendars allow double booking)', schema: WriteResponse.extend({ conflicts: z.array(z.object({ userID: z.string(), from: z.string(), to: z.string() })) }) }, 409: { description: 'rejectOnConflict and someone is busy: nothing booked; conflicts listed' } } },
   { method: 'put', path: '/events/{eventID}', summary: 'Change an event or a whole series (host only); listed fields are replaced', body: ChangeEventBody, headers: { 'If-Match': 'The version you last saw; 412 when it moved on' }, responses: { 200: { description: 'Changed; exceptions that no longer match an occurrence are listed', schema: WriteResponse.extend({ unmatchedExceptions: z.array(z.string()) }) } } },
   { method: 'delete', path: '/events/{eventID}', summary: 'Cancel an event or a whole series (host only)', responses: { 204: { description: 'Cancelled' } } },
   { method: 'post', path: '/events/{eventID}/invitations', summary: 'Invite more people (host only)', body: InviteBody, responses: { 201: { description: 'Invited', schema: WriteResponse.extend({ invitedUserIDs: z.array(z.string()) }) } } },
@@ -31,7 +32,7 @@ export function parseIfMatch(req: Request): number | undefined {
   return Number(match[1]);
 }
 
-export function calendarEventRoutes(deps: { events: CalendarEventService; clock: () => Date }): Router {
+export function calendarEventRoutes(deps: { events: CalendarEventService; busy: BusyLookup; clock: () => Date }): Router {
   const router = Router();
   const { events } = deps;
   const context = (req: Request, expectedVersion?: number): CommandContext => ({
@@ -53,21 +54,26 @@ export function calendarEventRoutes(deps: { events: CalendarEventService; clock:
     const recurrence = body.recurrence ?? [];
     validateRecurrence(recurrence, timing, body.timeZone !== undefined);
     await events.requireKnownUsers(body.invitedUserIDs, 'invitedUserIDs');
+    const blocksTime = (body.transparency ?? (timing.allDay ? 'transparent' : 'opaque')) === 'opaque';
+    const candidate = { eventID, timing, recurrence, userIDs: [hostID, ...(body.invitedUserIDs ?? [])] };
+    if (body.rejectOnConflict && blocksTime) await reserveWithoutConflicts(events.store, deps.busy, hostID, candidate, deps.clock());
     const result = await events.run(eventID, {
       type: 'ScheduleEvent',
       data: {
         eventID, hostID, title: body.title, description: body.description ?? null, location: body.location ?? null,
         timing, recurrence, invitedUserIDs: body.invitedUserIDs ?? [], ...(body.reminders ? { reminders: body.reminders } : {}),
+        ...(body.transparency ? { transparency: body.transparency } : {}),
       },
     }, context(req));
-    res.status(201).location(`/events/${eventID}`).json(writeReply(res, eventID, result));
+    const conflicts = blocksTime ? await findConflicts(deps.busy, candidate) : [];
+    res.status(201).location(`/events/${eventID}`).json({ ...writeReply(res, eventID, result), conflicts });
   });
 
   router.put('/events/:eventID', async (req, res) => {
     const { eventID } = parseInput(EventIDParams, req.params, 'params');
     const expectedVersion = parseIfMatch(req);
     const body = parseInput(ChangeEventBody, req.body, 'body');
-    const { title, description, location, invitedUserIDs, reminders, recurrence } = body;
+    const { title, description, location, invitedUserIDs, reminders, recurrence, transparency } = body;
     const current = await events.load(eventID);
     const timing = hasTiming(body) && current.status !== 'absent' ? resolveTiming(body, current, current.timeZone) : undefined;
     if (current.status !== 'absent' && (timing !== undefined || recurrence !== undefined)) {
@@ -82,6 +88,7 @@ export function calendarEventRoutes(deps: { events: CalendarEventService; clock:
       ...(reminders !== undefined ? { reminders } : {}),
       ...(recurrence !== undefined ? { recurrence } : {}),
       ...(timing !== undefined ? { timing } : {}),
+      ...(transparency !== undefined ? { transparency } : {}),
     };
     const result = await events.run(eventID, { type: 'ChangeEvent', data: { eventID, actorID: authenticatedUser(req), changes } }, context(req, expectedVersion));
     res.json({ ...writeReply(res, eventID, result), unmatchedExceptions: unmatchedExceptions(result.state) });

@@ -21,6 +21,7 @@ const calendarEventDecider = { decide, evolve, initialState, parse: parseCalenda
 /** What the calendar-event routes share: running commands, reading state, checking input that needs I/O. */
 export function calendarEventService(store: EventStore, accounts: UserAccounts) {
   return {
+    store,
     run: (eventID: string, command: CalendarEventCommand, context: CommandContext) =>
       handleCommand(store, streamName('CalendarEvent', eventID), calendarEventDecider, command, context),
 

@@ -99,7 +99,7 @@ export function bookingFlowScenario(label: string, open: () => Promise<SqlDataba
       it('books an event with invitees', async () => {
         const res = await book({ location: 'Room 4', invitedUserIDs: [ann.userID, bob.userID] });
         expect(res.status).toBe(201);
-        expect(res.body).toEqual({ eventID: expect.any(String), version: 3, consistencyToken: expect.any(String) });
+        expect(res.body).toEqual({ eventID: expect.any(String), version: 3, consistencyToken: expect.any(String), conflicts: [] });
         expect(res.headers.location).toBe(`/events/${res.body.eventID}`);
         ({ eventID, consistencyToken: token } = res.body);
       });
@@ -248,6 +248,15 @@ export function bookingFlowScenario(label: string, open: () => Promise<SqlDataba
         expect(res.headers['retry-after']).toBe('1');
         expect((await view(host, {}, 'not-a-token')).status).toBe(400);
       }, 10_000);
+
+      it('lets only one of several concurrent rejectOnConflict bookings of one free slot through', async () => {
+        const slot = { startTime: '2032-01-05T09:00:00Z', endTime: '2032-01-05T10:00:00Z', rejectOnConflict: true };
+        const before = await sys.eventCount();
+        const results = await Promise.all([1, 2, 3, 4].map((n) => sys.http().post('/events').set(carl.auth).send({ title: `race ${n}`, ...slot })));
+        expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
+        // The winner appended its reservation and its event; the refused ones nothing.
+        expect(await sys.eventCount()).toBe(before + 2);
+      });
 
       it('lets only one of several concurrent edits with the same If-Match through', async () => {
         const created = await book({ title: 'Contended' });

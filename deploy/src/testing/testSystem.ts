@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { emlFileMailTransport } from '@datebook/notifier';
 import { jwtTokenService } from '@datebook/shared-kernel/http';
 import type { SqlDatabase } from '@datebook/shared-kernel/ports';
 import pino from 'pino';
@@ -11,7 +15,9 @@ export type TestSystem = Awaited<ReturnType<typeof startTestSystem>>;
 export async function startTestSystem(database: SqlDatabase, options: { consistencyTimeoutMs?: number; secret?: string } = {}) {
   const secret = options.secret ?? randomBytes(32).toString('base64url');
   const tokens = jwtTokenService(secret, 3600);
-  const system = await singleProcessSystem({ database, tokens, logger: pino({ level: 'silent' }), ...options });
+  const logger = pino({ level: 'silent' });
+  const mailDir = mkdtempSync(join(tmpdir(), 'datebook-mail-'));
+  const system = await singleProcessSystem({ database, tokens, logger, mailer: emlFileMailTransport(mailDir, logger), ...options });
   const http = () => request(system.app);
 
   async function signUp(name: string) {
@@ -28,5 +34,5 @@ export async function startTestSystem(database: SqlDatabase, options: { consiste
     return Number(rows[0]?.n ?? 0);
   }
 
-  return { ...system, http, signUp, eventCount, tokens, secret };
+  return { ...system, http, signUp, eventCount, tokens, secret, mailDir };
 }

@@ -1,7 +1,7 @@
 import { type CalendarEventDetails, isRecurring } from '@datebook/shared-kernel';
 import type { SqlExecutor } from '@datebook/shared-kernel/ports';
 import { Temporal } from 'temporal-polyfill';
-import { attendanceRows, type PersonalOccurrence, personalOccurrences } from './attendanceRows';
+import { attendanceRows, busyTime, type PersonalOccurrence, personalOccurrences } from '@datebook/shared-kernel/ports';
 
 export interface CalendarEntry {
   /** The event's id; for an occurrence of a series `<seriesID>_<original start, basic format>`, as Google Calendar does. */
@@ -92,14 +92,10 @@ export function readModelQueries(db: SqlExecutor) {
       };
     },
 
-    /**
-     * Users among `userIDs` with an accepted, tentative or pending occurrence overlapping [from, to).
-     * All-day events are transparent (they block no time), as calendars treat them by default.
-     */
+    /** Users among `userIDs` with busy time (see `busyTime`) overlapping [from, to). */
     async busyUsers(userIDs: string[], from: Date, to: Date): Promise<Set<string>> {
-      const rows = (await attendanceRows(db, userIDs, from, to)).filter((r) => !r.event.allDay);
-      const { occurrences } = personalOccurrences(rows, from, to, 'UTC');
-      return new Set(occurrences.map((o) => o.row.userID));
+      const busy = await busyTime(db, userIDs, from, to);
+      return new Set([...busy].filter(([, entries]) => entries.length > 0).map(([userID]) => userID));
     },
 
     /** The ids among `userIDs` that the read model knows. */

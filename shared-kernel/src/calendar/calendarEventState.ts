@@ -33,6 +33,8 @@ export interface CalendarEventDetails {
   endDate: string | null;
   /** RFC 5545 RRULE / RDATE / EXDATE lines; empty for a single event. */
   recurrence: string[];
+  /** Whether the event blocks time in free/busy (RFC 5545 TRANSP). */
+  transparency: 'opaque' | 'transparent';
   /** Everyone on the event, host included, with their answer. */
   attendees: Record<string, RsvpStatus>;
   /** Each attendee's own reminders; absent means their defaults. */
@@ -55,7 +57,8 @@ export function evolve(state: CalendarEventState, event: CalendarEventEvent): Ca
   if (event.type === 'CalendarEventScheduled') {
     const d = event.data;
     return {
-      status: 'scheduled', ...d, attendees: { [d.hostID]: 'ACCEPTED' }, reminders: {}, exceptions: {}, occurrenceResponses: {},
+      status: 'scheduled', ...d, transparency: d.transparency ?? (d.allDay ? 'transparent' : 'opaque'),
+      attendees: { [d.hostID]: 'ACCEPTED' }, reminders: {}, exceptions: {}, occurrenceResponses: {},
     };
   }
   if (state.status === 'absent') return state;
@@ -99,5 +102,7 @@ export function evolve(state: CalendarEventState, event: CalendarEventEvent): Ca
     }
     case 'SeriesSplit':
       return state;
+    case 'TransparencyChanged':
+      return { ...state, transparency: event.data.transparency };
   }
 }

@@ -14,7 +14,9 @@ export type DomainErrorCode =
   | 'CONCURRENCY_CONFLICT'
   | 'VERSION_MISMATCH'
   | 'UNKNOWN_USERS'
-  | 'CONSISTENCY_TIMEOUT';
+  | 'CONSISTENCY_TIMEOUT'
+  | 'SCHEDULE_CONFLICT'
+  | 'SYNC_TOKEN_EXPIRED';
 
 export interface FieldError {
   /** JSON path of the offending field, e.g. `invitedUserIDs.2` or `endTime`. */
@@ -27,6 +29,8 @@ export class DomainError extends Error {
     readonly code: DomainErrorCode,
     message: string,
     readonly fieldErrors: FieldError[] = [],
+    /** Extension members for the problem body (e.g. the conflicts of a refused booking). */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'DomainError';

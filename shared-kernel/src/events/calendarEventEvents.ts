@@ -33,6 +33,8 @@ export const CalendarEventScheduled = z.object({
   ...allDayDates,
   /** RFC 5545 RRULE / RDATE / EXDATE lines; empty for a single event. Expanded in `timeZone`. */
   recurrence: z.array(z.string()).default([]),
+  /** RFC 5545 §3.8.2.7 TRANSP: transparent events block no time. Absent in old events: all-day ones are transparent. */
+  transparency: z.enum(['opaque', 'transparent']).nullable().default(null),
 });
 
 export const AttendeeInvited = z.object({ eventID, userID, invitedBy: userID });
@@ -67,6 +69,7 @@ export const CalendarEventDetailsChanged = z.object({
   location: z.string().nullable(),
 });
 export const CalendarEventCancelled = z.object({ eventID, cancelledBy: userID });
+export const TransparencyChanged = z.object({ eventID, transparency: z.enum(['opaque', 'transparent']) });
 /** One attendee's own reminders on this event. */
 export const RemindersChanged = z.object({ eventID, userID, useDefault: z.boolean(), overrides: z.array(ReminderOverride) });
 
@@ -86,6 +89,7 @@ export const calendarEventEventSchemas = {
   OccurrenceCancelled,
   OccurrenceResponded,
   SeriesSplit,
+  TransparencyChanged,
 } as const;
 
 type Schemas = typeof calendarEventEventSchemas;

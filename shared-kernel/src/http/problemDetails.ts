@@ -17,6 +17,8 @@ const statusOf: Record<DomainErrorCode, number> = {
   VERSION_MISMATCH: 412,
   UNKNOWN_USERS: 422,
   CONSISTENCY_TIMEOUT: 503,
+  SCHEDULE_CONFLICT: 409,
+  SYNC_TOKEN_EXPIRED: 410,
 };
 
 /** RFC 9457 problem details, with `code` and `errors` as extension members. */
@@ -27,6 +29,7 @@ export interface ProblemDetails {
   detail: string;
   code: string;
   errors?: FieldError[];
+  [extension: string]: unknown;
 }
 
 function problem(status: number, code: string, detail: string, errors?: FieldError[]): ProblemDetails {
@@ -58,7 +61,7 @@ export const problemDetailsHandler: ErrorRequestHandler = (error, req, res, next
   if (res.headersSent) return next(error);
   if (error instanceof DomainError) {
     if (error.code === 'CONSISTENCY_TIMEOUT') res.setHeader('Retry-After', '1');
-    return send(res, problem(statusOf[error.code], error.code, error.message, error.fieldErrors));
+    return send(res, { ...problem(statusOf[error.code], error.code, error.message, error.fieldErrors), ...error.extensions });
   }
   const parserType = typeof error === 'object' && error !== null ? (error as { type?: unknown }).type : undefined;
   const known = typeof parserType === 'string' ? bodyParserProblems[parserType] : undefined;

@@ -7,3 +7,8 @@ export * from './sql/sqlDatabase';
 export * from './readModel/readModelSchema';
 export * from './eventSource/eventSource';
 export * from './eventSource/storeTailingEventSource';
+export * from './readModel/attendanceRows';
+export * from './eventSource/kafkaConnection';
+export * from './eventSource/kafkaEventCodec';
+export * from './eventSource/kafkaEventSource';
+export * from './relay/kafkaRelay';

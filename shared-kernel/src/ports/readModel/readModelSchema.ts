@@ -26,6 +26,7 @@ create table if not exists rm_events (
   end_date date,
   recurrence jsonb not null,
   exceptions jsonb not null,
+  transparency text not null,
   status text not null,
   -- The folded CalendarEvent state the projector evolves; the columns above are what readers query.
   state jsonb not null,

@@ -1,11 +1,11 @@
-import { type CalendarEventDetails, type EventOccurrence, occurrencesOverlapping, type RsvpStatus } from '@datebook/shared-kernel';
-import type { SqlExecutor } from '@datebook/shared-kernel/ports';
+import { type BusyInterval, type CalendarEventDetails, type EventOccurrence, occurrencesOverlapping, type RsvpStatus } from '../../index';
+import type { SqlExecutor } from '../sql/sqlDatabase';
 import { Temporal } from 'temporal-polyfill';
 
 /** One person's row on one event (single or series), as the read model holds it. */
 export interface AttendanceRow {
   userID: string;
-  event: Pick<CalendarEventDetails, 'eventID' | 'hostID' | 'title' | 'description' | 'location' | 'startTime' | 'endTime' | 'timeZone' | 'allDay' | 'startDate' | 'endDate' | 'recurrence' | 'exceptions'>;
+  event: Pick<CalendarEventDetails, 'eventID' | 'hostID' | 'title' | 'description' | 'location' | 'startTime' | 'endTime' | 'timeZone' | 'allDay' | 'startDate' | 'endDate' | 'recurrence' | 'exceptions' | 'transparency'>;
   rsvpStatus: RsvpStatus;
   occurrenceResponses: Record<string, RsvpStatus>;
 }
@@ -19,14 +19,14 @@ export interface PersonalOccurrence extends EventOccurrence {
 interface Row {
   user_id: string; event_id: string; host_id: string; title: string; description: string | null; location: string | null;
   start_time: Date; end_time: Date; time_zone: string; all_day: boolean; start_date: string | null; end_date: string | null;
-  recurrence: string[]; exceptions: CalendarEventDetails['exceptions']; rsvp_status: RsvpStatus; occurrence_responses: Record<string, RsvpStatus>;
+  recurrence: string[]; exceptions: CalendarEventDetails['exceptions']; transparency: 'opaque' | 'transparent'; rsvp_status: RsvpStatus; occurrence_responses: Record<string, RsvpStatus>;
 }
 
 /** Rows of live events of these users whose occurrences may touch [from, to): one index range scan per user. */
 export async function attendanceRows(db: SqlExecutor, userIDs: string[], from: Date, to: Date): Promise<AttendanceRow[]> {
   const { rows } = await db.query<Row>(
     `select eu.user_id, e.event_id, e.host_id, e.title, e.description, e.location, e.start_time, e.end_time, e.time_zone, e.all_day,
-       e.start_date::text as start_date, e.end_date::text as end_date, e.recurrence, e.exceptions, eu.rsvp_status, eu.occurrence_responses
+       e.start_date::text as start_date, e.end_date::text as end_date, e.recurrence, e.exceptions, e.transparency, eu.rsvp_status, eu.occurrence_responses
      from rm_event_users eu join rm_events e on e.event_id = eu.event_id
      where eu.user_id = any($1::uuid[]) and eu.event_status = 'confirmed' and eu.span_start < $3 and eu.span_end > $2`,
     [userIDs, from.toISOString(), to.toISOString()],
@@ -38,7 +38,7 @@ export async function attendanceRows(db: SqlExecutor, userIDs: string[], from: D
     event: {
       eventID: r.event_id, hostID: r.host_id, title: r.title, description: r.description, location: r.location,
       startTime: new Date(r.start_time).toISOString(), endTime: new Date(r.end_time).toISOString(), timeZone: r.time_zone,
-      allDay: r.all_day, startDate: r.start_date, endDate: r.end_date, recurrence: r.recurrence, exceptions: r.exceptions,
+      allDay: r.all_day, startDate: r.start_date, endDate: r.end_date, recurrence: r.recurrence, exceptions: r.exceptions, transparency: r.transparency,
     },
   }));
 }
@@ -69,4 +69,22 @@ export function personalOccurrences(rows: AttendanceRow[], from: Date, to: Date,
     }
   }
   return { occurrences, truncated };
+}
+
+/**
+ * Each user's busy time in [from, to), clipped and merged by the caller: occurrences of opaque events
+ * they accepted ('busy') or have not declined yet ('tentative'). Declined, cancelled and transparent
+ * events block nothing; no title or detail leaves this function.
+ */
+export type BusyEntry = BusyInterval & { eventID: string };
+
+export async function busyTime(db: SqlExecutor, userIDs: string[], from: Date, to: Date): Promise<Map<string, BusyEntry[]>> {
+  const rows = (await attendanceRows(db, userIDs, from, to)).filter((r) => r.event.transparency === 'opaque');
+  const { occurrences } = personalOccurrences(rows, from, to, 'UTC');
+  const busy = new Map<string, BusyEntry[]>(userIDs.map((id) => [id, []]));
+  for (const o of occurrences) {
+    const kind = o.rsvpStatus === 'ACCEPTED' ? 'busy' : 'tentative';
+    busy.get(o.row.userID)?.push({ start: Date.parse(o.startTime), end: Date.parse(o.endTime), kind, eventID: o.row.event.eventID });
+  }
+  return busy;
 }

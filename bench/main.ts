@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { jwtTokenService } from '@datebook/shared-kernel/http';
+import { createTestDatabase, type TestDatabase } from '@datebook/shared-kernel/testing';
+import { Pool } from 'pg';
+import { type BenchContext, createContext } from './context';
+import { boxBusyPct } from './cpuMeter';
+import { summariseProfiles } from './profileSummary';
+import { formatTable } from './report';
+import { availabilitySection } from './sections/availability';
+import { bookingsSection } from './sections/bookings';
+import { healthzSection } from './sections/healthz';
+import { projectionLagSection } from './sections/projectionLag';
+import { recurrenceSection } from './sections/recurrence';
+import { weekViewSection } from './sections/weekView';
+import { type ServerHandle, startServer } from './server';
+
+/**
+ * `npm run bench`: every figure beside its ceiling, measured in one run against one fresh PostgreSQL
+ * database and one server child. BENCH_QUICK=1: a ~1-minute smoke run with small data and short
+ * loads. BENCH_ONLY=weekView,bookings: only those sections. BENCH_CPU_PROF=1: profile the server child.
+ */
+const SECTIONS: Record<string, (ctx: BenchContext) => Promise<void>> = {
+  healthz: healthzSection,
+  weekView: weekViewSection,
+  bookings: bookingsSection,
+  projectionLag: projectionLagSection,
+  recurrence: recurrenceSection,
+  availability: availabilitySection,
+};
+
+async function main(): Promise<number> {
+  const quick = process.env.BENCH_QUICK === '1';
+  const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = (only ?? []).filter((name) => !(name in SECTIONS));
+  if (unknown.length) throw new Error(`unknown section(s) ${unknown.join(', ')}; known: ${Object.keys(SECTIONS).join(', ')}`);
+  const selected = Object.keys(SECTIONS).filter((name) => !only || only.includes(name));
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const outDir = resolve(__dirname, '..', '.bench');
+  mkdirSync(outDir, { recursive: true });
+  const profDir = process.env.BENCH_CPU_PROF === '1' ? join(outDir, `prof-${stamp}`) : undefined;
+
+  // Everything that must be undone, undone once, whatever happens (failure, Ctrl-C, the watchdog).
+  let database: TestDatabase | undefined;
+  let server: ServerHandle | undefined;
+  let pool: Pool | undefined;
+  let cleaned: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaned ??= (async () => {
+      await server?.stop().catch((e: unknown) => console.error('stopping the server failed:', e));
+      await pool?.end().catch(() => undefined);
+      await database?.drop().catch((e: unknown) => console.error('dropping the bench database failed:', e));
+    })());
+  const abort = (why: string) => {
+    console.error(`bench aborted: ${why}`);
+    void cleanup().finally(() => process.exit(1));
+  };
+  process.once('SIGINT', () => abort('SIGINT'));
+  process.once('SIGTERM', () => abort('SIGTERM'));
+  // Watchdog: the whole run ends by itself even if something hangs.
+  const watchdog = setTimeout(() => abort('watchdog: the run took too long'), (quick ? 6 : 20) * 60_000);
+  watchdog.unref();
+
+  const started = Date.now();
+  // The box is shared: wait (bounded) for it to be quiet-ish, and record how busy it was either way.
+  let busyBefore = await boxBusyPct(1000);
+  for (let waited = 0; busyBefore > 40 && waited < (quick ? 5 : 30); waited += 2) {
+    console.log(`[bench] box busy (${busyBefore}% of a core used by others); waiting for it to quieten…`);
+    busyBefore = await boxBusyPct(2000);
+  }
+  try {
+    database = await createTestDatabase();
+    const secret = randomBytes(32).toString('base64url');
+    server = await startServer({ databaseUrl: database.url, secret, ...(profDir ? { cpuProfDir: profDir } : {}) });
+    pool = new Pool({ connectionString: database.url, max: 8 });
+    pool.on('error', () => undefined); // an idle client cut off by the final drop must not crash the run
+    const ctx = createContext({ quick, server, pool, databaseUrl: database.url, tokens: jwtTokenService(secret, 12 * 3600), concurrency: 32 });
+    ctx.log(`server child pid ${server.pid} on ${server.host}:${server.port}; sections: ${selected.join(', ')}${quick ? ' (quick)' : ''}`);
+
+    const failures: Record<string, string> = {};
+    for (const name of selected) {
+      const t0 = Date.now();
+      ctx.log(`section ${name}…`);
+      try {
+        await SECTIONS[name]!(ctx);
+      } catch (error) {
+        failures[name] = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        ctx.figures.push({ section: name, figure: `${name}: FAILED`, value: null, unit: '', notes: String(error instanceof Error ? error.message : error) });
+        console.error(`section ${name} failed:`, error);
+      }
+      ctx.log(`section ${name} done in ${Math.round((Date.now() - t0) / 1000)} s`);
+    }
+
+    await server.stop();
+    const profile = profDir ? summariseProfiles(profDir) : undefined;
+
+    const table = formatTable(ctx.figures);
+    console.log(`\nDatebook bench — ${quick ? 'QUICK smoke run' : 'full run'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, ${Math.round((Date.now() - started) / 1000)} s; other load on the box before start: ${busyBefore}% of a core\n`);
+    console.log(table);
+    if (profile) {
+      console.log('\nserver child CPU profile (self time, % of busy samples):');
+      for (const p of profile.packages.slice(0, 12)) console.log(`  ${String(p.pct).padStart(5)}%  ${p.name}`);
+      console.log('  top functions:');
+      for (const f of profile.functions.slice(0, 15)) console.log(`  ${String(f.pct).padStart(5)}%  ${f.name}`);
+    }
+    const result = {
+      startedAt: new Date(started).toISOString(),
+      durationS: Math.round((Date.now() - started) / 1000),
+      quick,
+      sections: selected,
+      boxBusyBeforePct: busyBefore,
+      machine: { cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, cpu: cpus()[0]?.model },
+      figures: ctx.figures,
+      details: ctx.details,
+      failures,
+      ...(profile ? { serverProfile: { dir: profDir, ...profile } } : {}),
+    };
+    const json = JSON.stringify(result, null, 2);
+    writeFileSync(join(outDir, `results-${stamp}.json`), json);
+    writeFileSync(join(outDir, 'latest.json'), json);
+    console.log(`\nwrote .bench/results-${stamp}.json and .bench/latest.json`);
+    return Object.keys(failures).length ? 1 : 0;
+  } finally {
+    await cleanup();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Pool } from 'pg';
+import { type BenchContext, cpuNote, ratio } from '../context';
+import { addDays, type BenchUser, berlinSummer, rng, storeHead, waitForProjector } from '../fixtures';
+import { Histogram } from '../histogram';
+import { type RequestSpec, saturate } from '../loadGenerator';
+
+/**
+ * 3. Bookings: POST /events with 3 invitees, counted when answered 201 (appended and committed), at
+ * saturation; beside the raw ceiling of the same PostgreSQL from Node: single-row INSERT transactions
+ * (uuid PK + jsonb) through a pg Pool at the same concurrency.
+ */
+export async function bookingsSection(ctx: BenchContext): Promise<void> {
+  const { users } = await ctx.weekFixture();
+  const request = bookingRequest(users, '2030-07-01', 1);
+  const duration = ctx.pick(10_000, 3000);
+
+  await saturate(ctx.server, ctx.concurrency, { request, durationMs: ctx.pick(2000, 500), ok: (s) => s === 201 }); // warm-up
+  await waitForProjector(ctx.pool, await storeHead(ctx.pool), 120_000);
+  const sat = await ctx.measure(() => saturate(ctx.server, ctx.concurrency, { request, durationMs: duration, ok: (s) => s === 201 }));
+  if (sat.result.ok === 0) throw new Error(`no booking succeeded: ${sat.result.firstError}`);
+  // The projector runs in the server process and falls behind under this load; let it catch up
+  // (and time it) so the next figure starts from a quiet system.
+  const catchUpMs = await waitForProjector(ctx.pool, await storeHead(ctx.pool), 300_000);
+
+  const raw = await ctx.measure(() => rawInserts(ctx.databaseUrl, ctx.concurrency, duration));
+
+  ctx.details.bookings = { saturation: { ...sat.result, cpu: sat.cpu }, projectorCatchUpMs: Math.round(catchUpMs), rawInserts: { ...raw.result, cpu: raw.cpu } };
+  const r = ratio(sat.result.throughput, raw.result.throughput);
+  ctx.figures.push(
+    {
+      section: 'bookings', figure: `bookings (POST /events, 3 invitees) saturation (${ctx.concurrency} conns)`, value: sat.result.throughput, unit: 'bookings/s',
+      ceiling: raw.result.throughput, ceilingLabel: 'raw INSERT tx/s', ratio: r, target: '≥ 40% of raw inserts', pass: r === null ? null : r >= 0.4,
+      notes: `p50 ${sat.result.latency.p50Ms} / p99 ${sat.result.latency.p99Ms} ms; errors ${sat.result.errors} ${JSON.stringify(sat.result.statuses)}; ${cpuNote(sat.cpu)}; projector caught up ${Math.round(catchUpMs)} ms later`,
+    },
+    {
+      section: 'bookings', figure: `raw single-row INSERT tx (pg Pool, ${ctx.concurrency} conns)`, value: raw.result.throughput, unit: 'tx/s', target: 'ceiling',
+      notes: `p50 ${raw.result.latency.p50Ms} / p99 ${raw.result.latency.p99Ms} ms; ${cpuNote(raw.cpu)} (the inserting Node process is the 'generator')`,
+    },
+  );
+}
+
+/** A booking request by a random fixture user with 3 other fixture users invited, in the week of `monday`. */
+export function bookingRequest(users: BenchUser[], monday: string, seed: number): (i: number) => RequestSpec {
+  const random = rng(seed);
+  return () => {
+    const host = users[Math.floor(random() * users.length)]!;
+    const invitees = new Set<string>();
+    while (invitees.size < 3) {
+      const other = users[Math.floor(random() * users.length)]!.userID;
+      if (other !== host.userID) invitees.add(other);
+    }
+    const start = berlinSummer(addDays(monday, Math.floor(random() * 5)), 8 + Math.floor(random() * 10), 15 * Math.floor(random() * 4));
+    return {
+      method: 'POST', path: '/events', headers: host.auth,
+      body: JSON.stringify({
+        title: 'Bench booking', location: 'Room 4', startTime: new Date(start).toISOString(), endTime: new Date(start + 1_800_000).toISOString(),
+        invitedUserIDs: [...invitees],
+      }),
+    };
+  };
+}
+
+/** The ceiling: autocommitted single-row inserts, one per round trip, `concurrency` at a time. */
+async function rawInserts(url: string, concurrency: number, durationMs: number) {
+  const pool = new Pool({ connectionString: url, max: concurrency });
+  pool.on('error', () => undefined);
+  try {
+    await pool.query('create table if not exists bench_raw_inserts (id uuid primary key, data jsonb not null)');
+    // A payload the size of a booking's CalendarEventScheduled event.
+    const payload = JSON.stringify({
+      eventID: randomUUID(), hostID: randomUUID(), title: 'Bench booking', description: null, location: 'Room 4',
+      startTime: '2030-07-01T08:00:00.000Z', endTime: '2030-07-01T08:30:00.000Z', timeZone: 'Europe/Berlin', allDay: false, startDate: null, endDate: null, recurrence: [],
+    });
+    const insert = () => pool.query('insert into bench_raw_inserts (id, data) values ($1, $2::jsonb)', [randomUUID(), payload]);
+    await Promise.all(Array.from({ length: concurrency }, insert)); // open the connections first
+    const latency = new Histogram();
+    let ok = 0;
+    const start = performance.now();
+    const deadline = start + durationMs;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (performance.now() < deadline) {
+          const t0 = performance.now();
+          await insert();
+          latency.recordMs(performance.now() - t0);
+          ok += 1;
+        }
+      }),
+    );
+    const elapsed = performance.now() - start;
+    return { ok, durationMs: Math.round(elapsed), throughput: Math.round((ok / elapsed) * 10_000) / 10, latency: latency.summary() };
+  } finally {
+    await pool.query('drop table if exists bench_raw_inserts').catch(() => undefined);
+    await pool.end();
+  }
+}

@@ -1,0 +1,209 @@
+import { parseStreamName, type RecordedEvent } from '@datebook/shared-kernel';
+import { requireUser, type RouteDoc, type TokenService } from '@datebook/shared-kernel/http';
+import type { EventSource, EventStore, EventSubscription, SqlDatabase } from '@datebook/shared-kernel/ports';
+import { Router } from 'express';
+import type { Logger } from 'pino';
+import { backgroundLoop } from './background/loop';
+import { calendarEventReactor } from './calendarEvents/calendarEventReactor';
+import { deviceRouteDocs, deviceRoutes } from './devices/devices.routes';
+import type { PushTransport } from './devices/pushTransport';
+import { loadOrCreateVapidKeys } from './devices/vapidKeys';
+import { webPushTransport } from './devices/webPushTransport';
+import type { MailTransport } from './email/mailTransport';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './ledger/backoff';
+import { notificationRouteDocs, notificationRoutes } from './ledger/notifications.routes';
+import { outboxSender } from './ledger/outboxSender';
+import { NOTIFIER_SCHEMA } from './notifierSchema';
+import { reminderTimer } from './reminders/reminderTimer';
+import { seriesReplanner } from './reminders/seriesReplanner';
+import { pruneChanges } from './sync/changeFeed';
+import { syncRouteDocs, syncRoutes } from './sync/sync.routes';
+import { userReactor } from './users/userReactor';
+import { userDirectory } from './users/userDirectory';
+
+/** The consumer group under which the notifier reads the log. */
+export const NOTIFIER_CONSUMER_GROUP = 'notifier';
+
+export interface NotifierOptions {
+  /** From of every e-mail. */
+  mailFrom: string;
+  /** RFC 8292 §2.1: a contact for push services (mailto: or https:). */
+  vapidSubject: string;
+  /** Poll interval of the reminder timer; a due reminder is recorded at most this late under normal load. */
+  reminderTickMs: number;
+  reminderBatchSize: number;
+  /** A reminder sent more than this after its time is marked late. */
+  lateAfterMs: number;
+  senderPollMs: number;
+  senderBatchSize: number;
+  senderConcurrency: number;
+  /** A sender that dies loses its claims after this; then another sends them. */
+  leaseMs: number;
+  retry: RetryPolicy;
+  /** Messages about changes older than this are recorded as skipped (a replay must not re-invite everyone). */
+  staleAfterMs: number;
+  /** How long the sync history is kept; older tokens answer 410. */
+  syncRetentionMs: number;
+  syncPollMs: number;
+  syncHeartbeatMs: number;
+  /** How long `stop()` waits for sends in flight before it returns anyway. */
+  shutdownGraceMs: number;
+  /** How often series get timers for occurrences that came into the planning horizon. */
+  seriesReplanIntervalMs: number;
+}
+
+export const DEFAULT_NOTIFIER_OPTIONS: NotifierOptions = {
+  mailFrom: 'Datebook <calendar@datebook.invalid>',
+  vapidSubject: 'mailto:calendar@datebook.invalid',
+  reminderTickMs: 250,
+  reminderBatchSize: 500,
+  lateAfterMs: 60_000,
+  senderPollMs: 250,
+  senderBatchSize: 200,
+  senderConcurrency: 10,
+  leaseMs: 60_000,
+  retry: DEFAULT_RETRY_POLICY,
+  staleAfterMs: 7 * 24 * 3_600_000,
+  syncRetentionMs: 7 * 24 * 3_600_000,
+  syncPollMs: 1_000,
+  syncHeartbeatMs: 15_000,
+  shutdownGraceMs: 10_000,
+  seriesReplanIntervalMs: 6 * 3_600_000,
+};
+
+export interface NotifierDependencies {
+  store: EventStore;
+  /** Holds the notifier's own tables (see NOTIFIER_SCHEMA); may be the event store's database. */
+  database: SqlDatabase;
+  source: EventSource;
+  mailer: MailTransport;
+  /** Defaults to Web Push with the VAPID keys kept in `database` (made on first start). */
+  push?: PushTransport;
+  tokens: TokenService;
+  clock?: () => Date;
+  logger: Logger;
+  options?: Partial<NotifierOptions>;
+}
+
+export interface NotifierService {
+  router: Router;
+  routeDocs: RouteDoc[];
+  /** Creates the tables, loads the VAPID keys, subscribes the consumer group and starts the timer and the sender. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  isHealthy(): boolean;
+}
+
+/** The notifier: builds its routes and background work from its dependencies; never listens. */
+export function notifierService(deps: NotifierDependencies): NotifierService {
+  const options = { ...DEFAULT_NOTIFIER_OPTIONS, ...deps.options };
+  const clock = deps.clock ?? (() => new Date());
+  const logger = deps.logger.child({ service: 'notifier' });
+  const db = deps.database;
+  const directory = userDirectory(db, deps.store);
+  let push: PushTransport | undefined = deps.push;
+
+  const sync = syncRoutes({ db, pollMs: options.syncPollMs, heartbeatMs: options.syncHeartbeatMs });
+  const router = Router();
+  const auth = requireUser(deps.tokens);
+  router.use(['/devices', '/sync'], auth);
+  router.use('/events/:eventID/notifications', auth);
+  router.use(
+    deviceRoutes({
+      db,
+      clock,
+      applicationServerKey() {
+        if (!push) throw new Error('the notifier has not started');
+        return push.applicationServerKey;
+      },
+    }),
+  );
+  router.use(sync.router);
+  router.use(notificationRoutes({ db }));
+
+  const sender = outboxSender({
+    db,
+    mail: deps.mailer,
+    push: {
+      get applicationServerKey() {
+        return push?.applicationServerKey ?? '';
+      },
+      send(subscription, payload, pushOptions) {
+        if (!push) throw new Error('the notifier has not started');
+        return push.send(subscription, payload, pushOptions);
+      },
+    },
+    clock,
+    logger,
+    mailFrom: options.mailFrom,
+    retry: options.retry,
+    leaseMs: options.leaseMs,
+    batchSize: options.senderBatchSize,
+    concurrency: options.senderConcurrency,
+    pollMs: options.senderPollMs,
+  });
+  const timer = reminderTimer({ db, directory, clock, logger, tickMs: options.reminderTickMs, lateAfterMs: options.lateAfterMs, batchSize: options.reminderBatchSize, onRecorded: () => sender.wake() });
+  const maintenance = backgroundLoop({
+    async tick() {
+      const pruned = await pruneChanges(db, new Date(clock().getTime() - options.syncRetentionMs));
+      if (pruned > 0) logger.info({ pruned }, 'old sync history dropped');
+      return false;
+    },
+    idleMs: Math.min(3_600_000, options.syncRetentionMs),
+    errorMs: 60_000,
+    onError: (err) => logger.warn({ err }, 'sync history pruning failed'),
+  });
+
+  const replanner = seriesReplanner({ db, directory, clock, logger, intervalMs: options.seriesReplanIntervalMs });
+
+  const onCalendarEvent = calendarEventReactor({ db, store: deps.store, directory, clock, logger, staleAfterMs: options.staleAfterMs });
+  const onUserEvent = userReactor({ db, store: deps.store, logger });
+  async function handle(batch: RecordedEvent[]): Promise<void> {
+    let notifications = 0;
+    let changes = 0;
+    for (const recorded of batch) {
+      const category = parseStreamName(recorded.streamName).category;
+      if (category === 'CalendarEvent') {
+        const committed = await onCalendarEvent(recorded);
+        notifications += committed?.notifications ?? 0;
+        changes += committed?.changes ?? 0;
+      } else if (category === 'User') {
+        await onUserEvent(recorded);
+      }
+    }
+    if (notifications > 0) sender.wake();
+    if (changes > 0) sync.hub.notify();
+  }
+
+  let subscription: EventSubscription | undefined;
+  let started = false;
+  return {
+    router,
+    routeDocs: [...deviceRouteDocs, ...syncRouteDocs, ...notificationRouteDocs],
+    async start() {
+      if (started) return;
+      await db.exec(NOTIFIER_SCHEMA);
+      if (!push) push = webPushTransport({ ...(await loadOrCreateVapidKeys(db)), subject: options.vapidSubject });
+      subscription = await deps.source.subscribe(NOTIFIER_CONSUMER_GROUP, handle);
+      timer.start();
+      sender.start();
+      maintenance.start();
+      replanner.start();
+      started = true;
+      logger.info({ consumerGroup: NOTIFIER_CONSUMER_GROUP }, 'notifier started');
+    },
+    async stop() {
+      if (!started) return;
+      started = false;
+      sync.hub.closeAll();
+      await subscription?.stop();
+      let graceTimer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => {
+        graceTimer = setTimeout(resolve, options.shutdownGraceMs);
+      });
+      await Promise.race([Promise.all([timer.stop(), sender.stop(), maintenance.stop(), replanner.stop()]), grace]);
+      clearTimeout(graceTimer);
+    },
+    isHealthy: () => started && (subscription?.isHealthy() ?? false) && timer.isHealthy() && sender.isHealthy(),
+  };
+}

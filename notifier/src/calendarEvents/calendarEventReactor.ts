@@ -1,0 +1,88 @@
+import { parseStreamName, type RecordedEvent } from '@datebook/shared-kernel';
+import type { EventStore, SqlDatabase } from '@datebook/shared-kernel/ports';
+import type { Logger } from 'pino';
+import { devicesOfUsers } from '../devices/deviceRegistry';
+import type { Recipient } from '../email/emailContent';
+import { messageEntries } from '../ledger/entries';
+import { type LedgerEntry, recordNotifications } from '../ledger/ledger';
+import { planReminders } from '../reminders/reminderPlan';
+import { replaceReminders } from '../reminders/reminderStore';
+import { appendChanges, type CalendarChange, viewFor } from '../sync/changeFeed';
+import type { UserDirectory, UserProfile } from '../users/userDirectory';
+import { type EventState, evolveEvent, type NotifierCalendarEvent, parseNotifierCalendarEvent } from './eventState';
+import { foldEventStream, loadEventState, saveEventState } from './eventStateStore';
+import { whoGetsWhat } from './whoGetsWhat';
+
+export interface ReactorDeps {
+  db: SqlDatabase;
+  store: EventStore;
+  directory: UserDirectory;
+  clock: () => Date;
+  logger: Logger;
+  /** Messages about changes older than this are recorded as skipped, not sent (a replay from the start of the log must not re-invite everyone). */
+  staleAfterMs: number;
+}
+
+export interface Committed {
+  notifications: number;
+  changes: number;
+}
+
+export const toRecipient = (profile: UserProfile): Recipient => ({ userID: profile.userID, name: profile.userName, email: profile.email, timeZone: profile.timeZone });
+
+/**
+ * Reacts to one CalendarEvent stream event: decides who hears of it, records those notifications in
+ * the ledger, re-plans the event's reminders and appends to the attendees' sync feeds, all in one
+ * transaction guarded by the stream version. A redelivered event finds its version applied and does
+ * nothing; a crash before the commit leaves nothing behind, so the redelivery does it all.
+ */
+export function calendarEventReactor(deps: ReactorDeps) {
+  const { db, store, directory, logger } = deps;
+  return async function react(recorded: RecordedEvent): Promise<Committed | undefined> {
+    const eventID = parseStreamName(recorded.streamName).id;
+    const log = logger.child({ stream: recorded.streamName, eventType: recorded.type, version: recorded.streamVersion, correlationId: recorded.metadata.correlationId });
+    const stored = await loadEventState(db, eventID);
+    if (stored && stored.version >= recorded.streamVersion) return undefined;
+
+    let event: NotifierCalendarEvent | undefined;
+    try {
+      event = parseNotifierCalendarEvent(recorded.type, recorded.data);
+    } catch (error) {
+      log.error({ err: error }, 'event does not parse; passed over');
+    }
+    const expectedPrevious = stored?.version ?? store.firstVersion - 1;
+    const before: EventState | undefined =
+      expectedPrevious === recorded.streamVersion - 1
+        ? stored?.state
+        : await foldEventStream(store, eventID, recorded.streamVersion - 1, (bad, err) => log.error({ err, version: bad.streamVersion }, 'stream event does not parse; passed over'));
+    const after = event ? evolveEvent(before, event, recorded.streamVersion - store.firstVersion) : before;
+    if (!after) return undefined;
+
+    const decision = event ? whoGetsWhat(before, after, event) : { messages: [], syncAudience: [] };
+    const everyone = new Set([after.hostID, ...Object.keys(before?.attendees ?? {}), ...Object.keys(after.attendees)]);
+    const profiles = await directory.get(everyone);
+    const people = new Map([...profiles].map(([id, profile]) => [id, toRecipient(profile)]));
+    const changedAt = new Date(recorded.metadata.occurredAt);
+    const plan = planReminders(after, (id) => profiles.get(id)?.defaultReminders ?? undefined, changedAt);
+    const now = deps.clock();
+    const stale = now.getTime() - changedAt.getTime() > deps.staleAfterMs;
+
+    const result = await db.transaction(async (tx) => {
+      if (!(await saveEventState(tx, eventID, recorded.streamVersion, after, now))) return undefined;
+      const devices = await devicesOfUsers(tx, decision.messages.map((m) => m.recipient));
+      const entries: LedgerEntry[] = [];
+      for (const intent of decision.messages) {
+        if (!people.has(intent.recipient)) log.warn({ recipient: intent.recipient }, 'recipient has no profile; nothing sent');
+        const made = messageEntries({ intent, event: after, version: recorded.streamVersion, people, devices: devices.get(intent.recipient) ?? [], changedAt, now });
+        entries.push(...(stale ? made.map((e) => ({ ...e, skipReason: `the change is older than ${deps.staleAfterMs} ms` })) : made));
+      }
+      const notifications = await recordNotifications(tx, entries, now);
+      await replaceReminders(tx, eventID, plan);
+      const change = (userID: string): CalendarChange => ({ eventID, cause: recorded.type, version: recorded.streamVersion, occurredAt: recorded.metadata.occurredAt, event: viewFor(userID, after) });
+      await appendChanges(tx, decision.syncAudience.map((userID) => ({ userID, change: change(userID) })), now);
+      return { notifications, changes: decision.syncAudience.length };
+    });
+    if (result && result.notifications > 0) log.info({ notifications: result.notifications, stale }, 'notifications recorded');
+    return result;
+  };
+}

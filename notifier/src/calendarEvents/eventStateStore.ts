@@ -1,0 +1,53 @@
+import { type RecordedEvent, streamName } from '@datebook/shared-kernel';
+import type { EventStore, SqlExecutor } from '@datebook/shared-kernel/ports';
+import { type EventState, evolveEvent, parseNotifierCalendarEvent } from './eventState';
+
+export interface StoredEventState {
+  version: number;
+  state: EventState;
+}
+
+export async function loadEventState(db: SqlExecutor, eventID: string): Promise<StoredEventState | undefined> {
+  const { rows } = await db.query<{ version: string; state: EventState }>('select version::text, state from notifier_calendar_events where event_id = $1', [eventID]);
+  const row = rows[0];
+  return row ? { version: Number(row.version), state: row.state } : undefined;
+}
+
+export async function loadEventStates(db: SqlExecutor, eventIDs: string[]): Promise<Map<string, EventState>> {
+  const found = new Map<string, EventState>();
+  if (eventIDs.length === 0) return found;
+  const { rows } = await db.query<{ event_id: string; state: EventState }>('select event_id::text, state from notifier_calendar_events where event_id = any($1::uuid[])', [eventIDs]);
+  for (const row of rows) found.set(row.event_id, row.state);
+  return found;
+}
+
+/**
+ * Stores the state reached at `version` unless the same or a newer version is there already: the
+ * version guard that makes a redelivered event a no-op. False when nothing was written.
+ */
+export async function saveEventState(tx: SqlExecutor, eventID: string, version: number, state: EventState, now: Date): Promise<boolean> {
+  const { rows } = await tx.query(
+    `insert into notifier_calendar_events (event_id, version, state, updated_at) values ($1, $2, $3::jsonb, $4::timestamptz)
+     on conflict (event_id) do update set version = excluded.version, state = excluded.state, updated_at = excluded.updated_at
+     where notifier_calendar_events.version < excluded.version
+     returning event_id`,
+    [eventID, version, JSON.stringify(state), now.toISOString()],
+  );
+  return rows.length > 0;
+}
+
+/** Folds a stream from the store up to `upTo` (inclusive); an event that no longer parses is passed over. */
+export async function foldEventStream(store: EventStore, eventID: string, upTo: number, onUnreadable: (event: RecordedEvent, error: unknown) => void): Promise<EventState | undefined> {
+  const { events } = await store.readStream(streamName('CalendarEvent', eventID));
+  let state: EventState | undefined;
+  for (const recorded of events) {
+    if (recorded.streamVersion > upTo) break;
+    try {
+      const event = parseNotifierCalendarEvent(recorded.type, recorded.data);
+      if (event) state = evolveEvent(state, event, recorded.streamVersion - store.firstVersion);
+    } catch (error) {
+      onUnreadable(recorded, error);
+    }
+  }
+  return state;
+}

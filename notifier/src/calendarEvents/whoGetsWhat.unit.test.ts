@@ -1,0 +1,89 @@
+import { type EventState, evolveEvent, type NotifierCalendarEvent } from './eventState';
+import { calendarEvent } from './testEvents';
+import { whoGetsWhat } from './whoGetsWhat';
+
+const HOST = '00000000-0000-4000-8000-000000000001';
+const ANN = '00000000-0000-4000-8000-000000000002';
+const BEN = '00000000-0000-4000-8000-000000000003';
+const EVENT = '10000000-0000-4000-8000-000000000000';
+
+const scheduled = calendarEvent('CalendarEventScheduled', { eventID: EVENT, hostID: HOST, title: 'Sync', startTime: '2026-03-10T09:00:00Z', endTime: '2026-03-10T10:00:00Z', timeZone: 'UTC' });
+
+/** Folds the given events, then returns what the last one decides. */
+function decideAfter(events: NotifierCalendarEvent[]) {
+  let state: EventState | undefined;
+  let before: EventState | undefined;
+  events.forEach((event, index) => {
+    before = state;
+    state = evolveEvent(state, event, index);
+  });
+  const last = events.at(-1);
+  if (!last) throw new Error('no events');
+  return whoGetsWhat(before, state, last);
+}
+
+const invite = (userID: string): NotifierCalendarEvent => ({ type: 'AttendeeInvited', data: { eventID: EVENT, userID, invitedBy: HOST } });
+
+describe('who gets what', () => {
+  test('booking alone sends nothing; the host sees it on their devices', () => {
+    expect(decideAfter([scheduled])).toEqual({ messages: [], syncAudience: [HOST] });
+  });
+
+  test('an invitation goes to the invitee only, as a REQUEST', () => {
+    const decision = decideAfter([scheduled, invite(ANN), invite(BEN)]);
+    expect(decision.messages).toEqual([{ recipient: BEN, kind: 'invitation', method: 'REQUEST' }]);
+    expect(decision.syncAudience.sort()).toEqual([HOST, ANN, BEN].sort());
+  });
+
+  test('an answer goes to the host as a REPLY; the same answer twice sends nothing', () => {
+    const accept: NotifierCalendarEvent = { type: 'InvitationAccepted', data: { eventID: EVENT, userID: ANN } };
+    expect(decideAfter([scheduled, invite(ANN), accept]).messages).toEqual([{ recipient: HOST, kind: 'reply', method: 'REPLY', from: ANN }]);
+    expect(decideAfter([scheduled, invite(ANN), accept, accept]).messages).toEqual([]);
+  });
+
+  test('a move updates every guest, declined ones included, but not the host', () => {
+    const decline: NotifierCalendarEvent = { type: 'InvitationDeclined', data: { eventID: EVENT, userID: BEN } };
+    const move = calendarEvent('CalendarEventRescheduled', { eventID: EVENT, startTime: '2026-03-11T09:00:00Z', endTime: '2026-03-11T10:00:00Z', timeZone: 'UTC' });
+    const decision = decideAfter([scheduled, invite(ANN), invite(BEN), decline, move]);
+    expect(decision.messages.map((m) => [m.recipient, m.kind, m.method])).toEqual([
+      [ANN, 'update', 'REQUEST'],
+      [BEN, 'update', 'REQUEST'],
+    ]);
+  });
+
+  test('a details change that changes nothing sends nothing', () => {
+    const same: NotifierCalendarEvent = { type: 'CalendarEventDetailsChanged', data: { eventID: EVENT, title: 'Sync', description: null, location: null } };
+    expect(decideAfter([scheduled, invite(ANN), same]).messages).toEqual([]);
+  });
+
+  test('removing a guest sends them a CANCEL; cancelling sends every guest a CANCEL, and nothing after that', () => {
+    const remove: NotifierCalendarEvent = { type: 'AttendeeUninvited', data: { eventID: EVENT, userID: ANN, uninvitedBy: HOST } };
+    const removal = decideAfter([scheduled, invite(ANN), remove]);
+    expect(removal.messages).toEqual([{ recipient: ANN, kind: 'cancellation', method: 'CANCEL' }]);
+    expect(removal.syncAudience).toContain(ANN);
+    const cancel: NotifierCalendarEvent = { type: 'CalendarEventCancelled', data: { eventID: EVENT, cancelledBy: HOST } };
+    expect(decideAfter([scheduled, invite(ANN), invite(BEN), cancel]).messages.map((m) => m.recipient)).toEqual([ANN, BEN]);
+    expect(decideAfter([scheduled, invite(ANN), cancel, { type: 'CalendarEventDetailsChanged', data: { eventID: EVENT, title: 'x', description: null, location: null } }]).messages).toEqual([]);
+  });
+
+  test('reminder settings reach only their owner, by sync', () => {
+    const reminders: NotifierCalendarEvent = { type: 'RemindersChanged', data: { eventID: EVENT, userID: ANN, useDefault: false, overrides: [] } };
+    expect(decideAfter([scheduled, invite(ANN), reminders])).toEqual({ messages: [], syncAudience: [ANN] });
+  });
+
+  test('SEQUENCE moves with changes to time, details and status, not with guests or answers (RFC 5546 §2.1.4)', () => {
+    let state = evolveEvent(undefined, scheduled, 0);
+    state = evolveEvent(state, invite(ANN), 1);
+    state = evolveEvent(state, { type: 'InvitationAccepted', data: { eventID: EVENT, userID: ANN } }, 2);
+    expect(state?.sequence).toBe(0);
+    state = evolveEvent(state, { type: 'CalendarEventDetailsChanged', data: { eventID: EVENT, title: 'New', description: null, location: null } }, 3);
+    expect(state?.sequence).toBe(3);
+  });
+
+  test('an answer for one occurrence goes to the host as a REPLY about that occurrence, once', () => {
+    const weekly = calendarEvent('CalendarEventScheduled', { eventID: EVENT, hostID: HOST, title: 'Sync', startTime: '2026-03-10T09:00:00Z', endTime: '2026-03-10T10:00:00Z', timeZone: 'UTC', recurrence: ['RRULE:FREQ=WEEKLY'] });
+    const once = calendarEvent('OccurrenceResponded', { eventID: EVENT, userID: ANN, originalStart: '2026-03-17T09:00:00.000Z', rsvpStatus: 'DECLINED' });
+    expect(decideAfter([weekly, invite(ANN), once]).messages).toEqual([{ recipient: HOST, kind: 'reply', method: 'REPLY', from: ANN, occurrence: '2026-03-17T09:00:00.000Z' }]);
+    expect(decideAfter([weekly, invite(ANN), once, once]).messages).toEqual([]);
+  });
+});

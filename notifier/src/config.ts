@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+/** Every setting of the standalone notifier, read once at start; a bad value stops the process naming the key. */
+export const NotifierConfig = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3004).describe('HTTP port of the notifier (devices, sync, notification ledger)'),
+  HOST: z.string().default('127.0.0.1').describe('Interface to listen on'),
+  DATABASE_URL: z.url().describe('PostgreSQL holding the event store (es_events) the notifier reads'),
+  NOTIFIER_DATABASE_URL: z.url().optional().describe("PostgreSQL for the notifier's own tables and checkpoint; defaults to DATABASE_URL"),
+  SMTP_URL: z.url().optional().describe('smtp:// or smtps:// server to send through; unset: each message is written as an .eml file under DATA_DIR/mail'),
+  SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5).describe('Pooled SMTP connections'),
+  MAIL_FROM: z.string().min(3).default('Datebook <calendar@datebook.invalid>').describe('From of every e-mail'),
+  DATA_DIR: z.string().default('./data').describe('Where .eml files go when SMTP_URL is unset'),
+  JWT_SECRET: z.string().min(32).describe('HS256 secret of the session tokens: the same as the other services'),
+  VAPID_SUBJECT: z.string().regex(/^(mailto:|https:)/, 'must be a mailto: or https: URI').default('mailto:calendar@datebook.invalid').describe('Contact for push services (RFC 8292 §2.1)'),
+  REMINDER_LATE_AFTER_SECONDS: z.coerce.number().int().min(1).default(60).describe('A reminder sent later than this after its time is marked late'),
+  SYNC_RETENTION_HOURS: z.coerce.number().int().min(1).default(168).describe('Sync history kept for polling devices; older tokens answer 410'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
+});
+export type NotifierConfig = z.infer<typeof NotifierConfig>;
+
+export function readNotifierConfig(env: NodeJS.ProcessEnv): NotifierConfig {
+  const result = NotifierConfig.safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+  throw new Error(`invalid configuration: ${problems}`);
+}

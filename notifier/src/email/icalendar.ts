@@ -1,0 +1,160 @@
+import { isRecurring, occurrenceSpan } from '@datebook/shared-kernel';
+import type { EventState, RsvpStatus } from '../calendarEvents/eventState';
+import type { ItipMethod } from '../calendarEvents/whoGetsWhat';
+import { buildVTimezone, localDateTime, offsetMinutes } from './vtimezone';
+
+export interface CalendarPerson {
+  userID: string;
+  name: string;
+  email: string;
+}
+
+export interface ICalendarInput {
+  method: ItipMethod;
+  event: EventState;
+  organizer: CalendarPerson;
+  /** Everyone listed as ATTENDEE: all guests for a REQUEST, the answering one for a REPLY, the removed one for a CANCEL to them. */
+  attendees: CalendarPerson[];
+  /** RFC 5545 §3.8.7.2: when this iCalendar object was made. */
+  stamp: Date;
+  /** A REPLY about one occurrence of a series (RFC 5546 §3.2.3): its original start. */
+  occurrence?: string;
+}
+
+/** RFC 5545 §3.8.4.7: globally unique and the same in every message about the event. */
+export const uidOf = (eventID: string): string => `${eventID}@datebook`;
+
+const PARTSTAT: Record<RsvpStatus, string> = { PENDING: 'NEEDS-ACTION', ACCEPTED: 'ACCEPTED', DECLINED: 'DECLINED', TENTATIVE: 'TENTATIVE' };
+
+/** RFC 5545 §3.3.5 form #2, UTC: no VTIMEZONE is needed. */
+export function utcDateTime(instant: string | Date): string {
+  return new Date(instant).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+/** RFC 5545 §3.3.11 TEXT escaping. */
+export function escapeText(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+}
+
+/** RFC 5545 §3.2: a param-value with ':', ';' or ',' must be quoted, and DQUOTE cannot appear at all. */
+function paramValue(value: string): string {
+  const clean = value.replace(/["\r\n]/g, '');
+  return /[:;,]/.test(clean) ? `"${clean}"` : clean;
+}
+
+/** RFC 5545 §3.1: lines longer than 75 octets are folded with CRLF + space, never inside a UTF-8 sequence. */
+export function foldLine(line: string): string {
+  const parts: string[] = [];
+  let current = '';
+  let octets = 0;
+  for (const char of line) {
+    const size = Buffer.byteLength(char, 'utf8');
+    const limit = parts.length === 0 ? 75 : 74;
+    if (octets + size > limit) {
+      parts.push(current);
+      current = '';
+      octets = 0;
+    }
+    current += char;
+    octets += size;
+  }
+  parts.push(current);
+  return parts.join('\r\n ');
+}
+
+function person(property: 'ORGANIZER' | 'ATTENDEE', who: CalendarPerson, params: string[] = []): string {
+  return `${property};${[`CN=${paramValue(who.name)}`, ...params].join(';')}:mailto:${who.email}`;
+}
+
+const basicDate = (date: string) => date.replace(/-/g, '');
+
+// How far a VTIMEZONE lists observances for an endless series; clients keep the last one after that.
+const ENDLESS_SERIES_YEARS = 10;
+const YEAR_MS = 365.25 * 24 * 3_600_000;
+
+/**
+ * Times of a VEVENT. A single timed event is written in UTC (§3.3.5 form #2); a timed series in its
+ * own zone (form #3, TZID), because RRULE repeats the wall time and a 09:00 meeting must stay at 09:00
+ * across daylight-saving changes (§3.3.10); all-day events are DATE values (§3.3.4), DTEND exclusive.
+ */
+function timesOf(event: EventState, start: string, end: string, startDate: string | null, endDate: string | null): string[] {
+  if (event.allDay && startDate !== null && endDate !== null) return [`DTSTART;VALUE=DATE:${basicDate(startDate)}`, `DTEND;VALUE=DATE:${basicDate(endDate)}`];
+  if (!isRecurring(event)) return [`DTSTART:${utcDateTime(start)}`, `DTEND:${utcDateTime(end)}`];
+  const local = (instant: string) => localDateTime(Date.parse(instant), offsetMinutes(event.timeZone, Date.parse(instant)));
+  return [`DTSTART;TZID=${event.timeZone}:${local(start)}`, `DTEND;TZID=${event.timeZone}:${local(end)}`];
+}
+
+/** RFC 5545 §3.8.4.4 RECURRENCE-ID of an occurrence, in the same form as the series' DTSTART. */
+function recurrenceID(event: EventState, originalStart: string): string {
+  if (event.allDay) return `RECURRENCE-ID;VALUE=DATE:${basicDate(originalStart.slice(0, 10))}`;
+  const at = Date.parse(originalStart);
+  return `RECURRENCE-ID;TZID=${event.timeZone}:${localDateTime(at, offsetMinutes(event.timeZone, at))}`;
+}
+
+/**
+ * An iTIP object (RFC 5546) for iMIP transport (RFC 6047): a VEVENT with a stable UID and a SEQUENCE
+ * that grows with every change, so calendar clients replace the copy they hold. A series carries its
+ * RRULE/RDATE/EXDATE lines, a VTIMEZONE for its zone, an EXDATE per cancelled occurrence and a VEVENT
+ * with RECURRENCE-ID per changed one (§3.8.4.4).
+ */
+export function buildICalendar(input: ICalendarInput): string {
+  const { method, event } = input;
+  const cancelled = method === 'CANCEL' || event.status === 'cancelled';
+  const series = isRecurring(event) && method !== 'REPLY';
+  const people = [
+    person('ORGANIZER', input.organizer),
+    ...input.attendees.map((attendee) => {
+      const status = (input.occurrence === undefined ? undefined : event.occurrenceResponses[attendee.userID]?.[input.occurrence]) ?? event.attendees[attendee.userID] ?? 'PENDING';
+      const role = attendee.userID === event.hostID ? 'ROLE=CHAIR' : 'ROLE=REQ-PARTICIPANT';
+      // RFC 5545 §3.2.17: ask for an answer only while one is outstanding, and never in a REPLY.
+      const rsvp = method === 'REQUEST' && status === 'PENDING' ? ['RSVP=TRUE'] : [];
+      return person('ATTENDEE', attendee, ['CUTYPE=INDIVIDUAL', role, `PARTSTAT=${PARTSTAT[status]}`, ...rsvp]);
+    }),
+  ];
+  const common = (values: { title: string; description: string | null; location: string | null }) => [
+    `UID:${uidOf(event.eventID)}`,
+    `DTSTAMP:${utcDateTime(input.stamp)}`,
+    `SEQUENCE:${event.sequence}`,
+    `SUMMARY:${escapeText(values.title)}`,
+    ...(values.description ? [`DESCRIPTION:${escapeText(values.description)}`] : []),
+    ...(values.location ? [`LOCATION:${escapeText(values.location)}`] : []),
+    ...people,
+    // RFC 5546 §3.2.5: a CANCEL of the whole event says so with STATUS.
+    `STATUS:${cancelled ? 'CANCELLED' : 'CONFIRMED'}`,
+    // RFC 5545 §3.8.2.7: whether the event blocks time in free/busy.
+    `TRANSP:${event.transparency === 'transparent' ? 'TRANSPARENT' : 'OPAQUE'}`,
+  ];
+  const duration = Date.parse(event.endTime) - Date.parse(event.startTime);
+  const oneOccurrence = input.occurrence === undefined ? [] : [recurrenceID(event, input.occurrence)];
+  const [start, end] = input.occurrence === undefined || event.allDay ? [event.startTime, event.endTime] : [input.occurrence, new Date(Date.parse(input.occurrence) + duration).toISOString()];
+  const master = [
+    'BEGIN:VEVENT',
+    ...oneOccurrence,
+    ...timesOf(series ? event : { ...event, recurrence: [] }, start, end, event.startDate, event.endDate),
+    ...(series ? event.recurrence : []),
+    ...(series
+      ? Object.entries(event.exceptions)
+          .filter(([, exception]) => exception.cancelled)
+          .map(([originalStart]) => recurrenceID(event, originalStart).replace(/^RECURRENCE-ID/, 'EXDATE'))
+      : []),
+    ...common(event),
+    'END:VEVENT',
+  ];
+  const overrides = series
+    ? Object.entries(event.exceptions).flatMap(([originalStart, exception]) =>
+        exception.cancelled
+          ? []
+          : ['BEGIN:VEVENT', recurrenceID(event, originalStart), ...timesOf({ ...event, recurrence: [] }, exception.startTime, exception.endTime, exception.startDate, exception.endDate), ...common(exception), 'END:VEVENT'],
+      )
+    : [];
+  let timezone: string[] = [];
+  // The TZID of a series' DTSTART, or of the RECURRENCE-ID in a REPLY about one occurrence, names this VTIMEZONE.
+  if (isRecurring(event) && !event.allDay && (series || input.occurrence !== undefined)) {
+    const span = occurrenceSpan(event);
+    const from = span.start - YEAR_MS;
+    const to = Number.isFinite(span.end) ? Math.min(span.end, span.start + 50 * YEAR_MS) : span.start + ENDLESS_SERIES_YEARS * YEAR_MS;
+    timezone = buildVTimezone(event.timeZone, from, to);
+  }
+  const lines = ['BEGIN:VCALENDAR', 'PRODID:-//Datebook//Notifier//EN', 'VERSION:2.0', 'CALSCALE:GREGORIAN', `METHOD:${method}`, ...timezone, ...master, ...overrides, 'END:VCALENDAR'];
+  return `${lines.map(foldLine).join('\r\n')}\r\n`;
+}

@@ -1,0 +1,10 @@
+export * from './app';
+export type { MailMessage, MailReceipt, MailTransport } from './email/mailTransport';
+export { MailDeliveryError } from './email/mailTransport';
+export { smtpMailTransport } from './email/smtpMailTransport';
+export { emlFileMailTransport } from './email/emlFileMailTransport';
+export type { PushOptions, PushSubscription, PushTransport } from './devices/pushTransport';
+export { PushDeliveryError } from './devices/pushTransport';
+export { webPushTransport } from './devices/webPushTransport';
+export { NOTIFIER_SCHEMA } from './notifierSchema';
+export * from './reminderEvents';

@@ -1,0 +1,69 @@
+import { join, resolve } from 'node:path';
+import { jwtTokenService, serviceApp } from '@datebook/shared-kernel/http';
+import { pgSqlDatabase, postgresEventStore, storeTailingEventSource } from '@datebook/shared-kernel/ports';
+import pino from 'pino';
+import { notifierService } from './app';
+import { readNotifierConfig } from './config';
+import { emlFileMailTransport } from './email/emlFileMailTransport';
+import { smtpMailTransport } from './email/smtpMailTransport';
+
+// The composition root of the standalone notifier (production profile): config → adapters → app → listen.
+async function main(): Promise<void> {
+  const config = readNotifierConfig(process.env);
+  const logger = pino({ level: config.LOG_LEVEL, redact: ['req.headers.authorization', '*.email', '*.to', '*.token', '*.password'] });
+  const eventStoreDatabase = pgSqlDatabase({ connectionString: config.DATABASE_URL, max: 4 });
+  const database = config.NOTIFIER_DATABASE_URL ? pgSqlDatabase({ connectionString: config.NOTIFIER_DATABASE_URL, max: 10 }) : eventStoreDatabase;
+  const store = await postgresEventStore(eventStoreDatabase);
+  // Until the Kafka EventSource lands, the notifier tails the store's global log itself.
+  const source = await storeTailingEventSource(store, database, {
+    onError: (err, consumerGroup) => logger.error({ err, consumerGroup }, 'delivery failed; retrying'),
+  });
+  const mailer = config.SMTP_URL
+    ? smtpMailTransport(config.SMTP_URL, { maxConnections: config.SMTP_MAX_CONNECTIONS })
+    : emlFileMailTransport(join(resolve(config.DATA_DIR), 'mail'), logger);
+  const notifier = notifierService({
+    store,
+    database,
+    source,
+    mailer,
+    tokens: jwtTokenService(config.JWT_SECRET, 3600),
+    logger,
+    options: {
+      mailFrom: config.MAIL_FROM,
+      vapidSubject: config.VAPID_SUBJECT,
+      lateAfterMs: config.REMINDER_LATE_AFTER_SECONDS * 1000,
+      syncRetentionMs: config.SYNC_RETENTION_HOURS * 3_600_000,
+    },
+  });
+  await notifier.start();
+  const app = serviceApp({
+    logger,
+    routers: [notifier.router],
+    routeDocs: notifier.routeDocs,
+    async ready() {
+      await database.query('select 1');
+      if (!notifier.isHealthy()) throw new Error('the notifier is not running');
+    },
+  });
+  const server = app.listen(config.PORT, config.HOST, () => {
+    logger.info({ port: config.PORT, host: config.HOST, mail: config.SMTP_URL ? 'smtp' : 'eml files' }, 'notifier is up');
+  });
+
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    server.close();
+    server.closeAllConnections();
+    await notifier.stop();
+    await mailer.close();
+    if (database !== eventStoreDatabase) await database.close();
+    await eventStoreDatabase.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

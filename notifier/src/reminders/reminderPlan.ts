@@ -1,0 +1,55 @@
+import { isRecurring, occurrencesOverlapping } from '@datebook/shared-kernel';
+import type { EventState } from '../calendarEvents/eventState';
+import { BUILT_IN_DEFAULT_REMINDERS, type Reminder, type ReminderMethod } from '../reminderEvents';
+
+/** One durable timer: keyed by (event, occurrence start, user, method, minutes). */
+export interface PlannedReminder {
+  eventID: string;
+  /** The start of the occurrence reminded of (ISO UTC): a single event has one, a series many. */
+  occurrenceStart: string;
+  userID: string;
+  method: ReminderMethod;
+  minutes: number;
+  fireAt: string;
+}
+
+/** A user's own defaults; undefined until they set some. */
+export type DefaultReminders = (userID: string) => readonly Reminder[] | undefined;
+
+/** How far ahead a series' occurrences get timers; `planReminders` is run again as time moves on. */
+export const SERIES_PLANNING_HORIZON_MS = 8 * 7 * 24 * 3_600_000;
+const SERIES_OCCURRENCE_CAP = 200;
+
+function occurrenceStarts(state: EventState, after: number): number[] {
+  if (!isRecurring(state)) return [Date.parse(state.startTime)];
+  const { occurrences } = occurrencesOverlapping(state, { from: after, to: after + SERIES_PLANNING_HORIZON_MS }, SERIES_OCCURRENCE_CAP);
+  return occurrences.map((o) => Date.parse(o.startTime));
+}
+
+/**
+ * The reminders an event should have, for every attendee who has not declined. Reminders whose time
+ * had already passed when the change was made are left out (a booking 5 minutes ahead gets no
+ * 10-minute reminder), but reminders still ahead of the change stay in even if they are due by the
+ * time the notifier processes it: they then go out late rather than never.
+ */
+export function planReminders(state: EventState | undefined, defaults: DefaultReminders, changedAt: Date, onlyUser?: string): PlannedReminder[] {
+  if (!state || state.status !== 'scheduled') return [];
+  const starts = occurrenceStarts(state, changedAt.getTime()).filter((start) => start > changedAt.getTime());
+  const planned: PlannedReminder[] = [];
+  for (const [userID, rsvp] of Object.entries(state.attendees)) {
+    if (rsvp === 'DECLINED' || (onlyUser !== undefined && userID !== onlyUser)) continue;
+    const settings = state.reminders[userID] ?? { useDefault: true, overrides: [] };
+    const wanted = settings.useDefault ? (defaults(userID) ?? BUILT_IN_DEFAULT_REMINDERS) : settings.overrides;
+    for (const start of starts) {
+      const seen = new Set<string>();
+      for (const { method, minutes } of wanted) {
+        const key = `${method}/${minutes}`;
+        const fireAt = start - minutes * 60_000;
+        if (seen.has(key) || fireAt <= changedAt.getTime()) continue;
+        seen.add(key);
+        planned.push({ eventID: state.eventID, occurrenceStart: new Date(start).toISOString(), userID, method, minutes, fireAt: new Date(fireAt).toISOString() });
+      }
+    }
+  }
+  return planned;
+}

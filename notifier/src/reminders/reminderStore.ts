@@ -1,0 +1,72 @@
+import type { SqlExecutor } from '@datebook/shared-kernel/ports';
+import type { ReminderMethod } from '../reminderEvents';
+import type { PlannedReminder } from './reminderPlan';
+
+/**
+ * Replaces the pending timers of an event (or of one user on it) by a fresh plan, in the caller's
+ * transaction: moving or cancelling an event moves or cancels its reminders atomically with the change.
+ */
+export async function replaceReminders(tx: SqlExecutor, eventID: string, plan: PlannedReminder[], onlyUser?: string): Promise<void> {
+  if (onlyUser === undefined) await tx.query('delete from notifier_reminders where event_id = $1', [eventID]);
+  else await tx.query('delete from notifier_reminders where event_id = $1 and user_id = $2', [eventID, onlyUser]);
+  await writeReminders(tx, plan, 'do update set fire_at = excluded.fire_at');
+}
+
+/** Adds timers that are not there yet; returns how many were new. */
+export async function addReminders(db: SqlExecutor, plan: PlannedReminder[]): Promise<number> {
+  return writeReminders(db, plan, 'do nothing');
+}
+
+async function writeReminders(tx: SqlExecutor, plan: PlannedReminder[], onConflict: string): Promise<number> {
+  let written = 0;
+  for (let offset = 0; offset < plan.length; offset += 500) {
+    const chunk = plan.slice(offset, offset + 500);
+    const params: unknown[] = [];
+    const tuples = chunk.map((r, i) => {
+      params.push(r.eventID, r.occurrenceStart, r.userID, r.method, r.minutes, r.fireAt);
+      const b = i * 6;
+      return `($${b + 1}, $${b + 2}::timestamptz, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}::timestamptz)`;
+    });
+    const { rowCount } = await tx.query(
+      `insert into notifier_reminders (event_id, occurrence_start, user_id, method, minutes, fire_at) values ${tuples.join(', ')}
+       on conflict (event_id, occurrence_start, user_id, method, minutes) ${onConflict}`,
+      params,
+    );
+    written += rowCount;
+  }
+  return written;
+}
+
+export interface DueReminder {
+  eventID: string;
+  occurrenceStart: string;
+  userID: string;
+  method: ReminderMethod;
+  minutes: number;
+  fireAt: string;
+}
+
+export async function dueReminders(db: SqlExecutor, now: Date, limit: number): Promise<DueReminder[]> {
+  const { rows } = await db.query<{ event_id: string; occurrence_start: Date | string; user_id: string; method: ReminderMethod; minutes: number; fire_at: Date | string }>(
+    `select event_id::text, occurrence_start, user_id::text, method, minutes, fire_at from notifier_reminders
+     where fire_at <= $1::timestamptz order by fire_at limit $2`,
+    [now.toISOString(), limit],
+  );
+  return rows.map((r) => ({
+    eventID: r.event_id,
+    occurrenceStart: new Date(r.occurrence_start).toISOString(),
+    userID: r.user_id,
+    method: r.method,
+    minutes: r.minutes,
+    fireAt: new Date(r.fire_at).toISOString(),
+  }));
+}
+
+/** Takes a due timer; false when another process took it or a change replaced it meanwhile. */
+export async function takeReminder(tx: SqlExecutor, reminder: DueReminder): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `delete from notifier_reminders where event_id = $1 and occurrence_start = $2::timestamptz and user_id = $3 and method = $4 and minutes = $5 and fire_at = $6::timestamptz`,
+    [reminder.eventID, reminder.occurrenceStart, reminder.userID, reminder.method, reminder.minutes, reminder.fireAt],
+  );
+  return rowCount > 0;
+}

@@ -1,0 +1,153 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { streamName } from '@datebook/shared-kernel';
+import { jwtTokenService, serviceApp } from '@datebook/shared-kernel/http';
+import { type EventStore, pgliteSqlDatabase, pgSqlDatabase, postgresEventStore, type SqlDatabase, storeTailingEventSource } from '@datebook/shared-kernel/ports';
+import { createTestDatabase, type TestDatabase } from '@datebook/shared-kernel/testing';
+import pino from 'pino';
+import request from 'supertest';
+import { type NotifierOptions, type NotifierService, notifierService } from '../app';
+import type { MailTransport } from '../email/mailTransport';
+import { smtpMailTransport } from '../email/smtpMailTransport';
+import { type PushReceiver, startPushReceiver } from './pushReceiver';
+import { type SmtpSink, startSmtpSink } from './smtpSink';
+
+/** Quick loops so tests (and benchmarks) do not wait on poll intervals. */
+export const FAST_OPTIONS: Partial<NotifierOptions> = {
+  reminderTickMs: 50,
+  senderPollMs: 50,
+  syncPollMs: 100,
+  leaseMs: 2_000,
+  retry: { baseMs: 100, maxMs: 400, giveUpAfterMs: 60_000 },
+  shutdownGraceMs: 200,
+};
+
+export interface HarnessOptions {
+  /** 'postgres' uses a throw-away database on the test server; default PGlite in memory. */
+  database?: 'pglite' | 'postgres';
+  rejectRecipients?: RegExp;
+  options?: Partial<NotifierOptions>;
+}
+
+/**
+ * A whole notifier on a real store, a real SMTP server process and a local push service, plus
+ * helpers that append what the command side would. Benchmarks use it too: `sink.received()` carries
+ * the SMTP acceptance time of every message.
+ */
+export async function startNotifierHarness(harness: HarnessOptions = {}) {
+  let testDatabase: TestDatabase | undefined;
+  let db: SqlDatabase;
+  if (harness.database === 'postgres') {
+    testDatabase = await createTestDatabase();
+    db = pgSqlDatabase({ connectionString: testDatabase.url, max: 8 });
+  } else {
+    db = await pgliteSqlDatabase();
+  }
+  const store: EventStore = await postgresEventStore(db);
+  const source = await storeTailingEventSource(store, db, { pollIntervalMs: 50, retryDelayMs: 100 });
+  const sink: SmtpSink = await startSmtpSink(harness.rejectRecipients ? { rejectRecipients: harness.rejectRecipients } : {});
+  const pushService: PushReceiver = await startPushReceiver();
+  const tokens = jwtTokenService(randomBytes(32).toString('base64url'), 3600);
+  const logger = pino({ level: process.env.NOTIFIER_TEST_LOG ?? 'silent' });
+  let offsetMs = 0;
+  const clock = () => new Date(Date.now() + offsetMs);
+
+  let service: NotifierService | undefined;
+  let mailer: MailTransport | undefined;
+  let http = () => request(serviceApp({ logger, routers: [], routeDocs: [], ready: async () => undefined }));
+
+  /** Starts a notifier process on the shared database; `mail` replaces the SMTP transport. */
+  async function startNotifier(overrides: { mail?: MailTransport; options?: Partial<NotifierOptions> } = {}): Promise<NotifierService> {
+    mailer = overrides.mail ?? smtpMailTransport(sink.url, { timeoutMs: 2_000, maxConnections: 5 });
+    const started = notifierService({ store, database: db, source, mailer, tokens, clock, logger, options: { ...FAST_OPTIONS, ...harness.options, ...overrides.options } });
+    await started.start();
+    service = started;
+    const app = serviceApp({ logger, routers: [started.router], routeDocs: started.routeDocs, ready: async () => undefined });
+    http = () => request(app);
+    return started;
+  }
+
+  /** Stops the running notifier as a shutdown would (in-flight sends get the grace period, then are abandoned). */
+  async function stopNotifier(): Promise<void> {
+    await service?.stop();
+    service = undefined;
+    await mailer?.close();
+  }
+
+  async function append(stream: string, type: string, data: unknown, actorID: string, occurredAt = clock()): Promise<void> {
+    await store.appendToStream(stream, [{ eventID: randomUUID(), type, data, metadata: { actorID, occurredAt: occurredAt.toISOString(), correlationId: randomUUID(), schemaVersion: 1 } }], 'any');
+  }
+
+  async function registerUser(name: string, options: { email?: string; timeZone?: string } = {}) {
+    const userID = randomUUID();
+    const email = options.email ?? `${name.toLowerCase()}.${randomBytes(3).toString('hex')}@example.com`;
+    await append(streamName('User', userID), 'UserRegistered', { userID, userName: name, email, passwordHash: 'scrypt$x', timeZone: options.timeZone ?? 'Europe/Berlin' }, userID);
+    const token = tokens.issue(userID, new Date()).token;
+    return { userID, name, email, auth: { Authorization: `Bearer ${token}` } };
+  }
+
+  const calendarEvent = (eventID: string) => streamName('CalendarEvent', eventID);
+
+  async function scheduleEvent(host: { userID: string }, input: { start: Date; minutes?: number; title?: string; invite?: { userID: string }[]; recurrence?: string[] }) {
+    const eventID = randomUUID();
+    const end = new Date(input.start.getTime() + (input.minutes ?? 60) * 60_000);
+    await append(calendarEvent(eventID), 'CalendarEventScheduled', {
+      eventID, hostID: host.userID, title: input.title ?? 'Planning', description: 'Agenda: budget', location: 'Room 1',
+      startTime: input.start.toISOString(), endTime: end.toISOString(), timeZone: 'Europe/Berlin', recurrence: input.recurrence ?? [],
+    }, host.userID);
+    for (const guest of input.invite ?? []) await append(calendarEvent(eventID), 'AttendeeInvited', { eventID, userID: guest.userID, invitedBy: host.userID }, host.userID);
+    return eventID;
+  }
+
+  /** Resolves once `check` holds, polling; rejects with the last value after `timeoutMs`. */
+  async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    let value = await read();
+    while (!check(value)) {
+      if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      value = await read();
+    }
+    return value;
+  }
+
+  async function ledger(eventID: string) {
+    const { rows } = await db.query<{ recipient: string; channel: string; kind: string; status: string; attempts: number; late: boolean; last_error: string | null; occurrence: string }>(
+      'select recipient::text, channel, kind, status, attempts, late, last_error, occurrence from notifier_ledger where event_id = $1 order by id',
+      [eventID],
+    );
+    return rows;
+  }
+
+  return {
+    db,
+    store,
+    sink,
+    pushService,
+    tokens,
+    http: () => http(),
+    startNotifier,
+    stopNotifier,
+    get service() {
+      return service;
+    },
+    append,
+    calendarEvent,
+    registerUser,
+    scheduleEvent,
+    eventually,
+    ledger,
+    /** Moves the notifier's clock (not the test's) forward. */
+    advanceClock(ms: number) {
+      offsetMs += ms;
+    },
+    clock,
+    async close() {
+      await stopNotifier();
+      await sink.close();
+      await pushService.close();
+      await db.close();
+      await testDatabase?.drop();
+    },
+  };
+}
+export type NotifierHarness = Awaited<ReturnType<typeof startNotifierHarness>>;

@@ -1,0 +1,194 @@
+import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import pino, { type Logger } from 'pino';
+import type { RecordedEvent } from '../../events/recordedEvent';
+import type { EventBatchHandler, EventSource, EventSubscription } from './eventSource';
+import { backoffDelay, type KafkaConnectionOptions, kafkaClient } from './kafkaConnection';
+import { DEFAULT_EVENTS_TOPIC, fromKafkaValue } from './kafkaEventCodec';
+
+export interface KafkaEventSourceOptions {
+  connection: KafkaConnectionOptions;
+  /** The topic the relay publishes to. The relay creates it; a consumer never does. */
+  topic?: string;
+  logger?: Logger;
+  /** Most events handed to the handler at once; a larger fetched batch is handed over in chunks. */
+  maxBatchSize?: number;
+  /** Pause before a failed batch is delivered again; doubles per failure up to `maxRetryDelayMs`. */
+  retryDelayMs?: number;
+  /** Cap of that pause, and of the delay between reconnection attempts while the broker is down. */
+  maxRetryDelayMs?: number;
+  /** How long an idle fetch waits at the broker; also bounds how fast `stop()` returns. */
+  maxWaitMs?: number;
+  heartbeatIntervalMs?: number;
+  /** How long the group waits for a silent member before giving its partitions to the others. */
+  sessionTimeoutMs?: number;
+}
+
+/**
+ * The EventSource on Kafka: each consumer group is a kafkajs consumer group on the relay's topic.
+ * - A new group starts at the earliest offset; an existing one resumes at its committed offsets.
+ * - Offsets are resolved and committed only after the handler resolved for a chunk; when it rejects,
+ *   the partition is paused with backoff and re-seeked to the chunk's first offset, so the same
+ *   events come again. Other partitions keep flowing.
+ * - A message that is not a RecordedEvent can never be handled: it is logged and skipped.
+ * - Order holds per partition, hence per stream (the relay keys messages by stream name).
+ */
+export function kafkaEventSource(options: KafkaEventSourceOptions): EventSource {
+  const topic = options.topic ?? DEFAULT_EVENTS_TOPIC;
+  const logger = (options.logger ?? pino({ level: 'warn' })).child({ component: 'kafkaEventSource', topic });
+  const maxBatchSize = options.maxBatchSize ?? 500;
+  const retryDelayMs = options.retryDelayMs ?? 200;
+  const maxRetryDelayMs = options.maxRetryDelayMs ?? 5000;
+  // Bounded kafkajs retries let an outage surface as a crash; a fresh consumer follows with capped backoff.
+  const kafkaRetry = { initialRetryTime: Math.min(300, maxRetryDelayMs), maxRetryTime: maxRetryDelayMs, retries: 5 };
+  const kafka = kafkaClient(options.connection, logger, kafkaRetry);
+  const maxWaitMs = options.maxWaitMs ?? 1000;
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 3000;
+  const sessionTimeoutMs = options.sessionTimeoutMs ?? 10_000;
+  // A healthy member heartbeats at least once per heartbeat interval plus one idle fetch.
+  const staleAfterMs = 2 * (heartbeatIntervalMs + maxWaitMs) + 1000;
+
+  return {
+    async subscribe(consumerGroup: string, handler: EventBatchHandler): Promise<EventSubscription> {
+      const log = logger.child({ consumerGroup });
+      let running = true;
+      let consumer: Consumer | undefined;
+      let endLifetime: (() => void) | undefined;
+      let joined = false;
+      let handling = false;
+      let lastContactAt = 0;
+      const failures = new Map<number, number>();
+      const timers = new Set<NodeJS.Timeout>();
+
+      const decode = (messages: KafkaMessage[], partition: number): RecordedEvent[] =>
+        messages.flatMap((message) => {
+          try {
+            return [fromKafkaValue(message.value)];
+          } catch (error) {
+            log.error({ err: error, partition, offset: message.offset }, 'skipping a message that is not a recorded event');
+            return [];
+          }
+        });
+
+      const eachBatch = async ({ batch, resolveOffset, heartbeat, pause, commitOffsetsIfNecessary, uncommittedOffsets, isRunning, isStale }: EachBatchPayload) => {
+        const { partition } = batch;
+        for (let start = 0; start < batch.messages.length; start += maxBatchSize) {
+          if (!isRunning() || isStale()) return;
+          const chunk = batch.messages.slice(start, start + maxBatchSize);
+          const first = chunk[0];
+          const last = chunk.at(-1);
+          if (!first || !last) return;
+          const events = decode(chunk, partition);
+          handling = true;
+          try {
+            if (events.length > 0) await handler(events);
+          } catch (error) {
+            const failed = (failures.get(partition) ?? 0) + 1;
+            failures.set(partition, failed);
+            const delayMs = backoffDelay(failed, retryDelayMs, maxRetryDelayMs);
+            log.warn({ err: error, partition, offset: first.offset, failures: failed, retryInMs: delayMs }, 'handler failed; the batch will be delivered again');
+            const resume = pause();
+            consumer?.seek({ topic: batch.topic, partition, offset: first.offset });
+            const timer = setTimeout(() => {
+              timers.delete(timer);
+              resume();
+            }, delayMs);
+            timers.add(timer);
+            return;
+          } finally {
+            handling = false;
+            lastContactAt = Date.now();
+          }
+          failures.delete(partition);
+          resolveOffset(last.offset);
+          await commitOffsetsIfNecessary(uncommittedOffsets());
+          await heartbeat();
+        }
+      };
+
+      /** One kafkajs consumer, from connect until it crashes or the subscription stops; true if it joined. */
+      const runOnce = async (): Promise<boolean> => {
+        let joinedOnce = false;
+        const current = kafka.consumer({
+          groupId: consumerGroup,
+          allowAutoTopicCreation: false,
+          maxWaitTimeInMs: maxWaitMs,
+          heartbeatInterval: heartbeatIntervalMs,
+          sessionTimeout: sessionTimeoutMs,
+          // Restarts are ours (a fresh consumer, our backoff): kafkajs restarting on its own races stop().
+          retry: { ...kafkaRetry, restartOnFailure: async () => false },
+        });
+        consumer = current;
+        const lifetime = new Promise<void>((resolve) => {
+          endLifetime = resolve;
+        });
+        const contact = () => {
+          lastContactAt = Date.now();
+        };
+        current.on(current.events.GROUP_JOIN, () => {
+          joined = true;
+          joinedOnce = true;
+          // A new assignment: partitions that failed here may now belong to another member.
+          failures.clear();
+          contact();
+        });
+        current.on(current.events.HEARTBEAT, contact);
+        current.on(current.events.COMMIT_OFFSETS, contact);
+        current.on(current.events.CRASH, ({ payload }) => {
+          joined = false;
+          if (running) log.warn({ err: payload.error }, 'consumer crashed; starting a new one');
+          endLifetime?.();
+        });
+        try {
+          await current.connect();
+          await current.subscribe({ topics: [topic], fromBeginning: true });
+          if (!running) return joinedOnce;
+          await current.run({ autoCommit: true, eachBatchAutoResolve: false, eachBatch });
+          await lifetime;
+          return joinedOnce;
+        } finally {
+          joined = false;
+          await current.disconnect().catch((error: unknown) => log.warn({ err: error }, 'consumer disconnect failed'));
+        }
+      };
+
+      const supervisor = (async () => {
+        let attempts = 0;
+        while (running) {
+          try {
+            attempts = (await runOnce()) ? 1 : attempts + 1;
+          } catch (error) {
+            attempts += 1;
+            // A first miss is routine (the relay creates the topic); an outage must not flood the log.
+            const level = attempts === 1 ? 'info' : attempts === 2 || attempts % 10 === 0 ? 'warn' : 'debug';
+            if (running) log[level]({ err: error, attempts }, 'consumer could not start; retrying');
+          }
+          if (!running) break;
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(() => {
+              timers.delete(timer);
+              resolve();
+            }, backoffDelay(attempts, retryDelayMs, maxRetryDelayMs));
+            timers.add(timer);
+            endLifetime = () => {
+              clearTimeout(timer);
+              timers.delete(timer);
+              resolve();
+            };
+          });
+        }
+      })();
+
+      return {
+        async stop() {
+          running = false;
+          for (const timer of timers) clearTimeout(timer);
+          timers.clear();
+          endLifetime?.();
+          await supervisor;
+        },
+        isHealthy: () =>
+          running && joined && failures.size === 0 && (handling || Date.now() - lastContactAt < staleAfterMs),
+      };
+    },
+  };
+}

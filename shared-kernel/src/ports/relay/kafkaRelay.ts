@@ -1,0 +1,289 @@
+import { type Message, Partitioners, type Producer } from 'kafkajs';
+import pino, { type Logger } from 'pino';
+import { type LogPosition, type RecordedEvent, START_OF_LOG } from '../../events/recordedEvent';
+import { backoffDelay, type KafkaConnectionOptions, kafkaClient } from '../eventSource/kafkaConnection';
+import { DEFAULT_EVENTS_TOPIC, toKafkaMessage } from '../eventSource/kafkaEventCodec';
+import type { EventStore } from '../eventStore/eventStore';
+import type { SqlDatabase } from '../sql/sqlDatabase';
+
+export const RELAY_CHECKPOINT_SCHEMA = `
+create table if not exists relay_checkpoints (
+  relay_name text primary key,
+  transaction_id numeric(20) not null,
+  position bigint not null,
+  updated_at timestamptz not null default now()
+);`;
+
+export interface KafkaRelayOptions {
+  connection: KafkaConnectionOptions;
+  topic?: string;
+  /** Partitions of the topic when the relay creates it (the projector's parallelism); an existing topic is kept. */
+  partitions?: number;
+  /** Replication factor when the relay creates the topic; the broker's default when absent. */
+  replicationFactor?: number;
+  /** Key of the checkpoint row; defaults to the topic, so a new topic starts from the beginning of the log. */
+  name?: string;
+  /** Most events read from the store per round (one checkpoint write per round). */
+  batchSize?: number;
+  /** Most bytes per produce request, below the broker's message.max.bytes (1 MiB by default). */
+  maxRequestBytes?: number;
+  /** How often to look for appends by other processes when no in-process append woke the relay. */
+  pollIntervalMs?: number;
+  /** First pause after a failure; doubles per consecutive failure up to `maxRetryDelayMs`. */
+  retryDelayMs?: number;
+  maxRetryDelayMs?: number;
+  logger?: Logger;
+}
+
+export interface KafkaRelayStatus {
+  running: boolean;
+  healthy: boolean;
+  /** Last log position acknowledged by Kafka and saved. */
+  checkpoint: LogPosition;
+  /** Events acknowledged by Kafka since `start()`. */
+  publishedEvents: number;
+  /** Events read from the store and not yet acknowledged by Kafka. */
+  pendingEvents: number;
+  /**
+   * Age of the oldest event read but not yet acknowledged; 0 when caught up. The relay's lag in time:
+   * a lag in events would need a count over the log, which the EventStore port does not offer cheaply.
+   */
+  lagMs: number;
+  consecutiveFailures: number;
+}
+
+export interface KafkaRelay {
+  /** Creates the checkpoint table, loads the checkpoint and starts relaying; does not wait for Kafka. */
+  start(): Promise<void>;
+  /** Finishes the round in progress (a send in flight is waited for) and disconnects. */
+  stop(): Promise<void>;
+  /** False after a failed round (store, Kafka or checkpoint) until a round succeeds again. */
+  isHealthy(): boolean;
+  status(): KafkaRelayStatus;
+}
+
+/**
+ * Publishes the store's global log to a Kafka topic: one message per event, keyed by stream name
+ * (per-stream order), value the JSON of the RecordedEvent, headers with the event type and id.
+ * - At least once: the checkpoint (`relay_checkpoints` in the store's database) advances only after
+ *   the broker acknowledged every event up to it (acks from all in-sync replicas, idempotent producer).
+ *   A crash between the acknowledgement and the checkpoint write publishes those events again.
+ * - Kafka down: the relay keeps its place and retries with capped backoff; appends keep succeeding
+ *   (the store is the source of truth) and the relay catches up when Kafka is back.
+ * - Woken by appends in this process, and polls for appends by other processes.
+ * - One relay per store and topic is assumed. A second one sharing the checkpoint would only publish
+ *   events twice, never lose one, and would break nothing but the duplicate count.
+ * - An event larger than the broker accepts stops the relay there (unhealthy, logged): skipping it
+ *   would lose it.
+ */
+export function kafkaRelay(store: EventStore, checkpoints: SqlDatabase, options: KafkaRelayOptions): KafkaRelay {
+  const topic = options.topic ?? DEFAULT_EVENTS_TOPIC;
+  const name = options.name ?? topic;
+  const partitions = options.partitions ?? 4;
+  const batchSize = options.batchSize ?? 500;
+  const maxRequestBytes = options.maxRequestBytes ?? 512 * 1024;
+  const pollIntervalMs = options.pollIntervalMs ?? 100;
+  const retryDelayMs = options.retryDelayMs ?? 100;
+  const maxRetryDelayMs = options.maxRetryDelayMs ?? 5000;
+  const log = (options.logger ?? pino({ level: 'warn' })).child({ component: 'kafkaRelay', topic, relay: name });
+  const kafkaRetry = { retries: 3, initialRetryTime: Math.min(100, maxRetryDelayMs), maxRetryTime: Math.min(1000, maxRetryDelayMs) };
+  const kafka = kafkaClient(options.connection, log, kafkaRetry);
+
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let stopListening: (() => void) | undefined;
+  let dirty = true;
+  let wake: (() => void) | undefined;
+  let producer: Producer | undefined;
+  let topicReady = false;
+
+  let checkpoint: LogPosition = START_OF_LOG;
+  let publishedEvents = 0;
+  let pending: RecordedEvent[] = [];
+  // Acknowledged by Kafka but not yet saved: a failed checkpoint write is retried alone, not republished.
+  let unsaved: LogPosition | undefined;
+  let consecutiveFailures = 0;
+  let failingSince: number | undefined;
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => {
+      wake = undefined;
+    });
+
+  async function loadCheckpoint(): Promise<LogPosition> {
+    const { rows } = await checkpoints.query<{ t: string; p: string }>(
+      'select transaction_id::text as t, position::text as p from relay_checkpoints where relay_name = $1',
+      [name],
+    );
+    const row = rows[0];
+    return row ? { transactionId: BigInt(row.t), position: BigInt(row.p) } : START_OF_LOG;
+  }
+
+  async function saveCheckpoint(position: LogPosition): Promise<void> {
+    await checkpoints.query(
+      `insert into relay_checkpoints (relay_name, transaction_id, position, updated_at) values ($1, $2::numeric, $3::bigint, now())
+       on conflict (relay_name) do update set transaction_id = excluded.transaction_id, position = excluded.position, updated_at = now()`,
+      [name, position.transactionId.toString(), position.position.toString()],
+    );
+    checkpoint = position;
+    unsaved = undefined;
+  }
+
+  async function ensureTopic(): Promise<void> {
+    const admin = kafka.admin({ retry: kafkaRetry });
+    await admin.connect();
+    try {
+      const created = await admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic, numPartitions: partitions, replicationFactor: options.replicationFactor ?? -1 }],
+      });
+      if (created) log.info({ partitions }, 'created topic');
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async function connectedProducer(): Promise<Producer> {
+    if (producer) return producer;
+    if (!topicReady) {
+      await ensureTopic();
+      topicReady = true;
+    }
+    const next = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: kafkaRetry,
+    });
+    await next.connect();
+    producer = next;
+    return next;
+  }
+
+  async function dropProducer(): Promise<void> {
+    // A fresh producer (new producer id) after any failure sidesteps stale connections and sequence
+    // state; the topic is checked again in case it was deleted.
+    const current = producer;
+    producer = undefined;
+    topicReady = false;
+    await current?.disconnect().catch((error: unknown) => log.debug({ err: error }, 'producer disconnect failed'));
+  }
+
+  function requests(events: RecordedEvent[]): { messages: Message[]; events: RecordedEvent[] }[] {
+    const out: { messages: Message[]; events: RecordedEvent[] }[] = [];
+    let current: { messages: Message[]; events: RecordedEvent[] } = { messages: [], events: [] };
+    let bytes = 0;
+    for (const event of events) {
+      const message = toKafkaMessage(event);
+      const size = Buffer.byteLength(typeof message.value === 'string' ? message.value : '') + Buffer.byteLength(event.streamName) + 64;
+      if (current.messages.length > 0 && bytes + size > maxRequestBytes) {
+        out.push(current);
+        current = { messages: [], events: [] };
+        bytes = 0;
+      }
+      current.messages.push(message);
+      current.events.push(event);
+      bytes += size;
+    }
+    if (current.messages.length > 0) out.push(current);
+    return out;
+  }
+
+  /** One round: publish what is pending (or the next batch of the log), then save the checkpoint. */
+  async function round(): Promise<'idle' | 'busy'> {
+    if (unsaved) await saveCheckpoint(unsaved);
+    const activeProducer = await connectedProducer();
+    if (pending.length === 0) {
+      dirty = false;
+      pending = await store.readAll(checkpoint, batchSize);
+    }
+    const last = pending.at(-1);
+    if (!last) return 'idle';
+    for (const request of requests(pending)) {
+      try {
+        await activeProducer.send({ topic, acks: -1, messages: request.messages });
+      } catch (error) {
+        await dropProducer();
+        throw error;
+      }
+      // After a failure only what is not yet acknowledged is sent again.
+      pending = pending.slice(request.events.length);
+      publishedEvents += request.events.length;
+    }
+    unsaved = last.logPosition;
+    await saveCheckpoint(unsaved);
+    return 'busy';
+  }
+
+  async function run(): Promise<void> {
+    while (running) {
+      let outcome: 'idle' | 'busy';
+      try {
+        outcome = await round();
+      } catch (error) {
+        consecutiveFailures += 1;
+        failingSince ??= Date.now();
+        const delayMs = backoffDelay(consecutiveFailures, retryDelayMs, maxRetryDelayMs);
+        // Once per outage, then a reminder every 10 failures: an outage must not flood the log.
+        if (consecutiveFailures === 1 || consecutiveFailures % 10 === 0) {
+          log.warn({ err: error, failures: consecutiveFailures, pendingEvents: pending.length, retryInMs: delayMs }, 'relay round failed; retrying');
+        }
+        if (running) await sleep(delayMs);
+        continue;
+      }
+      if (consecutiveFailures > 0) {
+        log.info({ failures: consecutiveFailures, downForMs: Date.now() - (failingSince ?? Date.now()) }, 'relay recovered');
+        consecutiveFailures = 0;
+        failingSince = undefined;
+      }
+      if (outcome === 'idle' && running && !dirty) await sleep(pollIntervalMs);
+    }
+  }
+
+  return {
+    async start() {
+      if (running) return;
+      await checkpoints.exec(RELAY_CHECKPOINT_SCHEMA);
+      checkpoint = await loadCheckpoint();
+      running = true;
+      dirty = true;
+      stopListening = store.onAppended(() => {
+        dirty = true;
+        wake?.();
+      });
+      loop = run();
+    },
+
+    async stop() {
+      running = false;
+      stopListening?.();
+      stopListening = undefined;
+      wake?.();
+      await loop;
+      loop = undefined;
+      await dropProducer();
+    },
+
+    isHealthy: () => running && consecutiveFailures === 0,
+
+    status() {
+      const oldest = pending[0];
+      return {
+        running,
+        healthy: running && consecutiveFailures === 0,
+        checkpoint,
+        publishedEvents,
+        pendingEvents: pending.length,
+        lagMs: oldest ? Math.max(0, Date.now() - oldest.recordedAt.getTime()) : 0,
+        consecutiveFailures,
+      };
+    },
+  };
+}
