@@ -11,13 +11,19 @@ import {
 import type { SqlExecutor } from '@datebook/shared-kernel/ports';
 
 /**
- * Projects CalendarEvent and User streams into the read model. Every write is guarded by the
- * stream version it comes from, so a redelivered or replayed event changes nothing.
+ * Projects a batch of CalendarEvent and User events into the read model. Every write is guarded by
+ * the stream version it comes from, so a redelivered or replayed event changes nothing. Calendar
+ * events are folded in memory per stream and written with one statement per table, so a batch
+ * costs a handful of round trips however many events it holds.
  */
-export async function projectEvent(tx: SqlExecutor, recorded: RecordedEvent): Promise<void> {
-  const { category } = parseStreamName(recorded.streamName);
-  if (category === 'CalendarEvent') return projectCalendarEvent(tx, recorded);
-  if (category === 'User') return projectUser(tx, recorded);
+export async function projectBatch(tx: SqlExecutor, batch: RecordedEvent[]): Promise<void> {
+  const calendarEvents: RecordedEvent[] = [];
+  for (const recorded of batch) {
+    const { category } = parseStreamName(recorded.streamName);
+    if (category === 'CalendarEvent') calendarEvents.push(recorded);
+    else if (category === 'User') await projectUser(tx, recorded);
+  }
+  if (calendarEvents.length > 0) await projectCalendarEvents(tx, calendarEvents);
 }
 
 async function projectUser(tx: SqlExecutor, recorded: RecordedEvent): Promise<void> {
@@ -41,50 +47,74 @@ async function projectUser(tx: SqlExecutor, recorded: RecordedEvent): Promise<vo
 
 const timestamp = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : ms > 0 ? 'infinity' : '-infinity');
 
-/** Evolves the stored state by one event and rewrites the event's rows from it. */
-async function projectCalendarEvent(tx: SqlExecutor, recorded: RecordedEvent): Promise<void> {
-  const event = parseCalendarEventEvent(recorded.type, recorded.data);
-  if (!event) return;
-  const { id: eventID } = parseStreamName(recorded.streamName);
-  const { rows } = await tx.query<{ state: CalendarEventState; version: string }>(
-    'select state, version::text from rm_events where event_id = $1 for update',
-    [eventID],
+async function projectCalendarEvents(tx: SqlExecutor, batch: RecordedEvent[]): Promise<void> {
+  const ids = [...new Set(batch.map((e) => parseStreamName(e.streamName).id))];
+  const { rows } = await tx.query<{ event_id: string; state: CalendarEventState; version: string }>(
+    'select event_id, state, version::text from rm_events where event_id = any($1::uuid[]) for update',
+    [ids],
   );
-  const stored = rows[0];
-  if (stored && Number(stored.version) >= recorded.streamVersion) return;
-  const state = evolve(stored?.state ?? initialState(), event);
-  if (state.status === 'absent') return;
+  const folded = new Map<string, { state: CalendarEventState; version: number; at: string; changed: boolean }>(
+    rows.map((r) => [r.event_id, { state: r.state, version: Number(r.version), at: '', changed: false }]),
+  );
+  for (const recorded of batch) {
+    const event = parseCalendarEventEvent(recorded.type, recorded.data);
+    const { id } = parseStreamName(recorded.streamName);
+    const current = folded.get(id) ?? { state: initialState(), version: 0, at: '', changed: false };
+    if (!event || recorded.streamVersion <= current.version) continue;
+    folded.set(id, { state: evolve(current.state, event), version: recorded.streamVersion, at: recorded.metadata.occurredAt, changed: true });
+  }
 
-  const span = occurrenceSpan(state);
+  const eventRows: unknown[] = [];
+  const attendeeRows: unknown[] = [];
+  for (const [eventID, { state, version, at, changed }] of folded) {
+    if (!changed || state.status === 'absent') continue;
+    const span = occurrenceSpan(state);
+    const status = state.status === 'cancelled' ? 'cancelled' : 'confirmed';
+    eventRows.push({
+      event_id: eventID, host_id: state.hostID, title: state.title, description: state.description, location: state.location,
+      start_time: state.startTime, end_time: state.endTime, time_zone: state.timeZone, all_day: state.allDay, start_date: state.startDate,
+      end_date: state.endDate, recurrence: state.recurrence, exceptions: state.exceptions, transparency: state.transparency, status, state,
+      version, updated_at: at,
+    });
+    for (const [userID, rsvpStatus] of Object.entries(state.attendees)) {
+      attendeeRows.push({
+        event_id: eventID, user_id: userID, rsvp_status: rsvpStatus, occurrence_responses: state.occurrenceResponses[userID] ?? {},
+        span_start: timestamp(span.start), span_end: timestamp(span.end), all_day: state.allDay, recurring: state.recurrence.length > 0, event_status: status,
+      });
+    }
+  }
+  if (eventRows.length === 0) return;
+
   await tx.query(
     `insert into rm_events (event_id, host_id, title, description, location, start_time, end_time, time_zone, all_day, start_date, end_date,
-       recurrence, exceptions, status, state, version, updated_at, transparency)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+       recurrence, exceptions, transparency, status, state, version, updated_at)
+     select event_id, host_id, title, description, location, start_time, end_time, time_zone, all_day, start_date, end_date,
+       recurrence, exceptions, transparency, status, state, version, updated_at
+     from jsonb_to_recordset($1::jsonb) as r(event_id uuid, host_id uuid, title text, description text, location text, start_time timestamptz,
+       end_time timestamptz, time_zone text, all_day boolean, start_date date, end_date date, recurrence jsonb, exceptions jsonb,
+       transparency text, status text, state jsonb, version bigint, updated_at timestamptz)
      on conflict (event_id) do update set host_id = excluded.host_id, title = excluded.title, description = excluded.description,
        location = excluded.location, start_time = excluded.start_time, end_time = excluded.end_time, time_zone = excluded.time_zone,
        all_day = excluded.all_day, start_date = excluded.start_date, end_date = excluded.end_date, recurrence = excluded.recurrence,
-       exceptions = excluded.exceptions, transparency = excluded.transparency, status = excluded.status, state = excluded.state, version = excluded.version, updated_at = excluded.updated_at`,
-    [
-      eventID, state.hostID, state.title, state.description, state.location, state.startTime, state.endTime, state.timeZone, state.allDay,
-      state.startDate, state.endDate, JSON.stringify(state.recurrence), JSON.stringify(state.exceptions),
-      state.status === 'cancelled' ? 'cancelled' : 'confirmed', JSON.stringify(state), recorded.streamVersion, recorded.metadata.occurredAt,
-      state.transparency,
-    ],
+       exceptions = excluded.exceptions, transparency = excluded.transparency, status = excluded.status, state = excluded.state,
+       version = excluded.version, updated_at = excluded.updated_at`,
+    [JSON.stringify(eventRows)],
   );
-
-  const attendees = Object.entries(state.attendees);
-  await tx.query('delete from rm_event_users where event_id = $1 and not (user_id = any($2::uuid[]))', [eventID, attendees.map(([id]) => id)]);
-  for (const [userID, rsvpStatus] of attendees) {
-    await tx.query(
-      `insert into rm_event_users (event_id, user_id, rsvp_status, occurrence_responses, span_start, span_end, all_day, recurring, event_status)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       on conflict (event_id, user_id) do update set rsvp_status = excluded.rsvp_status, occurrence_responses = excluded.occurrence_responses,
-         span_start = excluded.span_start, span_end = excluded.span_end, all_day = excluded.all_day, recurring = excluded.recurring,
-         event_status = excluded.event_status`,
-      [
-        eventID, userID, rsvpStatus, JSON.stringify(state.occurrenceResponses[userID] ?? {}), timestamp(span.start), timestamp(span.end),
-        state.allDay, state.recurrence.length > 0, state.status === 'cancelled' ? 'cancelled' : 'confirmed',
-      ],
-    );
-  }
+  // People no longer on a changed event lose its row; everyone on it gets theirs rewritten.
+  await tx.query(
+    `delete from rm_event_users eu
+     where eu.event_id = any($1::uuid[])
+       and not exists (select 1 from jsonb_to_recordset($2::jsonb) as r(event_id uuid, user_id uuid) where r.event_id = eu.event_id and r.user_id = eu.user_id)`,
+    [eventRows.map((r) => (r as { event_id: string }).event_id), JSON.stringify(attendeeRows)],
+  );
+  await tx.query(
+    `insert into rm_event_users (event_id, user_id, rsvp_status, occurrence_responses, span_start, span_end, all_day, recurring, event_status)
+     select event_id, user_id, rsvp_status, occurrence_responses, span_start, span_end, all_day, recurring, event_status
+     from jsonb_to_recordset($1::jsonb) as r(event_id uuid, user_id uuid, rsvp_status text, occurrence_responses jsonb, span_start timestamptz,
+       span_end timestamptz, all_day boolean, recurring boolean, event_status text)
+     on conflict (event_id, user_id) do update set rsvp_status = excluded.rsvp_status, occurrence_responses = excluded.occurrence_responses,
+       span_start = excluded.span_start, span_end = excluded.span_end, all_day = excluded.all_day, recurring = excluded.recurring,
+       event_status = excluded.event_status`,
+    [JSON.stringify(attendeeRows)],
+  );
 }

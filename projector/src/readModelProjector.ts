@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@datebook/shared-kernel';
 import type { EventBatchHandler, SqlDatabase } from '@datebook/shared-kernel/ports';
-import { projectEvent } from './calendarProjection';
+import { projectBatch } from './calendarProjection';
 
 /** The consumer group under which the PostgreSQL read model is built. */
 export const READ_MODEL_CONSUMER_GROUP = 'projector-read-model';
@@ -11,7 +11,5 @@ export const READ_MODEL_CONSUMER_GROUP = 'projector-read-model';
  */
 export function readModelProjector(readModel: SqlDatabase): EventBatchHandler {
   return (events: RecordedEvent[]) =>
-    readModel.transaction(async (tx) => {
-      for (const event of events) await projectEvent(tx, event);
-    });
+    readModel.transaction((tx) => projectBatch(tx, events));
 }

@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import jwt from 'jsonwebtoken';
 import { DomainError } from '../errors/domainError';
@@ -12,15 +13,17 @@ export interface TokenService {
 }
 
 export function jwtTokenService(secret: string, ttlSeconds: number): TokenService {
+  // A prepared key object: given a string, jsonwebtoken builds a new key on every verify.
+  const key = createSecretKey(Buffer.from(secret, 'utf8'));
   return {
     issue(userID, now) {
       const iat = Math.floor(now.getTime() / 1000);
-      const token = jwt.sign({ sub: userID, iat, exp: iat + ttlSeconds }, secret, { algorithm: ALGORITHM, issuer: ISSUER });
+      const token = jwt.sign({ sub: userID, iat, exp: iat + ttlSeconds }, key, { algorithm: ALGORITHM, issuer: ISSUER });
       return { token, expiresAt: new Date((iat + ttlSeconds) * 1000).toISOString() };
     },
     verify(token) {
       try {
-        const claims = jwt.verify(token, secret, { algorithms: [ALGORITHM], issuer: ISSUER });
+        const claims = jwt.verify(token, key, { algorithms: [ALGORITHM], issuer: ISSUER });
         if (typeof claims === 'object' && typeof claims.sub === 'string') return claims.sub;
       } catch (error) {
         const expired = error instanceof jwt.TokenExpiredError;
