@@ -14,6 +14,8 @@ export const NotifierConfig = z.object({
   VAPID_SUBJECT: z.string().regex(/^(mailto:|https:)/, 'must be a mailto: or https: URI').default('mailto:calendar@datebook.invalid').describe('Contact for push services (RFC 8292 §2.1)'),
   REMINDER_LATE_AFTER_SECONDS: z.coerce.number().int().min(1).default(60).describe('A reminder sent later than this after its time is marked late'),
   SYNC_RETENTION_HOURS: z.coerce.number().int().min(1).default(168).describe('Sync history kept for polling devices; older tokens answer 410'),
+  KAFKA_BROKERS: z.string().optional().describe('Comma-separated Kafka brokers; unset: the notifier tails the event store directly'),
+  KAFKA_TOPIC: z.string().default('datebook.events').describe('The topic the relay publishes the log to'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
 });
 export type NotifierConfig = z.infer<typeof NotifierConfig>;

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { jwtTokenService, serviceApp } from '@datebook/shared-kernel/http';
-import { pgSqlDatabase, postgresEventStore, storeTailingEventSource } from '@datebook/shared-kernel/ports';
+import { pgSqlDatabase, postgresEventStore } from '@datebook/shared-kernel/ports';
+import { eventSourceFor } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
 import { notifierService } from './app';
 import { readNotifierConfig } from './config';
@@ -14,10 +15,7 @@ async function main(): Promise<void> {
   const eventStoreDatabase = pgSqlDatabase({ connectionString: config.DATABASE_URL, max: 4 });
   const database = config.NOTIFIER_DATABASE_URL ? pgSqlDatabase({ connectionString: config.NOTIFIER_DATABASE_URL, max: 10 }) : eventStoreDatabase;
   const store = await postgresEventStore(eventStoreDatabase);
-  // Until the Kafka EventSource lands, the notifier tails the store's global log itself.
-  const source = await storeTailingEventSource(store, database, {
-    onError: (err, consumerGroup) => logger.error({ err, consumerGroup }, 'delivery failed; retrying'),
-  });
+  const source = await eventSourceFor(config, store, database, logger);
   const mailer = config.SMTP_URL
     ? smtpMailTransport(config.SMTP_URL, { maxConnections: config.SMTP_MAX_CONNECTIONS })
     : emlFileMailTransport(join(resolve(config.DATA_DIR), 'mail'), logger);

@@ -1,0 +1,27 @@
+import { readConfig, runMain } from '@datebook/shared-kernel/runtime';
+import pino from 'pino';
+import { z } from 'zod';
+import { gateway } from './gateway/gateway';
+
+const GatewayConfig = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('The one public HTTP port'),
+  HOST: z.string().default('127.0.0.1').describe('Interface to listen on'),
+  COMMAND_API_URL: z.url().default('http://127.0.0.1:3001').describe('Where the command API listens'),
+  QUERY_API_URL: z.url().default('http://127.0.0.1:3002').describe('Where the query API listens'),
+  NOTIFIER_URL: z.url().default('http://127.0.0.1:3004').describe('Where the notifier listens'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
+});
+
+runMain(async () => {
+  const config = readConfig(GatewayConfig, process.env);
+  const logger = pino({ level: config.LOG_LEVEL, name: 'gateway' });
+  const server = gateway({ logger, upstreams: { command: config.COMMAND_API_URL, query: config.QUERY_API_URL, notifier: config.NOTIFIER_URL } });
+  server.listen(config.PORT, config.HOST, () => logger.info({ port: config.PORT }, 'gateway is up'));
+  const stop = () => {
+    server.close();
+    server.closeAllConnections();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+});

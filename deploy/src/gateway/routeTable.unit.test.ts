@@ -1,0 +1,23 @@
+import { upstreamFor } from './routeTable';
+
+describe('gateway routes', () => {
+  it.each([
+    ['GET', '/events', 'query'],
+    ['GET', '/events/abc', 'query'],
+    ['GET', '/events/abc/history', 'query'],
+    ['PATCH', '/events/availability', 'query'],
+    ['POST', '/freebusy', 'query'],
+    ['POST', '/freebusy/suggestions', 'query'],
+    ['GET', '/events/abc/notifications', 'notifier'],
+    ['POST', '/devices', 'notifier'],
+    ['GET', '/sync/stream', 'notifier'],
+    ['POST', '/events', 'command'],
+    ['PUT', '/events/abc', 'command'],
+    ['PATCH', '/events/abc/invitations', 'command'],
+    ['DELETE', '/events/abc/occurrences/2030-01-01T00:00:00Z', 'command'],
+    ['POST', '/users', 'command'],
+    ['GET', '/users/me', 'command'],
+  ])('%s %s → %s', (method, path, upstream) => {
+    expect(upstreamFor(method, path)).toBe(upstream);
+  });
+});

@@ -1,0 +1,47 @@
+import { serviceApp } from '@datebook/shared-kernel/http';
+import { kafkaRelay, pgSqlDatabase, postgresEventStore } from '@datebook/shared-kernel/ports';
+import { readConfig, runMain, serve, serviceConfig } from '@datebook/shared-kernel/runtime';
+import pino from 'pino';
+import { z } from 'zod';
+
+const RelayConfig = z.object({
+  HOST: serviceConfig.HOST,
+  DATABASE_URL: serviceConfig.DATABASE_URL,
+  LOG_LEVEL: serviceConfig.LOG_LEVEL,
+  KAFKA_TOPIC: serviceConfig.KAFKA_TOPIC,
+  KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092').describe('Comma-separated Kafka brokers the log is published to'),
+  KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(4).describe('Partitions of the topic (= projector parallelism), when the relay creates it'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3005).describe('HTTP port for health and readiness'),
+});
+
+// Composition root of the relay: the event store's global log → Kafka, checkpointed after each acknowledgement.
+// Run exactly one per store; a second would only publish duplicates.
+runMain(async () => {
+  const config = readConfig(RelayConfig, process.env);
+  const logger = pino({ level: config.LOG_LEVEL, name: 'relay' });
+  const database = pgSqlDatabase({ connectionString: config.DATABASE_URL, max: 2 });
+  const store = await postgresEventStore(database);
+  const brokers = config.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean);
+  const relay = kafkaRelay(store, database, { connection: { brokers }, topic: config.KAFKA_TOPIC, partitions: config.KAFKA_PARTITIONS, logger });
+  await relay.start();
+  const app = serviceApp({
+    logger,
+    routers: [],
+    routeDocs: [],
+    // Kafka being down does not make the relay unready: commands still land in the store, and it catches up.
+    async ready() {
+      await database.query('select 1');
+    },
+  });
+  app.get('/status', (_req, res) => {
+    const status = relay.status();
+    res.json({ ...status, checkpoint: { transactionId: status.checkpoint.transactionId.toString(), position: status.checkpoint.position.toString() } });
+  });
+  serve(app, {
+    port: config.PORT, host: config.HOST, logger, name: 'relay',
+    async shutdown() {
+      await relay.stop();
+      await database.close();
+    },
+  });
+});

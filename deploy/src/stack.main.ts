@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readConfig, runMain } from '@datebook/shared-kernel/runtime';
+import pino from 'pino';
+import { z } from 'zod';
+import { startProductionStack } from './stack/productionStack';
+
+const StackConfig = z.object({
+  PORT: z.coerce.number().int().min(1).max(65530).default(3000).describe('The gateway port; the services listen on the next five'),
+  DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/datebook').describe('PostgreSQL database of the stack (created when missing)'),
+  KAFKA_BROKERS: z.string().default('127.0.0.1:9092').describe('Kafka brokers'),
+  KAFKA_TOPIC: z.string().default('datebook.events').describe('Topic of the event log'),
+  DATA_DIR: z.string().default('./data/stack').describe('Logs, the JWT secret and .eml files of the stack'),
+  JWT_SECRET: z.string().min(32).optional().describe('Shared HS256 secret; generated into DATA_DIR when unset'),
+  SMTP_URL: z.url().optional().describe('SMTP server for the notifier; unset: .eml files under DATA_DIR/mail'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level of every service'),
+});
+
+// `npm run stack`: the production profile in the foreground; Ctrl-C or SIGTERM stops all it started.
+runMain(async () => {
+  const config = readConfig(StackConfig, process.env);
+  const logger = pino({ level: 'info', name: 'stack' });
+  const dataDir = resolve(config.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const secretFile = join(dataDir, 'jwt-secret');
+  if (!config.JWT_SECRET && !existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  const stack = await startProductionStack({
+    port: config.PORT, databaseUrl: config.DATABASE_URL, jwtSecret: config.JWT_SECRET ?? readFileSync(secretFile, 'utf8').trim(),
+    kafkaBrokers: config.KAFKA_BROKERS, kafkaTopic: config.KAFKA_TOPIC, logDir: join(dataDir, 'logs'), dataDir, logLevel: config.LOG_LEVEL,
+    provisionComponents: true, logger, ...(config.SMTP_URL ? { smtpUrl: config.SMTP_URL } : {}),
+  });
+  logger.info({ url: stack.url, logs: join(dataDir, 'logs') }, 'Datebook (production profile) is ready');
+  const stop = async (signal: string) => {
+    logger.info({ signal }, 'stopping every service');
+    await stack.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+});

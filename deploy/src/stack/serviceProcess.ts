@@ -1,0 +1,59 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface ServiceProcess {
+  readonly name: string;
+  readonly url: string;
+  /** Starts (or starts again after `stop`/`kill`) and resolves once `/readyz` answers 200. */
+  start(): Promise<void>;
+  /** SIGTERM and wait: the service finishes what it holds. */
+  stop(): Promise<void>;
+  /** SIGKILL: a crash, for fault tests. */
+  kill(): Promise<void>;
+}
+
+async function waitReady(url: string, child: ChildProcess, timeoutMs: number, name: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} while starting`);
+    try {
+      const res = await fetch(`${url}/readyz`);
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${name} was not ready after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** One service of the production profile as its own Node process, running its main.ts through tsx. */
+export function serviceProcess(options: { name: string; entry: string; port: number; env: Record<string, string>; logDir: string; readyTimeoutMs?: number }): ServiceProcess {
+  const url = `http://127.0.0.1:${options.port}`;
+  let child: ChildProcess | undefined;
+  const exited = () => new Promise<void>((resolve) => (child && child.exitCode === null && child.signalCode === null ? child.once('exit', () => resolve()) : resolve()));
+  return {
+    name: options.name,
+    url,
+    async start() {
+      mkdirSync(options.logDir, { recursive: true });
+      const log = createWriteStream(join(options.logDir, `${options.name}.log`), { flags: 'a' });
+      child = spawn(process.execPath, ['--import', 'tsx', options.entry], {
+        env: { ...process.env, ...options.env, PORT: String(options.port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout?.pipe(log);
+      child.stderr?.pipe(log);
+      await waitReady(url, child, options.readyTimeoutMs ?? 60_000, options.name);
+    },
+    async stop() {
+      child?.kill('SIGTERM');
+      await exited();
+    },
+    async kill() {
+      child?.kill('SIGKILL');
+      await exited();
+    },
+  };
+}

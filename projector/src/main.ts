@@ -1,0 +1,39 @@
+import { serviceApp } from '@datebook/shared-kernel/http';
+import { pgSqlDatabase, postgresEventStore, READ_MODEL_SCHEMA } from '@datebook/shared-kernel/ports';
+import { eventSourceFor, readConfig, runMain, serve, serviceConfig } from '@datebook/shared-kernel/runtime';
+import pino from 'pino';
+import { z } from 'zod';
+import { READ_MODEL_CONSUMER_GROUP, readModelProjector } from './readModelProjector';
+
+const { JWT_SECRET: _unused, TOKEN_TTL_SECONDS: _ttl, ...shared } = serviceConfig;
+const ProjectorConfig = z.object({
+  ...shared,
+  PORT: z.coerce.number().int().min(0).max(65535).default(3003).describe('HTTP port for health and readiness'),
+});
+
+// Composition root of the projector: one member of the read-model consumer group; run several to share partitions.
+runMain(async () => {
+  const config = readConfig(ProjectorConfig, process.env);
+  const logger = pino({ level: config.LOG_LEVEL, name: 'projector' });
+  const database = pgSqlDatabase({ connectionString: config.DATABASE_URL, max: 4 });
+  await database.exec(READ_MODEL_SCHEMA);
+  const store = await postgresEventStore(database);
+  const source = await eventSourceFor(config, store, database, logger);
+  const subscription = await source.subscribe(READ_MODEL_CONSUMER_GROUP, readModelProjector(database));
+  const app = serviceApp({
+    logger,
+    routers: [],
+    routeDocs: [],
+    async ready() {
+      await database.query('select 1');
+      if (!subscription.isHealthy()) throw new Error('the read-model subscription is not healthy');
+    },
+  });
+  serve(app, {
+    port: config.PORT, host: config.HOST, logger, name: 'projector',
+    async shutdown() {
+      await subscription.stop();
+      await database.close();
+    },
+  });
+});

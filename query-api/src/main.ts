@@ -1,0 +1,39 @@
+import { jwtTokenService, serviceApp } from '@datebook/shared-kernel/http';
+import { pgSqlDatabase, postgresEventStore, READ_MODEL_SCHEMA } from '@datebook/shared-kernel/ports';
+import { readConfig, runMain, serve, serviceConfig } from '@datebook/shared-kernel/runtime';
+import pino from 'pino';
+import { z } from 'zod';
+import { queryApi } from './app';
+
+const QueryApiConfig = z.object({
+  ...serviceConfig,
+  PORT: z.coerce.number().int().min(0).max(65535).default(3002).describe('HTTP port of the query API'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(16).describe('PostgreSQL connections'),
+  CONSISTENCY_TIMEOUT_MS: z.coerce.number().int().min(0).max(30000).default(2000).describe('How long a read with X-Consistency-Token waits for the views'),
+});
+
+// Composition root of the read side: config → adapters → app → listen.
+runMain(async () => {
+  const config = readConfig(QueryApiConfig, process.env);
+  const logger = pino({ level: config.LOG_LEVEL, name: 'query-api', redact: ['req.headers.authorization'] });
+  const database = pgSqlDatabase({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
+  await database.exec(READ_MODEL_SCHEMA);
+  // Audit history is read from the event store itself.
+  const store = await postgresEventStore(database);
+  const queries = queryApi({
+    readModel: database,
+    store,
+    tokens: jwtTokenService(config.JWT_SECRET, config.TOKEN_TTL_SECONDS),
+    clock: () => new Date(),
+    consistencyTimeoutMs: config.CONSISTENCY_TIMEOUT_MS,
+  });
+  const app = serviceApp({
+    logger,
+    routers: [queries.router],
+    routeDocs: queries.routeDocs,
+    async ready() {
+      await database.query('select 1 from rm_events limit 1');
+    },
+  });
+  serve(app, { port: config.PORT, host: config.HOST, logger, name: 'query-api', shutdown: () => database.close() });
+});

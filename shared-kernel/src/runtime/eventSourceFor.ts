@@ -1,0 +1,22 @@
+import type { Logger } from 'pino';
+import type { EventStore } from '../ports/eventStore/eventStore';
+import type { EventSource } from '../ports/eventSource/eventSource';
+import { kafkaEventSource } from '../ports/eventSource/kafkaEventSource';
+import { storeTailingEventSource } from '../ports/eventSource/storeTailingEventSource';
+import type { SqlDatabase } from '../ports/sql/sqlDatabase';
+
+/** Kafka when brokers are configured (production), else the store's own log (one process, no broker). */
+export async function eventSourceFor(
+  config: { KAFKA_BROKERS?: string | undefined; KAFKA_TOPIC: string },
+  store: EventStore,
+  checkpoints: SqlDatabase,
+  logger: Logger,
+): Promise<EventSource> {
+  if (config.KAFKA_BROKERS) {
+    const brokers = config.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean);
+    return kafkaEventSource({ connection: { brokers }, topic: config.KAFKA_TOPIC, logger });
+  }
+  return storeTailingEventSource(store, checkpoints, {
+    onError: (err, consumerGroup) => logger.error({ err, consumerGroup }, 'delivery failed; retrying'),
+  });
+}

@@ -1,0 +1,4 @@
+// What each process's composition root (main.ts) shares.
+export * from './config';
+export * from './eventSourceFor';
+export * from './serve';
