@@ -72,8 +72,9 @@ export async function startProductionStack(options: StackOptions) {
   try {
     // The relay creates the topic the consumers join, so it starts before them.
     for (const s of [services.commandApi, services.queryApi, services.relay, services.projector, services.notifier, services.gateway]) {
-      await s.start();
+      // Counted before it is ready, so one that fails to get ready is stopped too.
       started.push(s);
+      await s.start();
       options.logger.info({ service: s.name, url: s.url }, 'started');
     }
   } catch (error) {
