@@ -52,13 +52,21 @@ export function dateFromDay(dayNumber: number): CivilDate {
   return { year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day };
 }
 
-/** "YYYY-MM-DDTHH:mm:ss" for a wall time; years 0001–9999 only, as RFC 5545 DATE-TIME allows. */
-export function formatWallTime(wall: number): string {
-  return new Date(wall).toISOString().slice(0, 19);
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+
+/** "YYYY-MM-DD" for a day; years 0001–9999 only, as RFC 5545 DATE allows. */
+export function formatDate(dayNumber: number): string {
+  const { year, month, day } = dateFromDay(dayNumber);
+  return `${String(year).padStart(4, '0')}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}`;
 }
 
-export function formatDate(day: number): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+/** "YYYY-MM-DDTHH:mm:ss" for a wall time (whole seconds). */
+export function formatWallTime(wall: number): string {
+  const day = Math.floor(wall / MS_PER_DAY);
+  const seconds = Math.floor((wall - day * MS_PER_DAY) / 1000);
+  const hour = Math.floor(seconds / 3600);
+  const minute = Math.floor(seconds / 60) % 60;
+  return `${formatDate(day)}T${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[seconds % 60]}`;
 }
 
 export type ParsedLocal = { kind: 'date'; day: number } | { kind: 'local'; wall: number } | { kind: 'utc'; epochMs: number };

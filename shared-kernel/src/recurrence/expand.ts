@@ -46,6 +46,7 @@ const WALL_MARGIN = 2 * MS_PER_DAY;
  */
 export function expandSeries(series: RecurrenceSeries, window: ExpansionWindow, options?: { cap?: number }): Expansion {
   const cap = options?.cap ?? DEFAULT_OCCURRENCE_CAP;
+  if (!Number.isInteger(cap) || cap < 0) throw new RangeError(`cap must be a non-negative integer, not ${cap}`);
   const plan = prepare(series);
   const { from, to } = window;
   const found: number[] = [];

@@ -42,16 +42,16 @@ const FREQUENCIES: readonly string[] = ['YEARLY', 'MONTHLY', 'WEEKLY', 'DAILY', 
 
 type NumberListPart = 'BYSECOND' | 'BYMINUTE' | 'BYHOUR' | 'BYMONTHDAY' | 'BYYEARDAY' | 'BYWEEKNO' | 'BYMONTH' | 'BYSETPOS';
 
-// RFC 5545 §3.3.10 value ranges; `signed` parts also take the negative range and never 0.
-const NUMBER_LISTS: Record<NumberListPart, { max: number; signed: boolean }> = {
-  BYSECOND: { max: 60, signed: false },
-  BYMINUTE: { max: 59, signed: false },
-  BYHOUR: { max: 23, signed: false },
-  BYMONTHDAY: { max: 31, signed: true },
-  BYYEARDAY: { max: 366, signed: true },
-  BYWEEKNO: { max: 53, signed: true },
-  BYMONTH: { max: 12, signed: false },
-  BYSETPOS: { max: 366, signed: true },
+// RFC 5545 §3.3.10 value ranges; `signed` parts also take -max…-min.
+const NUMBER_LISTS: Record<NumberListPart, { min: number; max: number; signed: boolean }> = {
+  BYSECOND: { min: 0, max: 60, signed: false },
+  BYMINUTE: { min: 0, max: 59, signed: false },
+  BYHOUR: { min: 0, max: 23, signed: false },
+  BYMONTHDAY: { min: 1, max: 31, signed: true },
+  BYYEARDAY: { min: 1, max: 366, signed: true },
+  BYWEEKNO: { min: 1, max: 53, signed: true },
+  BYMONTH: { min: 1, max: 12, signed: false },
+  BYSETPOS: { min: 1, max: 366, signed: true },
 };
 
 const KNOWN_PARTS: ReadonlySet<string> = new Set(['FREQ', 'INTERVAL', 'COUNT', 'UNTIL', 'BYDAY', 'WKST', ...Object.keys(NUMBER_LISTS)]);
@@ -107,8 +107,8 @@ export function parseRRule(value: string): RRule {
   return rule;
 }
 
-// RFC 5545 §3.3.10's MUST NOTs on which BYxxx parts go with which FREQ.
-function checkCombinations(rule: RRule): void {
+/** RFC 5545 §3.3.10's MUST NOTs on which BYxxx parts go with which FREQ; throws a RecurrenceError. */
+export function checkCombinations(rule: RRule): void {
   const { freq } = rule;
   if (rule.byWeekNo.length > 0 && freq !== 'YEARLY') {
     throw new RecurrenceError('BYWEEKNO', 'is only allowed with FREQ=YEARLY');
@@ -146,15 +146,14 @@ function positive(part: 'INTERVAL' | 'COUNT', text: string): number {
 
 function numberList(part: NumberListPart, text: string | undefined): number[] {
   if (text === undefined) return [];
-  const { max, signed } = NUMBER_LISTS[part];
+  const { min, max, signed } = NUMBER_LISTS[part];
   const values = new Set<number>();
   for (const item of text.split(',')) {
     if (!INTEGER.test(item)) throw new RecurrenceError(part, `"${item}" is not an integer`);
     const value = Number(item);
-    const magnitude = Math.abs(value);
-    const inRange = signed ? magnitude >= 1 && magnitude <= max : value >= 0 && value <= max && !item.startsWith('-');
-    if (!inRange) {
-      throw new RecurrenceError(part, `${item} is out of range (${signed ? `±1…±${max}` : `0…${max}`})`);
+    const magnitude = signed || !item.startsWith('-') ? Math.abs(value) : -1;
+    if (magnitude < min || magnitude > max) {
+      throw new RecurrenceError(part, `${item} is out of range (${signed ? '±' : ''}${min}…${signed ? '±' : ''}${max})`);
     }
     values.add(value);
   }

@@ -9,7 +9,7 @@ import {
   weekdayOf,
 } from './calendar';
 import { RecurrenceError } from './recurrenceError';
-import { WEEKDAYS, type RRule } from './rrule';
+import { WEEKDAYS, checkCombinations, type RRule } from './rrule';
 
 /** DTSTART as plain numbers: its day and, for timed series, milliseconds into that day. */
 export interface RuleStart {
@@ -26,6 +26,7 @@ const LAST_DAY = dayFromDate(9999, 12, 31);
 // The Gregorian calendar, weekdays included, repeats every 400 years = 146097 days.
 const CYCLE_DAYS = 146097;
 
+/** What an Emit returns to stop the expansion, instead of how many instances it kept. */
 const STOP = -1;
 
 type Emit = (bases: readonly number[], unit: number) => number;
@@ -61,8 +62,11 @@ export class RuleExpansion {
   // together repeat within 400 × INTERVAL years whatever the frequency.
   private readonly emptySpan: number;
   private readonly dayBuffer: number[] = [];
+  /** True when the rule provably has no instance besides DTSTART. */
+  private readonly barren: boolean;
 
   constructor(rule: RRule, start: RuleStart) {
+    checkCombinations(rule);
     if (start.allDay && (rule.freq === 'HOURLY' || rule.freq === 'MINUTELY')) {
       throw new RecurrenceError('FREQ', `FREQ=${rule.freq} needs a DTSTART with a time of day`);
     }
@@ -122,6 +126,31 @@ export class RuleExpansion {
       this.minutes = null;
       this.times = product([hours, minutes, seconds], [MS_PER_HOUR, MS_PER_MINUTE, 1000]);
     }
+    this.barren = this.times.length === 0 || this.neverAligned(start) || this.emptyFixedPeriod();
+  }
+
+  /**
+   * HOURLY/MINUTELY reach only the hours (minutes) of the day congruent to DTSTART's modulo
+   * gcd(INTERVAL, 24) (gcd(INTERVAL, 1440)); true when BYHOUR/BYMINUTE allow none of them.
+   */
+  private neverAligned(start: RuleStart): boolean {
+    if (this.freq !== 'HOURLY' && this.freq !== 'MINUTELY') return false;
+    const perDay = this.freq === 'HOURLY' ? 24 : 1440;
+    const step = gcd(this.interval, perDay);
+    const first = Math.floor(start.timeOfDay / (this.freq === 'HOURLY' ? MS_PER_HOUR : MS_PER_MINUTE)) % step;
+    for (let slot = first; slot < perDay; slot += step) {
+      const hour = this.freq === 'HOURLY' ? slot : Math.floor(slot / 60);
+      if (this.hours !== null && this.hours[hour] !== 1) continue;
+      if (this.freq === 'MINUTELY' && this.minutes !== null && this.minutes[slot % 60] !== 1) continue;
+      return false;
+    }
+    return true;
+  }
+
+  /** DAILY and finer periods all have the same candidates per allowed day or slot; true when BYSETPOS keeps none. */
+  private emptyFixedPeriod(): boolean {
+    const fixed = this.freq === 'DAILY' || this.freq === 'HOURLY' || this.freq === 'MINUTELY';
+    return fixed && this.setPos.length > 0 && selectPositions(this.times.length, this.setPos).length === 0;
   }
 
   /**
@@ -130,6 +159,7 @@ export class RuleExpansion {
    * before `skipBefore` are jumped over arithmetically.
    */
   run(skipBefore: number, visit: WallTimeVisitor): void {
+    if (this.barren) return;
     const emit = this.emitter(visit);
     const skipTo = this.count === Infinity ? skipBefore : -Infinity;
     switch (this.freq) {
@@ -196,7 +226,7 @@ export class RuleExpansion {
         const length = daysInMonth(year, month);
         for (let monthDay = 1; monthDay <= length; monthDay++) {
           const day = firstDay + monthDay - 1;
-          if (this.dayMatches(day, year, month, monthDay, length, 0, 0)) days.push(day);
+          if (this.dayMatches(day, monthDay, length, 0, 0)) days.push(day);
         }
       }
       lastFound = this.settle(days.length > 0 ? emit(days, MS_PER_DAY) : 0, firstDay * MS_PER_DAY, lastFound);
@@ -265,9 +295,14 @@ export class RuleExpansion {
   private nextAllowedSlotStart(wall: number, unit: number, lastFound: number): number | null {
     let day = Math.floor(wall / MS_PER_DAY);
     let time = wall - day * MS_PER_DAY;
+    const firstDay = day;
     for (; day <= LAST_DAY; day++, time = 0) {
       if (day * MS_PER_DAY - lastFound > this.emptySpan) return null;
-      if (!this.dayMatchesAlone(day)) continue;
+      if (!this.dayMatchesAlone(day)) {
+        // Day limits alone repeat with the 400-year cycle, whatever the INTERVAL.
+        if (day - firstDay > CYCLE_DAYS) return null;
+        continue;
+      }
       for (let hour = Math.floor(time / MS_PER_HOUR); hour < 24; hour++) {
         if (this.hours !== null && this.hours[hour] !== 1) continue;
         const hourStart = day * MS_PER_DAY + hour * MS_PER_HOUR;
@@ -308,7 +343,7 @@ export class RuleExpansion {
       }
       for (let monthDay = 1; monthDay <= length; monthDay++, day++, yearDay++) {
         if (weeks !== null && !this.weekMatches(day, weeks)) continue;
-        if (this.dayMatches(day, year, month, monthDay, length, yearDay, yearLength)) days.push(day);
+        if (this.dayMatches(day, monthDay, length, yearDay, yearLength)) days.push(day);
       }
     }
     return days;
@@ -321,14 +356,12 @@ export class RuleExpansion {
     const { year, month, day: monthDay } = dateFromDay(day);
     if (this.months !== null && this.months[month] !== 1) return false;
     const yearDay = this.yearDays === null ? 0 : day - dayFromDate(year, 1, 1) + 1;
-    return this.dayMatches(day, year, month, monthDay, daysInMonth(year, month), yearDay, daysInYear(year));
+    return this.dayMatches(day, monthDay, daysInMonth(year, month), yearDay, daysInYear(year));
   }
 
-  /** BYYEARDAY, BYMONTHDAY and BYDAY checks; `yearDay` is only read when BYYEARDAY or a yearly ordinal needs it. */
+  /** BYYEARDAY, BYMONTHDAY and BYDAY checks; `yearDay` is only read for BYYEARDAY and YEARLY ordinals. */
   private dayMatches(
     day: number,
-    year: number,
-    month: number,
     monthDay: number,
     monthLength: number,
     yearDay: number,
@@ -342,7 +375,7 @@ export class RuleExpansion {
     for (const { weekday: wanted, ordinal } of this.ordinals) {
       if (wanted !== weekday) continue;
       // RFC 5545 §3.3.10: nth weekday of the month or year; negative counts from its end.
-      const position = this.ordinalsInMonth ? monthDay : yearDay || day - dayFromDate(year, 1, 1) + 1;
+      const position = this.ordinalsInMonth ? monthDay : yearDay;
       const length = this.ordinalsInMonth ? monthLength : yearLength;
       const nth = ordinal > 0 ? Math.floor((position - 1) / 7) + 1 : -(Math.floor((length - position) / 7) + 1);
       if (nth === ordinal) return true;
@@ -394,6 +427,10 @@ function firstWeekStart(year: number, wkst: number): number {
   const januaryFirst = dayFromDate(year, 1, 1);
   const intoWeek = (weekdayOf(januaryFirst) - wkst + 7) % 7;
   return intoWeek <= 3 ? januaryFirst - intoWeek : januaryFirst - intoWeek + 7;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
 }
 
 function mask(size: number, values: readonly number[]): Uint8Array | null {

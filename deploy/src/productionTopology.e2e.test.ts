@@ -1,0 +1,141 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import pino from 'pino';
+import request from 'supertest';
+import { createTestDatabase, localKafkaBroker, type TestDatabase } from '@datebook/shared-kernel/testing';
+import { type ProductionStack, startProductionStack } from './stack/productionStack';
+import { serviceProcess } from './stack/serviceProcess';
+
+const root = resolve(__dirname, '../..');
+// A broker of this test's own, so stopping it disturbs no other test.
+const broker = localKafkaBroker({ repoRoot: root, port: 19096, dir: join(root, '.kafka/e2e-broker') });
+const port = 4300 + (process.pid % 50) * 10;
+
+describe('the production profile: separate processes, events through Kafka', () => {
+  let database: TestDatabase;
+  let stack: ProductionStack;
+  let users: { userID: string; auth: { Authorization: string } }[];
+  const http = () => request(stack.url);
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await broker.start();
+    stack = await startProductionStack({
+      port, databaseUrl: database.url, jwtSecret: randomBytes(32).toString('base64url'), kafkaBrokers: broker.brokers.join(','),
+      kafkaTopic: `e2e-${randomUUID()}`, logDir: join(root, 'data/e2e-logs'), dataDir: join(root, 'data/e2e'), logLevel: 'warn',
+      provisionComponents: false, logger: pino({ level: 'silent' }),
+    });
+    users = [];
+    for (const name of ['host', 'ann']) {
+      const email = `${name}.${randomUUID()}@example.com`;
+      const created = await http().post('/users').send({ userName: name, email, password: 'a good password' });
+      const session = await http().post('/sessions').send({ email, password: 'a good password' });
+      users.push({ userID: created.body.userID, auth: { Authorization: `Bearer ${session.body.token}` } });
+    }
+  }, 180_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    await broker.start().catch(() => undefined);
+    await broker.stop();
+    await database.drop();
+  }, 120_000);
+
+  const host = () => users[0] as (typeof users)[number];
+  const ann = () => users[1] as (typeof users)[number];
+  const book = (title: string, day: number) =>
+    http().post('/events').set(host().auth).send({
+      title, startTime: `2033-03-${String(day).padStart(2, '0')}T09:00:00Z`, endTime: `2033-03-${String(day).padStart(2, '0')}T10:00:00Z`, invitedUserIDs: [ann().userID],
+    });
+  /** Reads Ann's March with a token until the views have it (bounded). */
+  const annsMarch = async (token: string, timeoutMs = 60_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const res = await http().get('/events').set(ann().auth).set('X-Consistency-Token', token).query({ from: '2033-03-01T00:00:00Z', to: '2033-04-01T00:00:00Z' });
+      if (res.status === 200) return res.body.events as { eventID: string; title: string }[];
+      if (Date.now() > deadline) throw new Error(`views did not catch up: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+  };
+  const titled = (events: { title: string }[], prefix: string) => events.filter((e) => e.title.startsWith(prefix)).map((e) => e.title).sort();
+
+  it('books through the gateway and shows the booking in the other process’s views', async () => {
+    const booked = await book('first', 1);
+    expect(booked.status).toBe(201);
+    expect(titled(await annsMarch(booked.body.consistencyToken), 'first')).toEqual(['first']);
+    const doc = await http().get('/openapi.json');
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/events', '/freebusy', '/devices', '/sync']));
+  }, 60_000);
+
+  it('converges with no duplicates and no gaps when the projector is killed mid-stream', async () => {
+    const pending = Array.from({ length: 20 }, (_, i) => book(`crash ${String(i).padStart(2, '0')}`, 2 + (i % 20)));
+    await new Promise((r) => setTimeout(r, 50));
+    await stack.services.projector.kill();
+    const results = await Promise.all(pending);
+    expect(results.every((r) => r.status === 201)).toBe(true);
+    await stack.services.projector.start();
+    const last = results[results.length - 1];
+    for (const r of results) await annsMarch(r.body.consistencyToken);
+    const titles = titled(await annsMarch(last?.body.consistencyToken), 'crash');
+    expect(titles).toEqual(Array.from({ length: 20 }, (_, i) => `crash ${String(i).padStart(2, '0')}`));
+  }, 120_000);
+
+  it('accepts bookings while Kafka is down and delivers every one when it is back', async () => {
+    await broker.stop();
+    const results = [];
+    for (let i = 0; i < 5; i++) results.push(await book(`outage ${i}`, 22 + i));
+    expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    await broker.start();
+    for (const r of results) await annsMarch(r.body.consistencyToken, 90_000);
+    expect(titled(await annsMarch(results[4]?.body.consistencyToken), 'outage')).toEqual(['outage 0', 'outage 1', 'outage 2', 'outage 3', 'outage 4']);
+  }, 180_000);
+
+  it('shares the partitions between two projector processes and builds the same views', async () => {
+    const second = serviceProcess({
+      name: 'projector-2', entry: join(root, 'projector/src/main.ts'), port: port + 7, logDir: join(root, 'data/e2e-logs'),
+      env: { DATABASE_URL: database.url, KAFKA_BROKERS: broker.brokers.join(','), KAFKA_TOPIC: (await topicOf()) ?? '', LOG_LEVEL: 'warn' },
+    });
+    await second.start();
+    try {
+      const results = await Promise.all(Array.from({ length: 16 }, (_, i) => book(`pair ${String(i).padStart(2, '0')}`, 1 + i)));
+      for (const r of results) await annsMarch(r.body.consistencyToken);
+      expect(titled(await annsMarch(results[15]?.body.consistencyToken), 'pair')).toHaveLength(16);
+      const rows = await countRows();
+      expect(rows.attendees).toBe(rows.events * 2);
+    } finally {
+      await second.stop();
+    }
+  }, 180_000);
+
+  it('lets the notifier, its own consumer group, record the invitations', async () => {
+    const booked = await book('notified', 28);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const res = await http().get(`/events/${booked.body.eventID}/notifications`).set(host().auth);
+      const kinds = (res.body.notifications ?? []).map((n: { kind: string }) => n.kind);
+      if (kinds.some((k: string) => k.includes('invitation'))) break;
+      if (Date.now() > deadline) throw new Error(`no invitation recorded: ${JSON.stringify(res.body)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }, 90_000);
+
+  async function withDb<T>(work: (c: Client) => Promise<T>): Promise<T> {
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  }
+  async function countRows() {
+    return withDb(async (c) => {
+      const events = await c.query<{ n: string }>('select count(*)::text as n from rm_events');
+      const attendees = await c.query<{ n: string }>('select count(*)::text as n from rm_event_users');
+      return { events: Number(events.rows[0]?.n), attendees: Number(attendees.rows[0]?.n) };
+    });
+  }
+  async function topicOf() {
+    return withDb(async (c) => (await c.query<{ relay_name: string }>('select relay_name from relay_checkpoints limit 1')).rows[0]?.relay_name);
+  }
+});
