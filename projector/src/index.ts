@@ -1,2 +1,3 @@
 export * from './calendarProjection';
 export * from './readModelProjector';
+export * from './replay/readModelReplay';

@@ -1,0 +1,25 @@
+import { readModelChecksum, replayReadModel } from '@datebook/projector';
+import { pgSqlDatabase, postgresEventStore } from '@datebook/shared-kernel/ports';
+import { readConfig, runMain, serviceConfig } from '@datebook/shared-kernel/runtime';
+import { z } from 'zod';
+
+const ReplayConfig = z.object({ DATABASE_URL: serviceConfig.DATABASE_URL });
+const projections = ['read-model'] as const;
+
+// `npm run replay -- read-model [--check] [--force]`: rebuild a projection from position zero while the system serves.
+runMain(async () => {
+  const [projection, ...flags] = process.argv.slice(2);
+  if (!projections.includes(projection as (typeof projections)[number])) {
+    throw new Error(`usage: npm run replay -- <${projections.join('|')}> [--check] [--force]`);
+  }
+  const config = readConfig(ReplayConfig, process.env);
+  const database = pgSqlDatabase({ connectionString: config.DATABASE_URL, max: 2 });
+  try {
+    const store = await postgresEventStore(database);
+    const result = await replayReadModel(store, database, { switchOver: !flags.includes('--check'), force: flags.includes('--force') });
+    console.log(JSON.stringify({ projection, ...result, liveChecksumAfter: await readModelChecksum(database, 'public') }, null, 2));
+    if (result.checksum !== result.liveChecksum && !flags.includes('--force')) process.exitCode = 1;
+  } finally {
+    await database.close();
+  }
+});

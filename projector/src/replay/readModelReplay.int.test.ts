@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import type { CalendarEventEvent } from '@datebook/shared-kernel';
+import { type EventStore, pgSqlDatabase, postgresEventStore, READ_MODEL_SCHEMA, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { createTestDatabase, type TestDatabase } from '@datebook/shared-kernel/testing';
+import { readModelProjector } from '../readModelProjector';
+import { readModelChecksum, replayReadModel } from './readModelReplay';
+
+const metadata = { actorID: randomUUID(), occurredAt: '2030-01-01T00:00:00.000Z', correlationId: 'c', schemaVersion: 1 };
+
+async function bookSome(store: EventStore, count: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    const eventID = randomUUID();
+    const host = randomUUID();
+    const events: CalendarEventEvent[] = [
+      {
+        type: 'CalendarEventScheduled',
+        data: {
+          eventID, hostID: host, title: `Event ${i}`, description: null, location: null, startTime: '2030-01-02T10:00:00.000Z', endTime: '2030-01-02T11:00:00.000Z',
+          timeZone: 'UTC', allDay: false, startDate: null, endDate: null, recurrence: i % 3 === 0 ? ['RRULE:FREQ=WEEKLY'] : [], transparency: 'opaque',
+        },
+      },
+      { type: 'AttendeeInvited', data: { eventID, userID: randomUUID(), invitedBy: host } },
+    ];
+    await store.appendToStream(`CalendarEvent-${eventID}`, events.map((e) => ({ eventID: randomUUID(), ...e, metadata })), 'no_stream');
+  }
+}
+
+describe('replaying the read model (blue/green)', () => {
+  let database: TestDatabase;
+  let db: SqlDatabase;
+  let store: EventStore;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = pgSqlDatabase({ connectionString: database.url, max: 4 });
+    store = await postgresEventStore(db);
+    await db.exec(READ_MODEL_SCHEMA);
+    await bookSome(store, 30);
+    const project = readModelProjector(db);
+    await project(await store.readAll({ transactionId: 0n, position: 0n }, 10_000));
+  });
+  afterAll(async () => {
+    await db.close();
+    await database.drop();
+  });
+
+  it('rebuilds from the start of the log into fresh tables, matches the live checksum and swaps them in', async () => {
+    const before = await readModelChecksum(db, 'public');
+    const result = await replayReadModel(store, db, { batchSize: 7 });
+    expect(result).toMatchObject({ events: 60, switched: true, checksum: before, liveChecksum: before });
+    expect(await readModelChecksum(db, 'public')).toBe(before);
+    const { rows } = await db.query<{ n: string }>("select count(*)::text as n from information_schema.schemata where schema_name like 'rm_rebuild_%'");
+    expect(rows[0]?.n).toBe('0');
+  });
+
+  it('switches nothing when the rebuilt view differs from the live one', async () => {
+    await db.query("update rm_events set status = 'cancelled' where event_id = (select event_id from rm_events limit 1)");
+    const result = await replayReadModel(store, db);
+    expect(result.switched).toBe(false);
+    expect(result.checksum).not.toBe(result.liveChecksum);
+  });
+});

@@ -1,0 +1,89 @@
+import { START_OF_LOG, type LogPosition } from '@datebook/shared-kernel';
+import { type EventStore, READ_MODEL_SCHEMA, type SqlDatabase, type SqlExecutor } from '@datebook/shared-kernel/ports';
+import { projectBatch } from '../calendarProjection';
+
+const TABLES = ['rm_users', 'rm_events', 'rm_event_users'] as const;
+
+/** A content checksum of the read model in a schema: equal checksums mean equal views. */
+export async function readModelChecksum(db: SqlExecutor, schema: string): Promise<string> {
+  const parts: string[] = [];
+  // Columns that say when a row was written, not what it says, are left out.
+  const queries = {
+    rm_users: `select md5(coalesce(string_agg(t::text, '|' order by user_id), '')) as sum from (select user_id, user_name, email, time_zone, default_reminders, working_hours, version from ${schema}.rm_users) t`,
+    rm_events: `select md5(coalesce(string_agg(t::text, '|' order by event_id), '')) as sum from (select event_id, state, version, status from ${schema}.rm_events) t`,
+    rm_event_users: `select md5(coalesce(string_agg(t::text, '|' order by event_id, user_id), '')) as sum from (select * from ${schema}.rm_event_users) t`,
+  };
+  for (const table of TABLES) {
+    const { rows } = await db.query<{ sum: string }>(queries[table]);
+    parts.push(`${table}:${rows[0]?.sum ?? ''}`);
+  }
+  return parts.join(' ');
+}
+
+export interface ReplayResult {
+  events: number;
+  seconds: number;
+  eventsPerSecond: number;
+  checksum: string;
+  liveChecksum: string;
+  switched: boolean;
+}
+
+async function catchUp(store: EventStore, db: SqlDatabase, schema: string, from: LogPosition, batchSize: number): Promise<{ position: LogPosition; events: number }> {
+  let position = from;
+  let events = 0;
+  for (;;) {
+    const batch = await store.readAll(position, batchSize);
+    const last = batch.at(-1);
+    if (!last) return { position, events };
+    await db.transaction(async (tx) => {
+      await tx.query(`set local search_path to ${schema}, public`);
+      await projectBatch(tx, batch);
+    });
+    position = last.logPosition;
+    events += batch.length;
+  }
+}
+
+/**
+ * Rebuilds the PostgreSQL read model from the start of the log into a fresh schema while the live one
+ * keeps serving, then, in one transaction that holds the live tables still, applies what arrived
+ * meanwhile, compares checksums and swaps the rebuilt tables in (blue/green). A mismatch switches nothing
+ * unless forced, and leaves the rebuilt schema for inspection.
+ */
+export async function replayReadModel(store: EventStore, db: SqlDatabase, options: { batchSize?: number; switchOver?: boolean; force?: boolean } = {}): Promise<ReplayResult> {
+  const batchSize = options.batchSize ?? 2000;
+  const schema = `rm_rebuild_${Date.now()}`;
+  await db.exec(`create schema ${schema}; set search_path to ${schema}; ${READ_MODEL_SCHEMA}; set search_path to public;`);
+  const started = process.hrtime.bigint();
+  const built = await catchUp(store, db, schema, START_OF_LOG, batchSize);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+
+  const outcome = await db.transaction(async (tx) => {
+    // Hold the live tables still: the live projector waits, readers keep reading until the swap.
+    await tx.query(`lock table ${TABLES.map((t) => `public.${t}`).join(', ')} in exclusive mode`);
+    let position = built.position;
+    for (;;) {
+      const batch = await store.readAll(position, batchSize);
+      const last = batch.at(-1);
+      if (!last) break;
+      await tx.query(`set local search_path to ${schema}, public`);
+      await projectBatch(tx, batch);
+      await tx.query('set local search_path to public');
+      position = last.logPosition;
+    }
+    const checksum = await readModelChecksum(tx, schema);
+    const liveChecksum = await readModelChecksum(tx, 'public');
+    // A mismatch means the live view drifted from the log; `force` takes the rebuilt one, which is right by construction.
+    if ((checksum !== liveChecksum && !options.force) || options.switchOver === false) return { checksum, liveChecksum, switched: false };
+    const retired = `${schema}_retired`;
+    await tx.query(`create schema ${retired}`);
+    for (const table of TABLES) {
+      await tx.query(`alter table public.${table} set schema ${retired}`);
+      await tx.query(`alter table ${schema}.${table} set schema public`);
+    }
+    return { checksum, liveChecksum, switched: true };
+  });
+  if (outcome.switched) await db.exec(`drop schema ${schema}_retired cascade; drop schema ${schema} cascade;`);
+  return { events: built.events, seconds, eventsPerSecond: built.events / Math.max(seconds, 1e-9), ...outcome };
+}
