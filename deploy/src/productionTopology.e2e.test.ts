@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -11,6 +12,24 @@ const root = resolve(__dirname, '../..');
 // A broker of this test's own, so stopping it disturbs no other test.
 const broker = localKafkaBroker({ repoRoot: root, port: 19096, dir: join(root, '.kafka/e2e-broker') });
 const port = 4300 + (process.pid % 50) * 10;
+// A Redis of this test's own too, so it can be stopped.
+const redisPort = 16390 + (process.pid % 50);
+let redis: ChildProcess | undefined;
+const startRedis = async () => {
+  redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    if (await fetch(`http://127.0.0.1:${redisPort}`).then(() => true, (e: { cause?: { code?: string } }) => e.cause?.code !== 'ECONNREFUSED')) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+const stopRedis = async () => {
+  const child = redis;
+  if (!child || child.exitCode !== null) return;
+  await new Promise<void>((done) => {
+    child.once('exit', () => done());
+    child.kill('SIGKILL');
+  });
+};
 
 describe('the production profile: separate processes, events through Kafka', () => {
   let database: TestDatabase;
@@ -21,9 +40,10 @@ describe('the production profile: separate processes, events through Kafka', () 
   beforeAll(async () => {
     database = await createTestDatabase();
     await broker.start();
+    await startRedis();
     stack = await startProductionStack({
       port, databaseUrl: database.url, jwtSecret: randomBytes(32).toString('base64url'), kafkaBrokers: broker.brokers.join(','),
-      kafkaTopic: `e2e-${randomUUID()}`, logDir: join(root, 'data/e2e-logs'), dataDir: join(root, 'data/e2e'), logLevel: 'warn',
+      kafkaTopic: `e2e-${randomUUID()}`, redisUrl: `redis://127.0.0.1:${redisPort}`, logDir: join(root, 'data/e2e-logs'), dataDir: join(root, 'data/e2e'), logLevel: 'warn',
       provisionComponents: false, logger: pino({ level: 'silent' }),
     });
     users = [];
@@ -37,6 +57,7 @@ describe('the production profile: separate processes, events through Kafka', () 
 
   afterAll(async () => {
     await stack?.stop();
+    await stopRedis();
     await broker.start().catch(() => undefined);
     await broker.stop();
     await database.drop();
@@ -106,6 +127,22 @@ describe('the production profile: separate processes, events through Kafka', () 
       await second.stop();
     }
   }, 180_000);
+
+  it('serves the week from the Redis views, and from PostgreSQL while Redis is down', async () => {
+    const booked = await book('cached', 27);
+    await annsMarch(booked.body.consistencyToken);
+    const week = () => http().get('/events').set(ann().auth).query({ from: '2033-03-27T00:00:00Z', to: '2033-03-28T00:00:00Z' });
+    const expected = [expect.objectContaining({ title: 'cached' })];
+    // The first read misses the views and fills them; later reads are served from Redis, eventually with the booking.
+    const deadline = Date.now() + 30_000;
+    while ((await week()).body.events?.length !== 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect((await week()).body.events).toEqual(expected);
+    await stopRedis();
+    const whileDown = await week();
+    expect(whileDown.status).toBe(200);
+    expect(whileDown.body.events).toEqual(expected);
+    await startRedis();
+  }, 90_000);
 
   it('lets the notifier, its own consumer group, record the invitations', async () => {
     const booked = await book('notified', 28);

@@ -1,9 +1,9 @@
 import { commandApi } from '@datebook/command-api';
 import { type MailTransport, notifierService } from '@datebook/notifier';
-import { READ_MODEL_CONSUMER_GROUP, readModelProjector } from '@datebook/projector';
-import { queryApi } from '@datebook/query-api';
+import { CALENDAR_VIEWS_CONSUMER_GROUP, calendarViewsProjector, READ_MODEL_CONSUMER_GROUP, readModelProjector } from '@datebook/projector';
+import { cachedAttendance, queryApi } from '@datebook/query-api';
 import { serviceApp, type TokenService } from '@datebook/shared-kernel/http';
-import { busyTime, postgresEventStore, READ_MODEL_SCHEMA, type SqlDatabase, storeTailingEventSource } from '@datebook/shared-kernel/ports';
+import { busyTime, inMemoryCalendarViews, postgresEventStore, READ_MODEL_SCHEMA, type SqlDatabase, storeTailingEventSource } from '@datebook/shared-kernel/ports';
 import type { Logger } from 'pino';
 
 export interface SingleProcessSystemOptions {
@@ -30,7 +30,11 @@ export async function singleProcessSystem(options: SingleProcessSystemOptions) {
     onError: (err, consumerGroup) => logger.error({ err, consumerGroup }, 'delivery failed; retrying'),
   });
   const commands = commandApi({ store, tokens, clock, busy: (userIDs, from, to) => busyTime(database, userIDs, from, to) });
+  // The embedded default keeps the per-user views in memory; Redis takes their place in production.
+  const views = inMemoryCalendarViews();
+  const attendance = cachedAttendance({ readModel: database, views, clock, logger });
   const queries = queryApi({
+    attendance,
     readModel: database,
     store,
     tokens,
@@ -50,6 +54,7 @@ export async function singleProcessSystem(options: SingleProcessSystemOptions) {
     },
   });
   const projector = await source.subscribe(READ_MODEL_CONSUMER_GROUP, readModelProjector(database));
+  const viewsProjection = await source.subscribe(CALENDAR_VIEWS_CONSUMER_GROUP, calendarViewsProjector({ store, views }));
   await notifier.start();
   return {
     app,
@@ -57,7 +62,9 @@ export async function singleProcessSystem(options: SingleProcessSystemOptions) {
     source,
     async stop() {
       await notifier.stop();
+      await viewsProjection.stop();
       await projector.stop();
+      await attendance.settled();
       await options.mailer.close();
     },
   };

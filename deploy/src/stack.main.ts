@@ -11,6 +11,7 @@ const StackConfig = z.object({
   DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/datebook').describe('PostgreSQL database of the stack (created when missing)'),
   KAFKA_BROKERS: z.string().default('127.0.0.1:9092').describe('Kafka brokers'),
   KAFKA_TOPIC: z.string().default('datebook.events').describe('Topic of the event log'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379').describe('Redis for the per-user calendar views'),
   DATA_DIR: z.string().default('./data/stack').describe('Logs, the JWT secret and .eml files of the stack'),
   JWT_SECRET: z.string().min(32).optional().describe('Shared HS256 secret; generated into DATA_DIR when unset'),
   SMTP_URL: z.url().optional().describe('SMTP server for the notifier; unset: .eml files under DATA_DIR/mail'),
@@ -27,7 +28,7 @@ runMain(async () => {
   if (!config.JWT_SECRET && !existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('base64url'), { mode: 0o600 });
   const stack = await startProductionStack({
     port: config.PORT, databaseUrl: config.DATABASE_URL, jwtSecret: config.JWT_SECRET ?? readFileSync(secretFile, 'utf8').trim(),
-    kafkaBrokers: config.KAFKA_BROKERS, kafkaTopic: config.KAFKA_TOPIC, logDir: join(dataDir, 'logs'), dataDir, logLevel: config.LOG_LEVEL,
+    kafkaBrokers: config.KAFKA_BROKERS, kafkaTopic: config.KAFKA_TOPIC, redisUrl: config.REDIS_URL, logDir: join(dataDir, 'logs'), dataDir, logLevel: config.LOG_LEVEL,
     provisionComponents: true, logger, ...(config.SMTP_URL ? { smtpUrl: config.SMTP_URL } : {}),
   });
   logger.info({ url: stack.url, logs: join(dataDir, 'logs') }, 'Datebook (production profile) is ready');

@@ -1,3 +1,4 @@
 export * from './calendarProjection';
 export * from './readModelProjector';
+export * from './redisViewProjector';
 export * from './replay/readModelReplay';

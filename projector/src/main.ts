@@ -1,13 +1,15 @@
 import { serviceApp } from '@datebook/shared-kernel/http';
-import { pgSqlDatabase, postgresEventStore, READ_MODEL_SCHEMA } from '@datebook/shared-kernel/ports';
+import { calendarViewsRedisClient, pgSqlDatabase, postgresEventStore, READ_MODEL_SCHEMA, redisCalendarViews } from '@datebook/shared-kernel/ports';
 import { eventSourceFor, readConfig, runMain, serve, serviceConfig } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
 import { z } from 'zod';
 import { READ_MODEL_CONSUMER_GROUP, readModelProjector } from './readModelProjector';
+import { CALENDAR_VIEWS_CONSUMER_GROUP, calendarViewsProjector } from './redisViewProjector';
 
 const { JWT_SECRET: _unused, TOKEN_TTL_SECONDS: _ttl, ...shared } = serviceConfig;
 const ProjectorConfig = z.object({
   ...shared,
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379').describe('Redis holding the per-user calendar views'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3003).describe('HTTP port for health and readiness'),
 });
 
@@ -20,6 +22,9 @@ runMain(async () => {
   const store = await postgresEventStore(database);
   const source = await eventSourceFor(config, store, database, logger);
   const subscription = await source.subscribe(READ_MODEL_CONSUMER_GROUP, readModelProjector(database));
+  // The views have their own consumer group, so Redis trouble never holds back the PostgreSQL read model.
+  const redis = calendarViewsRedisClient(config.REDIS_URL, { logger });
+  const views = await source.subscribe(CALENDAR_VIEWS_CONSUMER_GROUP, calendarViewsProjector({ store, views: redisCalendarViews(redis, { logger }) }));
   const app = serviceApp({
     logger,
     routers: [],
@@ -32,7 +37,9 @@ runMain(async () => {
   serve(app, {
     port: config.PORT, host: config.HOST, logger, name: 'projector',
     async shutdown() {
+      await views.stop();
       await subscription.stop();
+      await redis.quit().catch(() => undefined);
       await database.close();
     },
   });

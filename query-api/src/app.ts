@@ -3,6 +3,7 @@ import type { EventStore, SqlExecutor } from '@datebook/shared-kernel/ports';
 import { Router } from 'express';
 import { availabilityRouteDocs, availabilityRoutes } from './availability/availability.routes';
 import { calendarViewRouteDocs, calendarViewRoutes } from './calendarViews/calendarView.routes';
+import type { AttendanceSource } from './calendarViews/cachedAttendance';
 import { readModelQueries } from './calendarViews/readModelQueries';
 import { readModelProgress } from './consistency/readModelProgress';
 import { type ProjectionProgress, readYourWrites } from './consistency/readYourWrites';
@@ -17,11 +18,15 @@ export interface QueryApiDependencies {
   tokens: TokenService;
   clock: () => Date;
   consistencyTimeoutMs?: number;
+  /** Where calendar reads get their rows (`cachedAttendance` over the views); defaults to the read model. */
+  attendance?: AttendanceSource;
 }
+
+export { type AttendanceSource, type CachedAttendance, cachedAttendance, postgresAttendance } from './calendarViews/cachedAttendance';
 
 /** The read side's routes: calendar views, event details, availability and audit history. */
 export function queryApi(deps: QueryApiDependencies): { router: Router; routeDocs: RouteDoc[] } {
-  const queries = readModelQueries(deps.readModel);
+  const queries = readModelQueries(deps.readModel, deps.attendance ? { attendance: deps.attendance } : {});
   const router = Router();
   const reads = Router();
   reads.use(requireUser(deps.tokens));

@@ -1,14 +1,15 @@
 import { jwtTokenService, serviceApp } from '@datebook/shared-kernel/http';
-import { pgSqlDatabase, postgresEventStore, READ_MODEL_SCHEMA } from '@datebook/shared-kernel/ports';
+import { calendarViewsRedisClient, pgSqlDatabase, postgresEventStore, READ_MODEL_SCHEMA, redisCalendarViews } from '@datebook/shared-kernel/ports';
 import { readConfig, runMain, serve, serviceConfig } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
 import { z } from 'zod';
-import { queryApi } from './app';
+import { cachedAttendance, queryApi } from './app';
 
 const QueryApiConfig = z.object({
   ...serviceConfig,
   PORT: z.coerce.number().int().min(0).max(65535).default(3002).describe('HTTP port of the query API'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(16).describe('PostgreSQL connections'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379').describe('Redis holding the per-user calendar views (read first; PostgreSQL when it misses or is down)'),
   CONSISTENCY_TIMEOUT_MS: z.coerce.number().int().min(0).max(30000).default(2000).describe('How long a read with X-Consistency-Token waits for the views'),
 });
 
@@ -20,7 +21,10 @@ runMain(async () => {
   await database.exec(READ_MODEL_SCHEMA);
   // Audit history is read from the event store itself.
   const store = await postgresEventStore(database);
+  const redis = calendarViewsRedisClient(config.REDIS_URL, { logger });
+  const attendance = cachedAttendance({ readModel: database, views: redisCalendarViews(redis, { logger }), clock: () => new Date(), logger });
   const queries = queryApi({
+    attendance,
     readModel: database,
     store,
     tokens: jwtTokenService(config.JWT_SECRET, config.TOKEN_TTL_SECONDS),
@@ -35,5 +39,12 @@ runMain(async () => {
       await database.query('select 1 from rm_events limit 1');
     },
   });
-  serve(app, { port: config.PORT, host: config.HOST, logger, name: 'query-api', shutdown: () => database.close() });
+  serve(app, {
+    port: config.PORT, host: config.HOST, logger, name: 'query-api',
+    async shutdown() {
+      await attendance.settled();
+      await redis.quit().catch(() => undefined);
+      await database.close();
+    },
+  });
 });

@@ -11,6 +11,7 @@ export interface StackOptions {
   jwtSecret: string;
   kafkaBrokers: string;
   kafkaTopic: string;
+  redisUrl: string;
   logDir: string;
   dataDir: string;
   logLevel: string;
@@ -54,7 +55,7 @@ export async function startProductionStack(options: StackOptions) {
   const port = (n: number) => options.port + n;
   const shared = {
     DATABASE_URL: options.databaseUrl, JWT_SECRET: options.jwtSecret, KAFKA_BROKERS: options.kafkaBrokers, KAFKA_TOPIC: options.kafkaTopic,
-    LOG_LEVEL: options.logLevel, DATA_DIR: options.dataDir, ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
+    LOG_LEVEL: options.logLevel, DATA_DIR: options.dataDir, REDIS_URL: options.redisUrl, ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
   };
   const service = (name: string, entry: string, n: number, env: Record<string, string> = {}) =>
     serviceProcess({ name, entry: resolve(root, entry), port: port(n), env: { ...shared, ...env }, logDir: options.logDir });

@@ -57,7 +57,7 @@ export function calendarViewRoutes(deps: { queries: ReadModelQueries; clock: () 
     } else {
       window = calendarWindow(query.view, query.date ?? todayIn(deps.clock(), timeZone), timeZone);
     }
-    const { events, truncated } = await deps.queries.calendar(userID, window.from, window.to, timeZone);
+    const { events, truncated } = await deps.queries.calendar(userID, window.from, window.to, timeZone, res.locals.readYourWrites === true);
     res.setHeader('Cache-Control', 'private, no-cache');
     res.json({ from: window.from.toISOString(), to: window.to.toISOString(), timeZone, events, truncated });
   });

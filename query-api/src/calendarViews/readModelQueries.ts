@@ -1,7 +1,8 @@
 import { type CalendarEventDetails, isRecurring } from '@datebook/shared-kernel';
 import type { SqlExecutor } from '@datebook/shared-kernel/ports';
 import { Temporal } from 'temporal-polyfill';
-import { attendanceRows, busyTime, type PersonalOccurrence, personalOccurrences } from '@datebook/shared-kernel/ports';
+import { busyTime, type PersonalOccurrence, personalOccurrences } from '@datebook/shared-kernel/ports';
+import { type AttendanceSource, postgresAttendance } from './cachedAttendance';
 
 export interface CalendarEntry {
   /** The event's id; for an occurrence of a series `<seriesID>_<original start, basic format>`, as Google Calendar does. */
@@ -52,16 +53,22 @@ function entryOf(o: PersonalOccurrence): CalendarEntry {
   };
 }
 
-/** The reads the query API makes against the PostgreSQL read model. */
-export function readModelQueries(db: SqlExecutor) {
+/**
+ * The reads the query API makes against the PostgreSQL read model; calendar rows come from
+ * `attendance` when given (the cached views), busy time always from PostgreSQL.
+ */
+export function readModelQueries(db: SqlExecutor, options: { attendance?: AttendanceSource } = {}) {
+  const fromReadModel = postgresAttendance(db);
+  const cached = options.attendance ?? fromReadModel;
   return {
     /**
      * What the user hosts or is invited to (not declined, not cancelled) overlapping [from, to): single
      * events and each occurrence of a series as its own item, all-day items on the viewer's dates,
      * sorted by start (all-day items at the start of their day in the viewer's zone).
      */
-    async calendar(userID: string, from: Date, to: Date, viewerZone: string): Promise<{ events: CalendarEntry[]; truncated: boolean }> {
-      const rows = await attendanceRows(db, [userID], new Date(from.getTime() - 14 * 3_600_000), new Date(to.getTime() + 14 * 3_600_000));
+    async calendar(userID: string, from: Date, to: Date, viewerZone: string, fresh = false): Promise<{ events: CalendarEntry[]; truncated: boolean }> {
+      // A read that waited for a consistency token reads the read model it waited on, not the cache, which may lag it.
+      const rows = await (fresh ? fromReadModel : cached)([userID], new Date(from.getTime() - 14 * 3_600_000), new Date(to.getTime() + 14 * 3_600_000));
       const { occurrences, truncated } = personalOccurrences(rows, from, to, viewerZone);
       const sortKey = (o: PersonalOccurrence) =>
         o.startDate !== null && o.row.event.allDay

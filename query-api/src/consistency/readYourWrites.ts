@@ -13,7 +13,7 @@ export interface ProjectionProgress {
 export function readYourWrites(progress: ProjectionProgress, options: { timeoutMs?: number; pollMs?: number } = {}): RequestHandler {
   const timeoutMs = options.timeoutMs ?? 2000;
   const pollMs = options.pollMs ?? 5;
-  return async (req, _res, next) => {
+  return async (req, res, next) => {
     const header = req.headers['x-consistency-token'];
     if (header === undefined || header === '') return next();
     const wanted = typeof header === 'string' ? decodeConsistencyToken(header) : undefined;
@@ -22,7 +22,10 @@ export function readYourWrites(progress: ProjectionProgress, options: { timeoutM
     }
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (await progress.hasApplied(wanted)) return next();
+      if (await progress.hasApplied(wanted)) {
+        res.locals.readYourWrites = true;
+        return next();
+      }
       if (Date.now() >= deadline) return next(new DomainError('CONSISTENCY_TIMEOUT', 'the views have not caught up with that write yet; retry shortly'));
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }

@@ -12,3 +12,7 @@ export * from './eventSource/kafkaConnection';
 export * from './eventSource/kafkaEventCodec';
 export * from './eventSource/kafkaEventSource';
 export * from './relay/kafkaRelay';
+export * from './calendarViews/calendarViews';
+export * from './calendarViews/inMemoryCalendarViews';
+export * from './calendarViews/redisCalendarViews';
+export * from './calendarViews/readModelViewEntries';

@@ -2,3 +2,4 @@ export * from './postgresTestDatabase';
 export { eventStoreContract, newEvent } from '../ports/eventStore/eventStore.contract';
 export { eventSourceContract } from '../ports/eventSource/eventSource.contract';
 export * from './localKafkaBroker';
+export { calendarViewsContract } from '../ports/calendarViews/calendarViews.contract';

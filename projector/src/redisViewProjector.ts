@@ -1,0 +1,78 @@
+import {
+  type CalendarEventState,
+  evolve,
+  initialState,
+  parseCalendarEventEvent,
+  parseStreamName,
+  type RecordedEvent,
+} from '@datebook/shared-kernel';
+import type { AttendanceRow, CalendarViewChange, CalendarViews, EventBatchHandler, EventStore } from '@datebook/shared-kernel/ports';
+
+/** The consumer group under which the per-user calendar views are built, apart from the read model's. */
+export const CALENDAR_VIEWS_CONSUMER_GROUP = 'projector-calendar-views';
+
+/** Streams read from the store at once while a batch is projected. */
+const STREAM_READS_IN_FLIGHT = 8;
+
+function rowOf(state: Extract<CalendarEventState, { status: 'scheduled' }>, userID: string, rsvpStatus: AttendanceRow['rsvpStatus']): AttendanceRow {
+  // Shaped exactly as the read model returns it (instants normalised), so views built either way checksum alike.
+  return {
+    userID,
+    rsvpStatus,
+    occurrenceResponses: state.occurrenceResponses[userID] ?? {},
+    event: {
+      eventID: state.eventID, hostID: state.hostID, title: state.title, description: state.description, location: state.location,
+      startTime: new Date(state.startTime).toISOString(), endTime: new Date(state.endTime).toISOString(), timeZone: state.timeZone,
+      allDay: state.allDay, startDate: state.startDate, endDate: state.endDate, recurrence: state.recurrence, exceptions: state.exceptions,
+      transparency: state.transparency,
+    },
+  };
+}
+
+/**
+ * The views' changes a CalendarEvent stream implies, from its whole history: a row for everyone on
+ * the live event (declined included: an occurrence answer may still differ), a removal for everyone
+ * who ever was on it but is not now, or for all when it is cancelled. A pure function of the history,
+ * so applying it again changes nothing.
+ */
+export function calendarViewChanges(history: RecordedEvent[]): CalendarViewChange[] {
+  let state = initialState();
+  let version = -1;
+  const everOn = new Set<string>();
+  for (const recorded of history) {
+    const event = parseCalendarEventEvent(recorded.type, recorded.data);
+    // The read model's version skips events this version cannot parse; the views' versions must match it.
+    if (!event) continue;
+    state = evolve(state, event);
+    version = recorded.streamVersion;
+    if (state.status !== 'absent') for (const userID of Object.keys(state.attendees)) everOn.add(userID);
+  }
+  if (state.status === 'absent') return [];
+  const changes: CalendarViewChange[] = [];
+  for (const userID of everOn) {
+    const rsvpStatus = state.attendees[userID];
+    const row = state.status === 'scheduled' && rsvpStatus !== undefined ? rowOf(state, userID, rsvpStatus) : null;
+    changes.push({ userID, eventID: state.eventID, version, row });
+  }
+  return changes;
+}
+
+/**
+ * Projects batches into the calendar views. Each touched CalendarEvent stream is re-read from the
+ * store and folded whole rather than folded from state kept beside the views: the store is the truth,
+ * so a redelivered, partial or replayed batch (or one after the views were cleared) always yields the
+ * stream's latest rows, removals included, with no second copy of every event's state to keep in
+ * step; the cost is one stream read per touched stream per batch. A rejection (views unreachable)
+ * has the batch delivered again; the version guard makes that harmless.
+ */
+export function calendarViewsProjector(deps: { store: EventStore; views: CalendarViews }): EventBatchHandler {
+  return async (batch: RecordedEvent[]) => {
+    const streams = [...new Set(batch.map((e) => e.streamName).filter((name) => parseStreamName(name).category === 'CalendarEvent'))];
+    const changes: CalendarViewChange[] = [];
+    for (let i = 0; i < streams.length; i += STREAM_READS_IN_FLIGHT) {
+      const histories = await Promise.all(streams.slice(i, i + STREAM_READS_IN_FLIGHT).map((name) => deps.store.readStream(name)));
+      for (const { events } of histories) changes.push(...calendarViewChanges(events));
+    }
+    if (changes.length > 0) await deps.views.applyChanges(changes);
+  };
+}

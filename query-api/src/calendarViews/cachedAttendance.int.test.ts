@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { type CalendarEventDetails, occurrenceSpan } from '@datebook/shared-kernel';
+import {
+  type CalendarViews,
+  calendarViewsRedisClient,
+  pgliteSqlDatabase,
+  READ_MODEL_SCHEMA,
+  redisCalendarViews,
+  type SqlDatabase,
+} from '@datebook/shared-kernel/ports';
+import type { Redis } from 'ioredis';
+import { cachedAttendance } from './cachedAttendance';
+import { readModelQueries } from './readModelQueries';
+
+const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const clock = () => new Date('2030-01-01T00:00:00Z');
+const week = { from: new Date('2030-01-01T00:00:00Z'), to: new Date('2030-01-08T00:00:00Z') };
+
+type Event = Pick<CalendarEventDetails, 'eventID' | 'hostID' | 'title' | 'startTime' | 'endTime' | 'recurrence' | 'exceptions'>;
+
+/** Writes an event and its people into the read model as the projector would. */
+async function project(db: SqlDatabase, event: Event, people: Record<string, string>, status = 'confirmed', version = 1): Promise<void> {
+  const full = { ...event, description: null, location: null, timeZone: 'Europe/Paris', allDay: false, startDate: null, endDate: null, transparency: 'opaque' };
+  const span = occurrenceSpan(full);
+  await db.query(
+    `insert into rm_events (event_id, host_id, title, start_time, end_time, time_zone, all_day, recurrence, exceptions, transparency, status, state, version, updated_at)
+     values ($1, $2, $3, $4, $5, 'Europe/Paris', false, $6, $7, 'opaque', $8, '{}', $9, now())`,
+    [event.eventID, event.hostID, event.title, event.startTime, event.endTime, JSON.stringify(event.recurrence), JSON.stringify(event.exceptions), status, version],
+  );
+  for (const [userID, rsvp] of Object.entries(people)) {
+    await db.query(
+      `insert into rm_event_users (event_id, user_id, rsvp_status, occurrence_responses, span_start, span_end, all_day, recurring, event_status)
+       values ($1, $2, $3, '{}', $4, $5, false, $6, $7)`,
+      [event.eventID, userID, rsvp, new Date(span.start).toISOString(), Number.isFinite(span.end) ? new Date(span.end).toISOString() : 'infinity', event.recurrence.length > 0, status],
+    );
+  }
+}
+
+const event = (title: string, startTime: string, recurrence: string[] = []): Event => ({
+  eventID: randomUUID(), hostID: randomUUID(), title, startTime, endTime: new Date(Date.parse(startTime) + 3_600_000).toISOString(), recurrence, exceptions: {},
+});
+
+/** A user with a meeting this week, an endless weekly series begun long ago, a declined meeting and a cancelled one. */
+async function calendarOf(db: SqlDatabase): Promise<{ userID: string; meeting: Event }> {
+  const userID = randomUUID();
+  const meeting = event('Planning', '2030-01-02T10:00:00.000Z');
+  await project(db, meeting, { [userID]: 'ACCEPTED' }, 'confirmed', 3);
+  await project(db, event('Stand-up', '2029-06-03T07:00:00.000Z', ['RRULE:FREQ=WEEKLY;BYDAY=MO,TH']), { [userID]: 'TENTATIVE' });
+  await project(db, event('Declined', '2030-01-03T12:00:00.000Z'), { [userID]: 'DECLINED' });
+  await project(db, event('Called off', '2030-01-04T12:00:00.000Z'), { [userID]: 'ACCEPTED' }, 'cancelled');
+  return { userID, meeting };
+}
+
+describe('calendar reads through the cached views', () => {
+  let db: SqlDatabase;
+  let redis: Redis;
+  const prefix = `test:${randomUUID()}:cal:`;
+  let views: CalendarViews;
+  beforeAll(async () => {
+    db = await pgliteSqlDatabase();
+    await db.exec(READ_MODEL_SCHEMA);
+    redis = calendarViewsRedisClient(TEST_REDIS_URL);
+    await new Promise((resolve) => redis.once('ready', resolve));
+    views = redisCalendarViews(redis, { keyPrefix: prefix });
+  });
+  afterAll(async () => {
+    await views.clear();
+    await redis.quit();
+    await db.close();
+  });
+
+  it('answers from PostgreSQL while Redis is unreachable, and never fails for it', async () => {
+    const { userID } = await calendarOf(db);
+    const down = calendarViewsRedisClient('redis://127.0.0.1:6399', { retryStrategy: () => null, lazyConnect: true });
+    try {
+      const attendance = cachedAttendance({ readModel: db, views: redisCalendarViews(down, { keyPrefix: prefix }), clock });
+      const cached = readModelQueries(db, { attendance });
+      const expected = await readModelQueries(db).calendar(userID, week.from, week.to, 'Europe/Paris');
+      expect(expected.events.map((e) => e.title)).toEqual(['Planning', 'Stand-up', 'Stand-up']);
+      expect(await cached.calendar(userID, week.from, week.to, 'Europe/Paris')).toEqual(expected);
+      await attendance.settled();
+      expect(await cached.calendar(userID, week.from, week.to, 'Europe/Paris')).toEqual(expected);
+      await attendance.settled();
+    } finally {
+      down.disconnect();
+    }
+  });
+
+  it('copies a missed view in the background, then serves the same answer from Redis, changes written through included', async () => {
+    const { userID, meeting } = await calendarOf(db);
+    const attendance = cachedAttendance({ readModel: db, views, clock });
+    const queries = readModelQueries(db, { attendance });
+    const first = await queries.calendar(userID, week.from, week.to, 'Europe/Paris');
+    expect(first).toEqual(await readModelQueries(db).calendar(userID, week.from, week.to, 'Europe/Paris'));
+    await attendance.settled();
+    expect(await views.read(userID, week.from, week.to)).toHaveLength(3);
+
+    // Gone from PostgreSQL: whatever is answered now comes from Redis.
+    await db.query('delete from rm_event_users where user_id = $1', [userID]);
+    expect(await queries.calendar(userID, week.from, week.to, 'Europe/Paris')).toEqual(first);
+    const january = { from: new Date('2030-01-01T00:00:00Z'), to: new Date('2030-02-01T00:00:00Z') };
+    expect((await queries.calendar(userID, january.from, january.to, 'UTC')).events.filter((e) => e.title === 'Stand-up')).toHaveLength(9);
+
+    await views.applyChanges([{ userID, eventID: meeting.eventID, version: 4, row: null }]);
+    expect((await queries.calendar(userID, week.from, week.to, 'Europe/Paris')).events.map((e) => e.title)).toEqual(['Stand-up', 'Stand-up']);
+  });
+
+  it('does not copy a view for a window older than the copy would reach', async () => {
+    const { userID } = await calendarOf(db);
+    const attendance = cachedAttendance({ readModel: db, views, clock, retentionMs: 30 * 86_400_000 });
+    await attendance([userID], new Date('2029-06-01T00:00:00Z'), new Date('2029-06-08T00:00:00Z'));
+    await attendance.settled();
+    expect(await views.read(userID, week.from, week.to)).toBeUndefined();
+    await attendance([userID], week.from, week.to);
+    await attendance.settled();
+    expect(await views.read(userID, week.from, week.to)).toHaveLength(3);
+  });
+});

@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import type { AttendanceRow } from '../readModel/attendanceRows';
+import { calendarViewChecksum, type CalendarViews } from './calendarViews';
+
+export interface CalendarViewsContractOptions {
+  /** Builds views on an empty backend. */
+  create(): Promise<CalendarViews>;
+  /** Releases what `create` made. */
+  dispose(views: CalendarViews): Promise<void>;
+}
+
+const at = (iso: string) => new Date(iso);
+
+/** A row of a one-hour event at `start` (or a series of such events when `recurrence` is given). */
+export function viewRow(userID: string, eventID: string, start: string, overrides: Partial<AttendanceRow['event']> & { rsvpStatus?: AttendanceRow['rsvpStatus'] } = {}): AttendanceRow {
+  const { rsvpStatus = 'ACCEPTED', ...event } = overrides;
+  return {
+    userID,
+    rsvpStatus,
+    occurrenceResponses: {},
+    event: {
+      eventID, hostID: userID, title: 'Meeting', description: null, location: null,
+      startTime: new Date(start).toISOString(), endTime: new Date(Date.parse(start) + 3_600_000).toISOString(), timeZone: 'UTC',
+      allDay: false, startDate: null, endDate: null, recurrence: [], exceptions: {}, transparency: 'opaque', ...event,
+    },
+  };
+}
+
+/** The one contract every CalendarViews adapter must meet. */
+export function calendarViewsContract(name: string, options: CalendarViewsContractOptions): void {
+  describe(`CalendarViews contract: ${name}`, () => {
+    let views: CalendarViews;
+    beforeEach(async () => {
+      views = await options.create();
+    });
+    afterEach(async () => {
+      await options.dispose(views);
+    });
+
+    const ids = (rows: AttendanceRow[] | undefined) => rows?.map((r) => r.event.eventID).sort();
+    const everything = { from: at('2000-01-01T00:00:00Z'), completeFrom: at('1999-01-01T00:00:00Z') };
+
+    it('answers nothing for a view never made complete, and answers from the instant a backfill vouches for', async () => {
+      const user = randomUUID();
+      const event = randomUUID();
+      await views.applyChanges([{ userID: user, eventID: event, version: 1, row: viewRow(user, event, '2030-01-02T10:00:00Z') }]);
+      expect(await views.read(user, at('2030-01-01T00:00:00Z'), at('2030-01-08T00:00:00Z'))).toBeUndefined();
+
+      await views.backfill(user, [], at('2029-12-01T00:00:00Z'));
+      expect(ids(await views.read(user, at('2030-01-01T00:00:00Z'), at('2030-01-08T00:00:00Z')))).toEqual([event]);
+      expect(await views.read(user, at('2029-11-30T00:00:00Z'), at('2030-01-08T00:00:00Z'))).toBeUndefined();
+      expect(await views.read(randomUUID(), at('2030-01-01T00:00:00Z'), at('2030-01-08T00:00:00Z'))).toBeUndefined();
+    });
+
+    it('reads the rows whose span overlaps the window: short, multi-day and endless series alike', async () => {
+      const user = randomUUID();
+      const [inside, before, after, touching, conference, oldSeries, endless] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+      await views.backfill(user, [], everything.completeFrom);
+      await views.applyChanges([
+        { userID: user, eventID: inside, version: 1, row: viewRow(user, inside, '2030-01-02T10:00:00Z') },
+        { userID: user, eventID: before, version: 1, row: viewRow(user, before, '2029-12-31T22:00:00Z') },
+        { userID: user, eventID: after, version: 1, row: viewRow(user, after, '2030-01-08T00:00:00Z') },
+        { userID: user, eventID: touching, version: 1, row: viewRow(user, touching, '2029-12-31T23:30:00Z') },
+        { userID: user, eventID: conference, version: 1, row: viewRow(user, conference, '2029-12-20T09:00:00Z', { endTime: '2030-01-03T17:00:00.000Z' }) },
+        { userID: user, eventID: oldSeries, version: 1, row: viewRow(user, oldSeries, '2020-01-06T09:00:00Z', { recurrence: ['RRULE:FREQ=WEEKLY;COUNT=3'] }) },
+        { userID: user, eventID: endless, version: 1, row: viewRow(user, endless, '2020-01-06T09:00:00Z', { recurrence: ['RRULE:FREQ=WEEKLY;BYDAY=MO'] }) },
+      ]);
+      const week = await views.read(user, at('2030-01-01T00:00:00Z'), at('2030-01-08T00:00:00Z'));
+      expect(ids(week)).toEqual([inside, touching, conference, endless].sort());
+      expect(week?.find((r) => r.event.eventID === endless)).toEqual(viewRow(user, endless, '2020-01-06T09:00:00Z', { recurrence: ['RRULE:FREQ=WEEKLY;BYDAY=MO'] }));
+      expect(ids(await views.read(user, at('2090-01-01T00:00:00Z'), at('2090-01-02T00:00:00Z')))).toEqual([endless]);
+    });
+
+    it('applies a change only when its version is newer: duplicates, stale and reordered changes do nothing', async () => {
+      const user = randomUUID();
+      const event = randomUUID();
+      await views.backfill(user, [], everything.completeFrom);
+      const v1 = viewRow(user, event, '2030-01-02T10:00:00Z', { title: 'v1' });
+      const v3 = viewRow(user, event, '2030-02-02T10:00:00Z', { title: 'v3' });
+      await views.applyChanges([{ userID: user, eventID: event, version: 3, row: v3 }]);
+      await views.applyChanges([{ userID: user, eventID: event, version: 1, row: v1 }]);
+      await views.applyChanges([{ userID: user, eventID: event, version: 3, row: { ...v3, event: { ...v3.event, title: 'same version' } } }]);
+      expect(await views.read(user, at('2030-01-01T00:00:00Z'), at('2030-01-08T00:00:00Z'))).toEqual([]);
+      expect(await views.read(user, at('2030-02-01T00:00:00Z'), at('2030-02-08T00:00:00Z'))).toEqual([v3]);
+
+      await views.applyChanges([{ userID: user, eventID: event, version: 4, row: null }]);
+      await views.applyChanges([{ userID: user, eventID: event, version: 3, row: v3 }]);
+      expect(await views.read(user, at('2030-02-01T00:00:00Z'), at('2030-02-08T00:00:00Z'))).toEqual([]);
+      const v5 = { ...v3, rsvpStatus: 'DECLINED' as const };
+      await views.applyChanges([{ userID: user, eventID: event, version: 5, row: v5 }]);
+      expect(await views.read(user, at('2030-02-01T00:00:00Z'), at('2030-02-08T00:00:00Z'))).toEqual([v5]);
+    });
+
+    it('never lets a backfill overwrite a newer row or revive a removed one', async () => {
+      const user = randomUUID();
+      const [removed, newer, older, fresh] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+      await views.applyChanges([
+        { userID: user, eventID: removed, version: 7, row: null },
+        { userID: user, eventID: newer, version: 5, row: viewRow(user, newer, '2030-01-02T10:00:00Z', { title: 'newer' }) },
+        { userID: user, eventID: older, version: 2, row: viewRow(user, older, '2030-01-03T10:00:00Z', { title: 'older' }) },
+      ]);
+      await views.backfill(user, [
+        { version: 6, row: viewRow(user, removed, '2030-01-02T12:00:00Z') },
+        { version: 4, row: viewRow(user, newer, '2030-01-02T10:00:00Z', { title: 'stale' }) },
+        { version: 3, row: viewRow(user, older, '2030-01-03T10:00:00Z', { title: 'caught up' }) },
+        { version: 1, row: viewRow(user, fresh, '2030-01-04T10:00:00Z') },
+      ], everything.completeFrom);
+      const rows = await views.read(user, at('2030-01-01T00:00:00Z'), at('2030-01-08T00:00:00Z'));
+      expect(rows?.map((r) => [r.event.eventID, r.event.title]).sort()).toEqual([[newer, 'newer'], [older, 'caught up'], [fresh, 'Meeting']].sort());
+    });
+
+    it('backfills a large view whole and keeps users apart', async () => {
+      const [user, other] = [randomUUID(), randomUUID()];
+      const entries = Array.from({ length: 450 }, (_, i) => {
+        const event = randomUUID();
+        return { version: 1, row: viewRow(user, event, new Date(Date.parse('2030-01-01T00:00:00Z') + i * 3_600_000).toISOString()) };
+      });
+      await views.backfill(user, entries, everything.completeFrom);
+      expect(await views.read(user, at('2030-01-01T00:00:00Z'), at('2030-02-01T00:00:00Z'))).toHaveLength(450);
+      expect(await views.read(other, at('2030-01-01T00:00:00Z'), at('2030-02-01T00:00:00Z'))).toBeUndefined();
+      expect(await views.entries(other)).toEqual([]);
+    });
+
+    it('checksums views by content, whatever the order of writes or of object keys', async () => {
+      const [user, a, b] = [randomUUID(), randomUUID(), randomUUID()];
+      const rowA = viewRow(user, a, '2030-01-02T10:00:00Z', { exceptions: { '2030-01-09T10:00:00.000Z': { cancelled: true }, '2030-01-16T10:00:00.000Z': { cancelled: true } }, recurrence: ['RRULE:FREQ=WEEKLY'] });
+      const rowB = viewRow(user, b, '2030-01-03T10:00:00Z');
+      await views.applyChanges([{ userID: user, eventID: a, version: 2, row: rowA }, { userID: user, eventID: b, version: 1, row: rowB }]);
+      const live = await calendarViewChecksum(views, user);
+
+      const reordered = { ...rowA, event: { ...rowA.event, exceptions: { '2030-01-16T10:00:00.000Z': { cancelled: true as const }, '2030-01-09T10:00:00.000Z': { cancelled: true as const } } } };
+      const rebuilt = await options.create();
+      try {
+        await rebuilt.backfill(user, [{ version: 1, row: rowB }, { version: 2, row: reordered }], everything.completeFrom);
+        expect(await calendarViewChecksum(rebuilt, user)).toBe(live);
+        await rebuilt.applyChanges([{ userID: user, eventID: b, version: 2, row: { ...rowB, rsvpStatus: 'TENTATIVE' } }]);
+        expect(await calendarViewChecksum(rebuilt, user)).not.toBe(live);
+      } finally {
+        await options.dispose(rebuilt);
+      }
+      expect((await views.entries(user)).map((e) => [e.row.event.eventID, e.version])).toEqual([[a, 2], [b, 1]].sort((x, y) => String(x[0]).localeCompare(String(y[0]))));
+    });
+
+    it('clears every view, tombstones and completeness included, so a replay starts from nothing', async () => {
+      const user = randomUUID();
+      const [kept, removed] = [randomUUID(), randomUUID()];
+      await views.applyChanges([
+        { userID: user, eventID: kept, version: 1, row: viewRow(user, kept, '2030-01-02T10:00:00Z') },
+        { userID: user, eventID: removed, version: 9, row: null },
+      ]);
+      await views.backfill(user, [], everything.completeFrom);
+      await views.clear();
+      expect(await views.read(user, at('2030-01-01T00:00:00Z'), at('2030-01-08T00:00:00Z'))).toBeUndefined();
+      expect(await views.entries(user)).toEqual([]);
+      await views.applyChanges([{ userID: user, eventID: removed, version: 1, row: viewRow(user, removed, '2030-01-03T10:00:00Z') }]);
+      await views.backfill(user, [], everything.completeFrom);
+      expect(ids(await views.read(user, at('2030-01-01T00:00:00Z'), at('2030-01-08T00:00:00Z')))).toEqual([removed]);
+    });
+  });
+}

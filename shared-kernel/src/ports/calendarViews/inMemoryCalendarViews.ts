@@ -1,0 +1,59 @@
+import type { AttendanceRow } from '../readModel/attendanceRows';
+import { type CalendarViewChange, type CalendarViewEntry, type CalendarViews, viewSpan } from './calendarViews';
+
+interface UserView {
+  /** Event id → last version applied, kept after a removal so the removal is not undone. */
+  versions: Map<string, number>;
+  rows: Map<string, { row: AttendanceRow; start: number; end: number }>;
+  completeFrom: number | undefined;
+}
+
+/** CalendarViews in process memory: the embedded default, and the reference the Redis adapter is held to. */
+export function inMemoryCalendarViews(): CalendarViews {
+  const views = new Map<string, UserView>();
+  const viewOf = (userID: string): UserView => {
+    let view = views.get(userID);
+    if (!view) {
+      view = { versions: new Map(), rows: new Map(), completeFrom: undefined };
+      views.set(userID, view);
+    }
+    return view;
+  };
+  const apply = (userID: string, eventID: string, version: number, row: AttendanceRow | null) => {
+    const view = viewOf(userID);
+    if (version <= (view.versions.get(eventID) ?? -1)) return;
+    view.versions.set(eventID, version);
+    // A copy, so a caller mutating its row later cannot change the view.
+    if (row) view.rows.set(eventID, { row: structuredClone(row), ...viewSpan(row) });
+    else view.rows.delete(eventID);
+  };
+
+  return {
+    async applyChanges(changes: CalendarViewChange[]) {
+      for (const c of changes) apply(c.userID, c.eventID, c.version, c.row);
+    },
+    async read(userID, from, to) {
+      const view = views.get(userID);
+      if (view?.completeFrom === undefined || from.getTime() < view.completeFrom) return undefined;
+      return [...view.rows.values()]
+        .filter((r) => r.start < to.getTime() && r.end > from.getTime())
+        .sort((a, b) => a.start - b.start)
+        .map((r) => structuredClone(r.row));
+    },
+    async backfill(userID, entries, completeFrom) {
+      for (const e of entries) apply(userID, e.row.event.eventID, e.version, e.row);
+      const view = viewOf(userID);
+      view.completeFrom = Math.min(view.completeFrom ?? Infinity, completeFrom.getTime());
+    },
+    async entries(userID) {
+      const view = views.get(userID);
+      if (!view) return [];
+      const entries: CalendarViewEntry[] = [];
+      for (const [eventID, { row }] of view.rows) entries.push({ version: view.versions.get(eventID) ?? 0, row: structuredClone(row) });
+      return entries.sort((a, b) => (a.row.event.eventID < b.row.event.eventID ? -1 : 1));
+    },
+    async clear() {
+      views.clear();
+    },
+  };
+}

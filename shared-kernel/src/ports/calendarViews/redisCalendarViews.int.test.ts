@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { calendarViewsContract, viewRow } from './calendarViews.contract';
+import { calendarViewsRedisClient, redisCalendarViews } from './redisCalendarViews';
+
+/** The Redis server tests use; `deploy/scripts/redis-ensure.sh` makes sure it answers. */
+const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+let redis: Redis;
+beforeAll(async () => {
+  redis = calendarViewsRedisClient(TEST_REDIS_URL);
+  await new Promise((resolve) => redis.once('ready', resolve));
+});
+afterAll(async () => {
+  await redis.quit();
+});
+
+// A prefix per views object: test files and runs share the server and must not see each other's keys.
+calendarViewsContract('redisCalendarViews', {
+  create: async () => redisCalendarViews(redis, { keyPrefix: `test:${randomUUID()}:cal:` }),
+  dispose: (views) => views.clear(),
+});
+
+describe('redisCalendarViews on an unreachable Redis', () => {
+  it('reads nothing instead of failing, and rejects writes so the projector retries', async () => {
+    const down = calendarViewsRedisClient('redis://127.0.0.1:6399', { retryStrategy: () => null, lazyConnect: true });
+    try {
+      const views = redisCalendarViews(down, { keyPrefix: `test:${randomUUID()}:cal:` });
+      const user = randomUUID();
+      await expect(views.read(user, new Date('2030-01-01T00:00:00Z'), new Date('2030-01-08T00:00:00Z'))).resolves.toBeUndefined();
+      const event = randomUUID();
+      await expect(views.applyChanges([{ userID: user, eventID: event, version: 1, row: viewRow(user, event, '2030-01-02T10:00:00Z') }])).rejects.toThrow();
+    } finally {
+      down.disconnect();
+    }
+  });
+
+  it('keeps every key of a user in one Cluster slot', async () => {
+    const prefix = `test:${randomUUID()}:cal:`;
+    const views = redisCalendarViews(redis, { keyPrefix: prefix });
+    const user = randomUUID();
+    const event = randomUUID();
+    await views.applyChanges([{ userID: user, eventID: event, version: 1, row: viewRow(user, event, '2030-01-02T10:00:00Z') }]);
+    await views.backfill(user, [], new Date('2029-01-01T00:00:00Z'));
+    const keys = await redis.keys(`${prefix}*`);
+    expect(keys.sort()).toEqual(['c', 'r', 's', 'v'].map((k) => `${prefix}{${user}}:${k}`).sort());
+    // Redis Cluster hashes only the first {…} of a key (Cluster spec, "Hash tags").
+    expect(keys.map((k) => /\{[^}]*\}/.exec(k)?.[0])).toEqual(keys.map(() => `{${user}}`));
+    const ttl = await redis.pttl(`${prefix}{${user}}:c`);
+    expect(ttl).toBeGreaterThan(29 * 86_400_000);
+    await views.clear();
+  });
+});
