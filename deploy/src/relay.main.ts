@@ -1,10 +1,11 @@
 import { serviceApp } from '@datebook/shared-kernel/http';
-import { kafkaRelay, pgSqlDatabase, postgresEventStore } from '@datebook/shared-kernel/ports';
-import { readConfig, runMain, serve, serviceConfig } from '@datebook/shared-kernel/runtime';
+import { kafkaRelay, pgSqlDatabase } from '@datebook/shared-kernel/ports';
+import { eventStoreConfig, openEventStore, readConfig, runMain, serve, serviceConfig } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
 import { z } from 'zod';
 
 const RelayConfig = z.object({
+  ...eventStoreConfig,
   HOST: serviceConfig.HOST,
   DATABASE_URL: serviceConfig.DATABASE_URL,
   LOG_LEVEL: serviceConfig.LOG_LEVEL,
@@ -20,7 +21,8 @@ runMain(async () => {
   const config = readConfig(RelayConfig, process.env);
   const logger = pino({ level: config.LOG_LEVEL, name: 'relay' });
   const database = pgSqlDatabase({ connectionString: config.DATABASE_URL, max: 2 });
-  const store = await postgresEventStore(database);
+  // Checkpoints stay in PostgreSQL whichever store the events come from.
+  const { store, close: closeStore } = await openEventStore(config, database);
   const brokers = config.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean);
   const relay = kafkaRelay(store, database, { connection: { brokers }, topic: config.KAFKA_TOPIC, partitions: config.KAFKA_PARTITIONS, logger });
   await relay.start();
@@ -41,6 +43,7 @@ runMain(async () => {
     port: config.PORT, host: config.HOST, logger, name: 'relay',
     async shutdown() {
       await relay.stop();
+      await closeStore();
       await database.close();
     },
   });

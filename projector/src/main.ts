@@ -1,6 +1,6 @@
 import { serviceApp } from '@datebook/shared-kernel/http';
-import { calendarViewsRedisClient, pgSqlDatabase, postgresEventStore, READ_MODEL_SCHEMA, redisCalendarViews } from '@datebook/shared-kernel/ports';
-import { eventSourceFor, readConfig, runMain, serve, serviceConfig } from '@datebook/shared-kernel/runtime';
+import { calendarViewsRedisClient, pgSqlDatabase, READ_MODEL_SCHEMA, redisCalendarViews } from '@datebook/shared-kernel/ports';
+import { eventSourceFor, eventStoreConfig, openEventStore, readConfig, runMain, serve, serviceConfig } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
 import { z } from 'zod';
 import { READ_MODEL_CONSUMER_GROUP, readModelProjector } from './readModelProjector';
@@ -9,6 +9,7 @@ import { CALENDAR_VIEWS_CONSUMER_GROUP, calendarViewsProjector } from './redisVi
 const { JWT_SECRET: _unused, TOKEN_TTL_SECONDS: _ttl, ...shared } = serviceConfig;
 const ProjectorConfig = z.object({
   ...shared,
+  ...eventStoreConfig,
   REDIS_URL: z.string().default('redis://127.0.0.1:6379').describe('Redis holding the per-user calendar views'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3003).describe('HTTP port for health and readiness'),
 });
@@ -19,7 +20,7 @@ runMain(async () => {
   const logger = pino({ level: config.LOG_LEVEL, name: 'projector' });
   const database = pgSqlDatabase({ connectionString: config.DATABASE_URL, max: 4 });
   await database.exec(READ_MODEL_SCHEMA);
-  const store = await postgresEventStore(database);
+  const { store, close: closeStore } = await openEventStore(config, database);
   const source = await eventSourceFor(config, store, database, logger);
   const subscription = await source.subscribe(READ_MODEL_CONSUMER_GROUP, readModelProjector(database));
   // The views have their own consumer group, so Redis trouble never holds back the PostgreSQL read model.
@@ -40,6 +41,7 @@ runMain(async () => {
       await views.stop();
       await subscription.stop();
       await redis.quit().catch(() => undefined);
+      await closeStore();
       await database.close();
     },
   });

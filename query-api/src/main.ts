@@ -1,12 +1,13 @@
 import { jwtTokenService, serviceApp } from '@datebook/shared-kernel/http';
-import { calendarViewsRedisClient, pgSqlDatabase, postgresEventStore, READ_MODEL_SCHEMA, redisCalendarViews } from '@datebook/shared-kernel/ports';
-import { readConfig, runMain, serve, serviceConfig } from '@datebook/shared-kernel/runtime';
+import { calendarViewsRedisClient, pgSqlDatabase, READ_MODEL_SCHEMA, redisCalendarViews } from '@datebook/shared-kernel/ports';
+import { eventStoreConfig, openEventStore, readConfig, runMain, serve, serviceConfig } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
 import { z } from 'zod';
 import { cachedAttendance, queryApi } from './app';
 
 const QueryApiConfig = z.object({
   ...serviceConfig,
+  ...eventStoreConfig,
   PORT: z.coerce.number().int().min(0).max(65535).default(3002).describe('HTTP port of the query API'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(16).describe('PostgreSQL connections'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379').describe('Redis holding the per-user calendar views (read first; PostgreSQL when it misses or is down)'),
@@ -20,7 +21,7 @@ runMain(async () => {
   const database = pgSqlDatabase({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
   await database.exec(READ_MODEL_SCHEMA);
   // Audit history is read from the event store itself.
-  const store = await postgresEventStore(database);
+  const { store, close: closeStore } = await openEventStore(config, database);
   const redis = calendarViewsRedisClient(config.REDIS_URL, { logger });
   const attendance = cachedAttendance({ readModel: database, views: redisCalendarViews(redis, { logger }), clock: () => new Date(), logger });
   const queries = queryApi({
@@ -44,6 +45,7 @@ runMain(async () => {
     async shutdown() {
       await attendance.settled();
       await redis.quit().catch(() => undefined);
+      await closeStore();
       await database.close();
     },
   });

@@ -50,13 +50,17 @@ export function calendarEventRoutes(deps: { events: CalendarEventService; busy: 
       throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be 1 to 200 characters', [{ path: 'Idempotency-Key', message: 'invalid' }]);
     }
     const eventID = body.eventID ?? (idempotencyKey ? eventIDForIdempotencyKey(hostID, idempotencyKey) : randomUUID());
-    const timing = resolveTiming(body, undefined, await events.zoneOf(hostID));
+    // Independent reads run together: a booking's latency is its longest chain of round trips.
+    const [hostZone] = await Promise.all([events.zoneOf(hostID), events.requireKnownUsers(body.invitedUserIDs, 'invitedUserIDs')]);
+    const timing = resolveTiming(body, undefined, hostZone);
     const recurrence = body.recurrence ?? [];
     validateRecurrence(recurrence, timing, body.timeZone !== undefined);
-    await events.requireKnownUsers(body.invitedUserIDs, 'invitedUserIDs');
     const blocksTime = (body.transparency ?? (timing.allDay ? 'transparent' : 'opaque')) === 'opaque';
     const candidate = { eventID, timing, recurrence, userIDs: [hostID, ...(body.invitedUserIDs ?? [])] };
     if (body.rejectOnConflict && blocksTime) await reserveWithoutConflicts(events.store, deps.busy, hostID, candidate, deps.clock());
+    // The warnings read the views as they were before this booking, so they can be looked up meanwhile.
+    const conflictsLookup = blocksTime ? findConflicts(deps.busy, candidate) : Promise.resolve([]);
+    conflictsLookup.catch(() => undefined);
     const result = await events.run(eventID, {
       type: 'ScheduleEvent',
       data: {
@@ -65,7 +69,7 @@ export function calendarEventRoutes(deps: { events: CalendarEventService; busy: 
         ...(body.transparency ? { transparency: body.transparency } : {}),
       },
     }, context(req));
-    const conflicts = blocksTime ? await findConflicts(deps.busy, candidate) : [];
+    const conflicts = await conflictsLookup;
     res.status(201).location(`/events/${eventID}`).json({ ...writeReply(res, eventID, result), conflicts });
   });
 

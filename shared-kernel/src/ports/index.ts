@@ -16,3 +16,4 @@ export * from './calendarViews/calendarViews';
 export * from './calendarViews/inMemoryCalendarViews';
 export * from './calendarViews/redisCalendarViews';
 export * from './calendarViews/readModelViewEntries';
+export * from './eventStore/kurrentEventStore';

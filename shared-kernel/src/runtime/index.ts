@@ -2,3 +2,4 @@
 export * from './config';
 export * from './eventSourceFor';
 export * from './serve';
+export * from './openEventStore';

@@ -76,39 +76,38 @@ export async function postgresEventStore(db: SqlDatabase): Promise<EventStore> {
 
     async appendToStream(streamName: string, events: EventToAppend[], expected: ExpectedVersion): Promise<AppendResult> {
       if (events.length === 0) throw new Error('appendToStream needs at least one event');
+      // One statement, one round trip: the version check and the insert see the same snapshot, and a
+      // concurrent writer of the same version hits the primary key. Versions start at 1, so 0 = no stream.
+      const params: unknown[] = [streamName, expected === 'any' ? null : expected === 'no_stream' ? 0 : expected];
+      const values = events.map((event, index) => {
+        params.push(event.eventID, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata));
+        const p = params.length - 3;
+        return `(${index + 1}, $${p}::uuid, $${p + 1}, $${p + 2}::jsonb, $${p + 3}::jsonb)`;
+      });
+      let rows: { transaction_id: string; global_position: string; stream_version: string }[];
       try {
-        const result = await db.transaction(async (tx) => {
-          const actual = await currentVersion(tx, streamName);
-          const matches =
-            expected === 'any' || (expected === 'no_stream' ? actual === null : actual === expected);
-          if (!matches) throw new WrongExpectedVersionError(streamName, expected, actual);
-          const base = actual ?? 0;
-          const params: unknown[] = [];
-          const values = events.map((event, index) => {
-            params.push(streamName, base + index + 1, event.eventID, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata));
-            const p = params.length - 5;
-            return `($${p}, $${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}::jsonb, $${p + 5}::jsonb)`;
-          });
-          const { rows } = await tx.query<{ transaction_id: string; global_position: string }>(
-            `insert into es_events (stream_name, stream_version, event_id, event_type, data, metadata)
-             values ${values.join(', ')}
-             returning transaction_id::text, global_position::text`,
-            params,
-          );
-          const last = rows[rows.length - 1];
-          if (!last) throw new Error('insert returned no rows');
-          return {
-            nextExpectedVersion: base + events.length,
-            logPosition: { transactionId: BigInt(last.transaction_id), position: BigInt(last.global_position) },
-          };
-        });
-        appended.emit('appended');
-        return result;
+        ({ rows } = await db.query<{ transaction_id: string; global_position: string; stream_version: string }>(
+          `with current as (select coalesce(max(stream_version), 0) as version from es_events where stream_name = $1)
+           insert into es_events (stream_name, stream_version, event_id, event_type, data, metadata)
+           select $1, current.version + e.n, e.event_id, e.event_type, e.data, e.metadata
+           from current, (values ${values.join(', ')}) as e(n, event_id, event_type, data, metadata)
+           where $2::bigint is null or current.version = $2::bigint
+           order by e.n
+           returning transaction_id::text, global_position::text, stream_version::text`,
+          params,
+        ));
       } catch (error) {
         // A concurrent writer inserted the same version first.
         if (isUniqueViolation(error)) throw new WrongExpectedVersionError(streamName, expected, null);
         throw error;
       }
+      const last = rows.reduce<(typeof rows)[number] | undefined>((max, row) => (!max || Number(row.stream_version) > Number(max.stream_version) ? row : max), undefined);
+      if (!last) throw new WrongExpectedVersionError(streamName, expected, await currentVersion(db, streamName));
+      appended.emit('appended');
+      return {
+        nextExpectedVersion: Number(last.stream_version),
+        logPosition: { transactionId: BigInt(last.transaction_id), position: BigInt(last.global_position) },
+      };
     },
 
     async readStream(streamName) {
