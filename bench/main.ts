@@ -12,6 +12,7 @@ import { formatTable } from './report';
 import { availabilitySection } from './sections/availability';
 import { bookingsSection } from './sections/bookings';
 import { healthzSection } from './sections/healthz';
+import { notifierSection } from './sections/notifier';
 import { projectionLagSection } from './sections/projectionLag';
 import { recurrenceSection } from './sections/recurrence';
 import { weekViewSection } from './sections/weekView';
@@ -29,6 +30,7 @@ const SECTIONS: Record<string, (ctx: BenchContext) => Promise<void>> = {
   projectionLag: projectionLagSection,
   recurrence: recurrenceSection,
   availability: availabilitySection,
+  notifier: notifierSection,
 };
 
 async function main(): Promise<number> {

@@ -1,4 +1,8 @@
+import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { emlFileMailTransport } from '@datebook/notifier';
 import { jwtTokenService } from '@datebook/shared-kernel/http';
 import { pgSqlDatabase } from '@datebook/shared-kernel/ports';
 import pino from 'pino';
@@ -6,7 +10,7 @@ import { singleProcessSystem } from '../deploy/src/singleProcessSystem';
 
 /**
  * The system under test, in a child process of the bench: the whole app (command API, query API and
- * the in-process projector) exactly as `deploy/src/embedded.main.ts` composes it on PostgreSQL (pool
+ * the in-process projector and notifier) exactly as `deploy/src/embedded.main.ts` composes it on PostgreSQL (pool
  * of 10), listening on a loopback port. Run apart from the load generator so the two event loops do
  * not share one core. Started and stopped by `server.ts` over IPC.
  */
@@ -16,7 +20,9 @@ async function main(): Promise<void> {
   if (!url || !secret) throw new Error('BENCH_DATABASE_URL and BENCH_JWT_SECRET are required');
   const database = pgSqlDatabase({ connectionString: url, max: Number(process.env.BENCH_POOL_MAX ?? 10) });
   const logger = pino({ level: process.env.BENCH_SERVER_LOG_LEVEL ?? 'warn' });
-  const system = await singleProcessSystem({ database, tokens: jwtTokenService(secret, 12 * 3600), logger });
+  // The notifier runs as in the embedded default, writing its e-mail as .eml files (a throw-away folder).
+  const mailer = emlFileMailTransport(mkdtempSync(join(tmpdir(), 'datebook-bench-mail-')), logger);
+  const system = await singleProcessSystem({ database, tokens: jwtTokenService(secret, 12 * 3600), logger, mailer });
   const server = system.app.listen(0, '127.0.0.1', () => {
     process.send?.({ type: 'listening', port: (server.address() as AddressInfo).port });
   });
