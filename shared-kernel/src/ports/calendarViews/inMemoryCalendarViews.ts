@@ -8,6 +8,14 @@ interface UserView {
   completeFrom: number | undefined;
 }
 
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
 /** CalendarViews in process memory: the embedded default, and the reference the Redis adapter is held to. */
 export function inMemoryCalendarViews(): CalendarViews {
   const views = new Map<string, UserView>();
@@ -23,8 +31,8 @@ export function inMemoryCalendarViews(): CalendarViews {
     const view = viewOf(userID);
     if (version <= (view.versions.get(eventID) ?? -1)) return;
     view.versions.set(eventID, version);
-    // A copy, so a caller mutating its row later cannot change the view.
-    if (row) view.rows.set(eventID, { row: structuredClone(row), ...viewSpan(row) });
+    // A frozen copy: a caller mutating its row later cannot change the view, and reads need not copy.
+    if (row) view.rows.set(eventID, { row: deepFreeze(structuredClone(row)), ...viewSpan(row) });
     else view.rows.delete(eventID);
   };
 
@@ -38,7 +46,7 @@ export function inMemoryCalendarViews(): CalendarViews {
       return [...view.rows.values()]
         .filter((r) => r.start < to.getTime() && r.end > from.getTime())
         .sort((a, b) => a.start - b.start)
-        .map((r) => structuredClone(r.row));
+        .map((r) => r.row);
     },
     async backfill(userID, entries, completeFrom) {
       for (const e of entries) apply(userID, e.row.event.eventID, e.version, e.row);
