@@ -13,6 +13,8 @@ export interface SingleProcessSystemOptions {
   logger: Logger;
   /** Where the notifier sends e-mail: SMTP, or .eml files in the embedded default. */
   mailer: MailTransport;
+  /** Sender of notification e-mails. */
+  mailFrom?: string;
   clock?: () => Date;
   consistencyTimeoutMs?: number;
 }
@@ -41,7 +43,9 @@ export async function singleProcessSystem(options: SingleProcessSystemOptions) {
     clock,
     ...(options.consistencyTimeoutMs === undefined ? {} : { consistencyTimeoutMs: options.consistencyTimeoutMs }),
   });
-  const notifier = notifierService({ store, database, source, mailer: options.mailer, tokens, clock, logger });
+  const notifier = notifierService({
+    store, database, source, mailer: options.mailer, tokens, clock, logger, ...(options.mailFrom ? { options: { mailFrom: options.mailFrom } } : {}),
+  });
   const app = serviceApp({
     logger,
     // The notifier's and the reads' routes first: GET /events and PATCH /events/availability belong to the query side.

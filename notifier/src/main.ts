@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { jwtTokenService, serviceApp } from '@datebook/shared-kernel/http';
 import { pgSqlDatabase, postgresEventStore } from '@datebook/shared-kernel/ports';
-import { eventSourceFor } from '@datebook/shared-kernel/runtime';
+import { eventSourceFor, runMain, serve } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
 import { notifierService } from './app';
 import { readNotifierConfig } from './config';
@@ -43,25 +43,15 @@ async function main(): Promise<void> {
       if (!notifier.isHealthy()) throw new Error('the notifier is not running');
     },
   });
-  const server = app.listen(config.PORT, config.HOST, () => {
-    logger.info({ port: config.PORT, host: config.HOST, mail: config.SMTP_URL ? 'smtp' : 'eml files' }, 'notifier is up');
+  serve(app, {
+    port: config.PORT, host: config.HOST, logger, name: 'notifier',
+    async shutdown() {
+      await notifier.stop();
+      await mailer.close();
+      if (database !== eventStoreDatabase) await database.close();
+      await eventStoreDatabase.close();
+    },
   });
-
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    server.close();
-    server.closeAllConnections();
-    await notifier.stop();
-    await mailer.close();
-    if (database !== eventStoreDatabase) await database.close();
-    await eventStoreDatabase.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runMain(main);

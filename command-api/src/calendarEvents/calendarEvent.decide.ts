@@ -25,15 +25,8 @@ export interface EventTiming {
   endDate: string | null;
 }
 
-export interface OccurrenceValues {
-  startTime: string;
-  endTime: string;
-  startDate: string | null;
-  endDate: string | null;
-  title: string;
-  description: string | null;
-  location: string | null;
-}
+/** What one occurrence shows: the series' values, or its exception's. */
+export type OccurrenceValues = Omit<EventOccurrence, 'originalStart'>;
 
 export type CalendarEventCommand =
   | {
