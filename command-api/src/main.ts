@@ -1,5 +1,5 @@
 import { jwtTokenService, serviceApp } from '@datebook/shared-kernel/http';
-import { busyTime, pgSqlDatabase, postgresEventStore } from '@datebook/shared-kernel/ports';
+import { busyTime, pgSqlDatabase } from '@datebook/shared-kernel/ports';
 import { eventStoreConfig, openEventStore, readConfig, runMain, serve, serviceConfig } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
 import { z } from 'zod';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pgliteSqlDatabase, type SqlDatabase } from '@datebook/shared-kernel/ports';
-import { startTestSystem, type TestSystem } from './testing/testSystem';
+import { expectNothingAppended, startTestSystem, type TestSystem } from './testing/testSystem';
 
 interface CorpusCase {
   id: string; title: string; tzid: string; dtstart: string; duration_minutes: number | null; rrule: string;
@@ -189,13 +189,7 @@ describe('recurring, all-day and time-zoned events through the HTTP API', () => 
   });
 
   describe('bad recurrence input changes nothing', () => {
-    let before: number;
-    beforeEach(async () => {
-      before = await sys.eventCount();
-    });
-    afterEach(async () => {
-      expect(await sys.eventCount()).toBe(before);
-    });
+    expectNothingAppended(() => sys);
     it.each([
       ['COUNT with UNTIL', ['RRULE:FREQ=DAILY;COUNT=2;UNTIL=20300101T000000Z'], 'Europe/Berlin', 'recurrence.0', /COUNT|UNTIL/],
       ['an unknown part', ['RRULE:FREQ=DAILY;BYFOO=1'], 'Europe/Berlin', 'recurrence.0', /BYFOO|RRULE/],

@@ -1,7 +1,7 @@
 import { encodeConsistencyToken } from '@datebook/shared-kernel';
 import jwt from 'jsonwebtoken';
 import type { SqlDatabase } from '@datebook/shared-kernel/ports';
-import { startTestSystem, type TestSystem } from './testSystem';
+import { expectNothingAppended, startTestSystem, type TestSystem } from './testSystem';
 
 /**
  * The seed's whole booking flow through the public HTTP API, run against each database the
@@ -271,13 +271,7 @@ export function bookingFlowScenario(label: string, open: () => Promise<SqlDataba
     });
 
     describe('bad input changes nothing', () => {
-      let before: number;
-      beforeEach(async () => {
-        before = await sys.eventCount();
-      });
-      afterEach(async () => {
-        expect(await sys.eventCount()).toBe(before);
-      });
+      expectNothingAppended(() => sys);
 
       it.each([
         ['malformed JSON', '{"title": ', 'application/json', 400, 'MALFORMED_JSON'],

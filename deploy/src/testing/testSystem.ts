@@ -36,3 +36,14 @@ export async function startTestSystem(database: SqlDatabase, options: { consiste
 
   return { ...system, http, signUp, eventCount, tokens, secret, mailDir };
 }
+
+/** Registers hooks asserting that no test in the enclosing describe appends anything to the store. */
+export function expectNothingAppended(system: () => TestSystem): void {
+  let before: number;
+  beforeEach(async () => {
+    before = await system().eventCount();
+  });
+  afterEach(async () => {
+    expect(await system().eventCount()).toBe(before);
+  });
+}

@@ -21,24 +21,16 @@ export interface CalendarEntry {
   originalStartTime?: string;
 }
 
-export interface EventDetails {
-  eventID: string;
+/** An event or series as its attendees see it: the folded state, with the host as `userID`. */
+export type EventDetails = Pick<
+  CalendarEventDetails,
+  'eventID' | 'title' | 'description' | 'location' | 'startTime' | 'endTime' | 'timeZone' | 'allDay' | 'startDate' | 'endDate' | 'recurrence' | 'exceptions'
+> & {
   userID: string;
-  title: string;
-  description: string | null;
-  location: string | null;
-  startTime: string;
-  endTime: string;
-  timeZone: string;
-  allDay: boolean;
-  startDate: string | null;
-  endDate: string | null;
-  recurrence: string[];
-  exceptions: CalendarEventDetails['exceptions'];
   status: 'confirmed' | 'cancelled';
   version: number;
   attendees: { userID: string; userName: string | null; rsvpStatus: string }[];
-}
+};
 
 const compact = (originalStart: string) => originalStart.replace(/\.\d{3}Z$/, 'Z').replaceAll('-', '').replaceAll(':', '');
 

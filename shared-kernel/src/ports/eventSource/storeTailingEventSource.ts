@@ -1,15 +1,7 @@
-import { type LogPosition, START_OF_LOG } from '../../events/recordedEvent';
 import type { EventStore } from '../eventStore/eventStore';
+import { logCheckpoints } from '../sql/logCheckpoints';
 import type { SqlDatabase } from '../sql/sqlDatabase';
 import type { EventBatchHandler, EventSource, EventSubscription } from './eventSource';
-
-export const CONSUMER_CHECKPOINT_SCHEMA = `
-create table if not exists consumer_checkpoints (
-  consumer_group text primary key,
-  transaction_id numeric(20) not null,
-  position bigint not null,
-  updated_at timestamptz not null default now()
-);`;
 
 export interface StoreTailingOptions {
   batchSize?: number;
@@ -25,27 +17,11 @@ export interface StoreTailingOptions {
  * Checkpoints live in `consumer_checkpoints` of `checkpoints` and advance after each handled batch.
  */
 export async function storeTailingEventSource(store: EventStore, checkpoints: SqlDatabase, options: StoreTailingOptions = {}): Promise<EventSource> {
-  await checkpoints.exec(CONSUMER_CHECKPOINT_SCHEMA);
+  const stored = logCheckpoints(checkpoints, 'consumer_checkpoints', 'consumer_group');
+  await stored.ensureSchema();
   const batchSize = options.batchSize ?? 500;
   const pollIntervalMs = options.pollIntervalMs ?? 200;
   const retryDelayMs = options.retryDelayMs ?? 500;
-
-  async function load(group: string): Promise<LogPosition> {
-    const { rows } = await checkpoints.query<{ t: string; p: string }>(
-      'select transaction_id::text as t, position::text as p from consumer_checkpoints where consumer_group = $1',
-      [group],
-    );
-    const row = rows[0];
-    return row ? { transactionId: BigInt(row.t), position: BigInt(row.p) } : START_OF_LOG;
-  }
-
-  async function save(group: string, position: LogPosition): Promise<void> {
-    await checkpoints.query(
-      `insert into consumer_checkpoints (consumer_group, transaction_id, position, updated_at) values ($1, $2::numeric, $3::bigint, now())
-       on conflict (consumer_group) do update set transaction_id = excluded.transaction_id, position = excluded.position, updated_at = now()`,
-      [group, position.transactionId.toString(), position.position.toString()],
-    );
-  }
 
   return {
     async subscribe(consumerGroup: string, handler: EventBatchHandler): Promise<EventSubscription> {
@@ -69,7 +45,7 @@ export async function storeTailingEventSource(store: EventStore, checkpoints: Sq
       });
 
       const loop = (async () => {
-        let position = await load(consumerGroup);
+        let position = await stored.load(consumerGroup);
         while (running) {
           dirty = false;
           try {
@@ -77,7 +53,7 @@ export async function storeTailingEventSource(store: EventStore, checkpoints: Sq
             const last = batch.at(-1);
             if (last) {
               await handler(batch);
-              await save(consumerGroup, last.logPosition);
+              await stored.save(consumerGroup, last.logPosition);
               position = last.logPosition;
               dirty = true;
             }

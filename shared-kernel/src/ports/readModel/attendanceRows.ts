@@ -16,22 +16,19 @@ export interface PersonalOccurrence extends EventOccurrence {
   rsvpStatus: RsvpStatus;
 }
 
-interface Row {
+/** A joined rm_event_users × rm_events row, as ATTENDANCE_COLUMNS selects it. */
+export interface AttendanceRecord {
   user_id: string; event_id: string; host_id: string; title: string; description: string | null; location: string | null;
-  start_time: Date; end_time: Date; time_zone: string; all_day: boolean; start_date: string | null; end_date: string | null;
+  start_time: Date | string; end_time: Date | string; time_zone: string; all_day: boolean; start_date: string | null; end_date: string | null;
   recurrence: string[]; exceptions: CalendarEventDetails['exceptions']; transparency: 'opaque' | 'transparent'; rsvp_status: RsvpStatus; occurrence_responses: Record<string, RsvpStatus>;
 }
 
-/** Rows of live events of these users whose occurrences may touch [from, to): one index range scan per user. */
-export async function attendanceRows(db: SqlExecutor, userIDs: string[], from: Date, to: Date): Promise<AttendanceRow[]> {
-  const { rows } = await db.query<Row>(
-    `select eu.user_id, e.event_id, e.host_id, e.title, e.description, e.location, e.start_time, e.end_time, e.time_zone, e.all_day,
-       e.start_date::text as start_date, e.end_date::text as end_date, e.recurrence, e.exceptions, e.transparency, eu.rsvp_status, eu.occurrence_responses
-     from rm_event_users eu join rm_events e on e.event_id = eu.event_id
-     where eu.user_id = any($1::uuid[]) and eu.event_status = 'confirmed' and eu.span_start < $3 and eu.span_end > $2`,
-    [userIDs, from.toISOString(), to.toISOString()],
-  );
-  return rows.map((r) => ({
+/** The columns every attendance read selects from `rm_event_users eu join rm_events e`. */
+export const ATTENDANCE_COLUMNS = `eu.user_id, e.event_id, e.host_id, e.title, e.description, e.location, e.start_time, e.end_time, e.time_zone, e.all_day,
+  e.start_date::text as start_date, e.end_date::text as end_date, e.recurrence, e.exceptions, e.transparency, eu.rsvp_status, eu.occurrence_responses`;
+
+export function toAttendanceRow(r: AttendanceRecord): AttendanceRow {
+  return {
     userID: r.user_id,
     rsvpStatus: r.rsvp_status,
     occurrenceResponses: r.occurrence_responses,
@@ -40,7 +37,18 @@ export async function attendanceRows(db: SqlExecutor, userIDs: string[], from: D
       startTime: new Date(r.start_time).toISOString(), endTime: new Date(r.end_time).toISOString(), timeZone: r.time_zone,
       allDay: r.all_day, startDate: r.start_date, endDate: r.end_date, recurrence: r.recurrence, exceptions: r.exceptions, transparency: r.transparency,
     },
-  }));
+  };
+}
+
+/** Rows of live events of these users whose occurrences may touch [from, to): one index range scan per user. */
+export async function attendanceRows(db: SqlExecutor, userIDs: string[], from: Date, to: Date): Promise<AttendanceRow[]> {
+  const { rows } = await db.query<AttendanceRecord>(
+    `select ${ATTENDANCE_COLUMNS}
+     from rm_event_users eu join rm_events e on e.event_id = eu.event_id
+     where eu.user_id = any($1::uuid[]) and eu.event_status = 'confirmed' and eu.span_start < $3 and eu.span_end > $2`,
+    [userIDs, from.toISOString(), to.toISOString()],
+  );
+  return rows.map(toAttendanceRow);
 }
 
 /**

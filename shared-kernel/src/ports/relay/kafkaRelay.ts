@@ -4,15 +4,8 @@ import { type LogPosition, type RecordedEvent, START_OF_LOG } from '../../events
 import { backoffDelay, type KafkaConnectionOptions, kafkaClient } from '../eventSource/kafkaConnection';
 import { DEFAULT_EVENTS_TOPIC, toKafkaMessage } from '../eventSource/kafkaEventCodec';
 import type { EventStore } from '../eventStore/eventStore';
+import { logCheckpoints } from '../sql/logCheckpoints';
 import type { SqlDatabase } from '../sql/sqlDatabase';
-
-export const RELAY_CHECKPOINT_SCHEMA = `
-create table if not exists relay_checkpoints (
-  relay_name text primary key,
-  transaction_id numeric(20) not null,
-  position bigint not null,
-  updated_at timestamptz not null default now()
-);`;
 
 export interface KafkaRelayOptions {
   connection: KafkaConnectionOptions;
@@ -116,21 +109,10 @@ export function kafkaRelay(store: EventStore, checkpoints: SqlDatabase, options:
       wake = undefined;
     });
 
-  async function loadCheckpoint(): Promise<LogPosition> {
-    const { rows } = await checkpoints.query<{ t: string; p: string }>(
-      'select transaction_id::text as t, position::text as p from relay_checkpoints where relay_name = $1',
-      [name],
-    );
-    const row = rows[0];
-    return row ? { transactionId: BigInt(row.t), position: BigInt(row.p) } : START_OF_LOG;
-  }
+  const stored = logCheckpoints(checkpoints, 'relay_checkpoints', 'relay_name');
 
   async function saveCheckpoint(position: LogPosition): Promise<void> {
-    await checkpoints.query(
-      `insert into relay_checkpoints (relay_name, transaction_id, position, updated_at) values ($1, $2::numeric, $3::bigint, now())
-       on conflict (relay_name) do update set transaction_id = excluded.transaction_id, position = excluded.position, updated_at = now()`,
-      [name, position.transactionId.toString(), position.position.toString()],
-    );
+    await stored.save(name, position);
     checkpoint = position;
     unsaved = undefined;
   }
@@ -250,8 +232,8 @@ export function kafkaRelay(store: EventStore, checkpoints: SqlDatabase, options:
   return {
     async start() {
       if (running) return;
-      await checkpoints.exec(RELAY_CHECKPOINT_SCHEMA);
-      checkpoint = await loadCheckpoint();
+      await stored.ensureSchema();
+      checkpoint = await stored.load(name);
       running = true;
       dirty = true;
       stopListening = store.onAppended(() => {
