@@ -16,4 +16,5 @@ export * from './calendarViews/calendarViews';
 export * from './calendarViews/inMemoryCalendarViews';
 export * from './calendarViews/redisCalendarViews';
 export * from './calendarViews/readModelViewEntries';
+export * from './calendarViews/viewBusyTime';
 export * from './eventStore/kurrentEventStore';

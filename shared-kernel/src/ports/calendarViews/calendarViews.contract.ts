@@ -3,8 +3,8 @@ import type { AttendanceRow } from '../readModel/attendanceRows';
 import { calendarViewChecksum, type CalendarViews } from './calendarViews';
 
 export interface CalendarViewsContractOptions {
-  /** Builds views on an empty backend. */
-  create(): Promise<CalendarViews>;
+  /** Builds views on an empty backend, reading the time (epoch ms) from `clock`. */
+  create(clock: () => number): Promise<CalendarViews>;
   /** Releases what `create` made. */
   dispose(views: CalendarViews): Promise<void>;
 }
@@ -30,8 +30,10 @@ export function viewRow(userID: string, eventID: string, start: string, override
 export function calendarViewsContract(name: string, options: CalendarViewsContractOptions): void {
   describe(`CalendarViews contract: ${name}`, () => {
     let views: CalendarViews;
+    let now = Date.parse('2030-01-01T00:00:00Z');
     beforeEach(async () => {
-      views = await options.create();
+      now = Date.parse('2030-01-01T00:00:00Z');
+      views = await options.create(() => now);
     });
     afterEach(async () => {
       await options.dispose(views);
@@ -129,7 +131,7 @@ export function calendarViewsContract(name: string, options: CalendarViewsContra
       const live = await calendarViewChecksum(views, user);
 
       const reordered = { ...rowA, event: { ...rowA.event, exceptions: { '2030-01-16T10:00:00.000Z': { cancelled: true as const }, '2030-01-09T10:00:00.000Z': { cancelled: true as const } } } };
-      const rebuilt = await options.create();
+      const rebuilt = await options.create(() => now);
       try {
         await rebuilt.backfill(user, [{ version: 1, row: rowB }, { version: 2, row: reordered }], everything.completeFrom);
         expect(await calendarViewChecksum(rebuilt, user)).toBe(live);
@@ -139,6 +141,62 @@ export function calendarViewsContract(name: string, options: CalendarViewsContra
         await options.dispose(rebuilt);
       }
       expect((await views.entries(user)).map((e) => [e.row.event.eventID, e.version])).toEqual([[a, 2], [b, 1]].sort((x, y) => String(x[0]).localeCompare(String(y[0]))));
+    });
+
+    const hour = (iso: string, kind: 'busy' | 'tentative') => ({ start: Date.parse(iso), end: Date.parse(iso) + 3_600_000, kind });
+
+    it('keeps busy time: accepted busy, unanswered tentative; declined, transparent and removed events free; incomplete views unanswered', async () => {
+      const [user, other, unknown] = [randomUUID(), randomUUID(), randomUUID()];
+      const [accepted, pending, declined, free, removed, conference] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+      await views.backfill(user, [], everything.completeFrom);
+      await views.backfill(other, [], everything.completeFrom);
+      await views.applyChanges([
+        { userID: user, eventID: accepted, version: 1, row: viewRow(user, accepted, '2030-01-02T10:00:00Z') },
+        { userID: user, eventID: pending, version: 1, row: viewRow(user, pending, '2030-01-02T12:00:00Z', { rsvpStatus: 'PENDING' }) },
+        { userID: user, eventID: declined, version: 1, row: viewRow(user, declined, '2030-01-02T14:00:00Z', { rsvpStatus: 'DECLINED' }) },
+        { userID: user, eventID: free, version: 1, row: viewRow(user, free, '2030-01-02T16:00:00Z', { transparency: 'transparent' }) },
+        { userID: user, eventID: removed, version: 1, row: viewRow(user, removed, '2030-01-03T10:00:00Z') },
+        { userID: user, eventID: removed, version: 2, row: null },
+        { userID: other, eventID: conference, version: 1, row: viewRow(other, conference, '2029-12-20T09:00:00Z', { endTime: '2030-01-03T17:00:00.000Z' }) },
+      ]);
+      const week = await views.busy([user, other, unknown], at('2030-01-01T00:00:00Z'), at('2030-01-08T00:00:00Z'));
+      expect(week.get(user)).toEqual([hour('2030-01-02T10:00:00Z', 'busy'), hour('2030-01-02T12:00:00Z', 'tentative')]);
+      expect(week.get(other)).toEqual([{ start: Date.parse('2029-12-20T09:00:00Z'), end: Date.parse('2030-01-03T17:00:00Z'), kind: 'busy' }]);
+      expect(week.has(unknown)).toBe(false);
+      // An interval that starts before the window and ends inside it counts; one that ends at its start does not.
+      expect((await views.busy([user], at('2030-01-02T10:30:00Z'), at('2030-01-02T10:45:00Z'))).get(user)).toEqual([hour('2030-01-02T10:00:00Z', 'busy')]);
+      expect((await views.busy([user], at('2030-01-02T11:00:00Z'), at('2030-01-02T12:00:00Z'))).get(user)).toEqual([]);
+      expect((await views.busy([user], at('1998-12-31T00:00:00Z'), at('2030-01-08T00:00:00Z'))).has(user)).toBe(false);
+    });
+
+    it("keeps a series' occurrences around the present; windows past them are left to the read model until a backfill keeps them anew", async () => {
+      const user = randomUUID();
+      const [weekly, counted] = [randomUUID(), randomUUID()];
+      const series = viewRow(user, weekly, '2029-06-04T09:00:00Z', { recurrence: ['RRULE:FREQ=WEEKLY;BYDAY=MO'] });
+      series.occurrenceResponses = { '2030-01-14T09:00:00.000Z': 'DECLINED' };
+      const entries = [
+        { version: 3, row: series },
+        { version: 1, row: viewRow(user, counted, '2030-01-01T15:00:00Z', { recurrence: ['RRULE:FREQ=DAILY;COUNT=3'], rsvpStatus: 'TENTATIVE' }) },
+      ];
+      await views.backfill(user, entries, everything.completeFrom);
+      const busy = async (from: string, to: string) => (await views.busy([user], at(from), at(to))).get(user);
+      expect(await busy('2030-01-01T00:00:00Z', '2030-01-08T00:00:00Z')).toEqual([
+        hour('2030-01-01T15:00:00Z', 'tentative'), hour('2030-01-02T15:00:00Z', 'tentative'), hour('2030-01-03T15:00:00Z', 'tentative'), hour('2030-01-07T09:00:00Z', 'busy'),
+      ]);
+      expect(await busy('2030-01-13T00:00:00Z', '2030-01-20T00:00:00Z')).toEqual([]);
+      expect(await busy('2030-12-23T00:00:00Z', '2030-12-30T00:00:00Z')).toEqual([hour('2030-12-23T09:00:00Z', 'busy')]);
+      expect(await busy('2030-12-30T00:00:00Z', '2031-01-06T00:00:00Z')).toBeUndefined();
+      expect(await busy('2031-06-02T00:00:00Z', '2031-06-09T00:00:00Z')).toBeUndefined();
+      expect(await busy('2029-06-03T00:00:00Z', '2029-06-10T00:00:00Z')).toBeUndefined();
+
+      now = Date.parse('2031-05-01T00:00:00Z');
+      // The same versions again: contents unchanged, busy time kept around the new present.
+      await views.backfill(user, entries, everything.completeFrom);
+      expect(await busy('2031-06-02T00:00:00Z', '2031-06-09T00:00:00Z')).toEqual([hour('2031-06-02T09:00:00Z', 'busy')]);
+      expect((await views.entries(user)).map((e) => e.version).sort()).toEqual([1, 3]);
+      // A change to the series keeps its busy time anew as well; a removal drops it and its limits.
+      await views.applyChanges([{ userID: user, eventID: weekly, version: 4, row: null }]);
+      expect(await busy('2029-06-03T00:00:00Z', '2029-06-10T00:00:00Z')).toEqual([]);
     });
 
     it('clears every view, tombstones and completeness included, so a replay starts from nothing', async () => {
@@ -155,6 +213,7 @@ export function calendarViewsContract(name: string, options: CalendarViewsContra
       await views.applyChanges([{ userID: user, eventID: removed, version: 1, row: viewRow(user, removed, '2030-01-03T10:00:00Z') }]);
       await views.backfill(user, [], everything.completeFrom);
       expect(ids(await views.read(user, at('2030-01-01T00:00:00Z'), at('2030-01-08T00:00:00Z')))).toEqual([removed]);
+      expect((await views.busy([user], at('2030-01-01T00:00:00Z'), at('2030-01-08T00:00:00Z'))).get(user)).toEqual([hour('2030-01-03T10:00:00Z', 'busy')]);
     });
   });
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { occurrenceSpan } from '../../calendar/occurrences';
 import type { Logger } from 'pino';
+import type { BusyInterval } from '../../availability';
 import type { AttendanceRow } from '../readModel/attendanceRows';
 
 /** A person's row on an event as of a stream version; `row: null` means they are no longer on it (or it was cancelled). */
@@ -45,10 +46,20 @@ export interface CalendarViews {
   read(userID: string, from: Date, to: Date): Promise<AttendanceRow[] | undefined>;
 
   /**
+   * Each user's busy time overlapping [from, to), sorted by start (what `busyTime` counts: opaque
+   * events not declined, series expanded, kept as intervals when written; see `keptBusyTime`), for
+   * the users whose view can answer that window: complete for it, and every series' kept occurrences
+   * covering it. A user missing from the map is to be read from the read model. Never rejects.
+   */
+  busy(userIDs: string[], from: Date, to: Date): Promise<Map<string, BusyInterval[]>>;
+
+  /**
    * Merges rows read from the read model under the same version guard (never overwriting a newer
    * row or reviving a removed one written meanwhile), then records that the view is complete for
    * every window ending after `completeFrom`: `entries` must hold every row of the user whose span
-   * ends after it. Rejects when the backend fails; the view then stays incomplete.
+   * ends after it. A row already at its version keeps its content but has its busy time kept anew
+   * around the present (so a series' kept occurrences follow the clock). Rejects when the backend
+   * fails; the view then stays incomplete.
    */
   backfill(userID: string, entries: CalendarViewEntry[], completeFrom: Date): Promise<void>;
 

@@ -1,10 +1,12 @@
 import type { AttendanceRow } from '../readModel/attendanceRows';
+import type { BusyInterval } from '../../availability';
 import { type CalendarViewChange, type CalendarViewEntry, type CalendarViews, viewSpan } from './calendarViews';
+import { busyInWindow, type KeptBusyTime, keptBusyTime } from './viewBusyTime';
 
 interface UserView {
   /** Event id → last version applied, kept after a removal so the removal is not undone. */
   versions: Map<string, number>;
-  rows: Map<string, { row: AttendanceRow; start: number; end: number }>;
+  rows: Map<string, { row: AttendanceRow; start: number; end: number; busy: KeptBusyTime }>;
   completeFrom: number | undefined;
 }
 
@@ -16,8 +18,12 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** CalendarViews in process memory: the embedded default, and the reference the Redis adapter is held to. */
-export function inMemoryCalendarViews(): CalendarViews {
+/**
+ * CalendarViews in process memory: the embedded default, and the reference the Redis adapter is held
+ * to. `clock` (epoch ms) places the busy time kept for series.
+ */
+export function inMemoryCalendarViews(options: { clock?: () => number } = {}): CalendarViews {
+  const clock = options.clock ?? Date.now;
   const views = new Map<string, UserView>();
   const viewOf = (userID: string): UserView => {
     let view = views.get(userID);
@@ -27,12 +33,17 @@ export function inMemoryCalendarViews(): CalendarViews {
     }
     return view;
   };
-  const apply = (userID: string, eventID: string, version: number, row: AttendanceRow | null) => {
+  const apply = (userID: string, eventID: string, version: number, row: AttendanceRow | null, rekeepBusy = false) => {
     const view = viewOf(userID);
-    if (version <= (view.versions.get(eventID) ?? -1)) return;
+    const seen = view.versions.get(eventID) ?? -1;
+    if (version === seen && rekeepBusy) {
+      const kept = view.rows.get(eventID);
+      if (kept) kept.busy = keptBusyTime(kept.row, clock());
+    }
+    if (version <= seen) return;
     view.versions.set(eventID, version);
     // A frozen copy: a caller mutating its row later cannot change the view, and reads need not copy.
-    if (row) view.rows.set(eventID, { row: deepFreeze(structuredClone(row)), ...viewSpan(row) });
+    if (row) view.rows.set(eventID, { row: deepFreeze(structuredClone(row)), ...viewSpan(row), busy: keptBusyTime(row, clock()) });
     else view.rows.delete(eventID);
   };
 
@@ -48,8 +59,18 @@ export function inMemoryCalendarViews(): CalendarViews {
         .sort((a, b) => a.start - b.start)
         .map((r) => r.row);
     },
+    async busy(userIDs, from, to) {
+      const found = new Map<string, BusyInterval[]>();
+      for (const userID of userIDs) {
+        const view = views.get(userID);
+        if (view?.completeFrom === undefined || from.getTime() < view.completeFrom) continue;
+        const busy = busyInWindow([...view.rows.values()].map((r) => r.busy), from.getTime(), to.getTime());
+        if (busy) found.set(userID, busy);
+      }
+      return found;
+    },
     async backfill(userID, entries, completeFrom) {
-      for (const e of entries) apply(userID, e.row.event.eventID, e.version, e.row);
+      for (const e of entries) apply(userID, e.row.event.eventID, e.version, e.row, true);
       const view = viewOf(userID);
       view.completeFrom = Math.min(view.completeFrom ?? Infinity, completeFrom.getTime());
     },

@@ -17,7 +17,7 @@ afterAll(async () => {
 
 // A prefix per views object: test files and runs share the server and must not see each other's keys.
 calendarViewsContract('redisCalendarViews', {
-  create: async () => redisCalendarViews(redis, { keyPrefix: `test:${randomUUID()}:cal:` }),
+  create: async (clock) => redisCalendarViews(redis, { keyPrefix: `test:${randomUUID()}:cal:`, clock }),
   dispose: (views) => views.clear(),
 });
 
@@ -28,6 +28,7 @@ describe('redisCalendarViews on an unreachable Redis', () => {
       const views = redisCalendarViews(down, { keyPrefix: `test:${randomUUID()}:cal:` });
       const user = randomUUID();
       await expect(views.read(user, new Date('2030-01-01T00:00:00Z'), new Date('2030-01-08T00:00:00Z'))).resolves.toBeUndefined();
+      await expect(views.busy([user], new Date('2030-01-01T00:00:00Z'), new Date('2030-01-08T00:00:00Z'))).resolves.toEqual(new Map());
       const event = randomUUID();
       await expect(views.applyChanges([{ userID: user, eventID: event, version: 1, row: viewRow(user, event, '2030-01-02T10:00:00Z') }])).rejects.toThrow();
     } finally {
@@ -43,7 +44,7 @@ describe('redisCalendarViews on an unreachable Redis', () => {
     await views.applyChanges([{ userID: user, eventID: event, version: 1, row: viewRow(user, event, '2030-01-02T10:00:00Z') }]);
     await views.backfill(user, [], new Date('2029-01-01T00:00:00Z'));
     const keys = await redis.keys(`${prefix}*`);
-    expect(keys.sort()).toEqual(['c', 'r', 's', 'v'].map((k) => `${prefix}{${user}}:${k}`).sort());
+    expect(keys.sort()).toEqual(['b', 'bd', 'bm', 'c', 'r', 's', 'v'].map((k) => `${prefix}{${user}}:${k}`).sort());
     // Redis Cluster hashes only the first {…} of a key (Cluster spec, "Hash tags").
     expect(keys.map((k) => /\{[^}]*\}/.exec(k)?.[0])).toEqual(keys.map(() => `{${user}}`));
     const ttl = await redis.pttl(`${prefix}{${user}}:c`);

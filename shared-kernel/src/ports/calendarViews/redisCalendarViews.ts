@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { BusyInterval } from '../../availability';
 import type { AttendanceRow } from '../readModel/attendanceRows';
 import { type CalendarViewChange, type CalendarViewEntry, type CalendarViews, type CalendarViewsLogger, SHORT_SPAN_MS, viewSpan } from './calendarViews';
+import { keptBusyTime } from './viewBusyTime';
 
 export interface RedisCalendarViewsOptions {
   /** Prepended to every key; must not contain `{` or `}` (the user id is the Cluster hash tag). Default `cal:`. */
@@ -14,6 +16,8 @@ export interface RedisCalendarViewsOptions {
    */
   idleTtlMs?: number;
   logger?: CalendarViewsLogger;
+  /** Epoch ms; places the busy time kept for series. Default Date.now. */
+  clock?: () => number;
 }
 
 /**
@@ -23,33 +27,69 @@ export interface RedisCalendarViewsOptions {
  * - `<prefix>{u}:s` sorted set of event ids scored by span start, rows spanning at most SHORT_SPAN_MS;
  * - `<prefix>{u}:l` the same for longer rows (series, multi-day events), read from -inf: a sorted set
  *   by start alone cannot bound an endless series, and keeping them apart keeps the short range tight;
- * - `<prefix>{u}:c` the instant the view is complete from.
+ * - `<prefix>{u}:c` the instant the view is complete from;
+ * - busy time (see `keptBusyTime`): `:b` sorted set of `<event id>|<start>|<end>|<b or t>` scored by
+ *   start, `:bm` hash event id → that event's members (to replace them), `:bd` the longest interval
+ *   (how far before a window a read looks), `:bu`/`:bf` sorted sets of the event ids whose kept
+ *   occurrences stop before the end of the series / start after its beginning, scored by that instant.
  * Members are event ids rather than row JSON so a change rewrites the row in place and each row is
  * stored once.
  */
-const keysOf = (prefix: string, userID: string) => ['v', 'r', 's', 'l', 'c'].map((k) => `${prefix}{${userID}}:${k}`);
+const KEY_SUFFIXES = ['v', 'r', 's', 'l', 'c', 'b', 'bm', 'bd', 'bu', 'bf'] as const;
+const keysOf = (prefix: string, userID: string) => KEY_SUFFIXES.map((k) => `${prefix}{${userID}}:${k}`);
+/** The keys a busy read needs, in the order BUSY takes them. */
+const busyKeysOf = (prefix: string, userID: string) => ['c', 'b', 'bd', 'bu', 'bf'].map((k) => `${prefix}{${userID}}:${k}`);
 
 const TOUCH = `
 local ttl = tonumber(ARGV[1])
-if ttl > 0 then for k = 1, 5 do redis.call('PEXPIRE', KEYS[k], ttl) end end
+if ttl > 0 then for k = 1, #KEYS do redis.call('PEXPIRE', KEYS[k], ttl) end end
 `;
 
-// ARGV: ttl, completeFrom ('' for none), then per row: event id, version, index ('s', 'l', or '' to remove), score, JSON.
+// ARGV: ttl, completeFrom ('' for none), rekeep ('1': rows already at their version get their busy
+// time kept anew), then per row: event id, version, index ('s', 'l', or '' to remove), score, JSON,
+// busy members ('<start>|<end>|<b|t>' space-separated), covered from, covered until ('' = unbounded),
+// longest interval.
 const APPLY = `
-for i = 3, #ARGV, 5 do
+local function clearBusy(id)
+  local old = redis.call('HGET', KEYS[7], id)
+  if old then
+    for m in string.gmatch(old, '%S+') do redis.call('ZREM', KEYS[6], id .. '|' .. m) end
+    redis.call('HDEL', KEYS[7], id)
+  end
+  redis.call('ZREM', KEYS[9], id)
+  redis.call('ZREM', KEYS[10], id)
+end
+local function keepBusy(id, members, coveredFrom, coveredUntil, longest)
+  clearBusy(id)
+  if members ~= '' then
+    redis.call('HSET', KEYS[7], id, members)
+    for m in string.gmatch(members, '%S+') do
+      redis.call('ZADD', KEYS[6], string.match(m, '^(%-?%d+)|'), id .. '|' .. m)
+    end
+  end
+  if coveredUntil ~= '' then redis.call('ZADD', KEYS[9], coveredUntil, id) end
+  if coveredFrom ~= '' then redis.call('ZADD', KEYS[10], coveredFrom, id) end
+  if tonumber(longest) > tonumber(redis.call('GET', KEYS[8]) or '0') then redis.call('SET', KEYS[8], longest) end
+end
+for i = 4, #ARGV, 9 do
   local id = ARGV[i]
   local version = tonumber(ARGV[i + 1])
-  if version > tonumber(redis.call('HGET', KEYS[1], id) or '-1') then
+  local index = ARGV[i + 2]
+  local seen = tonumber(redis.call('HGET', KEYS[1], id) or '-1')
+  if version > seen then
     redis.call('HSET', KEYS[1], id, ARGV[i + 1])
     redis.call('ZREM', KEYS[3], id)
     redis.call('ZREM', KEYS[4], id)
-    local index = ARGV[i + 2]
     if index == '' then
       redis.call('HDEL', KEYS[2], id)
+      clearBusy(id)
     else
       redis.call('HSET', KEYS[2], id, ARGV[i + 4])
       redis.call('ZADD', index == 'l' and KEYS[4] or KEYS[3], ARGV[i + 3], id)
+      keepBusy(id, ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8])
     end
+  elseif version == seen and ARGV[3] == '1' and index ~= '' and redis.call('HEXISTS', KEYS[2], id) == 1 then
+    keepBusy(id, ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8])
   end
 end
 if ARGV[2] ~= '' then
@@ -75,6 +115,31 @@ end
 return rows
 `;
 
+// KEYS: per user c, b, bd, bu, bf (see busyKeysOf). ARGV: from, to. Per user {0} when the view cannot
+// answer the window (incomplete, or a series' kept occurrences stop inside it), else {1, members…}
+// overlapping it. Reads do not extend the views' idle time: the calendar reads and writes do that.
+const BUSY = `
+local from = tonumber(ARGV[1])
+local out = {}
+for u = 0, #KEYS / 5 - 1 do
+  local k = u * 5
+  local since = redis.call('GET', KEYS[k + 1])
+  if not since or from < tonumber(since)
+    or #redis.call('ZRANGE', KEYS[k + 4], '-inf', '(' .. ARGV[2], 'BYSCORE', 'LIMIT', 0, 1) > 0
+    or #redis.call('ZRANGE', KEYS[k + 5], '(' .. ARGV[1], '+inf', 'BYSCORE', 'LIMIT', 0, 1) > 0 then
+    out[#out + 1] = {0}
+  else
+    local lookback = tonumber(redis.call('GET', KEYS[k + 3]) or '0')
+    local found = {1}
+    for _, m in ipairs(redis.call('ZRANGE', KEYS[k + 2], string.format('%.0f', from - lookback), '(' .. ARGV[2], 'BYSCORE')) do
+      if tonumber(string.match(m, '^[^|]*|%-?%d+|(%-?%d+)|')) > from then found[#found + 1] = m end
+    end
+    out[#out + 1] = found
+  end
+end
+return out
+`;
+
 const ENTRIES = `return { redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[1]) }`;
 
 /** What a row's hash field holds: the row without its user id, plus the span end (null when endless). */
@@ -92,11 +157,25 @@ const decode = (userID: string, json: string): { row: AttendanceRow; end: number
   return { row: { userID, event: stored.ev, rsvpStatus: stored.s, occurrenceResponses: stored.o }, end: stored.e ?? Infinity };
 };
 
-function rowArgs(eventID: string, version: number, row: AttendanceRow | null): string[] {
-  if (!row) return [eventID, String(version), '', '0', ''];
+function busyArgs(row: AttendanceRow, now: number): string[] {
+  const kept = keptBusyTime(row, now);
+  const members = kept.intervals.map((i) => `${i.start}|${i.end}|${i.kind === 'busy' ? 'b' : 't'}`).join(' ');
+  const longest = kept.intervals.reduce((max, i) => Math.max(max, i.end - i.start), 0);
+  const bound = (instant: number) => (Number.isFinite(instant) ? String(instant) : '');
+  return [members, bound(kept.coveredFrom), bound(kept.coveredUntil), String(longest)];
+}
+
+function rowArgs(eventID: string, version: number, row: AttendanceRow | null, now: number): string[] {
+  if (!row) return [eventID, String(version), '', '0', '', '', '', '', '0'];
   const { start, end } = viewSpan(row);
-  if (!Number.isFinite(start)) return [eventID, String(version), 'l', '-inf', encode(row, end)];
-  return [eventID, String(version), end - start <= SHORT_SPAN_MS ? 's' : 'l', String(start), encode(row, end)];
+  const index = !Number.isFinite(start) ? ['l', '-inf'] : [end - start <= SHORT_SPAN_MS ? 's' : 'l', String(start)];
+  return [eventID, String(version), ...index, encode(row, end), ...busyArgs(row, now)];
+}
+
+/** A busy member back as an interval: `<event id>|<start>|<end>|<b or t>`. */
+function decodeBusy(member: string): BusyInterval {
+  const [, start, end, kind] = member.split('|');
+  return { start: Number(start), end: Number(end), kind: kind === 'b' ? 'busy' : 'tentative' };
 }
 
 const BACKFILL_CHUNK = 200;
@@ -116,12 +195,16 @@ export function redisCalendarViews(redis: Redis | Cluster, options: RedisCalenda
   const prefix = options.keyPrefix ?? 'cal:';
   if (/[{}]/.test(prefix)) throw new Error('the key prefix of calendar views must not contain braces');
   const readTimeoutMs = options.readTimeoutMs ?? 250;
+  const clock = options.clock ?? Date.now;
   const ttl = String(options.idleTtlMs ?? 30 * 86_400_000);
   const sha = (lua: string) => createHash('sha1').update(lua).digest('hex');
-  const scripts = new Map([APPLY, READ, ENTRIES].map((lua) => [lua, sha(lua)]));
+  const scripts = new Map([APPLY, READ, ENTRIES, BUSY].map((lua) => [lua, sha(lua)]));
 
   async function run(lua: string, userID: string, args: string[]): Promise<unknown> {
-    const keys = keysOf(prefix, userID);
+    return runOn(lua, keysOf(prefix, userID), args);
+  }
+
+  async function runOn(lua: string, keys: string[], args: string[]): Promise<unknown> {
     try {
       return await redis.evalsha(scripts.get(lua) ?? sha(lua), keys.length, ...keys, ...args);
     } catch (err) {
@@ -134,8 +217,8 @@ export function redisCalendarViews(redis: Redis | Cluster, options: RedisCalenda
     async applyChanges(changes: CalendarViewChange[]) {
       const byUser = new Map<string, string[]>();
       for (const c of changes) {
-        const args = byUser.get(c.userID) ?? [ttl, ''];
-        args.push(...rowArgs(c.eventID, c.version, c.row));
+        const args = byUser.get(c.userID) ?? [ttl, '', ''];
+        args.push(...rowArgs(c.eventID, c.version, c.row, clock()));
         byUser.set(c.userID, args);
       }
       // One script per user: a Cluster cannot run one across slots; the calls are pipelined on the connection.
@@ -160,13 +243,38 @@ export function redisCalendarViews(redis: Redis | Cluster, options: RedisCalenda
       }
     },
 
+    async busy(userIDs, from, to) {
+      const args = [String(from.getTime()), String(to.getTime())];
+      const unique = [...new Set(userIDs)];
+      // Standalone: one script for all the users, one round trip. A Cluster spreads users over slots, so one each.
+      const calls = redis instanceof Cluster ? unique.map((u) => [u]) : [unique];
+      const found = new Map<string, BusyInterval[]>();
+      try {
+        const answers = await timeout(Promise.all(calls.map((users) => runOn(BUSY, users.flatMap((u) => busyKeysOf(prefix, u)), args))), readTimeoutMs);
+        calls.forEach((users, c) => {
+          const perUser = answers[c] as (string | number)[][];
+          users.forEach((userID, u) => {
+            const answer = perUser[u];
+            if (answer?.[0] !== 1) return;
+            const intervals: BusyInterval[] = [];
+            for (let m = 1; m < answer.length; m++) intervals.push(decodeBusy(String(answer[m])));
+            found.set(userID, intervals.sort((a, b) => a.start - b.start));
+          });
+        });
+      } catch (err) {
+        options.logger?.warn({ err, users: unique.length }, 'busy time unreadable from the views; falling back to the read model');
+        found.clear();
+      }
+      return found;
+    },
+
     async backfill(userID, entries: CalendarViewEntry[], completeFrom) {
       // Chunked so no script blocks Redis for long; only the last chunk marks the view complete.
       for (let i = 0; i === 0 || i < entries.length; i += BACKFILL_CHUNK) {
         const chunk = entries.slice(i, i + BACKFILL_CHUNK);
         const last = i + BACKFILL_CHUNK >= entries.length;
-        const args = [ttl, last ? String(completeFrom.getTime()) : ''];
-        for (const e of chunk) args.push(...rowArgs(e.row.event.eventID, e.version, e.row));
+        const args = [ttl, last ? String(completeFrom.getTime()) : '', '1'];
+        for (const e of chunk) args.push(...rowArgs(e.row.event.eventID, e.version, e.row, clock()));
         await run(APPLY, userID, args);
       }
     },
