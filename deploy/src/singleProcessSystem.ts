@@ -33,10 +33,11 @@ export async function singleProcessSystem(options: SingleProcessSystemOptions) {
   });
   const commands = commandApi({ store, tokens, clock, busy: (userIDs, from, to) => busyTime(database, userIDs, from, to) });
   // The embedded default keeps the per-user views in memory; Redis takes their place in production.
-  const views = inMemoryCalendarViews();
+  const views = inMemoryCalendarViews({ clock: () => clock().getTime() });
   const attendance = cachedAttendance({ readModel: database, views, clock, logger });
   const queries = queryApi({
     attendance,
+    busy: attendance.busy,
     readModel: database,
     store,
     tokens,

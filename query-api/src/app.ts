@@ -3,7 +3,7 @@ import type { EventStore, SqlExecutor } from '@datebook/shared-kernel/ports';
 import { Router } from 'express';
 import { availabilityRouteDocs, availabilityRoutes } from './availability/availability.routes';
 import { calendarViewRouteDocs, calendarViewRoutes } from './calendarViews/calendarView.routes';
-import type { AttendanceSource } from './calendarViews/cachedAttendance';
+import type { AttendanceSource, BusySource } from './calendarViews/cachedAttendance';
 import { readModelQueries } from './calendarViews/readModelQueries';
 import { readModelProgress } from './consistency/readModelProgress';
 import { type ProjectionProgress, readYourWrites } from './consistency/readYourWrites';
@@ -20,13 +20,15 @@ export interface QueryApiDependencies {
   consistencyTimeoutMs?: number;
   /** Where calendar reads get their rows (`cachedAttendance` over the views); defaults to the read model. */
   attendance?: AttendanceSource;
+  /** Where availability and free/busy get busy time (`cachedAttendance(…).busy`); defaults to the read model. */
+  busy?: BusySource;
 }
 
-export { type AttendanceSource, type CachedAttendance, cachedAttendance, postgresAttendance } from './calendarViews/cachedAttendance';
+export { type AttendanceSource, type BusySource, type CachedAttendance, cachedAttendance, postgresAttendance, postgresBusyTime } from './calendarViews/cachedAttendance';
 
 /** The read side's routes: calendar views, event details, availability and audit history. */
 export function queryApi(deps: QueryApiDependencies): { router: Router; routeDocs: RouteDoc[] } {
-  const queries = readModelQueries(deps.readModel, deps.attendance ? { attendance: deps.attendance } : {});
+  const queries = readModelQueries(deps.readModel, { ...(deps.attendance ? { attendance: deps.attendance } : {}), ...(deps.busy ? { busy: deps.busy } : {}) });
   const router = Router();
   const reads = Router();
   reads.use(requireUser(deps.tokens));
@@ -35,7 +37,7 @@ export function queryApi(deps: QueryApiDependencies): { router: Router; routeDoc
   reads.use(availabilityRoutes({ queries }));
   reads.use(calendarViewRoutes({ queries, clock: deps.clock }));
   reads.use(eventHistoryRoutes({ store: deps.store }));
-  reads.use(freeBusyRoutes({ readModel: deps.readModel }));
+  reads.use(freeBusyRoutes({ readModel: deps.readModel, queries }));
   router.get(['/events', '/events/*path'], reads);
   router.patch('/events/availability', reads);
   router.post(['/freebusy', '/freebusy/suggestions'], reads);

@@ -26,6 +26,7 @@ runMain(async () => {
   const attendance = cachedAttendance({ readModel: database, views: redisCalendarViews(redis, { logger }), clock: () => new Date(), logger });
   const queries = queryApi({
     attendance,
+    busy: attendance.busy,
     readModel: database,
     store,
     tokens: jwtTokenService(config.JWT_SECRET, config.TOKEN_TTL_SECONDS),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type CalendarEventDetails, occurrenceSpan } from '@datebook/shared-kernel';
+import { type BusyInterval, type CalendarEventDetails, occurrenceSpan } from '@datebook/shared-kernel';
 import {
   type CalendarViews,
   calendarViewsRedisClient,
@@ -61,7 +61,7 @@ describe('calendar reads through the cached views', () => {
     await db.exec(READ_MODEL_SCHEMA);
     redis = calendarViewsRedisClient(TEST_REDIS_URL);
     await new Promise((resolve) => redis.once('ready', resolve));
-    views = redisCalendarViews(redis, { keyPrefix: prefix });
+    views = redisCalendarViews(redis, { keyPrefix: prefix, clock: () => clock().getTime() });
   });
   afterAll(async () => {
     await views.clear();
@@ -114,5 +114,25 @@ describe('calendar reads through the cached views', () => {
     await attendance([userID], week.from, week.to);
     await attendance.settled();
     expect(await views.read(userID, week.from, week.to)).toHaveLength(3);
+  });
+
+  it('serves busy time from the views once copied, from PostgreSQL until then, and fresh reads from PostgreSQL', async () => {
+    const { userID } = await calendarOf(db);
+    const attendance = cachedAttendance({ readModel: db, views, clock });
+    const queries = readModelQueries(db, { attendance, busy: attendance.busy });
+    const plain = (busy: Map<string, BusyInterval[]>) => (busy.get(userID) ?? []).map(({ start, end, kind }) => ({ start, end, kind })).sort((a, b) => a.start - b.start);
+    const expected = plain(await readModelQueries(db).busyTime([userID], week.from, week.to));
+    // Planning, and the tentative stand-ups on Thursday and Monday (09:00 in Paris); the declined and the cancelled meetings are free.
+    expect(expected.map((i) => [new Date(i.start).toISOString(), i.kind])).toEqual([
+      ['2030-01-02T10:00:00.000Z', 'busy'], ['2030-01-03T08:00:00.000Z', 'tentative'], ['2030-01-07T08:00:00.000Z', 'tentative'],
+    ].sort());
+    expect(plain(await queries.busyTime([userID], week.from, week.to))).toEqual(expected);
+    await attendance.settled();
+    expect(plain(await views.busy([userID], week.from, week.to))).toEqual(expected);
+
+    // Gone from PostgreSQL: the cached answer is still there, a fresh read sees the read model.
+    await db.query('delete from rm_event_users where user_id = $1', [userID]);
+    expect(plain(await queries.busyTime([userID], week.from, week.to))).toEqual(expected);
+    expect(plain(await queries.busyTime([userID], week.from, week.to, true))).toEqual([]);
   });
 });

@@ -1,6 +1,9 @@
+import type { BusyInterval } from '@datebook/shared-kernel';
 import {
   type AttendanceRow,
   attendanceRows,
+  BUSY_KEPT_AHEAD_MS,
+  busyTime,
   type CalendarViews,
   type CalendarViewsLogger,
   readModelViewEntries,
@@ -10,8 +13,12 @@ import {
 /** Rows of live events of these users whose occurrences may touch [from, to) (see `attendanceRows`). */
 export type AttendanceSource = (userIDs: string[], from: Date, to: Date) => Promise<AttendanceRow[]>;
 
+/** Each user's busy time overlapping [from, to) (see `busyTime`), every user asked about present. */
+export type BusySource = (userIDs: string[], from: Date, to: Date) => Promise<Map<string, BusyInterval[]>>;
+
 /** Straight from the PostgreSQL read model. */
 export const postgresAttendance = (readModel: SqlExecutor): AttendanceSource => (userIDs, from, to) => attendanceRows(readModel, userIDs, from, to);
+export const postgresBusyTime = (readModel: SqlExecutor): BusySource => (userIDs, from, to) => busyTime(readModel, userIDs, from, to);
 
 export interface CachedAttendanceOptions {
   readModel: SqlExecutor;
@@ -29,6 +36,8 @@ export interface CachedAttendanceOptions {
 }
 
 export interface CachedAttendance extends AttendanceSource {
+  /** Busy time from the views' kept intervals; users they cannot answer for from PostgreSQL (then copied, as for rows). */
+  busy: BusySource;
   /** Resolves once the backfills started so far have ended (tests and shutdown). */
   settled(): Promise<void>;
 }
@@ -90,7 +99,20 @@ export function cachedAttendance(options: CachedAttendanceOptions): CachedAttend
     return rows;
   };
 
+  const busy: BusySource = async (userIDs, from, to) => {
+    const unique = [...new Set(userIDs)];
+    const found = await views.busy(unique, from, to);
+    const missed = unique.filter((userID) => !found.has(userID));
+    if (missed.length === 0) return found;
+    for (const [userID, intervals] of await busyTime(readModel, missed, from, to)) found.set(userID, intervals);
+    // A copy keeps busy time from the retention instant and series around now: worth making only for windows it will answer.
+    const now = clock().getTime();
+    if (from.getTime() >= now - retentionMs + 86_400_000 && to.getTime() <= now + BUSY_KEPT_AHEAD_MS - 86_400_000) for (const userID of missed) startBackfill(userID);
+    return found;
+  };
+
   return Object.assign(source, {
+    busy,
     async settled() {
       while (inFlight.size > 0) await Promise.all(inFlight.values());
     },

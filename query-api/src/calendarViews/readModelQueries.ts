@@ -1,8 +1,8 @@
 import { type CalendarEventDetails, isRecurring } from '@datebook/shared-kernel';
 import type { SqlExecutor } from '@datebook/shared-kernel/ports';
 import { Temporal } from 'temporal-polyfill';
-import { busyTime, type PersonalOccurrence, personalOccurrences } from '@datebook/shared-kernel/ports';
-import { type AttendanceSource, postgresAttendance } from './cachedAttendance';
+import { type PersonalOccurrence, personalOccurrences } from '@datebook/shared-kernel/ports';
+import { type AttendanceSource, type BusySource, postgresAttendance, postgresBusyTime } from './cachedAttendance';
 
 export interface CalendarEntry {
   /** The event's id; for an occurrence of a series `<seriesID>_<original start, basic format>`, as Google Calendar does. */
@@ -45,13 +45,19 @@ function entryOf(o: PersonalOccurrence): CalendarEntry {
   };
 }
 
+/** Known user ids are remembered this many at most (users are never deleted, so a known id stays true). */
+const KNOWN_USERS_REMEMBERED = 200_000;
+
 /**
- * The reads the query API makes against the PostgreSQL read model; calendar rows come from
- * `attendance` when given (the cached views), busy time always from PostgreSQL.
+ * The reads the query API makes against the PostgreSQL read model; calendar rows and busy time come
+ * from `attendance` and `busy` when given (the cached views), else from PostgreSQL.
  */
-export function readModelQueries(db: SqlExecutor, options: { attendance?: AttendanceSource } = {}) {
+export function readModelQueries(db: SqlExecutor, options: { attendance?: AttendanceSource; busy?: BusySource } = {}) {
   const fromReadModel = postgresAttendance(db);
   const cached = options.attendance ?? fromReadModel;
+  const busyFromReadModel = postgresBusyTime(db);
+  const busyCached = options.busy ?? busyFromReadModel;
+  const known = new Set<string>();
   return {
     /**
      * What the user hosts or is invited to (not declined, not cancelled) overlapping [from, to): single
@@ -91,16 +97,20 @@ export function readModelQueries(db: SqlExecutor, options: { attendance?: Attend
       };
     },
 
-    /** Users among `userIDs` with busy time (see `busyTime`) overlapping [from, to). */
-    async busyUsers(userIDs: string[], from: Date, to: Date): Promise<Set<string>> {
-      const busy = await busyTime(db, userIDs, from, to);
-      return new Set([...busy].filter(([, entries]) => entries.length > 0).map(([userID]) => userID));
+    /** Each user's busy time (see `busyTime`) overlapping [from, to); `fresh` reads the read model, not the cache. */
+    busyTime(userIDs: string[], from: Date, to: Date, fresh = false) {
+      return (fresh ? busyFromReadModel : busyCached)(userIDs, from, to);
     },
 
-    /** The ids among `userIDs` that the read model knows. */
+    /** The ids among `userIDs` that the read model knows (remembered: a user once known stays known). */
     async knownUsers(userIDs: string[]): Promise<Set<string>> {
-      const { rows } = await db.query<{ user_id: string }>('select user_id from rm_users where user_id = any($1::uuid[])', [userIDs]);
-      return new Set(rows.map((r) => r.user_id));
+      const asked = userIDs.filter((id) => !known.has(id));
+      if (asked.length > 0) {
+        const { rows } = await db.query<{ user_id: string }>('select user_id from rm_users where user_id = any($1::uuid[])', [asked]);
+        if (known.size + rows.length > KNOWN_USERS_REMEMBERED) known.clear();
+        for (const r of rows) known.add(r.user_id);
+      }
+      return new Set(userIDs.filter((id) => known.has(id)));
     },
 
     async timeZoneOf(userID: string): Promise<string | undefined> {

@@ -7,9 +7,10 @@ import {
   type WorkingHoursEntry,
 } from '@datebook/shared-kernel';
 import { instantSchema, parseInput, type RouteDoc, timeZoneSchema, userIDSchema } from '@datebook/shared-kernel/http';
-import { busyTime, type SqlExecutor } from '@datebook/shared-kernel/ports';
+import type { SqlExecutor } from '@datebook/shared-kernel/ports';
 import { Router } from 'express';
 import { z } from 'zod';
+import type { ReadModelQueries } from '../calendarViews/readModelQueries';
 
 const MAX_WINDOW_DAYS = 62;
 const userIDs = z.array(userIDSchema).min(1).max(50).refine((ids) => new Set(ids).size === ids.length, { message: 'list each user once' });
@@ -56,27 +57,34 @@ function windowOf(body: { from: string; to: string }) {
   return window;
 }
 
-export function freeBusyRoutes(deps: { readModel: SqlExecutor }): Router {
+function unknownUsers(ids: string[], isKnown: (id: string) => boolean): DomainError | undefined {
+  const unknown = ids.map((id, index) => ({ id, index })).filter(({ id }) => !isKnown(id));
+  if (unknown.length === 0) return undefined;
+  return new DomainError('UNKNOWN_USERS', 'some users do not exist', unknown.map(({ id, index }) => ({ path: `userIDs.${index}`, message: `no user ${id}` })));
+}
+
+export function freeBusyRoutes(deps: { readModel: SqlExecutor; queries: ReadModelQueries }): Router {
   const router = Router();
 
-  async function usersOf(ids: string[]) {
+  /** The users' zones and working hours (suggestions need them; free/busy only needs to know they exist). */
+  async function profilesOf(ids: string[]) {
     const { rows } = await deps.readModel.query<{ user_id: string; time_zone: string; working_hours: WorkingHoursEntry[] | null }>(
       'select user_id, time_zone, working_hours from rm_users where user_id = any($1::uuid[])',
       [ids],
     );
     const known = new Map(rows.map((r) => [r.user_id, r]));
-    const unknown = ids.map((id, index) => ({ id, index })).filter(({ id }) => !known.has(id));
-    if (unknown.length > 0) {
-      throw new DomainError('UNKNOWN_USERS', 'some users do not exist', unknown.map(({ id, index }) => ({ path: `userIDs.${index}`, message: `no user ${id}` })));
-    }
+    const error = unknownUsers(ids, (id) => known.has(id));
+    if (error) throw error;
     return known;
   }
 
   router.post('/freebusy', async (req, res) => {
     const body = parseInput(FreeBusyBody, req.body, 'body');
     const window = windowOf(body);
-    await usersOf(body.userIDs);
-    const busy = await busyTime(deps.readModel, body.userIDs, new Date(window.start), new Date(window.end));
+    const known = await deps.queries.knownUsers(body.userIDs);
+    const error = unknownUsers(body.userIDs, (id) => known.has(id));
+    if (error) throw error;
+    const busy = await deps.queries.busyTime(body.userIDs, new Date(window.start), new Date(window.end), res.locals.readYourWrites === true);
     res.json({
       from: iso(window.start), to: iso(window.end), ...(body.timeZone ? { timeZone: body.timeZone } : {}),
       users: body.userIDs.map((userID) => {
@@ -96,8 +104,8 @@ export function freeBusyRoutes(deps: { readModel: SqlExecutor }): Router {
     if (body.minimumAttendees !== undefined && body.minimumAttendees > body.userIDs.length) {
       throw new DomainError('VALIDATION_FAILED', 'minimumAttendees is more than the users asked about', [{ path: 'minimumAttendees', message: 'more than userIDs' }]);
     }
-    const profiles = await usersOf(body.userIDs);
-    const busy = await busyTime(deps.readModel, body.userIDs, new Date(window.start), new Date(window.end));
+    const profiles = await profilesOf(body.userIDs);
+    const busy = await deps.queries.busyTime(body.userIDs, new Date(window.start), new Date(window.end), res.locals.readYourWrites === true);
     const result = suggestTimes({
       window,
       durationMinutes: body.durationMinutes,
