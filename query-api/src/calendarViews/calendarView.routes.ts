@@ -44,7 +44,8 @@ export function calendarViewRoutes(deps: { queries: ReadModelQueries; clock: () 
   router.get('/events', async (req, res) => {
     const userID = authenticatedUser(req);
     const query = parseInput(CalendarQuery, req.query, 'query');
-    const timeZone = query.timeZone ?? (await deps.queries.timeZoneOf(userID)) ?? 'UTC';
+    const fresh = res.locals.readYourWrites === true;
+    const timeZone = query.timeZone ?? (await deps.queries.timeZoneOf(userID, fresh)) ?? 'UTC';
     let window: { from: Date; to: Date };
     if (query.from !== undefined || query.to !== undefined) {
       if (query.from === undefined || query.to === undefined) {
@@ -57,7 +58,7 @@ export function calendarViewRoutes(deps: { queries: ReadModelQueries; clock: () 
     } else {
       window = calendarWindow(query.view, query.date ?? todayIn(deps.clock(), timeZone), timeZone);
     }
-    const { events, truncated } = await deps.queries.calendar(userID, window.from, window.to, timeZone, res.locals.readYourWrites === true);
+    const { events, truncated } = await deps.queries.calendar(userID, window.from, window.to, timeZone, fresh);
     res.setHeader('Cache-Control', 'private, no-cache');
     res.json({ from: window.from.toISOString(), to: window.to.toISOString(), timeZone, events, truncated });
   });

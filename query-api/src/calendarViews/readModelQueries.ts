@@ -48,6 +48,10 @@ function entryOf(o: PersonalOccurrence): CalendarEntry {
 /** Known user ids are remembered this many at most (users are never deleted, so a known id stays true). */
 const KNOWN_USERS_REMEMBERED = 200_000;
 
+/** How long a user's zone is remembered, and for how many users at most. */
+const ZONE_REMEMBERED_MS = 5_000;
+const ZONES_REMEMBERED = 100_000;
+
 /**
  * The reads the query API makes against the PostgreSQL read model; calendar rows and busy time come
  * from `attendance` and `busy` when given (the cached views), else from PostgreSQL.
@@ -58,6 +62,7 @@ export function readModelQueries(db: SqlExecutor, options: { attendance?: Attend
   const busyFromReadModel = postgresBusyTime(db);
   const busyCached = options.busy ?? busyFromReadModel;
   const known = new Set<string>();
+  const zones = new Map<string, { zone: string; until: number }>();
   return {
     /**
      * What the user hosts or is invited to (not declined, not cancelled) overlapping [from, to): single
@@ -113,9 +118,21 @@ export function readModelQueries(db: SqlExecutor, options: { attendance?: Attend
       return new Set(userIDs.filter((id) => known.has(id)));
     },
 
-    async timeZoneOf(userID: string): Promise<string | undefined> {
+    /**
+     * The user's own zone. Remembered for a few seconds (every calendar read without `timeZone` needs
+     * it, and it rarely changes); `fresh` reads it from the read model.
+     */
+    async timeZoneOf(userID: string, fresh = false): Promise<string | undefined> {
+      const now = Date.now();
+      const remembered = fresh ? undefined : zones.get(userID);
+      if (remembered && remembered.until > now) return remembered.zone;
       const { rows } = await db.query<{ time_zone: string }>('select time_zone from rm_users where user_id = $1', [userID]);
-      return rows[0]?.time_zone;
+      const zone = rows[0]?.time_zone;
+      if (zone !== undefined) {
+        if (zones.size >= ZONES_REMEMBERED) zones.clear();
+        zones.set(userID, { zone, until: now + ZONE_REMEMBERED_MS });
+      }
+      return zone;
     },
   };
 }

@@ -36,6 +36,31 @@ export function seriesOf(event: SeriesShape): RecurrenceSeries {
 const durationOf = (event: SeriesShape) => Date.parse(event.endTime) - Date.parse(event.startTime);
 const dateOf = (epochMs: number) => new Date(epochMs).toISOString().slice(0, 10);
 
+/** The occurrence starting at `start`, before any exception. */
+function occurrenceAt(event: EventShape, start: number, duration: number): EventOccurrence {
+  const startTime = new Date(start).toISOString();
+  return {
+    originalStart: event.allDay ? dateOf(start) : startTime,
+    startTime,
+    endTime: new Date(start + duration).toISOString(),
+    startDate: event.allDay ? dateOf(start) : null,
+    endDate: event.allDay ? dateOf(start + duration) : null,
+    title: event.title,
+    description: event.description,
+    location: event.location,
+  };
+}
+
+/** Whether a valid instant is already written as toISOString writes it (YYYY-MM-DDTHH:mm:ss.sssZ). */
+function isIsoForm(instant: string): boolean {
+  return instant.length === 24 && instant.charCodeAt(23) === 90 /* Z */ && instant.charCodeAt(19) === 46 /* . */;
+}
+
+function hasExceptions(event: EventShape): boolean {
+  for (const _ in event.exceptions) return true;
+  return false;
+}
+
 /** The key an occurrence's exception is stored under. */
 export function originalStartKey(event: SeriesShape, start: number): string {
   return event.allDay ? dateOf(start) : new Date(start).toISOString();
@@ -47,19 +72,28 @@ export function originalStartKey(event: SeriesShape, start: number): string {
  * viewer's local dates in that form. Moved occurrences show where they were moved to.
  */
 export function occurrencesOverlapping(event: EventShape, window: { from: number; to: number }, cap = DEFAULT_OCCURRENCE_CAP): { occurrences: EventOccurrence[]; truncated: boolean } {
+  if (!isRecurring(event) && !hasExceptions(event)) {
+    // The common case, a single event: one comparison before building anything (calendar reads are hot),
+    // and no closures: tsx's keepNames makes each one cost a defineProperty.
+    const start = Date.parse(event.startTime);
+    const end = Date.parse(event.endTime);
+    if (!(start < window.to && end > window.from)) return { occurrences: [], truncated: false };
+    const startTime = isIsoForm(event.startTime) ? event.startTime : new Date(start).toISOString();
+    const occurrence: EventOccurrence = {
+      originalStart: event.allDay ? dateOf(start) : startTime,
+      startTime,
+      endTime: isIsoForm(event.endTime) ? event.endTime : new Date(end).toISOString(),
+      startDate: event.allDay ? dateOf(start) : null,
+      endDate: event.allDay ? dateOf(end) : null,
+      title: event.title,
+      description: event.description,
+      location: event.location,
+    };
+    return { occurrences: [occurrence], truncated: false };
+  }
   const duration = durationOf(event);
   const overlaps = (start: number, end: number) => start < window.to && end > window.from;
-  const base = (start: number): EventOccurrence => ({
-    originalStart: originalStartKey(event, start),
-    startTime: new Date(start).toISOString(),
-    endTime: new Date(start + duration).toISOString(),
-    startDate: event.allDay ? dateOf(start) : null,
-    endDate: event.allDay ? dateOf(start + duration) : null,
-    title: event.title,
-    description: event.description,
-    location: event.location,
-  });
-
+  const base = (start: number) => occurrenceAt(event, start, duration);
   let starts: number[];
   let truncated = false;
   if (isRecurring(event)) {

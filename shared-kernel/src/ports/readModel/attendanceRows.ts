@@ -65,11 +65,13 @@ export function allDayWindow(from: Date, to: Date, viewerZone: string): { from: 
 /** Expands each row over the window and keeps what its person has not declined. */
 export function personalOccurrences(rows: AttendanceRow[], from: Date, to: Date, viewerZone: string): { occurrences: PersonalOccurrence[]; truncated: boolean } {
   const timedWindow = { from: from.getTime(), to: to.getTime() };
-  const datesWindow = allDayWindow(from, to, viewerZone);
+  // Computed only when an all-day row needs it: zone arithmetic costs more than a week of single events.
+  let datesWindow: { from: number; to: number } | undefined;
   const occurrences: PersonalOccurrence[] = [];
   let truncated = false;
   for (const row of rows) {
-    const expansion = occurrencesOverlapping(row.event, row.event.allDay ? datesWindow : timedWindow);
+    const window = row.event.allDay ? (datesWindow ??= allDayWindow(from, to, viewerZone)) : timedWindow;
+    const expansion = occurrencesOverlapping(row.event, window);
     truncated ||= expansion.truncated;
     for (const occurrence of expansion.occurrences) {
       const rsvpStatus = row.occurrenceResponses[occurrence.originalStart] ?? row.rsvpStatus;
