@@ -29,44 +29,45 @@ export interface GroupFreeOptions {
 /**
  * Where at least `minimumAttendees` users are free together, earliest first.
  *
- * "Maximal" here: the time covered by anybody's free time is cut at every instant where the set of
- * free users changes, and only there. Each resulting interval [start, end) has one constant set of
- * free users (`userIDs`: exactly those free at every instant of it, nobody else free at any instant of
- * it), and that set differs just before `start` and at `end`, so the interval cannot be widened without
- * changing who is free. Of these intervals, those with at least `minimumAttendees` users and at least
- * `durationMinutes` long are returned. With `minimumAttendees` equal to the number of users this is
- * exactly `commonFree` over the same free time.
+ * Each result is a maximal (interval, group) pair: every user of `userIDs` is free throughout
+ * [start, end), nobody else is, and the interval cannot be widened without losing one of them. So any
+ * meeting time at which enough users are free lies inside a result whose group holds everyone free
+ * for all of it: a long stretch shared by a smaller group is never hidden by somebody free for part of
+ * it. Results overlap where groups differ (a larger group for a shorter time, a smaller one for
+ * longer). With `minimumAttendees` equal to the number of users this is exactly `commonFree`.
  *
- * Consequence of that definition: when fewer than all users are required, an extra user who is free
- * for part of the time splits the interval, so a long stretch shared by a smaller group can come back
- * as pieces shorter than the duration and be dropped. Finding every (interval, group) pair instead
- * can be quadratic in the number of intervals; this sweep is O(n log n) plus the size of the output.
+ * Every pair starts where one of its users' free time starts (else it could widen to the left), and
+ * its group is the users free at that instant whose free time lasts longest; so a pass over the
+ * distinct start instants, each sorting who is free by when they stop, finds them all, each once.
  */
 export function groupFree(users: readonly UserFree[], options: GroupFreeOptions): GroupFreeInterval[] {
   const minimumAttendees = Math.max(1, options.minimumAttendees ?? users.length);
   const minimumLength = options.durationMinutes * MINUTE_MS;
-  const events: { time: number; user: number; delta: 1 | -1 }[] = [];
-  users.forEach(({ free }, user) => {
-    // Merged per user, a user never ends and restarts at one instant, so every instant with an event
-    // changes the set of free users: each distinct event time is a boundary of the partition.
-    for (const interval of mergeIntervals(free)) {
-      events.push({ time: interval.start, user, delta: 1 }, { time: interval.end, user, delta: -1 });
-    }
-  });
-  events.sort((a, b) => a.time - b.time);
+  // Merged per user, so the free interval holding an instant is one interval.
+  const merged = users.map(({ free }) => mergeIntervals(free));
+  const starts = [...new Set(merged.flatMap((list) => list.map((interval) => interval.start)))].sort((a, b) => a - b);
 
-  const isFree = users.map(() => false);
-  let freeCount = 0;
   const result: GroupFreeInterval[] = [];
-  for (const [k, { time, user, delta }] of events.entries()) {
-    const previous = events[k - 1];
-    // The first event at a new instant closes the segment since the previous instant, whose set of
-    // free users is the one in force before any event at this instant is applied.
-    if (previous !== undefined && previous.time < time && freeCount >= minimumAttendees && time - previous.time >= minimumLength) {
-      result.push({ start: previous.time, end: time, userIDs: users.filter((_, i) => isFree[i]).map((u) => u.userID) });
+  for (const start of starts) {
+    const holding: { user: number; start: number; end: number }[] = [];
+    merged.forEach((list, user) => {
+      const interval = list.find((i) => i.start <= start && start < i.end);
+      if (interval) holding.push({ user, start: interval.start, end: interval.end });
+    });
+    if (holding.length < minimumAttendees) continue;
+    holding.sort((a, b) => b.end - a.end);
+    let latestStart = -Infinity;
+    for (const [k, h] of holding.entries()) {
+      latestStart = Math.max(latestStart, h.start);
+      // Users who stop at the same instant join the group together.
+      if (holding[k + 1]?.end === h.end) continue;
+      const size = k + 1;
+      if (size >= minimumAttendees && latestStart === start && h.end - start >= minimumLength) {
+        const members = holding.slice(0, size).map((m) => m.user).sort((a, b) => a - b);
+        result.push({ start, end: h.end, userIDs: members.map((i) => users[i]!.userID) });
+      }
     }
-    isFree[user] = delta === 1;
-    freeCount += delta;
   }
-  return result;
+  // Earliest first; from one instant, the longest stretch (the smallest group) first.
+  return result.sort((a, b) => a.start - b.start || b.end - a.end);
 }

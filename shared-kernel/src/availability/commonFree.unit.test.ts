@@ -41,19 +41,19 @@ describe('groupFree', () => {
     );
   });
 
-  it('starts a new interval whenever the set of free users changes', () => {
+  it('gives each group its whole shared stretch: a larger group for a shorter time, a smaller one for longer', () => {
     const result = groupFree(users([m(0, 180)], [m(60, 240)], [m(120, 300)]), { durationMinutes: 60, minimumAttendees: 2 });
     expect(result).toEqual([
-      { ...m(60, 120), userIDs: ['u0', 'u1'] },
+      { ...m(60, 180), userIDs: ['u0', 'u1'] },
+      { ...m(120, 240), userIDs: ['u1', 'u2'] },
       { ...m(120, 180), userIDs: ['u0', 'u1', 'u2'] },
-      { ...m(180, 240), userIDs: ['u1', 'u2'] },
     ]);
   });
 
-  it('drops pieces shorter than the duration even when a smaller group spans them (documented limit)', () => {
-    // u0 and u1 share 0–180, but u2 joins for 60–90, so that stretch comes back as three pieces.
+  it('never hides a smaller group’s long stretch behind somebody free for part of it', () => {
+    // u0 and u1 share 0–180; u2 is free only 60–90, which must not cut their stretch into pieces.
     const result = groupFree(users([m(0, 180)], [m(0, 180)], [m(60, 90)]), { durationMinutes: 90, minimumAttendees: 2 });
-    expect(result).toEqual([{ ...m(90, 180), userIDs: ['u0', 'u1'] }]);
+    expect(result).toEqual([{ ...m(0, 180), userIDs: ['u0', 'u1'] }]);
   });
 
   it('merges one user’s touching free intervals so they do not split a group', () => {
@@ -78,7 +78,7 @@ describe('groupFree', () => {
     expect(groupFree(users([m(0, 60)], []), { durationMinutes: 30, minimumAttendees: 0 })).toEqual([{ ...m(0, 60), userIDs: ['u0'] }]);
   });
 
-  it('returns maximal constant-set intervals, earliest first, each long enough with enough users', () => {
+  it('returns maximal (interval, group) pairs, earliest first, and every feasible meeting lies in one with all its free users', () => {
     const input = fc.tuple(
       fc.array(fc.array(anyInterval, { maxLength: 5 }), { minLength: 1, maxLength: 5 }),
       fc.integer({ min: 0, max: 10 }),
@@ -89,26 +89,34 @@ describe('groupFree', () => {
         // Grid units are used as milliseconds; durationMinutes is scaled back to match.
         const result = groupFree(users(...lists), { durationMinutes: duration / M, minimumAttendees: minimum });
         const freeAt = (t: number) => lists.flatMap((list, k) => (covers(list, t) ? [`u${k}`] : []));
-        result.forEach((group, k) => {
-          expect(group.end).toBeGreaterThan(group.start);
-          expect(group.end - group.start).toBeGreaterThanOrEqual(duration);
-          expect(group.userIDs.length).toBeGreaterThanOrEqual(Math.max(1, minimum));
+        const freeThroughout = (start: number, end: number) => {
+          let group = freeAt(start);
+          for (let t = start + 1; t < end; t += 1) group = group.filter((u) => freeAt(t).includes(u));
+          return group;
+        };
+        const needed = Math.max(1, minimum);
+        const seen = new Set<string>();
+        result.forEach((pair, k) => {
+          expect(pair.end - pair.start).toBeGreaterThanOrEqual(Math.max(1, duration));
+          expect(pair.userIDs.length).toBeGreaterThanOrEqual(needed);
+          expect(freeThroughout(pair.start, pair.end)).toEqual(pair.userIDs);
+          // Maximal: widening either way loses a member.
+          expect(pair.userIDs.every((u) => freeAt(pair.start - 1).includes(u))).toBe(false);
+          expect(pair.userIDs.every((u) => freeAt(pair.end).includes(u))).toBe(false);
           const previous = result[k - 1];
-          if (previous) expect(previous.end).toBeLessThanOrEqual(group.start);
-          for (let t = group.start; t < group.end; t += 1) expect(freeAt(t)).toEqual(group.userIDs);
-          expect(freeAt(group.start - 1)).not.toEqual(group.userIDs);
-          expect(freeAt(group.end)).not.toEqual(group.userIDs);
+          if (previous) expect(previous.start).toBeLessThanOrEqual(pair.start);
+          const key = JSON.stringify(pair);
+          expect(seen.has(key)).toBe(false);
+          seen.add(key);
         });
-        // Completeness: every instant with enough free users lies in a result or in a constant-set
-        // run too short for the duration.
-        for (const t of gridInstants()) {
-          const here = freeAt(t);
-          if (here.length < Math.max(1, minimum)) continue;
-          let start = t;
-          while (start > -20 && JSON.stringify(freeAt(start - 1)) === JSON.stringify(here)) start -= 1;
-          let end = t + 1;
-          while (end < 100 && JSON.stringify(freeAt(end)) === JSON.stringify(here)) end += 1;
-          expect(covers(result, t)).toBe(end - start >= duration);
+        // Complete: any [t1, t2) long enough with enough users free throughout lies in a result holding them all.
+        const instants = gridInstants();
+        for (const t1 of instants) {
+          for (let t2 = t1 + Math.max(1, duration); t2 <= instants[instants.length - 1]!; t2 += 1) {
+            const group = freeThroughout(t1, t2);
+            if (group.length < needed) break;
+            expect(result.some((r) => r.start <= t1 && t2 <= r.end && group.every((u) => r.userIDs.includes(u)))).toBe(true);
+          }
         }
       }),
     );

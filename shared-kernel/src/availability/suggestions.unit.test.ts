@@ -142,7 +142,7 @@ describe('suggestTimes', () => {
           expect(s.userIDs.length).toBeGreaterThanOrEqual(minimum);
           expect(s.start).toBeGreaterThanOrEqual(win.start);
           expect(s.end).toBeLessThanOrEqual(win.end);
-          expect(s.start).toBeGreaterThanOrEqual(suggestions[k - 1]?.end ?? -Infinity);
+          expect(s.start).toBeGreaterThanOrEqual(suggestions[k - 1]?.start ?? -Infinity); // earliest first (groups may overlap)
           for (const id of s.userIDs) {
             const u = request.users.find((candidate) => candidate.userID === id);
             expect(u).toBeDefined();
