@@ -57,20 +57,39 @@ export function calendarViewChanges(history: RecordedEvent[]): CalendarViewChang
   return changes;
 }
 
+/** The batch's events of one stream when they are its whole history so far (from the first version, none missing). */
+function wholeHistoryIn(events: RecordedEvent[], firstVersion: number): RecordedEvent[] | undefined {
+  const sorted = [...events].sort((a, b) => a.streamVersion - b.streamVersion);
+  return sorted.every((e, i) => e.streamVersion === firstVersion + i) ? sorted : undefined;
+}
+
 /**
- * Projects batches into the calendar views. Each touched CalendarEvent stream is re-read from the
- * store and folded whole rather than folded from state kept beside the views: the store is the truth,
- * so a redelivered, partial or replayed batch (or one after the views were cleared) always yields the
- * stream's latest rows, removals included, with no second copy of every event's state to keep in
- * step; the cost is one stream read per touched stream per batch. A rejection (views unreachable)
- * has the batch delivered again; the version guard makes that harmless.
+ * Projects batches into the calendar views. Each touched CalendarEvent stream is folded whole rather
+ * than from state kept beside the views: the store is the truth, so a redelivered, partial or replayed
+ * batch (or one after the views were cleared) always yields the stream's latest rows, removals
+ * included, with no second copy of every event's state to keep in step. A stream the batch holds from
+ * its first event on (a new event, or any during a replay) is folded from the batch; others are
+ * re-read from the store. A rejection (views unreachable) has the batch delivered again; the version
+ * guard makes that harmless.
  */
 export function calendarViewsProjector(deps: { store: EventStore; views: CalendarViews }): EventBatchHandler {
   return async (batch: RecordedEvent[]) => {
-    const streams = [...new Set(batch.map((e) => e.streamName).filter((name) => parseStreamName(name).category === 'CalendarEvent'))];
+    const byStream = new Map<string, RecordedEvent[]>();
+    for (const e of batch) {
+      if (parseStreamName(e.streamName).category !== 'CalendarEvent') continue;
+      const list = byStream.get(e.streamName);
+      if (list) list.push(e);
+      else byStream.set(e.streamName, [e]);
+    }
     const changes: CalendarViewChange[] = [];
-    for (let i = 0; i < streams.length; i += STREAM_READS_IN_FLIGHT) {
-      const histories = await Promise.all(streams.slice(i, i + STREAM_READS_IN_FLIGHT).map((name) => deps.store.readStream(name)));
+    const toRead: string[] = [];
+    for (const [name, events] of byStream) {
+      const history = wholeHistoryIn(events, deps.store.firstVersion);
+      if (history) changes.push(...calendarViewChanges(history));
+      else toRead.push(name);
+    }
+    for (let i = 0; i < toRead.length; i += STREAM_READS_IN_FLIGHT) {
+      const histories = await Promise.all(toRead.slice(i, i + STREAM_READS_IN_FLIGHT).map((name) => deps.store.readStream(name)));
       for (const { events } of histories) changes.push(...calendarViewChanges(events));
     }
     if (changes.length > 0) await deps.views.applyChanges(changes);
