@@ -58,7 +58,7 @@ describe('free/busy, find a time and conflicts through the HTTP API', () => {
         expect(got.userID).toBe(ids[index]);
         expect(got.busy).toEqual(expected.busy.map((b) => ({ start: utc(b.start), end: utc(b.end) })));
       }
-      const suggestions = await sys.http().post('/freebusy/suggestions').set(asker.auth)
+      const suggestions = await sys.http().post('/freebusy/suggestions').set(asker.auth).set(lastToken ? { 'X-Consistency-Token': lastToken } : {})
         .send({ userIDs: ids, from: c.window.from, to: c.window.to, durationMinutes: c.duration_minutes, respectWorkingHours: false });
       expect(suggestions.status).toBe(200);
       expect(suggestions.body.suggestions.map((s: Span) => ({ start: s.start, end: s.end }))).toEqual(c.expected.common_free.map((f) => ({ start: utc(f.start), end: utc(f.end) })));

@@ -112,7 +112,8 @@ describe('recurring, all-day and time-zoned events through the HTTP API', () => 
       const booked = await book(ann, { title: 'Leap birthday', startDate: '2028-02-29', endDate: '2028-03-01', recurrence: ['RRULE:FREQ=YEARLY'] });
       const items = (await list(ann, '2028-01-01T00:00:00Z', '2033-01-01T00:00:00Z', booked.consistencyToken)).filter((i) => i.recurringEventID === booked.eventID);
       expect(items.map((i) => i.startDate)).toEqual(['2028-02-29', '2032-02-29']);
-      const free = await sys.http().patch('/events/availability').set(host.auth).send({ userID: ann.userID, startTime: '2028-02-29T10:00:00Z', endTime: '2028-02-29T11:00:00Z' });
+      const free = await sys.http().patch('/events/availability').set(host.auth).set('X-Consistency-Token', booked.consistencyToken)
+        .send({ userID: ann.userID, startTime: '2028-02-29T10:00:00Z', endTime: '2028-02-29T11:00:00Z' });
       expect(free.body).toEqual({ available: true });
     });
   });
@@ -145,7 +146,8 @@ describe('recurring, all-day and time-zoned events through the HTTP API', () => 
       expect(items.map((i) => [i.startTime, i.title])).toEqual([
         [week[0], 'Standup'], ['2030-06-04T12:00:00.000Z', 'Standup (late)'], [week[3], 'Standup'], [week[4], 'Standup'],
       ]);
-      const during = (start: string, end: string) => sys.http().patch('/events/availability').set(host.auth).send({ userID: ann.userID, startTime: start, endTime: end });
+      const during = (start: string, end: string) => sys.http().patch('/events/availability').set(host.auth)
+        .set('X-Consistency-Token', cancelled.headers['x-consistency-token'] as string).send({ userID: ann.userID, startTime: start, endTime: end });
       expect((await during('2030-06-05T07:00:00Z', '2030-06-05T07:15:00Z')).body).toEqual({ available: true });
       expect((await during('2030-06-04T12:00:00Z', '2030-06-04T12:10:00Z')).body).toEqual({ available: false });
       expect((await during('2030-06-06T07:00:00Z', '2030-06-06T07:15:00Z')).body).toEqual({ available: false });

@@ -38,6 +38,7 @@ export async function singleProcessSystem(options: SingleProcessSystemOptions) {
   const queries = queryApi({
     attendance,
     busy: attendance.busy,
+    whoIsBusy: attendance.whoIsBusy,
     readModel: database,
     store,
     tokens,

@@ -3,7 +3,7 @@ import type { EventStore, SqlExecutor } from '@datebook/shared-kernel/ports';
 import { Router } from 'express';
 import { availabilityRouteDocs, availabilityRoutes } from './availability/availability.routes';
 import { calendarViewRouteDocs, calendarViewRoutes } from './calendarViews/calendarView.routes';
-import type { AttendanceSource, BusySource } from './calendarViews/cachedAttendance';
+import type { AttendanceSource, BusyCheck, BusySource } from './calendarViews/cachedAttendance';
 import { readModelQueries } from './calendarViews/readModelQueries';
 import { readModelProgress } from './consistency/readModelProgress';
 import { type ProjectionProgress, readYourWrites } from './consistency/readYourWrites';
@@ -20,15 +20,16 @@ export interface QueryApiDependencies {
   consistencyTimeoutMs?: number;
   /** Where calendar reads get their rows (`cachedAttendance` over the views); defaults to the read model. */
   attendance?: AttendanceSource;
-  /** Where availability and free/busy get busy time (`cachedAttendance(…).busy`); defaults to the read model. */
+  /** Where free/busy and availability get busy time (`cachedAttendance(…).busy` and `.whoIsBusy`); default: the read model. */
   busy?: BusySource;
+  whoIsBusy?: BusyCheck;
 }
 
-export { type AttendanceSource, type BusySource, type CachedAttendance, cachedAttendance, postgresAttendance, postgresBusyTime } from './calendarViews/cachedAttendance';
+export { type AttendanceSource, type BusyCheck, type BusySource, type CachedAttendance, cachedAttendance, postgresAttendance, postgresBusyTime } from './calendarViews/cachedAttendance';
 
 /** The read side's routes: calendar views, event details, availability and audit history. */
 export function queryApi(deps: QueryApiDependencies): { router: Router; routeDocs: RouteDoc[] } {
-  const queries = readModelQueries(deps.readModel, { ...(deps.attendance ? { attendance: deps.attendance } : {}), ...(deps.busy ? { busy: deps.busy } : {}) });
+  const queries = readModelQueries(deps.readModel, { ...(deps.attendance ? { attendance: deps.attendance } : {}), ...(deps.busy ? { busy: deps.busy } : {}), ...(deps.whoIsBusy ? { whoIsBusy: deps.whoIsBusy } : {}) });
   const router = Router();
   const reads = Router();
   reads.use(requireUser(deps.tokens));

@@ -27,6 +27,7 @@ runMain(async () => {
   const queries = queryApi({
     attendance,
     busy: attendance.busy,
+    whoIsBusy: attendance.whoIsBusy,
     readModel: database,
     store,
     tokens: jwtTokenService(config.JWT_SECRET, config.TOKEN_TTL_SECONDS),

@@ -36,8 +36,8 @@ export function availabilityRoutes(deps: { queries: ReadModelQueries }): Router 
     if (unknown.length > 0) {
       throw new DomainError('UNKNOWN_USERS', 'some users do not exist', unknown.map((id) => ({ path: body.userIDs ? `userIDs.${userIDs.indexOf(id)}` : 'userID', message: `no user ${id}` })));
     }
-    const busy = await deps.queries.busyTime(userIDs, from, to, res.locals.readYourWrites === true);
-    const available = (userID: string) => (busy.get(userID) ?? []).length === 0;
+    const busy = await deps.queries.whoIsBusy(userIDs, from, to, res.locals.readYourWrites === true);
+    const available = (userID: string) => busy.get(userID) !== true;
     if (body.userID !== undefined) return res.json({ available: available(body.userID) });
     res.json({ users: userIDs.map((userID) => ({ userID, available: available(userID) })) });
   });

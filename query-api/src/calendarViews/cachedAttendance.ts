@@ -18,6 +18,9 @@ export type BusySource = (userIDs: string[], from: Date, to: Date) => Promise<Ma
 
 /** Straight from the PostgreSQL read model. */
 export const postgresAttendance = (readModel: SqlExecutor): AttendanceSource => (userIDs, from, to) => attendanceRows(readModel, userIDs, from, to);
+/** Whether each user has busy time overlapping [from, to): availability's question, without the intervals. */
+export type BusyCheck = (userIDs: string[], from: Date, to: Date) => Promise<Map<string, boolean>>;
+
 export const postgresBusyTime = (readModel: SqlExecutor): BusySource => (userIDs, from, to) => busyTime(readModel, userIDs, from, to);
 
 export interface CachedAttendanceOptions {
@@ -38,6 +41,8 @@ export interface CachedAttendanceOptions {
 export interface CachedAttendance extends AttendanceSource {
   /** Busy time from the views' kept intervals; users they cannot answer for from PostgreSQL (then copied, as for rows). */
   busy: BusySource;
+  /** Whether each user has busy time, from the same places as `busy`. */
+  whoIsBusy: BusyCheck;
   /** Resolves once the backfills started so far have ended (tests and shutdown). */
   settled(): Promise<void>;
 }
@@ -99,20 +104,29 @@ export function cachedAttendance(options: CachedAttendanceOptions): CachedAttend
     return rows;
   };
 
-  const busy: BusySource = async (userIDs, from, to) => {
-    const unique = [...new Set(userIDs)];
-    const found = await views.busy(unique, from, to);
-    const missed = unique.filter((userID) => !found.has(userID));
-    if (missed.length === 0) return found;
-    for (const [userID, intervals] of await busyTime(readModel, missed, from, to)) found.set(userID, intervals);
+  /** Completes the views' answers with PostgreSQL's for the users they could not answer, and has those copied. */
+  async function completedFromReadModel<T>(answered: Map<string, T>, userIDs: string[], from: Date, to: Date, fromBusy: (busy: BusyInterval[]) => T): Promise<Map<string, T>> {
+    const missed = userIDs.filter((userID) => !answered.has(userID));
+    if (missed.length === 0) return answered;
+    for (const [userID, intervals] of await busyTime(readModel, missed, from, to)) answered.set(userID, fromBusy(intervals));
     // A copy keeps busy time from the retention instant and series around now: worth making only for windows it will answer.
     const now = clock().getTime();
     if (from.getTime() >= now - retentionMs + 86_400_000 && to.getTime() <= now + BUSY_KEPT_AHEAD_MS - 86_400_000) for (const userID of missed) startBackfill(userID);
-    return found;
+    return answered;
+  }
+
+  const busy: BusySource = async (userIDs, from, to) => {
+    const unique = [...new Set(userIDs)];
+    return completedFromReadModel(await views.busy(unique, from, to), unique, from, to, (intervals) => intervals);
+  };
+  const whoIsBusy: BusyCheck = async (userIDs, from, to) => {
+    const unique = [...new Set(userIDs)];
+    return completedFromReadModel(await views.whoIsBusy(unique, from, to), unique, from, to, (intervals) => intervals.length > 0);
   };
 
   return Object.assign(source, {
     busy,
+    whoIsBusy,
     async settled() {
       while (inFlight.size > 0) await Promise.all(inFlight.values());
     },

@@ -2,7 +2,7 @@ import { type CalendarEventDetails, isRecurring } from '@datebook/shared-kernel'
 import type { SqlExecutor } from '@datebook/shared-kernel/ports';
 import { Temporal } from 'temporal-polyfill';
 import { type PersonalOccurrence, personalOccurrences } from '@datebook/shared-kernel/ports';
-import { type AttendanceSource, type BusySource, postgresAttendance, postgresBusyTime } from './cachedAttendance';
+import { type AttendanceSource, type BusyCheck, type BusySource, postgresAttendance, postgresBusyTime } from './cachedAttendance';
 
 export interface CalendarEntry {
   /** The event's id; for an occurrence of a series `<seriesID>_<original start, basic format>`, as Google Calendar does. */
@@ -56,11 +56,14 @@ const ZONES_REMEMBERED = 100_000;
  * The reads the query API makes against the PostgreSQL read model; calendar rows and busy time come
  * from `attendance` and `busy` when given (the cached views), else from PostgreSQL.
  */
-export function readModelQueries(db: SqlExecutor, options: { attendance?: AttendanceSource; busy?: BusySource } = {}) {
+export function readModelQueries(db: SqlExecutor, options: { attendance?: AttendanceSource; busy?: BusySource; whoIsBusy?: BusyCheck } = {}) {
   const fromReadModel = postgresAttendance(db);
   const cached = options.attendance ?? fromReadModel;
   const busyFromReadModel = postgresBusyTime(db);
   const busyCached = options.busy ?? busyFromReadModel;
+  const whoIsBusyFromReadModel: BusyCheck = async (userIDs, from, to) =>
+    new Map([...(await busyFromReadModel(userIDs, from, to))].map(([userID, intervals]) => [userID, intervals.length > 0]));
+  const whoIsBusyCached = options.whoIsBusy ?? whoIsBusyFromReadModel;
   const known = new Set<string>();
   const zones = new Map<string, { zone: string; until: number }>();
   return {
@@ -105,6 +108,11 @@ export function readModelQueries(db: SqlExecutor, options: { attendance?: Attend
     /** Each user's busy time (see `busyTime`) overlapping [from, to); `fresh` reads the read model, not the cache. */
     busyTime(userIDs: string[], from: Date, to: Date, fresh = false) {
       return (fresh ? busyFromReadModel : busyCached)(userIDs, from, to);
+    },
+
+    /** Whether each user has busy time overlapping [from, to); `fresh` reads the read model. */
+    whoIsBusy(userIDs: string[], from: Date, to: Date, fresh = false) {
+      return (fresh ? whoIsBusyFromReadModel : whoIsBusyCached)(userIDs, from, to);
     },
 
     /** The ids among `userIDs` that the read model knows (remembered: a user once known stays known). */

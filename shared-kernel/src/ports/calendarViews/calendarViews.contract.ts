@@ -163,6 +163,9 @@ export function calendarViewsContract(name: string, options: CalendarViewsContra
       expect(week.get(user)).toEqual([hour('2030-01-02T10:00:00Z', 'busy'), hour('2030-01-02T12:00:00Z', 'tentative')]);
       expect(week.get(other)).toEqual([{ start: Date.parse('2029-12-20T09:00:00Z'), end: Date.parse('2030-01-03T17:00:00Z'), kind: 'busy' }]);
       expect(week.has(unknown)).toBe(false);
+      const whoIsBusy = await views.whoIsBusy([user, other, unknown], at('2030-01-02T11:00:00Z'), at('2030-01-02T12:00:00Z'));
+      expect([...whoIsBusy].sort()).toEqual([[user, false], [other, true]].sort());
+      expect((await views.whoIsBusy([user], at('2030-01-02T12:30:00Z'), at('2030-01-02T12:31:00Z'))).get(user)).toBe(true);
       // An interval that starts before the window and ends inside it counts; one that ends at its start does not.
       expect((await views.busy([user], at('2030-01-02T10:30:00Z'), at('2030-01-02T10:45:00Z'))).get(user)).toEqual([hour('2030-01-02T10:00:00Z', 'busy')]);
       expect((await views.busy([user], at('2030-01-02T11:00:00Z'), at('2030-01-02T12:00:00Z'))).get(user)).toEqual([]);

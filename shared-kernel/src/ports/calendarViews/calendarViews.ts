@@ -53,6 +53,9 @@ export interface CalendarViews {
    */
   busy(userIDs: string[], from: Date, to: Date): Promise<Map<string, BusyInterval[]>>;
 
+  /** Whether each user has any busy time overlapping [from, to): `busy` without the intervals. Same users answered. */
+  whoIsBusy(userIDs: string[], from: Date, to: Date): Promise<Map<string, boolean>>;
+
   /**
    * Merges rows read from the read model under the same version guard (never overwriting a newer
    * row or reviving a removed one written meanwhile), then records that the view is complete for

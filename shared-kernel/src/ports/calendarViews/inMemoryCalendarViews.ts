@@ -47,6 +47,17 @@ export function inMemoryCalendarViews(options: { clock?: () => number } = {}): C
     else view.rows.delete(eventID);
   };
 
+  const busy = async (userIDs: string[], from: Date, to: Date): Promise<Map<string, BusyInterval[]>> => {
+    const found = new Map<string, BusyInterval[]>();
+    for (const userID of userIDs) {
+      const view = views.get(userID);
+      if (view?.completeFrom === undefined || from.getTime() < view.completeFrom) continue;
+      const intervals = busyInWindow([...view.rows.values()].map((r) => r.busy), from.getTime(), to.getTime());
+      if (intervals) found.set(userID, intervals);
+    }
+    return found;
+  };
+
   return {
     async applyChanges(changes: CalendarViewChange[]) {
       for (const c of changes) apply(c.userID, c.eventID, c.version, c.row);
@@ -59,14 +70,10 @@ export function inMemoryCalendarViews(options: { clock?: () => number } = {}): C
         .sort((a, b) => a.start - b.start)
         .map((r) => r.row);
     },
-    async busy(userIDs, from, to) {
-      const found = new Map<string, BusyInterval[]>();
-      for (const userID of userIDs) {
-        const view = views.get(userID);
-        if (view?.completeFrom === undefined || from.getTime() < view.completeFrom) continue;
-        const busy = busyInWindow([...view.rows.values()].map((r) => r.busy), from.getTime(), to.getTime());
-        if (busy) found.set(userID, busy);
-      }
+    busy,
+    async whoIsBusy(userIDs, from, to) {
+      const found = new Map<string, boolean>();
+      for (const [userID, intervals] of await busy(userIDs, from, to)) found.set(userID, intervals.length > 0);
       return found;
     },
     async backfill(userID, entries, completeFrom) {

@@ -29,6 +29,7 @@ describe('redisCalendarViews on an unreachable Redis', () => {
       const user = randomUUID();
       await expect(views.read(user, new Date('2030-01-01T00:00:00Z'), new Date('2030-01-08T00:00:00Z'))).resolves.toBeUndefined();
       await expect(views.busy([user], new Date('2030-01-01T00:00:00Z'), new Date('2030-01-08T00:00:00Z'))).resolves.toEqual(new Map());
+      await expect(views.whoIsBusy([user], new Date('2030-01-01T00:00:00Z'), new Date('2030-01-08T00:00:00Z'))).resolves.toEqual(new Map());
       const event = randomUUID();
       await expect(views.applyChanges([{ userID: user, eventID: event, version: 1, row: viewRow(user, event, '2030-01-02T10:00:00Z') }])).rejects.toThrow();
     } finally {

@@ -28,7 +28,7 @@ export interface RedisCalendarViewsOptions {
  * - `<prefix>{u}:l` the same for longer rows (series, multi-day events), read from -inf: a sorted set
  *   by start alone cannot bound an endless series, and keeping them apart keeps the short range tight;
  * - `<prefix>{u}:c` the instant the view is complete from;
- * - busy time (see `keptBusyTime`): `:b` sorted set of `<event id>|<start>|<end>|<b or t>` scored by
+ * - busy time (see `keptBusyTime`): `:b` sorted set of `<start>|<end>|<b or t>|<event id>` scored by
  *   start, `:bm` hash event id → that event's members (to replace them), `:bd` the longest interval
  *   (how far before a window a read looks), `:bu`/`:bf` sorted sets of the event ids whose kept
  *   occurrences stop before the end of the series / start after its beginning, scored by that instant.
@@ -53,7 +53,7 @@ const APPLY = `
 local function clearBusy(id)
   local old = redis.call('HGET', KEYS[7], id)
   if old then
-    for m in string.gmatch(old, '%S+') do redis.call('ZREM', KEYS[6], id .. '|' .. m) end
+    for m in string.gmatch(old, '%S+') do redis.call('ZREM', KEYS[6], m .. '|' .. id) end
     redis.call('HDEL', KEYS[7], id)
   end
   redis.call('ZREM', KEYS[9], id)
@@ -64,7 +64,7 @@ local function keepBusy(id, members, coveredFrom, coveredUntil, longest)
   if members ~= '' then
     redis.call('HSET', KEYS[7], id, members)
     for m in string.gmatch(members, '%S+') do
-      redis.call('ZADD', KEYS[6], string.match(m, '^(%-?%d+)|'), id .. '|' .. m)
+      redis.call('ZADD', KEYS[6], string.match(m, '^(%-?%d+)|'), m .. '|' .. id)
     end
   end
   if coveredUntil ~= '' then redis.call('ZADD', KEYS[9], coveredUntil, id) end
@@ -115,11 +115,13 @@ end
 return rows
 `;
 
-// KEYS: per user c, b, bd, bu, bf (see busyKeysOf). ARGV: from, to. Per user {0} when the view cannot
-// answer the window (incomplete, or a series' kept occurrences stop inside it), else {1, members…}
-// overlapping it. Reads do not extend the views' idle time: the calendar reads and writes do that.
+// KEYS: per user c, b, bd, bu, bf (see busyKeysOf). ARGV: from, to, 'list' or 'any'. Per user {0} when
+// the view cannot answer the window (incomplete, or a series' kept occurrences stop inside it), else
+// {1, '<start>|<end>|<b or t>'…} overlapping it ('list'), or {1, 0 or 1} whether there is any ('any').
+// Reads do not extend the views' idle time: the calendar reads and writes do that.
 const BUSY = `
 local from = tonumber(ARGV[1])
+local any = ARGV[3] == 'any'
 local out = {}
 for u = 0, #KEYS / 5 - 1 do
   local k = u * 5
@@ -132,8 +134,13 @@ for u = 0, #KEYS / 5 - 1 do
     local lookback = tonumber(redis.call('GET', KEYS[k + 3]) or '0')
     local found = {1}
     for _, m in ipairs(redis.call('ZRANGE', KEYS[k + 2], string.format('%.0f', from - lookback), '(' .. ARGV[2], 'BYSCORE')) do
-      if tonumber(string.match(m, '^[^|]*|%-?%d+|(%-?%d+)|')) > from then found[#found + 1] = m end
+      local interval, stop = string.match(m, '^(%-?%d+|(%-?%d+)|%a)')
+      if tonumber(stop) > from then
+        if any then found[2] = 1 break end
+        found[#found + 1] = interval
+      end
     end
+    if any and not found[2] then found[2] = 0 end
     out[#out + 1] = found
   end
 end
@@ -172,10 +179,10 @@ function rowArgs(eventID: string, version: number, row: AttendanceRow | null, no
   return [eventID, String(version), ...index, encode(row, end), ...busyArgs(row, now)];
 }
 
-/** A busy member back as an interval: `<event id>|<start>|<end>|<b or t>`. */
-function decodeBusy(member: string): BusyInterval {
-  const [, start, end, kind] = member.split('|');
-  return { start: Number(start), end: Number(end), kind: kind === 'b' ? 'busy' : 'tentative' };
+/** A busy interval as BUSY returns it: `<start>|<end>|<b or t>`. */
+function decodeBusy(text: string): BusyInterval {
+  const bar = text.indexOf('|');
+  return { start: Number(text.slice(0, bar)), end: Number(text.slice(bar + 1, -2)), kind: text.endsWith('b') ? 'busy' : 'tentative' };
 }
 
 const BACKFILL_CHUNK = 200;
@@ -213,6 +220,29 @@ export function redisCalendarViews(redis: Redis | Cluster, options: RedisCalenda
     }
   }
 
+  /** BUSY's answers of the users whose views can answer; none when Redis fails (the caller reads the read model). */
+  async function readBusy(userIDs: string[], from: Date, to: Date, mode: 'list' | 'any'): Promise<Map<string, (string | number)[]>> {
+    const args = [String(from.getTime()), String(to.getTime()), mode];
+    const unique = [...new Set(userIDs)];
+    // Standalone: one script for all the users, one round trip. A Cluster spreads users over slots, so one each.
+    const calls = redis instanceof Cluster ? unique.map((u) => [u]) : [unique];
+    const answered = new Map<string, (string | number)[]>();
+    try {
+      const answers = await timeout(Promise.all(calls.map((users) => runOn(BUSY, users.flatMap((u) => busyKeysOf(prefix, u)), args))), readTimeoutMs);
+      calls.forEach((users, c) => {
+        const perUser = answers[c] as (string | number)[][];
+        users.forEach((userID, u) => {
+          const answer = perUser[u];
+          if (answer?.[0] === 1) answered.set(userID, answer);
+        });
+      });
+      return answered;
+    } catch (err) {
+      options.logger?.warn({ err, users: unique.length }, 'busy time unreadable from the views; falling back to the read model');
+      return new Map();
+    }
+  }
+
   return {
     async applyChanges(changes: CalendarViewChange[]) {
       const byUser = new Map<string, string[]>();
@@ -244,27 +274,18 @@ export function redisCalendarViews(redis: Redis | Cluster, options: RedisCalenda
     },
 
     async busy(userIDs, from, to) {
-      const args = [String(from.getTime()), String(to.getTime())];
-      const unique = [...new Set(userIDs)];
-      // Standalone: one script for all the users, one round trip. A Cluster spreads users over slots, so one each.
-      const calls = redis instanceof Cluster ? unique.map((u) => [u]) : [unique];
       const found = new Map<string, BusyInterval[]>();
-      try {
-        const answers = await timeout(Promise.all(calls.map((users) => runOn(BUSY, users.flatMap((u) => busyKeysOf(prefix, u)), args))), readTimeoutMs);
-        calls.forEach((users, c) => {
-          const perUser = answers[c] as (string | number)[][];
-          users.forEach((userID, u) => {
-            const answer = perUser[u];
-            if (answer?.[0] !== 1) return;
-            const intervals: BusyInterval[] = [];
-            for (let m = 1; m < answer.length; m++) intervals.push(decodeBusy(String(answer[m])));
-            found.set(userID, intervals.sort((a, b) => a.start - b.start));
-          });
-        });
-      } catch (err) {
-        options.logger?.warn({ err, users: unique.length }, 'busy time unreadable from the views; falling back to the read model');
-        found.clear();
+      for (const [userID, answer] of await readBusy(userIDs, from, to, 'list')) {
+        const intervals: BusyInterval[] = [];
+        for (let m = 1; m < answer.length; m++) intervals.push(decodeBusy(String(answer[m])));
+        found.set(userID, intervals.sort((a, b) => a.start - b.start));
       }
+      return found;
+    },
+
+    async whoIsBusy(userIDs, from, to) {
+      const found = new Map<string, boolean>();
+      for (const [userID, answer] of await readBusy(userIDs, from, to, 'any')) found.set(userID, answer[1] === 1);
       return found;
     },
 
