@@ -7,6 +7,9 @@ import type { EventStore } from '../eventStore/eventStore';
 import { logCheckpoints } from '../sql/logCheckpoints';
 import type { SqlDatabase } from '../sql/sqlDatabase';
 
+/** The first pause after a round that found nothing new; doubled per quiet round up to the poll interval. */
+const FIRST_QUIET_POLL_MS = 5;
+
 export interface KafkaRelayOptions {
   connection: KafkaConnectionOptions;
   topic?: string;
@@ -20,7 +23,11 @@ export interface KafkaRelayOptions {
   batchSize?: number;
   /** Most bytes per produce request, below the broker's message.max.bytes (1 MiB by default). */
   maxRequestBytes?: number;
-  /** How often to look for appends by other processes when no in-process append woke the relay. */
+  /**
+   * How often, at most, to look for appends by other processes when no in-process append woke the
+   * relay. Right after publishing it looks again within 5 ms, backing off to this when the log stays
+   * quiet: under steady traffic an append waits a few milliseconds for the relay, not half the interval.
+   */
   pollIntervalMs?: number;
   /** First pause after a failure; doubles per consecutive failure up to `maxRetryDelayMs`. */
   retryDelayMs?: number;
@@ -205,6 +212,7 @@ export function kafkaRelay(store: EventStore, checkpoints: SqlDatabase, options:
   }
 
   async function run(): Promise<void> {
+    let quietRounds = 0;
     while (running) {
       let outcome: 'idle' | 'busy';
       try {
@@ -225,7 +233,8 @@ export function kafkaRelay(store: EventStore, checkpoints: SqlDatabase, options:
         consecutiveFailures = 0;
         failingSince = undefined;
       }
-      if (outcome === 'idle' && running && !dirty) await sleep(pollIntervalMs);
+      quietRounds = outcome === 'idle' ? quietRounds + 1 : 0;
+      if (outcome === 'idle' && running && !dirty) await sleep(Math.min(pollIntervalMs, FIRST_QUIET_POLL_MS * 2 ** (quietRounds - 1)));
     }
   }
 
