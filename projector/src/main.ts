@@ -21,7 +21,8 @@ runMain(async () => {
   const database = pgSqlDatabase({ connectionString: config.DATABASE_URL, max: 4 });
   await database.exec(READ_MODEL_SCHEMA);
   const { store, close: closeStore } = await openEventStore(config, database);
-  const source = await eventSourceFor(config, store, database, logger);
+  // Both projections are version-guarded per stream, so batches of different partitions may run at once.
+  const source = await eventSourceFor(config, store, database, logger, { partitionsInParallel: 4 });
   const subscription = await source.subscribe(READ_MODEL_CONSUMER_GROUP, readModelProjector(database));
   // The views have their own consumer group, so Redis trouble never holds back the PostgreSQL read model.
   const redis = calendarViewsRedisClient(config.REDIS_URL, { logger });

@@ -11,10 +11,11 @@ export async function eventSourceFor(
   store: EventStore,
   checkpoints: SqlDatabase,
   logger: Logger,
+  options: { partitionsInParallel?: number } = {},
 ): Promise<EventSource> {
   if (config.KAFKA_BROKERS) {
     const brokers = config.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean);
-    return kafkaEventSource({ connection: { brokers }, topic: config.KAFKA_TOPIC, logger });
+    return kafkaEventSource({ connection: { brokers }, topic: config.KAFKA_TOPIC, logger, ...options });
   }
   return storeTailingEventSource(store, checkpoints, {
     onError: (err, consumerGroup) => logger.error({ err, consumerGroup }, 'delivery failed; retrying'),

@@ -12,16 +12,17 @@ import { kafkaEventSource } from './kafkaEventSource';
 // CI starts the default broker before the tests (deploy/scripts/kafka-start.sh).
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 // A topic of its own, so runs never see each other's events.
-const topic = `datebook.test.${randomUUID()}`;
 // The contract fails handlers on purpose; only errors are worth showing (TEST_LOG_LEVEL=debug to see all).
 const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'error' });
 
-describe('kafkaEventSource fed by kafkaRelay', () => {
+// Once handling one partition at a time, once four at a time (as the projector runs it).
+describe.each([1, 4])('kafkaEventSource fed by kafkaRelay, %i partition(s) handled at once', (partitionsInParallel) => {
+  const topic = `datebook.test.${randomUUID()}`;
   let database: TestDatabase;
   let db: SqlDatabase;
   let relay: KafkaRelay;
 
-  eventSourceContract('kafkaEventSource', {
+  eventSourceContract(`kafkaEventSource (${partitionsInParallel} in parallel)`, {
     deliveryTimeoutMs: 15_000,
     async create() {
       database = await createTestDatabase();
@@ -38,6 +39,7 @@ describe('kafkaEventSource fed by kafkaRelay', () => {
         maxRetryDelayMs: 1000,
         maxWaitMs: 500,
         heartbeatIntervalMs: 1000,
+        partitionsInParallel,
       });
       return { store, source };
     },

@@ -21,6 +21,11 @@ export interface KafkaEventSourceOptions {
   heartbeatIntervalMs?: number;
   /** How long the group waits for a silent member before giving its partitions to the others. */
   sessionTimeoutMs?: number;
+  /**
+   * Partitions whose batches are handled at once (order within each partition is kept). Default 1;
+   * more only for handlers that tolerate concurrent batches of different streams, such as the projections.
+   */
+  partitionsInParallel?: number;
 }
 
 /**
@@ -42,6 +47,7 @@ export function kafkaEventSource(options: KafkaEventSourceOptions): EventSource 
   const kafkaRetry = { initialRetryTime: Math.min(300, maxRetryDelayMs), maxRetryTime: maxRetryDelayMs, retries: 5 };
   const kafka = kafkaClient(options.connection, logger, kafkaRetry);
   const maxWaitMs = options.maxWaitMs ?? 1000;
+  const partitionsInParallel = options.partitionsInParallel ?? 1;
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 3000;
   const sessionTimeoutMs = options.sessionTimeoutMs ?? 10_000;
   // A healthy member heartbeats at least once per heartbeat interval plus one idle fetch.
@@ -54,7 +60,7 @@ export function kafkaEventSource(options: KafkaEventSourceOptions): EventSource 
       let consumer: Consumer | undefined;
       let endLifetime: (() => void) | undefined;
       let joined = false;
-      let handling = false;
+      let handling = 0;
       let lastContactAt = 0;
       const failures = new Map<number, number>();
       const timers = new Set<NodeJS.Timeout>();
@@ -78,7 +84,7 @@ export function kafkaEventSource(options: KafkaEventSourceOptions): EventSource 
           const last = chunk.at(-1);
           if (!first || !last) return;
           const events = decode(chunk, partition);
-          handling = true;
+          handling += 1;
           try {
             if (events.length > 0) await handler(events);
           } catch (error) {
@@ -95,7 +101,7 @@ export function kafkaEventSource(options: KafkaEventSourceOptions): EventSource 
             timers.add(timer);
             return;
           } finally {
-            handling = false;
+            handling -= 1;
             lastContactAt = Date.now();
           }
           failures.delete(partition);
@@ -142,7 +148,7 @@ export function kafkaEventSource(options: KafkaEventSourceOptions): EventSource 
           await current.connect();
           await current.subscribe({ topics: [topic], fromBeginning: true });
           if (!running) return joinedOnce;
-          await current.run({ autoCommit: true, eachBatchAutoResolve: false, eachBatch });
+          await current.run({ autoCommit: true, eachBatchAutoResolve: false, partitionsConsumedConcurrently: partitionsInParallel, eachBatch });
           await lifetime;
           return joinedOnce;
         } finally {
@@ -187,7 +193,7 @@ export function kafkaEventSource(options: KafkaEventSourceOptions): EventSource 
           await supervisor;
         },
         isHealthy: () =>
-          running && joined && failures.size === 0 && (handling || Date.now() - lastContactAt < staleAfterMs),
+          running && joined && failures.size === 0 && (handling > 0 || Date.now() - lastContactAt < staleAfterMs),
       };
     },
   };
