@@ -192,13 +192,22 @@ export function calendarViewsContract(name: string, options: CalendarViewsContra
       expect(await busy('2031-06-02T00:00:00Z', '2031-06-09T00:00:00Z')).toBeUndefined();
       expect(await busy('2029-06-03T00:00:00Z', '2029-06-10T00:00:00Z')).toBeUndefined();
 
+      // A series that starts years ahead is kept from its start.
+      const later = randomUUID();
+      await views.applyChanges([{ userID: user, eventID: later, version: 1, row: viewRow(user, later, '2034-03-07T10:00:00Z', { recurrence: ['RRULE:FREQ=WEEKLY'] }) }]);
+      expect(await busy('2034-03-13T00:00:00Z', '2034-03-20T00:00:00Z')).toBeUndefined(); // the first series stops being kept in 2031
+      await views.applyChanges([{ userID: user, eventID: weekly, version: 4, row: null }]);
+      expect(await busy('2034-03-13T00:00:00Z', '2034-03-20T00:00:00Z')).toEqual([hour('2034-03-14T10:00:00Z', 'busy')]);
+      await views.applyChanges([{ userID: user, eventID: later, version: 2, row: null }]);
+      await views.backfill(user, [{ version: 5, row: series }], everything.completeFrom);
+
       now = Date.parse('2031-05-01T00:00:00Z');
       // The same versions again: contents unchanged, busy time kept around the new present.
-      await views.backfill(user, entries, everything.completeFrom);
+      await views.backfill(user, [{ ...entries[0]!, version: 5 }, entries[1]!], everything.completeFrom);
       expect(await busy('2031-06-02T00:00:00Z', '2031-06-09T00:00:00Z')).toEqual([hour('2031-06-02T09:00:00Z', 'busy')]);
-      expect((await views.entries(user)).map((e) => e.version).sort()).toEqual([1, 3]);
+      expect((await views.entries(user)).map((e) => e.version).sort()).toEqual([1, 5]);
       // A change to the series keeps its busy time anew as well; a removal drops it and its limits.
-      await views.applyChanges([{ userID: user, eventID: weekly, version: 4, row: null }]);
+      await views.applyChanges([{ userID: user, eventID: weekly, version: 6, row: null }]);
       expect(await busy('2029-06-03T00:00:00Z', '2029-06-10T00:00:00Z')).toEqual([]);
     });
 

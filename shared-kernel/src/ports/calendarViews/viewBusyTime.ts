@@ -4,11 +4,11 @@ import { viewSpan } from './calendarViews';
 
 const DAY_MS = 86_400_000;
 /**
- * A series' occurrences are kept as busy intervals from this long before the write (or, for a series
- * ended before then, over the same length up to its end)…
+ * A series' occurrences are kept as busy intervals from this long before the write (from its start
+ * when that is later; for a series ended before then, over the same length up to its end)…
  */
 export const BUSY_KEPT_BEFORE_MS = 31 * DAY_MS;
-/** …to this long after it; windows outside that are answered from the read model. */
+/** …to this long after that; windows outside the kept stretch are answered from the read model. */
 export const BUSY_KEPT_AHEAD_MS = 366 * DAY_MS;
 
 /**
@@ -33,9 +33,10 @@ export function keptBusyTime(row: AttendanceRow, now: number): KeptBusyTime {
   if (row.event.transparency !== 'opaque') return NOTHING;
   const span = viewSpan(row);
   const recurring = isRecurring(row.event);
-  // The kept stretch: around now, or the series' last stretch when it ends before that would.
+  // The kept stretch: from a month ago, or from the series' start when it starts later, or the
+  // series' last stretch when it ends before that would.
   const length = BUSY_KEPT_BEFORE_MS + BUSY_KEPT_AHEAD_MS;
-  const anchor = Math.min(now - BUSY_KEPT_BEFORE_MS, span.end - length);
+  const anchor = Math.max(span.start, Math.min(now - BUSY_KEPT_BEFORE_MS, span.end - length));
   const from = recurring ? Math.max(span.start, anchor) : span.start;
   let until = recurring ? Math.min(span.end, anchor + length) : span.end;
   const coveredFrom = from > span.start ? from : -Infinity;
