@@ -1,9 +1,9 @@
 import type { TokenService } from '@datebook/shared-kernel/http';
 import type { Pool } from 'pg';
 import { type CpuSplit, startCpuMeter } from './cpuMeter';
-import { appendRows, type BenchUser, makeUsers, rng, rowsOf, waitForProjector, weekBookings } from './fixtures';
+import { appendRows, type BenchUser, makeUsers, rng, rowsOf, weekBookings } from './fixtures';
 import { type RunResult, saturate } from './loadGenerator';
-import type { ServerHandle } from './server';
+import type { BenchSystem, MeteredProcess } from './profiles/benchSystem';
 
 /** One row of the printed table. */
 export interface Figure {
@@ -24,10 +24,12 @@ export interface Figure {
 
 export interface BenchContext {
   quick: boolean;
-  server: ServerHandle;
+  system: BenchSystem;
   /** The bench's own connections to the same database (fixtures, probes, the raw-insert ceiling). */
   pool: Pool;
   databaseUrl: string;
+  /** The bench's Redis database (production profile), for the raw Redis ceiling. */
+  redisUrl: string | undefined;
   tokens: TokenService;
   /** Full-run value, or the smoke-run value under BENCH_QUICK=1. */
   pick<T>(full: T, quick: T): T;
@@ -36,13 +38,18 @@ export interface BenchContext {
   log(message: string): void;
   /** Saturation concurrency used for every closed-loop figure, so ratios compare like with like. */
   concurrency: number;
-  /** A measurement with where the CPU went while it ran. */
-  measure<T>(work: () => Promise<T>): Promise<{ result: T; cpu: CpuSplit }>;
-  /** /healthz at saturation on this server (measured once, reused as the ceiling of later sections). */
+  /**
+   * Waits until every consumer of the log has caught up (see BenchSystem.waitUntilQuiet), so a
+   * measurement starts from a quiet system; logs waits over a second (they are the consumers' own speed).
+   */
+  settle(why: string, timeoutMs?: number): Promise<number>;
+  /** A measurement of load sent to `target`, with where the CPU went while it ran. */
+  measure<T>(target: MeteredProcess, work: () => Promise<T>): Promise<{ result: T; cpu: CpuSplit }>;
+  /** /healthz at saturation on the query side's process (measured once, reused as the ceiling of later sections). */
   healthzCeiling(): Promise<RunResult>;
   weekFixture(): Promise<WeekFixture>;
-  /** Replay rate (events/s) seen while loading fixtures, for sizing the large load. */
-  observedReplayRate?: number;
+  /** Bookings/s at saturation, once the bookings section has measured it (sizes the sustainable lag run). */
+  bookingSaturation?: number;
 }
 
 export interface WeekFixture {
@@ -54,11 +61,8 @@ export interface WeekFixture {
 
 export const WEEK_MONDAY = '2030-06-03';
 
-export function createContext(base: Omit<BenchContext, 'pick' | 'figures' | 'details' | 'measure' | 'healthzCeiling' | 'weekFixture' | 'log'>): BenchContext {
+export function createContext(base: Omit<BenchContext, 'pick' | 'figures' | 'details' | 'settle' | 'measure' | 'healthzCeiling' | 'weekFixture' | 'log'>): BenchContext {
   let healthz: Promise<RunResult> | undefined;
-  // The backends serving the bench database (the server's pool, the bench's own connections).
-  const pgPids = async () =>
-    (await base.pool.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database()')).rows.map((r) => r.pid);
   let week: Promise<WeekFixture> | undefined;
   const ctx: BenchContext = {
     ...base,
@@ -66,16 +70,22 @@ export function createContext(base: Omit<BenchContext, 'pick' | 'figures' | 'det
     details: {},
     pick: (full, quick) => (base.quick ? quick : full),
     log: (message) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`),
-    async measure(work) {
-      const stop = await startCpuMeter(base.server.pid, pgPids);
+    async settle(why, timeoutMs = 600_000) {
+      const ms = await base.system.waitUntilQuiet(timeoutMs);
+      if (ms > 1000) ctx.log(`${why}: the consumers took ${Math.round(ms)} ms to catch up`);
+      return ms;
+    },
+    async measure(target, work) {
+      const stop = await startCpuMeter(target, base.system.cpu);
       const result = await work();
       return { result, cpu: await stop() };
     },
     healthzCeiling() {
       healthz ??= (async () => {
         const spec = { method: 'GET' as const, path: '/healthz' };
-        await saturate(base.server, ctx.concurrency, { request: () => spec, durationMs: ctx.pick(2000, 500) }); // warm-up (JIT, sockets)
-        return saturate(base.server, ctx.concurrency, { request: () => spec, durationMs: ctx.pick(10_000, 3000) });
+        const target = base.system.queries;
+        await saturate(target, ctx.concurrency, { request: () => spec, durationMs: ctx.pick(2000, 500) }); // warm-up (JIT, sockets)
+        return saturate(target, ctx.concurrency, { request: () => spec, durationMs: ctx.pick(10_000, 2000) });
       })();
       return healthz;
     },
@@ -92,9 +102,8 @@ export function createContext(base: Omit<BenchContext, 'pick' | 'figures' | 'det
           yield* rows;
           yield* bookings;
         })(), { oneTransaction: true });
-        const replayMs = await waitForProjector(base.pool, appended.last, 300_000);
-        ctx.observedReplayRate = appended.rows / (replayMs / 1000);
-        ctx.log(`week fixture: ${userCount} users, ${counter.bookings} events (${appended.rows} store rows) appended in ${Math.round(appended.ms)} ms, projected in ${Math.round(replayMs)} ms (${Math.round(ctx.observedReplayRate)} events/s)`);
+        const replayMs = await base.system.waitUntilProjected(appended.tail, 300_000);
+        ctx.log(`week fixture: ${userCount} users, ${counter.bookings} events (${appended.rows} store rows) appended in ${Math.round(appended.ms)} ms, projected in ${Math.round(replayMs)} ms (${Math.round(appended.rows / (replayMs / 1000))} events/s)`);
         ctx.details.weekFixture = { users: userCount, calendarEvents: counter.bookings, storeRows: appended.rows, appendMs: Math.round(appended.ms), projectMs: Math.round(replayMs) };
         const dates = [0, 1, 2, 3, 4].map((d) => new Date(Date.parse(`${WEEK_MONDAY}T00:00:00Z`) + d * 86_400_000).toISOString().slice(0, 10));
         return { users, monday: WEEK_MONDAY, dates, events: counter.bookings };
@@ -108,6 +117,3 @@ export function createContext(base: Omit<BenchContext, 'pick' | 'figures' | 'det
 export const ratio = (value: number | null | undefined, ceiling: number | null | undefined): number | null =>
   value != null && ceiling ? Math.round((value / ceiling) * 1000) / 1000 : null;
 
-/** "what used the CPU" for a figure's notes, in % of one core. */
-export const cpuNote = (c: CpuSplit): string =>
-  `cpu % of a core: server ${c.serverPct}, pg ${c.pgPct}, generator ${c.generatorPct}, rest of box ${c.otherPct}`;

@@ -1,19 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import type { CpuSources, MeteredProcess } from './profiles/benchSystem';
 
 /**
- * Where the CPU went during a measurement, from /proc: the server child, this process (the load
- * generator and SQL fixtures), the PostgreSQL backends serving the bench database, and the rest of the
- * box (other people's work: this machine is shared). In % of ONE core, so 100 = one fully busy core;
- * the box has `cores` cores. It answers "what limited this figure" — and whether the box was quiet.
+ * Where the CPU went during a measurement, from /proc, in % of ONE core (100 = one fully busy core;
+ * the box has `cores`): the measured service process (the one the load was sent to), the system's
+ * other processes (each named), the PostgreSQL processes working for the bench database, Redis,
+ * the Kafka broker, this process (the load generator, probes and fixtures), and the rest of the box
+ * (other people's work: this machine is shared). It answers "what limited this figure", and whether
+ * the box was quiet.
  */
 export interface CpuSplit {
   cores: number;
-  serverPct: number;
-  generatorPct: number;
-  /** PostgreSQL backends connected to the bench database (sampled at start and end). */
+  measured: string;
+  measuredPct: number;
+  /** The system's other processes together, and each of them. */
+  otherStackPct: number;
+  otherStack: Record<string, number>;
   pgPct: number;
-  /** Everything else on the box: other PostgreSQL databases, other processes. */
+  redisPct: number | null;
+  kafkaPct: number | null;
+  generatorPct: number;
+  /** Everything else on the box: other databases, other processes. */
   otherPct: number;
   idlePct: number;
 }
@@ -38,36 +46,90 @@ export function systemTicks(): { busy: number; idle: number } {
   return { busy: total - idle, idle };
 }
 
-/** `pgPids` lists the backends of the bench database (pg_stat_activity); called at start and at end. */
-export async function startCpuMeter(serverPid: number | undefined, pgPids: () => Promise<number[]>): Promise<() => Promise<CpuSplit>> {
-  const pids0 = await pgPids();
-  const pg0 = new Map(pids0.map((pid) => [pid, procTicks(pid)]));
+/** CPU seconds of a changing set of processes (PostgreSQL backends come and go), sampled while metering. */
+function processSetMeter(pids: () => Promise<number[]>) {
+  // pid → ticks at first sight and at the last sample: a backend that exits between samples keeps
+  // what it used until the last one (it loses at most one sampling interval).
+  const seen = new Map<number, { first: number; last: number }>();
+  const sample = async (fresh: boolean) => {
+    for (const pid of await pids()) {
+      const ticks = procTicks(pid);
+      const known = seen.get(pid);
+      if (known) known.last = Math.max(known.last, ticks);
+      // Present at the start: counted from there. New: counted from zero (it was born meanwhile).
+      else seen.set(pid, { first: fresh ? ticks : 0, last: ticks });
+    }
+  };
+  return {
+    start: () => sample(true),
+    sample: () => sample(false),
+    seconds: () => [...seen.values()].reduce((sum, p) => sum + Math.max(0, p.last - p.first), 0) / TICK_HZ,
+  };
+}
+
+const PG_SAMPLE_MS = 200;
+
+/** Starts metering; the returned function ends it. `measured` is the process the load goes to. */
+export async function startCpuMeter(measured: MeteredProcess, sources: CpuSources): Promise<() => Promise<CpuSplit>> {
+  const stack0 = new Map(sources.processes().map((p) => [p.pid, procTicks(p.pid)]));
+  const pg = processSetMeter(() => sources.pgPids());
+  await pg.start();
+  const sampler = setInterval(() => void pg.sample().catch(() => undefined), PG_SAMPLE_MS);
+  const redis0 = sources.redisPid ? procTicks(sources.redisPid) : 0;
+  const kafka0 = sources.kafkaPid ? procTicks(sources.kafkaPid) : 0;
   const t0 = process.hrtime.bigint();
-  const s0 = serverPid ? procTicks(serverPid) : 0;
   const g0 = process.cpuUsage();
   const sys0 = systemTicks();
   return async () => {
+    clearInterval(sampler);
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    const server = serverPid ? (procTicks(serverPid) - s0) / TICK_HZ : 0;
     const g = process.cpuUsage(g0);
     const generator = (g.user + g.system) / 1e6;
     const sys1 = systemTicks();
-    // Backends that existed at the start and still exist, plus new ones counted from zero.
-    let pgTicks = 0;
-    for (const pid of await pgPids()) pgTicks += procTicks(pid) - (pg0.get(pid) ?? 0);
-    const pg = Math.max(0, pgTicks) / TICK_HZ;
+    await pg.sample();
+    const pgS = pg.seconds();
+    const since = (pid: number) => Math.max(0, procTicks(pid) - (stack0.get(pid) ?? 0)) / TICK_HZ;
+    let measuredS = 0;
+    const others: Record<string, number> = {};
+    for (const p of sources.processes()) {
+      if (p.pid === measured.pid) measuredS += since(p.pid);
+      else others[p.name] = (others[p.name] ?? 0) + since(p.pid);
+    }
+    const redis = sources.redisPid ? Math.max(0, procTicks(sources.redisPid) - redis0) / TICK_HZ : null;
+    const kafka = sources.kafkaPid ? Math.max(0, procTicks(sources.kafkaPid) - kafka0) / TICK_HZ : null;
+    const otherStack = Object.values(others).reduce((a, b) => a + b, 0);
     const busy = (sys1.busy - sys0.busy) / TICK_HZ;
     const idle = (sys1.idle - sys0.idle) / TICK_HZ;
     const pct = (x: number) => Math.round((x / seconds) * 100);
     return {
       cores: cpus().length,
-      serverPct: pct(server),
+      measured: measured.name,
+      measuredPct: pct(measuredS),
+      otherStackPct: pct(otherStack),
+      otherStack: Object.fromEntries(Object.entries(others).map(([name, s]) => [name, pct(s)])),
+      pgPct: pct(pgS),
+      redisPct: redis === null ? null : pct(redis),
+      kafkaPct: kafka === null ? null : pct(kafka),
       generatorPct: pct(generator),
-      pgPct: pct(pg),
-      otherPct: pct(Math.max(0, busy - server - generator - pg)),
+      otherPct: pct(Math.max(0, busy - measuredS - otherStack - generator - pgS - (redis ?? 0) - (kafka ?? 0))),
       idlePct: pct(idle),
     };
   };
+}
+
+/** "what used the CPU" for a figure's notes, in % of one core. */
+export function cpuNote(c: CpuSplit): string {
+  const others = Object.entries(c.otherStack).filter(([, pct]) => pct > 0).sort((a, b) => b[1] - a[1]);
+  const parts = [
+    `${c.measured} ${c.measuredPct}`,
+    ...(Object.keys(c.otherStack).length ? [`other stack ${c.otherStackPct}${others.length ? ` (${others.map(([n, p]) => `${n} ${p}`).join(', ')})` : ''}`] : []),
+    `pg ${c.pgPct}`,
+    ...(c.redisPct === null ? [] : [`redis ${c.redisPct}`]),
+    ...(c.kafkaPct === null ? [] : [`kafka ${c.kafkaPct}`]),
+    `generator ${c.generatorPct}`,
+    `rest of box ${c.otherPct}`,
+  ];
+  return `cpu % of a core: ${parts.join(', ')}`;
 }
 
 /** How busy the box is without us: % of one core used over `ms` (for the "was the box quiet" note). */

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { streamName } from '@datebook/shared-kernel';
 import type { TokenService } from '@datebook/shared-kernel/http';
-import { READ_MODEL_CONSUMER_GROUP } from '@datebook/projector';
 import type { Pool } from 'pg';
+import type { AppendedTail } from './profiles/benchSystem';
 
 /**
  * Test data. Sign-up through the API costs an scrypt hash (tens of ms) per user, so users and bulk
  * calendars are written straight into the event store (`es_events`) with exactly the streams, types,
- * payloads and metadata the command API would append; the app's own projector then builds the read
- * model from them, as it would on a replay. Tokens are signed with the server's secret.
+ * payloads and metadata the command API would append; the system's own projector then builds the read
+ * model and the views from them, as it would on a replay. Tokens are signed with the system's secret.
  */
 
 export interface BenchUser {
@@ -78,70 +78,91 @@ export interface LogPoint {
   position: string;
 }
 
-const INSERT_SQL = `insert into es_events (stream_name, stream_version, event_id, event_type, data, metadata)
-  select s, v, e::uuid, t, d, m from jsonb_to_recordset($1::jsonb) as x(s text, v bigint, e text, t text, d jsonb, m jsonb)
-  returning transaction_id::text, global_position::text`;
+/** Whether a reader at `at` (null: it has not started) has read `wanted`: log order is (transaction id, position). */
+export const logPointReached = (at: LogPoint | null, wanted: LogPoint): boolean =>
+  at !== null &&
+  (BigInt(at.transactionId) > BigInt(wanted.transactionId) ||
+    (at.transactionId === wanted.transactionId && BigInt(at.position) >= BigInt(wanted.position)));
+
+/** A stream as of a version, and (CalendarEvent streams) everyone on the event, whose views must show it. */
+export interface StreamMark {
+  stream: string;
+  version: number;
+  users: string[];
+}
 
 /**
- * Appends rows in batches. `oneTransaction` holds them back from every reader until all are in (the
- * projector reads only below the oldest running transaction), so a replay can be timed from the commit.
+ * How many of the last streams an append remembers. Enough to hold the last stream of each Kafka
+ * partition (the relay keys by stream name; 4 partitions): per partition, events are projected in
+ * order, so once these are visible everything appended before them is.
  */
-export async function appendRows(pool: Pool, rows: Iterable<StoreRow>, options: { batch?: number; oneTransaction?: boolean } = {}): Promise<{ rows: number; ms: number; last: LogPoint | undefined }> {
+const TAIL_STREAMS = 64;
+
+/** Who a row puts on its calendar event: the host of a Scheduled event, the invitee of an AttendeeInvited one. */
+function userOnEvent(row: StoreRow): string | undefined {
+  const data = row.d as { hostID?: string; userID?: string };
+  if (row.t === 'CalendarEventScheduled') return data.hostID;
+  if (row.t === 'AttendeeInvited') return data.userID;
+  return undefined;
+}
+
+const INSERT_SQL = `with appended as (
+    insert into es_events (stream_name, stream_version, event_id, event_type, data, metadata)
+    select s, v, e::uuid, t, d, m from jsonb_to_recordset($1::jsonb) as x(s text, v bigint, e text, t text, d jsonb, m jsonb)
+    returning transaction_id, global_position)
+  select transaction_id::text, max(global_position)::text as global_position from appended group by transaction_id`;
+
+/**
+ * Appends rows in batches, building the next batch while PostgreSQL inserts the last one.
+ * `oneTransaction` holds them back from every reader until all are in (the projector and the relay
+ * read only below the oldest running transaction), so a replay can be timed from the commit.
+ */
+export async function appendRows(pool: Pool, rows: Iterable<StoreRow>, options: { batch?: number; oneTransaction?: boolean } = {}): Promise<{ rows: number; ms: number; tail: AppendedTail }> {
   const batchSize = options.batch ?? 5000;
   const client = await pool.connect();
   const t0 = performance.now();
   let count = 0;
   let last: LogPoint | undefined;
+  // Insertion order: the newest stream last (re-inserted on each of its rows), trimmed from the front.
+  const tail = new Map<string, StreamMark>();
+  let inserting: Promise<void> = Promise.resolve();
   try {
     if (options.oneTransaction) await client.query('begin');
     let batch: StoreRow[] = [];
     const flush = async () => {
       if (batch.length === 0) return;
-      const { rows: ret } = await client.query<{ transaction_id: string; global_position: string }>(INSERT_SQL, [JSON.stringify(batch)]);
-      for (const r of ret) {
-        if (!last || BigInt(r.global_position) > BigInt(last.position)) last = { transactionId: r.transaction_id, position: r.global_position };
-      }
+      const json = JSON.stringify(batch);
       count += batch.length;
       batch = [];
+      await inserting;
+      inserting = client.query<{ transaction_id: string; global_position: string }>(INSERT_SQL, [json]).then(({ rows: ret }) => {
+        for (const r of ret) {
+          if (!last || BigInt(r.global_position) > BigInt(last.position)) last = { transactionId: r.transaction_id, position: r.global_position };
+        }
+      });
     };
     for (const row of rows) {
       batch.push(row);
+      const mark = tail.get(row.s) ?? { stream: row.s, version: 0, users: [] };
+      tail.delete(row.s);
+      mark.version = Math.max(mark.version, row.v);
+      const user = userOnEvent(row);
+      if (user && !mark.users.includes(user)) mark.users.push(user);
+      tail.set(row.s, mark);
+      if (tail.size > TAIL_STREAMS) tail.delete(tail.keys().next().value!);
       if (batch.length >= batchSize) await flush();
     }
     await flush();
+    await inserting;
     if (options.oneTransaction) await client.query('commit');
   } catch (error) {
+    await inserting.catch(() => undefined);
     if (options.oneTransaction) await client.query('rollback').catch(() => undefined);
     throw error;
   } finally {
     client.release();
   }
-  return { rows: count, ms: performance.now() - t0, last };
-}
-
-/** The projector's checkpoint (null before its first batch). */
-export async function projectorCheckpoint(pool: Pool): Promise<LogPoint | null> {
-  const { rows } = await pool.query<{ t: string; p: string }>(
-    'select transaction_id::text as t, position::text as p from consumer_checkpoints where consumer_group = $1',
-    [READ_MODEL_CONSUMER_GROUP],
-  );
-  return rows[0] ? { transactionId: rows[0].t, position: rows[0].p } : null;
-}
-
-const reached = (at: LogPoint | null, wanted: LogPoint) =>
-  at !== null &&
-  (BigInt(at.transactionId) > BigInt(wanted.transactionId) ||
-    (at.transactionId === wanted.transactionId && BigInt(at.position) >= BigInt(wanted.position)));
-
-/** Waits (bounded) until the projector has checkpointed `wanted`; returns the ms it took. */
-export async function waitForProjector(pool: Pool, wanted: LogPoint | undefined, timeoutMs: number, pollMs = 20): Promise<number> {
-  const t0 = performance.now();
-  if (!wanted) return 0;
-  for (;;) {
-    if (reached(await projectorCheckpoint(pool), wanted)) return performance.now() - t0;
-    if (performance.now() - t0 > timeoutMs) throw new Error(`the projector did not reach ${wanted.transactionId}/${wanted.position} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, pollMs));
-  }
+  return { rows: count, ms: performance.now() - t0, tail: { last, streams: [...tail.values()] } };
 }
 
 /** Deterministic pseudo-random numbers, so two runs load the same shape of data. */
@@ -217,10 +238,19 @@ export function* rowsOf(bookings: Iterable<BookingSpec>, counter?: { bookings: n
   }
 }
 
-/** The newest row of the store's global log: wait for the projector to reach it to drain any backlog. */
+/** The newest row of the store's global log: every consumer reaching it means the backlog is drained. */
 export async function storeHead(pool: Pool): Promise<LogPoint | undefined> {
   const { rows } = await pool.query<{ t: string; p: string }>(
     'select transaction_id::text as t, global_position::text as p from es_events order by transaction_id desc, global_position desc limit 1',
   );
   return rows[0] ? { transactionId: rows[0].t, position: rows[0].p } : undefined;
+}
+
+/** How many events of the log lie after `at` (an index range count: cheap enough every few seconds). */
+export async function eventsAfter(pool: Pool, at: LogPoint): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>(
+    'select count(*)::text as n from es_events where (transaction_id, global_position) > ($1::text::xid8, $2::bigint)',
+    [at.transactionId, at.position],
+  );
+  return Number(rows[0]?.n ?? 0);
 }

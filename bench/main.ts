@@ -16,12 +16,16 @@ import { notifierSection } from './sections/notifier';
 import { projectionLagSection } from './sections/projectionLag';
 import { recurrenceSection } from './sections/recurrence';
 import { weekViewSection } from './sections/weekView';
-import { type ServerHandle, startServer } from './server';
+import type { BenchProfile, BenchSystem } from './profiles/benchSystem';
+import { startEmbeddedSystem } from './profiles/embedded';
+import { startProductionSystem } from './profiles/production';
 
 /**
  * `npm run bench`: every figure beside its ceiling, measured in one run against one fresh PostgreSQL
- * database and one server child. BENCH_QUICK=1: a ~1-minute smoke run with small data and short
- * loads. BENCH_ONLY=weekView,bookings: only those sections. BENCH_CPU_PROF=1: profile the server child.
+ * database and one system under test: the production profile (one process per service, events
+ * through Kafka, views in Redis) by default, BENCH_PROFILE=embedded for the single-process app.
+ * BENCH_QUICK=1: a ~3-minute smoke run with small data and short loads. BENCH_ONLY=weekView,bookings:
+ * only those sections. BENCH_CPU_PROF=1: profile the measured service processes.
  */
 const SECTIONS: Record<string, (ctx: BenchContext) => Promise<void>> = {
   healthz: healthzSection,
@@ -35,6 +39,8 @@ const SECTIONS: Record<string, (ctx: BenchContext) => Promise<void>> = {
 
 async function main(): Promise<number> {
   const quick = process.env.BENCH_QUICK === '1';
+  const profile = (process.env.BENCH_PROFILE ?? 'production') as BenchProfile;
+  if (profile !== 'production' && profile !== 'embedded') throw new Error(`BENCH_PROFILE must be production or embedded, not ${profile}`);
   const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = (only ?? []).filter((name) => !(name in SECTIONS));
   if (unknown.length) throw new Error(`unknown section(s) ${unknown.join(', ')}; known: ${Object.keys(SECTIONS).join(', ')}`);
@@ -46,23 +52,30 @@ async function main(): Promise<number> {
 
   // Everything that must be undone, undone once, whatever happens (failure, Ctrl-C, the watchdog).
   let database: TestDatabase | undefined;
-  let server: ServerHandle | undefined;
+  let starting: Promise<BenchSystem> | undefined;
   let pool: Pool | undefined;
   let cleaned: Promise<void> | undefined;
   const cleanup = () =>
     (cleaned ??= (async () => {
-      await server?.stop().catch((e: unknown) => console.error('stopping the server failed:', e));
+      // A system still starting is waited for, so none of its processes outlive the run (a failed start cleans up itself).
+      const system = await starting?.catch(() => undefined);
+      await system?.stop().catch((e: unknown) => console.error('stopping the system under test failed:', e));
       await pool?.end().catch(() => undefined);
       await database?.drop().catch((e: unknown) => console.error('dropping the bench database failed:', e));
     })());
+  let aborted = false;
   const abort = (why: string) => {
-    console.error(`bench aborted: ${why}`);
+    if (aborted) return;
+    aborted = true;
+    console.error(`bench aborted: ${why}; stopping what it started…`);
     void cleanup().finally(() => process.exit(1));
   };
-  process.once('SIGINT', () => abort('SIGINT'));
-  process.once('SIGTERM', () => abort('SIGTERM'));
+  // Listeners that stay: a Ctrl-C reaches this process twice (from the terminal, and relayed by the tsx
+  // wrapper), and with no listener left tsx's own handler would exit at once, before the cleanup.
+  process.on('SIGINT', () => abort('SIGINT'));
+  process.on('SIGTERM', () => abort('SIGTERM'));
   // Watchdog: the whole run ends by itself even if something hangs.
-  const watchdog = setTimeout(() => abort('watchdog: the run took too long'), (quick ? 6 : 20) * 60_000);
+  const watchdog = setTimeout(() => abort('watchdog: the run took too long'), (quick ? 8 : 30) * 60_000);
   watchdog.unref();
 
   const started = Date.now();
@@ -75,11 +88,21 @@ async function main(): Promise<number> {
   try {
     database = await createTestDatabase();
     const secret = randomBytes(32).toString('base64url');
-    server = await startServer({ databaseUrl: database.url, secret, ...(profDir ? { cpuProfDir: profDir } : {}) });
     pool = new Pool({ connectionString: database.url, max: 8 });
     pool.on('error', () => undefined); // an idle client cut off by the final drop must not crash the run
-    const ctx = createContext({ quick, server, pool, databaseUrl: database.url, tokens: jwtTokenService(secret, 12 * 3600), concurrency: 32 });
-    ctx.log(`server child pid ${server.pid} on ${server.host}:${server.port}; sections: ${selected.join(', ')}${quick ? ' (quick)' : ''}`);
+    const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/7';
+    starting = profile === 'production'
+      ? startProductionSystem({
+          databaseUrl: database.url, secret, pool, redisUrl, kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+          kafkaTopic: `datebook.bench.${stamp}`, logDir: join(outDir, `logs-${stamp}`), ...(profDir ? { cpuProfDir: profDir } : {}),
+        })
+      : startEmbeddedSystem({ databaseUrl: database.url, secret, pool, ...(profDir ? { cpuProfDir: profDir } : {}) });
+    const system = await starting;
+    const ctx = createContext({
+      quick, system, pool, databaseUrl: database.url, redisUrl: profile === 'production' ? redisUrl : undefined,
+      tokens: jwtTokenService(secret, 12 * 3600), concurrency: 32,
+    });
+    ctx.log(`${system.description}; sections: ${selected.join(', ')}${quick ? ' (quick)' : ''}`);
 
     const failures: Record<string, string> = {};
     for (const name of selected) {
@@ -95,21 +118,25 @@ async function main(): Promise<number> {
       ctx.log(`section ${name} done in ${Math.round((Date.now() - t0) / 1000)} s`);
     }
 
-    await server.stop();
-    const profile = profDir ? summariseProfiles(profDir) : undefined;
+    // Stopped before the profiles are read: --cpu-prof writes them as the processes exit.
+    const { description, cpuProfiles } = system;
+    await system.stop();
+    const profiles = Object.fromEntries(Object.entries(cpuProfiles).map(([name, dir]) => [name, { dir, ...summariseProfiles(dir) }]));
 
     const table = formatTable(ctx.figures);
-    console.log(`\nDatebook bench — ${quick ? 'QUICK smoke run' : 'full run'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, ${Math.round((Date.now() - started) / 1000)} s; other load on the box before start: ${busyBefore}% of a core\n`);
+    console.log(`\nDatebook bench — ${profile} profile, ${quick ? 'QUICK smoke run' : 'full run'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, ${Math.round((Date.now() - started) / 1000)} s; other load on the box before start: ${busyBefore}% of a core\n`);
     console.log(table);
-    if (profile) {
-      console.log('\nserver child CPU profile (self time, % of busy samples):');
-      for (const p of profile.packages.slice(0, 12)) console.log(`  ${String(p.pct).padStart(5)}%  ${p.name}`);
+    for (const [name, summary] of Object.entries(profiles)) {
+      console.log(`\n${name} CPU profile (self time, % of busy samples; ${summary.dir}):`);
+      for (const p of summary.packages.slice(0, 12)) console.log(`  ${String(p.pct).padStart(5)}%  ${p.name}`);
       console.log('  top functions:');
-      for (const f of profile.functions.slice(0, 15)) console.log(`  ${String(f.pct).padStart(5)}%  ${f.name}`);
+      for (const f of summary.functions.slice(0, 15)) console.log(`  ${String(f.pct).padStart(5)}%  ${f.name}`);
     }
     const result = {
       startedAt: new Date(started).toISOString(),
       durationS: Math.round((Date.now() - started) / 1000),
+      profile,
+      system: description,
       quick,
       sections: selected,
       boxBusyBeforePct: busyBefore,
@@ -117,7 +144,7 @@ async function main(): Promise<number> {
       figures: ctx.figures,
       details: ctx.details,
       failures,
-      ...(profile ? { serverProfile: { dir: profDir, ...profile } } : {}),
+      ...(profDir ? { cpuProfiles: profiles } : {}),
     };
     const json = JSON.stringify(result, null, 2);
     writeFileSync(join(outDir, `results-${stamp}.json`), json);

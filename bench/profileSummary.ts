@@ -9,8 +9,8 @@ interface ProfileNode {
 }
 
 /**
- * Top self-time functions (as % of the busy, non-idle samples) of the server child's --cpu-prof profile(s), grouped by function and file,
- * and by package (node_modules/<pkg>, our workspaces, node internals): where the server's core went.
+ * Top self-time functions (as % of the busy, non-idle samples) of one process's --cpu-prof profile(s), grouped by function and file,
+ * and by package (node_modules/<pkg>, our workspaces, node internals): where that process's core went.
  */
 export function summariseProfiles(dir: string, top = 20): { functions: { name: string; pct: number }[]; packages: { name: string; pct: number }[] } {
   const byFunction = new Map<string, number>();
@@ -34,6 +34,6 @@ export function summariseProfiles(dir: string, top = 20): { functions: { name: s
     }
   }
   const rank = (m: Map<string, number>) =>
-    [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, hits]) => ({ name, pct: Math.round((hits / total) * 1000) / 10 }));
+    [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, hits]) => ({ name, pct: Math.round((hits / (total || 1)) * 1000) / 10 }));
   return { functions: rank(byFunction), packages: rank(byPackage) };
 }

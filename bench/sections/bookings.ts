@@ -1,38 +1,42 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
-import { type BenchContext, cpuNote, ratio } from '../context';
-import { addDays, type BenchUser, berlinSummer, rng, storeHead, waitForProjector } from '../fixtures';
+import { type BenchContext, ratio } from '../context';
+import { cpuNote } from '../cpuMeter';
+import { addDays, type BenchUser, berlinSummer, rng } from '../fixtures';
 import { Histogram } from '../histogram';
 import { type RequestSpec, saturate } from '../loadGenerator';
 
 /**
- * 3. Bookings: POST /events with 3 invitees, counted when answered 201 (appended and committed), at
- * saturation; beside the raw ceiling of the same PostgreSQL from Node: single-row INSERT transactions
- * (uuid PK + jsonb) through a pg Pool at the same concurrency.
+ * 3. Bookings: POST /events with 3 invitees, sent to the write side's process (in production the
+ * command API itself, where a load balancer would route them), counted when answered 201 (appended
+ * and committed), at saturation; beside the raw ceiling of the same PostgreSQL from Node: single-row
+ * INSERT transactions (uuid PK + jsonb) through a pg Pool at the same concurrency.
  */
 export async function bookingsSection(ctx: BenchContext): Promise<void> {
   const { users } = await ctx.weekFixture();
+  const target = ctx.system.commands;
   const request = bookingRequest(users, '2030-07-01', 1);
-  const duration = ctx.pick(10_000, 3000);
+  const duration = ctx.pick(10_000, 2000);
 
-  await saturate(ctx.server, ctx.concurrency, { request, durationMs: ctx.pick(2000, 500), ok: (s) => s === 201 }); // warm-up
-  await waitForProjector(ctx.pool, await storeHead(ctx.pool), 120_000);
-  const sat = await ctx.measure(() => saturate(ctx.server, ctx.concurrency, { request, durationMs: duration, ok: (s) => s === 201 }));
+  await saturate(target, ctx.concurrency, { request, durationMs: ctx.pick(2000, 500), ok: (s) => s === 201 }); // warm-up
+  await ctx.settle('before the bookings');
+  const sat = await ctx.measure(target, () => saturate(target, ctx.concurrency, { request, durationMs: duration, ok: (s) => s === 201 }));
   if (sat.result.ok === 0) throw new Error(`no booking succeeded: ${sat.result.firstError}`);
-  // The projector runs in the server process and falls behind under this load; let it catch up
-  // (and time it) so the next figure starts from a quiet system.
-  const catchUpMs = await waitForProjector(ctx.pool, await storeHead(ctx.pool), 300_000);
+  ctx.bookingSaturation = sat.result.throughput;
+  // The consumers (projections, notifier) fall behind under this load; let them catch up (and time
+  // it) so the next figure starts from a quiet system.
+  const catchUpMs = await ctx.settle('after the bookings');
 
-  const raw = await ctx.measure(() => rawInserts(ctx.databaseUrl, ctx.concurrency, duration));
+  const raw = await ctx.measure(target, () => rawInserts(ctx.databaseUrl, ctx.concurrency, duration));
 
   ctx.details.bookings = { saturation: { ...sat.result, cpu: sat.cpu }, projectorCatchUpMs: Math.round(catchUpMs), rawInserts: { ...raw.result, cpu: raw.cpu } };
   const r = ratio(sat.result.throughput, raw.result.throughput);
   ctx.figures.push(
     {
-      section: 'bookings', figure: `bookings (POST /events, 3 invitees) saturation (${ctx.concurrency} conns)`, value: sat.result.throughput, unit: 'bookings/s',
+      section: 'bookings', figure: `bookings (POST /events, 3 invitees) on ${target.name}, saturation (${ctx.concurrency} conns)`, value: sat.result.throughput, unit: 'bookings/s',
       ceiling: raw.result.throughput, ceilingLabel: 'raw INSERT tx/s', ratio: r, target: '≥ 40% of raw inserts', pass: r === null ? null : r >= 0.4,
-      notes: `p50 ${sat.result.latency.p50Ms} / p99 ${sat.result.latency.p99Ms} ms; errors ${sat.result.errors} ${JSON.stringify(sat.result.statuses)}; ${cpuNote(sat.cpu)}; projector caught up ${Math.round(catchUpMs)} ms later`,
+      notes: `p50 ${sat.result.latency.p50Ms} / p99 ${sat.result.latency.p99Ms} ms; errors ${sat.result.errors} ${JSON.stringify(sat.result.statuses)}; ${cpuNote(sat.cpu)}; consumers caught up ${Math.round(catchUpMs)} ms later`,
     },
     {
       section: 'bookings', figure: `raw single-row INSERT tx (pg Pool, ${ctx.concurrency} conns)`, value: raw.result.throughput, unit: 'tx/s', target: 'ceiling',
@@ -41,8 +45,11 @@ export async function bookingsSection(ctx: BenchContext): Promise<void> {
   );
 }
 
+/** A booking request and everyone it puts on the event (host first), whose views must show it. */
+export type BookingRequest = RequestSpec & { attendees: string[] };
+
 /** A booking request by a random fixture user with 3 other fixture users invited, in the week of `monday`. */
-export function bookingRequest(users: BenchUser[], monday: string, seed: number): (i: number) => RequestSpec {
+export function bookingRequest(users: BenchUser[], monday: string, seed: number): (i: number) => BookingRequest {
   const random = rng(seed);
   return () => {
     const host = users[Math.floor(random() * users.length)]!;
@@ -53,7 +60,7 @@ export function bookingRequest(users: BenchUser[], monday: string, seed: number)
     }
     const start = berlinSummer(addDays(monday, Math.floor(random() * 5)), 8 + Math.floor(random() * 10), 15 * Math.floor(random() * 4));
     return {
-      method: 'POST', path: '/events', headers: host.auth,
+      method: 'POST', path: '/events', headers: host.auth, attendees: [host.userID, ...invitees],
       body: JSON.stringify({
         title: 'Bench booking', location: 'Room 4', startTime: new Date(start).toISOString(), endTime: new Date(start + 1_800_000).toISOString(),
         invitedUserIDs: [...invitees],

@@ -51,12 +51,14 @@ async function reminders(ctx: BenchContext): Promise<void> {
     const [host, ...guests] = people;
     if (!host) throw new Error('no host');
     await harness.startNotifier();
-    // Every attendee gets the default reminder, one e-mail 10 minutes before: due times spread over one minute.
-    const dueFrom = Date.now() + ctx.pick(150_000, 60_000);
+    // Every attendee gets the default reminder, one e-mail 10 minutes before: due times spread over one
+    // minute (the smoke run: 10 s, after a shorter lead for the setup).
+    const spreadMs = ctx.pick(60_000, 10_000);
+    const dueFrom = Date.now() + ctx.pick(150_000, 20_000);
     const events = count / attendeesPerEvent;
     for (let i = 0; i < events; i += 16) {
       await Promise.all(Array.from({ length: Math.min(16, events - i) }, (_, k) =>
-        harness.scheduleEvent(host, { start: new Date(dueFrom + 10 * 60_000 + (((i + k) * 60_000) / events)), invite: guests })));
+        harness.scheduleEvent(host, { start: new Date(dueFrom + 10 * 60_000 + (((i + k) * spreadMs) / events)), invite: guests })));
     }
     const setupDone = Date.now();
     if (setupDone > dueFrom) ctx.log(`reminder setup overran the due window by ${setupDone - dueFrom} ms`);
@@ -67,7 +69,7 @@ async function reminders(ctx: BenchContext): Promise<void> {
     );
     const errors = timings.filter((t) => t.sentAt !== null).map((t) => (t.sentAt ?? 0) - t.dueAt).sort((a, b) => a - b);
     ctx.figures.push({
-      section: 'notifier', figure: `Reminder timing error, ${count.toLocaleString('en-US')} due within one minute`, value: percentile(errors, 99), unit: 'ms p99',
+      section: 'notifier', figure: `Reminder timing error, ${count.toLocaleString('en-US')} due within ${spreadMs === 60_000 ? 'one minute' : `${spreadMs / 1000} s`}`, value: percentile(errors, 99), unit: 'ms p99',
       target: 'sent within 5 s of due', pass: percentile(errors, 99) < 5000,
       notes: `p50 ${percentile(errors, 50)} ms, max ${errors.at(-1)} ms; ${errors.length} reminder e-mails sent to a real SMTP server process`,
     });

@@ -1,76 +1,117 @@
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
-import { type BenchContext, cpuNote } from '../context';
-import { storeHead, waitForProjector } from '../fixtures';
+import { streamName } from '@datebook/shared-kernel';
+import type { BenchContext } from '../context';
+import { cpuNote } from '../cpuMeter';
+import type { BenchUser, StreamMark } from '../fixtures';
 import { Histogram } from '../histogram';
 import { fixedRate } from '../loadGenerator';
-import { bookingRequest } from './bookings';
+import type { VisibilityPath } from '../visibility';
+import { type BookingRequest, bookingRequest } from './bookings';
+
+interface Pending {
+  mark: StreamMark;
+  ackAt: number;
+  seenAt: Partial<Record<VisibilityPath, number>>;
+}
+
+const RATE = 200;
 
 /**
  * 4. Projection lag at a steady 200 bookings/s: from the POST's 201 (the append has committed) until
- * the booking is in the read model the week view reads.
+ * the booking is visible in everything the query API reads it from. In production that is the
+ * read model row (`rm_events` at the version the 201 returned: event details, availability,
+ * X-Consistency-Token) AND the Redis views of the host and the 3 invitees (`cal:{user}:v` at that
+ * version: their week views), both fed through relay → Kafka → projector; the later of the two
+ * counts. Embedded: the read model row (its views are in the server's memory).
  *
- * How it is observed: one watcher connection polls `rm_events` for all pending event ids at once
- * (`version >= the version the 201 returned`), back to back with a 1 ms pause. The projector writes
- * rm_events and rm_event_users in one transaction, so the row's version being there is exactly "the
- * week view would show it". This times append→visible itself, at ~1–2 ms resolution, with one cheap
- * query per poll whatever the backlog. The alternative — GET with X-Consistency-Token — would add
- * the server's own 5 ms polling step, an HTTP round trip and a week-view query per booking, and
- * would load the very server whose projector we are timing.
+ * How it is observed: a watcher asks the system's visibility probe about all pending bookings at
+ * once (one SQL query, one pipelined Redis round trip), back to back with a 1 ms pause: append →
+ * visible itself at ~1–2 ms resolution, with a cheap poll whatever the backlog. A GET with
+ * X-Consistency-Token would add the query API's own polling step, an HTTP round trip and a week
+ * view per booking, and load the very processes whose lag we time.
+ *
+ * When the bookings section found the write side saturating below 250/s, 200/s overloads it (POSTs
+ * queue, every process fights for the cores), so the lag is measured again at 80% of that
+ * saturation: the pipeline's own lag at a rate the box sustains.
  */
 export async function projectionLagSection(ctx: BenchContext): Promise<void> {
   const { users } = await ctx.weekFixture();
-  await waitForProjector(ctx.pool, await storeHead(ctx.pool), 300_000);
-  const rate = 200;
-  const durationMs = ctx.pick(10_000, 3000);
-  const pending = new Map<string, { version: number; ackAt: number }>();
+  await lagAt(ctx, users, RATE, 7);
+  const saturation = ctx.bookingSaturation;
+  if (saturation !== undefined && saturation * 0.8 < RATE) {
+    await lagAt(ctx, users, Math.max(10, Math.floor((saturation * 0.8) / 10) * 10), 8);
+  }
+}
+
+async function lagAt(ctx: BenchContext, users: BenchUser[], rate: number, seed: number): Promise<void> {
+  await ctx.settle(`before the lag at ${rate}/s`);
+  const probe = ctx.system.visibility;
+  const durationMs = ctx.pick(10_000, 2000);
+  const pending = new Map<string, Pending>();
   const lag = new Histogram();
+  const byPath = Object.fromEntries(probe.paths.map((p) => [p, new Histogram()])) as Record<VisibilityPath, Histogram>;
   let polls = 0;
   let sending = true;
 
-  const watcher = new Client({ connectionString: ctx.databaseUrl });
-  watcher.on('error', () => undefined);
-  await watcher.connect();
   const watch = (async () => {
     const stopAt = performance.now() + durationMs + 15_000; // bounded even if the projector stalls
     while ((sending || pending.size > 0) && performance.now() < stopAt) {
       if (pending.size > 0) {
-        const ids = [...pending.keys()];
-        const { rows } = await watcher.query<{ id: string; version: string }>('select event_id::text as id, version::text from rm_events where event_id = any($1::uuid[])', [ids]);
-        const seenAt = performance.now();
         polls += 1;
-        for (const row of rows) {
-          const p = pending.get(row.id);
-          if (p && Number(row.version) >= p.version) {
-            lag.recordMs(Math.max(0, seenAt - p.ackAt));
-            pending.delete(row.id);
-          }
+        await Promise.all(probe.paths.map(async (path) => {
+          const waiting = [...pending.values()].filter((p) => p.seenAt[path] === undefined);
+          if (waiting.length === 0) return;
+          const seen = await probe.visible(path, waiting.map((p) => p.mark));
+          const at = performance.now();
+          waiting.forEach((p, i) => {
+            if (seen[i]) p.seenAt[path] = at;
+          });
+        }));
+        for (const [id, p] of pending) {
+          const times = probe.paths.map((path) => p.seenAt[path]);
+          if (times.some((t) => t === undefined)) continue;
+          for (const path of probe.paths) byPath[path].recordMs(Math.max(0, p.seenAt[path]! - p.ackAt));
+          lag.recordMs(Math.max(0, Math.max(...(times as number[])) - p.ackAt));
+          pending.delete(id);
         }
       }
       await new Promise((r) => setTimeout(r, 1));
     }
   })();
 
-  const request = bookingRequest(users, '2030-07-08', 7);
-  const run = await ctx.measure(() =>
-    fixedRate(ctx.server, rate, {
-      request, durationMs, wantBody: true, ok: (s) => s === 201,
-      onResponse: (_i, response, doneAt) => {
-        if (response.status !== 201 || !response.body) return;
+  const make = bookingRequest(users, '2030-07-08', seed);
+  const sent = new Map<number, BookingRequest>();
+  const target = ctx.system.commands;
+  const run = await ctx.measure(target, () =>
+    fixedRate(target, rate, {
+      request: (i) => {
+        const spec = make(i);
+        sent.set(i, spec);
+        return spec;
+      },
+      durationMs, wantBody: true, ok: (s) => s === 201,
+      onResponse: (i, response, doneAt) => {
+        const spec = sent.get(i);
+        sent.delete(i);
+        if (response.status !== 201 || !response.body || !spec) return;
         const { eventID, version } = JSON.parse(response.body.toString()) as { eventID: string; version: number };
-        pending.set(eventID, { version, ackAt: doneAt });
+        pending.set(eventID, { mark: { stream: streamName('CalendarEvent', eventID), version, users: spec.attendees }, ackAt: doneAt, seenAt: {} });
       },
     }),
   );
   sending = false;
   await watch;
-  await watcher.end();
   const lost = pending.size;
   const s = lag.summary();
-  ctx.details.projectionLag = { bookings: { ...run.result, cpu: run.cpu }, lag: s, notSeenWithin15s: lost, watcherPolls: polls };
+  const paths = Object.fromEntries(probe.paths.map((p) => [p, byPath[p].summary()]));
+  const details = (ctx.details.projectionLag ??= {}) as Record<string, unknown>;
+  details[`${rate}PerS`] = { bookings: { ...run.result, cpu: run.cpu }, lag: s, byPath: paths, notSeenWithin15s: lost, watcherPolls: polls };
+  const pathNote = probe.paths.map((p) => `${p === 'readModel' ? 'read model' : 'Redis views'} p50 ${paths[p]!.p50Ms} / p99 ${paths[p]!.p99Ms} ms`).join(', ');
+  const asked = rate === RATE;
   ctx.figures.push({
-    section: 'projectionLag', figure: `projection lag 201→visible at ${rate} bookings/s (p99)`, value: s.p99Ms, unit: 'ms',
-    target: 'p99 < 250 ms', pass: lost === 0 && run.result.throughput >= rate * 0.95 ? s.p99Ms < 250 : false,
-    notes: `p50 ${s.p50Ms} ms, max ${s.maxMs} ms over ${s.count} bookings (${lost} not seen); POST p50 ${run.result.latency.p50Ms} / p99 ${run.result.latency.p99Ms} ms, achieved ${run.result.throughput}/s; ${cpuNote(run.cpu)}`,
+    section: 'projectionLag',
+    figure: `projection lag 201→visible to ${ctx.system.queries.name} at ${rate} bookings/s${asked ? '' : ' (80% of booking saturation)'} (p99)`, value: s.p99Ms, unit: 'ms',
+    ...(asked ? { target: 'p99 < 250 ms at 200 bookings/s', pass: lost === 0 && run.result.throughput >= rate * 0.95 ? s.p99Ms < 250 : false } : {}),
+    notes: `p50 ${s.p50Ms} ms, max ${s.maxMs} ms over ${s.count} bookings (${lost} not seen); ${pathNote}; POST p50 ${run.result.latency.p50Ms} / p99 ${run.result.latency.p99Ms} ms, achieved ${run.result.throughput}/s${run.result.throughput < rate * 0.95 ? ` of ${rate}/s offered (the write side saturates below it)` : ''}; ${cpuNote(run.cpu)}`,
   });
 }

@@ -18,6 +18,8 @@ export interface StackOptions {
   /** Run deploy/scripts/components-up.sh first (PostgreSQL, Redis, Kafka). */
   provisionComponents: boolean;
   smtpUrl?: string;
+  /** Extra Node arguments per service name (e.g. `{ 'query-api': ['--cpu-prof'] }`). */
+  nodeArgs?: Partial<Record<string, string[]>>;
   logger: Logger;
 }
 
@@ -58,7 +60,7 @@ export async function startProductionStack(options: StackOptions) {
     LOG_LEVEL: options.logLevel, DATA_DIR: options.dataDir, REDIS_URL: options.redisUrl, ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
   };
   const service = (name: string, entry: string, n: number, env: Record<string, string> = {}) =>
-    serviceProcess({ name, entry: resolve(root, entry), port: port(n), env: { ...shared, ...env }, logDir: options.logDir });
+    serviceProcess({ name, entry: resolve(root, entry), port: port(n), env: { ...shared, ...env }, logDir: options.logDir, nodeArgs: options.nodeArgs?.[name] ?? [] });
   const services = {
     commandApi: service('command-api', 'command-api/src/main.ts', 1),
     queryApi: service('query-api', 'query-api/src/main.ts', 2),

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 export interface ServiceProcess {
   readonly name: string;
   readonly url: string;
+  /** The running process's id (undefined before the first start): the bench reads its CPU time from /proc. */
+  readonly pid: number | undefined;
   /** Starts (or starts again after `stop`/`kill`) and resolves once `/readyz` answers 200. */
   start(): Promise<void>;
   /** SIGTERM and wait: the service finishes what it holds. */
@@ -28,18 +30,24 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number, na
   }
 }
 
-/** One service of the production profile as its own Node process, running its main.ts through tsx. */
-export function serviceProcess(options: { name: string; entry: string; port: number; env: Record<string, string>; logDir: string; readyTimeoutMs?: number }): ServiceProcess {
+/**
+ * One service of the production profile as its own Node process, running its main.ts through tsx.
+ * `nodeArgs` go before the entry (e.g. `--cpu-prof`, so the bench can profile one service).
+ */
+export function serviceProcess(options: { name: string; entry: string; port: number; env: Record<string, string>; logDir: string; readyTimeoutMs?: number; nodeArgs?: string[] }): ServiceProcess {
   const url = `http://127.0.0.1:${options.port}`;
   let child: ChildProcess | undefined;
   const exited = () => new Promise<void>((resolve) => (child && child.exitCode === null && child.signalCode === null ? child.once('exit', () => resolve()) : resolve()));
   return {
     name: options.name,
     url,
+    get pid() {
+      return child?.pid;
+    },
     async start() {
       mkdirSync(options.logDir, { recursive: true });
       const log = createWriteStream(join(options.logDir, `${options.name}.log`), { flags: 'a' });
-      child = spawn(process.execPath, ['--import', 'tsx', options.entry], {
+      child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.entry], {
         env: { ...process.env, ...options.env, PORT: String(options.port) },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

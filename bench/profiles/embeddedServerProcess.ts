@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,13 +6,13 @@ import { emlFileMailTransport } from '@datebook/notifier';
 import { jwtTokenService } from '@datebook/shared-kernel/http';
 import { pgSqlDatabase } from '@datebook/shared-kernel/ports';
 import pino from 'pino';
-import { singleProcessSystem } from '../deploy/src/singleProcessSystem';
+import { singleProcessSystem } from '../../deploy/src/singleProcessSystem';
 
 /**
  * The system under test, in a child process of the bench: the whole app (command API, query API and
  * the in-process projector and notifier) exactly as `deploy/src/embedded.main.ts` composes it on PostgreSQL (pool
  * of 10), listening on a loopback port. Run apart from the load generator so the two event loops do
- * not share one core. Started and stopped by `server.ts` over IPC.
+ * not share one core. Started and stopped by `embedded.ts` over IPC.
  */
 async function main(): Promise<void> {
   const url = process.env.BENCH_DATABASE_URL;
@@ -21,7 +21,8 @@ async function main(): Promise<void> {
   const database = pgSqlDatabase({ connectionString: url, max: Number(process.env.BENCH_POOL_MAX ?? 10) });
   const logger = pino({ level: process.env.BENCH_SERVER_LOG_LEVEL ?? 'warn' });
   // The notifier runs as in the embedded default, writing its e-mail as .eml files (a throw-away folder).
-  const mailer = emlFileMailTransport(mkdtempSync(join(tmpdir(), 'datebook-bench-mail-')), logger);
+  const mailDir = mkdtempSync(join(tmpdir(), 'datebook-bench-mail-'));
+  const mailer = emlFileMailTransport(mailDir, logger);
   const system = await singleProcessSystem({ database, tokens: jwtTokenService(secret, 12 * 3600), logger, mailer });
   const server = system.app.listen(0, '127.0.0.1', () => {
     process.send?.({ type: 'listening', port: (server.address() as AddressInfo).port });
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
     server.close();
     await system.stop().catch(() => undefined);
     await database.close().catch(() => undefined);
+    rmSync(mailDir, { recursive: true, force: true });
     // A normal exit, so --cpu-prof gets to write its profile.
     process.exit(0);
   };
