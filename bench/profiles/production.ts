@@ -82,8 +82,6 @@ export async function startProductionSystem(options: ProductionSystemOptions): P
   const kafka = await openKafkaProgress({ brokers, topic: options.kafkaTopic, pool: options.pool });
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true });
   redis.on('error', () => undefined);
-  let stack: ProductionStack | undefined;
-  let dataDir: string | undefined;
   // Undone in reverse order, once, whether the start failed half-way or the run is over.
   const cleanups: (() => Promise<unknown>)[] = [];
   let cleaned: Promise<void> | undefined;
@@ -91,6 +89,7 @@ export async function startProductionSystem(options: ProductionSystemOptions): P
     (cleaned ??= (async () => {
       for (const step of [...cleanups].reverse()) await step().catch((e: unknown) => console.error('bench cleanup step failed:', e));
     })());
+  cleanups.push(() => kafka.close());
   try {
     // Consumer group ids are fixed and per broker: a stack running on this broker would share its
     // groups with ours, and the two would swap partitions of each other's topics.
@@ -98,14 +97,13 @@ export async function startProductionSystem(options: ProductionSystemOptions): P
     if (busy.length) {
       throw new Error(`consumer group(s) ${busy.join(', ')} have live members on ${options.kafkaBrokers} (a running \`npm run stack\`?): the bench's processes would join them. Stop it, or use BENCH_PROFILE=embedded`);
     }
-    cleanups.push(() => kafka.close(), () => kafka.deleteTopic());
+    cleanups.push(() => kafka.deleteTopic());
     await redis.connect();
     cleanups.push(() => redis.quit(), () => redis.flushdb());
     await redis.flushdb();
     const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]) || undefined;
 
-    dataDir = mkdtempSync(join(tmpdir(), 'datebook-bench-stack-'));
-    const dir = dataDir;
+    const dir = mkdtempSync(join(tmpdir(), 'datebook-bench-stack-'));
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
     const cpuProfiles: Record<string, string> = {};
     const nodeArgs: Record<string, string[]> = {};
@@ -117,12 +115,11 @@ export async function startProductionSystem(options: ProductionSystemOptions): P
       }
     }
     const port = await freePortBase();
-    stack = await startProductionStack({
+    const started = await startProductionStack({
       port, databaseUrl: options.databaseUrl, jwtSecret: options.secret, kafkaBrokers: options.kafkaBrokers, kafkaTopic: options.kafkaTopic,
       redisUrl: options.redisUrl, logDir: options.logDir, dataDir: dir, logLevel: process.env.BENCH_SERVICE_LOG_LEVEL ?? 'warn',
       provisionComponents: false, nodeArgs, logger: pino({ level: 'warn', name: 'bench-stack' }),
     });
-    const started = stack;
     cleanups.push(() => stopWithin(started, 30_000));
 
     const target = (name: 'commandApi' | 'queryApi'): ServiceTarget => {
