@@ -1,22 +1,16 @@
+import type { CalendarEventDetails } from '@datebook/shared-kernel';
 import type { SqlExecutor } from '@datebook/shared-kernel/ports';
 import type { EventState, RsvpStatus } from '../calendarEvents/eventState';
 
 /** How one event looks to one user after a change; null when it left their calendar. */
-export interface EventView {
-  eventID: string;
-  hostID: string;
-  title: string;
-  description: string | null;
-  location: string | null;
-  startTime: string;
-  endTime: string;
-  timeZone: string;
-  allDay: boolean;
-  recurrence: string[];
+export type EventView = Pick<
+  CalendarEventDetails,
+  'eventID' | 'hostID' | 'title' | 'description' | 'location' | 'startTime' | 'endTime' | 'timeZone' | 'allDay' | 'recurrence'
+> & {
   status: 'scheduled' | 'cancelled';
   myResponse: RsvpStatus;
   attendees: Record<string, RsvpStatus>;
-}
+};
 
 export interface CalendarChange {
   eventID: string;

@@ -36,13 +36,13 @@ export function seriesOf(event: SeriesShape): RecurrenceSeries {
 const durationOf = (event: SeriesShape) => Date.parse(event.endTime) - Date.parse(event.startTime);
 const dateOf = (epochMs: number) => new Date(epochMs).toISOString().slice(0, 10);
 
-/** The occurrence starting at `start`, before any exception. */
-function occurrenceAt(event: EventShape, start: number, duration: number): EventOccurrence {
-  const startTime = new Date(start).toISOString();
+/** The occurrence starting at `start`, before any exception; `texts` are its instants already written out. */
+function occurrenceAt(event: EventShape, start: number, duration: number, texts?: { startTime: string; endTime: string }): EventOccurrence {
+  const startTime = texts?.startTime ?? new Date(start).toISOString();
   return {
     originalStart: event.allDay ? dateOf(start) : startTime,
     startTime,
-    endTime: new Date(start + duration).toISOString(),
+    endTime: texts?.endTime ?? new Date(start + duration).toISOString(),
     startDate: event.allDay ? dateOf(start) : null,
     endDate: event.allDay ? dateOf(start + duration) : null,
     title: event.title,
@@ -78,17 +78,8 @@ export function occurrencesOverlapping(event: EventShape, window: { from: number
     const start = Date.parse(event.startTime);
     const end = Date.parse(event.endTime);
     if (!(start < window.to && end > window.from)) return { occurrences: [], truncated: false };
-    const startTime = isIsoForm(event.startTime) ? event.startTime : new Date(start).toISOString();
-    const occurrence: EventOccurrence = {
-      originalStart: event.allDay ? dateOf(start) : startTime,
-      startTime,
-      endTime: isIsoForm(event.endTime) ? event.endTime : new Date(end).toISOString(),
-      startDate: event.allDay ? dateOf(start) : null,
-      endDate: event.allDay ? dateOf(end) : null,
-      title: event.title,
-      description: event.description,
-      location: event.location,
-    };
+    // The event's own texts when already in toISOString's form: no re-formatting.
+    const occurrence = occurrenceAt(event, start, end - start, isIsoForm(event.startTime) && isIsoForm(event.endTime) ? event : undefined);
     return { occurrences: [occurrence], truncated: false };
   }
   const duration = durationOf(event);

@@ -2,6 +2,7 @@ import type { EventStore } from '../eventStore/eventStore';
 import { logCheckpoints } from '../sql/logCheckpoints';
 import type { SqlDatabase } from '../sql/sqlDatabase';
 import type { EventBatchHandler, EventSource, EventSubscription } from './eventSource';
+import { wakeableSleep } from '../wakeableSleep';
 
 export interface StoreTailingOptions {
   batchSize?: number;
@@ -28,20 +29,10 @@ export async function storeTailingEventSource(store: EventStore, checkpoints: Sq
       let running = true;
       let healthy = true;
       let dirty = true;
-      let wake: (() => void) | undefined;
-      const sleep = (ms: number) =>
-        new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, ms);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        }).finally(() => {
-          wake = undefined;
-        });
+      const { sleep, wake } = wakeableSleep();
       const stopListening = store.onAppended(() => {
         dirty = true;
-        wake?.();
+        wake();
       });
 
       const loop = (async () => {
@@ -72,7 +63,7 @@ export async function storeTailingEventSource(store: EventStore, checkpoints: Sq
         async stop() {
           running = false;
           stopListening();
-          wake?.();
+          wake();
           await loop;
         },
         isHealthy: () => running && healthy,

@@ -6,6 +6,7 @@ import { DEFAULT_EVENTS_TOPIC, toKafkaMessage } from '../eventSource/kafkaEventC
 import type { EventStore } from '../eventStore/eventStore';
 import { logCheckpoints } from '../sql/logCheckpoints';
 import type { SqlDatabase } from '../sql/sqlDatabase';
+import { wakeableSleep } from '../wakeableSleep';
 
 /** The first pause after a round that found nothing new; doubled per quiet round up to the poll interval. */
 const FIRST_QUIET_POLL_MS = 5;
@@ -93,7 +94,6 @@ export function kafkaRelay(store: EventStore, checkpoints: SqlDatabase, options:
   let loop: Promise<void> | undefined;
   let stopListening: (() => void) | undefined;
   let dirty = true;
-  let wake: (() => void) | undefined;
   let producer: Producer | undefined;
   let topicReady = false;
 
@@ -105,16 +105,7 @@ export function kafkaRelay(store: EventStore, checkpoints: SqlDatabase, options:
   let consecutiveFailures = 0;
   let failingSince: number | undefined;
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    }).finally(() => {
-      wake = undefined;
-    });
+  const { sleep, wake } = wakeableSleep();
 
   const stored = logCheckpoints(checkpoints, 'relay_checkpoints', 'relay_name');
 
@@ -247,7 +238,7 @@ export function kafkaRelay(store: EventStore, checkpoints: SqlDatabase, options:
       dirty = true;
       stopListening = store.onAppended(() => {
         dirty = true;
-        wake?.();
+        wake();
       });
       loop = run();
     },
@@ -256,7 +247,7 @@ export function kafkaRelay(store: EventStore, checkpoints: SqlDatabase, options:
       running = false;
       stopListening?.();
       stopListening = undefined;
-      wake?.();
+      wake();
       await loop;
       loop = undefined;
       await dropProducer();
