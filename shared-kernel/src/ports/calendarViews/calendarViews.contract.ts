@@ -172,6 +172,36 @@ export function calendarViewsContract(name: string, options: CalendarViewsContra
       expect((await views.busy([user], at('1998-12-31T00:00:00Z'), at('2030-01-08T00:00:00Z'))).has(user)).toBe(false);
     });
 
+    it('keeps busy time across midnight and over several days, and moves it with the event', async () => {
+      const user = randomUUID();
+      const [late, trip, short] = [randomUUID(), randomUUID(), randomUUID()];
+      await views.backfill(user, [], everything.completeFrom);
+      const span = (start: string, end: string) => ({ start: Date.parse(start), end: Date.parse(end), kind: 'busy' });
+      await views.applyChanges([
+        { userID: user, eventID: late, version: 1, row: viewRow(user, late, '2030-01-02T23:00:00Z', { endTime: '2030-01-03T01:00:00.000Z' }) },
+        { userID: user, eventID: trip, version: 1, row: viewRow(user, trip, '2030-01-05T12:00:00Z', { endTime: '2030-01-09T12:00:00.000Z' }) },
+        { userID: user, eventID: short, version: 1, row: viewRow(user, short, '2030-01-07T09:00:00Z') },
+      ]);
+      const busy = async (from: string, to: string) => (await views.busy([user], at(from), at(to))).get(user);
+      const isBusy = async (from: string, to: string) => (await views.whoIsBusy([user], at(from), at(to))).get(user);
+      expect(await busy('2030-01-01T00:00:00Z', '2030-01-15T00:00:00Z')).toEqual([
+        span('2030-01-02T23:00:00Z', '2030-01-03T01:00:00Z'), span('2030-01-05T12:00:00Z', '2030-01-09T12:00:00Z'), hour('2030-01-07T09:00:00Z', 'busy'),
+      ]);
+      expect(await busy('2030-01-03T00:30:00Z', '2030-01-03T02:00:00Z')).toEqual([span('2030-01-02T23:00:00Z', '2030-01-03T01:00:00Z')]);
+      expect(await isBusy('2030-01-03T00:30:00Z', '2030-01-03T00:31:00Z')).toBe(true);
+      expect(await isBusy('2030-01-03T01:00:00Z', '2030-01-05T12:00:00Z')).toBe(false);
+      expect(await isBusy('2030-01-08T00:00:00Z', '2030-01-08T01:00:00Z')).toBe(true);
+      expect(await busy('2030-01-07T09:30:00Z', '2030-01-07T10:30:00Z')).toEqual([span('2030-01-05T12:00:00Z', '2030-01-09T12:00:00Z'), hour('2030-01-07T09:00:00Z', 'busy')]);
+      // Moved: busy at the new time only; removed: free.
+      await views.applyChanges([
+        { userID: user, eventID: late, version: 2, row: viewRow(user, late, '2030-01-10T23:30:00Z', { endTime: '2030-01-11T00:30:00.000Z' }) },
+        { userID: user, eventID: trip, version: 2, row: null },
+      ]);
+      expect(await busy('2030-01-01T00:00:00Z', '2030-01-15T00:00:00Z')).toEqual([hour('2030-01-07T09:00:00Z', 'busy'), span('2030-01-10T23:30:00Z', '2030-01-11T00:30:00Z')]);
+      expect(await isBusy('2030-01-02T00:00:00Z', '2030-01-07T00:00:00Z')).toBe(false);
+      expect(await isBusy('2030-01-08T00:00:00Z', '2030-01-09T00:00:00Z')).toBe(false);
+    });
+
     it("keeps a series' occurrences around the present; windows past them are left to the read model until a backfill keeps them anew", async () => {
       const user = randomUUID();
       const [weekly, counted] = [randomUUID(), randomUUID()];

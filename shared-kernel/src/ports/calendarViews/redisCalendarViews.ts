@@ -28,17 +28,27 @@ export interface RedisCalendarViewsOptions {
  * - `<prefix>{u}:l` the same for longer rows (series, multi-day events), read from -inf: a sorted set
  *   by start alone cannot bound an endless series, and keeping them apart keeps the short range tight;
  * - `<prefix>{u}:c` the instant the view is complete from;
- * - busy time (see `keptBusyTime`): `:b` sorted set of `<start>|<end>|<b or t>|<event id>` scored by
- *   start, `:bm` hash event id → that event's members (to replace them), `:bd` the longest interval
- *   (how far before a window a read looks), `:bu`/`:bf` sorted sets of the event ids whose kept
- *   occurrences stop before the end of the series / start after its beginning, scored by that instant.
+ * - busy time (see `keptBusyTime`), laid out so a read touches one hash field per day rather than one
+ *   sorted-set member per interval (Redis spends about a microsecond per member it returns):
+ *   `:bh` hash UTC day number → that day's intervals of at most SHORT_BUSY_MS, each ` <start>|<end>|<b
+ *   or t>|<event id>`, filed under every day it touches; `:bl` sorted set of the longer intervals (as
+ *   `<start>|<end>|<b or t>|<event id>`, scored by start); `:bm` hash event id → that event's
+ *   intervals (to replace them, `L`-prefixed when in `:bl`); `:bu`/`:bf` sorted sets of the event ids
+ *   whose kept occurrences stop before the end of the series / start after its beginning, scored by
+ *   that instant; `:bk` hash of what a read checks first, in one call: `c` the instant busy time is
+ *   complete from (set with `:c` by a backfill of this layout), `l` the longest interval in `:bl` (how
+ *   far before a window a read looks there), `u`/`f` the lowest score of `:bu` / highest of `:bf`.
  * Members are event ids rather than row JSON so a change rewrites the row in place and each row is
  * stored once.
  */
-const KEY_SUFFIXES = ['v', 'r', 's', 'l', 'c', 'b', 'bm', 'bd', 'bu', 'bf'] as const;
+const KEY_SUFFIXES = ['v', 'r', 's', 'l', 'c', 'bh', 'bm', 'bk', 'bu', 'bf', 'bl'] as const;
 const keysOf = (prefix: string, userID: string) => KEY_SUFFIXES.map((k) => `${prefix}{${userID}}:${k}`);
 /** The keys a busy read needs, in the order BUSY takes them. */
-const busyKeysOf = (prefix: string, userID: string) => ['c', 'b', 'bd', 'bu', 'bf'].map((k) => `${prefix}{${userID}}:${k}`);
+const BUSY_KEYS = ['bk', 'bh', 'bl'] as const;
+const busyKeysOf = (prefix: string, userID: string) => BUSY_KEYS.map((k) => `${prefix}{${userID}}:${k}`);
+const DAY_MS = 86_400_000;
+/** Busy intervals up to a day (timed events, all-day days) are filed by day in `:bh`; longer ones go to `:bl`. */
+const SHORT_BUSY_MS = DAY_MS;
 
 const TOUCH = `
 local ttl = tonumber(ARGV[1])
@@ -47,29 +57,82 @@ if ttl > 0 then for k = 1, #KEYS do redis.call('PEXPIRE', KEYS[k], ttl) end end
 
 // ARGV: ttl, completeFrom ('' for none), rekeep ('1': rows already at their version get their busy
 // time kept anew), then per row: event id, version, index ('s', 'l', or '' to remove), score, JSON,
-// busy members ('<start>|<end>|<b|t>' space-separated), covered from, covered until ('' = unbounded),
-// longest interval.
+// busy intervals ('<start>|<end>|<b|t>' space-separated, 'L'-prefixed when longer than SHORT_BUSY_MS),
+// covered from, covered until ('' = unbounded), longest long interval.
+// Day texts are read once and written once per script, however many intervals a row files there.
 const APPLY = `
+local days = {}
+local function dayText(day)
+  local text = days[day]
+  if text == nil then
+    text = redis.call('HGET', KEYS[6], day) or ''
+    days[day] = text
+  end
+  return text
+end
+local function eachDay(interval, fn)
+  local s, e = string.match(interval, '^(%-?%d+)|(%-?%d+)|')
+  for d = math.floor(tonumber(s) / ${DAY_MS}), math.floor((tonumber(e) - 1) / ${DAY_MS}) do fn(string.format('%d', d)) end
+end
+local function unfile(entry)
+  return function(day)
+    local text = dayText(day)
+    local from = 1
+    while true do
+      local i, j = string.find(text, entry, from, true)
+      if not i then return end
+      local after = string.sub(text, j + 1, j + 1)
+      if after == '' or after == ' ' then
+        days[day] = string.sub(text, 1, i - 1) .. string.sub(text, j + 1)
+        return
+      end
+      from = j + 1
+    end
+  end
+end
 local function clearBusy(id)
   local old = redis.call('HGET', KEYS[7], id)
   if old then
-    for m in string.gmatch(old, '%S+') do redis.call('ZREM', KEYS[6], m .. '|' .. id) end
+    for m in string.gmatch(old, '%S+') do
+      if string.sub(m, 1, 1) == 'L' then redis.call('ZREM', KEYS[11], string.sub(m, 2) .. '|' .. id)
+      else eachDay(m, unfile(' ' .. m .. '|' .. id)) end
+    end
     redis.call('HDEL', KEYS[7], id)
   end
   redis.call('ZREM', KEYS[9], id)
   redis.call('ZREM', KEYS[10], id)
 end
-local function keepBusy(id, members, coveredFrom, coveredUntil, longest)
+local function keepBusy(id, intervals, coveredFrom, coveredUntil, longestLong)
   clearBusy(id)
-  if members ~= '' then
-    redis.call('HSET', KEYS[7], id, members)
-    for m in string.gmatch(members, '%S+') do
-      redis.call('ZADD', KEYS[6], string.match(m, '^(%-?%d+)|'), m .. '|' .. id)
+  if intervals ~= '' then
+    redis.call('HSET', KEYS[7], id, intervals)
+    for m in string.gmatch(intervals, '%S+') do
+      if string.sub(m, 1, 1) == 'L' then
+        redis.call('ZADD', KEYS[11], string.match(m, '^L(%-?%d+)|'), string.sub(m, 2) .. '|' .. id)
+      else
+        local entry = ' ' .. m .. '|' .. id
+        eachDay(m, function(day) days[day] = dayText(day) .. entry end)
+      end
     end
   end
   if coveredUntil ~= '' then redis.call('ZADD', KEYS[9], coveredUntil, id) end
   if coveredFrom ~= '' then redis.call('ZADD', KEYS[10], coveredFrom, id) end
-  if tonumber(longest) > tonumber(redis.call('GET', KEYS[8]) or '0') then redis.call('SET', KEYS[8], longest) end
+  if tonumber(longestLong) > tonumber(redis.call('HGET', KEYS[8], 'l') or '0') then redis.call('HSET', KEYS[8], 'l', longestLong) end
+end
+-- The lowest / highest score of a sorted set, mirrored into a field of :bk (none when it is empty).
+local function mirror(set, at, field)
+  local got = redis.call('ZRANGE', set, at, at, 'WITHSCORES')
+  if got[2] then redis.call('HSET', KEYS[8], field, got[2]) else redis.call('HDEL', KEYS[8], field) end
+end
+local function writeDays()
+  local set, gone = {}, {}
+  for day, text in pairs(days) do
+    if text == '' then gone[#gone + 1] = day else set[#set + 1] = day; set[#set + 1] = text end
+    if #set >= 1000 then redis.call('HSET', KEYS[6], unpack(set)); set = {} end
+    if #gone >= 1000 then redis.call('HDEL', KEYS[6], unpack(gone)); gone = {} end
+  end
+  if #set > 0 then redis.call('HSET', KEYS[6], unpack(set)) end
+  if #gone > 0 then redis.call('HDEL', KEYS[6], unpack(gone)) end
 end
 for i = 4, #ARGV, 9 do
   local id = ARGV[i]
@@ -92,9 +155,14 @@ for i = 4, #ARGV, 9 do
     keepBusy(id, ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8])
   end
 end
+writeDays()
+mirror(KEYS[9], 0, 'u')
+mirror(KEYS[10], -1, 'f')
 if ARGV[2] ~= '' then
   local since = redis.call('GET', KEYS[5])
   if not since or tonumber(ARGV[2]) < tonumber(since) then redis.call('SET', KEYS[5], ARGV[2]) end
+  since = redis.call('HGET', KEYS[8], 'c')
+  if not since or tonumber(ARGV[2]) < tonumber(since) then redis.call('HSET', KEYS[8], 'c', ARGV[2]) end
 end
 ${TOUCH}
 return 1
@@ -115,33 +183,54 @@ end
 return rows
 `;
 
-// KEYS: per user c, b, bd, bu, bf (see busyKeysOf). ARGV: from, to, 'list' or 'any'. Per user {0} when
-// the view cannot answer the window (incomplete, or a series' kept occurrences stop inside it), else
-// {1, '<start>|<end>|<b or t>'…} overlapping it ('list'), or {1, 0 or 1} whether there is any ('any').
+// KEYS: per user bk, bh, bl (see busyKeysOf). ARGV: from, to, 'list' or 'any', then the UTC day
+// numbers the window touches, each prefixed '=' when the day lies wholly inside the window. Per user
+// {0} when the view cannot answer the window (busy time incomplete, or a series' kept occurrences
+// stop inside it); else ('any') {1, 0 or 1}: whether any interval overlaps it; else ('list') {1, {day
+// text or nil…}, {long interval…}}: the day texts as stored and the long intervals starting up to
+// the longest one before the window's end, for the caller to pick what overlaps the window.
+// Two to four calls per user and no string work in 'list': Redis pays per call and per value.
 // Reads do not extend the views' idle time: the calendar reads and writes do that.
 const BUSY = `
-local from = tonumber(ARGV[1])
+local from, to = tonumber(ARGV[1]), tonumber(ARGV[2])
+local before = '(' .. ARGV[2]
 local any = ARGV[3] == 'any'
+local days, whole = {}, {}
+for a = 4, #ARGV do
+  local field = ARGV[a]
+  if string.sub(field, 1, 1) == '=' then field = string.sub(field, 2); whole[#days + 1] = true end
+  days[#days + 1] = field
+end
+local function long(key, longest)
+  if not longest then return {} end
+  return redis.call('ZRANGE', key, '(' .. string.format('%.0f', from - tonumber(longest)), before, 'BYSCORE')
+end
+local function overlaps(text)
+  for s, e in string.gmatch(text, '(%-?%d+)|(%-?%d+)|') do
+    if tonumber(s) < to and tonumber(e) > from then return true end
+  end
+  return false
+end
 local out = {}
-for u = 0, #KEYS / 5 - 1 do
-  local k = u * 5
-  local since = redis.call('GET', KEYS[k + 1])
-  if not since or from < tonumber(since)
-    or #redis.call('ZRANGE', KEYS[k + 4], '-inf', '(' .. ARGV[2], 'BYSCORE', 'LIMIT', 0, 1) > 0
-    or #redis.call('ZRANGE', KEYS[k + 5], '(' .. ARGV[1], '+inf', 'BYSCORE', 'LIMIT', 0, 1) > 0 then
+for k = 0, #KEYS - 1, 3 do
+  local meta = redis.call('HMGET', KEYS[k + 1], 'c', 'u', 'f', 'l')
+  if not meta[1] or from < tonumber(meta[1]) or (meta[2] and tonumber(meta[2]) < to) or (meta[3] and tonumber(meta[3]) > from) then
     out[#out + 1] = {0}
-  else
-    local lookback = tonumber(redis.call('GET', KEYS[k + 3]) or '0')
-    local found = {1}
-    for _, m in ipairs(redis.call('ZRANGE', KEYS[k + 2], string.format('%.0f', from - lookback), '(' .. ARGV[2], 'BYSCORE')) do
-      local interval, stop = string.match(m, '^(%-?%d+|(%-?%d+)|%a)')
-      if tonumber(stop) > from then
-        if any then found[2] = 1 break end
-        found[#found + 1] = interval
+  elseif any then
+    local texts = redis.call('HMGET', KEYS[k + 2], unpack(days))
+    local busy = 0
+    for d = 1, #days do
+      -- A day wholly inside the window: anything filed there overlaps it.
+      if texts[d] and (whole[d] or overlaps(texts[d])) then busy = 1 break end
+    end
+    if busy == 0 then
+      for _, m in ipairs(long(KEYS[k + 3], meta[4])) do
+        if overlaps(m) then busy = 1 break end
       end
     end
-    if any and not found[2] then found[2] = 0 end
-    out[#out + 1] = found
+    out[#out + 1] = {1, busy}
+  else
+    out[#out + 1] = {1, redis.call('HMGET', KEYS[k + 2], unpack(days)), long(KEYS[k + 3], meta[4])}
   end
 end
 return out
@@ -166,10 +255,15 @@ const decode = (userID: string, json: string): { row: AttendanceRow; end: number
 
 function busyArgs(row: AttendanceRow, now: number): string[] {
   const kept = keptBusyTime(row, now);
-  const members = kept.intervals.map((i) => `${i.start}|${i.end}|${i.kind === 'busy' ? 'b' : 't'}`).join(' ');
-  const longest = kept.intervals.reduce((max, i) => Math.max(max, i.end - i.start), 0);
+  const intervals: string[] = [];
+  let longestLong = 0;
+  for (const i of kept.intervals) {
+    const long = i.end - i.start > SHORT_BUSY_MS;
+    if (long) longestLong = Math.max(longestLong, i.end - i.start);
+    intervals.push(`${long ? 'L' : ''}${i.start}|${i.end}|${i.kind === 'busy' ? 'b' : 't'}`);
+  }
   const bound = (instant: number) => (Number.isFinite(instant) ? String(instant) : '');
-  return [members, bound(kept.coveredFrom), bound(kept.coveredUntil), String(longest)];
+  return [intervals.join(' '), bound(kept.coveredFrom), bound(kept.coveredUntil), String(longestLong)];
 }
 
 function rowArgs(eventID: string, version: number, row: AttendanceRow | null, now: number): string[] {
@@ -179,11 +273,35 @@ function rowArgs(eventID: string, version: number, row: AttendanceRow | null, no
   return [eventID, String(version), ...index, encode(row, end), ...busyArgs(row, now)];
 }
 
-/** A busy interval as BUSY returns it: `<start>|<end>|<b or t>`. */
-function decodeBusy(text: string): BusyInterval {
-  const bar = text.indexOf('|');
-  return { start: Number(text.slice(0, bar)), end: Number(text.slice(bar + 1, -2)), kind: text.endsWith('b') ? 'busy' : 'tentative' };
+/** The intervals of BUSY's 'list' answer that overlap [from, to), each once (a day text holds those touching that day). */
+function busyFromAnswer(answer: BusyAnswer, from: number, to: number): BusyInterval[] {
+  const seen = new Set<string>();
+  const found: BusyInterval[] = [];
+  const take = (entry: string) => {
+    const bar = entry.indexOf('|');
+    const kindAt = entry.indexOf('|', bar + 1) + 1;
+    const start = Number(entry.slice(0, bar));
+    const end = Number(entry.slice(bar + 1, kindAt - 1));
+    if (start >= to || end <= from || seen.has(entry)) return;
+    seen.add(entry);
+    found.push({ start, end, kind: entry.charCodeAt(kindAt) === 98 /* b */ ? 'busy' : 'tentative' });
+  };
+  for (const text of (answer[1] ?? []) as (string | null)[]) {
+    if (text) for (const entry of text.split(' ')) if (entry !== '') take(entry);
+  }
+  for (const entry of (answer[2] ?? []) as string[]) take(entry);
+  return found.sort((a, b) => a.start - b.start);
 }
+
+/** The UTC day numbers [from, to) touches (the fields of `:bh` a read needs), '='-prefixed when wholly inside it. */
+function daysOf(from: number, to: number): string[] {
+  const days: string[] = [];
+  for (let d = Math.floor(from / DAY_MS); d <= Math.floor((to - 1) / DAY_MS); d++) days.push(d * DAY_MS >= from && (d + 1) * DAY_MS <= to ? `=${d}` : String(d));
+  return days;
+}
+
+/** One user's part of BUSY's answer (see BUSY). */
+type BusyAnswer = (number | (string | null)[])[];
 
 const BACKFILL_CHUNK = 200;
 
@@ -221,16 +339,16 @@ export function redisCalendarViews(redis: Redis | Cluster, options: RedisCalenda
   }
 
   /** BUSY's answers of the users whose views can answer; none when Redis fails (the caller reads the read model). */
-  async function readBusy(userIDs: string[], from: Date, to: Date, mode: 'list' | 'any'): Promise<Map<string, (string | number)[]>> {
-    const args = [String(from.getTime()), String(to.getTime()), mode];
+  async function readBusy(userIDs: string[], from: Date, to: Date, mode: 'list' | 'any'): Promise<Map<string, BusyAnswer>> {
+    const args = [String(from.getTime()), String(to.getTime()), mode, ...daysOf(from.getTime(), to.getTime())];
     const unique = [...new Set(userIDs)];
     // Standalone: one script for all the users, one round trip. A Cluster spreads users over slots, so one each.
     const calls = redis instanceof Cluster ? unique.map((u) => [u]) : [unique];
-    const answered = new Map<string, (string | number)[]>();
+    const answered = new Map<string, BusyAnswer>();
     try {
       const answers = await timeout(Promise.all(calls.map((users) => runOn(BUSY, users.flatMap((u) => busyKeysOf(prefix, u)), args))), readTimeoutMs);
       calls.forEach((users, c) => {
-        const perUser = answers[c] as (string | number)[][];
+        const perUser = answers[c] as BusyAnswer[];
         users.forEach((userID, u) => {
           const answer = perUser[u];
           if (answer?.[0] === 1) answered.set(userID, answer);
@@ -276,9 +394,7 @@ export function redisCalendarViews(redis: Redis | Cluster, options: RedisCalenda
     async busy(userIDs, from, to) {
       const found = new Map<string, BusyInterval[]>();
       for (const [userID, answer] of await readBusy(userIDs, from, to, 'list')) {
-        const intervals: BusyInterval[] = [];
-        for (let m = 1; m < answer.length; m++) intervals.push(decodeBusy(String(answer[m])));
-        found.set(userID, intervals.sort((a, b) => a.start - b.start));
+        found.set(userID, busyFromAnswer(answer, from.getTime(), to.getTime()));
       }
       return found;
     },
