@@ -43,6 +43,7 @@ export async function singleProcessSystem(options: SingleProcessSystemOptions) {
     store,
     tokens,
     clock,
+    logger,
     ...(options.consistencyTimeoutMs === undefined ? {} : { consistencyTimeoutMs: options.consistencyTimeoutMs }),
   });
   const notifier = notifierService({
@@ -52,6 +53,7 @@ export async function singleProcessSystem(options: SingleProcessSystemOptions) {
     logger,
     // The notifier's and the reads' routes first: GET /events and PATCH /events/availability belong to the query side.
     routers: [notifier.router, queries.router, commands.router],
+    jsonRoutes: queries.jsonRoutes,
     routeDocs: [...commands.routeDocs, ...queries.routeDocs, ...notifier.routeDocs],
     async ready() {
       await database.query('select 1');

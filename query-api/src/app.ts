@@ -1,12 +1,13 @@
-import { requireUser, type RouteDoc, type TokenService } from '@datebook/shared-kernel/http';
+import { jsonRoutes, requireUser, type RouteDoc, type TokenService } from '@datebook/shared-kernel/http';
 import type { EventStore, SqlExecutor } from '@datebook/shared-kernel/ports';
-import { Router } from 'express';
+import { type RequestHandler, Router } from 'express';
+import type { Logger } from 'pino';
 import { availabilityRouteDocs, availabilityRoutes } from './availability/availability.routes';
-import { calendarViewRouteDocs, calendarViewRoutes } from './calendarViews/calendarView.routes';
+import { calendarRoute, calendarViewRouteDocs, eventDetailsRoutes } from './calendarViews/calendarView.routes';
 import type { AttendanceSource, BusyCheck, BusySource } from './calendarViews/cachedAttendance';
 import { readModelQueries } from './calendarViews/readModelQueries';
 import { readModelProgress } from './consistency/readModelProgress';
-import { type ProjectionProgress, readYourWrites } from './consistency/readYourWrites';
+import { consistencyWait, type ProjectionProgress, readYourWrites } from './consistency/readYourWrites';
 import { freeBusyRouteDocs, freeBusyRoutes } from './freeBusy/freeBusy.routes';
 import { eventHistoryRouteDocs, eventHistoryRoutes } from './history/eventHistory.routes';
 
@@ -17,6 +18,8 @@ export interface QueryApiDependencies {
   progress?: ProjectionProgress;
   tokens: TokenService;
   clock: () => Date;
+  /** Where the hot routes log what fails unexpectedly. */
+  logger: Logger;
   consistencyTimeoutMs?: number;
   /** Where calendar reads get their rows (`cachedAttendance` over the views); defaults to the read model. */
   attendance?: AttendanceSource;
@@ -27,20 +30,23 @@ export interface QueryApiDependencies {
 
 export { type AttendanceSource, type BusyCheck, type BusySource, type CachedAttendance, cachedAttendance, postgresAttendance, postgresBusyTime } from './calendarViews/cachedAttendance';
 
-/** The read side's routes: calendar views, event details, availability and audit history. */
-export function queryApi(deps: QueryApiDependencies): { router: Router; routeDocs: RouteDoc[] } {
+/**
+ * The read side's routes: calendar views, event details, availability, free/busy and audit history.
+ * The hot ones (the calendar, availability, free/busy) are `jsonRoutes`, served ahead of Express.
+ */
+export function queryApi(deps: QueryApiDependencies): { router: Router; jsonRoutes: RequestHandler; routeDocs: RouteDoc[] } {
   const queries = readModelQueries(deps.readModel, { ...(deps.attendance ? { attendance: deps.attendance } : {}), ...(deps.busy ? { busy: deps.busy } : {}), ...(deps.whoIsBusy ? { whoIsBusy: deps.whoIsBusy } : {}) });
+  const consistency = consistencyWait(deps.progress ?? readModelProgress(deps.readModel), deps.consistencyTimeoutMs === undefined ? {} : { timeoutMs: deps.consistencyTimeoutMs });
+  const hot = jsonRoutes(
+    [calendarRoute({ queries, clock: deps.clock }), ...availabilityRoutes({ queries }), ...freeBusyRoutes({ readModel: deps.readModel, queries })],
+    { tokens: deps.tokens, logger: deps.logger, consistency },
+  );
   const router = Router();
   const reads = Router();
   reads.use(requireUser(deps.tokens));
-  reads.use(readYourWrites(deps.progress ?? readModelProgress(deps.readModel), deps.consistencyTimeoutMs === undefined ? {} : { timeoutMs: deps.consistencyTimeoutMs }));
-  // Availability is registered before /events/:eventID so "availability" is never read as an id.
-  reads.use(availabilityRoutes({ queries }));
-  reads.use(calendarViewRoutes({ queries, clock: deps.clock }));
+  reads.use(readYourWrites(consistency));
+  reads.use(eventDetailsRoutes({ queries }));
   reads.use(eventHistoryRoutes({ store: deps.store }));
-  reads.use(freeBusyRoutes({ readModel: deps.readModel, queries }));
-  router.get(['/events', '/events/*path'], reads);
-  router.patch('/events/availability', reads);
-  router.post(['/freebusy', '/freebusy/suggestions'], reads);
-  return { router, routeDocs: [...calendarViewRouteDocs, ...availabilityRouteDocs, ...eventHistoryRouteDocs, ...freeBusyRouteDocs] };
+  router.get('/events/*path', reads);
+  return { router, jsonRoutes: hot, routeDocs: [...calendarViewRouteDocs, ...availabilityRouteDocs, ...eventHistoryRouteDocs, ...freeBusyRouteDocs] };
 }

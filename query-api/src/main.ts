@@ -32,11 +32,13 @@ runMain(async () => {
     store,
     tokens: jwtTokenService(config.JWT_SECRET, config.TOKEN_TTL_SECONDS),
     clock: () => new Date(),
+    logger,
     consistencyTimeoutMs: config.CONSISTENCY_TIMEOUT_MS,
   });
   const app = serviceApp({
     logger,
     routers: [queries.router],
+    jsonRoutes: queries.jsonRoutes,
     routeDocs: queries.routeDocs,
     async ready() {
       await database.query('select 1 from rm_events limit 1');

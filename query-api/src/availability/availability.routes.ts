@@ -1,6 +1,5 @@
 import { DomainError } from '@datebook/shared-kernel';
-import { instantSchema, parseInput, type RouteDoc, userIDSchema } from '@datebook/shared-kernel/http';
-import { Router } from 'express';
+import { instantSchema, type JsonRoute, parseInput, type RouteDoc, userIDSchema } from '@datebook/shared-kernel/http';
 import { z } from 'zod';
 import type { ReadModelQueries } from '../calendarViews/readModelQueries';
 
@@ -23,23 +22,25 @@ export const availabilityRouteDocs: RouteDoc[] = [
   { method: 'patch', path: '/events/availability', summary: 'Is a user (or are users) free from startTime to endTime? Reveals no event details', body: AvailabilityBody, responses: { 200: { description: 'Availability', schema: AvailabilityResponse } } },
 ];
 
-export function availabilityRoutes(deps: { queries: ReadModelQueries }): Router {
-  const router = Router();
-  router.patch('/events/availability', async (req, res) => {
-    const body = parseInput(AvailabilityBody, req.body, 'body');
-    const from = new Date(body.startTime);
-    const to = new Date(body.endTime);
-    if (to <= from) throw new DomainError('INVALID_TIME_RANGE', 'endTime must be after startTime', [{ path: 'endTime', message: 'must be after startTime' }]);
-    const userIDs = body.userIDs ?? (body.userID ? [body.userID] : []);
-    const known = await deps.queries.knownUsers(userIDs);
-    const unknown = userIDs.filter((id) => !known.has(id));
-    if (unknown.length > 0) {
-      throw new DomainError('UNKNOWN_USERS', 'some users do not exist', unknown.map((id) => ({ path: body.userIDs ? `userIDs.${userIDs.indexOf(id)}` : 'userID', message: `no user ${id}` })));
-    }
-    const busy = await deps.queries.whoIsBusy(userIDs, from, to, res.locals.readYourWrites === true);
-    const available = (userID: string) => busy.get(userID) !== true;
-    if (body.userID !== undefined) return res.json({ available: available(body.userID) });
-    res.json({ users: userIDs.map((userID) => ({ userID, available: available(userID) })) });
-  });
-  return router;
+export function availabilityRoutes(deps: { queries: ReadModelQueries }): JsonRoute[] {
+  return [{
+    method: 'PATCH',
+    path: '/events/availability',
+    async handle({ input, fresh }) {
+      const body = parseInput(AvailabilityBody, input, 'body');
+      const from = new Date(body.startTime);
+      const to = new Date(body.endTime);
+      if (to <= from) throw new DomainError('INVALID_TIME_RANGE', 'endTime must be after startTime', [{ path: 'endTime', message: 'must be after startTime' }]);
+      const userIDs = body.userIDs ?? (body.userID ? [body.userID] : []);
+      const known = await deps.queries.knownUsers(userIDs);
+      const unknown = userIDs.filter((id) => !known.has(id));
+      if (unknown.length > 0) {
+        throw new DomainError('UNKNOWN_USERS', 'some users do not exist', unknown.map((id) => ({ path: body.userIDs ? `userIDs.${userIDs.indexOf(id)}` : 'userID', message: `no user ${id}` })));
+      }
+      const busy = await deps.queries.whoIsBusy(userIDs, from, to, fresh);
+      const available = (userID: string) => busy.get(userID) !== true;
+      if (body.userID !== undefined) return { body: { available: available(body.userID) } };
+      return { body: { users: userIDs.map((userID) => ({ userID, available: available(userID) })) } };
+    },
+  }];
 }

@@ -1,5 +1,5 @@
 import { calendarWindow, DomainError, todayIn } from '@datebook/shared-kernel';
-import { authenticatedUser, eventIDSchema, instantSchema, parseInput, type RouteDoc, timeZoneSchema } from '@datebook/shared-kernel/http';
+import { authenticatedUser, eventIDSchema, instantSchema, type JsonRoute, parseInput, type RouteDoc, timeZoneSchema } from '@datebook/shared-kernel/http';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ReadModelQueries } from './readModelQueries';
@@ -38,30 +38,38 @@ export const calendarViewRouteDocs: RouteDoc[] = [
   { method: 'get', path: '/events/{eventID}', summary: 'One event with its attendees (host and attendees only)', headers: consistencyHeader, responses: { 200: { description: 'The event', schema: EventResponse } } },
 ];
 
-export function calendarViewRoutes(deps: { queries: ReadModelQueries; clock: () => Date }): Router {
-  const router = Router();
-
-  router.get('/events', async (req, res) => {
-    const userID = authenticatedUser(req);
-    const query = parseInput(CalendarQuery, req.query, 'query');
-    const fresh = res.locals.readYourWrites === true;
-    const timeZone = query.timeZone ?? (await deps.queries.timeZoneOf(userID, fresh)) ?? 'UTC';
-    let window: { from: Date; to: Date };
-    if (query.from !== undefined || query.to !== undefined) {
-      if (query.from === undefined || query.to === undefined) {
-        throw new DomainError('VALIDATION_FAILED', 'give both from and to', [{ path: query.from === undefined ? 'from' : 'to', message: 'required with the other' }]);
+/** GET /events: the user's calendar (the hottest read, so a JSON route served ahead of Express). */
+export function calendarRoute(deps: { queries: ReadModelQueries; clock: () => Date }): JsonRoute {
+  return {
+    method: 'GET',
+    path: '/events',
+    async handle({ userID, input, fresh }) {
+      const query = parseInput(CalendarQuery, input, 'query');
+      const timeZone = query.timeZone ?? (await deps.queries.timeZoneOf(userID, fresh)) ?? 'UTC';
+      let window: { from: Date; to: Date };
+      if (query.from !== undefined || query.to !== undefined) {
+        if (query.from === undefined || query.to === undefined) {
+          throw new DomainError('VALIDATION_FAILED', 'give both from and to', [{ path: query.from === undefined ? 'from' : 'to', message: 'required with the other' }]);
+        }
+        window = { from: new Date(query.from), to: new Date(query.to) };
+        const days = (window.to.getTime() - window.from.getTime()) / 86_400_000;
+        if (days <= 0) throw new DomainError('INVALID_TIME_RANGE', 'to must be after from', [{ path: 'to', message: 'must be after from' }]);
+        if (days > MAX_WINDOW_DAYS) throw new DomainError('VALIDATION_FAILED', `a window spans at most ${MAX_WINDOW_DAYS} days`, [{ path: 'to', message: 'window too long' }]);
+      } else {
+        window = calendarWindow(query.view, query.date ?? todayIn(deps.clock(), timeZone), timeZone);
       }
-      window = { from: new Date(query.from), to: new Date(query.to) };
-      const days = (window.to.getTime() - window.from.getTime()) / 86_400_000;
-      if (days <= 0) throw new DomainError('INVALID_TIME_RANGE', 'to must be after from', [{ path: 'to', message: 'must be after from' }]);
-      if (days > MAX_WINDOW_DAYS) throw new DomainError('VALIDATION_FAILED', `a window spans at most ${MAX_WINDOW_DAYS} days`, [{ path: 'to', message: 'window too long' }]);
-    } else {
-      window = calendarWindow(query.view, query.date ?? todayIn(deps.clock(), timeZone), timeZone);
-    }
-    const { events, truncated } = await deps.queries.calendar(userID, window.from, window.to, timeZone, fresh);
-    res.setHeader('Cache-Control', 'private, no-cache');
-    res.json({ from: window.from.toISOString(), to: window.to.toISOString(), timeZone, events, truncated });
-  });
+      const { events, truncated } = await deps.queries.calendar(userID, window.from, window.to, timeZone, fresh);
+      return {
+        headers: { 'Cache-Control': 'private, no-cache' },
+        body: { from: window.from.toISOString(), to: window.to.toISOString(), timeZone, events, truncated },
+      };
+    },
+  };
+}
+
+/** GET /events/:eventID: one event with its attendees. */
+export function eventDetailsRoutes(deps: { queries: ReadModelQueries }): Router {
+  const router = Router();
 
   router.get('/events/:eventID', async (req, res) => {
     const { eventID } = parseInput(z.object({ eventID: eventIDSchema }), req.params, 'params');

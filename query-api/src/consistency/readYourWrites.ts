@@ -8,26 +8,36 @@ export interface ProjectionProgress {
 
 /**
  * Read-your-writes on demand: a read carrying `X-Consistency-Token` waits (bounded) until the read
- * model has reached that write, then answers; past the bound it answers 503 with Retry-After.
+ * model has reached that write; past the bound it fails with CONSISTENCY_TIMEOUT (503, Retry-After).
+ * Resolves true when the read must see fresh state, false when no token was sent.
  */
-export function readYourWrites(progress: ProjectionProgress, options: { timeoutMs?: number; pollMs?: number } = {}): RequestHandler {
+export function consistencyWait(progress: ProjectionProgress, options: { timeoutMs?: number; pollMs?: number } = {}): (header: string | string[] | undefined) => Promise<boolean> {
   const timeoutMs = options.timeoutMs ?? 2000;
   const pollMs = options.pollMs ?? 5;
-  return async (req, res, next) => {
-    const header = req.headers['x-consistency-token'];
-    if (header === undefined || header === '') return next();
+  return async (header) => {
+    if (header === undefined || header === '') return false;
     const wanted = typeof header === 'string' ? decodeConsistencyToken(header) : undefined;
     if (!wanted) {
-      return next(new DomainError('VALIDATION_FAILED', 'X-Consistency-Token is not a token this API gave out', [{ path: 'X-Consistency-Token', message: 'malformed' }]));
+      throw new DomainError('VALIDATION_FAILED', 'X-Consistency-Token is not a token this API gave out', [{ path: 'X-Consistency-Token', message: 'malformed' }]);
     }
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (await progress.hasApplied(wanted)) {
-        res.locals.readYourWrites = true;
-        return next();
-      }
-      if (Date.now() >= deadline) return next(new DomainError('CONSISTENCY_TIMEOUT', 'the views have not caught up with that write yet; retry shortly'));
+      if (await progress.hasApplied(wanted)) return true;
+      if (Date.now() >= deadline) throw new DomainError('CONSISTENCY_TIMEOUT', 'the views have not caught up with that write yet; retry shortly');
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
+  };
+}
+
+/** `consistencyWait` for Express routes: sets `res.locals.readYourWrites`. */
+export function readYourWrites(wait: ReturnType<typeof consistencyWait>): RequestHandler {
+  return (req, res, next) => {
+    wait(req.headers['x-consistency-token']).then(
+      (fresh) => {
+        if (fresh) res.locals.readYourWrites = true;
+        next();
+      },
+      next,
+    );
   };
 }

@@ -6,9 +6,8 @@ import {
   suggestTimes,
   type WorkingHoursEntry,
 } from '@datebook/shared-kernel';
-import { instantSchema, parseInput, type RouteDoc, timeZoneSchema, userIDSchema } from '@datebook/shared-kernel/http';
+import { instantSchema, type JsonReply, type JsonRequest, type JsonRoute, parseInput, type RouteDoc, timeZoneSchema, userIDSchema } from '@datebook/shared-kernel/http';
 import type { SqlExecutor } from '@datebook/shared-kernel/ports';
-import { Router } from 'express';
 import { z } from 'zod';
 import type { ReadModelQueries } from '../calendarViews/readModelQueries';
 
@@ -63,9 +62,7 @@ function unknownUsers(ids: string[], isKnown: (id: string) => boolean): DomainEr
   return new DomainError('UNKNOWN_USERS', 'some users do not exist', unknown.map(({ id, index }) => ({ path: `userIDs.${index}`, message: `no user ${id}` })));
 }
 
-export function freeBusyRoutes(deps: { readModel: SqlExecutor; queries: ReadModelQueries }): Router {
-  const router = Router();
-
+export function freeBusyRoutes(deps: { readModel: SqlExecutor; queries: ReadModelQueries }): JsonRoute[] {
   /** The users' zones and working hours (suggestions need them; free/busy only needs to know they exist). */
   async function profilesOf(ids: string[]) {
     const { rows } = await deps.readModel.query<{ user_id: string; time_zone: string; working_hours: WorkingHoursEntry[] | null }>(
@@ -78,34 +75,36 @@ export function freeBusyRoutes(deps: { readModel: SqlExecutor; queries: ReadMode
     return known;
   }
 
-  router.post('/freebusy', async (req, res) => {
-    const body = parseInput(FreeBusyBody, req.body, 'body');
+  async function freeBusyOf({ input, fresh }: JsonRequest): Promise<JsonReply> {
+    const body = parseInput(FreeBusyBody, input, 'body');
     const window = windowOf(body);
     const known = await deps.queries.knownUsers(body.userIDs);
     const error = unknownUsers(body.userIDs, (id) => known.has(id));
     if (error) throw error;
-    const busy = await deps.queries.busyTime(body.userIDs, new Date(window.start), new Date(window.end), res.locals.readYourWrites === true);
-    res.json({
-      from: iso(window.start), to: iso(window.end), ...(body.timeZone ? { timeZone: body.timeZone } : {}),
-      users: body.userIDs.map((userID) => {
-        const entries = busy.get(userID) ?? [];
-        return {
-          userID,
-          busy: freeBusy(entries, window).busy.map((i) => ({ start: iso(i.start), end: iso(i.end) })),
-          ...(body.slotMinutes ? { availabilityView: availabilityView(entries, window, body.slotMinutes) } : {}),
-        };
-      }),
-    });
-  });
+    const busy = await deps.queries.busyTime(body.userIDs, new Date(window.start), new Date(window.end), fresh);
+    return {
+      body: {
+        from: iso(window.start), to: iso(window.end), ...(body.timeZone ? { timeZone: body.timeZone } : {}),
+        users: body.userIDs.map((userID) => {
+          const entries = busy.get(userID) ?? [];
+          return {
+            userID,
+            busy: freeBusy(entries, window).busy.map((i) => ({ start: iso(i.start), end: iso(i.end) })),
+            ...(body.slotMinutes ? { availabilityView: availabilityView(entries, window, body.slotMinutes) } : {}),
+          };
+        }),
+      },
+    };
+  }
 
-  router.post('/freebusy/suggestions', async (req, res) => {
-    const body = parseInput(SuggestionsBody, req.body, 'body');
+  async function suggestionsOf({ input, fresh }: JsonRequest): Promise<JsonReply> {
+    const body = parseInput(SuggestionsBody, input, 'body');
     const window = windowOf(body);
     if (body.minimumAttendees !== undefined && body.minimumAttendees > body.userIDs.length) {
       throw new DomainError('VALIDATION_FAILED', 'minimumAttendees is more than the users asked about', [{ path: 'minimumAttendees', message: 'more than userIDs' }]);
     }
     const profiles = await profilesOf(body.userIDs);
-    const busy = await deps.queries.busyTime(body.userIDs, new Date(window.start), new Date(window.end), res.locals.readYourWrites === true);
+    const busy = await deps.queries.busyTime(body.userIDs, new Date(window.start), new Date(window.end), fresh);
     const result = suggestTimes({
       window,
       durationMinutes: body.durationMinutes,
@@ -117,11 +116,16 @@ export function freeBusyRoutes(deps: { readModel: SqlExecutor; queries: ReadMode
         return { userID, busy: busy.get(userID) ?? [], timeZone: profile?.time_zone ?? 'UTC', ...(hours ? { workingHours: hours } : {}) };
       }),
     });
-    res.json({
-      suggestions: result.suggestions.map((s) => ({ start: iso(s.start), end: iso(s.end), userIDs: s.userIDs })),
-      reasons: result.reasons,
-    });
-  });
+    return {
+      body: {
+        suggestions: result.suggestions.map((s) => ({ start: iso(s.start), end: iso(s.end), userIDs: s.userIDs })),
+        reasons: result.reasons,
+      },
+    };
+  }
 
-  return router;
+  return [
+    { method: 'POST', path: '/freebusy', handle: freeBusyOf },
+    { method: 'POST', path: '/freebusy/suggestions', handle: suggestionsOf },
+  ];
 }

@@ -6,3 +6,4 @@ export * from './requestContext';
 export * from './validation';
 export * from './requestSchemas';
 export * from './serviceApp';
+export * from './jsonRoutes';

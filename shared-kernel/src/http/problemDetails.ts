@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { DomainError, type DomainErrorCode, type FieldError } from '../errors/domainError';
 
@@ -48,26 +49,39 @@ function send(res: Parameters<RequestHandler>[1], body: ProblemDetails): void {
   res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
 }
 
-// body-parser reports its own failures with these `type`s.
+// body-parser reports its own failures with these `type`s (and the fast lane uses the same ones).
 const bodyParserProblems: Record<string, [number, string, string]> = {
   'entity.parse.failed': [400, 'MALFORMED_JSON', 'the request body is not valid JSON'],
   'entity.too.large': [413, 'PAYLOAD_TOO_LARGE', 'the request body is larger than 1 MB'],
   'encoding.unsupported': [415, 'UNSUPPORTED_ENCODING', 'the request body encoding is not supported'],
   'charset.unsupported': [415, 'UNSUPPORTED_CHARSET', 'the request body charset is not supported'],
+  'media.unsupported': [415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json'],
 };
 
-/** The one place where errors become HTTP responses. */
-export const problemDetailsHandler: ErrorRequestHandler = (error, req, res, next) => {
-  if (res.headersSent) return next(error);
+/** A request body failure, typed as body-parser types its own. */
+export function bodyError(type: keyof typeof bodyParserProblems & string): Error {
+  return Object.assign(new Error(type), { type });
+}
+
+/** The response an error becomes (an unexpected one is logged); every error response is built here. */
+export function problemFor(error: unknown, log?: { error(obj: object, msg: string): void }): { body: ProblemDetails; retryAfter?: string } {
   if (error instanceof DomainError) {
-    if (error.code === 'CONSISTENCY_TIMEOUT') res.setHeader('Retry-After', '1');
-    return send(res, { ...problem(statusOf[error.code], error.code, error.message, error.fieldErrors), ...error.extensions });
+    const body = { ...problem(statusOf[error.code], error.code, error.message, error.fieldErrors), ...error.extensions };
+    return error.code === 'CONSISTENCY_TIMEOUT' ? { body, retryAfter: '1' } : { body };
   }
   const parserType = typeof error === 'object' && error !== null ? (error as { type?: unknown }).type : undefined;
   const known = typeof parserType === 'string' ? bodyParserProblems[parserType] : undefined;
-  if (known) return send(res, problem(known[0], known[1], known[2]));
-  req.log?.error({ err: error }, 'unhandled error');
-  return send(res, problem(500, 'INTERNAL', 'something went wrong on our side; nothing was changed by this request'));
+  if (known) return { body: problem(known[0], known[1], known[2]) };
+  log?.error({ err: error }, 'unhandled error');
+  return { body: problem(500, 'INTERNAL', 'something went wrong on our side; nothing was changed by this request') };
+}
+
+/** The one place where errors of Express routes become HTTP responses. */
+export const problemDetailsHandler: ErrorRequestHandler = (error, req, res, next) => {
+  if (res.headersSent) return next(error);
+  const { body, retryAfter } = problemFor(error, req.log);
+  if (retryAfter) res.setHeader('Retry-After', retryAfter);
+  return send(res, body);
 };
 
 /** Routes that are not there answer with a problem too, not Express's HTML page. */
@@ -75,11 +89,12 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   send(res, problem(404, 'ROUTE_NOT_FOUND', `no route ${req.method} ${req.path}`));
 };
 
+/** Whether a request carries a body (an empty one does not count). */
+export const hasBody = (headers: IncomingHttpHeaders) =>
+  headers['content-length'] !== undefined ? headers['content-length'] !== '0' : headers['transfer-encoding'] !== undefined;
+
 /** Bodies are JSON: anything else is refused before it is read. */
 export const requireJsonBody: RequestHandler = (req, res, next) => {
-  const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
-  if (hasBody && !req.is('application/json')) {
-    return send(res, problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json'));
-  }
+  if (hasBody(req.headers) && !req.is('application/json')) return send(res, problemFor(bodyError('media.unsupported')).body);
   next();
 };

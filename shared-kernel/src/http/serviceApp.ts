@@ -1,4 +1,4 @@
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import type { Logger } from 'pino';
 import { openApiDocument, type RouteDoc } from './openApi';
 import { notFoundHandler, problemDetailsHandler, requireJsonBody } from './problemDetails';
@@ -8,6 +8,8 @@ export interface ServiceAppOptions {
   logger: Logger;
   routers: Router[];
   routeDocs: RouteDoc[];
+  /** The hot endpoints that serve themselves ahead of the Express stack (`jsonRoutes`); documented in `routeDocs`. */
+  jsonRoutes?: RequestHandler;
   /** Resolves when the service's stores answer and its background work runs; rejects with the reason. */
   ready(): Promise<void>;
 }
@@ -20,10 +22,10 @@ export function serviceApp(options: ServiceAppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Liveness is polled often and proves only that the process answers: on Node's response, as the hot routes.
+  app.use(liveness);
+  if (options.jsonRoutes) app.use(options.jsonRoutes);
   app.use(requestContext(options.logger));
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
   app.get('/readyz', async (req, res) => {
     try {
       await options.ready();
@@ -50,3 +52,12 @@ const healthDocs: RouteDoc[] = [
   { method: 'get', path: '/readyz', summary: 'Readiness: stores answer and projections run', authenticated: false, responses: { 200: { description: 'Ready' }, 503: { description: 'Not ready' } } },
   { method: 'get', path: '/openapi.json', summary: 'This document', authenticated: false, responses: { 200: { description: 'OpenAPI 3.1' } } },
 ];
+
+const LIVE = JSON.stringify({ status: 'ok' });
+
+const liveness: RequestHandler = (req, res, next) => {
+  if (req.url !== '/healthz' || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(LIVE));
+  res.end(req.method === 'HEAD' ? undefined : LIVE);
+};

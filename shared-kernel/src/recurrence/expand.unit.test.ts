@@ -254,7 +254,8 @@ describe('expandSeries: bounded work', () => {
     const started = performance.now();
     expect(expand(s, '0001-01-01T00:00:00Z', '9999-12-31T00:00:00Z')).toEqual(['2024-01-01T00:00:00=2023-12-31T23:00:00Z']);
     expect(seriesEnd(s)).toBe(at('2023-12-31T23:00:00Z'));
-    expect(performance.now() - started).toBeLessThan(1000);
+    // A guard against a search that runs away (it would take minutes), not a benchmark: a busy CI box may be slow.
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 });
 

@@ -300,6 +300,8 @@ function daysOf(from: number, to: number): string[] {
   return days;
 }
 
+const MAX_BUSY_READ_DAYS = 93;
+
 /** One user's part of BUSY's answer (see BUSY). */
 type BusyAnswer = (number | (string | null)[])[];
 
@@ -340,7 +342,10 @@ export function redisCalendarViews(redis: Redis | Cluster, options: RedisCalenda
 
   /** BUSY's answers of the users whose views can answer; none when Redis fails (the caller reads the read model). */
   async function readBusy(userIDs: string[], from: Date, to: Date, mode: 'list' | 'any'): Promise<Map<string, BusyAnswer>> {
-    const args = [String(from.getTime()), String(to.getTime()), mode, ...daysOf(from.getTime(), to.getTime())];
+    const days = daysOf(from.getTime(), to.getTime());
+    // A field per day: a window longer than a quarter is left to the read model rather than read day by day.
+    if (days.length > MAX_BUSY_READ_DAYS) return new Map();
+    const args = [String(from.getTime()), String(to.getTime()), mode, ...days];
     const unique = [...new Set(userIDs)];
     // Standalone: one script for all the users, one round trip. A Cluster spreads users over slots, so one each.
     const calls = redis instanceof Cluster ? unique.map((u) => [u]) : [unique];
