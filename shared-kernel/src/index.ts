@@ -7,6 +7,7 @@ export * from './events/userEvents';
 export * from './streams/streamName';
 export * from './time/calendarWindow';
 export * from './time/timeZone';
+export * from './time/isoInstant';
 export * from './events/reminders';
 export * from './recurrence';
 export * from './availability';

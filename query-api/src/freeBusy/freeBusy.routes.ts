@@ -2,6 +2,7 @@ import {
   availabilityView,
   DomainError,
   freeBusy,
+  isoInstant,
   type IsoWeekday,
   suggestTimes,
   type WorkingHoursEntry,
@@ -45,7 +46,6 @@ export const freeBusyRouteDocs: RouteDoc[] = [
   { method: 'post', path: '/freebusy/suggestions', summary: 'Find a time: maximal intervals in which enough people are free, earliest first', body: SuggestionsBody, responses: { 200: { description: 'Suggestions', schema: SuggestionsResponse } } },
 ];
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 function windowOf(body: { from: string; to: string }) {
   const window = { start: Date.parse(body.from), end: Date.parse(body.to) };
@@ -84,12 +84,12 @@ export function freeBusyRoutes(deps: { readModel: SqlExecutor; queries: ReadMode
     const busy = await deps.queries.busyTime(body.userIDs, new Date(window.start), new Date(window.end), fresh);
     return {
       body: {
-        from: iso(window.start), to: iso(window.end), ...(body.timeZone ? { timeZone: body.timeZone } : {}),
+        from: isoInstant(window.start), to: isoInstant(window.end), ...(body.timeZone ? { timeZone: body.timeZone } : {}),
         users: body.userIDs.map((userID) => {
           const entries = busy.get(userID) ?? [];
           return {
             userID,
-            busy: freeBusy(entries, window).busy.map((i) => ({ start: iso(i.start), end: iso(i.end) })),
+            busy: freeBusy(entries, window).busy.map((i) => ({ start: isoInstant(i.start), end: isoInstant(i.end) })),
             ...(body.slotMinutes ? { availabilityView: availabilityView(entries, window, body.slotMinutes) } : {}),
           };
         }),
@@ -118,7 +118,7 @@ export function freeBusyRoutes(deps: { readModel: SqlExecutor; queries: ReadMode
     });
     return {
       body: {
-        suggestions: result.suggestions.map((s) => ({ start: iso(s.start), end: iso(s.end), userIDs: s.userIDs })),
+        suggestions: result.suggestions.map((s) => ({ start: isoInstant(s.start), end: isoInstant(s.end), userIDs: s.userIDs })),
         reasons: result.reasons,
       },
     };

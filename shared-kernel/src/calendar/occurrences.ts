@@ -3,6 +3,7 @@ import { DEFAULT_OCCURRENCE_CAP, expandSeries, type RecurrenceSeries, seriesEnd 
 import { parseRecurrenceLines } from '../recurrence/recurrenceLines';
 import { ZoneClock } from '../recurrence/zoneClock';
 import type { CalendarEventDetails } from './calendarEventState';
+import { isoInstant } from '../time/isoInstant';
 
 type SeriesShape = Pick<CalendarEventDetails, 'startTime' | 'endTime' | 'timeZone' | 'allDay' | 'startDate' | 'recurrence'>;
 type EventShape = SeriesShape & Pick<CalendarEventDetails, 'title' | 'description' | 'location' | 'exceptions'>;
@@ -38,11 +39,11 @@ const dateOf = (epochMs: number) => new Date(epochMs).toISOString().slice(0, 10)
 
 /** The occurrence starting at `start`, before any exception; `texts` are its instants already written out. */
 function occurrenceAt(event: EventShape, start: number, duration: number, texts?: { startTime: string; endTime: string }): EventOccurrence {
-  const startTime = texts?.startTime ?? new Date(start).toISOString();
+  const startTime = texts?.startTime ?? isoInstant(start);
   return {
     originalStart: event.allDay ? dateOf(start) : startTime,
     startTime,
-    endTime: texts?.endTime ?? new Date(start + duration).toISOString(),
+    endTime: texts?.endTime ?? isoInstant(start + duration),
     startDate: event.allDay ? dateOf(start) : null,
     endDate: event.allDay ? dateOf(start + duration) : null,
     title: event.title,
@@ -63,7 +64,7 @@ function hasExceptions(event: EventShape): boolean {
 
 /** The key an occurrence's exception is stored under. */
 export function originalStartKey(event: SeriesShape, start: number): string {
-  return event.allDay ? dateOf(start) : new Date(start).toISOString();
+  return event.allDay ? dateOf(start) : isoInstant(start);
 }
 
 /**

@@ -273,23 +273,34 @@ function rowArgs(eventID: string, version: number, row: AttendanceRow | null, no
   return [eventID, String(version), ...index, encode(row, end), ...busyArgs(row, now)];
 }
 
-/** The intervals of BUSY's 'list' answer that overlap [from, to), each once (a day text holds those touching that day). */
-function busyFromAnswer(answer: BusyAnswer, from: number, to: number): BusyInterval[] {
-  const seen = new Set<string>();
+/**
+ * The intervals of BUSY's 'list' answer that overlap [from, to), each once: an interval crossing
+ * midnight is filed under both days, so it is taken from the text of the day it starts on, or from
+ * the first day read when it starts before that.
+ */
+function busyFromAnswer(answer: BusyAnswer, days: string[], from: number, to: number): BusyInterval[] {
   const found: BusyInterval[] = [];
-  const take = (entry: string) => {
+  const firstDay = Number(days[0]?.replace('=', ''));
+  const take = (entry: string, day: number | undefined) => {
     const bar = entry.indexOf('|');
     const kindAt = entry.indexOf('|', bar + 1) + 1;
     const start = Number(entry.slice(0, bar));
+    if (day !== undefined && day !== firstDay && Math.floor(start / DAY_MS) !== day) return;
     const end = Number(entry.slice(bar + 1, kindAt - 1));
-    if (start >= to || end <= from || seen.has(entry)) return;
-    seen.add(entry);
-    found.push({ start, end, kind: entry.charCodeAt(kindAt) === 98 /* b */ ? 'busy' : 'tentative' });
+    if (start < to && end > from) found.push({ start, end, kind: entry.charCodeAt(kindAt) === 98 /* b */ ? 'busy' : 'tentative' });
   };
-  for (const text of (answer[1] ?? []) as (string | null)[]) {
-    if (text) for (const entry of text.split(' ')) if (entry !== '') take(entry);
-  }
-  for (const entry of (answer[2] ?? []) as string[]) take(entry);
+  const texts = (answer[1] ?? []) as (string | null)[];
+  texts.forEach((text, d) => {
+    if (!text) return;
+    const day = firstDay + d;
+    // Each entry is ' <start>|<end>|<kind>|<event id>'.
+    for (let at = text.indexOf(' '); at !== -1; ) {
+      const next = text.indexOf(' ', at + 1);
+      take(text.slice(at + 1, next === -1 ? undefined : next), day);
+      at = next;
+    }
+  });
+  for (const entry of (answer[2] ?? []) as string[]) take(entry, undefined);
   return found.sort((a, b) => a.start - b.start);
 }
 
@@ -398,8 +409,9 @@ export function redisCalendarViews(redis: Redis | Cluster, options: RedisCalenda
 
     async busy(userIDs, from, to) {
       const found = new Map<string, BusyInterval[]>();
+      const days = daysOf(from.getTime(), to.getTime());
       for (const [userID, answer] of await readBusy(userIDs, from, to, 'list')) {
-        found.set(userID, busyFromAnswer(answer, from.getTime(), to.getTime()));
+        found.set(userID, busyFromAnswer(answer, days, from.getTime(), to.getTime()));
       }
       return found;
     },
