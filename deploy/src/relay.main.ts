@@ -1,3 +1,4 @@
+import { Router } from 'express';
 import { serviceApp } from '@datebook/shared-kernel/http';
 import { kafkaRelay, pgSqlDatabase } from '@datebook/shared-kernel/ports';
 import { eventStoreConfig, openEventStore, readConfig, runMain, serve, serviceConfig } from '@datebook/shared-kernel/runtime';
@@ -26,18 +27,19 @@ runMain(async () => {
   const brokers = config.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean);
   const relay = kafkaRelay(store, database, { connection: { brokers }, topic: config.KAFKA_TOPIC, partitions: config.KAFKA_PARTITIONS, logger });
   await relay.start();
+  const statusRoute = Router();
+  statusRoute.get('/status', (_req, res) => {
+    const status = relay.status();
+    res.json({ ...status, checkpoint: { transactionId: status.checkpoint.transactionId.toString(), position: status.checkpoint.position.toString() } });
+  });
   const app = serviceApp({
     logger,
-    routers: [],
+    routers: [statusRoute],
     routeDocs: [],
     // Kafka being down does not make the relay unready: commands still land in the store, and it catches up.
     async ready() {
       await database.query('select 1');
     },
-  });
-  app.get('/status', (_req, res) => {
-    const status = relay.status();
-    res.json({ ...status, checkpoint: { transactionId: status.checkpoint.transactionId.toString(), position: status.checkpoint.position.toString() } });
   });
   serve(app, {
     port: config.PORT, host: config.HOST, logger, name: 'relay',

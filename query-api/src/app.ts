@@ -1,6 +1,6 @@
-import { jsonRoutes, requireUser, type RouteDoc, type TokenService } from '@datebook/shared-kernel/http';
+import { type HotRoutes, jsonRoutes, requireUser, type RouteDoc, type TokenService } from '@datebook/shared-kernel/http';
 import type { EventStore, SqlExecutor } from '@datebook/shared-kernel/ports';
-import { type RequestHandler, Router } from 'express';
+import { Router } from 'express';
 import type { Logger } from 'pino';
 import { availabilityRouteDocs, availabilityRoutes } from './availability/availability.routes';
 import { calendarRoute, calendarViewRouteDocs, eventDetailsRoutes } from './calendarViews/calendarView.routes';
@@ -34,7 +34,7 @@ export { type AttendanceSource, type BusyCheck, type BusySource, type CachedAtte
  * The read side's routes: calendar views, event details, availability, free/busy and audit history.
  * The hot ones (the calendar, availability, free/busy) are `jsonRoutes`, served ahead of Express.
  */
-export function queryApi(deps: QueryApiDependencies): { router: Router; jsonRoutes: RequestHandler; routeDocs: RouteDoc[] } {
+export function queryApi(deps: QueryApiDependencies): { router: Router; jsonRoutes: HotRoutes; routeDocs: RouteDoc[] } {
   const queries = readModelQueries(deps.readModel, { ...(deps.attendance ? { attendance: deps.attendance } : {}), ...(deps.busy ? { busy: deps.busy } : {}), ...(deps.whoIsBusy ? { whoIsBusy: deps.whoIsBusy } : {}) });
   const consistency = consistencyWait(deps.progress ?? readModelProgress(deps.readModel), deps.consistencyTimeoutMs === undefined ? {} : { timeoutMs: deps.consistencyTimeoutMs });
   const hot = jsonRoutes(

@@ -3,10 +3,10 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { parse as parseQueryString } from 'node:querystring';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { type TokenService, userFromAuthorization } from './auth';
 import { bodyError, hasBody, problemFor } from './problemDetails';
+import type { HotRoutes } from './serviceApp';
 
 /** What a JSON route is given: the signed-in user, its input, and whether to read fresh state. */
 export interface JsonRequest {
@@ -42,19 +42,20 @@ const BODY_LIMIT = 1024 * 1024;
  * Serves a service's hottest JSON endpoints straight on Node's request and response, ahead of the
  * Express stack: the same contract (bearer token, JSON body up to 1 MB, consistency token,
  * X-Correlation-Id, RFC 9457 errors from `problemFor`) without the per-request middleware chain,
- * body-parser and router matching, which cost more than these reads themselves. Mounted first by
- * `serviceApp`; any other request passes on to Express.
+ * body-parser and router matching, which cost more than these reads themselves. Asked first by
+ * `serviceApp`; any other request goes on to Express.
  */
-export function jsonRoutes(routes: JsonRoute[], options: JsonRoutesOptions): RequestHandler {
+export function jsonRoutes(routes: JsonRoute[], options: JsonRoutesOptions): HotRoutes {
   const byKey = new Map(routes.map((route) => [`${route.method} ${route.path.toLowerCase()}`, route]));
-  return (req, res, next) => {
+  return (req, res) => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     let path = (q < 0 ? url : url.slice(0, q)).toLowerCase();
     if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1); // as Express, not strict about a trailing slash
     const route = byKey.get(`${req.method === 'HEAD' ? 'GET' : req.method} ${path}`);
-    if (!route) return next();
+    if (!route) return false;
     void serve(route, req, res, q < 0 ? '' : url.slice(q + 1), options);
+    return true;
   };
 }
 

@@ -1,4 +1,5 @@
-import express, { type RequestHandler, type Router } from 'express';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import express, { type Router } from 'express';
 import type { Logger } from 'pino';
 import { openApiDocument, type RouteDoc } from './openApi';
 import { notFoundHandler, problemDetailsHandler, requireJsonBody } from './problemDetails';
@@ -9,22 +10,27 @@ export interface ServiceAppOptions {
   routers: Router[];
   routeDocs: RouteDoc[];
   /** The hot endpoints that serve themselves ahead of the Express stack (`jsonRoutes`); documented in `routeDocs`. */
-  jsonRoutes?: RequestHandler;
+  jsonRoutes?: HotRoutes;
   /** Resolves when the service's stores answer and its background work runs; rejects with the reason. */
   ready(): Promise<void>;
 }
 
+/** Answers a request itself and returns true, or returns false and leaves it alone. */
+export type HotRoutes = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+/** A request listener, and a server listening with it. */
+export type ServiceApp = ((req: IncomingMessage, res: ServerResponse) => void) & { listen(port: number, host: string, listening?: () => void): Server };
+
 /**
  * An HTTP app with the edge every service shares: JSON bodies up to 1 MB, a logger per request,
- * health and readiness, the OpenAPI document, and RFC 9457 errors. Builds; never listens.
+ * health and readiness, the OpenAPI document, and RFC 9457 errors. Liveness and the hot routes are
+ * answered first, on Node's own request and response; everything else goes through Express.
+ * Builds; listens only when asked.
  */
-export function serviceApp(options: ServiceAppOptions): express.Express {
+export function serviceApp(options: ServiceAppOptions): ServiceApp {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  // Liveness is polled often and proves only that the process answers: on Node's response, as the hot routes.
-  app.use(liveness);
-  if (options.jsonRoutes) app.use(options.jsonRoutes);
   app.use(requestContext(options.logger));
   app.get('/readyz', async (req, res) => {
     try {
@@ -44,7 +50,12 @@ export function serviceApp(options: ServiceAppOptions): express.Express {
   for (const router of options.routers) app.use(router);
   app.use(notFoundHandler);
   app.use(problemDetailsHandler);
-  return app;
+  const hot = options.jsonRoutes;
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    if (liveness(req, res) || hot?.(req, res)) return;
+    app(req, res);
+  };
+  return Object.assign(handle, { listen: (port: number, host: string, listening?: () => void) => createServer(handle).listen(port, host, listening) });
 }
 
 const healthDocs: RouteDoc[] = [
@@ -55,9 +66,11 @@ const healthDocs: RouteDoc[] = [
 
 const LIVE = JSON.stringify({ status: 'ok' });
 
-const liveness: RequestHandler = (req, res, next) => {
-  if (req.url !== '/healthz' || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
+/** Liveness is polled often and proves only that the process answers. */
+const liveness: HotRoutes = (req, res) => {
+  if (req.url !== '/healthz' || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(LIVE));
   res.end(req.method === 'HEAD' ? undefined : LIVE);
+  return true;
 };

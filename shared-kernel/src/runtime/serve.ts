@@ -1,8 +1,8 @@
-import type { Express } from 'express';
+import type { ServiceApp } from '../http/serviceApp';
 import type { Logger } from 'pino';
 
 /** Listens, and on SIGINT/SIGTERM stops taking requests, runs `shutdown`, and exits. */
-export function serve(app: Express, options: { port: number; host: string; logger: Logger; name: string; shutdown(): Promise<void> }): void {
+export function serve(app: ServiceApp, options: { port: number; host: string; logger: Logger; name: string; shutdown(): Promise<void> }): void {
   const server = app.listen(options.port, options.host, () => {
     options.logger.info({ port: options.port, host: options.host }, `${options.name} is up`);
   });
