@@ -13,6 +13,22 @@ export interface InstantWindow {
  * resolved with RFC 5545 §3.3.5's rule (a skipped midnight moves forward), which Temporal calls 'compatible'.
  */
 export function calendarWindow(view: CalendarView, date: string, timeZone: string): InstantWindow {
+  // Remembered: zone arithmetic costs more than serving a week from the views, and many reads share a window.
+  const key = `${view} ${date} ${timeZone}`;
+  let window = windows.get(key);
+  if (!window) {
+    const { from, to } = computeWindow(view, date, timeZone);
+    window = { from: from.getTime(), to: to.getTime() };
+    if (windows.size >= WINDOWS_REMEMBERED) windows.clear();
+    windows.set(key, window);
+  }
+  return { from: new Date(window.from), to: new Date(window.to) };
+}
+
+const WINDOWS_REMEMBERED = 10_000;
+const windows = new Map<string, { from: number; to: number }>();
+
+function computeWindow(view: CalendarView, date: string, timeZone: string): InstantWindow {
   const day = Temporal.PlainDate.from(date);
   let first: Temporal.PlainDate;
   let next: Temporal.PlainDate;
