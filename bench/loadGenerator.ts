@@ -259,3 +259,27 @@ export async function fixedRate(
 export function sequential(target: Target, options: RunOptions): Promise<RunResult> {
   return saturate(target, 1, options);
 }
+
+/**
+ * A closed loop over any operation (the ceilings: raw inserts, raw ZRANGEBYSCORE): `concurrency`
+ * workers, each starting its next call as soon as the last one ended, for `durationMs`.
+ */
+export async function closedLoop(concurrency: number, durationMs: number, operation: (i: number) => Promise<unknown>): Promise<{ ok: number; durationMs: number; throughput: number; latency: LatencySummary }> {
+  const latency = new Histogram();
+  let ok = 0;
+  let next = 0;
+  const start = performance.now();
+  const deadline = start + durationMs;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        await operation(next++);
+        latency.recordMs(performance.now() - t0);
+        ok += 1;
+      }
+    }),
+  );
+  const elapsed = performance.now() - start;
+  return { ok, durationMs: Math.round(elapsed), throughput: Math.round((ok / elapsed) * 10_000) / 10, latency: latency.summary() };
+}

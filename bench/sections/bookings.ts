@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
 import { type BenchContext, ratio } from '../context';
 import { cpuNote } from '../cpuMeter';
 import { addDays, type BenchUser, berlinSummer, rng } from '../fixtures';
-import { Histogram } from '../histogram';
-import { type RequestSpec, saturate } from '../loadGenerator';
+import { closedLoop, type RequestSpec, saturate } from '../loadGenerator';
 
 /**
  * 3. Bookings: POST /events with 3 invitees, sent to the write side's process (in production the
@@ -82,22 +80,7 @@ async function rawInserts(url: string, concurrency: number, durationMs: number) 
     });
     const insert = () => pool.query('insert into bench_raw_inserts (id, data) values ($1, $2::jsonb)', [randomUUID(), payload]);
     await Promise.all(Array.from({ length: concurrency }, insert)); // open the connections first
-    const latency = new Histogram();
-    let ok = 0;
-    const start = performance.now();
-    const deadline = start + durationMs;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (performance.now() < deadline) {
-          const t0 = performance.now();
-          await insert();
-          latency.recordMs(performance.now() - t0);
-          ok += 1;
-        }
-      }),
-    );
-    const elapsed = performance.now() - start;
-    return { ok, durationMs: Math.round(elapsed), throughput: Math.round((ok / elapsed) * 10_000) / 10, latency: latency.summary() };
+    return await closedLoop(concurrency, durationMs, insert);
   } finally {
     await pool.query('drop table if exists bench_raw_inserts').catch(() => undefined);
     await pool.end();

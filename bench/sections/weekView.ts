@@ -1,10 +1,8 @@
-import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { ratio, type BenchContext } from '../context';
 import { cpuNote } from '../cpuMeter';
 import type { BenchUser } from '../fixtures';
-import { Histogram } from '../histogram';
-import { fixedRate, type RequestSpec, saturate } from '../loadGenerator';
+import { closedLoop, fixedRate, type RequestSpec, saturate } from '../loadGenerator';
 import { warmViews } from '../warmViews';
 
 /**
@@ -96,27 +94,13 @@ async function rawRangeReads(url: string, concurrency: number, durationMs: numbe
       }
       await fill.exec();
     }
-    const latency = new Histogram();
-    let ok = 0;
     let members = 0;
-    let next = 0;
-    const t0 = performance.now();
-    const deadline = t0 + durationMs;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (performance.now() < deadline) {
-          const i = next++;
-          const from = start + (i % 4) * week;
-          const s = performance.now();
-          const got = await redis.zrangebyscore(key((i * 7919) % users), from, `(${from + week}`);
-          latency.recordMs(performance.now() - s);
-          members += got.length;
-          ok += 1;
-        }
-      }),
-    );
-    const elapsed = performance.now() - t0;
-    return { ok, durationMs: Math.round(elapsed), throughput: Math.round((ok / elapsed) * 10_000) / 10, membersPerRead: Math.round((members / Math.max(1, ok)) * 10) / 10, latency: latency.summary() };
+    const run = await closedLoop(concurrency, durationMs, async (i) => {
+      const from = start + (i % 4) * week;
+      const got = await redis.zrangebyscore(key((i * 7919) % users), from, `(${from + week}`);
+      members += got.length; // after the await: `members += await …` would read members before it
+    });
+    return { ...run, membersPerRead: Math.round((members / Math.max(1, run.ok)) * 10) / 10 };
   } finally {
     const keys = Array.from({ length: users }, (_, u) => key(u));
     for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500)).catch(() => undefined);

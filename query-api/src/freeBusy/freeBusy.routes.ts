@@ -46,7 +46,6 @@ export const freeBusyRouteDocs: RouteDoc[] = [
   { method: 'post', path: '/freebusy/suggestions', summary: 'Find a time: maximal intervals in which enough people are free, earliest first', body: SuggestionsBody, responses: { 200: { description: 'Suggestions', schema: SuggestionsResponse } } },
 ];
 
-
 function windowOf(body: { from: string; to: string }) {
   const window = { start: Date.parse(body.from), end: Date.parse(body.to) };
   if (window.end <= window.start) throw new DomainError('INVALID_TIME_RANGE', 'to must be after from', [{ path: 'to', message: 'must be after from' }]);

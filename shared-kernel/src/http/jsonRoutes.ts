@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQueryString } from 'node:querystring';
 import type { Readable } from 'node:stream';
@@ -6,6 +5,7 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Logger } from 'pino';
 import { type TokenService, userFromAuthorization } from './auth';
 import { bodyError, hasBody, problemFor } from './problemDetails';
+import { correlationIdOf } from './requestContext';
 import type { HotRoutes } from './serviceApp';
 
 /** What a JSON route is given: the signed-in user, its input, and whether to read fresh state. */
@@ -60,8 +60,7 @@ export function jsonRoutes(routes: JsonRoute[], options: JsonRoutesOptions): Hot
 }
 
 async function serve(route: JsonRoute, req: IncomingMessage, res: ServerResponse, query: string, options: JsonRoutesOptions): Promise<void> {
-  const sent = req.headers['x-correlation-id'];
-  const correlationId = typeof sent === 'string' && /^[\w.-]{1,100}$/.test(sent) ? sent : randomUUID();
+  const correlationId = correlationIdOf(req.headers);
   res.setHeader('X-Correlation-Id', correlationId);
   try {
     // In the order of the Express stack: the body, then the user, then the consistency token.
@@ -70,15 +69,16 @@ async function serve(route: JsonRoute, req: IncomingMessage, res: ServerResponse
     const fresh = options.consistency ? await options.consistency(req.headers['x-consistency-token']) : false;
     const reply = await route.handle({ userID, input, fresh });
     for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-    send(req, res, 200, 'application/json; charset=utf-8', reply.body);
+    sendJson(req, res, 200, 'application/json; charset=utf-8', reply.body);
   } catch (error) {
     const { body, retryAfter } = problemFor(error, options.logger.child({ correlationId }));
     if (retryAfter) res.setHeader('Retry-After', retryAfter);
-    send(req, res, body.status, 'application/problem+json; charset=utf-8', body);
+    sendJson(req, res, body.status, 'application/problem+json; charset=utf-8', body);
   }
 }
 
-function send(req: IncomingMessage, res: ServerResponse, status: number, type: string, body: unknown): void {
+/** Writes a JSON answer straight on Node's response (no body for HEAD). */
+export function sendJson(req: IncomingMessage, res: ServerResponse, status: number, type: string, body: unknown): void {
   const json = JSON.stringify(body);
   res.statusCode = status;
   res.setHeader('Content-Type', type);

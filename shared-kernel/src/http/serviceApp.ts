@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import express, { type Router } from 'express';
 import type { Logger } from 'pino';
+import { sendJson } from './jsonRoutes';
 import { openApiDocument, type RouteDoc } from './openApi';
 import { notFoundHandler, problemDetailsHandler, requireJsonBody } from './problemDetails';
 import { requestContext } from './requestContext';
@@ -64,13 +65,9 @@ const healthDocs: RouteDoc[] = [
   { method: 'get', path: '/openapi.json', summary: 'This document', authenticated: false, responses: { 200: { description: 'OpenAPI 3.1' } } },
 ];
 
-const LIVE = JSON.stringify({ status: 'ok' });
-
 /** Liveness is polled often and proves only that the process answers. */
 const liveness: HotRoutes = (req, res) => {
   if (req.url !== '/healthz' || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(LIVE));
-  res.end(req.method === 'HEAD' ? undefined : LIVE);
+  sendJson(req, res, 200, 'application/json; charset=utf-8', { status: 'ok' });
   return true;
 };

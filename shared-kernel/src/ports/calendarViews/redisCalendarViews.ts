@@ -351,9 +351,8 @@ export function redisCalendarViews(redis: Redis | Cluster, options: RedisCalenda
     }
   }
 
-  /** BUSY's answers of the users whose views can answer; none when Redis fails (the caller reads the read model). */
-  async function readBusy(userIDs: string[], from: Date, to: Date, mode: 'list' | 'any'): Promise<Map<string, BusyAnswer>> {
-    const days = daysOf(from.getTime(), to.getTime());
+  /** BUSY's answers (over `days`, see `daysOf`) of the users whose views can answer; none when Redis fails (the caller reads the read model). */
+  async function readBusy(userIDs: string[], from: Date, to: Date, days: string[], mode: 'list' | 'any'): Promise<Map<string, BusyAnswer>> {
     // A field per day: a window longer than a quarter is left to the read model rather than read day by day.
     if (days.length > MAX_BUSY_READ_DAYS) return new Map();
     const args = [String(from.getTime()), String(to.getTime()), mode, ...days];
@@ -410,7 +409,7 @@ export function redisCalendarViews(redis: Redis | Cluster, options: RedisCalenda
     async busy(userIDs, from, to) {
       const found = new Map<string, BusyInterval[]>();
       const days = daysOf(from.getTime(), to.getTime());
-      for (const [userID, answer] of await readBusy(userIDs, from, to, 'list')) {
+      for (const [userID, answer] of await readBusy(userIDs, from, to, days, 'list')) {
         found.set(userID, busyFromAnswer(answer, days, from.getTime(), to.getTime()));
       }
       return found;
@@ -418,7 +417,7 @@ export function redisCalendarViews(redis: Redis | Cluster, options: RedisCalenda
 
     async whoIsBusy(userIDs, from, to) {
       const found = new Map<string, boolean>();
-      for (const [userID, answer] of await readBusy(userIDs, from, to, 'any')) found.set(userID, answer[1] === 1);
+      for (const [userID, answer] of await readBusy(userIDs, from, to, daysOf(from.getTime(), to.getTime()), 'any')) found.set(userID, answer[1] === 1);
       return found;
     },
 
