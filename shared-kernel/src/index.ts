@@ -8,6 +8,7 @@ export * from './streams/streamName';
 export * from './time/calendarWindow';
 export * from './time/timeZone';
 export * from './time/isoInstant';
+export * from './time/validDomain';
 export * from './events/reminders';
 export * from './recurrence';
 export * from './availability';

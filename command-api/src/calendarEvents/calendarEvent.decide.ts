@@ -4,6 +4,7 @@ import {
   type CalendarEventState,
   DomainError,
   type EventOccurrence,
+  eventTimesProblems,
   type EventReminders,
   isOccurrenceOf,
   isRecurring,
@@ -90,10 +91,13 @@ function requireHostOfLiveEvent(state: CalendarEventState, actorID: string): Liv
   return existing;
 }
 
-function requireOrderedTimes(startTime: string, endTime: string, field = 'endTime'): void {
-  if (Date.parse(endTime) <= Date.parse(startTime)) {
-    throw new DomainError('INVALID_TIME_RANGE', `${field} must be after the start`, [{ path: field, message: 'must be after the start' }]);
-  }
+/** Inside the valid domain (every reader can read it), end after start, not longer than the longest event. */
+function requireValidTimes(startTime: string, endTime: string): void {
+  const problems = eventTimesProblems(startTime, endTime);
+  if (problems.length === 0) return;
+  const ordering = problems.some((p) => p.message === 'must be after the start');
+  if (ordering) throw new DomainError('INVALID_TIME_RANGE', 'endTime must be after the start', problems);
+  throw new DomainError('VALIDATION_FAILED', 'the event times are outside what Datebook keeps', problems);
 }
 
 function requireOccurrence(event: CalendarEventDetails, originalStart: string): void {
@@ -150,7 +154,7 @@ export function decide(command: CalendarEventCommand, state: CalendarEventState)
         if (state.hostID === c.hostID) return [];
         throw new DomainError('EVENT_ID_TAKEN', 'an event with this eventID already exists', [{ path: 'eventID', message: 'already taken' }]);
       }
-      requireOrderedTimes(c.timing.startTime, c.timing.endTime);
+      requireValidTimes(c.timing.startTime, c.timing.endTime);
       const invited = invitations(c.eventID, c.hostID, c.invitedUserIDs, { [c.hostID]: true });
       const carried: CalendarEventEvent[] = [];
       for (const [userID, status] of Object.entries(c.carriedOver?.answers ?? {})) {
@@ -209,7 +213,7 @@ export function decide(command: CalendarEventCommand, state: CalendarEventState)
       if (event.exceptions[originalStart]?.cancelled) throw new DomainError('EVENT_CANCELLED', 'that occurrence was cancelled');
       const current = currentOccurrence(event, originalStart);
       const next: OccurrenceValues = { ...current, ...changes };
-      requireOrderedTimes(next.startTime, next.endTime);
+      requireValidTimes(next.startTime, next.endTime);
       if (sameValues(current, next)) return [];
       return [{ type: 'OccurrenceChanged', data: { eventID: event.eventID, originalStart, ...next } }];
     }
@@ -250,7 +254,7 @@ function changeEvent(
   const timing: EventTiming = changes.timing ?? {
     startTime: event.startTime, endTime: event.endTime, timeZone: event.timeZone, allDay: event.allDay, startDate: event.startDate, endDate: event.endDate,
   };
-  requireOrderedTimes(timing.startTime, timing.endTime);
+  requireValidTimes(timing.startTime, timing.endTime);
   const sameInstant = (a: string, b: string) => Date.parse(a) === Date.parse(b);
   if (
     !sameInstant(timing.startTime, event.startTime) || !sameInstant(timing.endTime, event.endTime) || timing.timeZone !== event.timeZone ||

@@ -39,6 +39,14 @@ export function calendarEventService(store: EventStore, accounts: UserAccounts) 
       return { events: [], state, version: currentVersion };
     },
 
+    /** A value only the store knows for this series (its first stored event's id): never shown to clients. */
+    async seriesSecret(eventID: string): Promise<string> {
+      const { events } = await store.readStream(streamName('CalendarEvent', eventID));
+      const first = events[0];
+      if (!first) throw new DomainError('EVENT_NOT_FOUND', 'no such event');
+      return first.eventID;
+    },
+
     async requireKnownUsers(userIDs: string[] | undefined, path: string): Promise<void> {
       const unknown = await accounts.unknownUsers(userIDs ?? []);
       if (unknown.length > 0) {

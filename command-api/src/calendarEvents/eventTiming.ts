@@ -1,4 +1,4 @@
-import { DomainError, type FieldError, isValidTimeZone } from '@datebook/shared-kernel';
+import { DomainError, eventTimesProblems, type FieldError, isValidTimeZone } from '@datebook/shared-kernel';
 import { Temporal } from 'temporal-polyfill';
 import type { EventTiming } from './calendarEvent.decide';
 
@@ -36,7 +36,8 @@ export function resolveTiming(input: TimingInput, current: EventTiming | undefin
     return undefined;
   };
   const timeZone = input.timeZone ?? current?.timeZone ?? defaultZone;
-  if (!isValidTimeZone(timeZone)) fail('timeZone', 'not a known IANA time zone');
+  const zoneKnown = isValidTimeZone(timeZone);
+  if (!zoneKnown) fail('timeZone', 'not a known IANA time zone');
 
   const instant = (path: string, value: string | undefined): number | undefined => {
     if (value === undefined) return undefined;
@@ -44,6 +45,8 @@ export function resolveTiming(input: TimingInput, current: EventTiming | undefin
       if (WITH_OFFSET.test(value)) return Temporal.Instant.from(value).epochMilliseconds;
       if (LOCAL.test(value)) {
         if (input.timeZone === undefined && current === undefined) return fail(path, 'a time without offset needs timeZone');
+        // The zone's own error already names timeZone; the wall time itself may be fine.
+        if (!zoneKnown) return undefined;
         return Temporal.PlainDateTime.from(value).toZonedDateTime(timeZone, { disambiguation: 'compatible' }).epochMilliseconds;
       }
     } catch {
@@ -76,34 +79,52 @@ export function resolveTiming(input: TimingInput, current: EventTiming | undefin
   if (allDay && (input.startTime !== undefined || input.endTime !== undefined)) fail('startDate', 'an event has start/end dates (all day) or times, not both');
 
   let timing: EventTiming | undefined;
-  if (allDay) {
-    const start = date('startDate', input.startDate) ?? (current?.startDate ? Temporal.PlainDate.from(current.startDate) : undefined);
-    if (start === undefined && errors.length === 0) fail('startDate', 'required');
-    const end = date('endDate', input.endDate)
-      ?? (duration && start ? start.add({ days: duration.days + duration.weeks * 7 }) : undefined)
-      ?? keptLength(current, start)
-      ?? start?.add({ days: 1 });
-    if (duration && (duration.hours !== 0 || duration.minutes !== 0 || duration.seconds !== 0)) fail('duration', 'an all-day event lasts whole days');
-    if (start && end) {
-      timing = {
-        startTime: `${start.toString()}T00:00:00.000Z`, endTime: `${end.toString()}T00:00:00.000Z`, timeZone,
-        allDay: true, startDate: start.toString(), endDate: end.toString(),
-      };
-    }
-  } else {
-    const start = instant('startTime', input.startTime) ?? (current && !current.allDay ? Date.parse(current.startTime) : undefined);
-    if (start === undefined && errors.length === 0) fail('startTime', 'required');
-    let end = instant('endTime', input.endTime);
-    if (end === undefined && duration && start !== undefined) {
-      end = Temporal.Instant.fromEpochMilliseconds(start).toZonedDateTimeISO(timeZone).add(duration).epochMilliseconds;
-    }
-    // Moving only the start keeps the length.
-    if (end === undefined && current && !current.allDay && start !== undefined) end = start + Date.parse(current.endTime) - Date.parse(current.startTime);
-    if (end === undefined && errors.length === 0) fail('endTime', 'required (or give duration)');
-    if (start !== undefined && end !== undefined) {
-      timing = { startTime: new Date(start).toISOString(), endTime: new Date(end).toISOString(), timeZone, allDay: false, startDate: null, endDate: null };
-    }
+  try {
+    timing = derive();
+  } catch (error) {
+    // Temporal refuses arithmetic past its own range (e.g. year 9999 plus P100000W).
+    if (!(error instanceof RangeError)) throw error;
+    fail(input.duration !== undefined ? 'duration' : allDay ? 'endDate' : 'endTime', 'the end falls outside the supported range');
+  }
+  if (timing) {
+    const fields = allDay
+      ? { start: 'startDate', end: input.duration !== undefined ? 'duration' : 'endDate' }
+      : { start: 'startTime', end: input.duration !== undefined ? 'duration' : 'endTime' };
+    // Ordering is the decider's (INVALID_TIME_RANGE); the edge names what lies outside the domain.
+    errors.push(...eventTimesProblems(timing.startTime, timing.endTime, fields).filter((p) => p.message !== 'must be after the start'));
   }
   if (errors.length > 0 || timing === undefined) throw new DomainError('VALIDATION_FAILED', 'the event times are invalid', errors);
   return timing;
+
+  function derive(): EventTiming | undefined {
+    if (allDay) {
+      const start = date('startDate', input.startDate) ?? (current?.startDate ? Temporal.PlainDate.from(current.startDate) : undefined);
+      if (start === undefined && errors.length === 0) fail('startDate', 'required');
+      const end = date('endDate', input.endDate)
+        ?? (duration && start ? start.add({ days: duration.days + duration.weeks * 7 }) : undefined)
+        ?? keptLength(current, start)
+        ?? start?.add({ days: 1 });
+      if (duration && (duration.hours !== 0 || duration.minutes !== 0 || duration.seconds !== 0)) fail('duration', 'an all-day event lasts whole days');
+      if (start && end) {
+        return {
+          startTime: `${start.toString()}T00:00:00.000Z`, endTime: `${end.toString()}T00:00:00.000Z`, timeZone,
+          allDay: true, startDate: start.toString(), endDate: end.toString(),
+        };
+      }
+    } else {
+      const start = instant('startTime', input.startTime) ?? (current && !current.allDay ? Date.parse(current.startTime) : undefined);
+      if (start === undefined && errors.length === 0) fail('startTime', 'required');
+      let end = instant('endTime', input.endTime);
+      if (end === undefined && duration && start !== undefined && zoneKnown) {
+        end = Temporal.Instant.fromEpochMilliseconds(start).toZonedDateTimeISO(timeZone).add(duration).epochMilliseconds;
+      }
+      // Moving only the start keeps the length.
+      if (end === undefined && current && !current.allDay && start !== undefined) end = start + Date.parse(current.endTime) - Date.parse(current.startTime);
+      if (end === undefined && errors.length === 0) fail('endTime', 'required (or give duration)');
+      if (start !== undefined && end !== undefined) {
+        return { startTime: new Date(start).toISOString(), endTime: new Date(end).toISOString(), timeZone, allDay: false, startDate: null, endDate: null };
+      }
+    }
+    return undefined;
+  }
 }

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { type CalendarEventDetails, DomainError, isOccurrenceOf, splitRecurrence } from '@datebook/shared-kernel';
 import { authenticatedUser, parseInput, type RouteDoc } from '@datebook/shared-kernel/http';
 import { type Request, Router } from 'express';
+import { v5 as uuidv5 } from 'uuid';
 import { z } from 'zod';
 import type { CommandContext } from '../commandHandling/handleCommand';
 import type { EventTiming, OccurrenceValues } from './calendarEvent.decide';
@@ -20,10 +20,15 @@ export const occurrenceRouteDocs: RouteDoc[] = [
   { method: 'delete', path: '/events/{eventID}/occurrences/{originalStartTime}', summary: 'Cancel one occurrence of a series (host only)', responses: { 204: { description: 'Cancelled' } } },
 ];
 
-// The continuation of a split series has an id derived from the split, so a retried split is a no-op.
-function continuationID(eventID: string, originalStart: string): string {
-  const hash = createHash('sha256').update(`split\u0000${eventID}\u0000${originalStart}`).digest('hex');
-  return `${hash.slice(0, 8)}-${hash.slice(8, 12)}-4${hash.slice(13, 16)}-8${hash.slice(17, 20)}-${hash.slice(20, 32)}`;
+const SPLIT_NAMESPACE = 'a4c1f1e2-5b7d-4c3e-9f0a-6d2b8e4c1a57';
+
+/**
+ * The continuation of a split series has an id derived from the split, so a retried split is a no-op;
+ * it is derived from a value clients never see (the id of the series' first stored event), so nobody
+ * can predict it and claim it first (RFC 9562 §5.5, name-based v5).
+ */
+function continuationID(seriesSecret: string, originalStart: string): string {
+  return uuidv5(`split/${seriesSecret}/${originalStart}`, SPLIT_NAMESPACE);
 }
 
 export function occurrenceRoutes(deps: { events: CalendarEventService; clock: () => Date }): Router {
@@ -59,10 +64,17 @@ export function occurrenceRoutes(deps: { events: CalendarEventService; clock: ()
     // "This and following": a new series carries on from here; the original ends just before.
     if (state.status !== 'scheduled') throw new DomainError('EVENT_CANCELLED', 'the event was cancelled');
     if (state.hostID !== actorID) throw new DomainError('NOT_HOST', 'only the host can change this event');
-    const continuation = await events.current(continuationID(state.eventID, originalStart));
+    const nextID = continuationID(await events.seriesSecret(state.eventID), originalStart);
+    const continuation = await events.current(nextID);
     if (continuation.state.status !== 'absent') {
-      // A retried split: both halves exist already.
-      const previousSeries = writeReply(res, state.eventID, await events.current(state.eventID));
+      if (continuation.state.hostID !== state.hostID) throw new DomainError('EVENT_ID_TAKEN', 'the id of the new series is taken');
+      // A retried split: the new series exists. End the original again (a no-op when the first try did):
+      // a first try that failed between the two appends must not leave the original running on.
+      const splitAt = Date.parse(state.allDay ? `${originalStart}T00:00:00Z` : originalStart);
+      const ended = await events.run(state.eventID, {
+        type: 'EndSeriesAt', data: { eventID: state.eventID, actorID, originalStart, recurrence: splitRecurrence(state, splitAt).before, newEventID: nextID },
+      }, context(req));
+      const previousSeries = writeReply(res, state.eventID, ended);
       return res.status(201).location(`/events/${continuation.state.eventID}`).json({
         ...writeReply(res, continuation.state.eventID, continuation), previousSeries,
         movedExceptions: Object.keys(continuation.state.exceptions), droppedExceptions: [],
@@ -74,7 +86,7 @@ export function occurrenceRoutes(deps: { events: CalendarEventService; clock: ()
     const recurrence = body.recurrence ?? after;
     validateRecurrence(recurrence, timing, true);
     const next: CalendarEventDetails = {
-      ...state, ...timing, recurrence, eventID: continuationID(state.eventID, originalStart), exceptions: {},
+      ...state, ...timing, recurrence, eventID: nextID, exceptions: {},
       title: body.title ?? state.title, description: body.description === undefined ? state.description : body.description,
       location: body.location === undefined ? state.location : body.location,
     };

@@ -1,5 +1,5 @@
 import { calendarWindow, DomainError, todayIn } from '@datebook/shared-kernel';
-import { authenticatedUser, eventIDSchema, instantSchema, type JsonRoute, parseInput, type RouteDoc, timeZoneSchema } from '@datebook/shared-kernel/http';
+import { authenticatedUser, dateSchema, eventIDSchema, instantSchema, type JsonRoute, parseInput, type RouteDoc, timeZoneSchema } from '@datebook/shared-kernel/http';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { ReadModelQueries } from './readModelQueries';
@@ -8,7 +8,7 @@ const MAX_WINDOW_DAYS = 366;
 
 const CalendarQuery = z.object({
   view: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(['DAILY', 'WEEKLY', 'MONTHLY'])).default('WEEKLY'),
-  date: z.iso.date().optional().describe("A day inside the wanted view; today in the zone when absent"),
+  date: dateSchema.optional().describe("A day inside the wanted view; today in the zone when absent"),
   timeZone: timeZoneSchema.optional().describe("The zone days are counted in; the user's own zone when absent"),
   from: instantSchema.optional().describe('With `to`: an arbitrary window instead of a view'),
   to: instantSchema.optional(),

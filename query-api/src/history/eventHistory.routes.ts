@@ -10,8 +10,16 @@ const HistoryResponse = z.object({
 });
 
 export const eventHistoryRouteDocs: RouteDoc[] = [
-  { method: 'get', path: '/events/{eventID}/history', summary: "The event's audit history: every change, oldest first (host and attendees)", responses: { 200: { description: 'History', schema: HistoryResponse } } },
+  { method: 'get', path: '/events/{eventID}/history', summary: "The event's audit history: every change, oldest first (host and current attendees)", responses: { 200: { description: 'History', schema: HistoryResponse } } },
 ];
+
+function safeParse(type: string, data: unknown) {
+  try {
+    return parseCalendarEventEvent(type, data);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Audit history straight from the event stream: always complete and never lagging. */
 export function eventHistoryRoutes(deps: { store: EventStore }): Router {
@@ -20,14 +28,16 @@ export function eventHistoryRoutes(deps: { store: EventStore }): Router {
     const { eventID } = parseInput(z.object({ eventID: eventIDSchema }), req.params, 'params');
     const viewer = authenticatedUser(req);
     const { events } = await deps.store.readStream(streamName('CalendarEvent', eventID));
-    // Whoever was ever on the event may read its history, so a removed invitee can see why.
-    const everOnEvent = new Set<string>();
+    // The host and the current attendees only: someone removed from the event reads nothing of it any more,
+    // least of all what changed after they left. An event this code cannot read changes nobody's membership.
+    const onEvent = new Set<string>();
     for (const recorded of events) {
-      const event = parseCalendarEventEvent(recorded.type, recorded.data);
-      if (event?.type === 'CalendarEventScheduled') everOnEvent.add(event.data.hostID);
-      if (event?.type === 'AttendeeInvited') everOnEvent.add(event.data.userID);
+      const event = safeParse(recorded.type, recorded.data);
+      if (event?.type === 'CalendarEventScheduled') onEvent.add(event.data.hostID);
+      if (event?.type === 'AttendeeInvited') onEvent.add(event.data.userID);
+      if (event?.type === 'AttendeeUninvited') onEvent.delete(event.data.userID);
     }
-    if (!everOnEvent.has(viewer)) throw new DomainError('EVENT_NOT_FOUND', 'no such event');
+    if (!onEvent.has(viewer)) throw new DomainError('EVENT_NOT_FOUND', 'no such event');
     res.setHeader('Cache-Control', 'private, no-cache');
     res.json({
       eventID,
