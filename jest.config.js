@@ -14,5 +14,7 @@ module.exports = {
     project('unit', 'unit'),
     project('int', 'int', { slowTestThreshold: 20 }),
     project('e2e', 'e2e', { slowTestThreshold: 60 }),
+    // Hostile input against the running system: every refusal changes nothing, blocks no one, stops no one.
+    project('hostile', 'hostile', { slowTestThreshold: 60 }),
   ],
 };

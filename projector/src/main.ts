@@ -1,5 +1,5 @@
 import { serviceApp } from '@datebook/shared-kernel/http';
-import { calendarViewsRedisClient, pgSqlDatabase, READ_MODEL_SCHEMA, redisCalendarViews } from '@datebook/shared-kernel/ports';
+import { calendarViewsRedisClient, parkedEvents, pgSqlDatabase, READ_MODEL_SCHEMA, redisCalendarViews, subscribeWithParking } from '@datebook/shared-kernel/ports';
 import { eventSourceFor, eventStoreConfig, openEventStore, readConfig, runMain, serve, serviceConfig } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
 import { z } from 'zod';
@@ -23,14 +23,18 @@ runMain(async () => {
   const { store, close: closeStore } = await openEventStore(config, database);
   // Both projections are version-guarded per stream, so batches of different partitions may run at once.
   const source = await eventSourceFor(config, store, database, logger, { partitionsInParallel: 4 });
-  const subscription = await source.subscribe(READ_MODEL_CONSUMER_GROUP, readModelProjector(database));
+  // An event a projection can never handle is parked (table parked_events) so the rest goes on.
+  const parking = { source, store, parked: parkedEvents(database), logger };
+  const subscription = await subscribeWithParking(READ_MODEL_CONSUMER_GROUP, readModelProjector(database), parking);
   // The views have their own consumer group, so Redis trouble never holds back the PostgreSQL read model.
   const redis = calendarViewsRedisClient(config.REDIS_URL, { logger });
-  const views = await source.subscribe(CALENDAR_VIEWS_CONSUMER_GROUP, calendarViewsProjector({ store, views: redisCalendarViews(redis, { logger }) }));
+  const views = await subscribeWithParking(CALENDAR_VIEWS_CONSUMER_GROUP, calendarViewsProjector({ store, views: redisCalendarViews(redis, { logger }) }), parking);
   const app = serviceApp({
     logger,
     routers: [],
     routeDocs: [],
+    opsToken: config.OPS_TOKEN,
+    corsOrigins: config.CORS_ORIGINS,
     async ready() {
       await database.query('select 1');
       if (!subscription.isHealthy()) throw new Error('the read-model subscription is not healthy');

@@ -1,5 +1,6 @@
 import { type HotRoutes, jsonRoutes, requireUser, type RouteDoc, type TokenService } from '@datebook/shared-kernel/http';
 import type { EventStore, SqlExecutor } from '@datebook/shared-kernel/ports';
+import { DomainError } from '@datebook/shared-kernel';
 import { Router } from 'express';
 import type { Logger } from 'pino';
 import { availabilityRouteDocs, availabilityRoutes } from './availability/availability.routes';
@@ -47,6 +48,11 @@ export function queryApi(deps: QueryApiDependencies): { router: Router; jsonRout
   reads.use(readYourWrites(consistency));
   reads.use(eventDetailsRoutes({ queries }));
   reads.use(eventHistoryRoutes({ store: deps.store }));
+  // Availability is asked with PATCH (served ahead of Express); any other method names the one that works (RFC 9110 §15.5.6).
+  router.all('/events/availability', (_req, res) => {
+    res.setHeader('Allow', 'PATCH');
+    throw new DomainError('METHOD_NOT_ALLOWED', 'ask availability with PATCH /events/availability');
+  });
   router.get('/events/*path', reads);
   return { router, jsonRoutes: hot, routeDocs: [...calendarViewRouteDocs, ...availabilityRouteDocs, ...eventHistoryRouteDocs, ...freeBusyRouteDocs] };
 }

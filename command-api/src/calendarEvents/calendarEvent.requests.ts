@@ -2,7 +2,7 @@ import { EventReminders } from '@datebook/shared-kernel';
 import { eventIDSchema, userIDSchema } from '@datebook/shared-kernel/http';
 import { z } from 'zod';
 
-/** HTTP bodies of the write side; unknown fields are ignored (stripped) everywhere. */
+/** HTTP bodies of the write side; an unknown field is refused (400 naming it), as Google's APIs do: a typo must not pass silently. */
 const title = z.string().trim().min(1).max(500);
 const description = z.string().max(8000);
 const location = z.string().max(1000);
@@ -22,7 +22,7 @@ const recurrence = z
   .max(50)
   .describe('RFC 5545 lines, e.g. ["RRULE:FREQ=WEEKLY;BYDAY=MO,WE", "EXDATE;TZID=Europe/Berlin:20300610T090000"]');
 
-export const ScheduleEventBody = z.object({
+export const ScheduleEventBody = z.strictObject({
   eventID: eventIDSchema.optional().describe('Chosen by the client to make retries safe; generated when absent'),
   title,
   description: description.optional(),
@@ -35,7 +35,7 @@ export const ScheduleEventBody = z.object({
   rejectOnConflict: z.boolean().default(false).describe('Refuse (409, with the conflicts) instead of double-booking anyone'),
 });
 
-export const ChangeEventBody = z.object({
+export const ChangeEventBody = z.strictObject({
   title: title.optional(),
   description: description.nullable().optional(),
   location: location.nullable().optional(),
@@ -46,7 +46,7 @@ export const ChangeEventBody = z.object({
   reminders: EventReminders.optional().describe("The host's own reminders on this event"),
 });
 
-export const ChangeOccurrenceBody = z.object({
+export const ChangeOccurrenceBody = z.strictObject({
   scope: z.enum(['this', 'following']).default('this').describe('"following" splits the series here: this and later occurrences change'),
   title: title.optional(),
   description: description.nullable().optional(),
@@ -55,10 +55,10 @@ export const ChangeOccurrenceBody = z.object({
   recurrence: recurrence.optional().describe('With scope "following": the rule from here on (default: the same rule)'),
 });
 
-export const InviteBody = z.object({ userIDs: z.array(userIDSchema).min(1).max(500) });
+export const InviteBody = z.strictObject({ userIDs: z.array(userIDSchema).min(1).max(500) });
 
 export const RespondBody = z
-  .object({
+  .strictObject({
     response: z.enum(['ACCEPT', 'DECLINE', 'TENTATIVE']).optional(),
     originalStartTime: z.string().max(40).optional().describe('Answer only this occurrence of a series'),
     reminders: EventReminders.optional().describe('Your own reminders on this event'),

@@ -5,7 +5,7 @@ import type { ReadModelQueries } from '../calendarViews/readModelQueries';
 
 // User ids travel in the body, not the URL, as the seed asks; PATCH because nothing is created.
 const AvailabilityBody = z
-  .object({
+  .strictObject({
     userID: userIDSchema.optional(),
     userIDs: z.array(userIDSchema).min(1).max(100).optional(),
     startTime: instantSchema,

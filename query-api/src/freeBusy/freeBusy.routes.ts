@@ -15,14 +15,14 @@ import type { ReadModelQueries } from '../calendarViews/readModelQueries';
 const MAX_WINDOW_DAYS = 62;
 const userIDs = z.array(userIDSchema).min(1).max(50).refine((ids) => new Set(ids).size === ids.length, { message: 'list each user once' });
 
-const FreeBusyBody = z.object({
+const FreeBusyBody = z.strictObject({
   userIDs,
   from: instantSchema,
   to: instantSchema,
   timeZone: timeZoneSchema.optional().describe('Echoed back; instants are UTC either way'),
   slotMinutes: z.number().int().min(5).max(1440).optional().describe('Also return an availability string per user: one character per slot, 0 free, 1 tentative, 2 busy'),
 });
-const SuggestionsBody = z.object({
+const SuggestionsBody = z.strictObject({
   userIDs,
   durationMinutes: z.number().int().min(5).max(1440),
   from: instantSchema,

@@ -28,9 +28,11 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where
   if (unstorable.length > 0) throw new DomainError('VALIDATION_FAILED', WHERE[where], unstorable);
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data;
-  const errors = result.error.issues.map((issue) => ({
-    path: issue.path.length > 0 ? issue.path.map(String).join('.') : where,
-    message: issue.message,
-  }));
+  const pathOf = (path: PropertyKey[]) => (path.length > 0 ? path.map(String).join('.') : where);
+  const errors = result.error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: 'unknown field' }))
+      : [{ path: pathOf(issue.path), message: issue.message }],
+  );
   throw new DomainError('VALIDATION_FAILED', WHERE[where], errors);
 }

@@ -18,3 +18,5 @@ export * from './calendarViews/redisCalendarViews';
 export * from './calendarViews/readModelViewEntries';
 export * from './calendarViews/viewBusyTime';
 export * from './eventStore/kurrentEventStore';
+export * from './eventSource/parkedEvents';
+export * from './eventSource/parkingSubscription';
