@@ -1,5 +1,5 @@
 import { serviceApp } from '@datebook/shared-kernel/http';
-import { calendarViewsRedisClient, parkedEvents, pgSqlDatabase, READ_MODEL_SCHEMA, redisCalendarViews, subscribeWithParking } from '@datebook/shared-kernel/ports';
+import { calendarViewsRedisClient, parkedEvents, parkedEventsReadiness, pgSqlDatabase, READ_MODEL_SCHEMA, redisCalendarViews, subscribeWithParking } from '@datebook/shared-kernel/ports';
 import { eventSourceFor, eventStoreConfig, openEventStore, readConfig, runMain, serve, serviceConfig } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
 import { z } from 'zod';
@@ -38,6 +38,7 @@ runMain(async () => {
     async ready() {
       await database.query('select 1');
       if (!subscription.isHealthy()) throw new Error('the read-model subscription is not healthy');
+      return parkedEventsReadiness({ [READ_MODEL_CONSUMER_GROUP]: subscription.parkedCount(), [CALENDAR_VIEWS_CONSUMER_GROUP]: views.parkedCount() });
     },
   });
   serve(app, {

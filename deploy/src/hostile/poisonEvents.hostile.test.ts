@@ -75,6 +75,10 @@ describe('hostile: events no reader could read', () => {
       expect(rows.map((r) => r.consumer_group).sort()).toEqual(['notifier', 'projector-calendar-views', 'projector-read-model'].sort());
       for (const row of rows) expect(row).toMatchObject({ stream_name: streamName('CalendarEvent', eventID), event_type: 'CalendarEventScheduled' });
       expect(t.sys.parkedCounts()).toEqual({ 'projector-read-model': 1, 'projector-calendar-views': 1, notifier: 1 });
+      // Degraded, not down: still 200; the counts are for operators.
+      const ready = await t.sys.http().get('/readyz');
+      expect(ready.status).toBe(200);
+      expect(ready.body.status).toBe('degraded');
       // Its history still answers (the raw data of what could not be read).
       expect((await t.sys.http().get(`/events/${eventID}/history`).set(t.attacker.auth)).status).toBe(200);
 
@@ -83,6 +87,7 @@ describe('hostile: events no reader could read', () => {
       await t.database.query(`update es_events set data = jsonb_set(data, '{startTime}', '"2029-12-31T23:00:00.000Z"') where stream_name = $1`, [streamName('CalendarEvent', eventID)]);
       await t.database.query('update parked_events set redrive_requested = true');
       await t.until(async () => (await t.parkedCount()) === 0, 'the re-driven events released', 10_000);
+      await t.until(async () => (await t.sys.http().get('/readyz')).body.status === 'ready', 'readiness back to ready');
       expect((await t.sys.http().get(`/events/${eventID}`).set(t.attacker.auth)).status).toBe(200);
     });
   });

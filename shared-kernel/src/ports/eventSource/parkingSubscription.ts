@@ -141,3 +141,9 @@ export async function subscribeWithParking(consumerGroup: string, handler: Event
     parkedCount: () => parkedNow,
   };
 }
+
+/** What readiness says about parked events: degraded (the service serves, some events wait for a fix), with the counts for operators. */
+export function parkedEventsReadiness(counts: Record<string, number>): { degraded: string[]; details: Record<string, unknown> } {
+  const degraded = Object.entries(counts).filter(([, n]) => n > 0).map(([group, n]) => `${n} parked event(s) in consumer group ${group}; see npm run redrive -- --list`);
+  return { degraded, details: { parkedEvents: counts } };
+}
