@@ -1,30 +1,46 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { emlFileMailTransport, smtpMailTransport } from '@datebook/notifier';
 import { jwtTokenService } from '@datebook/shared-kernel/http';
 import { pgliteSqlDatabase, pgSqlDatabase, type SqlDatabase } from '@datebook/shared-kernel/ports';
 import { readConfig, runMain, serve } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
-import { EmbeddedConfig } from './embeddedConfig';
+import { EmbeddedConfig, embeddedJwtSecret } from './embeddedConfig';
 import { singleProcessSystem } from './singleProcessSystem';
+
+/**
+ * Takes group and other permissions off a folder and everything in it (PGlite creates its files
+ * world-writable). The folder itself is 0700 anyway; this keeps the files private if it is ever moved.
+ */
+function keepPrivate(path: string): void {
+  const stat = lstatSync(path);
+  if (stat.isSymbolicLink()) return;
+  if (stat.isDirectory()) {
+    chmodSync(path, 0o700);
+    for (const name of readdirSync(path)) keepPrivate(join(path, name));
+  } else {
+    chmodSync(path, stat.mode & 0o700);
+  }
+}
 
 // The composition root of the embedded default: config → adapters → app → listen.
 runMain(async () => {
   const config = readConfig(EmbeddedConfig, process.env);
   const logger = pino({ level: config.LOG_LEVEL, redact: ['req.headers.authorization', '*.password', '*.email', '*.token'] });
   const dataDir = resolve(config.DATA_DIR);
-  mkdirSync(dataDir, { recursive: true });
+  // The data folder holds the database, the signing secret and everyone's mail: the owner's alone,
+  // whatever the umask (a mode at creation is masked by it, and an existing folder keeps its own).
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
 
-  const secretFile = join(dataDir, 'jwt-secret');
-  if (!config.JWT_SECRET && !existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('base64url'), { mode: 0o600 });
-  const secret = config.JWT_SECRET ?? readFileSync(secretFile, 'utf8').trim();
+  const secret = embeddedJwtSecret(config, dataDir);
 
   const database: SqlDatabase = config.DATABASE_URL
     ? pgSqlDatabase({ connectionString: config.DATABASE_URL, max: 10 })
     : await pgliteSqlDatabase(join(dataDir, 'pglite'));
+  if (!config.DATABASE_URL) keepPrivate(join(dataDir, 'pglite'));
   const mailer = config.SMTP_URL ? smtpMailTransport(config.SMTP_URL) : emlFileMailTransport(join(dataDir, 'mail'), logger);
-  const system = await singleProcessSystem({ database, tokens: jwtTokenService(secret, config.TOKEN_TTL_SECONDS), logger, mailer, mailFrom: config.MAIL_FROM });
+  const system = await singleProcessSystem({ database, tokens: jwtTokenService(secret, config.TOKEN_TTL_SECONDS), logger, mailer, mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL });
   serve(system.app, {
     port: config.PORT, host: config.HOST, logger, name: `Datebook (${config.DATABASE_URL ? 'postgresql' : `pglite:${dataDir}`})`,
     async shutdown() {

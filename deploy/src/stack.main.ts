@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readConfig, runMain } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
@@ -23,9 +23,12 @@ runMain(async () => {
   const config = readConfig(StackConfig, process.env);
   const logger = pino({ level: 'info', name: 'stack' });
   const dataDir = resolve(config.DATA_DIR);
-  mkdirSync(dataDir, { recursive: true });
+  // Logs, the signing secret and mail: the owner's alone, whatever the umask.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
   const secretFile = join(dataDir, 'jwt-secret');
   if (!config.JWT_SECRET && !existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  if (existsSync(secretFile)) chmodSync(secretFile, 0o600);
   const stack = await startProductionStack({
     port: config.PORT, databaseUrl: config.DATABASE_URL, jwtSecret: config.JWT_SECRET ?? readFileSync(secretFile, 'utf8').trim(),
     kafkaBrokers: config.KAFKA_BROKERS, kafkaTopic: config.KAFKA_TOPIC, redisUrl: config.REDIS_URL, logDir: join(dataDir, 'logs'), dataDir, logLevel: config.LOG_LEVEL,

@@ -14,3 +14,10 @@ test('a bad value stops start-up with a message naming its key', () => {
   expect(() => readNotifierConfig({ DATABASE_URL: required.DATABASE_URL })).toThrow(/JWT_SECRET/);
   expect(() => readNotifierConfig({ ...required, VAPID_SUBJECT: 'ops@example.com' })).toThrow(/VAPID_SUBJECT/);
 });
+
+test('the abuse limits have safe defaults and the push allow-list is empty unless set', () => {
+  const config = readNotifierConfig(required);
+  expect(config).toMatchObject({ PUSH_ALLOWED_HOSTS: [], SYNC_STREAMS_PER_USER: 5, MAIL_PER_SENDER_PER_HOUR: 100, MAIL_PER_SENDER_PER_DAY: 500 });
+  expect(readNotifierConfig({ ...required, PUSH_ALLOWED_HOSTS: ' push.internal:8443 , 127.0.0.1 ' }).PUSH_ALLOWED_HOSTS).toEqual(['push.internal:8443', '127.0.0.1']);
+  expect(() => readNotifierConfig({ ...required, SYNC_STREAMS_PER_USER: '0' })).toThrow(/SYNC_STREAMS_PER_USER/);
+});

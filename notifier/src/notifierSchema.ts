@@ -17,6 +17,8 @@ create table if not exists notifier_users (
   time_zone text not null,
   default_reminders jsonb
 );
+-- Until the owner confirms the address, only account mail goes to it (users/unverifiedAddresses.ts).
+alter table notifier_users add column if not exists email_verified boolean not null default false;
 create table if not exists notifier_reminders (
   event_id uuid not null,
   occurrence_start timestamptz not null,
@@ -49,6 +51,9 @@ create table if not exists notifier_ledger (
 );
 create index if not exists notifier_ledger_pending on notifier_ledger (next_attempt_at) where status = 'pending';
 create index if not exists notifier_ledger_by_event on notifier_ledger (event_id, id);
+-- Whose action caused an entry: the per-sender mail limit counts e-mails by it (ledger/senderMailLimit.ts).
+alter table notifier_ledger add column if not exists actor text;
+create index if not exists notifier_ledger_by_actor on notifier_ledger (actor, created_at) where channel = 'email';
 create table if not exists notifier_devices (
   device_id uuid primary key,
   user_id uuid not null,

@@ -26,19 +26,28 @@ const toDevice = (row: DeviceRow): Device => ({
 });
 
 /**
- * Registers a device by its push endpoint. The endpoint names one browser profile, so registering it
- * again (new keys after a re-subscribe, or another user signed in there) updates the same row.
+ * Registers a device by its push endpoint. The endpoint names one browser profile: registering it
+ * again from the same account (new keys after a re-subscribe) updates that row. An endpoint another
+ * account registered stays theirs: `taken`, and nothing changes. Moving it would let anyone who
+ * learns an endpoint redirect someone else's pushes, or stop them (RFC 8030 §8.2: the endpoint is a
+ * capability, but it is not ours to hand over); a browser shared by two accounts subscribes anew.
  */
-export async function registerDevice(db: SqlExecutor, userID: string, subscription: PushSubscription, now: Date): Promise<{ device: Device; created: boolean }> {
+export async function registerDevice(
+  db: SqlExecutor,
+  userID: string,
+  subscription: PushSubscription,
+  now: Date,
+): Promise<{ outcome: 'created' | 'updated'; device: Device } | { outcome: 'taken' }> {
   const { rows } = await db.query<DeviceRow & { created: boolean }>(
     `insert into notifier_devices (device_id, user_id, endpoint, p256dh, auth, created_at) values ($1, $2, $3, $4, $5, $6)
-     on conflict (endpoint) do update set user_id = excluded.user_id, p256dh = excluded.p256dh, auth = excluded.auth
+     on conflict (endpoint) do update set p256dh = excluded.p256dh, auth = excluded.auth
+       where notifier_devices.user_id = excluded.user_id
      returning device_id::text, user_id::text, endpoint, p256dh, auth, created_at, (device_id = $1) as created`,
     [randomUUID(), userID, subscription.endpoint, subscription.keys.p256dh, subscription.keys.auth, now.toISOString()],
   );
   const row = rows[0];
-  if (!row) throw new Error('the device was not stored');
-  return { device: toDevice(row), created: row.created };
+  if (!row) return { outcome: 'taken' };
+  return { outcome: row.created ? 'created' : 'updated', device: toDevice(row) };
 }
 
 /** True when the user had that device. */

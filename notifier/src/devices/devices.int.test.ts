@@ -55,4 +55,73 @@ describe('devices', () => {
     expect((await h.http().get('/devices').set(ann.auth)).body.devices).toEqual([]);
     expect((await h.http().delete(`/devices/${device.body.deviceID}`).set(ann.auth)).status).toBe(404);
   });
+
+  test('push endpoints on internal addresses are refused at registration, naming endpoint (only the allowed receiver passes)', async () => {
+    const ann = await h.registerUser('Ann');
+    const keys = h.pushService.subscribe().keys;
+    const receiverPort = new URL(h.pushService.origin).port;
+    const internal = [
+      'https://127.0.0.1/push/x',
+      `http://127.0.0.1:${Number(receiverPort) + 1}/push/x`,
+      `http://localhost:${receiverPort}/push/x`,
+      'https://localhost/push/x',
+      'https://169.254.169.254/latest/meta-data/',
+      'https://10.0.0.1/push/x',
+      'https://192.168.1.1/push/x',
+      'https://100.64.0.1/push/x',
+      'https://0.0.0.0/push/x',
+      'https://[::1]/push/x',
+      'https://[::ffff:127.0.0.1]/push/x',
+      'https://[::ffff:a9fe:a9fe]/push/x',
+      'https://[fd00::1]/push/x',
+      'https://[fe80::1]/push/x',
+      'https://224.0.0.1/push/x',
+    ];
+    for (const endpoint of internal) {
+      const refused = await h.http().post('/devices').set(ann.auth).send({ endpoint, keys });
+      expect([endpoint, refused.status]).toEqual([endpoint, 400]);
+      expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(refused.body.errors.map((e: { path: string }) => e.path)).toEqual(['endpoint']);
+    }
+    expect((await h.http().get('/devices').set(ann.auth)).body.devices).toEqual([]);
+  });
+
+  test('an endpoint registered by one account cannot be taken over by another (409); the device stays with its owner', async () => {
+    const host = await h.registerUser('Ada');
+    const ann = await h.registerUser('Ann');
+    const mallory = await h.registerUser('Mallory');
+    const subscription = h.pushService.subscribe();
+    const mine = await h.http().post('/devices').set(ann.auth).send(subscription);
+    expect(mine.status).toBe(201);
+    const takeover = await h.http().post('/devices').set(mallory.auth).send({ ...subscription, keys: h.pushService.subscribe().keys });
+    expect(takeover.status).toBe(409);
+    expect(takeover.body).toMatchObject({ code: 'DEVICE_TAKEN', errors: [{ path: 'endpoint' }] });
+    expect((await h.http().get('/devices').set(mallory.auth)).body.devices).toEqual([]);
+    expect((await h.http().get('/devices').set(ann.auth)).body.devices.map((d: { deviceID: string }) => d.deviceID)).toEqual([mine.body.deviceID]);
+    // Ann's keys were not replaced: a push to her still decrypts with her subscription's keys.
+    await h.scheduleEvent(host, { start: new Date(Date.now() + 86_400_000), invite: [ann], title: 'Still mine' });
+    const [push] = await h.pushService.waitForCount(1);
+    expect(JSON.parse(push?.payload ?? '{}')).toMatchObject({ title: 'Invitation: Still mine' });
+    expect(h.pushService.failures()).toEqual([]);
+  });
+
+  test('a device whose host is no longer allowed is refused again at send time, with a generic reason in the ledger', async () => {
+    const host = await h.registerUser('Ada');
+    const ann = await h.registerUser('Ann');
+    expect((await h.http().post('/devices').set(ann.auth).send(h.pushService.subscribe())).status).toBe(201);
+    const before = h.pushService.received().length;
+    await h.stopNotifier();
+    await h.startNotifier({ options: { pushAllowedHosts: [] } });
+    try {
+      const eventID = await h.scheduleEvent(host, { start: new Date(Date.now() + 86_400_000), invite: [ann] });
+      const rows = await h.eventually(() => h.ledger(eventID), (entries) => entries.some((e) => e.channel === 'push' && e.status !== 'pending'));
+      expect(rows.find((e) => e.channel === 'push')).toMatchObject({ status: 'failed', last_error: 'the push endpoint is not allowed' });
+      const listed = await h.http().get(`/events/${eventID}/notifications`).set(host.auth);
+      expect(listed.body.notifications.find((n: { channel: string }) => n.channel === 'push').lastError).toBe('the push endpoint is not allowed');
+      expect(h.pushService.received()).toHaveLength(before);
+    } finally {
+      await h.stopNotifier();
+      await h.startNotifier();
+    }
+  });
 });

@@ -23,6 +23,15 @@ export function describeWhen(event: Pick<EventState, 'startTime' | 'endTime'>, t
   return `${format.formatRange(new Date(event.startTime), new Date(event.endTime))} (${timeZone})`;
 }
 
+/**
+ * A value shown on one line: a title, a name, a place. Line breaks of every kind (CR, LF, NEL,
+ * U+2028, U+2029) and control characters become spaces, so a title can neither start a header of
+ * its own in the subject (RFC 5322 §2.2: a header field ends at CRLF) nor fake lines in the body.
+ */
+export function oneLine(value: string): string {
+  return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+}
+
 const escapeHtml = (value: string): string =>
   value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
@@ -30,14 +39,14 @@ function body(headline: string, event: EventState, reader: Recipient, footer: st
   const when = describeWhen(event, reader.timeZone);
   const rows: [string, string][] = [
     ['When', when],
-    ...(event.location ? [['Where', event.location] as [string, string]] : []),
+    ...(event.location ? [['Where', oneLine(event.location)] as [string, string]] : []),
     ...(event.description ? [['Details', event.description] as [string, string]] : []),
   ];
-  const text = [headline, '', event.title, ...rows.map(([k, v]) => `${k}: ${v}`), '', footer, ''].join('\n');
+  const text = [headline, '', oneLine(event.title), ...rows.map(([k, v]) => `${k}: ${v}`), '', footer, ''].join('\n');
   const html = [
     '<!doctype html><html><body>',
     `<p>${escapeHtml(headline)}</p>`,
-    `<h2>${escapeHtml(event.title)}</h2>`,
+    `<h2>${escapeHtml(oneLine(event.title))}</h2>`,
     '<table>',
     ...rows.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v).replace(/\n/g, '<br>')}</td></tr>`),
     '</table>',
@@ -58,6 +67,8 @@ export function renderEventEmail(input: {
   event: EventState;
   people: ReadonlyMap<string, Recipient>;
   stamp: Date;
+  /** Told of each stored recurrence line left out of the calendar part (not a valid RRULE/EXDATE/RDATE). */
+  onOmittedLine?: (line: string) => void;
 }): RenderedEmail | undefined {
   const { intent, event, people } = input;
   const reader = people.get(intent.recipient);
@@ -65,12 +76,14 @@ export function renderEventEmail(input: {
   if (!reader || !organizer) return undefined;
   const when = describeWhen(event, reader.timeZone);
   const everyone = Object.keys(event.attendees).flatMap((id) => people.get(id) ?? []);
-  const subjectWhen = `${event.title} @ ${when}`;
+  const subjectWhen = `${oneLine(event.title)} @ ${when}`;
+  const organizerName = oneLine(organizer.name);
+  const omitted = input.onOmittedLine ? { onOmittedLine: input.onOmittedLine } : {};
   switch (intent.kind) {
     case 'invitation':
     case 'update': {
-      const headline = intent.kind === 'invitation' ? `${organizer.name} invited you.` : `${organizer.name} changed this event.`;
-      const calendar = buildICalendar({ method: 'REQUEST', event, organizer, attendees: everyone, stamp: input.stamp });
+      const headline = intent.kind === 'invitation' ? `${organizerName} invited you.` : `${organizerName} changed this event.`;
+      const calendar = buildICalendar({ method: 'REQUEST', event, organizer, attendees: everyone, stamp: input.stamp, ...omitted });
       return {
         to: reader.email,
         replyTo: organizer.email,
@@ -82,12 +95,12 @@ export function renderEventEmail(input: {
     case 'cancellation': {
       const wholeEvent = event.status === 'cancelled';
       const listed = wholeEvent ? everyone : [reader];
-      const calendar = buildICalendar({ method: 'CANCEL', event, organizer, attendees: listed, stamp: input.stamp });
+      const calendar = buildICalendar({ method: 'CANCEL', event, organizer, attendees: listed, stamp: input.stamp, ...omitted });
       return {
         to: reader.email,
         replyTo: organizer.email,
         subject: `${wholeEvent ? 'Cancelled event' : 'Removed from event'}: ${subjectWhen}`,
-        ...body(wholeEvent ? `${organizer.name} cancelled this event.` : `${organizer.name} removed you from this event.`, event, reader, 'It has been taken off your calendar.'),
+        ...body(wholeEvent ? `${organizerName} cancelled this event.` : `${organizerName} removed you from this event.`, event, reader, 'It has been taken off your calendar.'),
         calendar: { method: 'CANCEL', content: calendar },
       };
     }
@@ -102,8 +115,8 @@ export function renderEventEmail(input: {
       return {
         to: reader.email,
         replyTo: guest.email,
-        subject: `${answer}: ${shown.title} @ ${describeWhen(shown, reader.timeZone)} (${guest.name})${occurrence === undefined ? '' : ' (this occurrence)'}`,
-        ...body(`${guest.name} answered: ${answer.toLowerCase()}.`, shown, reader, 'You are the organizer of this event.'),
+        subject: `${answer}: ${oneLine(shown.title)} @ ${describeWhen(shown, reader.timeZone)} (${oneLine(guest.name)})${occurrence === undefined ? '' : ' (this occurrence)'}`,
+        ...body(`${oneLine(guest.name)} answered: ${answer.toLowerCase()}.`, shown, reader, 'You are the organizer of this event.'),
         calendar: { method: 'REPLY', content: calendar },
       };
     }
@@ -116,7 +129,7 @@ export function renderReminderEmail(input: { event: EventState; reader: Recipien
   const headline = late ? `This reminder is late: the notifier could not send it on time (it was due ${minutes} minutes before the start).` : `Starts ${lead}.`;
   return {
     to: reader.email,
-    subject: `Reminder: ${event.title} @ ${describeWhen(event, reader.timeZone)}${late ? ' (late)' : ''}`,
+    subject: `Reminder: ${oneLine(event.title)} @ ${describeWhen(event, reader.timeZone)}${late ? ' (late)' : ''}`,
     ...body(headline, event, reader, 'You get this reminder because of your reminder settings for this event.'),
   };
 }

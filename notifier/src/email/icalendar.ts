@@ -1,6 +1,7 @@
 import { isRecurring, occurrenceSpan } from '@datebook/shared-kernel';
 import type { EventState, RsvpStatus } from '../calendarEvents/eventState';
 import type { ItipMethod } from '../calendarEvents/whoGetsWhat';
+import { recurrenceProperty } from './recurrenceProperties';
 import { buildVTimezone, localDateTime, offsetMinutes } from './vtimezone';
 
 export interface CalendarPerson {
@@ -19,6 +20,8 @@ export interface ICalendarInput {
   stamp: Date;
   /** A REPLY about one occurrence of a series (RFC 5546 §3.2.3): its original start. */
   occurrence?: string;
+  /** Told of each stored recurrence line left out because it is not a valid RRULE/EXDATE/RDATE. */
+  onOmittedLine?: (line: string) => void;
 }
 
 /** RFC 5545 §3.8.4.7: globally unique and the same in every message about the event. */
@@ -31,16 +34,30 @@ export function utcDateTime(instant: string | Date): string {
   return new Date(instant).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 
-/** RFC 5545 §3.3.11 TEXT escaping. */
+// Every way of breaking a line: CRLF, CR, LF, NEL (U+0085), LINE SEPARATOR (U+2028), PARAGRAPH SEPARATOR (U+2029).
+const LINE_BREAK = /\r\n|[\r\n\u0085\u2028\u2029]/g;
+// RFC 5545 §3.1/§3.3.11: no other control character may appear in a value (HTAB may, in TEXT; CR and LF are line breaks).
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f]/g;
+
+/**
+ * RFC 5545 §3.3.11 TEXT escaping: backslash, semicolon and comma escaped, every line break (of any
+ * kind) written as `\n`, other control characters dropped. What comes out can never end the line.
+ */
 export function escapeText(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+  return value.replace(CONTROL, '').replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(LINE_BREAK, '\\n');
 }
 
-/** RFC 5545 §3.2: a param-value with ':', ';' or ',' must be quoted, and DQUOTE cannot appear at all. */
+/**
+ * RFC 5545 §3.2: a param-value with ':', ';' or ',' must be quoted, and DQUOTE, line breaks and
+ * control characters cannot appear at all (a name is shown on one line anyway).
+ */
 function paramValue(value: string): string {
-  const clean = value.replace(/["\r\n]/g, '');
+  const clean = value.replace(LINE_BREAK, ' ').replace(/[\u0000-\u001f\u007f-\u009f"]/g, '');
   return /[:;,]/.test(clean) ? `"${clean}"` : clean;
 }
+
+/** A mailto: URI value (RFC 6068): an address has no whitespace, control characters or line breaks. */
+const mailto = (email: string): string => `mailto:${email.replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '')}`;
 
 /** RFC 5545 §3.1: lines longer than 75 octets are folded with CRLF + space, never inside a UTF-8 sequence. */
 export function foldLine(line: string): string {
@@ -63,7 +80,7 @@ export function foldLine(line: string): string {
 }
 
 function person(property: 'ORGANIZER' | 'ATTENDEE', who: CalendarPerson, params: string[] = []): string {
-  return `${property};${[`CN=${paramValue(who.name)}`, ...params].join(';')}:mailto:${who.email}`;
+  return `${property};${[`CN=${paramValue(who.name)}`, ...params].join(';')}:${mailto(who.email)}`;
 }
 
 const basicDate = (date: string) => date.replace(/-/g, '');
@@ -81,14 +98,35 @@ function timesOf(event: EventState, start: string, end: string, startDate: strin
   if (event.allDay && startDate !== null && endDate !== null) return [`DTSTART;VALUE=DATE:${basicDate(startDate)}`, `DTEND;VALUE=DATE:${basicDate(endDate)}`];
   if (!isRecurring(event)) return [`DTSTART:${utcDateTime(start)}`, `DTEND:${utcDateTime(end)}`];
   const local = (instant: string) => localDateTime(Date.parse(instant), offsetMinutes(event.timeZone, Date.parse(instant)));
-  return [`DTSTART;TZID=${event.timeZone}:${local(start)}`, `DTEND;TZID=${event.timeZone}:${local(end)}`];
+  return [`DTSTART;TZID=${paramValue(event.timeZone)}:${local(start)}`, `DTEND;TZID=${paramValue(event.timeZone)}:${local(end)}`];
 }
 
 /** RFC 5545 §3.8.4.4 RECURRENCE-ID of an occurrence, in the same form as the series' DTSTART. */
 function recurrenceID(event: EventState, originalStart: string): string {
   if (event.allDay) return `RECURRENCE-ID;VALUE=DATE:${basicDate(originalStart.slice(0, 10))}`;
   const at = Date.parse(originalStart);
-  return `RECURRENCE-ID;TZID=${event.timeZone}:${localDateTime(at, offsetMinutes(event.timeZone, at))}`;
+  return `RECURRENCE-ID;TZID=${paramValue(event.timeZone)}:${localDateTime(at, offsetMinutes(event.timeZone, at))}`;
+}
+
+/** The series' recurrence lines, each parsed and written anew; one that does not parse is left out (and reported). */
+function safeRecurrence(lines: readonly string[], onOmitted?: (line: string) => void): string[] {
+  return lines.flatMap((line) => {
+    const written = recurrenceProperty(line);
+    if (written === undefined) onOmitted?.(line);
+    return written === undefined ? [] : [written];
+  });
+}
+
+/**
+ * The stretch a series covers, for its VTIMEZONE; computed from the lines written (never from lines
+ * that were left out), and from the start alone if even those do not expand.
+ */
+function spanOf(event: EventState): { start: number; end: number } {
+  try {
+    return occurrenceSpan(event);
+  } catch {
+    return { start: Date.parse(event.startTime), end: Number.POSITIVE_INFINITY };
+  }
 }
 
 /**
@@ -101,6 +139,7 @@ export function buildICalendar(input: ICalendarInput): string {
   const { method, event } = input;
   const cancelled = method === 'CANCEL' || event.status === 'cancelled';
   const series = isRecurring(event) && method !== 'REPLY';
+  const recurrence = series ? safeRecurrence(event.recurrence, input.onOmittedLine) : [];
   const people = [
     person('ORGANIZER', input.organizer),
     ...input.attendees.map((attendee) => {
@@ -131,7 +170,7 @@ export function buildICalendar(input: ICalendarInput): string {
     'BEGIN:VEVENT',
     ...oneOccurrence,
     ...timesOf(series ? event : { ...event, recurrence: [] }, start, end, event.startDate, event.endDate),
-    ...(series ? event.recurrence : []),
+    ...recurrence,
     ...(series
       ? Object.entries(event.exceptions)
           .filter(([, exception]) => exception.cancelled)
@@ -150,7 +189,7 @@ export function buildICalendar(input: ICalendarInput): string {
   let timezone: string[] = [];
   // The TZID of a series' DTSTART, or of the RECURRENCE-ID in a REPLY about one occurrence, names this VTIMEZONE.
   if (isRecurring(event) && !event.allDay && (series || input.occurrence !== undefined)) {
-    const span = occurrenceSpan(event);
+    const span = spanOf(series ? { ...event, recurrence } : event);
     const from = span.start - YEAR_MS;
     const to = Number.isFinite(span.end) ? Math.min(span.end, span.start + 50 * YEAR_MS) : span.start + ENDLESS_SERIES_YEARS * YEAR_MS;
     timezone = buildVTimezone(event.timeZone, from, to);

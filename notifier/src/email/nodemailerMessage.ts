@@ -2,6 +2,13 @@ import type { SendMailOptions } from 'nodemailer';
 import type { MailMessage } from './mailTransport';
 
 /**
+ * A header field's value on one line: RFC 5322 §2.2 ends a field at CRLF, so a line break in a value
+ * (from a title or a name) would start a header of the sender's choosing. The content is already
+ * single-line (emailContent's `oneLine`); this is the last guard before the wire.
+ */
+const headerValue = (value: string): string => value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
+
+/**
  * The MIME shape of an iMIP message (RFC 6047 §2.4): multipart/alternative with text, HTML and a
  * `text/calendar; method=…` part, plus the same object as an `invite.ics` attachment for clients
  * that look only at attachments.
@@ -10,10 +17,10 @@ export function toNodemailer(message: MailMessage): SendMailOptions {
   const { calendar } = message;
   return {
     messageId: message.messageId,
-    from: message.from,
-    to: message.to,
-    ...(message.replyTo ? { replyTo: message.replyTo } : {}),
-    subject: message.subject,
+    from: headerValue(message.from),
+    to: headerValue(message.to),
+    ...(message.replyTo ? { replyTo: headerValue(message.replyTo) } : {}),
+    subject: headerValue(message.subject),
     text: message.text,
     html: message.html,
     ...(message.headers ? { headers: message.headers } : {}),

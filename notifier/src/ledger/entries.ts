@@ -28,11 +28,13 @@ export function messageEntries(input: {
   devices: readonly Device[];
   changedAt: Date;
   now: Date;
+  /** Told of each stored recurrence line left out of the calendar part. */
+  onOmittedLine?: (line: string) => void;
 }): LedgerEntry[] {
   const { intent, event, people, now } = input;
   const key = { eventID: event.eventID, occurrence: intent.occurrence ?? '', recipient: intent.recipient, kind: `${intent.kind}@${input.version}`, late: false, dueAt: now };
   const entries: LedgerEntry[] = [];
-  const email = renderEventEmail({ intent, event, people, stamp: input.changedAt });
+  const email = renderEventEmail({ intent, event, people, stamp: input.changedAt, ...(input.onOmittedLine ? { onOmittedLine: input.onOmittedLine } : {}) });
   if (email) entries.push({ ...key, channel: 'email', deviceID: '', payload: email });
   const reader = people.get(intent.recipient);
   if (reader) {

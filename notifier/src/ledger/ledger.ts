@@ -1,6 +1,8 @@
 import type { SqlExecutor } from '@datebook/shared-kernel/ports';
 import type { RenderedEmail } from '../email/emailContent';
+import { skipUnverifiedAddresses } from '../users/unverifiedAddresses';
 import type { PushEnvelope } from './entries';
+import { limitMailPerSender, type SenderMailLimit } from './senderMailLimit';
 
 export type Channel = 'email' | 'push';
 
@@ -24,15 +26,35 @@ export interface LedgerEntry {
   dueAt: Date;
   /** Recorded as `skipped` with this reason instead of being sent. */
   skipReason?: string;
+  /** Whose action caused it (the domain event's actor): what the per-sender mail limit counts. Unset for reminders. */
+  actor?: string;
+  /** Account mail (address verification, password reset, sign-up attempt) goes to an address not verified yet; nothing else does. */
+  toUnverifiedAddress?: boolean;
 }
 
 /** `skipped`: recorded but deliberately not sent (a message about a change too old to matter). */
 export type LedgerStatus = 'pending' | 'sent' | 'failed' | 'skipped';
 
-const COLUMNS = 13;
+const COLUMNS = 14;
 
-/** Records entries; those already in the ledger are left as they are. Returns how many were new. */
-export async function recordNotifications(tx: SqlExecutor, entries: LedgerEntry[], now: Date): Promise<number> {
+/** The per-sender mail limit to apply while recording, and whom to tell of e-mails it held back. */
+export interface SenderLimiting {
+  limit: SenderMailLimit;
+  onLimited(actor: string, count: number): void;
+}
+
+/**
+ * Records entries; those already in the ledger are left as they are. Returns how many were new.
+ * With `senders`, e-mails over their actor's limit are recorded as skipped (counted after the
+ * e-mails to unverified addresses were set aside: those are not sent, so they spend no allowance).
+ */
+export async function recordNotifications(tx: SqlExecutor, given: LedgerEntry[], now: Date, senders?: SenderLimiting): Promise<number> {
+  let entries = await skipUnverifiedAddresses(tx, given);
+  if (senders) {
+    const limited = await limitMailPerSender(tx, entries, now, senders.limit);
+    entries = limited.entries;
+    for (const [actor, count] of limited.limited) senders.onLimited(actor, count);
+  }
   let inserted = 0;
   for (let offset = 0; offset < entries.length; offset += 500) {
     const chunk = entries.slice(offset, offset + 500);
@@ -40,13 +62,13 @@ export async function recordNotifications(tx: SqlExecutor, entries: LedgerEntry[
     const tuples = chunk.map((e, i) => {
       params.push(
         e.eventID, e.occurrence, e.recipient, e.channel, e.deviceID, e.kind, JSON.stringify(e.payload), e.late,
-        e.dueAt.toISOString(), e.dueAt.toISOString(), now.toISOString(), e.skipReason === undefined ? 'pending' : 'skipped', e.skipReason ?? null,
+        e.dueAt.toISOString(), e.dueAt.toISOString(), now.toISOString(), e.skipReason === undefined ? 'pending' : 'skipped', e.skipReason ?? null, e.actor ?? null,
       );
       const b = i * COLUMNS;
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}::jsonb, $${b + 8}, $${b + 9}::timestamptz, $${b + 10}::timestamptz, $${b + 11}::timestamptz, $${b + 12}, $${b + 13})`;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}::jsonb, $${b + 8}, $${b + 9}::timestamptz, $${b + 10}::timestamptz, $${b + 11}::timestamptz, $${b + 12}, $${b + 13}, $${b + 14})`;
     });
     const { rowCount } = await tx.query(
-      `insert into notifier_ledger (event_id, occurrence, recipient, channel, device_id, kind, payload, late, due_at, next_attempt_at, created_at, status, last_error)
+      `insert into notifier_ledger (event_id, occurrence, recipient, channel, device_id, kind, payload, late, due_at, next_attempt_at, created_at, status, last_error, actor)
        values ${tuples.join(', ')} on conflict do nothing`,
       params,
     );

@@ -60,8 +60,9 @@ export function outboxSender(options: OutboxSenderOptions) {
       await options.push.send(device.subscription, JSON.stringify(message), push);
       return { kind: 'sent' };
     } catch (error) {
-      const failure = error instanceof PushDeliveryError ? error : new PushDeliveryError(String(error), false, false);
-      logger.warn({ notificationID: entry.id, deviceID: entry.deviceID, statusCode: failure.statusCode, gone: failure.gone }, 'push not sent');
+      // The ledger (which the host reads) gets the transport's generic reason, never an error's own text.
+      const failure = error instanceof PushDeliveryError ? error : new PushDeliveryError('the push could not be sent', false, false);
+      logger.warn({ notificationID: entry.id, deviceID: entry.deviceID, statusCode: failure.statusCode, gone: failure.gone, err: error }, 'push not sent');
       if (failure.gone) await forgetDevice(db, entry.deviceID);
       return failure.permanent ? { kind: 'failed', reason: failure.message } : { kind: 'retry', reason: failure.message };
     }

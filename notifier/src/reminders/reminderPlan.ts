@@ -27,20 +27,35 @@ function occurrenceStarts(state: EventState, after: number): number[] {
 }
 
 /**
- * The reminders an event should have, for every attendee who has not declined. Reminders whose time
- * had already passed when the change was made are left out (a booking 5 minutes ahead gets no
- * 10-minute reminder), but reminders still ahead of the change stay in even if they are due by the
- * time the notifier processes it: they then go out late rather than never.
+ * Whether a person has said they will come to one occurrence: their answer to that occurrence if
+ * they gave one, else their answer to the event. Only ACCEPTED and TENTATIVE count: an invitation
+ * still awaiting an answer (NEEDS-ACTION, RFC 5545 §3.2.12) sends no reminders, or anyone could have
+ * Datebook remind any address of their text at times of their choosing; accepting plans them.
+ */
+function attends(state: EventState, userID: string, start: number): boolean {
+  const answers = state.occurrenceResponses[userID];
+  const own = answers === undefined ? undefined : Object.entries(answers).find(([original]) => Date.parse(original) === start)?.[1];
+  const answer = own ?? state.attendees[userID];
+  return answer === 'ACCEPTED' || answer === 'TENTATIVE';
+}
+
+/**
+ * The reminders an event should have, for every attendee who accepted (or tentatively accepted) it:
+ * not for decliners, and not for invitees who have not answered yet. Reminders whose time had already
+ * passed when the change was made are left out (a booking 5 minutes ahead gets no 10-minute reminder),
+ * but reminders still ahead of the change stay in even if they are due by the time the notifier
+ * processes it: they then go out late rather than never.
  */
 export function planReminders(state: EventState | undefined, defaults: DefaultReminders, changedAt: Date, onlyUser?: string): PlannedReminder[] {
   if (!state || state.status !== 'scheduled') return [];
   const starts = occurrenceStarts(state, changedAt.getTime()).filter((start) => start > changedAt.getTime());
   const planned: PlannedReminder[] = [];
-  for (const [userID, rsvp] of Object.entries(state.attendees)) {
-    if (rsvp === 'DECLINED' || (onlyUser !== undefined && userID !== onlyUser)) continue;
+  for (const userID of Object.keys(state.attendees)) {
+    if (onlyUser !== undefined && userID !== onlyUser) continue;
     const settings = state.reminders[userID] ?? { useDefault: true, overrides: [] };
     const wanted = settings.useDefault ? (defaults(userID) ?? BUILT_IN_DEFAULT_REMINDERS) : settings.overrides;
     for (const start of starts) {
+      if (!attends(state, userID, start)) continue;
       const seen = new Set<string>();
       for (const { method, minutes } of wanted) {
         const key = `${method}/${minutes}`;

@@ -21,15 +21,16 @@ describe('reminders', () => {
     await h.close();
   });
 
-  test('by default each attendee who has not declined gets one "Reminder:" e-mail 10 minutes before, within 5 s of its time', async () => {
+  test('by default each attendee who accepted gets one "Reminder:" e-mail 10 minutes before, within 5 s of its time', async () => {
     const host = await h.registerUser('Ada');
     const ann = await h.registerUser('Ann');
     const ben = await h.registerUser('Ben');
     const start = startWithReminderIn(2_000);
     const eventID = await h.scheduleEvent(host, { start, invite: [ann, ben], title: 'Standup' });
+    await h.append(h.calendarEvent(eventID), 'InvitationAccepted', { eventID, userID: ann.userID }, ann.userID);
     await h.append(h.calendarEvent(eventID), 'InvitationDeclined', { eventID, userID: ben.userID }, ben.userID);
-    // Two invitations, Ben's REPLY to the host, then the two reminders.
-    const all = await h.sink.waitForCount(5, 10_000);
+    // Two invitations, Ann's and Ben's REPLY to the host, then the two reminders.
+    const all = await h.sink.waitForCount(6, 10_000);
     const subjects = await Promise.all(all.map(async (m) => (await h.sink.parse(m)).subject ?? ''));
     const reminderMails = all.filter((_m, i) => subjects[i]?.startsWith('Reminder: Standup @ '));
     const parsed = await Promise.all(reminderMails.map((m) => h.sink.parse(m)));
@@ -42,8 +43,23 @@ describe('reminders', () => {
     }
     expect(parsed.every((m) => m.attachments.every((a) => a.contentType !== 'text/calendar'))).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(h.sink.received()).toHaveLength(5);
+    expect(h.sink.received()).toHaveLength(6);
     expect(await pendingTimers(h, eventID)).toEqual([]);
+  });
+
+  test('an invitation not answered yet plans no reminders; accepting plans them, declining removes them', async () => {
+    const host = await h.registerUser('Ada');
+    const ann = await h.registerUser('Ann');
+    const start = new Date(Math.ceil((Date.now() + 24 * 3_600_000) / 60_000) * 60_000);
+    const eventID = await h.scheduleEvent(host, { start, invite: [ann] });
+    const whose = (rows: { userID: string }[]) => rows.map((r) => (r.userID === host.userID ? 'host' : r.userID === ann.userID ? 'ann' : r.userID)).sort();
+    // The invitation is recorded (so the reactor has processed AttendeeInvited) and only the host has a timer.
+    await h.eventually(() => h.ledger(eventID), (rows) => rows.some((r) => r.recipient === ann.userID && r.kind.startsWith('invitation')));
+    expect(whose(await pendingTimers(h, eventID))).toEqual(['host']);
+    await h.append(h.calendarEvent(eventID), 'InvitationAccepted', { eventID, userID: ann.userID }, ann.userID);
+    await h.eventually(() => pendingTimers(h, eventID), (rows) => whose(rows).join() === 'ann,host');
+    await h.append(h.calendarEvent(eventID), 'InvitationDeclined', { eventID, userID: ann.userID }, ann.userID);
+    await h.eventually(() => pendingTimers(h, eventID), (rows) => whose(rows).join() === 'host');
   });
 
   test('moving an event moves its pending reminders; cancelling it cancels them', async () => {
@@ -66,6 +82,7 @@ describe('reminders', () => {
     const ann = await h.registerUser('Ann');
     const start = new Date(Math.ceil((Date.now() + 3 * 24 * 3_600_000) / 60_000) * 60_000);
     const eventID = await h.scheduleEvent(host, { start, invite: [ann] });
+    await h.append(h.calendarEvent(eventID), 'InvitationAccepted', { eventID, userID: ann.userID }, ann.userID);
     await h.append(h.calendarEvent(eventID), 'RemindersChanged', { eventID, userID: ann.userID, useDefault: false, overrides: [{ method: 'push', minutes: 30 }, { method: 'email', minutes: 1440 }] }, ann.userID);
     await h.append(`User-${host.userID}`, 'DefaultRemindersChanged', { userID: host.userID, reminders: [{ method: 'email', minutes: 60 }] }, host.userID);
     const timers = await h.eventually(() => pendingTimers(h, eventID), (rows) => rows.some((r) => r.userID === host.userID && r.minutes === 60) && rows.length === 3);

@@ -68,11 +68,13 @@ export interface FeedEntry {
 
 /** The user's changes after `after`, oldest first. */
 export async function changesSince(db: SqlExecutor, userID: string, after: bigint, limit: number): Promise<FeedEntry[]> {
-  const { rows } = await db.query<{ seq: string; change: CalendarChange }>(
-    'select seq::text, change from notifier_changes where user_id = $1 and seq > $2::bigint order by seq limit $3',
+  // Ordered by the bigint column, not by its text form: as text '10' sorts before '9' (a token then
+  // skips back and changes are sent again). The output column is named `token` so `seq` here is the table's.
+  const { rows } = await db.query<{ token: string; change: CalendarChange }>(
+    'select seq::text as token, change from notifier_changes where user_id = $1 and seq > $2::bigint order by notifier_changes.seq limit $3',
     [userID, after.toString(), limit],
   );
-  return rows.map((row) => ({ token: row.seq, change: row.change }));
+  return rows.map((row) => ({ token: row.token, change: row.change }));
 }
 
 /** A token for "now": the newest change of anyone, so a new device starts after everything it already loaded. */
@@ -106,7 +108,12 @@ export async function pruneChanges(db: SqlExecutor, before: Date): Promise<numbe
   return Number(rows[0]?.n ?? '0');
 }
 
-/** Parses a sync token; undefined when it is not one. */
+/** The largest sequence number PostgreSQL's bigint holds: a larger token names no position. */
+const MAX_TOKEN = 9_223_372_036_854_775_807n;
+
+/** Parses a sync token (a bigint sequence number, 0 or more); undefined when it is not one. */
 export function parseToken(token: string): bigint | undefined {
-  return /^\d{1,19}$/.test(token) ? BigInt(token) : undefined;
+  if (!/^\d{1,19}$/.test(token)) return undefined;
+  const value = BigInt(token);
+  return value <= MAX_TOKEN ? value : undefined;
 }

@@ -1,42 +1,10 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serviceApp } from '@datebook/shared-kernel/http';
 import pino from 'pino';
 import { type NotifierHarness, startNotifierHarness } from '../testing/notifierHarness';
-import { pruneChanges } from './changeFeed';
-
-interface SseEvent {
-  id: string | undefined;
-  event: string | undefined;
-  data: { eventID: string; cause: string; event: { myResponse: string } | null };
-}
-
-/** A device holding a Server-Sent Events connection, parsing what arrives. */
-function openStream(port: number, headers: Record<string, string>) {
-  const events: SseEvent[] = [];
-  let response: IncomingMessage | undefined;
-  const ready = new Promise<number>((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path: '/sync/stream', headers }, (res) => {
-      response = res;
-      resolve(res.statusCode ?? 0);
-      let buffer = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const field = (name: string) => block.split('\n').find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2);
-          const data = field('data');
-          if (data !== undefined) events.push({ id: field('id'), event: field('event'), data: JSON.parse(data) });
-        }
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
-  return { events, ready, close: () => response?.destroy() };
-}
+import { randomUUID } from 'node:crypto';
+import { appendChanges, pruneChanges } from './changeFeed';
+import { openStream, type SseEvent } from './sseTestClient';
 
 describe('sync', () => {
   let h: NotifierHarness;
@@ -133,5 +101,57 @@ describe('sync', () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  test('tokens are ordered as numbers across 9→10 and 99→100: every change arrives once, in order, on /sync and /sync/stream', async () => {
+    const ann = await h.registerUser('Ann');
+    const eventID = randomUUID();
+    // One transaction per change, as the reactor commits them: sequence numbers 1…120 (or thereabouts).
+    const append = async (version: number) =>
+      h.db.transaction((tx) => appendChanges(tx, [{ userID: ann.userID, change: { eventID, cause: 'CalendarEventDetailsChanged', version, occurredAt: new Date().toISOString(), event: null } }], new Date()));
+    for (let version = 1; version <= 120; version += 1) await append(version);
+
+    const polled = await h.http().get('/sync').query({ since: '0' }).set(ann.auth);
+    expect(polled.status).toBe(200);
+    const versions = polled.body.changes.map((c: { change: { version: number } }) => c.change.version);
+    expect(versions).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
+    const tokens = polled.body.changes.map((c: { token: string }) => BigInt(c.token));
+    expect(tokens.every((t: bigint, i: number) => i === 0 || t > tokens[i - 1])).toBe(true);
+    expect(tokens.some((t: bigint) => t >= 100n)).toBe(true);
+    expect(polled.body.next).toBe(polled.body.changes.at(-1).token);
+    // Resuming from the 7th change sends what came after it, nothing before and nothing twice.
+    const seventh = polled.body.changes[6].token;
+    const resumed = await h.http().get('/sync').query({ since: seventh }).set(ann.auth);
+    expect(resumed.body.changes.map((c: { change: { version: number } }) => c.change.version)).toEqual(versions.slice(7));
+
+    const service = h.service;
+    if (!service) throw new Error('not started');
+    const app = serviceApp({ logger: pino({ level: 'silent' }), routers: [service.router], routeDocs: [], ready: async () => undefined });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const stream = openStream((server.address() as AddressInfo).port, { ...ann.auth, 'Last-Event-ID': '0' });
+      expect(await stream.ready).toBe(200);
+      await h.eventually(async () => stream.events.length, (n) => n >= 120);
+      for (let version = 121; version <= 130; version += 1) await append(version);
+      // Everything sent before the last change has arrived once it has (one connection keeps order).
+      await h.eventually(async () => stream.events.some((e) => e.data.version === 130), Boolean);
+      expect(stream.events.map((e) => e.data.version)).toEqual(Array.from({ length: 130 }, (_, i) => i + 1));
+      expect(stream.events.map((e) => e.id)).toEqual([...tokens.map(String), ...stream.events.slice(120).map((e) => e.id)]);
+      stream.close();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  test('a token that is not a position answers 400 naming since (never 500)', async () => {
+    const ann = await h.registerUser('Ann');
+    for (const since of ['9999999999999999999', '9223372036854775808', '-1', '1e3', ' 7', 'abc', '1'.repeat(21), '０']) {
+      const res = await h.http().get('/sync').query({ since }).set(ann.auth);
+      expect([since, res.status]).toEqual([since, 400]);
+      expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['since']);
+    }
+    expect((await h.http().get('/sync').query({ since: '9223372036854775807' }).set(ann.auth)).status).toBe(200);
   });
 });

@@ -58,7 +58,9 @@ export async function startNotifierHarness(harness: HarnessOptions = {}) {
   /** Starts a notifier process on the shared database; `mail` replaces the SMTP transport. */
   async function startNotifier(overrides: { mail?: MailTransport; options?: Partial<NotifierOptions> } = {}): Promise<NotifierService> {
     mailer = overrides.mail ?? smtpMailTransport(sink.url, { timeoutMs: 2_000, maxConnections: 5 });
-    const started = notifierService({ store, database: db, source, mailer, tokens, clock, logger, options: { ...FAST_OPTIONS, ...harness.options, ...overrides.options } });
+    // The local push receiver is on loopback, which the notifier refuses unless allowed: allow exactly it.
+    const pushAllowedHosts = [new URL(pushService.origin).host];
+    const started = notifierService({ store, database: db, source, mailer, tokens, clock, logger, options: { ...FAST_OPTIONS, pushAllowedHosts, ...harness.options, ...overrides.options } });
     await started.start();
     service = started;
     const app = serviceApp({ logger, routers: [started.router], routeDocs: started.routeDocs, ready: async () => undefined });
@@ -77,10 +79,12 @@ export async function startNotifierHarness(harness: HarnessOptions = {}) {
     await store.appendToStream(stream, [{ eventID: randomUUID(), type, data, metadata: { actorID, occurredAt: occurredAt.toISOString(), correlationId: randomUUID(), schemaVersion: 1 } }], 'any');
   }
 
-  async function registerUser(name: string, options: { email?: string; timeZone?: string } = {}) {
+  /** A user as sign-up leaves one, and (unless `verified: false`) as following the verification link leaves them. */
+  async function registerUser(name: string, options: { email?: string; timeZone?: string; verified?: boolean } = {}) {
     const userID = randomUUID();
     const email = options.email ?? `${name.toLowerCase()}.${randomBytes(3).toString('hex')}@example.com`;
     await append(streamName('User', userID), 'UserRegistered', { userID, userName: name, email, passwordHash: 'scrypt$x', timeZone: options.timeZone ?? 'Europe/Berlin' }, userID);
+    if (options.verified !== false) await append(streamName('User', userID), 'EmailVerified', { userID, email }, userID);
     const token = tokens.issue(userID, new Date()).token;
     return { userID, name, email, auth: { Authorization: `Bearer ${token}` } };
   }
