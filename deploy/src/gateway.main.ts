@@ -1,4 +1,4 @@
-import { readConfig, runMain } from '@datebook/shared-kernel/runtime';
+import { httpEdgeConfig, readConfig, runMain } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
 import { z } from 'zod';
 import { gateway } from './gateway/gateway';
@@ -10,12 +10,18 @@ const GatewayConfig = z.object({
   QUERY_API_URL: z.url().default('http://127.0.0.1:3002').describe('Where the query API listens'),
   NOTIFIER_URL: z.url().default('http://127.0.0.1:3004').describe('Where the notifier listens'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
+  ...httpEdgeConfig(),
 });
 
 runMain(async () => {
   const config = readConfig(GatewayConfig, process.env);
   const logger = pino({ level: config.LOG_LEVEL, name: 'gateway' });
-  const server = gateway({ logger, upstreams: { command: config.COMMAND_API_URL, query: config.QUERY_API_URL, notifier: config.NOTIFIER_URL } });
+  const server = gateway({
+    logger,
+    upstreams: { command: config.COMMAND_API_URL, query: config.QUERY_API_URL, notifier: config.NOTIFIER_URL },
+    ...(config.OPS_TOKEN ? { opsToken: config.OPS_TOKEN } : {}),
+    corsOrigins: config.CORS_ORIGINS,
+  });
   server.listen(config.PORT, config.HOST, () => logger.info({ port: config.PORT }, 'gateway is up'));
   const stop = () => {
     server.close();

@@ -1,17 +1,26 @@
 import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { applySecurityHeaders, corsPolicy, isOperator, SECURITY_HEADERS } from '@datebook/shared-kernel/http';
 import type { Logger } from 'pino';
+import { endToEndHeaders } from './hopByHopHeaders';
+import { type OriginFormTarget, originFormTarget } from './requestTarget';
 import { type Upstream, upstreamFor } from './routeTable';
 
 export interface GatewayOptions {
+  /** Each service's origin (`http://host:port`); only its scheme, host and port are used. */
   upstreams: Record<Upstream, string>;
   logger: Logger;
+  /** The operators' token (config `OPS_TOKEN`): shows readiness details, and is passed to the services' /readyz. */
+  opsToken?: string;
+  /** Origins whose pages may call the API (config `CORS_ORIGINS`); none by default. */
+  corsOrigins?: readonly string[];
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
-function fetchJson(url: string): Promise<{ status: number; body: unknown }> {
+function fetchJson(url: string, headers: http.OutgoingHttpHeaders = {}): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent, timeout: 2000 }, (res) => {
+    const req = http.get(url, { agent, timeout: 2000, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -27,38 +36,69 @@ function fetchJson(url: string): Promise<{ status: number; body: unknown }> {
   });
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+function sendJson(res: http.ServerResponse, status: number, body: unknown, type = status >= 400 && status !== 503 ? 'application/problem+json' : 'application/json'): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': status >= 400 && status !== 503 ? 'application/problem+json' : 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }
 
+function problem(res: http.ServerResponse, status: number, code: string, detail: string): void {
+  const title = code.toLowerCase().replaceAll('_', ' ');
+  sendJson(res, status, { type: `https://datebook.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`, title: title.charAt(0).toUpperCase() + title.slice(1), status, code, detail }, 'application/problem+json');
+}
+
+const invalidTargetDetail = 'the request target must be a path of this API (origin-form, RFC 9112 §3.2.1); it may not name a host';
+
+/** The origin (scheme, host, port) of a configured upstream: whatever path it was given is not used. */
+function originOf(base: string): URL {
+  return new URL(new URL(base).origin);
+}
+
+/** Each service's readiness: its status and, for operators, what it reported; unreachable counts as not ready. */
+async function readinessOfUpstreams(upstreams: Record<Upstream, string>, opsToken: string | undefined) {
+  // The operators' token is sent to the services only; it never leaves to anywhere a request names.
+  const headers = opsToken ? { authorization: `Bearer ${opsToken}` } : {};
+  return Promise.all(
+    (Object.entries(upstreams) as [Upstream, string][]).map(async ([name, base]) => {
+      try {
+        const { status, body } = await fetchJson(new URL('/readyz', originOf(base)).toString(), headers);
+        const reported = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+        const state = status !== 200 ? 'not ready' : reported.status === 'degraded' ? 'degraded' : 'ready';
+        return [name, { ...reported, status: state }] as const;
+      } catch (error) {
+        return [name, { status: 'not ready', reason: `not answering: ${error instanceof Error ? error.message : String(error)}` }] as const;
+      }
+    }),
+  );
+}
+
 /**
- * The production profile's single entry point: routes each request to its service and streams the
- * answer back (Server-Sent Events included). Health is its own; readiness and the OpenAPI document
- * are those of every service behind it.
+ * The production profile's single entry point: routes each request of the API to its service and streams
+ * the answer back (Server-Sent Events included). Only origin-form paths of the API's resources are
+ * forwarded, always to the configured upstream origin, so the gateway is never a proxy to anywhere else.
+ * Health is its own; readiness and the OpenAPI document are those of every service behind it.
  */
 export function gateway(options: GatewayOptions): http.Server {
   const { upstreams, logger } = options;
-  return http.createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://gateway');
-    if (req.method === 'GET' && url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (req.method === 'GET' && url.pathname === '/readyz') {
-      const checks = await Promise.all(
-        Object.entries(upstreams).map(async ([name, base]) => {
-          try {
-            return [name, (await fetchJson(`${base}/readyz`)).status === 200] as const;
-          } catch {
-            return [name, false] as const;
-          }
-        }),
-      );
-      const down = checks.filter(([, ok]) => !ok).map(([name]) => name);
-      return sendJson(res, down.length === 0 ? 200 : 503, down.length === 0 ? { status: 'ready' } : { status: 'not ready', reason: `not ready: ${down.join(', ')}` });
+  const origins = { command: originOf(upstreams.command), query: originOf(upstreams.query), notifier: originOf(upstreams.notifier) };
+  const cors = corsPolicy(options.corsOrigins ?? []);
+  const server = http.createServer(async (req, res) => {
+    applySecurityHeaders(res);
+    const target = originFormTarget(req.url);
+    if (!target) return problem(res, 400, 'INVALID_REQUEST_TARGET', invalidTargetDetail);
+    if (cors.preflight(req, res)) return;
+    cors.decorate(req, res);
+    if (req.method === 'GET' && target.path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (req.method === 'GET' && target.path === '/readyz') {
+      const services = await readinessOfUpstreams(upstreams, options.opsToken);
+      const states = services.map(([, s]) => s.status);
+      const status = states.includes('not ready') ? 'not ready' : states.includes('degraded') ? 'degraded' : 'ready';
+      const operator = isOperator(req.headers.authorization, options.opsToken);
+      return sendJson(res, status === 'not ready' ? 503 : 200, operator ? { status, services: Object.fromEntries(services) } : { status });
     }
-    if (req.method === 'GET' && url.pathname === '/openapi.json') {
+    if (req.method === 'GET' && target.path === '/openapi.json') {
       try {
-        const documents = await Promise.all(Object.values(upstreams).map(async (base) => (await fetchJson(`${base}/openapi.json`)).body as { paths: Record<string, Record<string, unknown>> }));
+        const documents = await Promise.all(Object.values(origins).map(async (origin) => (await fetchJson(new URL('/openapi.json', origin).toString())).body as { paths: Record<string, Record<string, unknown>> }));
         const [first] = documents;
         const paths: Record<string, Record<string, unknown>> = {};
         for (const doc of documents) for (const [path, methods] of Object.entries(doc.paths)) paths[path] = { ...paths[path], ...methods };
@@ -68,22 +108,68 @@ export function gateway(options: GatewayOptions): http.Server {
         return sendJson(res, 503, { status: 503, code: 'NOT_READY', title: 'Not ready', detail: 'a service behind the gateway is not answering' });
       }
     }
-
-    const target = new URL(req.url ?? '/', upstreams[upstreamFor(req.method ?? 'GET', url.pathname)]);
-    const upstream = http.request(target, { method: req.method, headers: { ...req.headers, host: target.host }, agent }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    upstream.on('error', (error) => {
-      logger.warn({ err: error, path: url.pathname }, 'upstream failed');
-      if (!res.headersSent) {
-        sendJson(res, 503, { type: 'https://datebook.dev/problems/upstream-unavailable', title: 'Upstream unavailable', status: 503, code: 'UPSTREAM_UNAVAILABLE', detail: 'the service for this request is not answering; retry shortly' });
-      } else {
-        res.destroy();
-      }
-    });
-    req.pipe(upstream);
-    // A client that goes away (an SSE stream closed) ends the upstream request too.
-    res.on('close', () => upstream.destroy());
+    const upstream = upstreamFor(req.method ?? 'GET', target.path);
+    if (!upstream) return problem(res, 404, 'ROUTE_NOT_FOUND', `no route ${req.method} ${target.path}`);
+    forward(req, res, origins[upstream], target, logger);
   });
+  // CONNECT (authority-form) would open a tunnel to whatever host it names: refused, never tunnelled.
+  server.on('connect', (_req: http.IncomingMessage, socket: Duplex) => refuseOnSocket(socket));
+  return server;
+}
+
+/** Streams the request to the upstream origin and the answer back, without the hop-by-hop fields of either. */
+function forward(req: http.IncomingMessage, res: http.ServerResponse, origin: URL, target: OriginFormTarget, logger: Logger): void {
+  // The edge: the client's own address replaces whatever X-Forwarded-For it sent (per-client sign-in limits use it).
+  const headers = { ...endToEndHeaders(req.headers), host: origin.host, 'x-forwarded-for': req.socket.remoteAddress ?? 'unknown' };
+  const upstream = http.request(
+    { protocol: origin.protocol, hostname: origin.hostname, port: origin.port, path: target.path + target.query, method: req.method, headers, agent },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, edgeOwned(res, endToEndHeaders(answer.headers)));
+      answer.pipe(res);
+    },
+  );
+  upstream.on('error', (error) => {
+    logger.warn({ err: error, path: target.path }, 'upstream failed');
+    if (!res.headersSent) {
+      sendJson(res, 503, { type: 'https://datebook.dev/problems/upstream-unavailable', title: 'Upstream unavailable', status: 503, code: 'UPSTREAM_UNAVAILABLE', detail: 'the service for this request is not answering; retry shortly' });
+    } else {
+      res.destroy();
+    }
+  });
+  req.pipe(upstream);
+  // A client that goes away (an SSE stream closed) ends the upstream request too.
+  res.on('close', () => upstream.destroy());
+}
+
+const securityHeaderNames = new Set(Object.keys(SECURITY_HEADERS).map((name) => name.toLowerCase()));
+
+/**
+ * A service's answer headers under the gateway's edge: its security and CORS headers are the gateway's
+ * (already set on `res`), `Vary` is the union of both, and its own Cache-Control (intended caching) stays.
+ */
+function edgeOwned(res: http.ServerResponse, headers: http.OutgoingHttpHeaders): http.OutgoingHttpHeaders {
+  const kept: http.OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (securityHeaderNames.has(name) || name.startsWith('access-control-')) continue;
+    if (name === 'vary') {
+      const fields = new Set([String(res.getHeader('vary') ?? ''), String(value)].join(',').split(',').map((f) => f.trim()).filter(Boolean));
+      kept.vary = [...fields].join(', ');
+    } else kept[name] = value;
+  }
+  return kept;
+}
+
+/** A 400 problem written straight on a socket that left HTTP (CONNECT), then closed. */
+function refuseOnSocket(socket: Duplex): void {
+  const body = JSON.stringify({ type: 'https://datebook.dev/problems/invalid-request-target', title: 'Invalid request target', status: 400, code: 'INVALID_REQUEST_TARGET', detail: invalidTargetDetail });
+  const head = [
+    'HTTP/1.1 400 Bad Request',
+    'Content-Type: application/problem+json',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    ...Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}`),
+    'Cache-Control: no-store',
+    'Connection: close',
+  ];
+  socket.on('error', () => undefined);
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
 }

@@ -17,6 +17,8 @@ describe('gateway routes', () => {
     ['DELETE', '/events/abc/occurrences/2030-01-01T00:00:00Z', 'command'],
     ['POST', '/users', 'command'],
     ['GET', '/users/me', 'command'],
+    ['POST', '/password-resets', 'command'],
+    ['POST', '/users/verify-email/abc', 'command'],
   ])('%s %s → %s', (method, path, upstream) => {
     expect(upstreamFor(method, path)).toBe(upstream);
   });

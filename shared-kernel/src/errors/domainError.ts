@@ -1,6 +1,7 @@
 /** A broken rule, named by a machine-readable code; mapped to HTTP once, at the edge. */
 export type DomainErrorCode =
   | 'VALIDATION_FAILED'
+  | 'METHOD_NOT_ALLOWED'
   | 'INVALID_TIME_RANGE'
   | 'UNAUTHENTICATED'
   | 'INVALID_CREDENTIALS'
@@ -16,7 +17,13 @@ export type DomainErrorCode =
   | 'UNKNOWN_USERS'
   | 'CONSISTENCY_TIMEOUT'
   | 'SCHEDULE_CONFLICT'
-  | 'SYNC_TOKEN_EXPIRED';
+  | 'SYNC_TOKEN_EXPIRED'
+  | 'DEVICE_TAKEN'
+  | 'TOO_MANY_STREAMS'
+  | 'SERVER_BUSY'
+  | 'TOO_MANY_ATTEMPTS'
+  | 'INVALID_LINK'
+  | 'WRONG_PASSWORD';
 
 export interface FieldError {
   /** JSON path of the offending field, e.g. `invitedUserIDs.2` or `endTime`. */

@@ -7,3 +7,8 @@ export * from './validation';
 export * from './requestSchemas';
 export * from './serviceApp';
 export * from './jsonRoutes';
+export * from './readiness';
+export * from './operatorToken';
+export * from './cors';
+export * from './securityHeaders';
+export * from './sessionRevocations';

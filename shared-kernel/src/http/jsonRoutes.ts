@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQueryString } from 'node:querystring';
-import type { Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Logger } from 'pino';
 import { type TokenService, userFromAuthorization } from './auth';
@@ -63,9 +63,9 @@ async function serve(route: JsonRoute, req: IncomingMessage, res: ServerResponse
   const correlationId = correlationIdOf(req.headers);
   res.setHeader('X-Correlation-Id', correlationId);
   try {
-    // In the order of the Express stack: the body, then the user, then the consistency token.
+    // The user first: a stranger's body is never read, let alone inflated. Then the body, then the consistency token.
+    const userID = await userFromAuthorization(options.tokens, req.headers.authorization);
     const input = route.method === 'GET' ? { ...parseQueryString(query) } : await readJsonBody(req);
-    const userID = userFromAuthorization(options.tokens, req.headers.authorization);
     const fresh = options.consistency ? await options.consistency(req.headers['x-consistency-token']) : false;
     const reply = await route.handle({ userID, input, fresh });
     for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
@@ -95,7 +95,7 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   const charset = parameters.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
   if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') throw bodyError('charset.unsupported');
   if (Number(headers['content-length'] ?? 0) > BODY_LIMIT) throw bodyError('entity.too.large');
-  const text = await readText(decoded(req));
+  const text = await readText(req);
   const first = /\S/.exec(text)?.[0];
   if (first !== '{' && first !== '[') throw bodyError('entity.parse.failed');
   try {
@@ -105,34 +105,54 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-function decoded(req: IncomingMessage): Readable {
+/** The body's decoder for its Content-Encoding, or none for identity; refuses any other coding. */
+function decoderFor(req: IncomingMessage): Transform | undefined {
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
-  if (encoding === 'identity') return req;
+  if (encoding === 'identity') return undefined;
   const decoder = encoding === 'gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : encoding === 'br' ? createBrotliDecompress() : undefined;
   if (!decoder) throw bodyError('encoding.unsupported');
-  req.on('error', (err) => decoder.destroy(err));
-  return req.pipe(decoder);
+  return decoder;
 }
 
-/** The stream's text, refused past the limit. */
-function readText(stream: Readable): Promise<string> {
+/**
+ * The body's text, refused past the limit counted on the decoded bytes. At the limit the decoder is
+ * destroyed at once: a few KB of brotli can inflate to gigabytes, and inflating what will be thrown away
+ * is the whole cost of such a bomb. What is left of the raw body is drained undecoded (cheap, and the
+ * connection's next request can still be parsed).
+ */
+function readText(req: IncomingMessage): Promise<string> {
+  const decoder = decoderFor(req);
+  const stream: Readable = decoder ?? req;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let length = 0;
-    const done = (error?: Error) => {
+    let settled = false;
+    const settle = (error?: Error) => {
+      if (settled) return;
+      settled = true;
       stream.removeListener('data', onData);
       if (error) reject(error);
       else resolve(Buffer.concat(chunks, length).toString('utf8'));
     };
+    const stop = (error: Error) => {
+      settle(error);
+      if (decoder) {
+        req.unpipe(decoder);
+        decoder.destroy();
+      }
+      req.resume();
+    };
     const onData = (chunk: Buffer) => {
       length += chunk.length;
-      if (length > BODY_LIMIT) {
-        done(bodyError('entity.too.large'));
-        stream.resume(); // read on and discard, so the connection's next request can be parsed
-      } else chunks.push(chunk);
+      if (length > BODY_LIMIT) stop(bodyError('entity.too.large'));
+      else chunks.push(chunk);
     };
     stream.on('data', onData);
-    stream.once('end', () => done());
-    stream.once('error', () => done(bodyError('entity.parse.failed')));
+    stream.once('end', () => settle());
+    stream.once('error', () => stop(bodyError('entity.parse.failed')));
+    if (decoder) {
+      req.once('error', () => stop(bodyError('entity.parse.failed')));
+      req.pipe(decoder);
+    }
   });
 }

@@ -98,13 +98,13 @@ describe('jwtTokenService', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('keeps refusing a token once it expires, although it verified it before', () => {
-    const service = jwtTokenService('another-secret-long-enough', 60);
+    const service = jwtTokenService('another-secret-long-enough-for-hs256!', 60);
     const { token } = service.issue('user-2', new Date());
     expect(service.verify(token)).toBe('user-2');
     expect(service.verify(token)).toBe('user-2');
     const later = Date.now() + 61_000;
     jest.spyOn(Date, 'now').mockReturnValue(later);
     expect(() => service.verify(token)).toThrow('the token has expired; sign in again');
-    expect(() => jwtTokenService('a-different-secret-entirely', 60).verify(token)).toThrow('the token is not valid');
+    expect(() => jwtTokenService('a-different-secret-entirely-for-hs256', 60).verify(token)).toThrow('the token is not valid');
   });
 });

@@ -4,6 +4,7 @@ import { DomainError, type DomainErrorCode, type FieldError } from '../errors/do
 
 const statusOf: Record<DomainErrorCode, number> = {
   VALIDATION_FAILED: 400,
+  METHOD_NOT_ALLOWED: 405,
   INVALID_TIME_RANGE: 400,
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,
@@ -20,6 +21,12 @@ const statusOf: Record<DomainErrorCode, number> = {
   CONSISTENCY_TIMEOUT: 503,
   SCHEDULE_CONFLICT: 409,
   SYNC_TOKEN_EXPIRED: 410,
+  DEVICE_TAKEN: 409,
+  TOO_MANY_STREAMS: 429,
+  SERVER_BUSY: 503,
+  TOO_MANY_ATTEMPTS: 429,
+  INVALID_LINK: 400,
+  WRONG_PASSWORD: 403,
 };
 
 /** RFC 9457 problem details, with `code` and `errors` as extension members. */

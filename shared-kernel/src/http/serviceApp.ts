@@ -1,10 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import express, { type Router } from 'express';
 import type { Logger } from 'pino';
+import type { TokenService } from './auth';
+import { authenticateBeforeBody } from './authenticateBeforeBody';
+import { corsPolicy } from './cors';
 import { sendJson } from './jsonRoutes';
 import { openApiDocument, type RouteDoc } from './openApi';
+import { isOperator } from './operatorToken';
 import { notFoundHandler, problemDetailsHandler, requireJsonBody } from './problemDetails';
+import { checkReadiness, readinessBody, type ReadyHook } from './readiness';
 import { requestContext } from './requestContext';
+import { applySecurityHeaders } from './securityHeaders';
 
 export interface ServiceAppOptions {
   logger: Logger;
@@ -12,8 +18,17 @@ export interface ServiceAppOptions {
   routeDocs: RouteDoc[];
   /** The hot endpoints that serve themselves ahead of the Express stack (`jsonRoutes`); documented in `routeDocs`. */
   jsonRoutes?: HotRoutes;
-  /** Resolves when the service's stores answer and its background work runs; rejects with the reason. */
-  ready(): Promise<void>;
+  /**
+   * Resolves when the service's stores answer and its background work runs (to a report with `degraded`
+   * entries when it serves but something is wrong, see `ReadinessReport`); rejects with the reason.
+   */
+  ready: ReadyHook;
+  /** The operators' token (config `OPS_TOKEN`): only a request bearing it sees readiness reasons and details. */
+  opsToken?: string;
+  /** Origins whose pages may call the API (config `CORS_ORIGINS`); none by default. */
+  corsOrigins?: readonly string[];
+  /** Verifies bearer tokens of documented authenticated routes before their bodies are read (see `authenticateBeforeBody`). */
+  tokens?: TokenService;
 }
 
 /** Answers a request itself and returns true, or returns false and leaves it alone. */
@@ -34,25 +49,29 @@ export function serviceApp(options: ServiceAppOptions): ServiceApp {
   app.set('etag', false);
   app.use(requestContext(options.logger));
   app.get('/readyz', async (req, res) => {
-    try {
-      await options.ready();
-      res.json({ status: 'ready' });
-    } catch (error) {
-      req.log.warn({ err: error }, 'not ready');
-      res.status(503).json({ status: 'not ready', reason: error instanceof Error ? error.message : String(error) });
-    }
+    const readiness = await checkReadiness(options.ready);
+    if (readiness.status === 'not ready') req.log.warn({ reason: readiness.reason }, 'not ready');
+    res.status(readiness.httpStatus).json(readinessBody(readiness, isOperator(req.headers.authorization, options.opsToken)));
   });
   const document = openApiDocument({ title: 'Datebook API', version: '0.1.0' }, [...healthDocs, ...options.routeDocs]);
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
+  // Who is asking is settled before a body is read: a stranger's (compressed) upload is never inflated.
+  if (options.tokens) app.use(authenticateBeforeBody(options.tokens, options.routeDocs));
   app.use(requireJsonBody);
+  // body-parser counts the limit on the inflated bytes and destroys the decompressor past it.
   app.use(express.json({ limit: '1mb', strict: true }));
   for (const router of options.routers) app.use(router);
   app.use(notFoundHandler);
   app.use(problemDetailsHandler);
   const hot = options.jsonRoutes;
+  const cors = corsPolicy(options.corsOrigins ?? []);
   const handle = (req: IncomingMessage, res: ServerResponse) => {
+    applySecurityHeaders(res);
+    // Preflights carry no credentials, so they are answered before anything asks for a token.
+    if (cors.preflight(req, res)) return;
+    cors.decorate(req, res);
     if (liveness(req, res) || hot?.(req, res)) return;
     app(req, res);
   };
@@ -61,7 +80,7 @@ export function serviceApp(options: ServiceAppOptions): ServiceApp {
 
 const healthDocs: RouteDoc[] = [
   { method: 'get', path: '/healthz', summary: 'Liveness', authenticated: false, responses: { 200: { description: 'The process answers' } } },
-  { method: 'get', path: '/readyz', summary: 'Readiness: stores answer and projections run', authenticated: false, responses: { 200: { description: 'Ready' }, 503: { description: 'Not ready' } } },
+  { method: 'get', path: '/readyz', summary: 'Readiness: stores answer and projections run (reasons and details only with the operators\' token)', authenticated: false, responses: { 200: { description: 'Ready or degraded' }, 503: { description: 'Not ready' } } },
   { method: 'get', path: '/openapi.json', summary: 'This document', authenticated: false, responses: { 200: { description: 'OpenAPI 3.1' } } },
 ];
 

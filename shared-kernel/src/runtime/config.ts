@@ -8,6 +8,28 @@ export function readConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
   throw new Error(`invalid configuration: ${problems}`);
 }
 
+/** Settings of the HTTP edge every service (and the gateway) shares. */
+export function httpEdgeConfig() {
+  return {
+    OPS_TOKEN: z.string().min(32).optional().describe('Bearer token of the operators: only requests bearing it see /readyz reasons and details'),
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))
+      .pipe(z.array(z.url({ protocol: /^https?$/ })))
+      .describe('Comma-separated origins (https://app.example.com) whose pages may call the API; none by default'),
+  };
+}
+
+/** Optional SASL for Kafka (KAFKA_SASL_MECHANISM with its username and password); see `kafkaSaslOf`. */
+export function kafkaSaslConfig() {
+  return {
+    KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional().describe('SASL mechanism to authenticate to Kafka with; unset: no SASL'),
+    KAFKA_SASL_USERNAME: z.string().min(1).optional().describe('Kafka SASL user (with KAFKA_SASL_MECHANISM)'),
+    KAFKA_SASL_PASSWORD: z.string().min(1).optional().describe('Kafka SASL password (with KAFKA_SASL_MECHANISM)'),
+  };
+}
+
 /** Settings every service process of the production profile shares. */
 export const serviceConfig = {
   HOST: z.string().default('127.0.0.1').describe('Interface to listen on'),
@@ -17,4 +39,6 @@ export const serviceConfig = {
   KAFKA_BROKERS: z.string().optional().describe('Comma-separated Kafka brokers; unset: consumers tail the event store directly'),
   KAFKA_TOPIC: z.string().default('datebook.events').describe('The topic the relay publishes the log to'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
+  ...httpEdgeConfig(),
+  ...kafkaSaslConfig(),
 };

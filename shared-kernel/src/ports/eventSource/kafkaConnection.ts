@@ -14,6 +14,22 @@ export interface KafkaConnectionOptions {
   requestTimeoutMs?: number;
 }
 
+/** SASL settings as read from config (`KAFKA_SASL_*`, see runtime/config.ts `kafkaSaslConfig`). */
+export interface KafkaSaslSettings {
+  KAFKA_SASL_MECHANISM?: 'plain' | 'scram-sha-256' | 'scram-sha-512' | undefined;
+  KAFKA_SASL_USERNAME?: string | undefined;
+  KAFKA_SASL_PASSWORD?: string | undefined;
+}
+
+/** The `sasl` of a connection from config: none without a mechanism; a mechanism needs both username and password. */
+export function kafkaSaslOf(settings: KafkaSaslSettings): KafkaConnectionOptions['sasl'] {
+  const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = settings;
+  if (!mechanism) return undefined;
+  const missing = [username ? undefined : 'KAFKA_SASL_USERNAME', password ? undefined : 'KAFKA_SASL_PASSWORD'].filter(Boolean);
+  if (!username || !password) throw new Error(`invalid configuration: ${missing.map((key) => `${key}: required with KAFKA_SASL_MECHANISM`).join('; ')}`);
+  return { mechanism, username, password };
+}
+
 // The relay is at-least-once by design and bounds retries so it can back off and stop on its own.
 const IGNORED_MESSAGES = new Set(['Limiting retries for the idempotent producer may invalidate EoS guarantees']);
 // These log every failed request at ERROR, retried or not; the adapters log the outcome that matters.
