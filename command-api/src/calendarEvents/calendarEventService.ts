@@ -7,6 +7,7 @@ import {
   isOccurrenceOf,
   parseCalendarEventEvent,
   RecurrenceError,
+  requireBoundedExpansion,
   seriesOf,
   streamName,
 } from '@datebook/shared-kernel';
@@ -95,6 +96,13 @@ export function validateRecurrence(lines: string[], timing: EventTiming, zoneGiv
     seriesOf({ ...timing, recurrence: lines });
   } catch (error) {
     throw asError(error, 'recurrence');
+  }
+  // A rule within the limits can still be too sparse to expand whole under the budget: refused here.
+  const ruleLine = lines.findIndex((line) => /^\s*RRULE[:;]/i.test(line));
+  try {
+    requireBoundedExpansion(seriesOf({ ...timing, recurrence: lines }));
+  } catch (error) {
+    throw asError(error, ruleLine >= 0 ? `recurrence.${ruleLine}` : 'recurrence');
   }
 }
 

@@ -10,6 +10,7 @@ export {
   subtractIntervals,
 } from './interval';
 export { type BusyInterval, type BusyKind, type FreeBusy, availabilityView, freeBusy } from './freeBusy';
+export { type UnexpandedStretch, unexpandedBusy } from './unexpandedTime';
 export {
   type GroupFreeInterval,
   type GroupFreeOptions,

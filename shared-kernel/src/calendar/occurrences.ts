@@ -1,6 +1,9 @@
 import { formatWallTime } from '../recurrence/calendar';
-import { DEFAULT_OCCURRENCE_CAP, expandSeries, type RecurrenceSeries, seriesEnd } from '../recurrence/expand';
+import { DEFAULT_OCCURRENCE_CAP, expandSeries, expandSeriesBounded, type RecurrenceSeries } from '../recurrence/expand';
+import type { ExpansionBudget } from '../recurrence/expansionBudget';
+import type { RecurrenceParseOptions } from '../recurrence/recurrenceLimits';
 import { parseRecurrenceLines } from '../recurrence/recurrenceLines';
+import { seriesExtent } from '../recurrence/seriesEnd';
 import { ZoneClock } from '../recurrence/zoneClock';
 import type { CalendarEventDetails } from './calendarEventState';
 import { isoInstant } from '../time/isoInstant';
@@ -25,14 +28,23 @@ export function isRecurring(event: SeriesShape): boolean {
   return event.recurrence.length > 0;
 }
 
-/** The series as the RFC 5545 expander takes it; DTSTART is the first start's wall time in the event's zone. */
-export function seriesOf(event: SeriesShape): RecurrenceSeries {
-  const lines = parseRecurrenceLines(event.recurrence, event.timeZone);
+/**
+ * The series as the RFC 5545 expander takes it; DTSTART is the first start's wall time in the event's zone.
+ * Refuses what recurrenceLimits.ts forbids unless `options.enforceLimits` is false (see `storedSeriesOf`).
+ */
+export function seriesOf(event: SeriesShape, options?: RecurrenceParseOptions): RecurrenceSeries {
+  const lines = parseRecurrenceLines(event.recurrence, event.timeZone, options);
   const dtstart = event.allDay && event.startDate !== null
     ? event.startDate
     : formatWallTime(ZoneClock.of(event.timeZone).wallAt(Date.parse(event.startTime)));
   return { timeZone: event.timeZone, dtstart, rdates: lines.rdates, exdates: lines.exdates, ...(lines.rrule ? { rrule: lines.rrule } : {}) };
 }
+
+/**
+ * A stored series, read without the write-time limits: one written before them must stay readable (a
+ * projector must not stop on it); the expansion budget bounds what reading it costs instead.
+ */
+const storedSeriesOf = (event: SeriesShape): RecurrenceSeries => seriesOf(event, { enforceLimits: false });
 
 const durationOf = (event: SeriesShape) => Date.parse(event.endTime) - Date.parse(event.startTime);
 const dateOf = (epochMs: number) => new Date(epochMs).toISOString().slice(0, 10);
@@ -67,31 +79,50 @@ export function originalStartKey(event: SeriesShape, start: number): string {
   return event.allDay ? dateOf(start) : isoInstant(start);
 }
 
+/** What `occurrencesOverlapping` found, and how far that is the whole answer. */
+export interface OverlappingOccurrences {
+  occurrences: EventOccurrence[];
+  /** True when the cap or the expansion budget cut the series short of the window's end. */
+  truncated: boolean;
+  /**
+   * Every occurrence originally starting before this instant is accounted for (`to` unless truncated).
+   * From here to the window's end the series may have occurrences not listed: a caller answering
+   * free/busy must treat that stretch as busy, never as free.
+   */
+  completeBefore: number;
+}
+
 /**
  * Every occurrence overlapping [from, to) (epoch ms), exceptions applied, ascending by start, at most
- * `cap` from the rule. All-day occurrences are compared as their dates at 00:00 UTC: callers pass the
- * viewer's local dates in that form. Moved occurrences show where they were moved to.
+ * `cap` from the rule and at most what `budget` (default: a fresh one per call) pays for. All-day
+ * occurrences are compared as their dates at 00:00 UTC: callers pass the viewer's local dates in that
+ * form. Moved occurrences show where they were moved to.
  */
-export function occurrencesOverlapping(event: EventShape, window: { from: number; to: number }, cap = DEFAULT_OCCURRENCE_CAP): { occurrences: EventOccurrence[]; truncated: boolean } {
+export function occurrencesOverlapping(event: EventShape, window: { from: number; to: number }, cap = DEFAULT_OCCURRENCE_CAP, budget?: ExpansionBudget): OverlappingOccurrences {
   if (!isRecurring(event) && !hasExceptions(event)) {
     // The common case, a single event: one comparison before building anything (calendar reads are hot),
     // and no closures: tsx's keepNames makes each one cost a defineProperty.
     const start = Date.parse(event.startTime);
     const end = Date.parse(event.endTime);
-    if (!(start < window.to && end > window.from)) return { occurrences: [], truncated: false };
+    if (!(start < window.to && end > window.from)) return { occurrences: [], truncated: false, completeBefore: window.to };
     // The event's own texts when already in toISOString's form: no re-formatting.
     const occurrence = occurrenceAt(event, start, end - start, isIsoForm(event.startTime) && isIsoForm(event.endTime) ? event : undefined);
-    return { occurrences: [occurrence], truncated: false };
+    return { occurrences: [occurrence], truncated: false, completeBefore: window.to };
   }
   const duration = durationOf(event);
   const overlaps = (start: number, end: number) => start < window.to && end > window.from;
   const base = (start: number) => occurrenceAt(event, start, duration);
   let starts: number[];
   let truncated = false;
-  if (isRecurring(event)) {
-    const expansion = expandSeries(seriesOf(event), { from: window.from - duration + 1, to: window.to }, { cap });
+  let completeBefore = window.to;
+  if (isRecurring(event) && window.from >= lastOccurrenceEnd(event)) {
+    // Past the series' end (known once per series, see `lastOccurrenceEnd`): nothing to walk.
+    starts = [];
+  } else if (isRecurring(event)) {
+    const expansion = expandSeriesBounded(storedSeriesOf(event), { from: window.from - duration + 1, to: window.to }, { cap, ...(budget ? { budget } : {}) });
     starts = expansion.occurrences.map((o) => o.start);
     truncated = expansion.truncated;
+    completeBefore = Math.min(window.to, Math.max(window.from, expansion.completeBefore));
   } else {
     starts = [Date.parse(event.startTime)];
   }
@@ -115,7 +146,7 @@ export function occurrencesOverlapping(event: EventShape, window: { from: number
     }
   }
   result.sort((a, b) => Date.parse(a.startTime) - Date.parse(b.startTime) || a.originalStart.localeCompare(b.originalStart));
-  return { occurrences: result, truncated };
+  return { occurrences: result, truncated, completeBefore };
 }
 
 function withoutFlag(exception: Extract<CalendarEventDetails['exceptions'][string], { cancelled: false }>) {
@@ -128,7 +159,7 @@ export function isOccurrenceOf(event: SeriesShape, originalStart: string): boole
   const start = event.allDay ? Date.parse(`${originalStart}T00:00:00Z`) : Date.parse(originalStart);
   if (Number.isNaN(start)) return false;
   if (!isRecurring(event)) return start === Date.parse(event.startTime);
-  const found = expandSeries(seriesOf(event), { from: start, to: start + 1 }, { cap: 1 });
+  const found = expandSeries(storedSeriesOf(event), { from: start, to: start + 1 }, { cap: 1 });
   return found.occurrences.length === 1;
 }
 
@@ -137,11 +168,8 @@ export function isOccurrenceOf(event: SeriesShape, originalStart: string): boole
  * end infinite for an endless series. All-day spans widen by 14 h each way to hold every zone's day.
  */
 export function occurrenceSpan(event: EventShape): { start: number; end: number } {
-  const duration = durationOf(event);
-  const first = Date.parse(event.startTime);
-  const last = isRecurring(event) ? seriesEnd(seriesOf(event)) : first;
-  let start = first;
-  let end = last === null ? Infinity : last + duration;
+  let start = Date.parse(event.startTime);
+  let end = isRecurring(event) ? lastOccurrenceEnd(event) : Date.parse(event.endTime);
   for (const exception of Object.values(event.exceptions)) {
     if (exception.cancelled) continue;
     start = Math.min(start, Date.parse(exception.startTime));
@@ -151,3 +179,27 @@ export function occurrenceSpan(event: EventShape): { start: number; end: number 
   return { start: start - margin, end: end + margin };
 }
 
+// Series ends already found, by everything that decides them: a series' end is computed once per
+// process however often its rows are written, copied or read (see `lastOccurrenceEnd`).
+const knownEnds = new Map<string, number>();
+const KNOWN_ENDS_KEPT = 10_000;
+const KNOWN_END_KEY_CHARS = 2_000;
+
+/**
+ * The end of a series' last occurrence (exceptions not applied), +Infinity when it recurs forever or
+ * its end lies beyond what the expansion budget can find. Bounded: a COUNT rule is walked at most to
+ * its COUNT (MAX_COUNT when written) under the default budget, and the answer is remembered, so reads
+ * never walk a series from DTSTART to find where it ends. The read model keeps it as `span_end`.
+ */
+export function lastOccurrenceEnd(event: SeriesShape): number {
+  const key = `${event.timeZone}\u0000${event.startTime}\u0000${event.endTime}\u0000${event.allDay ? (event.startDate ?? '') : ''}\u0000${event.recurrence.join('\u0000')}`;
+  const known = knownEnds.get(key);
+  if (known !== undefined) return known;
+  const { lastStart } = seriesExtent(storedSeriesOf(event));
+  const end = lastStart + durationOf(event);
+  // Only short keys are kept, so the memory this takes stays bounded whatever a series' lines hold.
+  if (key.length > KNOWN_END_KEY_CHARS) return end;
+  if (knownEnds.size >= KNOWN_ENDS_KEPT) knownEnds.delete(knownEnds.keys().next().value as string);
+  knownEnds.set(key, end);
+  return end;
+}

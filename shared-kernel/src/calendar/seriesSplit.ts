@@ -34,7 +34,8 @@ function ruleWithout(rrule: string, parts: string[]): string[] {
  */
 export function splitRecurrence(series: Series, splitStart: number): { before: string[]; after: string[] } {
   if (!isRecurring(series)) return { before: [], after: [] };
-  const lines = parseRecurrenceLines(series.recurrence, series.timeZone);
+  // Stored lines, read as written (even before the limits): the halves are validated like any new lines.
+  const lines = parseRecurrenceLines(series.recurrence, series.timeZone, { enforceLimits: false });
   const rruleLine = series.recurrence.find((l) => /^RRULE[:;]/i.test(l.trim()));
   const clock = ZoneClock.of(series.timeZone);
   const isBefore = (value: string) => {
@@ -55,7 +56,7 @@ export function splitRecurrence(series: Series, splitStart: number): { before: s
     if (count === undefined) {
       after.push(`RRULE:${ruleWithout(rruleLine.trim(), []).join(';')}`);
     } else {
-      const done = expandSeries({ ...seriesOf(series), rdates: [], exdates: [] }, { from: -8.64e15, to: splitStart }, { cap: count }).occurrences.length;
+      const done = expandSeries({ ...seriesOf(series, { enforceLimits: false }), rdates: [], exdates: [] }, { from: -8.64e15, to: splitStart }, { cap: count }).occurrences.length;
       after.push(`RRULE:${[...ruleWithout(rruleLine.trim(), ['COUNT']), `COUNT=${Math.max(1, count - done)}`].join(';')}`);
     }
   }

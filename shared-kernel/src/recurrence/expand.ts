@@ -1,22 +1,9 @@
-import { MS_PER_DAY, formatDate, formatWallTime, parseLocal, type ParsedLocal } from './calendar';
-import { RecurrenceError } from './recurrenceError';
-import type { RRule } from './rrule';
-import { RuleExpansion } from './ruleExpansion';
-import { ZoneClock } from './zoneClock';
+import { DOMAIN_END_MS } from '../time/validDomain';
+import { ExpansionBudget } from './expansionBudget';
+import { MAX_OFFSET, WALL_MARGIN, prepare, type RecurrenceSeries } from './seriesPlan';
 
-export interface RecurrenceSeries {
-  /** IANA zone the rule is expanded in. */
-  timeZone: string;
-  /** Local wall time "YYYY-MM-DDTHH:mm:ss" in `timeZone`, or "YYYY-MM-DD" for an all-day series. */
-  dtstart: string;
-  rrule?: RRule;
-  /**
-   * Same format as `dtstart`; "YYYY-MM-DDTHH:mm:ssZ" names an instant. For a timed series a date adds
-   * that date at DTSTART's time of day (RDATE) or removes every occurrence on that local date (EXDATE).
-   */
-  rdates: readonly string[];
-  exdates: readonly string[];
-}
+export type { RecurrenceSeries } from './seriesPlan';
+export { seriesEnd } from './seriesEnd';
 
 export interface Occurrence {
   /** Wall-clock reading of `start` in the series' zone; the date for all-day series. */
@@ -35,20 +22,49 @@ export interface Expansion {
   truncated: boolean;
 }
 
-export const DEFAULT_OCCURRENCE_CAP = 1000;
+export interface ExpansionOptions {
+  /** At most this many occurrences (default DEFAULT_OCCURRENCE_CAP). */
+  cap?: number;
+  /** The work the expansion may do (default: a fresh budget of DEFAULT_EXPANSION_BUDGET steps). */
+  budget?: ExpansionBudget;
+}
 
-// A wall time and its instant differ by the zone's offset (and a skipped gap): under two days anywhere.
-const WALL_MARGIN = 2 * MS_PER_DAY;
+/** An expansion with what a caller needs to treat a truncated one safely. */
+export interface BoundedExpansion extends Expansion {
+  /**
+   * Every occurrence starting in [from, completeBefore) is in `occurrences`: `to` unless truncated,
+   * else the first start left out by the cap or the start of what the budget did not reach.
+   */
+  completeBefore: number;
+  /** Steps taken from the budget: deterministic, so tests assert the work instead of its timing. */
+  steps: number;
+}
+
+export const DEFAULT_OCCURRENCE_CAP = 1000;
 
 /**
  * The occurrences starting in [from, to), ascending, at most `cap`. The recurrence set is DTSTART,
  * the RRULE's instances and RDATE, minus EXDATE, compared as instants (RFC 5545 §3.8.5.3).
  */
-export function expandSeries(series: RecurrenceSeries, window: ExpansionWindow, options?: { cap?: number }): Expansion {
+export function expandSeries(series: RecurrenceSeries, window: ExpansionWindow, options?: ExpansionOptions): Expansion {
+  const { occurrences, truncated } = expandSeriesBounded(series, window, options);
+  return { occurrences, truncated };
+}
+
+/**
+ * `expandSeries`, also saying how far the result is complete and what it cost. Its cost depends on the
+ * window, not on the series' age: the walk jumps to the window (COUNT rules too where the instances per
+ * period are fixed), stops after it, and stops anyway when the budget runs out, then `truncated`. Nothing
+ * at or after the end of the valid domain (2200-01-01) is returned.
+ */
+export function expandSeriesBounded(series: RecurrenceSeries, window: ExpansionWindow, options?: ExpansionOptions): BoundedExpansion {
   const cap = options?.cap ?? DEFAULT_OCCURRENCE_CAP;
   if (!Number.isInteger(cap) || cap < 0) throw new RangeError(`cap must be a non-negative integer, not ${cap}`);
+  const budget = options?.budget ?? new ExpansionBudget();
+  const spentBefore = budget.spent;
   const plan = prepare(series);
-  const { from, to } = window;
+  const from = window.from;
+  const to = Math.min(window.to, DOMAIN_END_MS);
   const found: number[] = [];
   // Instants at or after `bound` cannot be among the first `cap`; it shrinks once more than `cap` are found.
   let bound = to;
@@ -64,9 +80,15 @@ export function expandSeries(series: RecurrenceSeries, window: ExpansionWindow, 
 
   add(plan.startInstant);
   plan.rdates.forEach(add);
-  if (plan.rule !== null && plan.until >= from) {
-    plan.rule.run(from - WALL_MARGIN, (wall) => {
-      if (wall - WALL_MARGIN >= bound) return false;
+  // The rule's instances are all known before this instant (the budget may stop the walk early).
+  let ruleComplete = Infinity;
+  if (plan.rule !== null && plan.until >= from && from < to) {
+    // An instant is its wall time minus an offset under a day, so walls more than MAX_OFFSET outside the
+    // window cannot start in it.
+    const walked = plan.rule.run({ skipBefore: from - MAX_OFFSET, stopAfter: Math.min(to, plan.until) + MAX_OFFSET, budget }, (wall) => {
+      if (wall - MAX_OFFSET >= bound) return false;
+      // A COUNT rule walked from DTSTART: nothing to convert until near the window.
+      if (wall + MAX_OFFSET < from) return true;
       const instant = plan.instantOf(wall);
       // RFC 5545 §3.3.10: UNTIL is inclusive. Wall order and instant order differ only around a
       // skipped gap, so a later wall time can still fall before UNTIL within the margin.
@@ -74,123 +96,18 @@ export function expandSeries(series: RecurrenceSeries, window: ExpansionWindow, 
       add(instant);
       return true;
     });
+    if (walked.completeBefore !== Infinity) ruleComplete = plan.allDay ? walked.completeBefore : walked.completeBefore - MAX_OFFSET;
   }
 
   const distinct = sortedUnique(found);
+  const completeBefore = Math.min(to, distinct[cap] ?? Infinity, Math.max(from, ruleComplete));
+  const kept = distinct.filter((start) => start < completeBefore).slice(0, cap);
   return {
-    occurrences: distinct.slice(0, cap).map((start) => ({ start, local: plan.localOf(start) })),
-    truncated: distinct.length > cap,
+    occurrences: kept.map((start) => ({ start, local: plan.localOf(start) })),
+    truncated: completeBefore < to,
+    completeBefore,
+    steps: budget.spent - spentBefore,
   };
-}
-
-/**
- * The start of the series' last occurrence, or null when it recurs forever. A series whose every
- * occurrence is excluded ends at DTSTART.
- */
-export function seriesEnd(series: RecurrenceSeries): number | null {
-  const plan = prepare(series);
-  const rule = plan.rule;
-  if (rule !== null && series.rrule?.count === undefined && plan.until === Infinity) return null;
-  let last = -Infinity;
-  const consider = (instant: number): void => {
-    if (instant > last && !plan.isExcluded(instant)) last = instant;
-  };
-  consider(plan.startInstant);
-  plan.rdates.forEach(consider);
-  if (rule === null) return Number.isFinite(last) ? last : plan.startInstant;
-
-  if (series.rrule?.count !== undefined) {
-    rule.run(-Infinity, (wall) => {
-      consider(plan.instantOf(wall));
-      return true;
-    });
-  } else {
-    // Look back from UNTIL in growing windows rather than expanding from DTSTART.
-    for (let span = 366 * MS_PER_DAY; ; span *= 4) {
-      const from = plan.until - span;
-      let latest = -Infinity;
-      rule.run(from - WALL_MARGIN, (wall) => {
-        const instant = plan.instantOf(wall);
-        if (instant > plan.until) return wall - WALL_MARGIN <= plan.until;
-        if (instant >= from && instant > latest && !plan.isExcluded(instant)) latest = instant;
-        return true;
-      });
-      last = Math.max(last, latest);
-      if (latest > -Infinity || from <= plan.startInstant) break;
-    }
-  }
-  return Number.isFinite(last) ? last : plan.startInstant;
-}
-
-interface SeriesPlan {
-  startInstant: number;
-  rule: RuleExpansion | null;
-  /** Last instant UNTIL allows, Infinity without UNTIL. */
-  until: number;
-  rdates: number[];
-  instantOf(wall: number): number;
-  localOf(instant: number): string;
-  isExcluded(instant: number): boolean;
-}
-
-function prepare(series: RecurrenceSeries): SeriesPlan {
-  const clock = ZoneClock.of(series.timeZone);
-  const start = parseLocal(series.dtstart);
-  if (start === null || start.kind === 'utc') {
-    throw new RecurrenceError('DTSTART', `"${series.dtstart}" is neither YYYY-MM-DD nor YYYY-MM-DDTHH:mm:ss`);
-  }
-  const allDay = start.kind === 'date';
-  const startDay = allDay ? start.day : Math.floor(start.wall / MS_PER_DAY);
-  const timeOfDay = allDay ? 0 : start.wall - startDay * MS_PER_DAY;
-  const localDay = (instant: number): number => Math.floor(clock.wallAt(instant) / MS_PER_DAY);
-  const instantOf = allDay ? (wall: number) => wall : (wall: number) => clock.instantOf(wall);
-
-  // An all-day occurrence is its date, held as 00:00 UTC of that date.
-  const resolve = (value: ParsedLocal): number => {
-    if (value.kind === 'date') return allDay ? value.day * MS_PER_DAY : clock.instantOf(value.day * MS_PER_DAY + timeOfDay);
-    if (value.kind === 'local') return allDay ? Math.floor(value.wall / MS_PER_DAY) * MS_PER_DAY : clock.instantOf(value.wall);
-    return allDay ? localDay(value.epochMs) * MS_PER_DAY : value.epochMs;
-  };
-
-  const rdates = series.rdates.map((text) => resolve(parseValue('RDATE', text)));
-  const excludedInstants = new Set<number>();
-  const excludedDays = new Set<number>();
-  for (const text of series.exdates) {
-    const value = parseValue('EXDATE', text);
-    if (value.kind === 'date' && !allDay) excludedDays.add(value.day);
-    else excludedInstants.add(resolve(value));
-  }
-
-  return {
-    startInstant: instantOf(start.kind === 'date' ? start.day * MS_PER_DAY : start.wall),
-    rule: series.rrule === undefined ? null : new RuleExpansion(series.rrule, { day: startDay, timeOfDay, allDay }),
-    until: untilInstant(series.rrule, allDay, clock),
-    rdates,
-    instantOf,
-    localOf: allDay ? (instant) => formatDate(Math.floor(instant / MS_PER_DAY)) : (instant) => formatWallTime(clock.wallAt(instant)),
-    isExcluded:
-      excludedDays.size === 0
-        ? (instant) => excludedInstants.has(instant)
-        : (instant) => excludedInstants.has(instant) || excludedDays.has(localDay(instant)),
-  };
-}
-
-// RFC 5545 §3.3.10: UNTIL is inclusive, compared as an instant, or as a date for all-day series.
-function untilInstant(rule: RRule | undefined, allDay: boolean, clock: ZoneClock): number {
-  const until = rule?.until;
-  if (until === undefined) return Infinity;
-  if (until.kind === 'utc') return allDay ? Math.floor(clock.wallAt(until.epochMs) / MS_PER_DAY) * MS_PER_DAY : until.epochMs;
-  const value = parseLocal(until.kind === 'date' ? until.date : until.dateTime);
-  if (value === null || value.kind === 'utc') throw new RecurrenceError('UNTIL', 'is not a valid date or date-time');
-  if (value.kind === 'local') return allDay ? Math.floor(value.wall / MS_PER_DAY) * MS_PER_DAY : clock.instantOf(value.wall);
-  // A DATE UNTIL on a timed series keeps that whole local day.
-  return allDay ? value.day * MS_PER_DAY : clock.instantOf((value.day + 1) * MS_PER_DAY) - 1;
-}
-
-function parseValue(part: 'RDATE' | 'EXDATE', text: string): ParsedLocal {
-  const value = parseLocal(text);
-  if (value === null) throw new RecurrenceError(part, `"${text}" is not YYYY-MM-DD, YYYY-MM-DDTHH:mm:ss or YYYY-MM-DDTHH:mm:ssZ`);
-  return value;
 }
 
 function sortedUnique(values: readonly number[]): number[] {

@@ -1,5 +1,6 @@
-import { formatDate, formatWallTime, parseBasic } from './calendar';
+import { MS_PER_DAY, formatDate, formatWallTime, parseBasic } from './calendar';
 import { RecurrenceError } from './recurrenceError';
+import { enforcesLimits, type RecurrenceParseOptions, requireInDomain } from './recurrenceLimits';
 import { parseRRule, type RRule } from './rrule';
 import { ZoneClock } from './zoneClock';
 
@@ -18,9 +19,10 @@ export interface RecurrenceLines {
 
 /**
  * Parses a client's recurrence lines, as Google Calendar's API takes them ("RRULE:…", "EXDATE;TZID=…:…",
- * "RDATE;VALUE=DATE:…"), resolving every date-time into `timeZone`, the series' zone.
+ * "RDATE;VALUE=DATE:…"), resolving every date-time into `timeZone`, the series' zone. Unless
+ * `options.enforceLimits` is false, refuses what recurrenceLimits.ts forbids, dates outside the domain included.
  */
-export function parseRecurrenceLines(lines: readonly string[], timeZone: string): RecurrenceLines {
+export function parseRecurrenceLines(lines: readonly string[], timeZone: string, options?: RecurrenceParseOptions): RecurrenceLines {
   const clock = ZoneClock.of(timeZone);
   const result: RecurrenceLines = { rdates: [], exdates: [] };
   for (const line of lines) {
@@ -31,10 +33,10 @@ export function parseRecurrenceLines(lines: readonly string[], timeZone: string)
     const value = line.slice(colon + 1).trim();
     if (name === 'RRULE') {
       if (result.rrule !== undefined) throw new RecurrenceError('RRULE', 'only one RRULE is supported');
-      result.rrule = parseRRule(value);
+      result.rrule = parseRRule(value, options);
     } else if (name === 'RDATE' || name === 'EXDATE') {
       const target = name === 'RDATE' ? result.rdates : result.exdates;
-      target.push(...parseDateList(name, params, value, clock));
+      target.push(...parseDateList(name, params, value, clock, enforcesLimits(options)));
     } else {
       throw new RecurrenceError('RRULE', `unsupported recurrence line ${name}`);
     }
@@ -43,7 +45,7 @@ export function parseRecurrenceLines(lines: readonly string[], timeZone: string)
 }
 
 // RFC 5545 §3.8.5.1/§3.8.5.2: a comma-separated DATE or DATE-TIME list, with optional VALUE and TZID.
-function parseDateList(part: 'RDATE' | 'EXDATE', params: readonly string[], list: string, seriesClock: ZoneClock): LocalOrInstant[] {
+function parseDateList(part: 'RDATE' | 'EXDATE', params: readonly string[], list: string, seriesClock: ZoneClock, inDomainOnly: boolean): LocalOrInstant[] {
   let valueType = 'DATE-TIME';
   let clock = seriesClock;
   for (const param of params) {
@@ -59,6 +61,7 @@ function parseDateList(part: 'RDATE' | 'EXDATE', params: readonly string[], list
     const value = parseBasic(text.trim());
     if (value === null) throw new RecurrenceError(part, `"${text}" is not a valid DATE or DATE-TIME`);
     if ((value.kind === 'date') !== (valueType === 'DATE')) throw new RecurrenceError(part, `"${text}" is not a ${valueType}`);
+    if (inDomainOnly) requireInDomain(part, value.kind === 'date' ? value.day * MS_PER_DAY : value.kind === 'utc' ? value.epochMs : clock.instantOf(value.wall), text.trim());
     if (value.kind === 'date') return formatDate(value.day);
     if (value.kind === 'local' && clock === seriesClock) return formatWallTime(value.wall);
     const instant = value.kind === 'utc' ? value.epochMs : clock.instantOf(value.wall);

@@ -1,5 +1,6 @@
-import { formatDate, formatWallTime, parseBasic } from './calendar';
+import { MS_PER_DAY, formatDate, formatWallTime, parseBasic } from './calendar';
 import { RecurrenceError, type RecurrencePart } from './recurrenceError';
+import { checkRuleLimits, enforcesLimits, type RecurrenceParseOptions, requireInDomain } from './recurrenceLimits';
 
 export type Frequency = 'YEARLY' | 'MONTHLY' | 'WEEKLY' | 'DAILY' | 'HOURLY' | 'MINUTELY';
 
@@ -59,8 +60,11 @@ const KNOWN_PARTS: ReadonlySet<string> = new Set(['FREQ', 'INTERVAL', 'COUNT', '
 const INTEGER = /^[+-]?\d{1,9}$/;
 const BYDAY_ENTRY = /^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$/;
 
-/** Parses an RRULE value such as "FREQ=WEEKLY;BYDAY=MO,WE" (RFC 5545 §3.3.10), without "RRULE:". */
-export function parseRRule(value: string): RRule {
+/**
+ * Parses an RRULE value such as "FREQ=WEEKLY;BYDAY=MO,WE" (RFC 5545 §3.3.10), without "RRULE:", and
+ * (unless `options.enforceLimits` is false) refuses what recurrenceLimits.ts forbids.
+ */
+export function parseRRule(value: string, options?: RecurrenceParseOptions): RRule {
   const parts = new Map<string, string>();
   for (const item of value.trim().toUpperCase().split(';')) {
     const eq = item.indexOf('=');
@@ -104,6 +108,10 @@ export function parseRRule(value: string): RRule {
   if (countText !== undefined) rule.count = positive('COUNT', countText);
   if (untilText !== undefined) rule.until = parseUntil(untilText);
   checkCombinations(rule);
+  if (enforcesLimits(options)) {
+    checkRuleLimits(rule);
+    if (untilText !== undefined) requireInDomain('UNTIL', utcReading(untilText), untilText);
+  }
   return rule;
 }
 
@@ -184,6 +192,14 @@ function weekdayList(text: string | undefined): WeekdayNum[] {
     }
   }
   return days;
+}
+
+// A DATE or floating UNTIL is read on the UTC clock: the rule alone has no zone, and a zone moves it by
+// hours, which matters at the domain's edges only to values no series needs.
+function utcReading(text: string): number {
+  const value = parseBasic(text);
+  if (value === null) return NaN;
+  return value.kind === 'date' ? value.day * MS_PER_DAY : value.kind === 'local' ? value.wall : value.epochMs;
 }
 
 function parseUntil(text: string): Until {

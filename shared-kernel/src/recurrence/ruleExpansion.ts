@@ -8,6 +8,8 @@ import {
   daysInYear,
   weekdayOf,
 } from './calendar';
+import { DOMAIN_END_MS } from '../time/validDomain';
+import type { ExpansionBudget } from './expansionBudget';
 import { RecurrenceError } from './recurrenceError';
 import { WEEKDAYS, checkCombinations, type RRule } from './rrule';
 
@@ -21,15 +23,49 @@ export interface RuleStart {
 /** Visits one wall time; returning false stops the expansion. */
 export type WallTimeVisitor = (wall: number) => boolean;
 
-// RFC 5545 DATE values have four-digit years, so nothing after 9999-12-31 can be an instance.
-const LAST_DAY = dayFromDate(9999, 12, 31);
+/** Where a walk starts and stops, and what it may spend. */
+export interface WalkLimits {
+  /** Periods ending before this wall time may be jumped over (see `run`). */
+  skipBefore: number;
+  /** No period starting after this wall time is looked at. */
+  stopAfter: number;
+  budget: ExpansionBudget;
+}
+
+/** How a walk ended. */
+export interface WalkOutcome {
+  /**
+   * Every instance with a wall time before this was visited: +Infinity unless the budget ran out, in
+   * which case it is the start of the first period left unexpanded.
+   */
+  completeBefore: number;
+}
+
+// Nothing at or after the end of the valid domain (2200-01-01, time/validDomain.ts) can be written or
+// read, so walks stop there, plus a margin for zones ahead of UTC. This also bounds the longest walk
+// any rule can make: about 110,000 days from 1900.
+const LAST_WALL = DOMAIN_END_MS + 2 * MS_PER_DAY;
+const LAST_DAY = Math.floor(LAST_WALL / MS_PER_DAY);
+const LAST_YEAR = dateFromDay(LAST_DAY).year;
 // The Gregorian calendar, weekdays included, repeats every 400 years = 146097 days.
 const CYCLE_DAYS = 146097;
 
 /** What an Emit returns to stop the expansion, instead of how many instances it kept. */
 const STOP = -1;
 
+/** Emits one period's candidates (sorted `bases` × `times`): how many BYSETPOS kept, or STOP. */
 type Emit = (bases: readonly number[], unit: number) => number;
+
+/** One walk's state: the budget, the stopping wall time, how many instances COUNT has seen. */
+interface Walk {
+  readonly budget: ExpansionBudget;
+  readonly stopAfter: number;
+  /** DTSTART counts as the first instance (RFC 5545 §3.3.10). */
+  counted: number;
+  exhaustedAt: number;
+  /** COUNT rules fast-forwarded arithmetically (see `fixedPeriodCount`) credit the periods jumped over. */
+  readonly skippedPeriods: (periods: number) => void;
+}
 
 interface Ordinal {
   weekday: number;
@@ -154,72 +190,149 @@ export class RuleExpansion {
   }
 
   /**
-   * Visits the rule's instances after DTSTART in wall-time order. DTSTART itself counts as the first
-   * instance for COUNT (RFC 5545 §3.3.10) and is left to the caller. Without COUNT, periods ending
-   * before `skipBefore` are jumped over arithmetically.
+   * Instances per period when every period after the first has as many (DAILY and finer with no limiting
+   * part, WEEKLY without BYMONTH), else null. For those rules the number of instances before any period is
+   * arithmetic, so a COUNT rule is fast-forwarded like an endless one instead of walked from DTSTART.
    */
-  run(skipBefore: number, visit: WallTimeVisitor): void {
-    if (this.barren) return;
-    const emit = this.emitter(visit);
-    const skipTo = this.count === Infinity ? skipBefore : -Infinity;
-    switch (this.freq) {
-      case 'YEARLY':
-        return this.runYearly(skipTo, emit);
-      case 'MONTHLY':
-        return this.runMonthly(skipTo, emit);
-      case 'WEEKLY':
-        return this.runWeekly(skipTo, emit);
-      case 'DAILY':
-        return this.runDaily(skipTo, emit);
-      case 'HOURLY':
-        return this.runSubDaily(MS_PER_HOUR, skipTo, emit);
-      case 'MINUTELY':
-        return this.runSubDaily(MS_PER_MINUTE, skipTo, emit);
+  private fixedPeriodCount(): number | null {
+    let candidates: number;
+    if (this.freq === 'WEEKLY') {
+      if (this.months !== null || this.weekdays === null || this.ordinals.length > 0) return null;
+      candidates = this.weekdays.reduce((n, on) => n + on, 0) * this.times.length;
+    } else if (this.freq === 'DAILY' || this.freq === 'HOURLY' || this.freq === 'MINUTELY') {
+      const limited = this.months !== null || this.monthDays !== null || this.yearDays !== null || this.weekdays !== null;
+      if (limited || this.hours !== null || this.minutes !== null) return null;
+      candidates = this.times.length;
+    } else {
+      return null;
     }
+    return this.setPos.length > 0 ? selectPositions(candidates, this.setPos).length : candidates;
   }
 
-  /** Emits one period's candidates (sorted `bases` × `times`): how many BYSETPOS kept, or STOP. */
-  private emitter(visit: WallTimeVisitor): Emit {
-    let counted = 1;
+  /** How many instances the first period has after DTSTART (its earlier candidates are not instances). */
+  private firstPeriodCount(): number {
+    let unit = MS_PER_DAY;
+    const bases: number[] = [];
+    if (this.freq === 'WEEKLY') {
+      const firstWeek = this.startDay() - ((weekdayOf(this.startDay()) - this.wkst + 7) % 7);
+      for (let offset = 0; offset < 7; offset++) if (this.weekdays?.[(this.wkst + offset) % 7] === 1) bases.push(firstWeek + offset);
+    } else if (this.freq === 'DAILY') {
+      bases.push(this.startDay());
+    } else {
+      unit = this.freq === 'HOURLY' ? MS_PER_HOUR : MS_PER_MINUTE;
+      bases.push(Math.floor(this.startWall / unit));
+    }
+    const perBase = this.times.length;
+    const total = bases.length * perBase;
+    const positions = this.setPos.length > 0 ? selectPositions(total, this.setPos) : Array.from({ length: total }, (_, i) => i);
+    return positions.filter((i) => (bases[Math.floor(i / perBase)] ?? 0) * unit + (this.times[i % perBase] ?? 0) > this.startWall).length;
+  }
+
+  /**
+   * Visits the rule's instances after DTSTART in wall-time order, up to `limits.stopAfter` and at most
+   * until the budget runs out. DTSTART itself counts as the first instance for COUNT (RFC 5545 §3.3.10)
+   * and is left to the caller. Periods ending before `limits.skipBefore` are jumped over arithmetically,
+   * for COUNT rules too when the instances per period are fixed; other COUNT rules (at most MAX_COUNT
+   * instances when written) are walked from DTSTART.
+   */
+  run(limits: WalkLimits, visit: WallTimeVisitor): WalkOutcome {
+    const perFixedPeriod = this.count === Infinity ? null : this.fixedPeriodCount();
+    const walk: Walk = {
+      budget: limits.budget,
+      stopAfter: Math.min(limits.stopAfter, LAST_WALL),
+      counted: 1,
+      exhaustedAt: Infinity,
+      skippedPeriods: (periods) => {
+        if (perFixedPeriod !== null && periods > 0) walk.counted = 1 + this.firstPeriodCount() + (periods - 1) * perFixedPeriod;
+      },
+    };
+    if (this.barren) return { completeBefore: Infinity };
+    const emit = this.emitter(walk, visit);
+    const skipTo = this.count === Infinity || perFixedPeriod !== null ? limits.skipBefore : -Infinity;
+    switch (this.freq) {
+      case 'YEARLY':
+        this.runYearly(skipTo, walk, emit);
+        break;
+      case 'MONTHLY':
+        this.runMonthly(skipTo, walk, emit);
+        break;
+      case 'WEEKLY':
+        this.runWeekly(skipTo, walk, emit);
+        break;
+      case 'DAILY':
+        this.runDaily(skipTo, walk, emit);
+        break;
+      case 'HOURLY':
+        this.runSubDaily(MS_PER_HOUR, skipTo, walk, emit);
+        break;
+      case 'MINUTELY':
+        this.runSubDaily(MS_PER_MINUTE, skipTo, walk, emit);
+        break;
+    }
+    return { completeBefore: walk.exhaustedAt };
+  }
+
+  /** Emits one period's candidates: how many BYSETPOS kept, or STOP (also when the budget cannot pay for them). */
+  private emitter(walk: Walk, visit: WallTimeVisitor): Emit {
     return (bases, unit) => {
       const perBase = this.times.length;
       const total = bases.length * perBase;
       const at = (i: number): number => (bases[Math.floor(i / perBase)] ?? 0) * unit + (this.times[i % perBase] ?? 0);
       const positions = this.setPos.length > 0 ? selectPositions(total, this.setPos) : null;
       const n = positions === null ? total : positions.length;
+      if (!walk.budget.take(n)) {
+        walk.exhaustedAt = (bases[0] ?? 0) * unit;
+        return STOP;
+      }
       for (let j = 0; j < n; j++) {
         const wall = at(positions === null ? j : (positions[j] ?? 0));
         if (wall <= this.startWall) continue;
-        counted++;
-        if (counted > this.count || !visit(wall)) return STOP;
+        if (wall > LAST_WALL) return STOP;
+        walk.counted++;
+        if (walk.counted > this.count || !visit(wall)) return STOP;
       }
       return n;
     };
   }
 
-  private runYearly(skipTo: number, emit: Emit): void {
+  /** Whether the walk may look at the period starting at `periodStart` (one step of the budget); false ends it. */
+  private enter(walk: Walk, periodStart: number): boolean {
+    if (periodStart > walk.stopAfter) return false;
+    if (walk.budget.take(1)) return true;
+    walk.exhaustedAt = periodStart;
+    return false;
+  }
+
+  private runYearly(skipTo: number, walk: Walk, emit: Emit): void {
     const first = dateFromDay(this.startDay()).year;
     const target = skipTo === -Infinity ? first : dateFromDay(Math.floor(skipTo / MS_PER_DAY)).year;
-    let year = first + Math.max(0, Math.floor((target - first) / this.interval) - 1) * this.interval;
+    const skipped = Math.max(0, Math.floor((target - first) / this.interval) - 1);
+    walk.skippedPeriods(skipped);
+    let year = first + skipped * this.interval;
     let lastFound: number | null = this.startWall;
-    for (; year <= 9999; year += this.interval) {
+    for (; year <= LAST_YEAR; year += this.interval) {
+      const periodStart = dayFromDate(year, 1, 1) * MS_PER_DAY;
+      if (!this.enter(walk, periodStart)) return;
       const days = this.yearDaysMatching(year);
-      lastFound = this.settle(days.length > 0 ? emit(days, MS_PER_DAY) : 0, dayFromDate(year, 1, 1) * MS_PER_DAY, lastFound);
+      lastFound = this.settle(days.length > 0 ? emit(days, MS_PER_DAY) : 0, periodStart, lastFound);
       if (lastFound === null) return;
     }
   }
 
-  private runMonthly(skipTo: number, emit: Emit): void {
+  private runMonthly(skipTo: number, walk: Walk, emit: Emit): void {
     const start = dateFromDay(this.startDay());
     const firstIndex = start.year * 12 + start.month - 1;
     const targetDate = skipTo === -Infinity ? start : dateFromDay(Math.floor(skipTo / MS_PER_DAY));
     const target = targetDate.year * 12 + targetDate.month - 1;
-    let index = firstIndex + Math.max(0, Math.floor((target - firstIndex) / this.interval) - 1) * this.interval;
+    const skipped = Math.max(0, Math.floor((target - firstIndex) / this.interval) - 1);
+    walk.skippedPeriods(skipped);
+    let index = firstIndex + skipped * this.interval;
     let lastFound: number | null = this.startWall;
-    for (; index < 10000 * 12; index += this.interval) {
+    for (; index < (LAST_YEAR + 1) * 12; index += this.interval) {
       const year = Math.floor(index / 12);
       const month = (index % 12) + 1;
       const firstDay = dayFromDate(year, month, 1);
+      if (!this.enter(walk, firstDay * MS_PER_DAY)) return;
       const days = this.dayBuffer;
       days.length = 0;
       if (this.months === null || this.months[month] === 1) {
@@ -234,13 +347,16 @@ export class RuleExpansion {
     }
   }
 
-  private runWeekly(skipTo: number, emit: Emit): void {
+  private runWeekly(skipTo: number, walk: Walk, emit: Emit): void {
     const step = 7 * this.interval;
     const firstWeek = this.startDay() - ((weekdayOf(this.startDay()) - this.wkst + 7) % 7);
     const target = skipTo === -Infinity ? firstWeek : Math.floor(skipTo / MS_PER_DAY);
-    let weekStart = firstWeek + Math.max(0, Math.floor((target - firstWeek) / step) - 1) * step;
+    const skipped = Math.max(0, Math.floor((target - firstWeek) / step) - 1);
+    walk.skippedPeriods(skipped);
+    let weekStart = firstWeek + skipped * step;
     let lastFound: number | null = this.startWall;
     for (; weekStart <= LAST_DAY; weekStart += step) {
+      if (!this.enter(walk, weekStart * MS_PER_DAY)) return;
       const days = this.dayBuffer;
       days.length = 0;
       for (let offset = 0; offset < 7; offset++) {
@@ -254,13 +370,16 @@ export class RuleExpansion {
     }
   }
 
-  private runDaily(skipTo: number, emit: Emit): void {
+  private runDaily(skipTo: number, walk: Walk, emit: Emit): void {
     const first = this.startDay();
     const target = skipTo === -Infinity ? first : Math.floor(skipTo / MS_PER_DAY);
-    let day = first + Math.max(0, Math.floor((target - first) / this.interval) - 1) * this.interval;
+    const skipped = Math.max(0, Math.floor((target - first) / this.interval) - 1);
+    walk.skippedPeriods(skipped);
+    let day = first + skipped * this.interval;
     let lastFound: number | null = this.startWall;
     const days = [0];
     for (; day <= LAST_DAY; day += this.interval) {
+      if (!this.enter(walk, day * MS_PER_DAY)) return;
       days[0] = day;
       lastFound = this.settle(this.dayMatchesAlone(day) ? emit(days, MS_PER_DAY) : 0, day * MS_PER_DAY, lastFound);
       if (lastFound === null) return;
@@ -269,16 +388,20 @@ export class RuleExpansion {
 
   // RFC 5545 §3.3.10: HOURLY and MINUTELY step wall-clock hours or minutes from DTSTART; day, hour and
   // minute rule parts only limit, so a slot that fails them jumps to the next aligned slot that may pass.
-  private runSubDaily(unit: number, skipTo: number, emit: Emit): void {
+  private runSubDaily(unit: number, skipTo: number, walk: Walk, emit: Emit): void {
     const firstSlot = Math.floor(this.startWall / unit);
     const step = this.interval;
     const target = skipTo === -Infinity ? firstSlot : Math.floor(skipTo / unit);
-    let slot = firstSlot + Math.max(0, Math.floor((target - firstSlot) / step) - 1) * step;
+    const skipped = Math.max(0, Math.floor((target - firstSlot) / step) - 1);
+    walk.skippedPeriods(skipped);
+    let slot = firstSlot + skipped * step;
     let lastFound: number | null = this.startWall;
     const bases = [0];
+    const limited = this.hours !== null || this.minutes !== null || this.months !== null || this.monthDays !== null || this.yearDays !== null || this.weekdays !== null;
     for (;;) {
       const wall = slot * unit;
-      const allowed = this.nextAllowedSlotStart(wall, unit, lastFound);
+      if (!this.enter(walk, wall)) return;
+      const allowed = limited ? this.nextAllowedSlotStart(wall, unit, lastFound, walk) : wall;
       if (allowed === null) return;
       if (allowed !== wall) {
         slot = firstSlot + Math.ceil((allowed / unit - firstSlot) / step) * step;
@@ -291,8 +414,11 @@ export class RuleExpansion {
     }
   }
 
-  /** The earliest wall time ≥ `wall` starting an hour (or minute) the limiting parts allow, or null. */
-  private nextAllowedSlotStart(wall: number, unit: number, lastFound: number): number | null {
+  /**
+   * The earliest wall time ≥ `wall` starting an hour (or minute) the limiting parts allow, or null when
+   * there is none before the walk stops (each day scanned is a step of the budget).
+   */
+  private nextAllowedSlotStart(wall: number, unit: number, lastFound: number, walk: Walk): number | null {
     let day = Math.floor(wall / MS_PER_DAY);
     let time = wall - day * MS_PER_DAY;
     const firstDay = day;
@@ -301,6 +427,7 @@ export class RuleExpansion {
       if (!this.dayMatchesAlone(day)) {
         // Day limits alone repeat with the 400-year cycle, whatever the INTERVAL.
         if (day - firstDay > CYCLE_DAYS) return null;
+        if (day > firstDay && !this.enter(walk, day * MS_PER_DAY)) return null;
         continue;
       }
       for (let hour = Math.floor(time / MS_PER_HOUR); hour < 24; hour++) {

@@ -3,3 +3,4 @@ export { eventStoreContract, newEvent } from '../ports/eventStore/eventStore.con
 export { eventSourceContract } from '../ports/eventSource/eventSource.contract';
 export * from './localKafkaBroker';
 export { calendarViewsContract } from '../ports/calendarViews/calendarViews.contract';
+export { withEventLoopGuard } from './eventLoopGuard';

@@ -40,15 +40,17 @@ export function keptBusyTime(row: AttendanceRow, now: number): KeptBusyTime {
   const from = recurring ? Math.max(span.start, anchor) : span.start;
   let until = recurring ? Math.min(span.end, anchor + length) : span.end;
   const coveredFrom = from > span.start ? from : -Infinity;
-  const { occurrences, truncated } = personalOccurrences([row], new Date(from), new Date(until), 'UTC');
+  const { occurrences, unexpanded } = personalOccurrences([row], new Date(from), new Date(until), 'UTC');
   let intervals: BusyInterval[] = occurrences.map((o) => ({
     start: Date.parse(o.startTime),
     end: Date.parse(o.endTime),
     kind: o.rsvpStatus === 'ACCEPTED' ? 'busy' : 'tentative',
   }));
-  if (truncated && intervals.length > 0) {
-    // More occurrences than one expansion returns: keep those before the last one seen, exact up to it.
-    until = Math.max(...intervals.map((i) => i.start));
+  const stoppedAt = Math.min(...unexpanded.map((u) => u.from));
+  if (stoppedAt < until) {
+    // The expansion stopped early (cap or budget): kept time is exact only up to where it stopped, so
+    // windows after that are answered by the read model, which counts the rest as busy.
+    until = stoppedAt;
     intervals = intervals.filter((i) => i.start < until);
   }
   return { intervals, coveredFrom, coveredUntil: until < span.end ? until : Infinity };

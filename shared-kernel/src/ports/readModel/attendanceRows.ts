@@ -1,4 +1,4 @@
-import { type BusyInterval, type CalendarEventDetails, type EventOccurrence, occurrencesOverlapping, type RsvpStatus } from '../../index';
+import { type BusyInterval, type CalendarEventDetails, type EventOccurrence, occurrencesOverlapping, type RsvpStatus, unexpandedBusy } from '../../index';
 import type { SqlExecutor } from '../sql/sqlDatabase';
 import { Temporal } from 'temporal-polyfill';
 
@@ -62,23 +62,25 @@ export function allDayWindow(from: Date, to: Date, viewerZone: string): { from: 
   return { from: Date.parse(`${first.toString()}T00:00:00Z`), to: Date.parse(`${last.toString()}T00:00:00Z`) };
 }
 
-/** Expands each row over the window and keeps what its person has not declined. */
-export function personalOccurrences(rows: AttendanceRow[], from: Date, to: Date, viewerZone: string): { occurrences: PersonalOccurrence[]; truncated: boolean } {
+/** Expands each row over the window and keeps what its person has not declined; `unexpanded`: where each truncated row stopped. */
+export function personalOccurrences(rows: AttendanceRow[], from: Date, to: Date, viewerZone: string): { occurrences: PersonalOccurrence[]; truncated: boolean; unexpanded: { row: AttendanceRow; from: number }[] } {
   const timedWindow = { from: from.getTime(), to: to.getTime() };
   // Computed only when an all-day row needs it: zone arithmetic costs more than a week of single events.
   let datesWindow: { from: number; to: number } | undefined;
   const occurrences: PersonalOccurrence[] = [];
   let truncated = false;
+  const unexpanded: { row: AttendanceRow; from: number }[] = [];
   for (const row of rows) {
     const window = row.event.allDay ? (datesWindow ??= allDayWindow(from, to, viewerZone)) : timedWindow;
     const expansion = occurrencesOverlapping(row.event, window);
     truncated ||= expansion.truncated;
+    if (expansion.truncated) unexpanded.push({ row, from: expansion.completeBefore });
     for (const occurrence of expansion.occurrences) {
       const rsvpStatus = row.occurrenceResponses[occurrence.originalStart] ?? row.rsvpStatus;
       if (rsvpStatus !== 'DECLINED') occurrences.push({ ...occurrence, row, rsvpStatus });
     }
   }
-  return { occurrences, truncated };
+  return { occurrences, truncated, unexpanded };
 }
 
 /**
@@ -90,11 +92,19 @@ export type BusyEntry = BusyInterval & { eventID: string };
 
 export async function busyTime(db: SqlExecutor, userIDs: string[], from: Date, to: Date): Promise<Map<string, BusyEntry[]>> {
   const rows = (await attendanceRows(db, userIDs, from, to)).filter((r) => r.event.transparency === 'opaque');
-  const { occurrences } = personalOccurrences(rows, from, to, 'UTC');
+  const { occurrences, unexpanded } = personalOccurrences(rows, from, to, 'UTC');
   const busy = new Map<string, BusyEntry[]>(userIDs.map((id) => [id, []]));
   for (const o of occurrences) {
     const kind = o.rsvpStatus === 'ACCEPTED' ? 'busy' : 'tentative';
     busy.get(o.row.userID)?.push({ start: Date.parse(o.startTime), end: Date.parse(o.endTime), kind, eventID: o.row.event.eventID });
+  }
+  // A series cut short (cap or expansion budget) is busy for the rest of the window, never free.
+  for (const { row, from: stoppedAt } of unexpanded) {
+    if (row.rsvpStatus === 'DECLINED' && Object.values(row.occurrenceResponses).every((answer) => answer === 'DECLINED')) continue;
+    const kind = row.rsvpStatus === 'ACCEPTED' ? 'busy' : 'tentative';
+    for (const interval of unexpandedBusy({ from: stoppedAt, kind }, { start: from.getTime(), end: to.getTime() })) {
+      busy.get(row.userID)?.push({ ...interval, eventID: row.event.eventID });
+    }
   }
   return busy;
 }

@@ -1,0 +1,33 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+const RESOLUTION_MS = 10;
+
+/**
+ * Runs `fn` while sampling the event loop's delay, and throws when the loop was held up for more than
+ * `maxBlockMs` at any moment: a synchronous stretch that long stops every other request, health checks
+ * and SIGTERM handling too. `maxDelayMs` is the histogram's maximum, which is the longest interval
+ * between its 10 ms timer ticks: it over-states a block by up to 10 ms, so the guard errs strict.
+ */
+export async function withEventLoopGuard<T>(fn: () => Promise<T>, maxBlockMs = 50): Promise<{ result: T; maxDelayMs: number }> {
+  const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  histogram.enable();
+  const nextTick = async () => {
+    const ticks = histogram.count;
+    while (histogram.count <= ticks) await new Promise((resolve) => setTimeout(resolve, 1));
+  };
+  let result: T;
+  try {
+    // The sampler measures from its first tick on: a block before that would go unseen.
+    await nextTick();
+    result = await fn();
+    // A block at the very end of `fn` is recorded by the next tick: wait for that tick, not a fixed time.
+    await nextTick();
+  } finally {
+    histogram.disable();
+  }
+  const maxDelayMs = histogram.max / 1e6;
+  if (maxDelayMs > maxBlockMs) {
+    throw new Error(`the event loop was blocked for up to ${maxDelayMs.toFixed(1)} ms (allowed: ${maxBlockMs} ms)`);
+  }
+  return { result, maxDelayMs };
+}
