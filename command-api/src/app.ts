@@ -5,8 +5,9 @@ import { calendarEventRouteDocs, calendarEventRoutes } from './calendarEvents/ca
 import type { BusyLookup } from './calendarEvents/bookingConflicts';
 import { calendarEventService } from './calendarEvents/calendarEventService';
 import { occurrenceRouteDocs, occurrenceRoutes } from './calendarEvents/occurrence.routes';
+import { memorySignInThrottle, type SignInThrottle } from './users/signInThrottle';
 import { userRouteDocs, userRoutes } from './users/user.routes';
-import { userAccounts } from './users/userAccounts';
+import { type RevocationListener, userAccounts } from './users/userAccounts';
 
 export interface CommandApiDependencies {
   store: EventStore;
@@ -14,13 +15,24 @@ export interface CommandApiDependencies {
   clock: () => Date;
   /** Busy time from the read model, for conflict warnings and rejectOnConflict. */
   busy: BusyLookup;
+  /** Limits on password guessing; in this process's memory unless given (Redis in production). */
+  throttle?: SignInThrottle;
+  /** The revocation cache of `tokens` (`sessionRevocations`): told of each revocation so it applies here at once. */
+  revocations?: RevocationListener;
+  /** Behind the gateway: the client address is the last X-Forwarded-For entry. */
+  trustForwardedFor?: boolean;
+  /** Failures of work done after answering (a password-reset request). */
+  onBackgroundError?: (error: unknown) => void;
 }
 
 /** The write side's routes: sign-up, sign-in, and every command on calendar events. */
 export function commandApi(deps: CommandApiDependencies): { router: Router; routeDocs: RouteDoc[] } {
-  const accounts = userAccounts(deps.store);
+  const accounts = userAccounts(deps.store, deps.revocations ? { revocations: deps.revocations } : {});
   const router = Router();
-  router.use(userRoutes({ accounts, tokens: deps.tokens, clock: deps.clock }));
+  router.use(userRoutes({
+    accounts, tokens: deps.tokens, clock: deps.clock, throttle: deps.throttle ?? memorySignInThrottle(), trustForwardedFor: deps.trustForwardedFor ?? false,
+    ...(deps.onBackgroundError ? { onBackgroundError: deps.onBackgroundError } : {}),
+  }));
   router.use('/events', requireUser(deps.tokens));
   const events = calendarEventService(deps.store, accounts);
   router.use(calendarEventRoutes({ events, busy: deps.busy, clock: deps.clock }));

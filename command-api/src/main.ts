@@ -1,15 +1,18 @@
-import { jwtTokenService, serviceApp } from '@datebook/shared-kernel/http';
-import { busyTime, pgSqlDatabase } from '@datebook/shared-kernel/ports';
+import { jwtTokenService, serviceApp, sessionRevocations, withRevocations } from '@datebook/shared-kernel/http';
+import { busyTime, calendarViewsRedisClient, pgSqlDatabase } from '@datebook/shared-kernel/ports';
 import { eventStoreConfig, openEventStore, readConfig, runMain, serve, serviceConfig } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
 import { z } from 'zod';
 import { commandApi } from './app';
+import { redisSignInThrottle } from './users/signInThrottle';
 
 const CommandApiConfig = z.object({
   ...serviceConfig,
   ...eventStoreConfig,
   PORT: z.coerce.number().int().min(0).max(65535).default(3001).describe('HTTP port of the command API'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(16).describe('PostgreSQL connections'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379').describe('Redis holding the sign-in attempt counters every command-API process shares'),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true').describe('Behind the gateway: take the client address from X-Forwarded-For (per-client sign-in limits)'),
 });
 
 // Composition root of the write side: config → adapters → app → listen.
@@ -18,9 +21,17 @@ runMain(async () => {
   const logger = pino({ level: config.LOG_LEVEL, name: 'command-api', redact: ['req.headers.authorization', '*.password', '*.email', '*.token'] });
   const database = pgSqlDatabase({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
   const { store, close: closeStore } = await openEventStore(config, database);
+  // Revoked sessions are refused; revocations made here apply here at once.
+  const revocations = sessionRevocations(store);
+  const tokens = withRevocations(jwtTokenService(config.JWT_SECRET, config.TOKEN_TTL_SECONDS), revocations);
+  const redis = calendarViewsRedisClient(config.REDIS_URL, { logger });
   const commands = commandApi({
     store,
-    tokens: jwtTokenService(config.JWT_SECRET, config.TOKEN_TTL_SECONDS),
+    tokens,
+    revocations,
+    throttle: redisSignInThrottle(redis),
+    trustForwardedFor: config.TRUST_PROXY,
+    onBackgroundError: (err) => logger.error({ err }, 'password-reset request failed'),
     clock: () => new Date(),
     // Conflict warnings read the projected read model in the same database.
     busy: (userIDs, from, to) => busyTime(database, userIDs, from, to),
@@ -29,11 +40,15 @@ runMain(async () => {
     logger,
     routers: [commands.router],
     routeDocs: commands.routeDocs,
+    tokens,
+    opsToken: config.OPS_TOKEN,
+    corsOrigins: config.CORS_ORIGINS,
     async ready() {
       await database.query('select 1');
     },
   });
   serve(app, { port: config.PORT, host: config.HOST, logger, name: 'command-api', shutdown: async () => {
+    await redis.quit().catch(() => undefined);
     await closeStore();
     await database.close();
   } });

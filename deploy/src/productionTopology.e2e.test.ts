@@ -49,9 +49,10 @@ describe('the production profile: separate processes, events through Kafka', () 
     users = [];
     for (const name of ['host', 'ann']) {
       const email = `${name}.${randomUUID()}@example.com`;
-      const created = await http().post('/users').send({ userName: name, email, password: 'a good password' });
+      // Sign-up answers alike for new and taken addresses: the user id comes from the session.
+      expect((await http().post('/users').send({ userName: name, email, password: 'a good password' })).status).toBe(202);
       const session = await http().post('/sessions').send({ email, password: 'a good password' });
-      users.push({ userID: created.body.userID, auth: { Authorization: `Bearer ${session.body.token}` } });
+      users.push({ userID: session.body.userID, auth: { Authorization: `Bearer ${session.body.token}` } });
     }
   }, 180_000);
 
@@ -155,6 +156,25 @@ describe('the production profile: separate processes, events through Kafka', () 
       await new Promise((r) => setTimeout(r, 200));
     }
   }, 90_000);
+
+  it('refuses a signed-out session in the command API at once and in the query API, another process, within 5 s', async () => {
+    const email = `leaver.${randomUUID()}@example.com`;
+    expect((await http().post('/users').send({ userName: 'leaver', email, password: 'a good password' })).status).toBe(202);
+    const auth = { Authorization: `Bearer ${(await http().post('/sessions').send({ email, password: 'a good password' })).body.token}` };
+    const week = () => http().get('/events').set(auth).query({ view: 'WEEKLY', date: '2033-03-07' });
+    expect((await week()).status).toBe(200);
+    expect((await http().delete('/sessions/current').set(auth)).status).toBe(204);
+    const signedOutAt = Date.now();
+    expect((await http().get('/users/me').set(auth)).status).toBe(401);
+    for (;;) {
+      const status = (await week()).status;
+      if (status === 401) break;
+      expect(status).toBe(200);
+      if (Date.now() - signedOutAt > 10_000) throw new Error('the query API still accepts a revoked session after 10 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(Date.now() - signedOutAt).toBeLessThan(5_000 + 1_000);
+  }, 60_000);
 
   async function withDb<T>(work: (c: Client) => Promise<T>): Promise<T> {
     const client = new Client({ connectionString: database.url });

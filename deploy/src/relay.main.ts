@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { serviceApp } from '@datebook/shared-kernel/http';
-import { kafkaRelay, pgSqlDatabase } from '@datebook/shared-kernel/ports';
-import { eventStoreConfig, openEventStore, readConfig, runMain, serve, serviceConfig } from '@datebook/shared-kernel/runtime';
+import { kafkaRelay, kafkaSaslOf, pgSqlDatabase } from '@datebook/shared-kernel/ports';
+import { eventStoreConfig, httpEdgeConfig, kafkaSaslConfig, openEventStore, readConfig, runMain, serve, serviceConfig } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
 import { z } from 'zod';
 
@@ -14,6 +14,8 @@ const RelayConfig = z.object({
   KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092').describe('Comma-separated Kafka brokers the log is published to'),
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(4).describe('Partitions of the topic (= projector parallelism), when the relay creates it'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3005).describe('HTTP port for health and readiness'),
+  ...kafkaSaslConfig(),
+  ...httpEdgeConfig(),
 });
 
 // Composition root of the relay: the event store's global log → Kafka, checkpointed after each acknowledgement.
@@ -25,7 +27,8 @@ runMain(async () => {
   // Checkpoints stay in PostgreSQL whichever store the events come from.
   const { store, close: closeStore } = await openEventStore(config, database);
   const brokers = config.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean);
-  const relay = kafkaRelay(store, database, { connection: { brokers }, topic: config.KAFKA_TOPIC, partitions: config.KAFKA_PARTITIONS, logger });
+  const sasl = kafkaSaslOf(config);
+  const relay = kafkaRelay(store, database, { connection: { brokers, ...(sasl ? { sasl } : {}) }, topic: config.KAFKA_TOPIC, partitions: config.KAFKA_PARTITIONS, logger });
   await relay.start();
   const statusRoute = Router();
   statusRoute.get('/status', (_req, res) => {
@@ -36,6 +39,8 @@ runMain(async () => {
     logger,
     routers: [statusRoute],
     routeDocs: [],
+    opsToken: config.OPS_TOKEN,
+    corsOrigins: config.CORS_ORIGINS,
     // Kafka being down does not make the relay unready: commands still land in the store, and it catches up.
     async ready() {
       await database.query('select 1');

@@ -2,8 +2,8 @@ import { commandApi } from '@datebook/command-api';
 import { type MailTransport, notifierService } from '@datebook/notifier';
 import { CALENDAR_VIEWS_CONSUMER_GROUP, calendarViewsProjector, READ_MODEL_CONSUMER_GROUP, readModelProjector } from '@datebook/projector';
 import { cachedAttendance, queryApi } from '@datebook/query-api';
-import { serviceApp, type TokenService } from '@datebook/shared-kernel/http';
-import { busyTime, inMemoryCalendarViews, postgresEventStore, READ_MODEL_SCHEMA, type SqlDatabase, storeTailingEventSource } from '@datebook/shared-kernel/ports';
+import { serviceApp, sessionRevocations, type TokenService, withRevocations } from '@datebook/shared-kernel/http';
+import { busyTime, inMemoryCalendarViews, parkedEvents, parkedEventsReadiness, postgresEventStore, READ_MODEL_SCHEMA, type SqlDatabase, storeTailingEventSource, subscribeWithParking } from '@datebook/shared-kernel/ports';
 import type { Logger } from 'pino';
 
 export interface SingleProcessSystemOptions {
@@ -15,8 +15,12 @@ export interface SingleProcessSystemOptions {
   mailer: MailTransport;
   /** Sender of notification e-mails. */
   mailFrom?: string;
+  /** Where users reach the system: the base of the links in verification and password-reset e-mails. */
+  publicUrl?: string;
   clock?: () => Date;
   consistencyTimeoutMs?: number;
+  /** How often consumers look for re-drive requests of parked events. */
+  redriveIntervalMs?: number;
 }
 
 /**
@@ -24,14 +28,17 @@ export interface SingleProcessSystemOptions {
  * store in-process. The embedded default, and the shape the HTTP tests drive.
  */
 export async function singleProcessSystem(options: SingleProcessSystemOptions) {
-  const { database, tokens, logger } = options;
+  const { database, logger } = options;
   const clock = options.clock ?? (() => new Date());
   const store = await postgresEventStore(database);
   await database.exec(READ_MODEL_SCHEMA);
   const source = await storeTailingEventSource(store, database, {
     onError: (err, consumerGroup) => logger.error({ err, consumerGroup }, 'delivery failed; retrying'),
   });
-  const commands = commandApi({ store, tokens, clock, busy: (userIDs, from, to) => busyTime(database, userIDs, from, to) });
+  // One revocation cache for every part of the process: a revocation applies everywhere at once.
+  const revocations = sessionRevocations(store);
+  const tokens = withRevocations(options.tokens, revocations);
+  const commands = commandApi({ store, tokens, revocations, clock, busy: (userIDs, from, to) => busyTime(database, userIDs, from, to) });
   // The embedded default keeps the per-user views in memory; Redis takes their place in production.
   const views = inMemoryCalendarViews({ clock: () => clock().getTime() });
   const attendance = cachedAttendance({ readModel: database, views, clock, logger });
@@ -47,7 +54,8 @@ export async function singleProcessSystem(options: SingleProcessSystemOptions) {
     ...(options.consistencyTimeoutMs === undefined ? {} : { consistencyTimeoutMs: options.consistencyTimeoutMs }),
   });
   const notifier = notifierService({
-    store, database, source, mailer: options.mailer, tokens, clock, logger, ...(options.mailFrom ? { options: { mailFrom: options.mailFrom } } : {}),
+    store, database, source, mailer: options.mailer, tokens, clock, logger,
+    options: { ...(options.mailFrom ? { mailFrom: options.mailFrom } : {}), ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) },
   });
   const app = serviceApp({
     logger,
@@ -55,19 +63,28 @@ export async function singleProcessSystem(options: SingleProcessSystemOptions) {
     routers: [notifier.router, queries.router, commands.router],
     jsonRoutes: queries.jsonRoutes,
     routeDocs: [...commands.routeDocs, ...queries.routeDocs, ...notifier.routeDocs],
+    tokens,
     async ready() {
       await database.query('select 1');
       if (!projector.isHealthy()) throw new Error('the projector is not running');
       if (!notifier.isHealthy()) throw new Error('the notifier is not running');
+      return parkedEventsReadiness(parkedCounts());
     },
   });
-  const projector = await source.subscribe(READ_MODEL_CONSUMER_GROUP, readModelProjector(database));
-  const viewsProjection = await source.subscribe(CALENDAR_VIEWS_CONSUMER_GROUP, calendarViewsProjector({ store, views }));
+  // An event a projection can never handle is parked (table parked_events) so the rest goes on.
+  const parking = { source, store, parked: parkedEvents(database), logger, ...(options.redriveIntervalMs === undefined ? {} : { redriveIntervalMs: options.redriveIntervalMs }) };
+  const projector = await subscribeWithParking(READ_MODEL_CONSUMER_GROUP, readModelProjector(database), parking);
+  const viewsProjection = await subscribeWithParking(CALENDAR_VIEWS_CONSUMER_GROUP, calendarViewsProjector({ store, views }), parking);
   await notifier.start();
+  /** Events parked per consumer group (each could not be handled; the rest went on). */
+  function parkedCounts(): Record<string, number> {
+    return { [READ_MODEL_CONSUMER_GROUP]: projector.parkedCount(), [CALENDAR_VIEWS_CONSUMER_GROUP]: viewsProjection.parkedCount(), notifier: notifier.parkedCount() };
+  }
   return {
     app,
     store,
     source,
+    parkedCounts,
     async stop() {
       await notifier.stop();
       await viewsProjection.stop();

@@ -1,6 +1,6 @@
 import { parseStreamName, type RecordedEvent } from '@datebook/shared-kernel';
 import { requireUser, type RouteDoc, type TokenService } from '@datebook/shared-kernel/http';
-import type { EventSource, EventStore, EventSubscription, SqlDatabase } from '@datebook/shared-kernel/ports';
+import { type EventSource, type EventStore, type ParkingSubscription, parkedEvents, type SqlDatabase, subscribeWithParking } from '@datebook/shared-kernel/ports';
 import { Router } from 'express';
 import type { Logger } from 'pino';
 import { backgroundLoop } from './background/loop';
@@ -50,6 +50,17 @@ export interface NotifierOptions {
   shutdownGraceMs: number;
   /** How often series get timers for occurrences that came into the planning horizon. */
   seriesReplanIntervalMs: number;
+  /** Push endpoint hosts exempt from the public-address check (`host` or `host:port`); http allowed there. Empty by default. */
+  pushAllowedHosts: string[];
+  /** Open `/sync/stream` connections per user; one more answers 429. */
+  syncStreamsPerUser: number;
+  /** Open `/sync/stream` connections per process; one more answers 503. */
+  syncMaxStreams: number;
+  /** E-mails one person's actions may cause per sliding hour / day; more are recorded as skipped (SENDER_RATE_LIMITED). */
+  mailPerSenderPerHour: number;
+  mailPerSenderPerDay: number;
+  /** Where users reach Datebook: the base of the links in verification and password-reset e-mails. */
+  publicUrl: string;
 }
 
 export const DEFAULT_NOTIFIER_OPTIONS: NotifierOptions = {
@@ -69,6 +80,12 @@ export const DEFAULT_NOTIFIER_OPTIONS: NotifierOptions = {
   syncHeartbeatMs: 15_000,
   shutdownGraceMs: 10_000,
   seriesReplanIntervalMs: 6 * 3_600_000,
+  pushAllowedHosts: [],
+  syncStreamsPerUser: 5,
+  syncMaxStreams: 2_000,
+  mailPerSenderPerHour: 100,
+  mailPerSenderPerDay: 500,
+  publicUrl: 'http://127.0.0.1:3000',
 };
 
 export interface NotifierDependencies {
@@ -92,6 +109,8 @@ export interface NotifierService {
   start(): Promise<void>;
   stop(): Promise<void>;
   isHealthy(): boolean;
+  /** Events the notifier parked because it could not handle them: degraded, not down. */
+  parkedCount(): number;
 }
 
 /** The notifier: builds its routes and background work from its dependencies; never listens. */
@@ -103,7 +122,8 @@ export function notifierService(deps: NotifierDependencies): NotifierService {
   const directory = userDirectory(db, deps.store);
   let push: PushTransport | undefined = deps.push;
 
-  const sync = syncRoutes({ db, pollMs: options.syncPollMs, heartbeatMs: options.syncHeartbeatMs });
+  const pushPolicy = { allowedHosts: options.pushAllowedHosts };
+  const sync = syncRoutes({ db, logger, pollMs: options.syncPollMs, heartbeatMs: options.syncHeartbeatMs, streamsPerUser: options.syncStreamsPerUser, maxStreams: options.syncMaxStreams });
   const router = Router();
   const auth = requireUser(deps.tokens);
   router.use(['/devices', '/sync'], auth);
@@ -112,6 +132,7 @@ export function notifierService(deps: NotifierDependencies): NotifierService {
     deviceRoutes({
       db,
       clock,
+      pushPolicy,
       applicationServerKey() {
         if (!push) throw new Error('the notifier has not started');
         return push.applicationServerKey;
@@ -156,8 +177,11 @@ export function notifierService(deps: NotifierDependencies): NotifierService {
 
   const replanner = seriesReplanner({ db, directory, clock, logger, intervalMs: options.seriesReplanIntervalMs });
 
-  const onCalendarEvent = calendarEventReactor({ db, store: deps.store, directory, clock, logger, staleAfterMs: options.staleAfterMs });
-  const onUserEvent = userReactor({ db, store: deps.store, logger });
+  const onCalendarEvent = calendarEventReactor({
+    db, store: deps.store, directory, clock, logger, staleAfterMs: options.staleAfterMs,
+    mailPerSender: { perHour: options.mailPerSenderPerHour, perDay: options.mailPerSenderPerDay },
+  });
+  const onUserEvent = userReactor({ db, store: deps.store, logger, tokens: deps.tokens, clock, publicUrl: options.publicUrl, staleAfterMs: options.staleAfterMs });
   async function handle(batch: RecordedEvent[]): Promise<void> {
     let notifications = 0;
     let changes = 0;
@@ -168,14 +192,14 @@ export function notifierService(deps: NotifierDependencies): NotifierService {
         notifications += committed?.notifications ?? 0;
         changes += committed?.changes ?? 0;
       } else if (category === 'User') {
-        await onUserEvent(recorded);
+        notifications += await onUserEvent(recorded);
       }
     }
     if (notifications > 0) sender.wake();
     if (changes > 0) sync.hub.notify();
   }
 
-  let subscription: EventSubscription | undefined;
+  let subscription: ParkingSubscription | undefined;
   let started = false;
   return {
     router,
@@ -183,8 +207,8 @@ export function notifierService(deps: NotifierDependencies): NotifierService {
     async start() {
       if (started) return;
       await db.exec(NOTIFIER_SCHEMA);
-      if (!push) push = webPushTransport({ ...(await loadOrCreateVapidKeys(db)), subject: options.vapidSubject });
-      subscription = await deps.source.subscribe(NOTIFIER_CONSUMER_GROUP, handle);
+      if (!push) push = webPushTransport({ ...(await loadOrCreateVapidKeys(db)), subject: options.vapidSubject }, { policy: pushPolicy });
+      subscription = await subscribeWithParking(NOTIFIER_CONSUMER_GROUP, handle, { source: deps.source, store: deps.store, parked: parkedEvents(db), logger });
       timer.start();
       sender.start();
       maintenance.start();
@@ -195,7 +219,7 @@ export function notifierService(deps: NotifierDependencies): NotifierService {
     async stop() {
       if (!started) return;
       started = false;
-      sync.hub.closeAll();
+      await sync.hub.closeAll();
       await subscription?.stop();
       let graceTimer: NodeJS.Timeout | undefined;
       const grace = new Promise<void>((resolve) => {
@@ -205,5 +229,6 @@ export function notifierService(deps: NotifierDependencies): NotifierService {
       clearTimeout(graceTimer);
     },
     isHealthy: () => started && (subscription?.isHealthy() ?? false) && timer.isHealthy() && sender.isHealthy(),
+    parkedCount: () => subscription?.parkedCount() ?? 0,
   };
 }

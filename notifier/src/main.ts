@@ -1,9 +1,9 @@
 import { join, resolve } from 'node:path';
-import { jwtTokenService, serviceApp } from '@datebook/shared-kernel/http';
-import { pgSqlDatabase, postgresEventStore } from '@datebook/shared-kernel/ports';
+import { jwtTokenService, serviceApp, sessionRevocations, withRevocations } from '@datebook/shared-kernel/http';
+import { parkedEventsReadiness, pgSqlDatabase, postgresEventStore } from '@datebook/shared-kernel/ports';
 import { eventSourceFor, runMain, serve } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
-import { notifierService } from './app';
+import { NOTIFIER_CONSUMER_GROUP, notifierService } from './app';
 import { readNotifierConfig } from './config';
 import { emlFileMailTransport } from './email/emlFileMailTransport';
 import { smtpMailTransport } from './email/smtpMailTransport';
@@ -19,18 +19,26 @@ async function main(): Promise<void> {
   const mailer = config.SMTP_URL
     ? smtpMailTransport(config.SMTP_URL, { maxConnections: config.SMTP_MAX_CONNECTIONS })
     : emlFileMailTransport(join(resolve(config.DATA_DIR), 'mail'), logger);
+  // Revoked sessions are refused within REVOCATION_CACHE_MS of their revocation.
+  const tokens = withRevocations(jwtTokenService(config.JWT_SECRET, 3600), sessionRevocations(store));
   const notifier = notifierService({
     store,
     database,
     source,
     mailer,
-    tokens: jwtTokenService(config.JWT_SECRET, 3600),
+    tokens,
     logger,
     options: {
       mailFrom: config.MAIL_FROM,
+      publicUrl: config.PUBLIC_URL,
       vapidSubject: config.VAPID_SUBJECT,
       lateAfterMs: config.REMINDER_LATE_AFTER_SECONDS * 1000,
       syncRetentionMs: config.SYNC_RETENTION_HOURS * 3_600_000,
+      pushAllowedHosts: config.PUSH_ALLOWED_HOSTS,
+      syncStreamsPerUser: config.SYNC_STREAMS_PER_USER,
+      syncMaxStreams: config.SYNC_MAX_STREAMS,
+      mailPerSenderPerHour: config.MAIL_PER_SENDER_PER_HOUR,
+      mailPerSenderPerDay: config.MAIL_PER_SENDER_PER_DAY,
     },
   });
   await notifier.start();
@@ -38,9 +46,13 @@ async function main(): Promise<void> {
     logger,
     routers: [notifier.router],
     routeDocs: notifier.routeDocs,
+    tokens,
+    opsToken: config.OPS_TOKEN,
+    corsOrigins: config.CORS_ORIGINS,
     async ready() {
       await database.query('select 1');
       if (!notifier.isHealthy()) throw new Error('the notifier is not running');
+      return parkedEventsReadiness({ [NOTIFIER_CONSUMER_GROUP]: notifier.parkedCount() });
     },
   });
   serve(app, {

@@ -5,6 +5,7 @@ import {
   occurrenceSpan,
   parseCalendarEventEvent,
   parseStreamName,
+  isAccountSecurityEvent,
   parseUserEvent,
   type RecordedEvent,
 } from '@datebook/shared-kernel';
@@ -28,7 +29,7 @@ export async function projectBatch(tx: SqlExecutor, batch: RecordedEvent[]): Pro
 
 async function projectUser(tx: SqlExecutor, recorded: RecordedEvent): Promise<void> {
   const event = parseUserEvent(recorded.type, recorded.data);
-  if (!event || event.type === 'EmailClaimed') return;
+  if (!event || event.type === 'EmailClaimed' || isAccountSecurityEvent(event)) return;
   const version = recorded.streamVersion;
   if (event.type === 'UserRegistered') {
     const d = event.data;

@@ -1,4 +1,4 @@
-import { jwtTokenService, serviceApp } from '@datebook/shared-kernel/http';
+import { jwtTokenService, serviceApp, sessionRevocations, withRevocations } from '@datebook/shared-kernel/http';
 import { calendarViewsRedisClient, pgSqlDatabase, READ_MODEL_SCHEMA, redisCalendarViews } from '@datebook/shared-kernel/ports';
 import { eventStoreConfig, openEventStore, readConfig, runMain, serve, serviceConfig } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
@@ -24,13 +24,15 @@ runMain(async () => {
   const { store, close: closeStore } = await openEventStore(config, database);
   const redis = calendarViewsRedisClient(config.REDIS_URL, { logger });
   const attendance = cachedAttendance({ readModel: database, views: redisCalendarViews(redis, { logger }), clock: () => new Date(), logger });
+  // Revoked sessions are refused within REVOCATION_CACHE_MS of their revocation (read from the event store, cached per user).
+  const tokens = withRevocations(jwtTokenService(config.JWT_SECRET, config.TOKEN_TTL_SECONDS), sessionRevocations(store));
   const queries = queryApi({
     attendance,
     busy: attendance.busy,
     whoIsBusy: attendance.whoIsBusy,
     readModel: database,
     store,
-    tokens: jwtTokenService(config.JWT_SECRET, config.TOKEN_TTL_SECONDS),
+    tokens,
     clock: () => new Date(),
     logger,
     consistencyTimeoutMs: config.CONSISTENCY_TIMEOUT_MS,
@@ -40,6 +42,9 @@ runMain(async () => {
     routers: [queries.router],
     jsonRoutes: queries.jsonRoutes,
     routeDocs: queries.routeDocs,
+    tokens,
+    opsToken: config.OPS_TOKEN,
+    corsOrigins: config.CORS_ORIGINS,
     async ready() {
       await database.query('select 1 from rm_events limit 1');
     },

@@ -1,4 +1,11 @@
-import { DomainError, type ReminderOverride, type UserEvent } from '@datebook/shared-kernel';
+import {
+  DomainError,
+  foldSessionRevocations,
+  noRevocations,
+  type ReminderOverride,
+  type SessionRevocationState,
+  type UserEvent,
+} from '@datebook/shared-kernel';
 
 export interface WorkingHours {
   day: number;
@@ -19,16 +26,49 @@ export type UserState =
       /** Undefined until the user chooses: the product default applies. */
       defaultReminders?: ReminderOverride[];
       workingHours?: WorkingHours[];
+      /** The owner followed a verification link (or a reset link, which proves the same). */
+      emailVerified: boolean;
+      /** Verification links sent and not used yet, by request id: until when each is good. */
+      verificationRequests: Record<string, string>;
+      lastVerificationRequestAt?: string;
+      /** Reset links sent and not used yet, by reset id: until when each is good. Any new password voids them all. */
+      pendingResets: Record<string, string>;
+      lastResetRequestAt?: string;
+      lastSignUpAttemptAt?: string;
+      sessions: SessionRevocationState;
     };
 
 export type UserCommand =
-  | { type: 'RegisterUser'; data: { userID: string; userName: string; email: string; passwordHash: string; timeZone: string } }
-  | { type: 'ChangeSettings'; data: { userID: string; timeZone?: string; defaultReminders?: ReminderOverride[]; workingHours?: WorkingHours[] } };
+  | {
+      type: 'RegisterUser';
+      data: { userID: string; userName: string; email: string; passwordHash: string; timeZone: string; verification: { requestID: string; requestedAt: string; expiresAt: string } };
+    }
+  | { type: 'ChangeSettings'; data: { userID: string; timeZone?: string; defaultReminders?: ReminderOverride[]; workingHours?: WorkingHours[] } }
+  | { type: 'RecordSignUpAttempt'; data: { userID: string; now: string } }
+  | { type: 'RequestEmailVerification'; data: { userID: string; requestID: string; now: string; expiresAt: string } }
+  | { type: 'VerifyEmail'; data: { userID: string; requestID: string; now: string } }
+  | { type: 'RequestPasswordReset'; data: { userID: string; resetID: string; expiresAt: string; now: string } }
+  | { type: 'ResetPassword'; data: { userID: string; resetID: string; passwordHash: string; now: string } }
+  | { type: 'ChangePassword'; data: { userID: string; passwordHash: string; keepSessionID: string } }
+  | { type: 'SignOut'; data: { userID: string; sessionID: string } }
+  | { type: 'RevokeAllSessions'; data: { userID: string } };
+
+/** How long a verification link is good for; a new one can be asked for (POST /users/me/email-verification). */
+export const VERIFICATION_LINK_MS = 7 * 24 * 3_600_000;
+/** How long a password-reset link is good for. */
+export const RESET_LINK_MS = 3_600_000;
+/** At most one reset mail and one verification mail per account per minute, one "someone tried to sign up" mail per 15 minutes: no mail bombing through these endpoints. */
+const MAIL_INTERVAL_MS = 60_000;
+const SIGN_UP_ATTEMPT_MAIL_INTERVAL_MS = 15 * 60_000;
 
 export const initialState = (): UserState => ({ status: 'absent' });
 
+const invalidLink = (message: string) => new DomainError('INVALID_LINK', message, [{ path: 'token', message }]);
+
 export function evolve(state: UserState, event: UserEvent): UserState {
-  if (event.type === 'UserRegistered') return { status: 'registered', ...event.data };
+  if (event.type === 'UserRegistered') {
+    return { status: 'registered', ...event.data, emailVerified: false, verificationRequests: {}, pendingResets: {}, sessions: noRevocations() };
+  }
   if (state.status === 'absent') return state;
   switch (event.type) {
     case 'EmailClaimed':
@@ -39,21 +79,82 @@ export function evolve(state: UserState, event: UserEvent): UserState {
       return { ...state, defaultReminders: event.data.reminders };
     case 'WorkingHoursChanged':
       return { ...state, workingHours: event.data.workingHours };
+    case 'EmailVerificationRequested':
+      return { ...state, verificationRequests: { ...state.verificationRequests, [event.data.requestID]: event.data.expiresAt }, lastVerificationRequestAt: event.data.requestedAt };
+    case 'EmailVerified':
+      return { ...state, emailVerified: true, verificationRequests: {} };
+    case 'SignUpAttempted':
+      return { ...state, lastSignUpAttemptAt: event.data.attemptedAt };
+    case 'PasswordResetRequested':
+      return { ...state, pendingResets: { ...state.pendingResets, [event.data.resetID]: event.data.expiresAt }, lastResetRequestAt: event.data.requestedAt };
+    case 'PasswordChanged':
+      return { ...state, passwordHash: event.data.passwordHash, pendingResets: {} };
+    case 'SessionRevoked':
+    case 'SessionsRevoked':
+      return { ...state, sessions: foldSessionRevocations(state.sessions, event) };
   }
 }
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const within = (since: string | undefined, now: string, ms: number) => since !== undefined && Date.parse(now) - Date.parse(since) < ms;
+const stillGood = (until: string | undefined, now: string) => until !== undefined && Date.parse(now) < Date.parse(until);
 
 export function decide(command: UserCommand, state: UserState): UserEvent[] {
   if (command.type === 'RegisterUser') {
+    const { verification, ...registration } = command.data;
     if (state.status === 'registered') {
-      if (state.email === command.data.email) return [];
+      // Completing a registration twice (the claimant and a later sign-up, with the claim's own data) is a no-op.
+      if (state.email === registration.email) return [];
       throw new DomainError('EMAIL_TAKEN', 'this user already exists');
     }
-    return [{ type: 'UserRegistered', data: command.data }];
+    return [
+      { type: 'UserRegistered', data: registration },
+      { type: 'EmailVerificationRequested', data: { userID: registration.userID, email: registration.email, ...verification } },
+    ];
   }
   if (state.status === 'absent') throw new DomainError('UNAUTHENTICATED', 'this account does not exist');
-  const { userID, timeZone, defaultReminders, workingHours } = command.data;
+  const { userID } = command.data;
+  switch (command.type) {
+    case 'ChangeSettings':
+      return changedSettings(command.data, state);
+    case 'RecordSignUpAttempt':
+      return within(state.lastSignUpAttemptAt, command.data.now, SIGN_UP_ATTEMPT_MAIL_INTERVAL_MS) ? [] : [{ type: 'SignUpAttempted', data: { userID, attemptedAt: command.data.now } }];
+    case 'RequestEmailVerification': {
+      if (state.emailVerified || within(state.lastVerificationRequestAt, command.data.now, MAIL_INTERVAL_MS)) return [];
+      const { requestID, now, expiresAt } = command.data;
+      return [{ type: 'EmailVerificationRequested', data: { userID, email: state.email, requestID, requestedAt: now, expiresAt } }];
+    }
+    case 'VerifyEmail':
+      if (state.emailVerified) throw invalidLink('this address is verified already; the link cannot be used again');
+      if (!stillGood(state.verificationRequests[command.data.requestID], command.data.now)) throw invalidLink('the link has expired or was replaced; ask for a new one');
+      return [{ type: 'EmailVerified', data: { userID, email: state.email } }];
+    case 'RequestPasswordReset':
+      if (within(state.lastResetRequestAt, command.data.now, MAIL_INTERVAL_MS)) return [];
+      return [{ type: 'PasswordResetRequested', data: { userID, resetID: command.data.resetID, requestedAt: command.data.now, expiresAt: command.data.expiresAt } }];
+    case 'ResetPassword': {
+      // Single use: a used link is no longer pending, and any new password voids every link.
+      if (!stillGood(state.pendingResets[command.data.resetID], command.data.now)) throw invalidLink('the link has expired or has been used; ask for a new one');
+      return [
+        { type: 'PasswordChanged', data: { userID, passwordHash: command.data.passwordHash, resetID: command.data.resetID } },
+        { type: 'SessionsRevoked', data: { userID, generation: state.sessions.generation + 1 } },
+        // The link reached the owner's mailbox: that verifies the address as much as a verification link does.
+        ...(state.emailVerified ? [] : [{ type: 'EmailVerified' as const, data: { userID, email: state.email } }]),
+      ];
+    }
+    case 'ChangePassword':
+      return [
+        { type: 'PasswordChanged', data: { userID, passwordHash: command.data.passwordHash } },
+        { type: 'SessionsRevoked', data: { userID, generation: state.sessions.generation + 1, keptSessionID: command.data.keepSessionID } },
+      ];
+    case 'SignOut':
+      return state.sessions.revokedSessionIDs.has(command.data.sessionID) ? [] : [{ type: 'SessionRevoked', data: { userID, sessionID: command.data.sessionID } }];
+    case 'RevokeAllSessions':
+      return [{ type: 'SessionsRevoked', data: { userID, generation: state.sessions.generation + 1 } }];
+  }
+}
+
+function changedSettings(change: Extract<UserCommand, { type: 'ChangeSettings' }>['data'], state: Extract<UserState, { status: 'registered' }>): UserEvent[] {
+  const { userID, timeZone, defaultReminders, workingHours } = change;
   const events: UserEvent[] = [];
   if (timeZone !== undefined && timeZone !== state.timeZone) events.push({ type: 'PreferredTimeZoneChanged', data: { userID, timeZone } });
   if (defaultReminders !== undefined && !sameJson(defaultReminders, state.defaultReminders)) {

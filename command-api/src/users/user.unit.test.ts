@@ -2,17 +2,27 @@ import { DomainError, type UserEvent } from '@datebook/shared-kernel';
 import { decide, evolve, initialState, type UserCommand } from './user';
 
 const userID = '11111111-1111-4111-8111-111111111111';
-const registered: UserEvent = {
-  type: 'UserRegistered',
-  data: { userID, userName: 'Ann', email: 'ann@example.com', passwordHash: 'scrypt$x', timeZone: 'UTC' },
-};
+const requestID = '22222222-2222-4222-8222-222222222222';
+const resetID = '33333333-3333-4333-8333-333333333333';
+const registration = { userID, userName: 'Ann', email: 'ann@example.com', passwordHash: 'scrypt$x', timeZone: 'UTC' };
+const verification = { requestID, requestedAt: '2030-01-01T00:00:00.000Z', expiresAt: '2030-01-08T00:00:00.000Z' };
+const registered: UserEvent = { type: 'UserRegistered', data: registration };
+const verificationRequested: UserEvent = { type: 'EmailVerificationRequested', data: { userID, email: registration.email, ...verification } };
 const state = (...events: UserEvent[]) => events.reduce(evolve, initialState());
+const errorOf = (run: () => unknown) => {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+};
 
 describe('user decider', () => {
-  it('registers once; the same registration again is a no-op', () => {
-    const command: UserCommand = { type: 'RegisterUser', data: registered.data as Extract<UserCommand, { type: 'RegisterUser' }>['data'] };
-    expect(decide(command, state())).toEqual([registered]);
-    expect(decide(command, state(registered))).toEqual([]);
+  it('registers once, asking for the address to be verified; the same registration again is a no-op', () => {
+    const command: UserCommand = { type: 'RegisterUser', data: { ...registration, verification } };
+    expect(decide(command, state())).toEqual([registered, verificationRequested]);
+    expect(decide(command, state(registered, verificationRequested))).toEqual([]);
   });
 
   it('changes only the settings that differ', () => {
@@ -30,5 +40,45 @@ describe('user decider', () => {
 
   it('refuses settings for an account that does not exist', () => {
     expect(() => decide({ type: 'ChangeSettings', data: { userID, timeZone: 'UTC' } }, state())).toThrow(DomainError);
+  });
+
+  it('verifies the address once, with a link of a request still good', () => {
+    const verify = (now: string): UserCommand => ({ type: 'VerifyEmail', data: { userID, requestID, now } });
+    const pending = state(registered, verificationRequested);
+    expect(errorOf(() => decide(verify('2030-01-08T00:00:00.000Z'), pending))).toMatchObject({ code: 'INVALID_LINK' });
+    const verified = decide(verify('2030-01-02T00:00:00.000Z'), pending);
+    expect(verified).toEqual([{ type: 'EmailVerified', data: { userID, email: 'ann@example.com' } }]);
+    expect(errorOf(() => decide(verify('2030-01-02T00:00:00.000Z'), state(registered, verificationRequested, ...verified)))).toMatchObject({ code: 'INVALID_LINK' });
+  });
+
+  it('resets the password once within the hour, revoking every session; any new password voids the other links', () => {
+    const requested: UserEvent = { type: 'PasswordResetRequested', data: { userID, resetID, requestedAt: '2030-01-01T00:00:00.000Z', expiresAt: '2030-01-01T01:00:00.000Z' } };
+    const reset = (now: string): UserCommand => ({ type: 'ResetPassword', data: { userID, resetID, passwordHash: 'scrypt$new', now } });
+    expect(errorOf(() => decide(reset('2030-01-01T01:00:00.000Z'), state(registered, requested)))).toMatchObject({ code: 'INVALID_LINK' });
+    const done = decide(reset('2030-01-01T00:30:00.000Z'), state(registered, requested));
+    expect(done.map((e) => e.type)).toEqual(['PasswordChanged', 'SessionsRevoked', 'EmailVerified']);
+    expect(errorOf(() => decide(reset('2030-01-01T00:31:00.000Z'), state(registered, requested, ...done)))).toMatchObject({ code: 'INVALID_LINK' });
+    const changed = decide({ type: 'ChangePassword', data: { userID, passwordHash: 'scrypt$other', keepSessionID: 's1' } }, state(registered, requested));
+    expect(errorOf(() => decide(reset('2030-01-01T00:30:00.000Z'), state(registered, requested, ...changed)))).toMatchObject({ code: 'INVALID_LINK' });
+  });
+
+  it('mails at most one reset link a minute and one sign-up attempt notice per 15 minutes', () => {
+    const ask = (now: string): UserCommand => ({ type: 'RequestPasswordReset', data: { userID, resetID, expiresAt: '2030-01-01T02:00:00.000Z', now } });
+    const first = decide(ask('2030-01-01T00:00:00.000Z'), state(registered));
+    expect(decide(ask('2030-01-01T00:00:59.000Z'), state(registered, ...first))).toEqual([]);
+    expect(decide(ask('2030-01-01T00:01:00.000Z'), state(registered, ...first))).toHaveLength(1);
+    const attempt = (now: string): UserCommand => ({ type: 'RecordSignUpAttempt', data: { userID, now } });
+    const noticed = decide(attempt('2030-01-01T00:00:00.000Z'), state(registered));
+    expect(decide(attempt('2030-01-01T00:14:59.000Z'), state(registered, ...noticed))).toEqual([]);
+    expect(decide(attempt('2030-01-01T00:15:00.000Z'), state(registered, ...noticed))).toHaveLength(1);
+  });
+
+  it('revokes sessions by generation, keeping the one that changed the password', () => {
+    const changed = decide({ type: 'ChangePassword', data: { userID, passwordHash: 'scrypt$2', keepSessionID: 'kept' } }, state(registered));
+    expect(changed[1]).toEqual({ type: 'SessionsRevoked', data: { userID, generation: 1, keptSessionID: 'kept' } });
+    const all = decide({ type: 'RevokeAllSessions', data: { userID } }, state(registered, ...changed));
+    expect(all).toEqual([{ type: 'SessionsRevoked', data: { userID, generation: 2 } }]);
+    const out = decide({ type: 'SignOut', data: { userID, sessionID: 's9' } }, state(registered));
+    expect(decide({ type: 'SignOut', data: { userID, sessionID: 's9' } }, state(registered, ...out))).toEqual([]);
   });
 });

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, parseUserEvent, streamName, type UserEvent } from '@datebook/shared-kernel';
+import type { LinkClaims } from '@datebook/shared-kernel/http';
 import { type EventStore, WrongExpectedVersionError } from '@datebook/shared-kernel/ports';
 import { handleCommand } from '../commandHandling/handleCommand';
 import { hashPassword, verifyPassword } from './passwordHash';
-import { decide, evolve, initialState, normaliseEmail, type UserCommand, type UserState } from './user';
+import { assertAcceptablePassword } from './passwordPolicy';
+import { decide, evolve, initialState, normaliseEmail, RESET_LINK_MS, type UserCommand, type UserState, VERIFICATION_LINK_MS } from './user';
 
 export type SettingsChange = Omit<Extract<UserCommand, { type: 'ChangeSettings' }>['data'], 'userID'>;
 
@@ -16,8 +18,21 @@ export interface Registration {
   timeZone: string;
 }
 
-/** Sign-up and sign-in, reading the User and UserEmail streams directly (strongly consistent). */
-export function userAccounts(store: EventStore) {
+export interface RequestContext {
+  now: Date;
+  correlationId: string;
+}
+
+/** Told of every revocation this process appends, so it takes effect here at once (see `sessionRevocations`). */
+export interface RevocationListener {
+  forget(userID: string): void;
+}
+
+type Registered = Extract<UserState, { status: 'registered' }>;
+type Claim = Extract<UserEvent, { type: 'EmailClaimed' }>['data'];
+
+/** Sign-up, sign-in, passwords, sessions and address verification, on the User and UserEmail streams (strongly consistent). */
+export function userAccounts(store: EventStore, options: { revocations?: RevocationListener } = {}) {
   async function readUser(userID: string): Promise<UserState> {
     const { events } = await store.readStream(streamName('User', userID));
     return events.reduce<UserState>((state, recorded) => {
@@ -26,11 +41,21 @@ export function userAccounts(store: EventStore) {
     }, initialState());
   }
 
-  async function claimedBy(email: string): Promise<string | undefined> {
+  async function claimOf(email: string): Promise<Claim | undefined> {
     const { events } = await store.readStream(streamName('UserEmail', email));
-    const claim = events.map((e) => parseUserEvent(e.type, e.data)).find((e): e is Extract<UserEvent, { type: 'EmailClaimed' }> => e?.type === 'EmailClaimed');
-    return claim?.data.userID;
+    return events.map((e) => parseUserEvent(e.type, e.data)).find((e): e is Extract<UserEvent, { type: 'EmailClaimed' }> => e?.type === 'EmailClaimed')?.data;
   }
+
+  async function registeredUser(userID: string): Promise<Registered> {
+    const state = await readUser(userID);
+    if (state.status !== 'registered') throw new DomainError('UNAUTHENTICATED', 'this account does not exist');
+    return state;
+  }
+
+  const run = (userID: string, command: UserCommand, context: RequestContext, actorID = userID) =>
+    handleCommand(store, streamName('User', userID), userDecider, command, { actorID, ...context });
+
+  const verification = (now: Date) => ({ requestID: randomUUID(), requestedAt: now.toISOString(), expiresAt: new Date(now.getTime() + VERIFICATION_LINK_MS).toISOString() });
 
   // Verifying against a throw-away hash keeps sign-in time the same whether or not the address exists.
   const decoyHash = hashPassword(randomUUID());
@@ -39,42 +64,94 @@ export function userAccounts(store: EventStore) {
     readUser,
 
     /**
-     * The UserEmail stream can be created once only, which makes addresses unique. A registration
-     * that stopped after claiming the address is completed by the next attempt instead of locking it.
+     * Registers a new address, or tells the owner of a taken one that someone tried: both take the same
+     * work (the password is hashed first either way) and the caller answers both alike, so sign-up
+     * reveals nothing about who has an account. The UserEmail stream can be created once only, and the
+     * claim carries the registration, so of two sign-ups racing for one address exactly one registers,
+     * with its own password; a registration interrupted after the claim is completed from the claim.
      */
-    async register(input: Registration, context: { now: Date; correlationId: string }): Promise<{ userID: string; version: number }> {
+    async register(input: Registration, context: RequestContext): Promise<{ outcome: 'registered' | 'taken'; userID: string }> {
       const email = normaliseEmail(input.email);
-      let userID: string = randomUUID();
+      assertAcceptablePassword(input.password, { email, userName: input.userName });
+      const registration = { userName: input.userName, passwordHash: await hashPassword(input.password), timeZone: input.timeZone };
+      const userID = randomUUID();
       const metadata = { actorID: userID, occurredAt: context.now.toISOString(), correlationId: context.correlationId, schemaVersion: 1 };
       try {
-        await store.appendToStream(streamName('UserEmail', email), [{ eventID: randomUUID(), type: 'EmailClaimed', data: { email, userID }, metadata }], 'no_stream');
+        await store.appendToStream(streamName('UserEmail', email), [{ eventID: randomUUID(), type: 'EmailClaimed', data: { email, userID, registration }, metadata }], 'no_stream');
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
-        const owner = await claimedBy(email);
-        if (owner === undefined || (await readUser(owner)).status === 'registered') {
-          throw new DomainError('EMAIL_TAKEN', 'an account with this e-mail address exists', [{ path: 'email', message: 'already registered' }]);
-        }
-        userID = owner;
+        return { outcome: 'taken', userID: await tellOwner(email, input, context) };
       }
-      const command: UserCommand = {
-        type: 'RegisterUser',
-        data: { userID, userName: input.userName, email, passwordHash: await hashPassword(input.password), timeZone: input.timeZone },
-      };
-      const result = await handleCommand(store, streamName('User', userID), userDecider, command, { actorID: userID, ...context });
-      return { userID, version: result.version ?? 0 };
+      await run(userID, { type: 'RegisterUser', data: { userID, email, ...registration, verification: verification(context.now) } }, context);
+      return { outcome: 'registered', userID };
     },
 
-    async changeSettings(userID: string, change: SettingsChange, context: { now: Date; correlationId: string }) {
-      const command: UserCommand = { type: 'ChangeSettings', data: { userID, ...change } };
-      return handleCommand(store, streamName('User', userID), userDecider, command, { actorID: userID, ...context });
+    async changeSettings(userID: string, change: SettingsChange, context: RequestContext) {
+      return run(userID, { type: 'ChangeSettings', data: { userID, ...change } }, context);
     },
 
-    async signIn(email: string, password: string): Promise<string> {
-      const owner = await claimedBy(normaliseEmail(email));
+    /** The user and the session generation a new token belongs to; INVALID_CREDENTIALS for a wrong address or password alike. */
+    async signIn(email: string, password: string): Promise<{ userID: string; generation: number }> {
+      const owner = (await claimOf(normaliseEmail(email)))?.userID;
       const user = owner === undefined ? undefined : await readUser(owner);
       const ok = await verifyPassword(password, user?.status === 'registered' ? user.passwordHash : await decoyHash);
       if (!ok || user?.status !== 'registered') throw new DomainError('INVALID_CREDENTIALS', 'wrong e-mail address or password');
-      return user.userID;
+      return { userID: user.userID, generation: user.sessions.generation };
+    },
+
+    /** The account's address, for per-account limits of password checks made with a session. */
+    async emailOf(userID: string): Promise<string> {
+      return (await registeredUser(userID)).email;
+    },
+
+    /** A new password given the current one; every other session is revoked, the one asking stays signed in. */
+    async changePassword(userID: string, sessionID: string, change: { currentPassword: string; newPassword: string }, context: RequestContext): Promise<void> {
+      const user = await registeredUser(userID);
+      if (!(await verifyPassword(change.currentPassword, user.passwordHash))) {
+        throw new DomainError('WRONG_PASSWORD', 'the current password is not right', [{ path: 'currentPassword', message: 'is not your current password' }]);
+      }
+      assertAcceptablePassword(change.newPassword, user, 'newPassword');
+      await run(userID, { type: 'ChangePassword', data: { userID, passwordHash: await hashPassword(change.newPassword), keepSessionID: sessionID } }, context);
+      options.revocations?.forget(userID);
+    },
+
+    /** Records a reset request for the address's owner, if there is one (the notifier mails the link); nothing otherwise. */
+    async requestPasswordReset(email: string, context: RequestContext): Promise<void> {
+      const owner = (await claimOf(normaliseEmail(email)))?.userID;
+      if (owner === undefined || (await readUser(owner)).status !== 'registered') return;
+      const expiresAt = new Date(context.now.getTime() + RESET_LINK_MS).toISOString();
+      await run(owner, { type: 'RequestPasswordReset', data: { userID: owner, resetID: randomUUID(), expiresAt, now: context.now.toISOString() } }, context);
+    },
+
+    /** A new password through a reset link; every session is revoked. INVALID_LINK for a used, replaced or expired link. */
+    async resetPassword(link: LinkClaims, newPassword: string, context: RequestContext): Promise<void> {
+      const user = await readUser(link.userID);
+      if (user.status !== 'registered') throw new DomainError('INVALID_LINK', 'the link is not valid', [{ path: 'token', message: 'the link is not valid' }]);
+      assertAcceptablePassword(newPassword, user, 'newPassword');
+      const command: UserCommand = { type: 'ResetPassword', data: { userID: link.userID, resetID: link.requestID, passwordHash: await hashPassword(newPassword), now: context.now.toISOString() } };
+      await run(link.userID, command, context);
+      options.revocations?.forget(link.userID);
+    },
+
+    async verifyEmail(link: LinkClaims, context: RequestContext): Promise<void> {
+      if ((await readUser(link.userID)).status !== 'registered') throw new DomainError('INVALID_LINK', 'the link is not valid', [{ path: 'token', message: 'the link is not valid' }]);
+      await run(link.userID, { type: 'VerifyEmail', data: { userID: link.userID, requestID: link.requestID, now: context.now.toISOString() } }, context);
+    },
+
+    /** Sends a new verification link (at most one a minute); nothing once the address is verified. */
+    async requestEmailVerification(userID: string, context: RequestContext): Promise<void> {
+      const { requestID, expiresAt } = verification(context.now);
+      await run(userID, { type: 'RequestEmailVerification', data: { userID, requestID, expiresAt, now: context.now.toISOString() } }, context);
+    },
+
+    async signOut(userID: string, sessionID: string, context: RequestContext): Promise<void> {
+      await run(userID, { type: 'SignOut', data: { userID, sessionID } }, context);
+      options.revocations?.forget(userID);
+    },
+
+    async revokeAllSessions(userID: string, context: RequestContext): Promise<void> {
+      await run(userID, { type: 'RevokeAllSessions', data: { userID } }, context);
+      options.revocations?.forget(userID);
     },
 
     /** The ids among `userIDs` that belong to nobody. */
@@ -84,6 +161,24 @@ export function userAccounts(store: EventStore) {
       return states.filter(([, version]) => version === null).map(([id]) => id);
     },
   };
+
+  /**
+   * The address is claimed: completes the claimant's registration if it was interrupted (with the
+   * claim's own data, so this caller's password never wins) and records the attempt on the owner's
+   * stream, which the notifier turns into a "someone tried to sign up with your address" mail.
+   */
+  async function tellOwner(email: string, input: Registration, context: RequestContext): Promise<string> {
+    const claim = await claimOf(email);
+    if (!claim) throw new DomainError('CONCURRENCY_CONFLICT', 'the address is being registered; try again');
+    const owner = claim.userID;
+    if ((await readUser(owner)).status === 'absent') {
+      // Claims from before the claim carried the registration are completed as they always were.
+      const registration = claim.registration ?? { userName: input.userName, passwordHash: await hashPassword(input.password), timeZone: input.timeZone };
+      await run(owner, { type: 'RegisterUser', data: { userID: owner, email, ...registration, verification: verification(context.now) } }, context);
+    }
+    await run(owner, { type: 'RecordSignUpAttempt', data: { userID: owner, now: context.now.toISOString() } }, context);
+    return owner;
+  }
 }
 
 export type UserAccounts = ReturnType<typeof userAccounts>;

@@ -62,10 +62,12 @@ export async function startProductionStack(options: StackOptions) {
   const service = (name: string, entry: string, n: number, env: Record<string, string> = {}) =>
     serviceProcess({ name, entry: resolve(root, entry), port: port(n), env: { ...shared, ...env }, logDir: options.logDir, nodeArgs: options.nodeArgs?.[name] ?? [] });
   const services = {
-    commandApi: service('command-api', 'command-api/src/main.ts', 1),
+    // Behind the gateway, which writes the client's address in X-Forwarded-For.
+    commandApi: service('command-api', 'command-api/src/main.ts', 1, { TRUST_PROXY: 'true' }),
     queryApi: service('query-api', 'query-api/src/main.ts', 2),
     projector: service('projector', 'projector/src/main.ts', 3),
-    notifier: service('notifier', 'notifier/src/main.ts', 4),
+    // Links in account mail point at the gateway.
+    notifier: service('notifier', 'notifier/src/main.ts', 4, { PUBLIC_URL: `http://127.0.0.1:${port(0)}` }),
     relay: service('relay', 'deploy/src/relay.main.ts', 5),
     gateway: service('gateway', 'deploy/src/gateway.main.ts', 0, {
       COMMAND_API_URL: `http://127.0.0.1:${port(1)}`, QUERY_API_URL: `http://127.0.0.1:${port(2)}`, NOTIFIER_URL: `http://127.0.0.1:${port(4)}`,

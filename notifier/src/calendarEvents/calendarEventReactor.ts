@@ -5,6 +5,7 @@ import { devicesOfUsers } from '../devices/deviceRegistry';
 import type { Recipient } from '../email/emailContent';
 import { messageEntries } from '../ledger/entries';
 import { type LedgerEntry, recordNotifications } from '../ledger/ledger';
+import type { SenderMailLimit } from '../ledger/senderMailLimit';
 import { planReminders } from '../reminders/reminderPlan';
 import { replaceReminders } from '../reminders/reminderStore';
 import { appendChanges, type CalendarChange, viewFor } from '../sync/changeFeed';
@@ -21,6 +22,8 @@ export interface ReactorDeps {
   logger: Logger;
   /** Messages about changes older than this are recorded as skipped, not sent (a replay from the start of the log must not re-invite everyone). */
   staleAfterMs: number;
+  /** E-mails one actor's actions may cause per hour and day; more are recorded as skipped. */
+  mailPerSender: SenderMailLimit;
 }
 
 export interface Committed {
@@ -44,12 +47,8 @@ export function calendarEventReactor(deps: ReactorDeps) {
     const stored = await loadEventState(db, eventID);
     if (stored && stored.version >= recorded.streamVersion) return undefined;
 
-    let event: NotifierCalendarEvent | undefined;
-    try {
-      event = parseNotifierCalendarEvent(recorded.type, recorded.data);
-    } catch (error) {
-      log.error({ err: error }, 'event does not parse; passed over');
-    }
+    // An event that does not parse throws: the subscription parks it (parked_events), says so, and goes on.
+    const event: NotifierCalendarEvent | undefined = parseNotifierCalendarEvent(recorded.type, recorded.data);
     const expectedPrevious = stored?.version ?? store.firstVersion - 1;
     const before: EventState | undefined =
       expectedPrevious === recorded.streamVersion - 1
@@ -66,6 +65,12 @@ export function calendarEventReactor(deps: ReactorDeps) {
     const plan = planReminders(after, (id) => profiles.get(id)?.defaultReminders ?? undefined, changedAt);
     const now = deps.clock();
     const stale = now.getTime() - changedAt.getTime() > deps.staleAfterMs;
+    const omitted = new Set<string>();
+    const onOmittedLine = (line: string) => {
+      if (omitted.has(line)) return;
+      omitted.add(line);
+      log.warn({ line: line.slice(0, 200) }, 'recurrence line left out of the invitation: not a valid RRULE, EXDATE or RDATE');
+    };
 
     const result = await db.transaction(async (tx) => {
       if (!(await saveEventState(tx, eventID, recorded.streamVersion, after, now))) return undefined;
@@ -73,10 +78,15 @@ export function calendarEventReactor(deps: ReactorDeps) {
       const entries: LedgerEntry[] = [];
       for (const intent of decision.messages) {
         if (!people.has(intent.recipient)) log.warn({ recipient: intent.recipient }, 'recipient has no profile; nothing sent');
-        const made = messageEntries({ intent, event: after, version: recorded.streamVersion, people, devices: devices.get(intent.recipient) ?? [], changedAt, now });
+        const made = messageEntries({ intent, event: after, version: recorded.streamVersion, people, devices: devices.get(intent.recipient) ?? [], changedAt, now, onOmittedLine });
         entries.push(...(stale ? made.map((e) => ({ ...e, skipReason: `the change is older than ${deps.staleAfterMs} ms` })) : made));
       }
-      const notifications = await recordNotifications(tx, entries, now);
+      // Every message of this change is on the account of whoever made it (the per-sender mail limit).
+      const actor = recorded.metadata.actorID;
+      const notifications = await recordNotifications(tx, entries.map((e) => ({ ...e, actor })), now, {
+        limit: deps.mailPerSender,
+        onLimited: (over, limited) => log.warn({ actor: over, limited }, 'the sender is over the e-mail limit; e-mails recorded as skipped (SENDER_RATE_LIMITED)'),
+      });
       await replaceReminders(tx, eventID, plan);
       const change = (userID: string): CalendarChange => ({ eventID, cause: recorded.type, version: recorded.streamVersion, occurredAt: recorded.metadata.occurredAt, event: viewFor(userID, after) });
       await appendChanges(tx, decision.syncAudience.map((userID) => ({ userID, change: change(userID) })), now);

@@ -91,7 +91,7 @@ export async function startNotifierHarness(harness: HarnessOptions = {}) {
 
   const calendarEvent = (eventID: string) => streamName('CalendarEvent', eventID);
 
-  async function scheduleEvent(host: { userID: string }, input: { start: Date; minutes?: number; title?: string; invite?: { userID: string }[]; recurrence?: string[] }) {
+  async function scheduleEvent(host: { userID: string }, input: { start: Date; minutes?: number; title?: string; invite?: { userID: string }[]; recurrence?: string[]; accepted?: boolean }) {
     const eventID = randomUUID();
     const end = new Date(input.start.getTime() + (input.minutes ?? 60) * 60_000);
     await append(calendarEvent(eventID), 'CalendarEventScheduled', {
@@ -99,6 +99,8 @@ export async function startNotifierHarness(harness: HarnessOptions = {}) {
       startTime: input.start.toISOString(), endTime: end.toISOString(), timeZone: 'Europe/Berlin', recurrence: input.recurrence ?? [],
     }, host.userID);
     for (const guest of input.invite ?? []) await append(calendarEvent(eventID), 'AttendeeInvited', { eventID, userID: guest.userID, invitedBy: host.userID }, host.userID);
+    // Guests who accepted at once (reminders go only to people who said yes).
+    if (input.accepted) for (const guest of input.invite ?? []) await append(calendarEvent(eventID), 'InvitationAccepted', { eventID, userID: guest.userID }, guest.userID);
     return eventID;
   }
 

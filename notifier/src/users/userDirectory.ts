@@ -10,6 +10,8 @@ export interface UserProfile {
   timeZone: string;
   /** Null until the user sets their own defaults. */
   defaultReminders: Reminder[] | null;
+  /** The owner confirmed the address: until then it gets account mail only (see `unverifiedAddresses`). */
+  emailVerified: boolean;
 }
 
 interface UserRow {
@@ -19,6 +21,7 @@ interface UserRow {
   user_name: string;
   time_zone: string;
   default_reminders: Reminder[] | null;
+  email_verified: boolean;
 }
 
 const toProfile = (row: UserRow): UserProfile => ({
@@ -28,6 +31,7 @@ const toProfile = (row: UserRow): UserProfile => ({
   userName: row.user_name,
   timeZone: row.time_zone,
   defaultReminders: row.default_reminders,
+  emailVerified: row.email_verified,
 });
 
 /** Folds a User stream up to `upTo` (inclusive); undefined when the user never registered. */
@@ -39,11 +43,12 @@ export async function readUserProfile(store: EventStore, userID: string, upTo = 
     const event = parseUserEvent(recorded.type, recorded.data);
     if (event?.type === 'UserRegistered') {
       const d = event.data;
-      profile = { userID: d.userID, version: recorded.streamVersion, email: d.email, userName: d.userName, timeZone: d.timeZone, defaultReminders: null };
+      profile = { userID: d.userID, version: recorded.streamVersion, email: d.email, userName: d.userName, timeZone: d.timeZone, defaultReminders: null, emailVerified: false };
     } else if (profile) {
       profile = { ...profile, version: recorded.streamVersion };
       if (event?.type === 'PreferredTimeZoneChanged') profile.timeZone = event.data.timeZone;
       if (event?.type === 'DefaultRemindersChanged') profile.defaultReminders = event.data.reminders;
+      if (event?.type === 'EmailVerified' && event.data.email === profile.email) profile.emailVerified = true;
     }
   }
   return profile;
@@ -52,12 +57,12 @@ export async function readUserProfile(store: EventStore, userID: string, upTo = 
 /** Keeps a profile unless a newer version is already stored; true when this one was written. */
 export async function saveUserProfile(db: SqlExecutor, profile: UserProfile): Promise<boolean> {
   const { rows } = await db.query(
-    `insert into notifier_users (user_id, version, email, user_name, time_zone, default_reminders) values ($1, $2, $3, $4, $5, $6::jsonb)
+    `insert into notifier_users (user_id, version, email, user_name, time_zone, default_reminders, email_verified) values ($1, $2, $3, $4, $5, $6::jsonb, $7)
      on conflict (user_id) do update set version = excluded.version, email = excluded.email, user_name = excluded.user_name,
-       time_zone = excluded.time_zone, default_reminders = excluded.default_reminders
+       time_zone = excluded.time_zone, default_reminders = excluded.default_reminders, email_verified = excluded.email_verified
      where notifier_users.version < excluded.version
      returning user_id`,
-    [profile.userID, profile.version, profile.email, profile.userName, profile.timeZone, profile.defaultReminders === null ? null : JSON.stringify(profile.defaultReminders)],
+    [profile.userID, profile.version, profile.email, profile.userName, profile.timeZone, profile.defaultReminders === null ? null : JSON.stringify(profile.defaultReminders), profile.emailVerified],
   );
   return rows.length > 0;
 }
@@ -65,7 +70,8 @@ export async function saveUserProfile(db: SqlExecutor, profile: UserProfile): Pr
 /**
  * Names, addresses, zones and default reminders of users. Kept from the User streams as the consumer
  * sees them; a user whose stream has not been delivered yet (no order across streams) is read from
- * the store directly.
+ * the store directly, and so is one whose address is not verified yet: the verification may be on
+ * its way on another partition, and a message to them is about to be sent or skipped on it.
  */
 export function userDirectory(db: SqlExecutor, store: EventStore) {
   return {
@@ -74,7 +80,7 @@ export function userDirectory(db: SqlExecutor, store: EventStore) {
       const found = new Map<string, UserProfile>();
       if (ids.length === 0) return found;
       const { rows } = await db.query<UserRow>('select * from notifier_users where user_id = any($1::uuid[])', [ids]);
-      for (const row of rows) found.set(row.user_id, toProfile(row));
+      for (const row of rows) if (row.email_verified) found.set(row.user_id, toProfile(row));
       for (const id of ids) {
         if (found.has(id)) continue;
         const profile = await readUserProfile(store, id);

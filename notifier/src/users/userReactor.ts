@@ -1,26 +1,76 @@
-import { parseStreamName, parseUserEvent, type RecordedEvent } from '@datebook/shared-kernel';
+import { parseStreamName, parseUserEvent, type RecordedEvent, type UserEvent } from '@datebook/shared-kernel';
+import type { TokenService } from '@datebook/shared-kernel/http';
 import type { EventStore, SqlDatabase } from '@datebook/shared-kernel/ports';
 import type { Logger } from 'pino';
 import type { EventState } from '../calendarEvents/eventState';
+import { renderPasswordResetEmail, renderSignUpAttemptEmail, renderVerificationEmail } from '../email/accountEmails';
+import { type LedgerEntry, recordNotifications } from '../ledger/ledger';
 import { planReminders } from '../reminders/reminderPlan';
 import { replaceReminders } from '../reminders/reminderStore';
-import { readUserProfile, saveUserProfile } from './userDirectory';
+import { readUserProfile, saveUserProfile, type UserProfile } from './userDirectory';
+
+export interface UserReactorDeps {
+  db: SqlDatabase;
+  store: EventStore;
+  logger: Logger;
+  /** Signs the single-use links of account mails. */
+  tokens: TokenService;
+  clock: () => Date;
+  /** Where users reach Datebook: the base of the links in account mails. */
+  publicUrl: string;
+  /** A "someone tried to sign up" about an attempt older than this is recorded as skipped (a replay must not mail it again). */
+  staleAfterMs: number;
+}
 
 /**
- * Keeps the notifier's copy of a user (address, name, zone, default reminders) and, when the
- * defaults change, re-plans that user's reminders on every event where they use their defaults.
+ * Keeps the notifier's copy of a user (address, name, zone, default reminders, whether the address is
+ * verified) and, when the defaults change, re-plans that user's reminders on every event where they
+ * use their defaults. Account events become account mail in the ledger: the verification link, the
+ * password-reset link, and "someone tried to sign up with your address". Each is keyed by the User
+ * stream's version, so a redelivered event cannot send it twice.
  */
-export function userReactor(deps: { db: SqlDatabase; store: EventStore; logger: Logger }) {
-  return async function react(recorded: RecordedEvent): Promise<void> {
+export function userReactor(deps: UserReactorDeps) {
+  const base = deps.publicUrl.replace(/\/+$/, '');
+
+  function accountMail(event: UserEvent | undefined, profile: UserProfile, recorded: RecordedEvent, now: Date): LedgerEntry | undefined {
+    const entry = (kind: string, payload: LedgerEntry['payload'], skipReason?: string): LedgerEntry => ({
+      eventID: profile.userID, occurrence: '', recipient: profile.userID, channel: 'email', deviceID: '', kind: `${kind}@${recorded.streamVersion}`,
+      payload, late: false, dueAt: now, toUnverifiedAddress: true, ...(skipReason === undefined ? {} : { skipReason }),
+    });
+    const expired = (expiresAt: Date) => (now >= expiresAt ? 'the link had expired before it could be sent' : undefined);
+    switch (event?.type) {
+      case 'EmailVerificationRequested': {
+        const expiresAt = new Date(event.data.expiresAt);
+        const token = deps.tokens.issueLink('verify-email', { userID: profile.userID, requestID: event.data.requestID }, expiresAt);
+        // Verified meanwhile (a reset link proves the address too): nothing more to confirm.
+        const skip = profile.emailVerified ? 'the address is verified already' : expired(expiresAt);
+        return entry('email-verification', renderVerificationEmail({ to: event.data.email, link: `${base}/users/verify-email/${token}`, expiresAt }), skip);
+      }
+      case 'PasswordResetRequested': {
+        const expiresAt = new Date(event.data.expiresAt);
+        const token = deps.tokens.issueLink('password-reset', { userID: profile.userID, requestID: event.data.resetID }, expiresAt);
+        return entry('password-reset', renderPasswordResetEmail({ to: profile.email, link: `${base}/password-resets/${token}`, expiresAt }), expired(expiresAt));
+      }
+      case 'SignUpAttempted': {
+        const stale = now.getTime() - Date.parse(event.data.attemptedAt) > deps.staleAfterMs ? `the attempt is older than ${deps.staleAfterMs} ms` : undefined;
+        return entry('sign-up-attempt', renderSignUpAttemptEmail({ to: profile.email, resetLink: `${base}/password-resets` }), stale);
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  return async function react(recorded: RecordedEvent): Promise<number> {
     const userID = parseStreamName(recorded.streamName).id;
     const profile = await readUserProfile(deps.store, userID, recorded.streamVersion);
-    if (!profile) return;
-    let defaultsChanged = false;
+    if (!profile) return 0;
+    let event: UserEvent | undefined;
     try {
-      defaultsChanged = parseUserEvent(recorded.type, recorded.data)?.type === 'DefaultRemindersChanged';
+      event = parseUserEvent(recorded.type, recorded.data);
     } catch (error) {
       deps.logger.error({ err: error, stream: recorded.streamName, eventType: recorded.type }, 'event does not parse; passed over');
     }
+    const defaultsChanged = event?.type === 'DefaultRemindersChanged';
     const changedAt = new Date(recorded.metadata.occurredAt);
     const events = defaultsChanged
       ? (await deps.db.query<{ event_id: string; state: EventState }>(
@@ -28,12 +78,18 @@ export function userReactor(deps: { db: SqlDatabase; store: EventStore; logger: 
           [userID],
         )).rows
       : [];
-    await deps.db.transaction(async (tx) => {
-      if (!(await saveUserProfile(tx, profile))) return;
+    // Whether the address is verified by now (not only as of this event) decides whether a verification mail is still needed.
+    const latest = event?.type === 'EmailVerificationRequested' ? await readUserProfile(deps.store, userID) : profile;
+    const mail = accountMail(event, { ...profile, emailVerified: latest?.emailVerified ?? profile.emailVerified }, recorded, deps.clock());
+    return deps.db.transaction(async (tx) => {
+      // Recorded whether or not this copy of the profile is news: the directory may have copied a later version already.
+      const recordedMail = mail ? await recordNotifications(tx, [mail], deps.clock()) : 0;
+      if (!(await saveUserProfile(tx, profile))) return recordedMail;
       for (const { event_id, state } of events) {
         if (state.reminders[userID]?.useDefault === false) continue;
         await replaceReminders(tx, event_id, planReminders(state, () => profile.defaultReminders ?? undefined, changedAt, userID), userID);
       }
+      return recordedMail;
     });
   };
 }

@@ -11,8 +11,16 @@ export const UserRegistered = z.object({
   timeZone: z.string().default('UTC'),
 });
 
-/** Reserves an e-mail address: the UserEmail stream can only be created once, which makes addresses unique. */
-export const EmailClaimed = z.object({ email: z.string(), userID: z.string().uuid() });
+/** What a registration writes to the User stream; kept in the address claim so anyone can finish it alike. */
+export const PendingRegistration = UserRegistered.omit({ userID: true, email: true });
+
+/**
+ * Reserves an e-mail address: the UserEmail stream can only be created once, which makes addresses
+ * unique. It carries the registration itself, so a registration interrupted after the claim is
+ * completed with the claimant's own data, never with a later caller's password. Claims written
+ * before that carry none.
+ */
+export const EmailClaimed = z.object({ email: z.string(), userID: z.string().uuid(), registration: PendingRegistration.optional() });
 
 export const PreferredTimeZoneChanged = z.object({ userID: z.string().uuid(), timeZone: z.string() });
 export const DefaultRemindersChanged = z.object({ userID: z.string().uuid(), reminders: z.array(ReminderOverride) });
@@ -21,12 +29,38 @@ export const DefaultRemindersChanged = z.object({ userID: z.string().uuid(), rem
 export const WorkingHoursPeriod = z.object({ day: z.number().int().min(1).max(7), start: z.string(), end: z.string() });
 export const WorkingHoursChanged = z.object({ userID: z.string().uuid(), workingHours: z.array(WorkingHoursPeriod) });
 
+/** The notifier mails a single-use link to `email`; `requestID` names the request, the link expires at `expiresAt`. */
+export const EmailVerificationRequested = z.object({ userID: z.string().uuid(), email: z.string(), requestID: z.string().uuid(), requestedAt: z.string(), expiresAt: z.string() });
+/** The owner of `email` followed a verification link: the notifier may now send them anything. */
+export const EmailVerified = z.object({ userID: z.string().uuid(), email: z.string() });
+/** Someone tried to sign up with this user's address: the notifier tells the owner (the sign-up answered as for a new address). */
+export const SignUpAttempted = z.object({ userID: z.string().uuid(), attemptedAt: z.string() });
+/** The notifier mails a single-use reset link for `resetID`, good until `expiresAt` (1 h). */
+export const PasswordResetRequested = z.object({ userID: z.string().uuid(), resetID: z.string().uuid(), requestedAt: z.string(), expiresAt: z.string() });
+/** A new password, by the user (current password given) or through a reset link (`resetID`). */
+export const PasswordChanged = z.object({ userID: z.string().uuid(), passwordHash: z.string(), resetID: z.string().uuid().optional() });
+/** One session (the token's `sid`) signed out. */
+export const SessionRevoked = z.object({ userID: z.string().uuid(), sessionID: z.string() });
+/**
+ * Every session issued before this one is revoked: tokens carry the generation they were issued in
+ * (`gen`), and a token of an older generation is refused, except the session `keptSessionID` (the one
+ * that changed the password).
+ */
+export const SessionsRevoked = z.object({ userID: z.string().uuid(), generation: z.number().int().min(1), keptSessionID: z.string().optional() });
+
 export const userEventSchemas = {
   UserRegistered,
   EmailClaimed,
   PreferredTimeZoneChanged,
   DefaultRemindersChanged,
   WorkingHoursChanged,
+  EmailVerificationRequested,
+  EmailVerified,
+  SignUpAttempted,
+  PasswordResetRequested,
+  PasswordChanged,
+  SessionRevoked,
+  SessionsRevoked,
 } as const;
 type Schemas = typeof userEventSchemas;
 export type UserEventType = keyof Schemas;
@@ -36,4 +70,39 @@ export function parseUserEvent(type: string, data: unknown): UserEvent | undefin
   if (!Object.hasOwn(userEventSchemas, type)) return undefined;
   const key = type as UserEventType;
   return { type: key, data: userEventSchemas[key].parse(data) } as UserEvent;
+}
+
+/** Events about sign-in, sessions and the address, not about profile or settings: projections of the profile pass them over. */
+const ACCOUNT_SECURITY_EVENTS = [
+  'EmailVerificationRequested', 'EmailVerified', 'SignUpAttempted', 'PasswordResetRequested', 'PasswordChanged', 'SessionRevoked', 'SessionsRevoked',
+] as const satisfies readonly UserEventType[];
+export type AccountSecurityEvent = Extract<UserEvent, { type: (typeof ACCOUNT_SECURITY_EVENTS)[number] }>;
+export const isAccountSecurityEvent = (event: UserEvent): event is AccountSecurityEvent => (ACCOUNT_SECURITY_EVENTS as readonly string[]).includes(event.type);
+
+/** Which sessions of a user are revoked, folded from the User stream (see `foldSessionRevocations`). */
+export interface SessionRevocationState {
+  /** Tokens of an older generation are revoked (0 until every session is revoked once). */
+  generation: number;
+  /** The session that survived the last revocation of every session. */
+  keptSessionID?: string;
+  /** Sessions signed out one by one since the last revocation of every session. */
+  revokedSessionIDs: Set<string>;
+}
+
+export const noRevocations = (): SessionRevocationState => ({ generation: 0, revokedSessionIDs: new Set() });
+
+/** Folds one User event into the revocation state; other events leave it as it is. */
+export function foldSessionRevocations(state: SessionRevocationState, event: UserEvent): SessionRevocationState {
+  if (event.type === 'SessionRevoked') return { ...state, revokedSessionIDs: new Set([...state.revokedSessionIDs, event.data.sessionID]) };
+  if (event.type === 'SessionsRevoked') {
+    // Single sign-outs before this are covered by the generation (the kept session was not signed out, or it could not revoke).
+    return { generation: event.data.generation, ...(event.data.keptSessionID === undefined ? {} : { keptSessionID: event.data.keptSessionID }), revokedSessionIDs: new Set() };
+  }
+  return state;
+}
+
+/** Whether a token of `sessionID`, issued in `generation`, is revoked. */
+export function isSessionRevoked(state: SessionRevocationState, sessionID: string, generation: number): boolean {
+  if (state.revokedSessionIDs.has(sessionID)) return true;
+  return generation < state.generation && sessionID !== state.keptSessionID;
 }

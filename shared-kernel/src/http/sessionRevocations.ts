@@ -1,0 +1,73 @@
+import { foldSessionRevocations, isSessionRevoked, noRevocations, parseUserEvent, type SessionRevocationState } from '../events/userEvents';
+import type { EventStore } from '../ports/eventStore/eventStore';
+import { streamName } from '../streams/streamName';
+import type { RevocationCheck, Session } from './auth';
+
+/** How long a user's revocations are trusted from memory: the bound on how late another process honours a revocation. */
+export const REVOCATION_CACHE_MS = 5_000;
+const MAX_CACHED_USERS = 50_000;
+
+export interface SessionRevocations extends RevocationCheck {
+  /** Forgets what is known of a user, so the next check reads the store: the process that revoked calls it, which makes its revocation immediate there. */
+  forget(userID: string): void;
+}
+
+interface Cached {
+  state?: SessionRevocationState;
+  loadedAt: number;
+  loading?: Promise<SessionRevocationState>;
+}
+
+/**
+ * Revoked sessions, read from the User streams of the event store (strongly consistent) and kept in
+ * memory for `maxAgeMs` per user, so a hot read costs two map look-ups and, per user, one stream read
+ * every `maxAgeMs` at most. A revocation takes effect at once in the process that made it (it calls
+ * `forget`) and within `maxAgeMs` in every other process.
+ */
+export function sessionRevocations(store: EventStore, options: { maxAgeMs?: number; now?: () => number } = {}): SessionRevocations {
+  const maxAgeMs = options.maxAgeMs ?? REVOCATION_CACHE_MS;
+  const now = options.now ?? Date.now;
+  const cache = new Map<string, Cached>();
+
+  async function read(userID: string): Promise<SessionRevocationState> {
+    const { events } = await store.readStream(streamName('User', userID));
+    let state = noRevocations();
+    for (const recorded of events) {
+      if (recorded.type !== 'SessionRevoked' && recorded.type !== 'SessionsRevoked') continue;
+      const event = parseUserEvent(recorded.type, recorded.data);
+      if (event) state = foldSessionRevocations(state, event);
+    }
+    return state;
+  }
+
+  function load(userID: string): Promise<SessionRevocationState> {
+    const entry: Cached = { loadedAt: now() };
+    // Concurrent checks of one user share one read.
+    entry.loading = read(userID).then(
+      (state) => {
+        // A `forget` while reading dropped this entry: what was read may predate the revocation, so it is not kept.
+        if (cache.get(userID) === entry) cache.set(userID, { state, loadedAt: entry.loadedAt });
+        return state;
+      },
+      (error: unknown) => {
+        if (cache.get(userID) === entry) cache.delete(userID);
+        throw error;
+      },
+    );
+    if (cache.size >= MAX_CACHED_USERS) cache.clear();
+    cache.set(userID, entry);
+    return entry.loading;
+  }
+
+  return {
+    isRevoked(session: Session): boolean | Promise<boolean> {
+      const cached = cache.get(session.userID);
+      if (cached?.state && now() - cached.loadedAt < maxAgeMs) return isSessionRevoked(cached.state, session.sessionID, session.generation);
+      const pending = cached?.loading ?? load(session.userID);
+      return pending.then((state) => isSessionRevoked(state, session.sessionID, session.generation));
+    },
+    forget(userID) {
+      cache.delete(userID);
+    },
+  };
+}
