@@ -9,7 +9,7 @@ interface FreeBusyCase {
   users: { name: string; busy: Span[]; recurring: { tzid: string; dtstart: string; duration_minutes: number; rrule: string; exdate: string[]; rdate: string[] }[] }[];
   expected: { users: { name: string; busy: Span[]; free: Span[] }[]; common_free: Span[] };
 }
-const cases: FreeBusyCase[] = JSON.parse(readFileSync(resolve(__dirname, '../../../shared/testdata/freebusy-cases.json'), 'utf8'));
+const cases: FreeBusyCase[] = JSON.parse(readFileSync(resolve(__dirname, '../../shared-kernel/testdata/freebusy-cases.json'), 'utf8'));
 const basic = (local: string) => local.replaceAll('-', '').replaceAll(':', '');
 const utc = (iso: string) => new Date(iso).toISOString();
 

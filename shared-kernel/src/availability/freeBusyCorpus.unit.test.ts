@@ -7,7 +7,7 @@ import { freeBusy } from './freeBusy';
 import { MINUTE_MS, type Interval } from './interval';
 import { suggestTimes } from './suggestions';
 
-// Format: shared/testdata/README.md. Recurring entries use the recurrence format of rrule-rfc5545.json.
+// Format: shared-kernel/testdata/README.md. Recurring entries use the recurrence format of rrule-rfc5545.json.
 interface CorpusInterval {
   start: string;
   end: string;
@@ -32,7 +32,7 @@ interface CorpusCase {
   };
 }
 
-const corpusPath = path.resolve(__dirname, '../../../../shared/testdata/freebusy-cases.json');
+const corpusPath = path.resolve(__dirname, '../../testdata/freebusy-cases.json');
 const corpus = JSON.parse(readFileSync(corpusPath, 'utf8')) as CorpusCase[];
 
 // Hand-computed, in the corpus format, for rules the shared corpus states but no case of it exercises:
@@ -118,7 +118,7 @@ function occurrenceBusy(entry: CorpusRecurring, window: Interval): Interval[] {
   });
 }
 
-describe('free/busy corpus (shared/testdata/freebusy-cases.json)', () => {
+describe('free/busy corpus (shared-kernel/testdata/freebusy-cases.json)', () => {
   it('has cases', () => {
     expect(corpus.length).toBeGreaterThan(0);
   });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expandSeries, parseRRule } from '.';
 
-// Format: shared/testdata/README.md.
+// Format: shared-kernel/testdata/README.md.
 interface CorpusCase {
   id: string;
   title: string;
@@ -16,11 +16,11 @@ interface CorpusCase {
   expected: { local: string; utc: string }[];
 }
 
-const corpusPath = path.resolve(__dirname, '../../../../shared/testdata/rrule-rfc5545.json');
+const corpusPath = path.resolve(__dirname, '../../testdata/rrule-rfc5545.json');
 const cases = JSON.parse(readFileSync(corpusPath, 'utf8')) as CorpusCase[];
 const toIso = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 
-describe('RFC 5545 §3.8.5.3 examples (shared/testdata/rrule-rfc5545.json)', () => {
+describe('RFC 5545 §3.8.5.3 examples (shared-kernel/testdata/rrule-rfc5545.json)', () => {
   it('has all 42 cases and 670 occurrences', () => {
     expect(cases).toHaveLength(42);
     expect(cases.reduce((sum, c) => sum + c.expected.length, 0)).toBe(670);
