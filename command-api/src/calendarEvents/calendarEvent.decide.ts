@@ -42,6 +42,7 @@ export type CalendarEventCommand =
         recurrence: string[];
         transparency?: Transparency;
         invitedUserIDs: string[];
+        guestsCanSeeOtherGuests?: boolean;
         reminders?: EventReminders;
         /** Answers and exceptions a "this and following" split carries over from the original series. */
         carriedOver?: { answers: Record<string, RsvpStatus>; exceptions: { originalStart: string; values: OccurrenceValues | null }[] };
@@ -66,6 +67,7 @@ export type CalendarEventCommand =
           invitedUserIDs: string[];
           reminders: EventReminders;
           transparency: Transparency;
+          guestsCanSeeOtherGuests: boolean;
         }>;
       };
     }
@@ -171,6 +173,7 @@ export function decide(command: CalendarEventCommand, state: CalendarEventState)
           data: {
             eventID: c.eventID, hostID: c.hostID, title: c.title, description: c.description, location: c.location, ...c.timing, recurrence: c.recurrence,
             transparency: c.transparency ?? (c.timing.allDay ? 'transparent' : 'opaque'),
+            ...(c.guestsCanSeeOtherGuests === false ? { guestsCanSeeOtherGuests: false } : {}),
           },
         },
         ...invited,
@@ -281,6 +284,9 @@ function changeEvent(
       }
     }
     events.push(...invitations(event.eventID, actorID, [...wanted], event.attendees));
+  }
+  if (changes.guestsCanSeeOtherGuests !== undefined && changes.guestsCanSeeOtherGuests !== event.guestsCanSeeOtherGuests) {
+    events.push({ type: 'GuestPermissionsChanged', data: { eventID: event.eventID, guestsCanSeeOtherGuests: changes.guestsCanSeeOtherGuests } });
   }
   if (changes.transparency !== undefined && changes.transparency !== event.transparency) {
     events.push({ type: 'TransparencyChanged', data: { eventID: event.eventID, transparency: changes.transparency } });

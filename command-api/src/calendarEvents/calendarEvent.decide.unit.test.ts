@@ -197,3 +197,22 @@ describe('recurring series', () => {
       .then([{ type: 'OccurrenceResponded', data: { eventID, userID: ann, originalStart: second, rsvpStatus: 'DECLINED' } }]);
   });
 });
+
+describe('guestsCanSeeOtherGuests and the valid domain', () => {
+  it('records that guests may not see each other, and only a change of it', () => {
+    given(scheduled).when({ type: 'ChangeEvent', data: { eventID, actorID: host, changes: { guestsCanSeeOtherGuests: false } } })
+      .then([{ type: 'GuestPermissionsChanged', data: { eventID, guestsCanSeeOtherGuests: false } }]);
+    given(scheduled).when({ type: 'ChangeEvent', data: { eventID, actorID: host, changes: { guestsCanSeeOtherGuests: true } } }).then([]);
+  });
+
+  it('refuses times outside 1900–2200 and events longer than five years, whatever the edge let through', () => {
+    const schedule = (timing: EventTiming): CalendarEventCommand => ({
+      type: 'ScheduleEvent', data: { eventID, hostID: host, title: 't', description: null, location: null, timing, recurrence: [], invitedUserIDs: [] },
+    });
+    given().when(schedule(timed('9999-12-31T00:00:00.000Z', '9999-12-31T01:00:00.000Z'))).thenFails('VALIDATION_FAILED');
+    given().when(schedule(timed('1899-12-31T00:00:00.000Z', '1899-12-31T01:00:00.000Z'))).thenFails('VALIDATION_FAILED');
+    given().when(schedule(timed('2030-01-01T00:00:00.000Z', '2040-01-01T00:00:00.000Z'))).thenFails('VALIDATION_FAILED');
+    given(scheduled).when({ type: 'ChangeEvent', data: { eventID, actorID: host, changes: { timing: timed('2199-12-31T23:00:00.000Z', '2200-01-01T00:00:01.000Z') } } }).thenFails('VALIDATION_FAILED');
+    given().when(schedule(timed('2199-12-31T23:00:00.000Z', '2200-01-01T00:00:00.000Z'))).then([expect.objectContaining({ type: 'CalendarEventScheduled' }) as CalendarEventEvent]);
+  });
+});

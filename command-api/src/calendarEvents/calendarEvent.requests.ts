@@ -31,6 +31,7 @@ export const ScheduleEventBody = z.strictObject({
   recurrence: recurrence.optional(),
   transparency: z.enum(['opaque', 'transparent']).optional().describe('"transparent" events block no time (default for all-day events)'),
   invitedUserIDs: invitedUserIDs.optional(),
+  guestsCanSeeOtherGuests: z.boolean().optional().describe('Whether guests see who else is invited (default true); the host always does'),
   reminders: EventReminders.optional().describe("The host's own reminders on this event"),
   rejectOnConflict: z.boolean().default(false).describe('Refuse (409, with the conflicts) instead of double-booking anyone'),
 });
@@ -43,6 +44,7 @@ export const ChangeEventBody = z.strictObject({
   recurrence: recurrence.optional().describe('Replaces the series rule; [] makes it a single event'),
   transparency: z.enum(['opaque', 'transparent']).optional(),
   invitedUserIDs: invitedUserIDs.optional(),
+  guestsCanSeeOtherGuests: z.boolean().optional().describe('Whether guests see who else is invited (default true); the host always does'),
   reminders: EventReminders.optional().describe("The host's own reminders on this event"),
 });
 

@@ -67,6 +67,7 @@ export function calendarEventRoutes(deps: { events: CalendarEventService; busy: 
         eventID, hostID, title: body.title, description: body.description ?? null, location: body.location ?? null,
         timing, recurrence, invitedUserIDs: body.invitedUserIDs ?? [], ...(body.reminders ? { reminders: body.reminders } : {}),
         ...(body.transparency ? { transparency: body.transparency } : {}),
+        ...(body.guestsCanSeeOtherGuests !== undefined ? { guestsCanSeeOtherGuests: body.guestsCanSeeOtherGuests } : {}),
       },
     }, context(req));
     const conflicts = await conflictsLookup;
@@ -77,7 +78,7 @@ export function calendarEventRoutes(deps: { events: CalendarEventService; busy: 
     const { eventID } = parseInput(EventIDParams, req.params, 'params');
     const expectedVersion = parseIfMatch(req);
     const body = parseInput(ChangeEventBody, req.body, 'body');
-    const { title, description, location, invitedUserIDs, reminders, recurrence, transparency } = body;
+    const { title, description, location, invitedUserIDs, reminders, recurrence, transparency, guestsCanSeeOtherGuests } = body;
     const current = await events.load(eventID);
     const timing = hasTiming(body) && current.status !== 'absent' ? resolveTiming(body, current, current.timeZone) : undefined;
     if (current.status !== 'absent' && (timing !== undefined || recurrence !== undefined)) {
@@ -93,6 +94,7 @@ export function calendarEventRoutes(deps: { events: CalendarEventService; busy: 
       ...(recurrence !== undefined ? { recurrence } : {}),
       ...(timing !== undefined ? { timing } : {}),
       ...(transparency !== undefined ? { transparency } : {}),
+      ...(guestsCanSeeOtherGuests !== undefined ? { guestsCanSeeOtherGuests } : {}),
     };
     const result = await events.run(eventID, { type: 'ChangeEvent', data: { eventID, actorID: authenticatedUser(req), changes } }, context(req, expectedVersion));
     res.json({ ...writeReply(res, eventID, result), unmatchedExceptions: unmatchedExceptions(result.state) });

@@ -106,7 +106,7 @@ export function occurrenceRoutes(deps: { events: CalendarEventService; clock: ()
       type: 'ScheduleEvent',
       data: {
         eventID: next.eventID, hostID: state.hostID, title: next.title, description: next.description, location: next.location, timing, recurrence,
-        invitedUserIDs: invited, carriedOver: { answers: state.attendees, exceptions: moved },
+        invitedUserIDs: invited, carriedOver: { answers: state.attendees, exceptions: moved }, guestsCanSeeOtherGuests: state.guestsCanSeeOtherGuests,
         ...(state.reminders[state.hostID] ? { reminders: state.reminders[state.hostID] } : {}),
       },
     }, context(req));

@@ -24,8 +24,13 @@ export function eventHistoryRoutes(deps: { store: EventStore }): Router {
     // least of all what changed after they left. Membership is read from the raw facts, so an event this
     // code cannot parse (parked by the consumers) still shows its history to the people on it.
     const onEvent = new Set<string>();
+    let hostID: unknown;
+    let guestsSeeGuests = true;
+    const dataOf = (data: unknown) => (typeof data === 'object' && data !== null ? data : {}) as { hostID?: unknown; userID?: unknown; guestsCanSeeOtherGuests?: unknown };
     for (const recorded of events) {
-      const data = (typeof recorded.data === 'object' && recorded.data !== null ? recorded.data : {}) as { hostID?: unknown; userID?: unknown };
+      const data = dataOf(recorded.data);
+      if (recorded.type === 'CalendarEventScheduled') hostID = data.hostID;
+      if ((recorded.type === 'CalendarEventScheduled' || recorded.type === 'GuestPermissionsChanged') && typeof data.guestsCanSeeOtherGuests === 'boolean') guestsSeeGuests = data.guestsCanSeeOtherGuests;
       if (recorded.type === 'CalendarEventScheduled' && typeof data.hostID === 'string') onEvent.add(data.hostID);
       if (recorded.type === 'AttendeeInvited' && typeof data.userID === 'string') onEvent.add(data.userID);
       if (recorded.type === 'AttendeeUninvited' && typeof data.userID === 'string') onEvent.delete(data.userID);
@@ -34,7 +39,12 @@ export function eventHistoryRoutes(deps: { store: EventStore }): Router {
     res.setHeader('Cache-Control', 'private, no-cache');
     res.json({
       eventID,
-      history: events.map((e) => ({ type: e.type, version: e.streamVersion, time: e.metadata.occurredAt, who: e.metadata.actorID, data: e.data })),
+      // Without guestsCanSeeOtherGuests a guest's history leaves out what concerns the other guests (who they are).
+      history: events.filter((e) => {
+        if (viewer === hostID || guestsSeeGuests) return true;
+        const about = dataOf(e.data).userID;
+        return typeof about !== 'string' || about === viewer || about === hostID;
+      }).map((e) => ({ type: e.type, version: e.streamVersion, time: e.metadata.occurredAt, who: e.metadata.actorID, data: e.data })),
     });
   });
   return router;

@@ -26,6 +26,11 @@ export interface CalendarEventDetails {
   location: string | null;
   /** The (first) occurrence's start and end as UTC instants; for all-day events the dates at 00:00 UTC. */
   startTime: string;
+  /**
+   * The start's nominal wall time in `timeZone` (the series' DTSTART), when the client named one or the
+   * event recurs; null or absent (states folded before it existed): `startTime`'s wall time.
+   */
+  startLocal?: string | null;
   endTime: string;
   timeZone: string;
   allDay: boolean;
@@ -35,6 +40,8 @@ export interface CalendarEventDetails {
   recurrence: string[];
   /** Whether the event blocks time in free/busy (RFC 5545 TRANSP). */
   transparency: 'opaque' | 'transparent';
+  /** Whether guests see who else is invited (Google's guestsCanSeeOtherGuests); the host always does. */
+  guestsCanSeeOtherGuests: boolean;
   /** Everyone on the event, host included, with their answer. */
   attendees: Record<string, RsvpStatus>;
   /** Each attendee's own reminders; absent means their defaults. */
@@ -57,7 +64,7 @@ export function evolve(state: CalendarEventState, event: CalendarEventEvent): Ca
   if (event.type === 'CalendarEventScheduled') {
     const d = event.data;
     return {
-      status: 'scheduled', ...d, transparency: d.transparency ?? (d.allDay ? 'transparent' : 'opaque'),
+      status: 'scheduled', ...d, transparency: d.transparency ?? (d.allDay ? 'transparent' : 'opaque'), guestsCanSeeOtherGuests: d.guestsCanSeeOtherGuests ?? true,
       attendees: { [d.hostID]: 'ACCEPTED' }, reminders: {}, exceptions: {}, occurrenceResponses: {},
     };
   }
@@ -77,7 +84,8 @@ export function evolve(state: CalendarEventState, event: CalendarEventEvent): Ca
       return { ...state, attendees: { ...state.attendees, [event.data.userID]: 'TENTATIVE' } };
     case 'CalendarEventRescheduled': {
       const { eventID: _id, ...times } = event.data;
-      return { ...state, ...times };
+      // A new start without a nominal wall time must not keep the old one.
+      return { ...state, ...times, startLocal: times.startLocal ?? null };
     }
     case 'CalendarEventDetailsChanged':
       return { ...state, title: event.data.title, description: event.data.description, location: event.data.location };
@@ -104,5 +112,7 @@ export function evolve(state: CalendarEventState, event: CalendarEventEvent): Ca
       return state;
     case 'TransparencyChanged':
       return { ...state, transparency: event.data.transparency };
+    case 'GuestPermissionsChanged':
+      return { ...state, guestsCanSeeOtherGuests: event.data.guestsCanSeeOtherGuests };
   }
 }

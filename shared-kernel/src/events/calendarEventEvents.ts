@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NOMINAL_START_FORMAT } from '../recurrence/nominalStart';
 import { ReminderOverride } from './reminders';
 
 /**
@@ -14,6 +15,13 @@ const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
  * as a UTC instant (`2024-06-10T07:00:00.000Z`) or, for all-day series, a date (`2024-06-10`).
  */
 const originalStart = z.string();
+/**
+ * The start as the client named it, a wall time in `timeZone` ("2027-03-28T02:30:00"): the series' DTSTART
+ * (RFC 5545 §3.3.5 form #3), which differs from `startTime`'s wall time when it fell in a DST gap. Absent
+ * in older events, which read as null (the default upcasts them), and null for all-day events or a start
+ * given as an instant: `startTime`'s wall time is then the nominal start. Optional for writers.
+ */
+const startLocal = z.string().regex(NOMINAL_START_FORMAT).nullable().default(null).optional();
 /** Present on all-day events: dates, `endDate` exclusive; startTime/endTime then hold those dates at 00:00 UTC. */
 const allDayDates = {
   allDay: z.boolean().default(false),
@@ -28,6 +36,7 @@ export const CalendarEventScheduled = z.object({
   description: z.string().nullable().default(null),
   location: z.string().nullable().default(null),
   startTime: instant,
+  startLocal,
   endTime: instant,
   timeZone: z.string(),
   ...allDayDates,
@@ -35,6 +44,8 @@ export const CalendarEventScheduled = z.object({
   recurrence: z.array(z.string()).default([]),
   /** RFC 5545 §3.8.2.7 TRANSP: transparent events block no time. Absent in old events: all-day ones are transparent. */
   transparency: z.enum(['opaque', 'transparent']).nullable().default(null),
+  /** Google Calendar's field: whether guests see who else is invited. Absent (old events, the default): they do. */
+  guestsCanSeeOtherGuests: z.boolean().optional(),
 });
 
 export const AttendeeInvited = z.object({ eventID, userID, invitedBy: userID });
@@ -42,7 +53,7 @@ export const AttendeeUninvited = z.object({ eventID, userID, uninvitedBy: userID
 export const InvitationAccepted = z.object({ eventID, userID });
 export const InvitationDeclined = z.object({ eventID, userID });
 export const InvitationTentativelyAccepted = z.object({ eventID, userID });
-export const CalendarEventRescheduled = z.object({ eventID, startTime: instant, endTime: instant, timeZone: z.string(), ...allDayDates });
+export const CalendarEventRescheduled = z.object({ eventID, startTime: instant, startLocal, endTime: instant, timeZone: z.string(), ...allDayDates });
 /** The whole series now follows these lines. */
 export const RecurrenceChanged = z.object({ eventID, recurrence: z.array(z.string()) });
 /** One occurrence moved or edited: its full new values. */
@@ -70,6 +81,8 @@ export const CalendarEventDetailsChanged = z.object({
 });
 export const CalendarEventCancelled = z.object({ eventID, cancelledBy: userID });
 export const TransparencyChanged = z.object({ eventID, transparency: z.enum(['opaque', 'transparent']) });
+/** The host changed what guests may see of each other. */
+export const GuestPermissionsChanged = z.object({ eventID, guestsCanSeeOtherGuests: z.boolean() });
 /** One attendee's own reminders on this event. */
 export const RemindersChanged = z.object({ eventID, userID, useDefault: z.boolean(), overrides: z.array(ReminderOverride) });
 
@@ -90,6 +103,7 @@ export const calendarEventEventSchemas = {
   OccurrenceResponded,
   SeriesSplit,
   TransparencyChanged,
+  GuestPermissionsChanged,
 } as const;
 
 type Schemas = typeof calendarEventEventSchemas;
