@@ -38,7 +38,10 @@ export function viewFor(userID: string, state: EventState | undefined): EventVie
     recurrence: state.recurrence,
     status: state.status,
     myResponse: mine,
-    attendees: state.attendees,
+    // Without guestsCanSeeOtherGuests a guest's devices learn only of the host and themself.
+    attendees: userID === state.hostID || state.guestsCanSeeOtherGuests !== false
+      ? state.attendees
+      : Object.fromEntries(Object.entries(state.attendees).filter(([id]) => id === state.hostID || id === userID)),
   };
 }
 

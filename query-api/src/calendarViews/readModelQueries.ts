@@ -24,7 +24,7 @@ export interface CalendarEntry {
 /** An event or series as its attendees see it: the folded state, with the host as `userID`. */
 export type EventDetails = Pick<
   CalendarEventDetails,
-  'eventID' | 'title' | 'description' | 'location' | 'startTime' | 'endTime' | 'timeZone' | 'allDay' | 'startDate' | 'endDate' | 'recurrence' | 'exceptions'
+  'eventID' | 'title' | 'description' | 'location' | 'startTime' | 'endTime' | 'timeZone' | 'allDay' | 'startDate' | 'endDate' | 'recurrence' | 'exceptions' | 'guestsCanSeeOtherGuests'
 > & {
   userID: string;
   status: 'confirmed' | 'cancelled';
@@ -95,13 +95,18 @@ export function readModelQueries(db: SqlExecutor, options: { attendance?: Attend
       const row = rows[0];
       if (!row) return undefined;
       const s = row.state;
-      const names = await db.query<{ user_id: string; user_name: string }>('select user_id, user_name from rm_users where user_id = any($1::uuid[])', [Object.keys(s.attendees)]);
+      // With guestsCanSeeOtherGuests off, a guest sees only the host and themself (states folded before the field: on).
+      const visible = s.hostID === viewerID || s.guestsCanSeeOtherGuests !== false
+        ? s.attendees
+        : Object.fromEntries(Object.entries(s.attendees).filter(([id]) => id === s.hostID || id === viewerID));
+      const names = await db.query<{ user_id: string; user_name: string }>('select user_id, user_name from rm_users where user_id = any($1::uuid[])', [Object.keys(visible)]);
       const nameOf = new Map(names.rows.map((n) => [n.user_id, n.user_name]));
       return {
         eventID: s.eventID, userID: s.hostID, title: s.title, description: s.description, location: s.location,
         startTime: s.startTime, endTime: s.endTime, timeZone: s.timeZone, allDay: s.allDay, startDate: s.startDate, endDate: s.endDate,
         recurrence: s.recurrence, exceptions: s.exceptions, status: s.status === 'cancelled' ? 'cancelled' : 'confirmed', version: Number(row.version),
-        attendees: Object.entries(s.attendees).sort(([a], [b]) => a.localeCompare(b)).map(([userID, rsvpStatus]) => ({ userID, userName: nameOf.get(userID) ?? null, rsvpStatus })),
+        guestsCanSeeOtherGuests: s.guestsCanSeeOtherGuests !== false,
+        attendees: Object.entries(visible).sort(([a], [b]) => a.localeCompare(b)).map(([userID, rsvpStatus]) => ({ userID, userName: nameOf.get(userID) ?? null, rsvpStatus })),
       };
     },
 
