@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertUsableSecret, MIN_SECRET_BYTES } from '@datebook/shared-kernel/http';
+import { httpEdgeConfig } from '@datebook/shared-kernel/runtime';
 import { z } from 'zod';
 
 /** Every setting of the embedded default, read once at start; a bad value stops the process naming the key. */
@@ -16,6 +17,7 @@ export const EmbeddedConfig = z.object({
   MAIL_FROM: z.string().default('Datebook <calendar@datebook.invalid>').describe('Sender of notification e-mails'),
   PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000').describe('Where users reach Datebook: the base of the links in verification and password-reset e-mails'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
+  ...httpEdgeConfig(),
 });
 export type EmbeddedConfig = z.infer<typeof EmbeddedConfig>;
 

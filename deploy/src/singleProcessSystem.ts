@@ -21,6 +21,10 @@ export interface SingleProcessSystemOptions {
   consistencyTimeoutMs?: number;
   /** How often consumers look for re-drive requests of parked events. */
   redriveIntervalMs?: number;
+  /** The operators' token (OPS_TOKEN): readiness reasons and details only for it. */
+  opsToken?: string;
+  /** Origins whose pages may call the API (CORS_ORIGINS). */
+  corsOrigins?: readonly string[];
 }
 
 /**
@@ -64,6 +68,8 @@ export async function singleProcessSystem(options: SingleProcessSystemOptions) {
     jsonRoutes: queries.jsonRoutes,
     routeDocs: [...commands.routeDocs, ...queries.routeDocs, ...notifier.routeDocs],
     tokens,
+    ...(options.opsToken ? { opsToken: options.opsToken } : {}),
+    ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
     async ready() {
       await database.query('select 1');
       if (!projector.isHealthy()) throw new Error('the projector is not running');

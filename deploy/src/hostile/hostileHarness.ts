@@ -4,6 +4,8 @@ import { createTestDatabase, type TestDatabase } from '@datebook/shared-kernel/t
 import type { Response } from 'supertest';
 import { startTestSystem, type TestSystem } from '../testing/testSystem';
 
+/** The operators' token of the target: only it sees readiness details. */
+export const OPS_TOKEN = 'operators-token-of-the-hostile-suite-0123456789';
 /** The longest the event loop may be blocked while the system handles one hostile request. */
 export const MAX_LOOP_BLOCK_MS = 50;
 /** How soon another person's booking must reach the views, the read model and the notifier. */
@@ -19,7 +21,7 @@ type User = Awaited<ReturnType<TestSystem['signUp']>>;
 export async function startHostileTarget() {
   const testDatabase: TestDatabase = await createTestDatabase();
   const database: SqlDatabase = pgSqlDatabase({ connectionString: testDatabase.url, max: 8 });
-  const sys = await startTestSystem(database, { consistencyTimeoutMs: 2_000, redriveIntervalMs: 50 });
+  const sys = await startTestSystem(database, { consistencyTimeoutMs: 2_000, redriveIntervalMs: 50, opsToken: OPS_TOKEN });
   const attacker = await sys.signUp('mallory');
   const canaryHost = await sys.signUp('carol');
   const canaryGuest = await sys.signUp('dave');

@@ -16,7 +16,7 @@ export const TEST_PASSWORD = 'a good password';
 export type TestSystem = Awaited<ReturnType<typeof startTestSystem>>;
 
 /** The single-process system on a given database, with helpers for driving its HTTP API. */
-export async function startTestSystem(database: SqlDatabase, options: { consistencyTimeoutMs?: number; secret?: string; redriveIntervalMs?: number } = {}) {
+export async function startTestSystem(database: SqlDatabase, options: { consistencyTimeoutMs?: number; secret?: string; redriveIntervalMs?: number; opsToken?: string } = {}) {
   const secret = options.secret ?? randomBytes(32).toString('base64url');
   const tokens = jwtTokenService(secret, 3600);
   const logger = pino({ level: 'silent' });
