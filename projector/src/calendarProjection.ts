@@ -42,6 +42,7 @@ async function projectUser(tx: SqlExecutor, recorded: RecordedEvent): Promise<vo
   const [column, value] =
     event.type === 'PreferredTimeZoneChanged' ? ['time_zone', event.data.timeZone]
     : event.type === 'DefaultRemindersChanged' ? ['default_reminders', JSON.stringify(event.data.reminders)]
+    : event.type === 'InvitationsSettingChanged' ? ['add_invitations', event.data.addInvitations]
     : ['working_hours', JSON.stringify(event.data.workingHours)];
   await tx.query(`update rm_users set ${column} = $2, version = $3 where user_id = $1 and version < $3`, [event.data.userID, value, version]);
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_REMINDERS, DomainError, encodeConsistencyToken, ReminderOverride, streamName } from '@datebook/shared-kernel';
+import { AddInvitations, DEFAULT_REMINDERS, DomainError, encodeConsistencyToken, ReminderOverride, streamName } from '@datebook/shared-kernel';
 import { authenticatedUser, bearerToken, parseInput, type RouteDoc, requireUser, type TokenService, timeZoneSchema, userIDSchema } from '@datebook/shared-kernel/http';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
@@ -30,6 +30,9 @@ const SettingsBody = z.object({
     .max(14)
     .optional()
     .describe('Local wall times in your zone; suggestions keep to them'),
+  addInvitations: AddInvitations.optional().describe(
+    'Which invitations go into your calendar before you answer (Google\'s setting): everyone (default), knownSenders (people whose invitation you answered or whom you invited), whenResponded',
+  ),
 });
 /** The same answer for a new address and a taken one (OWASP Authentication Cheat Sheet, "account creation"): sign in for your user id. */
 const SignUpResponse = z.object({ status: z.literal('verification_sent'), detail: z.string() });
@@ -37,6 +40,7 @@ const SignInResponse = z.object({ token: z.string(), expiresAt: z.string(), user
 const Profile = z.object({
   userID: userIDSchema, userName: z.string(), email: z.string(), emailVerified: z.boolean(), timeZone: z.string(),
   defaultReminders: z.array(ReminderOverride), workingHours: z.array(z.object({ day: z.number(), start: z.string(), end: z.string() })).nullable(),
+  addInvitations: AddInvitations,
 });
 const TooMany = { 429: { description: 'Too many failed attempts: TOO_MANY_ATTEMPTS, with Retry-After' } };
 
@@ -58,7 +62,7 @@ function profile(state: UserState) {
   if (state.status !== 'registered') throw new DomainError('UNAUTHENTICATED', 'this account does not exist');
   return {
     userID: state.userID, userName: state.userName, email: state.email, emailVerified: state.emailVerified, timeZone: state.timeZone,
-    defaultReminders: state.defaultReminders ?? DEFAULT_REMINDERS, workingHours: state.workingHours ?? null,
+    defaultReminders: state.defaultReminders ?? DEFAULT_REMINDERS, workingHours: state.workingHours ?? null, addInvitations: state.addInvitations ?? 'everyone',
   };
 }
 

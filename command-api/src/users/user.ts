@@ -1,4 +1,5 @@
 import {
+  type AddInvitations,
   DomainError,
   foldSessionRevocations,
   noRevocations,
@@ -26,6 +27,8 @@ export type UserState =
       /** Undefined until the user chooses: the product default applies. */
       defaultReminders?: ReminderOverride[];
       workingHours?: WorkingHours[];
+      /** Which invitations go into the person's calendar before they answer; undefined: from everyone. */
+      addInvitations?: AddInvitations;
       /** The owner followed a verification link (or a reset link, which proves the same). */
       emailVerified: boolean;
       /** Verification links sent and not used yet, by request id: until when each is good. */
@@ -43,7 +46,7 @@ export type UserCommand =
       type: 'RegisterUser';
       data: { userID: string; userName: string; email: string; passwordHash: string; timeZone: string; verification: { requestID: string; requestedAt: string; expiresAt: string } };
     }
-  | { type: 'ChangeSettings'; data: { userID: string; timeZone?: string; defaultReminders?: ReminderOverride[]; workingHours?: WorkingHours[] } }
+  | { type: 'ChangeSettings'; data: { userID: string; timeZone?: string; defaultReminders?: ReminderOverride[]; workingHours?: WorkingHours[]; addInvitations?: AddInvitations } }
   | { type: 'RecordSignUpAttempt'; data: { userID: string; now: string } }
   | { type: 'RequestEmailVerification'; data: { userID: string; requestID: string; now: string; expiresAt: string } }
   | { type: 'VerifyEmail'; data: { userID: string; requestID: string; now: string } }
@@ -79,6 +82,8 @@ export function evolve(state: UserState, event: UserEvent): UserState {
       return { ...state, defaultReminders: event.data.reminders };
     case 'WorkingHoursChanged':
       return { ...state, workingHours: event.data.workingHours };
+    case 'InvitationsSettingChanged':
+      return { ...state, addInvitations: event.data.addInvitations };
     case 'EmailVerificationRequested':
       return { ...state, verificationRequests: { ...state.verificationRequests, [event.data.requestID]: event.data.expiresAt }, lastVerificationRequestAt: event.data.requestedAt };
     case 'EmailVerified':
@@ -154,7 +159,7 @@ export function decide(command: UserCommand, state: UserState): UserEvent[] {
 }
 
 function changedSettings(change: Extract<UserCommand, { type: 'ChangeSettings' }>['data'], state: Extract<UserState, { status: 'registered' }>): UserEvent[] {
-  const { userID, timeZone, defaultReminders, workingHours } = change;
+  const { userID, timeZone, defaultReminders, workingHours, addInvitations } = change;
   const events: UserEvent[] = [];
   if (timeZone !== undefined && timeZone !== state.timeZone) events.push({ type: 'PreferredTimeZoneChanged', data: { userID, timeZone } });
   if (defaultReminders !== undefined && !sameJson(defaultReminders, state.defaultReminders)) {
@@ -162,6 +167,9 @@ function changedSettings(change: Extract<UserCommand, { type: 'ChangeSettings' }
   }
   if (workingHours !== undefined && !sameJson(workingHours, state.workingHours)) {
     events.push({ type: 'WorkingHoursChanged', data: { userID, workingHours } });
+  }
+  if (addInvitations !== undefined && addInvitations !== (state.addInvitations ?? 'everyone')) {
+    events.push({ type: 'InvitationsSettingChanged', data: { userID, addInvitations } });
   }
   return events;
 }

@@ -29,6 +29,16 @@ export const DefaultRemindersChanged = z.object({ userID: z.string().uuid(), rem
 export const WorkingHoursPeriod = z.object({ day: z.number().int().min(1).max(7), start: z.string(), end: z.string() });
 export const WorkingHoursChanged = z.object({ userID: z.string().uuid(), workingHours: z.array(WorkingHoursPeriod) });
 
+/**
+ * Google Calendar's "add invitations to my calendar": from everyone (the default), only from senders the
+ * person knows (someone whose invitation they answered, or whom they invited), or only once they answer.
+ * An invitation not added yet still reaches them (e-mail, the event itself), but stays out of their views
+ * and their busy time.
+ */
+export const AddInvitations = z.enum(['everyone', 'knownSenders', 'whenResponded']);
+export type AddInvitations = z.infer<typeof AddInvitations>;
+export const InvitationsSettingChanged = z.object({ userID: z.string().uuid(), addInvitations: AddInvitations });
+
 /** The notifier mails a single-use link to `email`; `requestID` names the request, the link expires at `expiresAt`. */
 export const EmailVerificationRequested = z.object({ userID: z.string().uuid(), email: z.string(), requestID: z.string().uuid(), requestedAt: z.string(), expiresAt: z.string() });
 /** The owner of `email` followed a verification link: the notifier may now send them anything. */
@@ -54,6 +64,7 @@ export const userEventSchemas = {
   PreferredTimeZoneChanged,
   DefaultRemindersChanged,
   WorkingHoursChanged,
+  InvitationsSettingChanged,
   EmailVerificationRequested,
   EmailVerified,
   SignUpAttempted,

@@ -5,7 +5,7 @@ import { Temporal } from 'temporal-polyfill';
 /** One person's row on one event (single or series), as the read model holds it. */
 export interface AttendanceRow {
   userID: string;
-  event: Pick<CalendarEventDetails, 'eventID' | 'hostID' | 'title' | 'description' | 'location' | 'startTime' | 'endTime' | 'timeZone' | 'allDay' | 'startDate' | 'endDate' | 'recurrence' | 'exceptions' | 'transparency'>;
+  event: Pick<CalendarEventDetails, 'eventID' | 'hostID' | 'title' | 'description' | 'location' | 'startTime' | 'startLocal' | 'endTime' | 'timeZone' | 'allDay' | 'startDate' | 'endDate' | 'recurrence' | 'exceptions' | 'transparency'>;
   rsvpStatus: RsvpStatus;
   occurrenceResponses: Record<string, RsvpStatus>;
 }
@@ -21,11 +21,14 @@ export interface AttendanceRecord {
   user_id: string; event_id: string; host_id: string; title: string; description: string | null; location: string | null;
   start_time: Date | string; end_time: Date | string; time_zone: string; all_day: boolean; start_date: string | null; end_date: string | null;
   recurrence: string[]; exceptions: CalendarEventDetails['exceptions']; transparency: 'opaque' | 'transparent'; rsvp_status: RsvpStatus; occurrence_responses: Record<string, RsvpStatus>;
+  /** The series' nominal start when it has one (see `nominalStart`), read from the folded state. */
+  start_local: string | null;
 }
 
 /** The columns every attendance read selects from `rm_event_users eu join rm_events e`. */
 export const ATTENDANCE_COLUMNS = `eu.user_id, e.event_id, e.host_id, e.title, e.description, e.location, e.start_time, e.end_time, e.time_zone, e.all_day,
-  e.start_date::text as start_date, e.end_date::text as end_date, e.recurrence, e.exceptions, e.transparency, eu.rsvp_status, eu.occurrence_responses`;
+  e.start_date::text as start_date, e.end_date::text as end_date, e.recurrence, e.exceptions, e.transparency, eu.rsvp_status, eu.occurrence_responses,
+  e.state->>'startLocal' as start_local`;
 
 export function toAttendanceRow(r: AttendanceRecord): AttendanceRow {
   return {
@@ -36,16 +39,30 @@ export function toAttendanceRow(r: AttendanceRecord): AttendanceRow {
       eventID: r.event_id, hostID: r.host_id, title: r.title, description: r.description, location: r.location,
       startTime: new Date(r.start_time).toISOString(), endTime: new Date(r.end_time).toISOString(), timeZone: r.time_zone,
       allDay: r.all_day, startDate: r.start_date, endDate: r.end_date, recurrence: r.recurrence, exceptions: r.exceptions, transparency: r.transparency,
+      // Only when set, so rows of events without one stay as they were (views built either way checksum alike).
+      ...(r.start_local ? { startLocal: r.start_local } : {}),
     },
   };
 }
+
+/**
+ * An invitation the person has not answered stays out of their calendar and busy time when their
+ * "add invitations" setting says so: `whenResponded`, or `knownSenders` and the host is not known to
+ * them (they never answered an invitation of the host's, nor invited the host). SQL over `eu`, `e`.
+ */
+export const INVITATION_ADDED = `not (eu.rsvp_status = 'PENDING' and e.host_id <> eu.user_id and exists (
+  select 1 from rm_users u where u.user_id = eu.user_id and (u.add_invitations = 'whenResponded' or (u.add_invitations = 'knownSenders'
+    and not exists (select 1 from rm_event_users k join rm_events ke on ke.event_id = k.event_id
+                    where k.user_id = eu.user_id and k.rsvp_status <> 'PENDING' and ke.host_id = e.host_id)
+    and not exists (select 1 from rm_event_users k join rm_events ke on ke.event_id = k.event_id
+                    where k.user_id = e.host_id and ke.host_id = eu.user_id)))))`;
 
 /** Rows of live events of these users whose occurrences may touch [from, to): one index range scan per user. */
 export async function attendanceRows(db: SqlExecutor, userIDs: string[], from: Date, to: Date): Promise<AttendanceRow[]> {
   const { rows } = await db.query<AttendanceRecord>(
     `select ${ATTENDANCE_COLUMNS}
      from rm_event_users eu join rm_events e on e.event_id = eu.event_id
-     where eu.user_id = any($1::uuid[]) and eu.event_status = 'confirmed' and eu.span_start < $3 and eu.span_end > $2`,
+     where eu.user_id = any($1::uuid[]) and eu.event_status = 'confirmed' and eu.span_start < $3 and eu.span_end > $2 and ${INVITATION_ADDED}`,
     [userIDs, from.toISOString(), to.toISOString()],
   );
   return rows.map(toAttendanceRow);

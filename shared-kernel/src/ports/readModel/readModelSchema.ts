@@ -49,4 +49,6 @@ create table if not exists rm_event_users (
   primary key (event_id, user_id)
 );
 create index if not exists rm_event_users_calendar on rm_event_users (user_id, span_start);
+-- Google's "add invitations to my calendar" (everyone | knownSenders | whenResponded), see AddInvitations.
+alter table rm_users add column if not exists add_invitations text not null default 'everyone';
 `;
