@@ -1,11 +1,12 @@
-import { httpEdgeConfig, kafkaSaslConfig } from '@datebook/shared-kernel/runtime';
+import { eventStoreConfig, httpEdgeConfig, kafkaSaslConfig } from '@datebook/shared-kernel/runtime';
 import { z } from 'zod';
 
 /** Every setting of the standalone notifier, read once at start; a bad value stops the process naming the key. */
 export const NotifierConfig = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3004).describe('HTTP port of the notifier (devices, sync, notification ledger)'),
   HOST: z.string().default('127.0.0.1').describe('Interface to listen on'),
-  DATABASE_URL: z.url().describe('PostgreSQL holding the event store (es_events) the notifier reads'),
+  DATABASE_URL: z.url().describe('PostgreSQL holding the event store (es_events) the notifier reads, unless EVENT_STORE=kurrent'),
+  ...eventStoreConfig,
   NOTIFIER_DATABASE_URL: z.url().optional().describe("PostgreSQL for the notifier's own tables and checkpoint; defaults to DATABASE_URL"),
   SMTP_URL: z.url().optional().describe('smtp:// or smtps:// server to send through; unset: each message is written as an .eml file under DATA_DIR/mail'),
   SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5).describe('Pooled SMTP connections'),

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { jwtTokenService, serviceApp, sessionRevocations, withRevocations } from '@datebook/shared-kernel/http';
-import { parkedEventsReadiness, pgSqlDatabase, postgresEventStore } from '@datebook/shared-kernel/ports';
-import { eventSourceFor, runMain, serve } from '@datebook/shared-kernel/runtime';
+import { parkedEventsReadiness, pgSqlDatabase } from '@datebook/shared-kernel/ports';
+import { eventSourceFor, openEventStore, runMain, serve } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
 import { NOTIFIER_CONSUMER_GROUP, notifierService } from './app';
 import { readNotifierConfig } from './config';
@@ -14,7 +14,8 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.LOG_LEVEL, redact: ['req.headers.authorization', '*.email', '*.to', '*.token', '*.password'] });
   const eventStoreDatabase = pgSqlDatabase({ connectionString: config.DATABASE_URL, max: 4 });
   const database = config.NOTIFIER_DATABASE_URL ? pgSqlDatabase({ connectionString: config.NOTIFIER_DATABASE_URL, max: 10 }) : eventStoreDatabase;
-  const store = await postgresEventStore(eventStoreDatabase);
+  // EVENT_STORE=kurrent reads the events from KurrentDB, as every other process does.
+  const { store, close: closeStore } = await openEventStore(config, eventStoreDatabase);
   const source = await eventSourceFor(config, store, database, logger);
   const mailer = config.SMTP_URL
     ? smtpMailTransport(config.SMTP_URL, { maxConnections: config.SMTP_MAX_CONNECTIONS })
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
     async shutdown() {
       await notifier.stop();
       await mailer.close();
+      await closeStore();
       if (database !== eventStoreDatabase) await database.close();
       await eventStoreDatabase.close();
     },
