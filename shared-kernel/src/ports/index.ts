@@ -20,3 +20,4 @@ export * from './calendarViews/viewBusyTime';
 export * from './eventStore/kurrentEventStore';
 export * from './eventSource/parkedEvents';
 export * from './eventSource/parkingSubscription';
+export * from './eventStore/inMemoryEventStore';

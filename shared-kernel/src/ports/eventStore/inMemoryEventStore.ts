@@ -1,0 +1,50 @@
+import { compareLogPositions, type LogPosition, type RecordedEvent } from '../../events/recordedEvent';
+import { type AppendResult, type EventStore, type EventToAppend, type ExpectedVersion, type StreamReadResult, WrongExpectedVersionError } from './eventStore';
+
+/**
+ * The EventStore in this process's memory: the same contract (`eventStoreContract`) as the real ones,
+ * for handler and HTTP specifications that should run in milliseconds. Nothing survives the process.
+ * Events are stored as JSON copies, so what cannot be stored as JSON (a bigint) is refused as a
+ * database would, and no caller can change an event after the fact.
+ */
+export function inMemoryEventStore(): EventStore {
+  const streams = new Map<string, RecordedEvent[]>();
+  const log: RecordedEvent[] = [];
+  const listeners = new Set<() => void>();
+  const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+  return {
+    firstVersion: 1,
+    async appendToStream(streamName: string, events: EventToAppend[], expected: ExpectedVersion): Promise<AppendResult> {
+      const stream = streams.get(streamName) ?? [];
+      const current = stream.at(-1)?.streamVersion ?? null;
+      const matches = expected === 'any' || (expected === 'no_stream' ? current === null : current === expected);
+      if (!matches) throw new WrongExpectedVersionError(streamName, expected, current);
+      // Serialise all first: a batch is appended whole or not at all.
+      const stored = events.map((e) => ({ eventID: e.eventID, type: e.type, data: copy(e.data), metadata: copy(e.metadata) }));
+      const recordedAt = new Date();
+      const recorded = stored.map((e, i): RecordedEvent => {
+        const position = BigInt(log.length + i + 1);
+        return { ...e, streamName, streamVersion: (current ?? 0) + i + 1, logPosition: { transactionId: position, position }, recordedAt };
+      });
+      streams.set(streamName, [...stream, ...recorded]);
+      log.push(...recorded);
+      const last = recorded.at(-1);
+      for (const listener of listeners) listener();
+      return { nextExpectedVersion: last?.streamVersion ?? current ?? 0, logPosition: last?.logPosition ?? { transactionId: 0n, position: 0n } };
+    },
+    async readStream(streamName: string): Promise<StreamReadResult> {
+      const events = streams.get(streamName) ?? [];
+      return { events: events.map((e) => ({ ...e, data: copy(e.data), metadata: copy(e.metadata) })), currentVersion: events.at(-1)?.streamVersion ?? null };
+    },
+    async readAll(after: LogPosition, limit: number): Promise<RecordedEvent[]> {
+      const start = log.findIndex((e) => compareLogPositions(e.logPosition, after) > 0);
+      if (start < 0) return [];
+      return log.slice(start, start + limit).map((e) => ({ ...e, data: copy(e.data), metadata: copy(e.metadata) }));
+    },
+    onAppended(listener: () => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
