@@ -188,7 +188,7 @@ export function notifierService(deps: NotifierDependencies): NotifierService {
     for (const recorded of batch) {
       const category = parseStreamName(recorded.streamName).category;
       if (category === 'CalendarEvent') {
-        const committed = await onCalendarEvent(recorded);
+        const committed = await onCalendarEvent(recorded, batch);
         notifications += committed?.notifications ?? 0;
         changes += committed?.changes ?? 0;
       } else if (category === 'User') {

@@ -10,9 +10,10 @@ import { planReminders } from '../reminders/reminderPlan';
 import { replaceReminders } from '../reminders/reminderStore';
 import { appendChanges, type CalendarChange, viewFor } from '../sync/changeFeed';
 import type { UserDirectory, UserProfile } from '../users/userDirectory';
-import { type EventState, evolveEvent, type NotifierCalendarEvent, parseNotifierCalendarEvent } from './eventState';
-import { foldEventStream, loadEventState, saveEventState } from './eventStateStore';
-import { whoGetsWhat } from './whoGetsWhat';
+import { commandKeyOf, commandStep } from './commandStep';
+import { type EventState, type NotifierCalendarEvent, parseNotifierCalendarEvent } from './eventState';
+import { foldEvents, loadEventState, saveEventState } from './eventStateStore';
+import { nextInDelivery } from './nextInDelivery';
 
 export interface ReactorDeps {
   db: SqlDatabase;
@@ -38,10 +39,15 @@ export const toRecipient = (profile: UserProfile): Recipient => ({ userID: profi
  * the ledger, re-plans the event's reminders and appends to the attendees' sync feeds, all in one
  * transaction guarded by the stream version. A redelivered event finds its version applied and does
  * nothing; a crash before the commit leaves nothing behind, so the redelivery does it all.
+ *
+ * Messages are decided per command, not per event (RFC 5546 §2.1.4: one revision, one SEQUENCE): they
+ * are recorded when the command's last event is seen, which is known from the stream's next event (in
+ * the same delivery, else read from the store: an append is atomic, so if this event is visible, so is
+ * the rest of its command). `delivery` is the batch this event came in.
  */
 export function calendarEventReactor(deps: ReactorDeps) {
   const { db, store, directory, logger } = deps;
-  return async function react(recorded: RecordedEvent): Promise<Committed | undefined> {
+  return async function react(recorded: RecordedEvent, delivery: readonly RecordedEvent[] = []): Promise<Committed | undefined> {
     const eventID = parseStreamName(recorded.streamName).id;
     const log = logger.child({ stream: recorded.streamName, eventType: recorded.type, version: recorded.streamVersion, correlationId: recorded.metadata.correlationId });
     const stored = await loadEventState(db, eventID);
@@ -49,16 +55,27 @@ export function calendarEventReactor(deps: ReactorDeps) {
 
     // An event that does not parse throws: the subscription parks it (parked_events), says so, and goes on.
     const event: NotifierCalendarEvent | undefined = parseNotifierCalendarEvent(recorded.type, recorded.data);
+    let stream: RecordedEvent[] | undefined;
+    const readStream = async () => {
+      stream ??= (await store.readStream(recorded.streamName)).events;
+      return stream;
+    };
     const expectedPrevious = stored?.version ?? store.firstVersion - 1;
     const before: EventState | undefined =
       expectedPrevious === recorded.streamVersion - 1
         ? stored?.state
-        : await foldEventStream(store, eventID, recorded.streamVersion - 1, (bad, err) => log.error({ err, version: bad.streamVersion }, 'stream event does not parse; passed over'));
-    const after = event ? evolveEvent(before, event, recorded.streamVersion - store.firstVersion) : before;
+        : foldEvents(await readStream(), store.firstVersion, recorded.streamVersion - 1, (bad, err) => log.error({ err, version: bad.streamVersion }, 'stream event does not parse; passed over'));
+    const next = nextInDelivery(delivery, recorded) ?? (await readStream()).find((e) => e.streamVersion === recorded.streamVersion + 1);
+    const command = commandKeyOf(recorded.metadata);
+    const step = commandStep(before, {
+      event, position: recorded.streamVersion - store.firstVersion, command, actorID: recorded.metadata.actorID,
+      endsCommand: next === undefined || commandKeyOf(next.metadata) !== command,
+    });
+    const { after } = step;
     if (!after) return undefined;
 
-    const decision = event ? whoGetsWhat(before, after, event) : { messages: [], syncAudience: [] };
-    const everyone = new Set([after.hostID, ...Object.keys(before?.attendees ?? {}), ...Object.keys(after.attendees)]);
+    const decision = { messages: step.messages, syncAudience: step.syncAudience };
+    const everyone = new Set([after.hostID, ...Object.keys(before?.attendees ?? {}), ...Object.keys(after.attendees), ...decision.messages.flatMap((m) => (m.from === undefined ? [m.recipient] : [m.recipient, m.from]))]);
     const profiles = await directory.get(everyone);
     const people = new Map([...profiles].map(([id, profile]) => [id, toRecipient(profile)]));
     const changedAt = new Date(recorded.metadata.occurredAt);

@@ -1,6 +1,7 @@
 import { type RecordedEvent, streamName } from '@datebook/shared-kernel';
 import type { EventStore, SqlExecutor } from '@datebook/shared-kernel/ports';
-import { type EventState, evolveEvent, parseNotifierCalendarEvent } from './eventState';
+import { commandKeyOf, commandStep, type StreamFact } from './commandStep';
+import { type EventState, type NotifierCalendarEvent, parseNotifierCalendarEvent } from './eventState';
 
 export interface StoredEventState {
   version: number;
@@ -36,18 +37,37 @@ export async function saveEventState(tx: SqlExecutor, eventID: string, version: 
   return rows.length > 0;
 }
 
-/** Folds a stream from the store up to `upTo` (inclusive); an event that no longer parses is passed over. */
-export async function foldEventStream(store: EventStore, eventID: string, upTo: number, onUnreadable: (event: RecordedEvent, error: unknown) => void): Promise<EventState | undefined> {
-  const { events } = await store.readStream(streamName('CalendarEvent', eventID));
-  let state: EventState | undefined;
-  for (const recorded of events) {
-    if (recorded.streamVersion > upTo) break;
+/** The facts of a stream as the reactor sees them: each with its command, and whether it ends that command. */
+export function streamFacts(events: readonly RecordedEvent[], firstVersion: number, onUnreadable: (event: RecordedEvent, error: unknown) => void): StreamFact[] {
+  return events.map((recorded, index) => {
+    let event: NotifierCalendarEvent | undefined;
     try {
-      const event = parseNotifierCalendarEvent(recorded.type, recorded.data);
-      if (event) state = evolveEvent(state, event, recorded.streamVersion - store.firstVersion);
+      event = parseNotifierCalendarEvent(recorded.type, recorded.data);
     } catch (error) {
       onUnreadable(recorded, error);
     }
+    const command = commandKeyOf(recorded.metadata);
+    const next = events[index + 1];
+    return { event, position: recorded.streamVersion - firstVersion, command, actorID: recorded.metadata.actorID, endsCommand: next === undefined || commandKeyOf(next.metadata) !== command };
+  });
+}
+
+/**
+ * The state after `upTo` (inclusive), folded from the stream's events as the reactor folds them one by
+ * one (commands, SEQUENCE, the messages of a command not yet ended); an event that no longer parses is
+ * passed over.
+ */
+export function foldEvents(events: readonly RecordedEvent[], firstVersion: number, upTo: number, onUnreadable: (event: RecordedEvent, error: unknown) => void): EventState | undefined {
+  let state: EventState | undefined;
+  for (const fact of streamFacts(events, firstVersion, onUnreadable)) {
+    if (fact.position + firstVersion > upTo) break;
+    state = commandStep(state, fact).after;
   }
   return state;
+}
+
+/** Folds a stream from the store up to `upTo` (inclusive); see foldEvents. */
+export async function foldEventStream(store: EventStore, eventID: string, upTo: number, onUnreadable: (event: RecordedEvent, error: unknown) => void): Promise<EventState | undefined> {
+  const { events } = await store.readStream(streamName('CalendarEvent', eventID));
+  return foldEvents(events, store.firstVersion, upTo, onUnreadable);
 }

@@ -10,7 +10,7 @@ export function scheduledState(
   more: Partial<Pick<EventState, 'attendees' | 'status' | 'sequence' | 'reminders'>> = {},
 ): EventState {
   const parsed = parseCalendarEventEvent('CalendarEventScheduled', { timeZone: 'UTC', ...scheduled });
-  const state = parsed && evolveEvent(undefined, parsed, 0);
+  const state = parsed && evolveEvent(undefined, parsed);
   if (!state) throw new Error('the fixture does not fold');
   return { ...state, ...more, attendees: { ...state.attendees, ...more.attendees } };
 }

@@ -12,7 +12,11 @@ export interface MessageIntent {
   method: ItipMethod;
   /** For a REPLY: the attendee who answered. */
   from?: string;
-  /** For an answer to one occurrence of a series: its original start (RECURRENCE-ID). */
+  /**
+   * About one occurrence of a series only (RFC 5546 §3.2.2.3 / §3.2.5 / §3.2.3, RECURRENCE-ID): its
+   * original start. A changed occurrence is a REQUEST for it, a cancelled one a CANCEL for it, an
+   * answer about it a REPLY for it.
+   */
   occurrence?: string;
 }
 
@@ -20,22 +24,32 @@ export interface ChangeDecision {
   messages: MessageIntent[];
   /** Users whose calendar changed: each of their devices hears of it through the sync feed. */
   syncAudience: string[];
+  /**
+   * The organizer revised the event (RFC 5546 §2.1.4: its time, recurrence, details, an occurrence
+   * or its status): the command raises SEQUENCE, and its REQUEST/CANCEL announce the new one.
+   */
+  revises: boolean;
 }
 
 const guestsOf = (state: EventState): string[] => Object.keys(state.attendees).filter((id) => id !== state.hostID);
 
 /**
- * Who hears of a change by message. The organizer never gets its own requests; guests get every
+ * Who hears of one change by message. The organizer never gets its own requests; guests get every
  * change to the event as the organizer publishes it (RFC 5546 §3.2.2 REQUEST for updates, §3.2.5
  * CANCEL, also to a removed attendee), and the organizer gets each change of an answer (§3.2.3 REPLY).
- * Changes that repeat what is already true send nothing.
+ * Changes that repeat what is already true send nothing. The messages of all the changes one command
+ * made are merged into one per recipient (commandMessages.ts).
  */
 export function whoGetsWhat(before: EventState | undefined, after: EventState | undefined, event: NotifierCalendarEvent): ChangeDecision {
   const audience = new Set<string>([...Object.keys(before?.attendees ?? {}), ...Object.keys(after?.attendees ?? {})]);
-  if (event.type === 'RemindersChanged') return { messages: [], syncAudience: [event.data.userID] };
+  if (event.type === 'RemindersChanged') return { messages: [], syncAudience: [event.data.userID], revises: false };
   const syncAudience = [...audience];
-  if (!after || !before || before.status === 'cancelled') return { messages: [], syncAudience };
+  if (!after || !before || before.status === 'cancelled') return { messages: [], syncAudience, revises: false };
   const messages: MessageIntent[] = [];
+  const toGuests = (intent: Omit<MessageIntent, 'recipient'>, state: EventState = after) => {
+    for (const guest of guestsOf(state)) messages.push({ recipient: guest, ...intent });
+  };
+  let revises = false;
   switch (event.type) {
     case 'AttendeeInvited': {
       const invitee = event.data.userID;
@@ -57,20 +71,27 @@ export function whoGetsWhat(before: EventState | undefined, after: EventState | 
       break;
     }
     case 'CalendarEventRescheduled':
-      if (before.startTime !== after.startTime || before.endTime !== after.endTime || before.timeZone !== after.timeZone) {
-        for (const guest of guestsOf(after)) messages.push({ recipient: guest, kind: 'update', method: 'REQUEST' });
-      }
+      revises = before.startTime !== after.startTime || before.endTime !== after.endTime || before.timeZone !== after.timeZone || before.allDay !== after.allDay || before.startDate !== after.startDate || before.endDate !== after.endDate;
+      if (revises) toGuests({ kind: 'update', method: 'REQUEST' });
       break;
     case 'CalendarEventDetailsChanged':
-      if (before.title !== after.title || before.description !== after.description || before.location !== after.location) {
-        for (const guest of guestsOf(after)) messages.push({ recipient: guest, kind: 'update', method: 'REQUEST' });
-      }
+      revises = before.title !== after.title || before.description !== after.description || before.location !== after.location;
+      if (revises) toGuests({ kind: 'update', method: 'REQUEST' });
       break;
     case 'RecurrenceChanged':
-    case 'OccurrenceChanged':
-    case 'OccurrenceCancelled':
       // The whole series is sent again with its exceptions, which every client applies (RFC 5546 §3.2.2).
-      for (const guest of guestsOf(after)) messages.push({ recipient: guest, kind: 'update', method: 'REQUEST' });
+      revises = true;
+      toGuests({ kind: 'update', method: 'REQUEST' });
+      break;
+    case 'OccurrenceChanged':
+      // RFC 5546 §3.2.2.3: a change to one instance is a REQUEST for that instance (RECURRENCE-ID).
+      revises = true;
+      toGuests({ kind: 'update', method: 'REQUEST', occurrence: event.data.originalStart });
+      break;
+    case 'OccurrenceCancelled':
+      // RFC 5546 §3.2.5: cancelling one instance is a CANCEL for that instance (RECURRENCE-ID).
+      revises = before.exceptions[event.data.originalStart]?.cancelled !== true;
+      if (revises) toGuests({ kind: 'cancellation', method: 'CANCEL', occurrence: event.data.originalStart });
       break;
     case 'OccurrenceResponded':
       if (event.data.userID !== after.hostID && before.occurrenceResponses[event.data.userID]?.[event.data.originalStart] !== event.data.rsvpStatus) {
@@ -78,11 +99,14 @@ export function whoGetsWhat(before: EventState | undefined, after: EventState | 
       }
       break;
     case 'CalendarEventCancelled':
-      for (const guest of guestsOf(before)) messages.push({ recipient: guest, kind: 'cancellation', method: 'CANCEL' });
+      revises = true;
+      toGuests({ kind: 'cancellation', method: 'CANCEL' }, before);
       break;
     case 'CalendarEventScheduled':
     case 'SeriesSplit':
+    case 'TransparencyChanged':
+    case 'GuestPermissionsChanged':
       break;
   }
-  return { messages, syncAudience };
+  return { messages, syncAudience, revises };
 }

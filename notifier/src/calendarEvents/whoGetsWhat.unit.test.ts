@@ -13,9 +13,9 @@ const scheduled = calendarEvent('CalendarEventScheduled', { eventID: EVENT, host
 function decideAfter(events: NotifierCalendarEvent[]) {
   let state: EventState | undefined;
   let before: EventState | undefined;
-  events.forEach((event, index) => {
+  events.forEach((event) => {
     before = state;
-    state = evolveEvent(state, event, index);
+    state = evolveEvent(state, event);
   });
   const last = events.at(-1);
   if (!last) throw new Error('no events');
@@ -26,7 +26,7 @@ const invite = (userID: string): NotifierCalendarEvent => ({ type: 'AttendeeInvi
 
 describe('who gets what', () => {
   test('booking alone sends nothing; the host sees it on their devices', () => {
-    expect(decideAfter([scheduled])).toEqual({ messages: [], syncAudience: [HOST] });
+    expect(decideAfter([scheduled])).toEqual({ messages: [], syncAudience: [HOST], revises: false });
   });
 
   test('an invitation goes to the invitee only, as a REQUEST', () => {
@@ -68,16 +68,28 @@ describe('who gets what', () => {
 
   test('reminder settings reach only their owner, by sync', () => {
     const reminders: NotifierCalendarEvent = { type: 'RemindersChanged', data: { eventID: EVENT, userID: ANN, useDefault: false, overrides: [] } };
-    expect(decideAfter([scheduled, invite(ANN), reminders])).toEqual({ messages: [], syncAudience: [ANN] });
+    expect(decideAfter([scheduled, invite(ANN), reminders])).toEqual({ messages: [], syncAudience: [ANN], revises: false });
   });
 
-  test('SEQUENCE moves with changes to time, details and status, not with guests or answers (RFC 5546 §2.1.4)', () => {
-    let state = evolveEvent(undefined, scheduled, 0);
-    state = evolveEvent(state, invite(ANN), 1);
-    state = evolveEvent(state, { type: 'InvitationAccepted', data: { eventID: EVENT, userID: ANN } }, 2);
-    expect(state?.sequence).toBe(0);
-    state = evolveEvent(state, { type: 'CalendarEventDetailsChanged', data: { eventID: EVENT, title: 'New', description: null, location: null } }, 3);
-    expect(state?.sequence).toBe(3);
+  test('time, details, recurrence, occurrences and status revise the event; guests and answers do not (RFC 5546 §2.1.4)', () => {
+    const accept: NotifierCalendarEvent = { type: 'InvitationAccepted', data: { eventID: EVENT, userID: ANN } };
+    expect(decideAfter([scheduled, invite(ANN)]).revises).toBe(false);
+    expect(decideAfter([scheduled, invite(ANN), accept]).revises).toBe(false);
+    expect(decideAfter([scheduled, invite(ANN), { type: 'CalendarEventDetailsChanged', data: { eventID: EVENT, title: 'New', description: null, location: null } }]).revises).toBe(true);
+    expect(decideAfter([scheduled, invite(ANN), { type: 'CalendarEventDetailsChanged', data: { eventID: EVENT, title: 'Sync', description: null, location: null } }]).revises).toBe(false);
+    expect(decideAfter([scheduled, invite(ANN), { type: 'CalendarEventCancelled', data: { eventID: EVENT, cancelledBy: HOST } }]).revises).toBe(true);
+  });
+
+  test('a changed occurrence is a REQUEST for it, a cancelled one a CANCEL for it (RFC 5546 §3.2.2.3, §3.2.5); a split alone sends nothing', () => {
+    const weekly = calendarEvent('CalendarEventScheduled', { eventID: EVENT, hostID: HOST, title: 'Sync', startTime: '2026-03-10T09:00:00Z', endTime: '2026-03-10T10:00:00Z', timeZone: 'UTC', recurrence: ['RRULE:FREQ=WEEKLY'] });
+    const originalStart = '2026-03-17T09:00:00.000Z';
+    const moved = calendarEvent('OccurrenceChanged', { eventID: EVENT, originalStart, startTime: '2026-03-17T11:00:00Z', endTime: '2026-03-17T12:00:00Z', title: 'Sync', description: null, location: null });
+    const dropped = calendarEvent('OccurrenceCancelled', { eventID: EVENT, originalStart });
+    expect(decideAfter([weekly, invite(ANN), moved])).toMatchObject({ messages: [{ recipient: ANN, kind: 'update', method: 'REQUEST', occurrence: originalStart }], revises: true });
+    expect(decideAfter([weekly, invite(ANN), dropped])).toMatchObject({ messages: [{ recipient: ANN, kind: 'cancellation', method: 'CANCEL', occurrence: originalStart }], revises: true });
+    expect(decideAfter([weekly, invite(ANN), dropped, dropped])).toMatchObject({ messages: [], revises: false });
+    const split = calendarEvent('SeriesSplit', { eventID: EVENT, originalStart, newEventID: '20000000-0000-4000-8000-000000000000' });
+    expect(decideAfter([weekly, invite(ANN), split])).toMatchObject({ messages: [], revises: false });
   });
 
   test('an answer for one occurrence goes to the host as a REPLY about that occurrence, once', () => {

@@ -1,4 +1,5 @@
-import type { EventState } from '../calendarEvents/eventState';
+import { type EventState, guestsSeeEachOther } from '../calendarEvents/eventState';
+import { occurrenceView } from '../calendarEvents/occurrenceView';
 import type { MessageIntent } from '../calendarEvents/whoGetsWhat';
 import type { ReminderMethod } from '../reminderEvents';
 import { buildICalendar, type CalendarPerson } from './icalendar';
@@ -17,10 +18,37 @@ export interface RenderedEmail {
   calendar?: { method: 'REQUEST' | 'CANCEL' | 'REPLY'; content: string };
 }
 
-/** Start and end in the reader's own zone, e.g. "Wed 26 Nov 2025, 10:00 – 11:00 (Europe/Berlin)". */
-export function describeWhen(event: Pick<EventState, 'startTime' | 'endTime'>, timeZone: string): string {
+const DAY_MS = 86_400_000;
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+/** A date as "Mon, 25 Mar 2030", on the calendar of `timeZone`. */
+function formatDate(instant: number, timeZone: string): string {
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+    dateFormats.set(timeZone, format);
+  }
+  return format.format(new Date(instant));
+}
+
+/**
+ * When, for a reader in `timeZone`: a timed event as start and end in the reader's own zone ("Wed 26
+ * Nov 2025, 10:00 – 11:00 (Europe/Berlin)"); an all-day event as its dates, the same in every zone
+ * (RFC 5545 §3.3.4 DATE values float), end inclusive ("Tue, 1 Oct 2030 – Wed, 2 Oct 2030"), a single
+ * day once ("Mon, 11 Nov 2030"). All-day times are the dates at 00:00 UTC, end exclusive.
+ */
+export function describeWhen(event: Pick<EventState, 'startTime' | 'endTime'> & { allDay?: boolean }, timeZone: string): string {
+  if (event.allDay) {
+    const first = Date.parse(event.startTime);
+    const last = Math.max(first, Date.parse(event.endTime) - DAY_MS);
+    return last - first < DAY_MS ? formatDate(first, 'UTC') : `${formatDate(first, 'UTC')} – ${formatDate(last, 'UTC')}`;
+  }
   const format = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
   return `${format.formatRange(new Date(event.startTime), new Date(event.endTime))} (${timeZone})`;
+}
+
+/** The day of one occurrence, by its original start ("Mon, 25 Mar 2030"): a date of its own for all-day series, else the reader's day. */
+export function describeOccurrenceDay(event: Pick<EventState, 'allDay'>, originalStart: string, timeZone: string): string {
+  return event.allDay ? formatDate(Date.parse(`${originalStart.slice(0, 10)}T00:00:00Z`), 'UTC') : formatDate(Date.parse(originalStart), timeZone);
 }
 
 /**
@@ -35,11 +63,15 @@ export function oneLine(value: string): string {
 const escapeHtml = (value: string): string =>
   value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
-function body(headline: string, event: EventState, reader: Recipient, footer: string): { text: string; html: string } {
+/** How a person is listed in a message body: name, address, and whether they organize it. */
+const listedPerson = (event: EventState, who: CalendarPerson): string => `${oneLine(who.name)} <${who.email}>${who.userID === event.hostID ? ' (organizer)' : ''}`;
+
+function body(headline: string, event: EventState, reader: Recipient, footer: string, guests: readonly CalendarPerson[] = []): { text: string; html: string } {
   const when = describeWhen(event, reader.timeZone);
   const rows: [string, string][] = [
     ['When', when],
     ...(event.location ? [['Where', oneLine(event.location)] as [string, string]] : []),
+    ...(guests.length > 0 ? [['Guests', guests.map((who) => listedPerson(event, who)).join(', ')] as [string, string]] : []),
     ...(event.description ? [['Details', event.description] as [string, string]] : []),
   ];
   const text = [headline, '', oneLine(event.title), ...rows.map(([k, v]) => `${k}: ${v}`), '', footer, ''].join('\n');
@@ -59,8 +91,21 @@ function body(headline: string, event: EventState, reader: Recipient, footer: st
 const REPLY_WORD = { ACCEPTED: 'Accepted', DECLINED: 'Declined', TENTATIVE: 'Tentatively accepted', PENDING: 'No answer yet' } as const;
 
 /**
+ * Who a reader may see on the event: everyone, unless the organizer hid the guest list
+ * (guestsCanSeeOtherGuests false), in which case a guest sees the organizer and themselves only; the
+ * organizer always sees everyone.
+ */
+export function attendeesVisibleTo(reader: Recipient, event: EventState, people: ReadonlyMap<string, Recipient>): Recipient[] {
+  const everyone = Object.keys(event.attendees).flatMap((id) => people.get(id) ?? []);
+  if (reader.userID === event.hostID || guestsSeeEachOther(event)) return everyone;
+  return everyone.filter((who) => who.userID === event.hostID || who.userID === reader.userID);
+}
+
+/**
  * The e-mail for one decided message. Attendees listed in the calendar part follow RFC 5546: a REQUEST
- * lists everyone, a REPLY only the answering attendee (§3.2.3), a CANCEL to a removed guest only them.
+ * lists everyone the reader may see, a REPLY only the answering attendee (§3.2.3), a CANCEL to a
+ * removed guest only them. A message about one occurrence (`intent.occurrence`) shows that occurrence
+ * and names its day.
  */
 export function renderEventEmail(input: {
   intent: MessageIntent;
@@ -74,44 +119,57 @@ export function renderEventEmail(input: {
   const reader = people.get(intent.recipient);
   const organizer = people.get(event.hostID);
   if (!reader || !organizer) return undefined;
-  const when = describeWhen(event, reader.timeZone);
-  const everyone = Object.keys(event.attendees).flatMap((id) => people.get(id) ?? []);
-  const subjectWhen = `${oneLine(event.title)} @ ${when}`;
+  const { occurrence } = intent;
+  const shown = occurrence === undefined ? event : occurrenceView(event, occurrence);
+  const listed = attendeesVisibleTo(reader, event, people);
+  const subjectWhen = `${oneLine(shown.title)} @ ${describeWhen(shown, reader.timeZone)}`;
+  const onDay = occurrence === undefined ? '' : ` on ${describeOccurrenceDay(event, occurrence, reader.timeZone)}`;
   const organizerName = oneLine(organizer.name);
   const omitted = input.onOmittedLine ? { onOmittedLine: input.onOmittedLine } : {};
+  const oneOccurrence = occurrence === undefined ? {} : { occurrence };
   switch (intent.kind) {
     case 'invitation':
     case 'update': {
-      const headline = intent.kind === 'invitation' ? `${organizerName} invited you.` : `${organizerName} changed this event.`;
-      const calendar = buildICalendar({ method: 'REQUEST', event, organizer, attendees: everyone, stamp: input.stamp, ...omitted });
+      const headline =
+        intent.kind === 'invitation' ? `${organizerName} invited you.` : occurrence === undefined ? `${organizerName} changed this event.` : `${organizerName} changed the occurrence${onDay}.`;
+      const calendar = buildICalendar({ method: 'REQUEST', event, organizer, attendees: listed, stamp: input.stamp, ...oneOccurrence, ...omitted });
       return {
         to: reader.email,
         replyTo: organizer.email,
-        subject: `${intent.kind === 'invitation' ? 'Invitation' : 'Updated invitation'}: ${subjectWhen}`,
-        ...body(headline, event, reader, 'Answer in your calendar or in Datebook.'),
+        subject: `${intent.kind === 'invitation' ? 'Invitation' : 'Updated invitation'}: ${occurrence === undefined ? subjectWhen : `${oneLine(shown.title)}${onDay}, now @ ${describeWhen(shown, reader.timeZone)}`}`,
+        ...body(headline, shown, reader, 'Answer in your calendar or in Datebook.', listed),
         calendar: { method: 'REQUEST', content: calendar },
       };
     }
     case 'cancellation': {
+      if (occurrence !== undefined) {
+        // RFC 5546 §3.2.5: one instance cancelled, the series goes on.
+        const calendar = buildICalendar({ method: 'CANCEL', event, organizer, attendees: listed, stamp: input.stamp, occurrence });
+        return {
+          to: reader.email,
+          replyTo: organizer.email,
+          subject: `Cancelled: ${oneLine(shown.title)}${onDay}`,
+          ...body(`${organizerName} cancelled the occurrence${onDay}. The other occurrences stay as they are.`, shown, reader, 'It has been taken off your calendar.', listed),
+          calendar: { method: 'CANCEL', content: calendar },
+        };
+      }
       const wholeEvent = event.status === 'cancelled';
-      const listed = wholeEvent ? everyone : [reader];
-      const calendar = buildICalendar({ method: 'CANCEL', event, organizer, attendees: listed, stamp: input.stamp, ...omitted });
+      const told = wholeEvent ? listed : [reader];
+      const calendar = buildICalendar({ method: 'CANCEL', event, organizer, attendees: told, stamp: input.stamp, ...omitted });
       return {
         to: reader.email,
         replyTo: organizer.email,
         subject: `${wholeEvent ? 'Cancelled event' : 'Removed from event'}: ${subjectWhen}`,
-        ...body(wholeEvent ? `${organizerName} cancelled this event.` : `${organizerName} removed you from this event.`, event, reader, 'It has been taken off your calendar.'),
+        ...body(wholeEvent ? `${organizerName} cancelled this event.` : `${organizerName} removed you from this event.`, event, reader, 'It has been taken off your calendar.', told),
         calendar: { method: 'CANCEL', content: calendar },
       };
     }
     case 'reply': {
       const guest = intent.from === undefined ? undefined : people.get(intent.from);
       if (!guest) return undefined;
-      const { occurrence } = intent;
       const status = (occurrence === undefined ? undefined : event.occurrenceResponses[guest.userID]?.[occurrence]) ?? event.attendees[guest.userID] ?? 'PENDING';
       const answer = REPLY_WORD[status];
-      const calendar = buildICalendar({ method: 'REPLY', event, organizer, attendees: [guest], stamp: input.stamp, ...(occurrence === undefined ? {} : { occurrence }) });
-      const shown = occurrence === undefined || event.allDay ? event : { ...event, startTime: occurrence, endTime: new Date(Date.parse(occurrence) + Date.parse(event.endTime) - Date.parse(event.startTime)).toISOString() };
+      const calendar = buildICalendar({ method: 'REPLY', event, organizer, attendees: [guest], stamp: input.stamp, ...oneOccurrence });
       return {
         to: reader.email,
         replyTo: guest.email,
@@ -143,14 +201,16 @@ export interface PushPayload {
   late?: boolean;
 }
 
-export function pushPayloadFor(kind: string, event: EventState, reader: Recipient, extra: { method?: ReminderMethod; late?: boolean; from?: string } = {}): PushPayload {
-  const when = describeWhen(event, reader.timeZone);
+export function pushPayloadFor(kind: string, event: EventState, reader: Recipient, extra: { method?: ReminderMethod; late?: boolean; from?: string; occurrence?: string } = {}): PushPayload {
+  const shown = extra.occurrence === undefined ? event : occurrenceView(event, extra.occurrence);
+  const when = describeWhen(shown, reader.timeZone);
+  const onDay = extra.occurrence === undefined ? '' : ` on ${describeOccurrenceDay(event, extra.occurrence, reader.timeZone)}`;
   const titles: Record<string, string> = {
-    invitation: `Invitation: ${event.title}`,
-    update: `Updated: ${event.title}`,
-    cancellation: event.status === 'cancelled' ? `Cancelled: ${event.title}` : `Removed: ${event.title}`,
-    reply: `${extra.from ?? 'A guest'} answered: ${event.title}`,
-    reminder: `Reminder: ${event.title}`,
+    invitation: `Invitation: ${shown.title}`,
+    update: `Updated: ${shown.title}${onDay}`,
+    cancellation: event.status === 'cancelled' || extra.occurrence !== undefined ? `Cancelled: ${shown.title}${onDay}` : `Removed: ${shown.title}`,
+    reply: `${extra.from ?? 'A guest'} answered: ${shown.title}${onDay}`,
+    reminder: `Reminder: ${shown.title}`,
   };
-  return { title: titles[kind] ?? event.title, body: when, eventID: event.eventID, kind, ...(extra.late ? { late: true } : {}) };
+  return { title: titles[kind] ?? shown.title, body: when, eventID: event.eventID, kind, ...(extra.late ? { late: true } : {}) };
 }

@@ -1,5 +1,6 @@
 import { isRecurring, occurrenceSpan } from '@datebook/shared-kernel';
 import type { EventState, RsvpStatus } from '../calendarEvents/eventState';
+import { occurrenceView } from '../calendarEvents/occurrenceView';
 import type { ItipMethod } from '../calendarEvents/whoGetsWhat';
 import { recurrenceProperty } from './recurrenceProperties';
 import { buildVTimezone, localDateTime, offsetMinutes } from './vtimezone';
@@ -18,7 +19,7 @@ export interface ICalendarInput {
   attendees: CalendarPerson[];
   /** RFC 5545 §3.8.7.2: when this iCalendar object was made. */
   stamp: Date;
-  /** A REPLY about one occurrence of a series (RFC 5546 §3.2.3): its original start. */
+  /** A message about one occurrence of a series only (RFC 5546 §3.2.2.3, §3.2.3, §3.2.5): its original start (RECURRENCE-ID). */
   occurrence?: string;
   /** Told of each stored recurrence line left out because it is not a valid RRULE/EXDATE/RDATE. */
   onOmittedLine?: (line: string) => void;
@@ -133,12 +134,14 @@ function spanOf(event: EventState): { start: number; end: number } {
  * An iTIP object (RFC 5546) for iMIP transport (RFC 6047): a VEVENT with a stable UID and a SEQUENCE
  * that grows with every change, so calendar clients replace the copy they hold. A series carries its
  * RRULE/RDATE/EXDATE lines, a VTIMEZONE for its zone, an EXDATE per cancelled occurrence and a VEVENT
- * with RECURRENCE-ID per changed one (§3.8.4.4).
+ * with RECURRENCE-ID per changed one (§3.8.4.4). A message about one occurrence (`occurrence`) carries
+ * only that instance, named by its RECURRENCE-ID: a REQUEST with its new values (RFC 5546 §3.2.2.3),
+ * a CANCEL with STATUS:CANCELLED (§3.2.5), a REPLY with the answer (§3.2.3).
  */
 export function buildICalendar(input: ICalendarInput): string {
   const { method, event } = input;
   const cancelled = method === 'CANCEL' || event.status === 'cancelled';
-  const series = isRecurring(event) && method !== 'REPLY';
+  const series = isRecurring(event) && method !== 'REPLY' && input.occurrence === undefined;
   const recurrence = series ? safeRecurrence(event.recurrence, input.onOmittedLine) : [];
   const people = [
     person('ORGANIZER', input.organizer),
@@ -158,25 +161,23 @@ export function buildICalendar(input: ICalendarInput): string {
     ...(values.description ? [`DESCRIPTION:${escapeText(values.description)}`] : []),
     ...(values.location ? [`LOCATION:${escapeText(values.location)}`] : []),
     ...people,
-    // RFC 5546 §3.2.5: a CANCEL of the whole event says so with STATUS.
+    // RFC 5546 §3.2.5: a CANCEL of the event or of one instance says so with STATUS.
     `STATUS:${cancelled ? 'CANCELLED' : 'CONFIRMED'}`,
     // RFC 5545 §3.8.2.7: whether the event blocks time in free/busy.
     `TRANSP:${event.transparency === 'transparent' ? 'TRANSPARENT' : 'OPAQUE'}`,
   ];
-  const duration = Date.parse(event.endTime) - Date.parse(event.startTime);
-  const oneOccurrence = input.occurrence === undefined ? [] : [recurrenceID(event, input.occurrence)];
-  const [start, end] = input.occurrence === undefined || event.allDay ? [event.startTime, event.endTime] : [input.occurrence, new Date(Date.parse(input.occurrence) + duration).toISOString()];
+  const shown = input.occurrence === undefined ? event : occurrenceView(event, input.occurrence);
   const master = [
     'BEGIN:VEVENT',
-    ...oneOccurrence,
-    ...timesOf(series ? event : { ...event, recurrence: [] }, start, end, event.startDate, event.endDate),
+    ...(input.occurrence === undefined ? [] : [recurrenceID(event, input.occurrence)]),
+    ...timesOf(series ? event : { ...event, recurrence: [] }, shown.startTime, shown.endTime, shown.startDate, shown.endDate),
     ...recurrence,
     ...(series
       ? Object.entries(event.exceptions)
           .filter(([, exception]) => exception.cancelled)
           .map(([originalStart]) => recurrenceID(event, originalStart).replace(/^RECURRENCE-ID/, 'EXDATE'))
       : []),
-    ...common(event),
+    ...common(shown),
     'END:VEVENT',
   ];
   const overrides = series
@@ -187,12 +188,16 @@ export function buildICalendar(input: ICalendarInput): string {
       )
     : [];
   let timezone: string[] = [];
-  // The TZID of a series' DTSTART, or of the RECURRENCE-ID in a REPLY about one occurrence, names this VTIMEZONE.
-  if (isRecurring(event) && !event.allDay && (series || input.occurrence !== undefined)) {
-    const span = spanOf(series ? { ...event, recurrence } : event);
+  // The TZID of a series' DTSTART, or of the RECURRENCE-ID of one occurrence, names this VTIMEZONE.
+  if (isRecurring(event) && !event.allDay && series) {
+    const span = spanOf({ ...event, recurrence });
     const from = span.start - YEAR_MS;
     const to = Number.isFinite(span.end) ? Math.min(span.end, span.start + 50 * YEAR_MS) : span.start + ENDLESS_SERIES_YEARS * YEAR_MS;
     timezone = buildVTimezone(event.timeZone, from, to);
+  } else if (isRecurring(event) && !event.allDay && input.occurrence !== undefined) {
+    // One instance: the observances around its original start are all a client needs to read its RECURRENCE-ID.
+    const at = Date.parse(input.occurrence);
+    timezone = buildVTimezone(event.timeZone, at - YEAR_MS, at + YEAR_MS);
   }
   const lines = ['BEGIN:VCALENDAR', 'PRODID:-//Datebook//Notifier//EN', 'VERSION:2.0', 'CALSCALE:GREGORIAN', `METHOD:${method}`, ...timezone, ...master, ...overrides, 'END:VCALENDAR'];
   return `${lines.map(foldLine).join('\r\n')}\r\n`;

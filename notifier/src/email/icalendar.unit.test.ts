@@ -125,6 +125,53 @@ describe('series', () => {
     expect(text).toContain('DTEND;VALUE=DATE:20260312');
   });
 
+  test('a CANCEL of one occurrence carries only that instance: RECURRENCE-ID in the TZID form, SEQUENCE, STATUS:CANCELLED (RFC 5546 §3.2.5)', () => {
+    const originalStart = '2026-03-31T08:00:00.000Z';
+    const cancelledOnce: EventState = { ...weekly, sequence: 7, exceptions: { [originalStart]: { cancelled: true } } };
+    const text = buildICalendar({ method: 'CANCEL', event: cancelledOnce, organizer: host, attendees: [host, guest], stamp, occurrence: originalStart });
+    const calendar = new ICAL.Component(ICAL.parse(text));
+    for (const zone of calendar.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(zone);
+    const vevents = calendar.getAllSubcomponents('vevent');
+    expect(calendar.getFirstPropertyValue('method')).toBe('CANCEL');
+    expect(vevents).toHaveLength(1);
+    const instance = new ICAL.Event(vevents[0]);
+    expect(instance.uid).toBe(`${weekly.eventID}@datebook`);
+    expect(instance.sequence).toBe(7);
+    expect(instance.recurrenceId?.toJSDate().toISOString()).toBe(originalStart);
+    expect(text).toContain('RECURRENCE-ID;TZID=Europe/Berlin:20260331T100000');
+    expect(instance.startDate.toJSDate().toISOString()).toBe(originalStart);
+    expect(vevents[0]?.getFirstPropertyValue('status')).toBe('CANCELLED');
+    expect(text).not.toMatch(/^(RRULE|EXDATE)/m);
+  });
+
+  test('a REQUEST for one changed occurrence carries that instance with its new values, not the series (RFC 5546 §3.2.2.3)', () => {
+    const originalStart = '2026-03-24T09:00:00.000Z';
+    const movedOnce: EventState = {
+      ...weekly,
+      exceptions: { [originalStart]: { cancelled: false, startTime: '2026-03-25T12:00:00.000Z', endTime: '2026-03-25T13:00:00.000Z', startDate: null, endDate: null, title: 'Weekly (moved)', description: null, location: 'Room 9' } },
+    };
+    const text = buildICalendar({ method: 'REQUEST', event: movedOnce, organizer: host, attendees: [host, guest], stamp, occurrence: originalStart });
+    const calendar = new ICAL.Component(ICAL.parse(text));
+    const vevents = calendar.getAllSubcomponents('vevent');
+    expect(vevents).toHaveLength(1);
+    const instance = new ICAL.Event(vevents[0]);
+    expect(text).toContain('RECURRENCE-ID;TZID=Europe/Berlin:20260324T100000');
+    expect([instance.startDate.toJSDate().toISOString(), instance.endDate.toJSDate().toISOString(), instance.summary, instance.location]).toEqual(['2026-03-25T12:00:00.000Z', '2026-03-25T13:00:00.000Z', 'Weekly (moved)', 'Room 9']);
+    expect(vevents[0]?.getFirstPropertyValue('status')).toBe('CONFIRMED');
+    expect(text).not.toMatch(/^RRULE/m);
+  });
+
+  test('one occurrence of an all-day series is named by a DATE RECURRENCE-ID, with its own dates', () => {
+    const daily = scheduledState({ eventID: '40000000-0000-4000-8000-000000000000', hostID: host.userID, title: 'Holiday', startTime: '2026-03-10T00:00:00.000Z', endTime: '2026-03-11T00:00:00.000Z', recurrence: ['RRULE:FREQ=YEARLY'] });
+    const allDay: EventState = { ...daily, allDay: true, startDate: '2026-03-10', endDate: '2026-03-11', exceptions: { '2027-03-10': { cancelled: true } } };
+    const text = buildICalendar({ method: 'CANCEL', event: allDay, organizer: host, attendees: [host], stamp, occurrence: '2027-03-10' });
+    expect(text).toContain('RECURRENCE-ID;VALUE=DATE:20270310');
+    expect(text).toContain('DTSTART;VALUE=DATE:20270310');
+    expect(text).toContain('DTEND;VALUE=DATE:20270311');
+    expect(text).not.toContain('VTIMEZONE');
+    expect(new ICAL.Component(ICAL.parse(text)).getFirstSubcomponent('vevent')?.getFirstPropertyValue('status')).toBe('CANCELLED');
+  });
+
   test('a REPLY about one occurrence names it by RECURRENCE-ID and carries the answer for it', () => {
     const declinedOnce: EventState = { ...weekly, occurrenceResponses: { [guest.userID]: { '2026-03-31T08:00:00.000Z': 'DECLINED' } } };
     const text = buildICalendar({ method: 'REPLY', event: declinedOnce, organizer: host, attendees: [guest], stamp, occurrence: '2026-03-31T08:00:00.000Z' });

@@ -9,9 +9,10 @@ import type { MailMessage } from './mailTransport';
 const headerValue = (value: string): string => value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ');
 
 /**
- * The MIME shape of an iMIP message (RFC 6047 §2.4): multipart/alternative with text, HTML and a
- * `text/calendar; method=…` part, plus the same object as an `invite.ics` attachment for clients
- * that look only at attachments.
+ * The MIME shape of an iMIP message (RFC 6047 §2.4): multipart/alternative with text, HTML and one
+ * `text/calendar; method=…` part. nodemailer's `icalEvent` also attaches the same object once as
+ * `invite.ics` (application/ics) for clients that look only at attachments; adding another would send
+ * the invitation twice.
  */
 export function toNodemailer(message: MailMessage): SendMailOptions {
   const { calendar } = message;
@@ -24,11 +25,6 @@ export function toNodemailer(message: MailMessage): SendMailOptions {
     text: message.text,
     html: message.html,
     ...(message.headers ? { headers: message.headers } : {}),
-    ...(calendar
-      ? {
-          icalEvent: { method: calendar.method, content: calendar.content },
-          attachments: [{ filename: 'invite.ics', content: calendar.content, contentType: `application/ics; method=${calendar.method}` }],
-        }
-      : {}),
+    ...(calendar ? { icalEvent: { method: calendar.method, content: calendar.content } } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { EventState } from '../calendarEvents/eventState';
+import { occurrenceView } from '../calendarEvents/occurrenceView';
 import type { MessageIntent } from '../calendarEvents/whoGetsWhat';
 import type { Device } from '../devices/deviceRegistry';
 import type { PushOptions } from '../devices/pushTransport';
@@ -19,7 +20,7 @@ function ttlUntil(instant: string, now: Date): number {
   return Math.max(60, Math.min(4 * 7 * 24 * 3600, Math.round((Date.parse(instant) - now.getTime()) / 1000)));
 }
 
-/** The e-mail and the pushes (one per device) for one decided message. */
+/** The e-mail and the pushes (one per device) for one decided message; `version` is the last of the command that decided it. */
 export function messageEntries(input: {
   intent: MessageIntent;
   event: EventState;
@@ -39,9 +40,10 @@ export function messageEntries(input: {
   const reader = people.get(intent.recipient);
   if (reader) {
     const from = intent.from === undefined ? undefined : people.get(intent.from)?.name;
+    const { occurrence } = intent;
     const envelope: PushEnvelope = {
-      message: pushPayloadFor(intent.kind, event, reader, from === undefined ? {} : { from }),
-      ttlSeconds: ttlUntil(event.endTime, now),
+      message: pushPayloadFor(intent.kind, event, reader, { ...(from === undefined ? {} : { from }), ...(occurrence === undefined ? {} : { occurrence }) }),
+      ttlSeconds: ttlUntil(occurrence === undefined ? event.endTime : occurrenceView(event, occurrence).endTime, now),
       urgency: 'normal',
       topic: topicOf(event.eventID),
     };
