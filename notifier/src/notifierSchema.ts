@@ -9,6 +9,8 @@ create table if not exists notifier_calendar_events (
   state jsonb not null,
   updated_at timestamptz not null
 );
+-- "Events this user is on" (attendees ? user): a full sync (sync/calendarSnapshot.ts) and a user's changes.
+create index if not exists notifier_calendar_events_by_attendee on notifier_calendar_events using gin ((state->'attendees'));
 create table if not exists notifier_users (
   user_id uuid primary key,
   version bigint not null,

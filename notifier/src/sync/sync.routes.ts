@@ -4,29 +4,55 @@ import type { SqlExecutor } from '@datebook/shared-kernel/ports';
 import { type Response, Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { calendarSnapshotPage } from './calendarSnapshot';
 import { changeFanout, type FanoutStream } from './changeFanout';
 import { changesSince, currentToken, parseToken, prunedThrough } from './changeFeed';
+import { decodeSyncPage, encodeSyncPage, type SyncPage } from './syncPageToken';
 
-const PAGE = 500;
+/** Google Calendar's events.list bounds: 250 by default, at most 2,500 per page. */
+const DEFAULT_MAX_RESULTS = 250;
+const MAX_MAX_RESULTS = 2_500;
 
 const SyncQuery = z.object({
-  since: z.string().max(20).optional().describe('The `next` token of the previous answer; omitted: start from now'),
+  syncToken: z.string().max(20).optional().describe('The `nextSyncToken` of the last page of the previous sync: answers the changes since then. Omitted (with `since`): a full sync'),
+  since: z.string().max(20).optional().describe('Older name of `syncToken` (the same tokens: `next`, `nextSyncToken`), kept for existing clients'),
+  pageToken: z.string().max(200).optional().describe('The `nextPageToken` of the previous page: continues that full sync or run of changes (`syncToken`/`since` are then not needed)'),
+  maxResults: z.coerce.number().int().min(1).max(MAX_MAX_RESULTS).default(DEFAULT_MAX_RESULTS).describe(`At most this many items or changes per page (default ${DEFAULT_MAX_RESULTS}, at most ${MAX_MAX_RESULTS})`),
+});
+
+const StreamQuery = z.object({
+  since: z.string().max(20).optional().describe('A sync token (`next`, `nextSyncToken`); omitted: start from now'),
 });
 
 const SyncResponse = z.object({
-  changes: z.array(z.object({ token: z.string(), change: z.unknown() })),
-  next: z.string().describe('Pass as `since` next time'),
-  more: z.boolean().describe('True when more changes wait: ask again at once'),
+  items: z.array(z.unknown()).optional().describe('Full sync only: the caller’s events (not cancelled), each as in a change’s `event`, with its `version`'),
+  changes: z.array(z.object({ token: z.string(), change: z.unknown() })).describe('Incremental sync: the changes, oldest first (`event: null` when the event left the calendar); empty in a full sync'),
+  nextPageToken: z.string().optional().describe('More follows: ask again with `pageToken` (before anything else)'),
+  nextSyncToken: z.string().optional().describe('Last page: keep it, and pass it as `syncToken` next time to get only what changed'),
+  next: z.string().describe('Older clients: the position to pass as `since` next time'),
+  more: z.boolean().describe('Older clients: true when more changes wait: ask again at once'),
 });
 
 export const syncRouteDocs: RouteDoc[] = [
-  { method: 'get', path: '/sync', summary: 'Changes to the caller’s calendar since a token (410: the token is older than the kept history; reload and start again)', query: SyncQuery, responses: { 200: { description: 'Changes', schema: SyncResponse }, 410: { description: 'Token expired' } } },
+  {
+    method: 'get',
+    path: '/sync',
+    operationId: 'syncChanges',
+    summary:
+      'Keeps a device in step, as Google Calendar’s events.list syncToken flow does. Without `syncToken`: a full sync, every event the caller hosts or is invited to (not cancelled) in `items`, ' +
+      'paged by `maxResults` (`nextPageToken` → `pageToken`), ordered by event id; its last page carries `nextSyncToken`, taken before the first page was read, so what changes during a paged ' +
+      'full sync is among the changes after it. With `syncToken`: the changes since then, paged the same way, the last page with a new `nextSyncToken`. A token older than the kept history ' +
+      '(7 days by default) answers 410 `SYNC_TOKEN_EXPIRED`: drop the local copy and start again with a full sync. `since` is the older name of `syncToken`',
+    query: SyncQuery,
+    responses: { 200: { description: 'One page of the full state or of the changes', schema: SyncResponse }, 400: { description: 'A token this server did not give out (names the field)' }, 410: { description: 'Token expired: start again with a full sync' } },
+  },
   {
     method: 'get',
     path: '/sync/stream',
+    operationId: 'streamChanges',
     summary: 'Server-Sent Events: every change to the caller’s calendar, live; resumes after `Last-Event-ID`. A user may hold a few streams at once (default 5): one more is refused with 429 and `Retry-After`, and the streams already open stay open',
     headers: { 'Last-Event-ID': 'The id of the last event received' },
-    responses: { 200: { description: 'text/event-stream' }, 410: { description: 'Last-Event-ID expired' }, 429: { description: 'Too many open streams for this user' }, 503: { description: 'The server holds as many streams as it can' } },
+    responses: { 200: { description: 'text/event-stream' }, 410: { description: 'SYNC_TOKEN_EXPIRED: Last-Event-ID is older than the kept history' }, 429: { description: 'TOO_MANY_STREAMS: too many open streams for this user', headers: ['Retry-After'] }, 503: { description: 'SERVER_BUSY: the server holds as many streams as it can', headers: ['Retry-After'] } },
   },
 ];
 
@@ -85,20 +111,62 @@ export function syncRoutes(deps: SyncRouteOptions): { router: Router; hub: SyncH
     }
   }
 
+  /**
+   * One page of a full sync. The feed position is taken before the first page reads any state: the
+   * reactor stores an event's state and its feed entries in one transaction, and feed commits follow
+   * sequence order, so a change committed after that position was read has a larger one and is among
+   * the changes after `nextSyncToken`, whichever pages did or did not see it.
+   */
+  async function fullSyncPage(userID: string, page: Extract<SyncPage, { kind: 'full' }> | undefined, maxResults: number) {
+    const at = page ? page.at : await currentToken(deps.db);
+    if (page && at < (await prunedThrough(deps.db))) throw tokenExpired();
+    const snapshot = await calendarSnapshotPage(deps.db, userID, page?.afterEventID, maxResults);
+    const afterEventID = snapshot.more ? snapshot.lastEventID : undefined;
+    return {
+      items: snapshot.items,
+      // The older poll-only fields: a client that knows no full sync starts from this position, as it always did.
+      changes: [],
+      ...(afterEventID ? { nextPageToken: encodeSyncPage({ kind: 'full', at, afterEventID }) } : { nextSyncToken: at.toString() }),
+      next: at.toString(),
+      more: false,
+    };
+  }
+
+  /** One page of the changes after `from`. */
+  async function changesPage(userID: string, from: bigint, maxResults: number) {
+    const found = await changesSince(deps.db, userID, from, maxResults + 1);
+    const changes = found.slice(0, maxResults);
+    const more = found.length > maxResults;
+    const last = changes.at(-1)?.token ?? from.toString();
+    return { changes, ...(more ? { nextPageToken: encodeSyncPage({ kind: 'changes', after: BigInt(last) }) } : { nextSyncToken: last }), next: last, more };
+  }
+
   router.get('/sync', async (req, res) => {
     const userID = authenticatedUser(req);
-    const { since } = parseInput(SyncQuery, req.query, 'query');
-    const from = await startingPoint(since, 'since');
-    if (from === 'expired') throw tokenExpired();
-    const changes = await changesSince(deps.db, userID, from, PAGE);
+    const query = parseInput(SyncQuery, req.query, 'query');
+    if (query.syncToken !== undefined && query.since !== undefined && query.syncToken !== query.since) {
+      throw new DomainError('VALIDATION_FAILED', 'give syncToken or its older name since, not two different tokens', [{ path: 'since', message: 'differs from syncToken' }]);
+    }
+    const page = query.pageToken ? decodeSyncPage(query.pageToken) : undefined;
+    const token = query.syncToken ?? query.since;
+    let body: object;
+    if (page?.kind === 'full' || (page === undefined && !token)) {
+      body = await fullSyncPage(userID, page, query.maxResults);
+    } else {
+      const from = page
+        ? page.after < (await prunedThrough(deps.db)) ? 'expired' : page.after
+        : await startingPoint(token, query.syncToken !== undefined ? 'syncToken' : 'since');
+      if (from === 'expired') throw tokenExpired();
+      body = await changesPage(userID, from, query.maxResults);
+    }
     res.setHeader('Cache-Control', 'private, no-store');
-    res.json({ changes, next: changes.at(-1)?.token ?? from.toString(), more: changes.length === PAGE });
+    res.json(body);
   });
 
   router.get('/sync/stream', async (req, res) => {
     const userID = authenticatedUser(req);
     const lastEventID = req.headers['last-event-id'];
-    const { since } = parseInput(SyncQuery, req.query, 'query');
+    const { since } = parseInput(StreamQuery, req.query, 'query');
     // Refused before anything is read: a capped stream costs no query.
     refuseOverCap(userID, res);
     const fromHeader = typeof lastEventID === 'string';

@@ -2,9 +2,12 @@ import { calendarWindow, DomainError, todayIn } from '@datebook/shared-kernel';
 import { authenticatedUser, dateSchema, eventIDSchema, instantSchema, type JsonRoute, parseInput, type RouteDoc, timeZoneSchema } from '@datebook/shared-kernel/http';
 import { Router } from 'express';
 import { z } from 'zod';
+import { type CalendarPage, decodeCalendarPage, encodeCalendarPage, requireSameWindow } from './calendarPageToken';
 import type { ReadModelQueries } from './readModelQueries';
 
-const MAX_WINDOW_DAYS = 366;
+/** Google Calendar's events.list bounds: 250 items a page by default, at most 2,500. */
+const DEFAULT_MAX_RESULTS = 250;
+const MAX_MAX_RESULTS = 2_500;
 
 const CalendarQuery = z.object({
   view: z.preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(['DAILY', 'WEEKLY', 'MONTHLY'])).default('WEEKLY'),
@@ -12,6 +15,9 @@ const CalendarQuery = z.object({
   timeZone: timeZoneSchema.optional().describe("The zone days are counted in; the user's own zone when absent"),
   from: instantSchema.optional().describe('With `to`: an arbitrary window instead of a view'),
   to: instantSchema.optional(),
+  maxResults: z.coerce.number().int().min(1).max(MAX_MAX_RESULTS).optional()
+    .describe(`At most this many items a page (default ${DEFAULT_MAX_RESULTS} for from/to; a view without it or pageToken answers whole, as before)`),
+  pageToken: z.string().max(400).optional().describe('The `nextPageToken` of the previous page: the next items of the same window, strictly after the last one returned'),
 });
 
 const CalendarEntry = z.object({
@@ -23,7 +29,8 @@ const CalendarEntry = z.object({
 });
 const CalendarResponse = z.object({
   from: z.string(), to: z.string(), timeZone: z.string(), events: z.array(CalendarEntry),
-  truncated: z.boolean().describe('True when a series had more occurrences in the window than the cap (1000) and was cut'),
+  truncated: z.boolean().describe('True when a series had more occurrences than the cap (1000) in an unpaged view, or at one instant when paged, and was cut'),
+  nextPageToken: z.string().optional().describe('More items follow: ask again with `pageToken` (and the same window)'),
 });
 const EventResponse = z.object({
   eventID: z.string(), userID: z.string(), title: z.string(), description: z.string().nullable(), location: z.string().nullable(),
@@ -35,8 +42,20 @@ const EventResponse = z.object({
 const consistencyHeader = { 'X-Consistency-Token': 'Wait until the views include the write that returned this token' };
 
 export const calendarViewRouteDocs: RouteDoc[] = [
-  { method: 'get', path: '/events', summary: "The user's calendar for a day, week (default) or month, or for [from, to)", query: CalendarQuery, headers: consistencyHeader, responses: { 200: { description: 'Events sorted by start', schema: CalendarResponse } } },
-  { method: 'get', path: '/events/{eventID}', summary: 'One event with its attendees (host and attendees only)', headers: consistencyHeader, responses: { 200: { description: 'The event', schema: EventResponse } } },
+  {
+    method: 'get',
+    path: '/events',
+    operationId: 'listEvents',
+    summary:
+      "The user's calendar for a day, week (default) or month, or for any window [from, to) inside 1900–2200, paged as Google Calendar's events.list: " +
+      '`maxResults` items (default 250 for from/to, at most 2,500) ordered by (start, eventID), and `nextPageToken` while more follow; pass it as `pageToken` ' +
+      'for the next page, which lists strictly after the last item returned, so every occurrence is listed exactly once even when events change between pages. ' +
+      'A page may hold fewer than maxResults (a series gives at most 1,000 occurrences a page, and a page ends where a series was expanded to): only the absence of nextPageToken ends the listing. ' +
+      'A view (view/date) answers whole unless it is given maxResults or pageToken. A token not given out for this window answers 400 naming `pageToken`',
+    headers: consistencyHeader,
+    responses: { 200: { description: 'Events sorted by start', schema: CalendarResponse }, 400: { description: 'An invalid field, or a page token not given out for this window (names `pageToken`)' } },
+  },
+  { method: 'get', path: '/events/{eventID}', operationId: 'getEvent', summary: 'One event with its attendees (host and attendees only)', headers: consistencyHeader, responses: { 200: { description: 'The event', schema: EventResponse, headers: ['ETag'] }, 404: { description: 'EVENT_NOT_FOUND: no such event, or not one of yours' } } },
 ];
 
 /** GET /events: the user's calendar (the hottest read, so a JSON route served ahead of Express). */
@@ -46,26 +65,43 @@ export function calendarRoute(deps: { queries: ReadModelQueries; clock: () => Da
     path: '/events',
     async handle({ userID, input, fresh }) {
       const query = parseInput(CalendarQuery, input, 'query');
-      const timeZone = query.timeZone ?? (await deps.queries.timeZoneOf(userID, fresh)) ?? 'UTC';
+      const page = query.pageToken ? decodeCalendarPage(query.pageToken) : undefined;
+      const windowAsked = query.from !== undefined || query.to !== undefined || query.date !== undefined || (input as Record<string, unknown>).view !== undefined;
+      let timeZone: string;
       let window: { from: Date; to: Date };
-      if (query.from !== undefined || query.to !== undefined) {
-        if (query.from === undefined || query.to === undefined) {
-          throw new DomainError('VALIDATION_FAILED', 'give both from and to', [{ path: query.from === undefined ? 'from' : 'to', message: 'required with the other' }]);
-        }
-        window = { from: new Date(query.from), to: new Date(query.to) };
-        const days = (window.to.getTime() - window.from.getTime()) / 86_400_000;
-        if (days <= 0) throw new DomainError('INVALID_TIME_RANGE', 'to must be after from', [{ path: 'to', message: 'must be after from' }]);
-        if (days > MAX_WINDOW_DAYS) throw new DomainError('VALIDATION_FAILED', `a window spans at most ${MAX_WINDOW_DAYS} days`, [{ path: 'to', message: 'window too long' }]);
+      if (page && !windowAsked && (query.timeZone === undefined || query.timeZone === page.timeZone)) {
+        // A next page on its own: the token names its window and zone.
+        timeZone = page.timeZone;
+        window = { from: new Date(page.from), to: new Date(page.to) };
       } else {
-        window = calendarWindow(query.view, query.date ?? todayIn(deps.clock(), timeZone), timeZone);
+        timeZone = query.timeZone ?? (await deps.queries.timeZoneOf(userID, fresh)) ?? 'UTC';
+        window = windowOf(query, timeZone, deps.clock);
+        if (page) requireSameWindow(page, window, timeZone);
       }
-      const { events, truncated } = await deps.queries.calendar(userID, window.from, window.to, timeZone, fresh);
-      return {
-        headers: { 'Cache-Control': 'private, no-cache' },
-        body: { from: window.from.toISOString(), to: window.to.toISOString(), timeZone, events, truncated },
-      };
+      const range = { from: window.from.toISOString(), to: window.to.toISOString(), timeZone };
+      const headers = { 'Cache-Control': 'private, no-cache' };
+      // A view asked without paging answers whole, as it always has (and as the bench measures it).
+      if (!page && query.maxResults === undefined && query.from === undefined) {
+        const { events, truncated } = await deps.queries.calendar(userID, window.from, window.to, timeZone, fresh);
+        return { headers, body: { ...range, events, truncated } };
+      }
+      const maxResults = query.maxResults ?? DEFAULT_MAX_RESULTS;
+      const listed = await deps.queries.calendarPage(userID, window, timeZone, maxResults, page?.after, fresh);
+      const next: CalendarPage | undefined = listed.next && { from: window.from.getTime(), to: window.to.getTime(), timeZone, after: listed.next };
+      return { headers, body: { ...range, events: listed.events, truncated: listed.truncated, ...(next ? { nextPageToken: encodeCalendarPage(next) } : {}) } };
     },
   };
+}
+
+/** The window a request names: [from, to) (any length inside the valid domain), else the view around `date`. */
+function windowOf(query: z.infer<typeof CalendarQuery>, timeZone: string, clock: () => Date): { from: Date; to: Date } {
+  if (query.from === undefined && query.to === undefined) return calendarWindow(query.view, query.date ?? todayIn(clock(), timeZone), timeZone);
+  if (query.from === undefined || query.to === undefined) {
+    throw new DomainError('VALIDATION_FAILED', 'give both from and to', [{ path: query.from === undefined ? 'from' : 'to', message: 'required with the other' }]);
+  }
+  const window = { from: new Date(query.from), to: new Date(query.to) };
+  if (window.to.getTime() <= window.from.getTime()) throw new DomainError('INVALID_TIME_RANGE', 'to must be after from', [{ path: 'to', message: 'must be after from' }]);
+  return window;
 }
 
 /** GET /events/:eventID: one event with its attendees. */

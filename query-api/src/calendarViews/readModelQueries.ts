@@ -1,25 +1,12 @@
-import { type CalendarEventDetails, isRecurring } from '@datebook/shared-kernel';
+import type { CalendarEventDetails } from '@datebook/shared-kernel';
 import type { SqlExecutor } from '@datebook/shared-kernel/ports';
-import { Temporal } from 'temporal-polyfill';
-import { type PersonalOccurrence, personalOccurrences } from '@datebook/shared-kernel/ports';
+import { personalOccurrences } from '@datebook/shared-kernel/ports';
+import { type CalendarEntry, entryOf, sortKeyOf } from './calendarEntry';
+import type { PageCursor } from './calendarPageToken';
 import { type AttendanceSource, type BusyCheck, type BusySource, postgresAttendance, postgresBusyTime } from './cachedAttendance';
+import { type OccurrencePage, occurrencePage } from './occurrencePage';
 
-export interface CalendarEntry {
-  /** The event's id; for an occurrence of a series `<seriesID>_<original start, basic format>`, as Google Calendar does. */
-  eventID: string;
-  userID: string;
-  title: string;
-  startTime: string;
-  endTime: string;
-  timeZone: string;
-  location: string | null;
-  rsvpStatus: string;
-  allDay: boolean;
-  startDate?: string;
-  endDate?: string;
-  recurringEventID?: string;
-  originalStartTime?: string;
-}
+export type { CalendarEntry } from './calendarEntry';
 
 /** An event or series as its attendees see it: the folded state, with the host as `userID`. */
 export type EventDetails = Pick<
@@ -32,25 +19,15 @@ export type EventDetails = Pick<
   attendees: { userID: string; userName: string | null; rsvpStatus: string }[];
 };
 
-const compact = (originalStart: string) => originalStart.replace(/\.\d{3}Z$/, 'Z').replaceAll('-', '').replaceAll(':', '');
-
-function entryOf(o: PersonalOccurrence): CalendarEntry {
-  const event = o.row.event;
-  return {
-    eventID: isRecurring(event) ? `${event.eventID}_${compact(o.originalStart)}` : event.eventID,
-    userID: event.hostID, title: o.title, startTime: o.startTime, endTime: o.endTime, timeZone: event.timeZone, location: o.location,
-    rsvpStatus: o.rsvpStatus, allDay: event.allDay,
-    ...(event.allDay && o.startDate && o.endDate ? { startDate: o.startDate, endDate: o.endDate } : {}),
-    ...(isRecurring(event) ? { recurringEventID: event.eventID, originalStartTime: o.originalStart } : {}),
-  };
-}
+/** The first stretch of a long window a page reads (see `calendarPage`). */
+const FIRST_STRETCH_MS = 31 * 86_400_000;
 
 /** Known user ids are remembered this many at most (users are never deleted, so a known id stays true). */
 const KNOWN_USERS_REMEMBERED = 200_000;
 
-/** How long a user's zone is remembered, and for how many users at most. */
-const ZONE_REMEMBERED_MS = 5_000;
-const ZONES_REMEMBERED = 100_000;
+/** How long a user's zone and invitation setting are remembered, and for how many users at most. */
+const SETTINGS_REMEMBERED_MS = 5_000;
+const SETTINGS_REMEMBERED = 100_000;
 
 /**
  * The reads the query API makes against the PostgreSQL read model; calendar rows and busy time come
@@ -65,7 +42,42 @@ export function readModelQueries(db: SqlExecutor, options: { attendance?: Attend
     new Map([...(await busyFromReadModel(userIDs, from, to))].map(([userID, intervals]) => [userID, intervals.length > 0]));
   const whoIsBusyCached = options.whoIsBusy ?? whoIsBusyFromReadModel;
   const known = new Set<string>();
-  const zones = new Map<string, { zone: string; until: number }>();
+  const settings = new Map<string, { zone: string; addsEveryInvitation: boolean; until: number }>();
+
+  /**
+   * Each user's zone and whether every invitation goes into their calendar (the default). Remembered for a
+   * few seconds (every read needs them, and they rarely change); `fresh` reads them from the read model.
+   */
+  async function settingsOf(userIDs: string[], fresh = false) {
+    const now = Date.now();
+    const asked = fresh ? userIDs : userIDs.filter((id) => (settings.get(id)?.until ?? 0) <= now);
+    if (asked.length > 0) {
+      const { rows } = await db.query<{ user_id: string; time_zone: string; add_invitations: string }>(
+        'select user_id, time_zone, add_invitations from rm_users where user_id = any($1::uuid[])', [asked],
+      );
+      if (settings.size + rows.length > SETTINGS_REMEMBERED) settings.clear();
+      for (const r of rows) settings.set(r.user_id, { zone: r.time_zone, addsEveryInvitation: r.add_invitations === 'everyone', until: now + SETTINGS_REMEMBERED_MS });
+    }
+    return settings;
+  }
+
+  /**
+   * The views hold every invitation; a person who adds only some keeps their calendar and busy time in the
+   * read model, which leaves the others out (INVITATION_ADDED). Splits `userIDs` into the two.
+   */
+  async function byInvitationSetting(userIDs: string[]): Promise<{ everyInvitation: string[]; someInvitations: string[] }> {
+    const remembered = await settingsOf(userIDs);
+    const someInvitations = userIDs.filter((id) => remembered.get(id)?.addsEveryInvitation === false);
+    return { everyInvitation: someInvitations.length === 0 ? userIDs : userIDs.filter((id) => !someInvitations.includes(id)), someInvitations };
+  }
+
+  async function merged<T>(userIDs: string[], fresh: boolean, cachedRead: (ids: string[]) => Promise<Map<string, T>>, readModelRead: (ids: string[]) => Promise<Map<string, T>>) {
+    if (fresh) return readModelRead(userIDs);
+    const { everyInvitation, someInvitations } = await byInvitationSetting(userIDs);
+    if (someInvitations.length === 0) return cachedRead(userIDs);
+    const [fromViews, fromReadModel] = await Promise.all([everyInvitation.length > 0 ? cachedRead(everyInvitation) : new Map<string, T>(), readModelRead(someInvitations)]);
+    return new Map([...fromViews, ...fromReadModel]);
+  }
   return {
     /**
      * What the user hosts or is invited to (not declined, not cancelled) overlapping [from, to): single
@@ -74,15 +86,34 @@ export function readModelQueries(db: SqlExecutor, options: { attendance?: Attend
      */
     async calendar(userID: string, from: Date, to: Date, viewerZone: string, fresh = false): Promise<{ events: CalendarEntry[]; truncated: boolean }> {
       // A read that waited for a consistency token reads the read model it waited on, not the cache, which may lag it.
-      const rows = await (fresh ? fromReadModel : cached)([userID], new Date(from.getTime() - 14 * 3_600_000), new Date(to.getTime() + 14 * 3_600_000));
+      const { someInvitations } = fresh ? { someInvitations: [] } : await byInvitationSetting([userID]);
+      const source = fresh || someInvitations.length > 0 ? fromReadModel : cached;
+      const rows = await source([userID], new Date(from.getTime() - 14 * 3_600_000), new Date(to.getTime() + 14 * 3_600_000));
       const { occurrences, truncated } = personalOccurrences(rows, from, to, viewerZone);
-      const sortKey = (o: PersonalOccurrence) =>
-        o.startDate !== null && o.row.event.allDay
-          ? Temporal.PlainDate.from(o.startDate).toZonedDateTime({ timeZone: viewerZone }).epochMilliseconds
-          : Date.parse(o.startTime);
-      const keyed = occurrences.map((o) => [sortKey(o), o] as const);
+      const keyed = occurrences.map((o) => [sortKeyOf(o, viewerZone), o] as const);
       keyed.sort((a, b) => a[0] - b[0] || a[1].row.event.eventID.localeCompare(b[1].row.event.eventID) || a[1].originalStart.localeCompare(b[1].originalStart));
       return { events: keyed.map(([, o]) => entryOf(o)), truncated };
+    },
+
+    /**
+     * `calendar`, one page at a time: at most `maxResults` items in (start, id) order, strictly after
+     * `after`, reading only rows that reach past the page's position and expanding each series from
+     * there (see `occurrencePage`).
+     */
+    async calendarPage(userID: string, window: { from: Date; to: Date }, viewerZone: string, maxResults: number, after: PageCursor | undefined, fresh = false): Promise<OccurrencePage> {
+      const source = fresh ? fromReadModel : cached;
+      const from = after ? Math.max(window.from.getTime(), after.start) : window.from.getTime();
+      const end = window.to.getTime();
+      // A long window is read a stretch at a time from the page's position, widened until a page is
+      // full: a page of a two-year window reads the rows near it, not two years of rows. Every item of
+      // [window.from, horizon) starts before the horizon, so a page that fills before it is the page.
+      let horizon = end - from > 2 * FIRST_STRETCH_MS ? from + FIRST_STRETCH_MS : end;
+      for (;;) {
+        const rows = await source([userID], new Date(from - 14 * 3_600_000), new Date(horizon + 14 * 3_600_000));
+        const page = occurrencePage(rows, { from: window.from, to: new Date(horizon) }, viewerZone, maxResults, after);
+        if (horizon >= end || page.next !== undefined) return page;
+        horizon = Math.min(end, from + (horizon - from) * 4);
+      }
     },
 
     /** One event or series with its attendees, if `viewerID` is on it (declined included). */
@@ -112,12 +143,12 @@ export function readModelQueries(db: SqlExecutor, options: { attendance?: Attend
 
     /** Each user's busy time (see `busyTime`) overlapping [from, to); `fresh` reads the read model, not the cache. */
     busyTime(userIDs: string[], from: Date, to: Date, fresh = false) {
-      return (fresh ? busyFromReadModel : busyCached)(userIDs, from, to);
+      return merged(userIDs, fresh, (ids) => busyCached(ids, from, to), (ids) => busyFromReadModel(ids, from, to));
     },
 
     /** Whether each user has busy time overlapping [from, to); `fresh` reads the read model. */
     whoIsBusy(userIDs: string[], from: Date, to: Date, fresh = false) {
-      return (fresh ? whoIsBusyFromReadModel : whoIsBusyCached)(userIDs, from, to);
+      return merged(userIDs, fresh, (ids) => whoIsBusyCached(ids, from, to), (ids) => whoIsBusyFromReadModel(ids, from, to));
     },
 
     /** The ids among `userIDs` that the read model knows (remembered: a user once known stays known). */
@@ -131,21 +162,9 @@ export function readModelQueries(db: SqlExecutor, options: { attendance?: Attend
       return new Set(userIDs.filter((id) => known.has(id)));
     },
 
-    /**
-     * The user's own zone. Remembered for a few seconds (every calendar read without `timeZone` needs
-     * it, and it rarely changes); `fresh` reads it from the read model.
-     */
+    /** The user's own zone (remembered a few seconds, see settingsOf); `fresh` reads it from the read model. */
     async timeZoneOf(userID: string, fresh = false): Promise<string | undefined> {
-      const now = Date.now();
-      const remembered = fresh ? undefined : zones.get(userID);
-      if (remembered && remembered.until > now) return remembered.zone;
-      const { rows } = await db.query<{ time_zone: string }>('select time_zone from rm_users where user_id = $1', [userID]);
-      const zone = rows[0]?.time_zone;
-      if (zone !== undefined) {
-        if (zones.size >= ZONES_REMEMBERED) zones.clear();
-        zones.set(userID, { zone, until: now + ZONE_REMEMBERED_MS });
-      }
-      return zone;
+      return (await settingsOf([userID], fresh)).get(userID)?.zone;
     },
   };
 }
