@@ -24,7 +24,7 @@ function rowOf(state: Extract<CalendarEventState, { status: 'scheduled' }>, user
       eventID: state.eventID, hostID: state.hostID, title: state.title, description: state.description, location: state.location,
       startTime: new Date(state.startTime).toISOString(), endTime: new Date(state.endTime).toISOString(), timeZone: state.timeZone,
       allDay: state.allDay, startDate: state.startDate, endDate: state.endDate, recurrence: state.recurrence, exceptions: state.exceptions,
-      transparency: state.transparency,
+      transparency: state.transparency, ...(state.startLocal ? { startLocal: state.startLocal } : {}),
     },
   };
 }

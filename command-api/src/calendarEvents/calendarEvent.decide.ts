@@ -8,6 +8,7 @@ import {
   type EventReminders,
   isOccurrenceOf,
   isRecurring,
+  nominalStart,
   occurrencesOverlapping,
   type RsvpStatus,
   sameReminders,
@@ -19,6 +20,8 @@ export type Transparency = 'opaque' | 'transparent';
 /** When an event happens: instants for timed events; dates (and their 00:00 UTC instants) for all-day ones. */
 export interface EventTiming {
   startTime: string;
+  /** The wall time in `timeZone` the client named for the start, if any (see `nominalStart`). */
+  startLocal?: string | null;
   endTime: string;
   timeZone: string;
   allDay: boolean;
@@ -146,6 +149,21 @@ const sameValues = (a: OccurrenceValues, b: OccurrenceValues) =>
     key === 'startTime' || key === 'endTime' ? Date.parse(a[key]) === Date.parse(b[key]) : a[key] === b[key],
   );
 
+/**
+ * The nominal start an event records: the wall time the client named, and always for a timed series,
+ * whose DTSTART it is (RFC 5545 §3.3.5): a DST gap moves the first start, never the wall time repeated.
+ * Left out otherwise (readers take it as null), so the facts of other events read as they always did.
+ */
+function startLocalOf(timing: EventTiming, recurrence: string[]): { startLocal?: string } {
+  if (timing.allDay || (!timing.startLocal && recurrence.length === 0)) return {};
+  return { startLocal: nominalStart(timing) };
+}
+
+function withoutStartLocal(timing: EventTiming): Omit<EventTiming, 'startLocal'> {
+  const { startLocal: _nominal, ...times } = timing;
+  return times;
+}
+
 /** Pure: what happens when `command` meets `state`. Intentions already satisfied yield no events. */
 export function decide(command: CalendarEventCommand, state: CalendarEventState): CalendarEventEvent[] {
   switch (command.type) {
@@ -171,7 +189,8 @@ export function decide(command: CalendarEventCommand, state: CalendarEventState)
         {
           type: 'CalendarEventScheduled',
           data: {
-            eventID: c.eventID, hostID: c.hostID, title: c.title, description: c.description, location: c.location, ...c.timing, recurrence: c.recurrence,
+            eventID: c.eventID, hostID: c.hostID, title: c.title, description: c.description, location: c.location, ...withoutStartLocal(c.timing),
+            ...startLocalOf(c.timing, c.recurrence), recurrence: c.recurrence,
             transparency: c.transparency ?? (c.timing.allDay ? 'transparent' : 'opaque'),
             ...(c.guestsCanSeeOtherGuests === false ? { guestsCanSeeOtherGuests: false } : {}),
           },
@@ -256,14 +275,20 @@ function changeEvent(
   const events: CalendarEventEvent[] = [];
   const timing: EventTiming = changes.timing ?? {
     startTime: event.startTime, endTime: event.endTime, timeZone: event.timeZone, allDay: event.allDay, startDate: event.startDate, endDate: event.endDate,
+    startLocal: event.startLocal ?? null,
   };
   requireValidTimes(timing.startTime, timing.endTime);
   const sameInstant = (a: string, b: string) => Date.parse(a) === Date.parse(b);
   if (
     !sameInstant(timing.startTime, event.startTime) || !sameInstant(timing.endTime, event.endTime) || timing.timeZone !== event.timeZone ||
-    timing.allDay !== event.allDay || timing.startDate !== event.startDate || timing.endDate !== event.endDate
+    timing.allDay !== event.allDay || timing.startDate !== event.startDate || timing.endDate !== event.endDate ||
+    // The same instant under another wall time (02:30 in a gap and 03:30 are one instant): the series moves.
+    (!timing.allDay && nominalStart(timing) !== nominalStart(event))
   ) {
-    events.push({ type: 'CalendarEventRescheduled', data: { eventID: event.eventID, ...timing } });
+    events.push({
+      type: 'CalendarEventRescheduled',
+      data: { eventID: event.eventID, ...withoutStartLocal(timing), ...startLocalOf(timing, changes.recurrence ?? event.recurrence) },
+    });
   }
   if (changes.recurrence !== undefined && JSON.stringify(changes.recurrence) !== JSON.stringify(event.recurrence)) {
     events.push({ type: 'RecurrenceChanged', data: { eventID: event.eventID, recurrence: changes.recurrence } });

@@ -25,9 +25,26 @@ function keptLength(current: EventTiming | undefined, start: Temporal.PlainDate 
 }
 
 /**
+ * The wall time a start without offset names, "YYYY-MM-DDTHH:mm:ss" (whole seconds only: that is what a
+ * DTSTART can hold); null for anything else.
+ */
+function namedWallTime(value: string | undefined): string | null {
+  if (value === undefined || !LOCAL.test(value)) return null;
+  try {
+    const wall = Temporal.PlainDateTime.from(value);
+    if (wall.millisecond !== 0 || wall.microsecond !== 0 || wall.nanosecond !== 0) return null;
+    return wall.toString({ smallestUnit: 'second' });
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Resolves what the client sent into instants (and dates for all-day events), merged over `current`.
  * A time without offset is a wall time in `timeZone`, read as RFC 5545 §3.3.5 says (a skipped time
- * moves forward, a repeated one takes the first): Temporal's 'compatible'. Errors name the field.
+ * moves forward, a repeated one takes the first): Temporal's 'compatible'. That wall time is kept as
+ * `startLocal` (a series repeats it, §3.3.10, though its first start moved out of a gap), as is the
+ * current one while the start and zone stay. Errors name the field.
  */
 export function resolveTiming(input: TimingInput, current: EventTiming | undefined, defaultZone: string): EventTiming {
   const errors: FieldError[] = [];
@@ -108,7 +125,7 @@ export function resolveTiming(input: TimingInput, current: EventTiming | undefin
       if (start && end) {
         return {
           startTime: `${start.toString()}T00:00:00.000Z`, endTime: `${end.toString()}T00:00:00.000Z`, timeZone,
-          allDay: true, startDate: start.toString(), endDate: end.toString(),
+          allDay: true, startDate: start.toString(), endDate: end.toString(), startLocal: null,
         };
       }
     } else {
@@ -122,7 +139,10 @@ export function resolveTiming(input: TimingInput, current: EventTiming | undefin
       if (end === undefined && current && !current.allDay && start !== undefined) end = start + Date.parse(current.endTime) - Date.parse(current.startTime);
       if (end === undefined && errors.length === 0) fail('endTime', 'required (or give duration)');
       if (start !== undefined && end !== undefined) {
-        return { startTime: new Date(start).toISOString(), endTime: new Date(end).toISOString(), timeZone, allDay: false, startDate: null, endDate: null };
+        const startLocal = input.startTime !== undefined
+          ? namedWallTime(input.startTime)
+          : current !== undefined && !current.allDay && current.timeZone === timeZone ? (current.startLocal ?? null) : null;
+        return { startTime: new Date(start).toISOString(), endTime: new Date(end).toISOString(), timeZone, allDay: false, startDate: null, endDate: null, startLocal };
       }
     }
     return undefined;

@@ -1,14 +1,13 @@
-import { formatWallTime } from '../recurrence/calendar';
 import { DEFAULT_OCCURRENCE_CAP, expandSeries, expandSeriesBounded, type RecurrenceSeries } from '../recurrence/expand';
 import type { ExpansionBudget } from '../recurrence/expansionBudget';
 import type { RecurrenceParseOptions } from '../recurrence/recurrenceLimits';
 import { parseRecurrenceLines } from '../recurrence/recurrenceLines';
+import { nominalStartOf } from '../recurrence/nominalStart';
 import { seriesExtent } from '../recurrence/seriesEnd';
-import { ZoneClock } from '../recurrence/zoneClock';
 import type { CalendarEventDetails } from './calendarEventState';
 import { isoInstant } from '../time/isoInstant';
 
-type SeriesShape = Pick<CalendarEventDetails, 'startTime' | 'endTime' | 'timeZone' | 'allDay' | 'startDate' | 'recurrence'>;
+type SeriesShape = Pick<CalendarEventDetails, 'startTime' | 'startLocal' | 'endTime' | 'timeZone' | 'allDay' | 'startDate' | 'recurrence'>;
 type EventShape = SeriesShape & Pick<CalendarEventDetails, 'title' | 'description' | 'location' | 'exceptions'>;
 
 /** One occurrence as a calendar shows it: the series' values with its exception applied. */
@@ -29,14 +28,21 @@ export function isRecurring(event: SeriesShape): boolean {
 }
 
 /**
- * The series as the RFC 5545 expander takes it; DTSTART is the first start's wall time in the event's zone.
+ * The wall time a timed event's DTSTART;TZID=… names (RFC 5545 §3.3.5): the one the client gave, kept
+ * in `startLocal`, even when a DST gap moved the first start forward; else the start's wall time.
+ */
+export function nominalStart(event: Pick<CalendarEventDetails, 'startTime' | 'startLocal' | 'timeZone'>): string {
+  return nominalStartOf(Date.parse(event.startTime), event.timeZone, event.startLocal);
+}
+
+/**
+ * The series as the RFC 5545 expander takes it. DTSTART is the nominal start (see `nominalStart`): the
+ * rule repeats that wall time, and only an instance falling in a gap moves (§3.3.10), the first included.
  * Refuses what recurrenceLimits.ts forbids unless `options.enforceLimits` is false (see `storedSeriesOf`).
  */
 export function seriesOf(event: SeriesShape, options?: RecurrenceParseOptions): RecurrenceSeries {
   const lines = parseRecurrenceLines(event.recurrence, event.timeZone, options);
-  const dtstart = event.allDay && event.startDate !== null
-    ? event.startDate
-    : formatWallTime(ZoneClock.of(event.timeZone).wallAt(Date.parse(event.startTime)));
+  const dtstart = event.allDay && event.startDate !== null ? event.startDate : nominalStart(event);
   return { timeZone: event.timeZone, dtstart, rdates: lines.rdates, exdates: lines.exdates, ...(lines.rrule ? { rrule: lines.rrule } : {}) };
 }
 
@@ -192,7 +198,7 @@ const KNOWN_END_KEY_CHARS = 2_000;
  * never walk a series from DTSTART to find where it ends. The read model keeps it as `span_end`.
  */
 export function lastOccurrenceEnd(event: SeriesShape): number {
-  const key = `${event.timeZone}\u0000${event.startTime}\u0000${event.endTime}\u0000${event.allDay ? (event.startDate ?? '') : ''}\u0000${event.recurrence.join('\u0000')}`;
+  const key = `${event.timeZone}\u0000${event.startTime}\u0000${event.startLocal ?? ''}\u0000${event.endTime}\u0000${event.allDay ? (event.startDate ?? '') : ''}\u0000${event.recurrence.join('\u0000')}`;
   const known = knownEnds.get(key);
   if (known !== undefined) return known;
   const { lastStart } = seriesExtent(storedSeriesOf(event));

@@ -5,7 +5,8 @@ import { ZoneClock } from '../recurrence/zoneClock';
 import type { CalendarEventDetails } from './calendarEventState';
 import { isRecurring, seriesOf } from './occurrences';
 
-type Series = Pick<CalendarEventDetails, 'startTime' | 'endTime' | 'timeZone' | 'allDay' | 'startDate' | 'recurrence'>;
+// `startLocal` is the series' DTSTART when a DST gap moved its first start (see `nominalStart`).
+type Series = Pick<CalendarEventDetails, 'startTime' | 'startLocal' | 'endTime' | 'timeZone' | 'allDay' | 'startDate' | 'recurrence'>;
 
 const basic = (value: string) => value.replaceAll('-', '').replaceAll(':', '');
 
