@@ -1,4 +1,4 @@
-import { isRecurring, occurrenceSpan } from '@datebook/shared-kernel';
+import { isRecurring, nominalStart, occurrenceSpan } from '@datebook/shared-kernel';
 import type { EventState, RsvpStatus } from '../calendarEvents/eventState';
 import { occurrenceView } from '../calendarEvents/occurrenceView';
 import type { ItipMethod } from '../calendarEvents/whoGetsWhat';
@@ -99,14 +99,22 @@ function timesOf(event: EventState, start: string, end: string, startDate: strin
   if (event.allDay && startDate !== null && endDate !== null) return [`DTSTART;VALUE=DATE:${basicDate(startDate)}`, `DTEND;VALUE=DATE:${basicDate(endDate)}`];
   if (!isRecurring(event)) return [`DTSTART:${utcDateTime(start)}`, `DTEND:${utcDateTime(end)}`];
   const local = (instant: string) => localDateTime(Date.parse(instant), offsetMinutes(event.timeZone, Date.parse(instant)));
-  return [`DTSTART;TZID=${paramValue(event.timeZone)}:${local(start)}`, `DTEND;TZID=${paramValue(event.timeZone)}:${local(end)}`];
+  return [`DTSTART;TZID=${paramValue(event.timeZone)}:${seriesLocal(event, start) ?? local(start)}`, `DTEND;TZID=${paramValue(event.timeZone)}:${local(end)}`];
+}
+
+/**
+ * A series' DTSTART is its nominal wall time (RFC 5545 §3.3.10): 02:30 named in a DST gap stays 02:30 in the
+ * rule, though the first instance happens at 03:30 (§3.3.5). Undefined for any other instant.
+ */
+function seriesLocal(event: EventState, instant: string): string | undefined {
+  return Date.parse(instant) === Date.parse(event.startTime) ? nominalStart(event).replace(/[-:]/g, '').slice(0, 15) : undefined;
 }
 
 /** RFC 5545 §3.8.4.4 RECURRENCE-ID of an occurrence, in the same form as the series' DTSTART. */
 function recurrenceID(event: EventState, originalStart: string): string {
   if (event.allDay) return `RECURRENCE-ID;VALUE=DATE:${basicDate(originalStart.slice(0, 10))}`;
   const at = Date.parse(originalStart);
-  return `RECURRENCE-ID;TZID=${paramValue(event.timeZone)}:${localDateTime(at, offsetMinutes(event.timeZone, at))}`;
+  return `RECURRENCE-ID;TZID=${paramValue(event.timeZone)}:${seriesLocal(event, originalStart) ?? localDateTime(at, offsetMinutes(event.timeZone, at))}`;
 }
 
 /** The series' recurrence lines, each parsed and written anew; one that does not parse is left out (and reported). */

@@ -182,3 +182,20 @@ describe('series', () => {
     expect(text).toContain('BEGIN:VTIMEZONE\r\nTZID:Europe/Berlin');
   });
 });
+
+describe('a series whose first start falls in a DST gap', () => {
+  test('keeps its nominal wall time as DTSTART (RFC 5545 §3.3.10), so every client repeats 02:30', () => {
+    // 02:30 on 28 March 2027 does not exist in Berlin: the first instance happens at 03:30 (01:30Z).
+    const gap: EventState = scheduledState({
+      eventID: '10000000-0000-4000-8000-000000000009', hostID: host.userID, title: 'Night shift', startTime: '2027-03-28T01:30:00.000Z',
+      endTime: '2027-03-28T02:00:00.000Z', timeZone: 'Europe/Berlin', recurrence: ['RRULE:FREQ=MONTHLY;BYDAY=4SU;COUNT=3'], startLocal: '2027-03-28T02:30:00',
+    });
+    const text = buildICalendar({ method: 'REQUEST', event: gap, organizer: host, attendees: [host], stamp });
+    expect(text).toContain('DTSTART;TZID=Europe/Berlin:20270328T023000');
+    const { vevent } = parse(text);
+    const iterator = new ICAL.Event(vevent).iterator();
+    iterator.next();
+    // The second instance (25 April) is at 02:30 local, 00:30Z, not 03:30.
+    expect(iterator.next()?.toJSDate().toISOString()).toBe('2027-04-25T00:30:00.000Z');
+  });
+});
