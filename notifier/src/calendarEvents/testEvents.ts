@@ -6,7 +6,7 @@ import { type EventState, evolveEvent } from './eventState';
  * through the fold), so fields the contract adds later get their defaults here too.
  */
 export function scheduledState(
-  scheduled: { eventID: string; hostID: string; title: string; startTime: string; endTime: string; timeZone?: string; description?: string | null; location?: string | null; recurrence?: string[] },
+  scheduled: { eventID: string; hostID: string; title: string; startTime: string; endTime: string; timeZone?: string; description?: string | null; location?: string | null; recurrence?: string[]; startLocal?: string },
   more: Partial<Pick<EventState, 'attendees' | 'status' | 'sequence' | 'reminders'>> = {},
 ): EventState {
   const parsed = parseCalendarEventEvent('CalendarEventScheduled', { timeZone: 'UTC', ...scheduled });
