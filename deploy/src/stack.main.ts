@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readConfig, runMain } from '@datebook/shared-kernel/runtime';
+import { onShutdownSignal, readConfig, runMain } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
 import { z } from 'zod';
 import { startProductionStack } from './stack/productionStack';
@@ -18,7 +18,7 @@ const StackConfig = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level of every service'),
 });
 
-// `npm run stack`: the production profile in the foreground; Ctrl-C or SIGTERM stops all it started.
+// `npm run stack`: the production profile in the foreground; Ctrl-C, SIGTERM or SIGHUP stops all it started.
 runMain(async () => {
   const config = readConfig(StackConfig, process.env);
   const logger = pino({ level: 'info', name: 'stack' });
@@ -29,17 +29,16 @@ runMain(async () => {
   const secretFile = join(dataDir, 'jwt-secret');
   if (!config.JWT_SECRET && !existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('base64url'), { mode: 0o600 });
   if (existsSync(secretFile)) chmodSync(secretFile, 0o600);
-  const stack = await startProductionStack({
+  const starting = startProductionStack({
     port: config.PORT, databaseUrl: config.DATABASE_URL, jwtSecret: config.JWT_SECRET ?? readFileSync(secretFile, 'utf8').trim(),
     kafkaBrokers: config.KAFKA_BROKERS, kafkaTopic: config.KAFKA_TOPIC, redisUrl: config.REDIS_URL, logDir: join(dataDir, 'logs'), dataDir, logLevel: config.LOG_LEVEL,
     provisionComponents: true, logger, ...(config.SMTP_URL ? { smtpUrl: config.SMTP_URL } : {}),
   });
-  logger.info({ url: stack.url, logs: join(dataDir, 'logs') }, 'Datebook (production profile) is ready');
-  const stop = async (signal: string) => {
+  // Listening from the start: a signal while the stack comes up stops what came up (a failed start cleans up itself).
+  onShutdownSignal(async (signal) => {
     logger.info({ signal }, 'stopping every service');
-    await stack.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+    await (await starting.catch(() => undefined))?.stop();
+  });
+  const stack = await starting;
+  logger.info({ url: stack.url, logs: join(dataDir, 'logs') }, 'Datebook (production profile) is ready');
 });

@@ -6,7 +6,8 @@ import {
   mergeIntervals,
   occurrencesOverlapping,
   parseScheduleEvent,
-  streamName,
+  RESERVATION_TTL_MS,
+  scheduleStreamsAt,
 } from '@datebook/shared-kernel';
 import { type EventStore, WrongExpectedVersionError } from '@datebook/shared-kernel/ports';
 import type { EventTiming } from './calendarEvent.decide';
@@ -22,8 +23,6 @@ export interface Conflict {
 
 // A series is checked over its first 90 days (at most 200 occurrences): far enough to warn, bounded.
 const LOOKAHEAD_MS = 90 * 86_400_000;
-// A reservation guards its slot until the projection shows the booked event, which takes well under this.
-const RESERVATION_TTL_MS = 60_000;
 const MAX_ATTEMPTS = 4;
 
 interface Candidate {
@@ -68,16 +67,23 @@ function conflictError(conflicts: Conflict[]): DomainError {
 }
 
 /**
- * rejectOnConflict: checks conflicts and reserves the host's slot in the host's Schedule stream with
- * an expected version, so of two concurrent bookings of the same slot only one gets through. Throws
+ * rejectOnConflict: checks conflicts and reserves the host's slot in the host's Schedule streams with
+ * expected versions, so of two concurrent bookings of the same slot only one gets through. Throws
  * SCHEDULE_CONFLICT (409) with the conflicts, having appended nothing.
+ *
+ * The streams are those of the reservation windows around `now` (scheduleStreamsAt): a booking reads the
+ * reservations of the last two windows only, so its work does not grow with the host's history. The port
+ * appends to one stream at a time, so a booking that loses a race to one made in the next window, after its
+ * own first append passed, is refused with its reservation left in the earlier window; that reservation
+ * lapses with the TTL, as does that of any booking that failed after reserving.
  */
 export async function reserveWithoutConflicts(store: EventStore, busyLookup: BusyLookup, hostID: string, candidate: Candidate, now: Date): Promise<void> {
   const intervals = candidateIntervals(candidate);
-  const schedule = streamName('Schedule', hostID);
+  const schedules = scheduleStreamsAt(hostID, now);
   for (let attempt = 1; ; attempt++) {
-    const { events, currentVersion } = await store.readStream(schedule);
-    const reserved = events
+    const reads = await Promise.all(schedules.map((schedule) => store.readStream(schedule)));
+    const reserved = reads
+      .flatMap(({ events }) => events)
       .map((e) => parseScheduleEvent(e.type, e.data))
       .filter((e) => e !== undefined && e.data.eventID !== candidate.eventID && now.getTime() - Date.parse(e.data.reservedAt) < RESERVATION_TTL_MS)
       .flatMap((e) => e?.data.intervals ?? [])
@@ -87,16 +93,21 @@ export async function reserveWithoutConflicts(store: EventStore, busyLookup: Bus
     const conflicts = [...fromReadModel, ...fromReservations.filter((r) => !fromReadModel.some((c) => c.userID === r.userID && c.from === r.from && c.to === r.to))];
     if (conflicts.length > 0) throw conflictError(conflicts);
     if (intervals.length === 0) return;
+    const reservation = {
+      userID: hostID, eventID: candidate.eventID, reservedAt: now.toISOString(),
+      intervals: intervals.map((i) => ({ start: new Date(i.start).toISOString(), end: new Date(i.end).toISOString() })),
+    };
     try {
-      await store.appendToStream(schedule, [{
-        eventID: randomUUID(),
-        type: 'TimeReserved',
-        data: {
-          userID: hostID, eventID: candidate.eventID, reservedAt: now.toISOString(),
-          intervals: intervals.map((i) => ({ start: new Date(i.start).toISOString(), end: new Date(i.end).toISOString() })),
-        },
-        metadata: { actorID: hostID, occurredAt: now.toISOString(), correlationId: candidate.eventID, schemaVersion: 1 },
-      }], currentVersion ?? 'no_stream');
+      // The same reservation in both windows, each at the version this attempt read (a retry after the first
+      // append passed writes it there again: a duplicate of one's own reservation blocks no one).
+      for (const [index, schedule] of schedules.entries()) {
+        await store.appendToStream(schedule, [{
+          eventID: randomUUID(),
+          type: 'TimeReserved',
+          data: reservation,
+          metadata: { actorID: hostID, occurredAt: now.toISOString(), correlationId: candidate.eventID, schemaVersion: 1 },
+        }], reads[index]?.currentVersion ?? 'no_stream');
+      }
       return;
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_ATTEMPTS) throw error;

@@ -10,12 +10,19 @@ import { type CalendarEventService, originalStartOf, unmatchedExceptions, valida
 import { hasTiming, resolveTiming } from './eventTiming';
 
 const writeHeaders = { 'Idempotency-Key': 'Makes a retried create return the first result' };
+const ifMatch = { 'If-Match': 'The version you last saw (its ETag); 412 when it moved on' };
+/** Every write answers with the new version (ETag) and a token to read it with. */
+const written = ['ETag', 'X-Consistency-Token'] as const;
+const notFound = { 404: { description: 'EVENT_NOT_FOUND: no such event, or not one of yours' } };
+const notHost = { 403: { description: 'NOT_HOST: only the host may do this' } };
+const busy = { 409: { description: 'EVENT_CANCELLED, or CONCURRENCY_CONFLICT: others are changing it; try again' } };
+const unknownUsers = { 422: { description: 'UNKNOWN_USERS: `errors` names each invited user that does not exist' } };
 export const calendarEventRouteDocs: RouteDoc[] = [
-  { method: 'post', path: '/events', summary: 'Book an event, single or recurring, timed or all-day (the host is an accepted attendee; invitees start PENDING)', body: ScheduleEventBody, headers: writeHeaders, responses: { 201: { description: 'Booked; conflicts lists who is busy then (warnings: calendars allow double booking)', schema: WriteResponse.extend({ conflicts: z.array(z.object({ userID: z.string(), from: z.string(), to: z.string() })) }) }, 409: { description: 'rejectOnConflict and someone is busy: nothing booked; conflicts listed' } } },
-  { method: 'put', path: '/events/{eventID}', summary: 'Change an event or a whole series (host only); listed fields are replaced', body: ChangeEventBody, headers: { 'If-Match': 'The version you last saw; 412 when it moved on' }, responses: { 200: { description: 'Changed; exceptions that no longer match an occurrence are listed', schema: WriteResponse.extend({ unmatchedExceptions: z.array(z.string()) }) } } },
-  { method: 'delete', path: '/events/{eventID}', summary: 'Cancel an event or a whole series (host only)', responses: { 204: { description: 'Cancelled' } } },
-  { method: 'post', path: '/events/{eventID}/invitations', summary: 'Invite more people (host only)', body: InviteBody, responses: { 201: { description: 'Invited', schema: WriteResponse.extend({ invitedUserIDs: z.array(z.string()) }) } } },
-  { method: 'patch', path: '/events/{eventID}/invitations', summary: 'Answer an invitation (the series, or one occurrence), and/or set your reminders', body: RespondBody, responses: { 200: { description: 'Answered', schema: WriteResponse.extend({ rsvpStatus: z.string() }) } } },
+  { method: 'post', path: '/events', operationId: 'bookEvent', summary: 'Book an event, single or recurring, timed or all-day (the host is an accepted attendee; invitees start PENDING)', body: ScheduleEventBody, headers: writeHeaders, responses: { 201: { description: 'Booked; conflicts lists who is busy then (warnings: calendars allow double booking)', schema: WriteResponse.extend({ conflicts: z.array(z.object({ userID: z.string(), from: z.string(), to: z.string() })) }), headers: [...written, 'Location'] }, 409: { description: 'SCHEDULE_CONFLICT: rejectOnConflict and someone is busy, nothing booked, `conflicts` lists who and when; or EVENT_ID_TAKEN' }, ...unknownUsers } },
+  { method: 'put', path: '/events/{eventID}', operationId: 'changeEvent', summary: 'Change an event or a whole series (host only); listed fields are replaced', body: ChangeEventBody, headers: ifMatch, responses: { 200: { description: 'Changed; exceptions that no longer match an occurrence are listed', schema: WriteResponse.extend({ unmatchedExceptions: z.array(z.string()) }), headers: written }, ...notHost, ...notFound, ...busy, ...unknownUsers } },
+  { method: 'delete', path: '/events/{eventID}', operationId: 'cancelEvent', summary: 'Cancel an event or a whole series (host only)', headers: ifMatch, responses: { 204: { description: 'Cancelled', headers: written }, ...notHost, ...notFound, ...busy } },
+  { method: 'post', path: '/events/{eventID}/invitations', operationId: 'inviteAttendees', summary: 'Invite more people (host only)', body: InviteBody, responses: { 201: { description: 'Invited', schema: WriteResponse.extend({ invitedUserIDs: z.array(z.string()) }), headers: written }, ...notHost, ...notFound, ...busy, ...unknownUsers } },
+  { method: 'patch', path: '/events/{eventID}/invitations', operationId: 'respondToInvitation', summary: 'Answer an invitation (the series, or one occurrence), and/or set your reminders', body: RespondBody, responses: { 200: { description: 'Answered', schema: WriteResponse.extend({ rsvpStatus: z.string() }), headers: written }, 403: { description: 'HOST_CANNOT_RESPOND: the host does not answer their own invitation' }, ...notFound, ...busy } },
 ];
 
 // A stable namespace so an Idempotency-Key always maps to the same eventID for the same host.

@@ -15,9 +15,15 @@ const SplitResponse = WriteResponse.extend({
   droppedExceptions: z.array(z.string()).describe('Exceptions after the split that match no occurrence of the new series'),
 });
 
+const written = ['ETag', 'X-Consistency-Token'] as const;
+const occurrenceErrors: RouteDoc['responses'] = {
+  403: { description: 'NOT_HOST: only the host may do this' },
+  404: { description: 'EVENT_NOT_FOUND: no such event, or the series has no occurrence at originalStartTime' },
+  409: { description: 'EVENT_CANCELLED: the event or that occurrence was cancelled; or CONCURRENCY_CONFLICT' },
+};
 export const occurrenceRouteDocs: RouteDoc[] = [
-  { method: 'put', path: '/events/{eventID}/occurrences/{originalStartTime}', summary: 'Change one occurrence (scope "this") or this and all following (scope "following": the series is split)', body: ChangeOccurrenceBody, responses: { 200: { description: 'The occurrence changed', schema: WriteResponse }, 201: { description: 'The series was split; eventID is the new series', schema: SplitResponse } } },
-  { method: 'delete', path: '/events/{eventID}/occurrences/{originalStartTime}', summary: 'Cancel one occurrence of a series (host only)', responses: { 204: { description: 'Cancelled' } } },
+  { method: 'put', path: '/events/{eventID}/occurrences/{originalStartTime}', operationId: 'changeOccurrence', summary: 'Change one occurrence (scope "this") or this and all following (scope "following": the series is split)', body: ChangeOccurrenceBody, responses: { 200: { description: 'The occurrence changed', schema: WriteResponse, headers: written }, 201: { description: 'The series was split; eventID is the new series', schema: SplitResponse, headers: [...written, 'Location'] }, ...occurrenceErrors } },
+  { method: 'delete', path: '/events/{eventID}/occurrences/{originalStartTime}', operationId: 'cancelOccurrence', summary: 'Cancel one occurrence of a series (host only)', responses: { 204: { description: 'Cancelled', headers: written }, ...occurrenceErrors } },
 ];
 
 const SPLIT_NAMESPACE = 'a4c1f1e2-5b7d-4c3e-9f0a-6d2b8e4c1a57';

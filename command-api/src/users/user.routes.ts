@@ -42,20 +42,20 @@ const Profile = z.object({
   defaultReminders: z.array(ReminderOverride), workingHours: z.array(z.object({ day: z.number(), start: z.string(), end: z.string() })).nullable(),
   addInvitations: AddInvitations,
 });
-const TooMany = { 429: { description: 'Too many failed attempts: TOO_MANY_ATTEMPTS, with Retry-After' } };
+const TooMany: RouteDoc['responses'] = { 429: { description: 'Too many failed attempts: TOO_MANY_ATTEMPTS, with Retry-After', headers: ['Retry-After'] } };
 
 export const userRouteDocs: RouteDoc[] = [
-  { method: 'post', path: '/users', summary: 'Sign up: the same answer whether or not the address has an account; a verification link is mailed', authenticated: false, body: SignUpBody, responses: { 202: { description: 'Check your e-mail', schema: SignUpResponse } } },
-  { method: 'post', path: '/sessions', summary: 'Sign in: exchange e-mail and password for a bearer token', authenticated: false, body: SignInBody, responses: { 200: { description: 'Signed in', schema: SignInResponse }, ...TooMany } },
-  { method: 'delete', path: '/sessions/current', summary: 'Sign out: revoke this session', responses: { 204: { description: 'Signed out' } } },
-  { method: 'delete', path: '/sessions', summary: 'Sign out everywhere: revoke every session of yours, this one too', responses: { 204: { description: 'Every session revoked' } } },
-  { method: 'get', path: '/users/me', summary: 'Your profile and settings', responses: { 200: { description: 'Profile', schema: Profile } } },
-  { method: 'patch', path: '/users/me', summary: 'Change your time zone, default reminders or working hours', body: SettingsBody, responses: { 200: { description: 'Profile', schema: Profile } } },
-  { method: 'post', path: '/users/me/password', summary: 'Change your password; every other session is revoked', body: ChangePasswordBody, responses: { 204: { description: 'Changed' }, ...TooMany } },
-  { method: 'post', path: '/users/me/email-verification', summary: 'Mail a new verification link (at most one a minute)', responses: { 202: { description: 'A link is on its way unless the address is verified' } } },
-  { method: 'post', path: '/users/verify-email/{token}', summary: 'Confirm your address with the token of the verification link', authenticated: false, responses: { 204: { description: 'Verified' }, 400: { description: 'INVALID_LINK: forged, expired or used' } } },
-  { method: 'post', path: '/password-resets', summary: 'Mail a password-reset link (good for 1 h) if the address has an account; the same answer either way', authenticated: false, body: ResetRequestBody, responses: { 202: { description: 'A link is on its way if the address has an account' }, ...TooMany } },
-  { method: 'post', path: '/password-resets/{token}', summary: 'Set a new password with the token of a reset link; every session is revoked', authenticated: false, body: ResetBody, responses: { 204: { description: 'Changed' }, 400: { description: 'INVALID_LINK: forged, expired or used' } } },
+  { method: 'post', path: '/users', operationId: 'signUp', summary: 'Sign up: the same answer whether or not the address has an account; a verification link is mailed', authenticated: false, body: SignUpBody, responses: { 202: { description: 'Check your e-mail', schema: SignUpResponse } } },
+  { method: 'post', path: '/sessions', operationId: 'signIn', summary: 'Sign in: exchange e-mail and password for a bearer token', authenticated: false, body: SignInBody, responses: { 200: { description: 'Signed in', schema: SignInResponse }, 401: { description: 'INVALID_CREDENTIALS: wrong e-mail address or password' }, ...TooMany } },
+  { method: 'delete', path: '/sessions/current', operationId: 'signOut', summary: 'Sign out: revoke this session', responses: { 204: { description: 'Signed out' } } },
+  { method: 'delete', path: '/sessions', operationId: 'signOutEverywhere', summary: 'Sign out everywhere: revoke every session of yours, this one too', responses: { 204: { description: 'Every session revoked' } } },
+  { method: 'get', path: '/users/me', operationId: 'getProfile', summary: 'Your profile and settings', responses: { 200: { description: 'Profile', schema: Profile } } },
+  { method: 'patch', path: '/users/me', operationId: 'changeSettings', summary: 'Change your time zone, default reminders or working hours', body: SettingsBody, responses: { 200: { description: 'Profile', schema: Profile, headers: ['X-Consistency-Token'] } } },
+  { method: 'post', path: '/users/me/password', operationId: 'changePassword', summary: 'Change your password; every other session is revoked', body: ChangePasswordBody, responses: { 204: { description: 'Changed' }, 403: { description: 'WRONG_PASSWORD: currentPassword is not your password' }, ...TooMany } },
+  { method: 'post', path: '/users/me/email-verification', operationId: 'resendEmailVerification', summary: 'Mail a new verification link (at most one a minute)', responses: { 202: { description: 'A link is on its way unless the address is verified' } } },
+  { method: 'post', path: '/users/verify-email/{token}', operationId: 'verifyEmail', summary: 'Confirm your address with the token of the verification link', authenticated: false, responses: { 204: { description: 'Verified' }, 400: { description: 'INVALID_LINK: forged, expired or used' } } },
+  { method: 'post', path: '/password-resets', operationId: 'requestPasswordReset', summary: 'Mail a password-reset link (good for 1 h) if the address has an account; the same answer either way', authenticated: false, body: ResetRequestBody, responses: { 202: { description: 'A link is on its way if the address has an account' }, ...TooMany } },
+  { method: 'post', path: '/password-resets/{token}', operationId: 'resetPassword', summary: 'Set a new password with the token of a reset link; every session is revoked', authenticated: false, body: ResetBody, responses: { 204: { description: 'Changed' }, 400: { description: 'INVALID_LINK: forged, expired or used' } } },
 ];
 
 function profile(state: UserState) {

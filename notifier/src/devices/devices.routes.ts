@@ -34,20 +34,21 @@ const DeviceResponse = z.object({ deviceID: z.string(), endpoint: z.string(), cr
 const DeviceIDParams = z.object({ deviceID: z.uuid() });
 
 export const deviceRouteDocs: RouteDoc[] = [
-  { method: 'get', path: '/devices/push-key', summary: 'The VAPID public key (RFC 8292) to subscribe with: `applicationServerKey`', responses: { 200: { description: 'Key', schema: z.object({ applicationServerKey: z.string() }) } } },
+  { method: 'get', path: '/devices/push-key', operationId: 'getPushKey', summary: 'The VAPID public key (RFC 8292) to subscribe with: `applicationServerKey`', responses: { 200: { description: 'Key', schema: z.object({ applicationServerKey: z.string() }) } } },
   {
     method: 'post',
     path: '/devices',
+    operationId: 'registerDevice',
     summary: 'Register this device for Web Push (a PushSubscription on a public https host); the same endpoint again from the same account updates it',
     body: RegisterDeviceBody,
     responses: {
-      201: { description: 'Registered', schema: DeviceResponse },
-      200: { description: 'Already registered; keys updated', schema: DeviceResponse },
-      409: { description: 'Another account registered this endpoint: subscribe anew in the browser' },
+      201: { description: 'Registered', schema: DeviceResponse, headers: ['Location'] },
+      200: { description: 'Already registered; keys updated', schema: DeviceResponse, headers: ['Location'] },
+      409: { description: 'DEVICE_TAKEN: another account registered this endpoint; subscribe anew in the browser' },
     },
   },
-  { method: 'get', path: '/devices', summary: "The caller's devices", responses: { 200: { description: 'Devices', schema: z.object({ devices: z.array(DeviceResponse) }) } } },
-  { method: 'delete', path: '/devices/{deviceID}', summary: 'Stop pushing to a device', responses: { 204: { description: 'Removed' } } },
+  { method: 'get', path: '/devices', operationId: 'listDevices', summary: "The caller's devices", responses: { 200: { description: 'Devices', schema: z.object({ devices: z.array(DeviceResponse) }) } } },
+  { method: 'delete', path: '/devices/{deviceID}', operationId: 'removeDevice', summary: 'Stop pushing to a device', responses: { 204: { description: 'Removed' }, 404: { description: 'No such device of yours' } } },
 ];
 
 export function deviceRoutes(deps: { db: SqlExecutor; clock: () => Date; applicationServerKey: () => string; pushPolicy?: PushEndpointPolicy }): Router {

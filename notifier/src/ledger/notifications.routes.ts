@@ -29,8 +29,9 @@ export const notificationRouteDocs: RouteDoc[] = [
   {
     method: 'get',
     path: '/events/{eventID}/notifications',
+    operationId: 'listNotifications',
     summary: 'What was sent to whom and when, and what failed (host only)',
-    responses: { 200: { description: 'The ledger of this event', schema: z.object({ eventID: z.string(), notifications: z.array(NotificationView) }) } },
+    responses: { 200: { description: 'The ledger of this event', schema: z.object({ eventID: z.string(), notifications: z.array(NotificationView) }) }, 404: { description: 'EVENT_NOT_FOUND: no such event, or you are not its host' } },
   },
 ];
 

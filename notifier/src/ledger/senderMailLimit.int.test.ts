@@ -53,7 +53,8 @@ describe('e-mails per sender are limited per hour and per day', () => {
 
     // Exactly the e-mails not skipped reached the server, each once.
     await h.sink.waitForCount(3 + 1 + 2 + 1);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Every event handled and nothing left to send: no eighth e-mail can still be on its way.
+    await h.settled();
     expect(h.sink.received()).toHaveLength(7);
     const listed = await h.http().get(`/events/${first}/notifications`).set(host.auth);
     expect(listed.body.notifications.filter((n: { status: string; lastError: string }) => n.status === 'skipped' && n.lastError === SENDER_RATE_LIMITED)).toHaveLength(1);

@@ -1,7 +1,10 @@
 import { type NotifierHarness, startNotifierHarness } from '../testing/notifierHarness';
 
-/** A start such that the default 10-minute reminder falls due `inMs` from now, on a whole second. */
-const startWithReminderIn = (inMs: number) => new Date(Math.ceil((Date.now() + inMs) / 1000) * 1000 + 10 * 60_000);
+/** A start an hour ahead on the notifier's clock, on a whole minute: its reminders fall due when the test moves that clock. */
+const anHourAhead = (h: NotifierHarness) => new Date(Math.ceil((h.clock().getTime() + 3_600_000) / 60_000) * 60_000);
+
+/** Moves the notifier's clock to the moment the default 10-minute reminder of an event starting at `start` is due. */
+const moveClockToReminderOf = (h: NotifierHarness, start: Date, lateByMs = 0) => h.advanceClock(start.getTime() - 10 * 60_000 + lateByMs - h.clock().getTime());
 
 async function pendingTimers(h: NotifierHarness, eventID: string) {
   const { rows } = await h.db.query<{ user_id: string; method: string; minutes: number; fire_at: Date | string }>(
@@ -9,6 +12,15 @@ async function pendingTimers(h: NotifierHarness, eventID: string) {
     [eventID],
   );
   return rows.map((r) => ({ userID: r.user_id, method: r.method, minutes: r.minutes, fireAt: new Date(r.fire_at).toISOString() }));
+}
+
+/** Reminders the ledger shows as sent, with the notifier's clock at the moment each was sent. */
+async function sentReminders(h: NotifierHarness, eventID: string) {
+  const { rows } = await h.db.query<{ recipient: string; late: boolean; sent_at: Date | string }>(
+    `select recipient::text, late, sent_at from notifier_ledger where event_id = $1 and kind like 'reminder-%' and status = 'sent' order by id`,
+    [eventID],
+  );
+  return rows.map((r) => ({ recipient: r.recipient, late: r.late, sentAt: new Date(r.sent_at).getTime() }));
 }
 
 describe('reminders', () => {
@@ -25,11 +37,15 @@ describe('reminders', () => {
     const host = await h.registerUser('Ada');
     const ann = await h.registerUser('Ann');
     const ben = await h.registerUser('Ben');
-    const start = startWithReminderIn(2_000);
+    const start = anHourAhead(h);
     const eventID = await h.scheduleEvent(host, { start, invite: [ann, ben], title: 'Standup' });
     await h.append(h.calendarEvent(eventID), 'InvitationAccepted', { eventID, userID: ann.userID }, ann.userID);
     await h.append(h.calendarEvent(eventID), 'InvitationDeclined', { eventID, userID: ben.userID }, ben.userID);
-    // Two invitations, Ann's and Ben's REPLY to the host, then the two reminders.
+    // Two invitations and Ann's and Ben's REPLY to the host first; the timers of the host and Ann (who accepted) wait.
+    await h.sink.waitForCount(4, 10_000);
+    await h.eventually(() => pendingTimers(h, eventID), (rows) => rows.map((r) => r.userID).sort().join() === [host.userID, ann.userID].sort().join());
+    // Then the two reminders, once the notifier's clock reaches their time (the test's own clock plays no part).
+    moveClockToReminderOf(h, start);
     const all = await h.sink.waitForCount(6, 10_000);
     const subjects = await Promise.all(all.map(async (m) => (await h.sink.parse(m)).subject ?? ''));
     const reminderMails = all.filter((_m, i) => subjects[i]?.startsWith('Reminder: Standup @ '));
@@ -37,12 +53,14 @@ describe('reminders', () => {
     expect(reminderMails).toHaveLength(2);
     expect(reminderMails.flatMap((m) => m.to).sort()).toEqual([host.email, ann.email].sort());
     const fireAt = start.getTime() - 10 * 60_000;
-    for (const mail of reminderMails) {
-      expect(mail.receivedAt).toBeGreaterThanOrEqual(fireAt);
-      expect(mail.receivedAt - fireAt).toBeLessThan(5_000);
+    const sent = await h.eventually(() => sentReminders(h, eventID), (rows) => rows.length === 2);
+    for (const reminder of sent) {
+      expect(reminder.sentAt).toBeGreaterThanOrEqual(fireAt);
+      expect(reminder.sentAt - fireAt).toBeLessThan(5_000);
+      expect(reminder.late).toBe(false);
     }
     expect(parsed.every((m) => m.attachments.every((a) => a.contentType !== 'text/calendar'))).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await h.settled();
     expect(h.sink.received()).toHaveLength(6);
     expect(await pendingTimers(h, eventID)).toEqual([]);
   });
@@ -97,13 +115,13 @@ describe('reminders', () => {
     const host = await h.registerUser('Ada');
     const device = h.pushService.subscribe();
     expect((await h.http().post('/devices').set(host.auth).send(device)).status).toBe(201);
-    const start = startWithReminderIn(1_500);
+    const start = anHourAhead(h);
     const eventID = await h.scheduleEvent(host, { start, title: 'Review' });
     await h.append(h.calendarEvent(eventID), 'RemindersChanged', { eventID, userID: host.userID, useDefault: false, overrides: [{ method: 'email', minutes: 10 }, { method: 'push', minutes: 10 }] }, host.userID);
     await h.eventually(() => pendingTimers(h, eventID), (rows) => rows.length === 2);
     await h.stopNotifier();
-    // Down for a quarter of an hour, as far as the notifier's clock can tell.
-    h.advanceClock(15 * 60_000);
+    // Down until a quarter of an hour past the reminders' time, as far as the notifier's clock can tell.
+    moveClockToReminderOf(h, start, 15 * 60_000);
     await h.startNotifier();
     const [mail] = await h.sink.waitForCount(1);
     if (!mail) throw new Error('no reminder');
@@ -118,8 +136,16 @@ describe('reminders', () => {
     ]);
     await h.stopNotifier();
     await h.startNotifier();
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(h.sink.received()).toHaveLength(1);
+    // A positive marker that the restarted notifier's timer and sender have run: someone else's later reminder goes out.
+    const sam = await h.registerUser('Sam');
+    const sentinelStart = anHourAhead(h);
+    const sentinel = await h.scheduleEvent(sam, { start: sentinelStart, title: 'Sentinel' });
+    await h.eventually(() => pendingTimers(h, sentinel), (rows) => rows.length === 1);
+    moveClockToReminderOf(h, sentinelStart);
+    await h.sink.waitForCount(2);
+    await h.settled();
+    const subjects = await Promise.all(h.sink.received().map(async (m) => (await h.sink.parse(m)).subject));
+    expect(subjects).toEqual([expect.stringMatching(/^Reminder: Review @ .*\(late\)$/), expect.stringMatching(/^Reminder: Sentinel @ /)]);
     expect(h.pushService.received()).toHaveLength(1);
   });
 });

@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { streamName } from '@datebook/shared-kernel';
+import { compareLogPositions, type LogPosition, START_OF_LOG, streamName } from '@datebook/shared-kernel';
 import { jwtTokenService, serviceApp } from '@datebook/shared-kernel/http';
 import { type EventStore, pgliteSqlDatabase, pgSqlDatabase, postgresEventStore, type SqlDatabase, storeTailingEventSource } from '@datebook/shared-kernel/ports';
 import { createTestDatabase, type TestDatabase } from '@datebook/shared-kernel/testing';
 import pino from 'pino';
 import request from 'supertest';
-import { type NotifierOptions, type NotifierService, notifierService } from '../app';
+import { NOTIFIER_CONSUMER_GROUP, type NotifierOptions, type NotifierService, notifierService } from '../app';
 import type { MailTransport } from '../email/mailTransport';
 import { smtpMailTransport } from '../email/smtpMailTransport';
 import { type PushReceiver, startPushReceiver } from './pushReceiver';
@@ -75,8 +75,10 @@ export async function startNotifierHarness(harness: HarnessOptions = {}) {
     await mailer?.close();
   }
 
+  let lastAppended: LogPosition = START_OF_LOG;
   async function append(stream: string, type: string, data: unknown, actorID: string, occurredAt = clock()): Promise<void> {
-    await store.appendToStream(stream, [{ eventID: randomUUID(), type, data, metadata: { actorID, occurredAt: occurredAt.toISOString(), correlationId: randomUUID(), schemaVersion: 1 } }], 'any');
+    const { logPosition } = await store.appendToStream(stream, [{ eventID: randomUUID(), type, data, metadata: { actorID, occurredAt: occurredAt.toISOString(), correlationId: randomUUID(), schemaVersion: 1 } }], 'any');
+    if (compareLogPositions(logPosition, lastAppended) > 0) lastAppended = logPosition;
   }
 
   /** A user as sign-up leaves one, and (unless `verified: false`) as following the verification link leaves them. */
@@ -116,6 +118,24 @@ export async function startNotifierHarness(harness: HarnessOptions = {}) {
     return value;
   }
 
+  /**
+   * Resolves once the notifier has handled every event appended so far (its checkpoint is at or past the
+   * last one) and nothing it recorded waits to go out (no pending ledger entry, no due reminder timer):
+   * the positive marker after which a test may assert that nothing else was sent, instead of sleeping.
+   */
+  async function settled(timeoutMs = 10_000): Promise<void> {
+    await eventually(async () => {
+      const { rows: [checkpoint] } = await db.query<{ t: string; p: string }>(
+        'select transaction_id::text as t, position::text as p from consumer_checkpoints where consumer_group = $1', [NOTIFIER_CONSUMER_GROUP]);
+      const handled = checkpoint ? { transactionId: BigInt(checkpoint.t), position: BigInt(checkpoint.p) } : START_OF_LOG;
+      if (compareLogPositions(handled, lastAppended) < 0) return `the notifier has handled events up to ${checkpoint?.p ?? 'none'}`;
+      const { rows: [waiting] } = await db.query<{ pending: number; due: number }>(
+        `select (select count(*) from notifier_ledger where status = 'pending')::int as pending,
+                (select count(*) from notifier_reminders where fire_at <= $1::timestamptz)::int as due`, [clock().toISOString()]);
+      return waiting?.pending === 0 && waiting.due === 0 ? 'settled' : `${waiting?.pending} pending, ${waiting?.due} due`;
+    }, (state) => state === 'settled', timeoutMs);
+  }
+
   async function ledger(eventID: string) {
     const { rows } = await db.query<{ recipient: string; channel: string; kind: string; status: string; attempts: number; late: boolean; last_error: string | null; occurrence: string }>(
       'select recipient::text, channel, kind, status, attempts, late, last_error, occurrence from notifier_ledger where event_id = $1 order by id',
@@ -141,6 +161,7 @@ export async function startNotifierHarness(harness: HarnessOptions = {}) {
     registerUser,
     scheduleEvent,
     eventually,
+    settled,
     ledger,
     /** Moves the notifier's clock (not the test's) forward. */
     advanceClock(ms: number) {

@@ -19,7 +19,7 @@ const AvailabilityResponse = z.union([
 ]);
 
 export const availabilityRouteDocs: RouteDoc[] = [
-  { method: 'patch', path: '/events/availability', summary: 'Is a user (or are users) free from startTime to endTime? Reveals no event details', body: AvailabilityBody, responses: { 200: { description: 'Availability', schema: AvailabilityResponse } } },
+  { method: 'patch', path: '/events/availability', operationId: 'checkAvailability', summary: 'Is a user (or are users) free from startTime to endTime? Reveals no event details', body: AvailabilityBody, headers: { 'X-Consistency-Token': 'Wait until the read model includes the write that returned this token' }, responses: { 200: { description: 'Availability', schema: AvailabilityResponse }, 422: { description: 'UNKNOWN_USERS: `errors` names each user that does not exist' } } },
 ];
 
 export function availabilityRoutes(deps: { queries: ReadModelQueries }): JsonRoute[] {

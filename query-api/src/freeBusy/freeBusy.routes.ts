@@ -42,8 +42,8 @@ const SuggestionsResponse = z.object({
 });
 
 export const freeBusyRouteDocs: RouteDoc[] = [
-  { method: 'post', path: '/freebusy', summary: 'Merged busy time of up to 50 people in a window (no titles or details)', body: FreeBusyBody, responses: { 200: { description: 'Free/busy', schema: FreeBusyResponse } } },
-  { method: 'post', path: '/freebusy/suggestions', summary: 'Find a time: maximal intervals in which enough people are free, earliest first', body: SuggestionsBody, responses: { 200: { description: 'Suggestions', schema: SuggestionsResponse } } },
+  { method: 'post', path: '/freebusy', operationId: 'getFreeBusy', summary: 'Merged busy time of up to 50 people in a window (no titles or details)', body: FreeBusyBody, headers: { 'X-Consistency-Token': 'Wait until the read model includes the write that returned this token' }, responses: { 200: { description: 'Free/busy', schema: FreeBusyResponse }, 422: { description: 'UNKNOWN_USERS: `errors` names each user that does not exist' } } },
+  { method: 'post', path: '/freebusy/suggestions', operationId: 'suggestTimes', summary: 'Find a time: maximal intervals in which enough people are free, earliest first', body: SuggestionsBody, headers: { 'X-Consistency-Token': 'Wait until the read model includes the write that returned this token' }, responses: { 200: { description: 'Suggestions', schema: SuggestionsResponse }, 422: { description: 'UNKNOWN_USERS: `errors` names each user that does not exist' } } },
 ];
 
 function windowOf(body: { from: string; to: string }) {

@@ -10,7 +10,7 @@ const HistoryResponse = z.object({
 });
 
 export const eventHistoryRouteDocs: RouteDoc[] = [
-  { method: 'get', path: '/events/{eventID}/history', summary: "The event's audit history: every change, oldest first (host and current attendees)", responses: { 200: { description: 'History', schema: HistoryResponse } } },
+  { method: 'get', path: '/events/{eventID}/history', operationId: 'getEventHistory', summary: "The event's audit history: every change, oldest first (host and current attendees)", headers: { 'X-Consistency-Token': 'Wait until the read model includes the write that returned this token' }, responses: { 200: { description: 'History', schema: HistoryResponse }, 404: { description: 'EVENT_NOT_FOUND: no such event, or not one of yours' } } },
 ];
 
 /** Audit history straight from the event stream: always complete and never lagging. */

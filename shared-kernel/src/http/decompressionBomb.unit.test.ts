@@ -57,8 +57,8 @@ beforeAll(async () => {
     tokens,
     routers: [router],
     routeDocs: [
-      { method: 'post', path: '/things', summary: 'authenticated', responses: { 200: { description: 'ok' } } },
-      { method: 'post', path: '/open', summary: 'public', authenticated: false, responses: { 200: { description: 'ok' } } },
+      { method: 'post', path: '/things', operationId: 'things', summary: 'authenticated', responses: { 200: { description: 'ok' } } },
+      { method: 'post', path: '/open', operationId: 'open', summary: 'public', authenticated: false, responses: { 200: { description: 'ok' } } },
     ],
     jsonRoutes: jsonRoutes([{ method: 'POST', path: '/echo', handle: async (r) => (handled.push('echo'), { body: r.input }) }], { tokens, logger }),
     ready: async () => undefined,

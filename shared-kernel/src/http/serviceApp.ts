@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import express, { type Router } from 'express';
 import type { Logger } from 'pino';
+import { z } from 'zod';
+import { apiReference } from './apiReference';
 import type { TokenService } from './auth';
 import { authenticateBeforeBody } from './authenticateBeforeBody';
 import { corsPolicy } from './cors';
@@ -57,6 +59,7 @@ export function serviceApp(options: ServiceAppOptions): ServiceApp {
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
+  app.use(apiReference());
   // Who is asking is settled before a body is read: a stranger's (compressed) upload is never inflated.
   if (options.tokens) app.use(authenticateBeforeBody(options.tokens, options.routeDocs));
   app.use(requireJsonBody);
@@ -78,10 +81,14 @@ export function serviceApp(options: ServiceAppOptions): ServiceApp {
   return Object.assign(handle, { listen: (port: number, host: string, listening?: () => void) => createServer(handle).listen(port, host, listening) });
 }
 
+/** What /readyz answers: the status, and with the operators' token the reasons and details as well. */
+const ReadinessBody = z.object({ status: z.enum(['ready', 'degraded', 'not ready']), degraded: z.array(z.string()).optional(), reason: z.string().optional(), details: z.record(z.string(), z.unknown()).optional() });
+
 const healthDocs: RouteDoc[] = [
-  { method: 'get', path: '/healthz', summary: 'Liveness', authenticated: false, responses: { 200: { description: 'The process answers' } } },
-  { method: 'get', path: '/readyz', summary: 'Readiness: stores answer and projections run (reasons and details only with the operators\' token)', authenticated: false, responses: { 200: { description: 'Ready or degraded' }, 503: { description: 'Not ready' } } },
-  { method: 'get', path: '/openapi.json', summary: 'This document', authenticated: false, responses: { 200: { description: 'OpenAPI 3.1' } } },
+  { method: 'get', path: '/healthz', operationId: 'checkLiveness', summary: 'Liveness', authenticated: false, responses: { 200: { description: 'The process answers' } } },
+  { method: 'get', path: '/readyz', operationId: 'checkReadiness', summary: 'Readiness: stores answer and projections run (reasons and details only with the operators\' token)', authenticated: false, responses: { 200: { description: 'Ready or degraded', schema: ReadinessBody }, 503: { description: 'Not ready', schema: ReadinessBody } } },
+  { method: 'get', path: '/openapi.json', operationId: 'getOpenApiDocument', summary: 'This document', authenticated: false, responses: { 200: { description: 'OpenAPI 3.1' } } },
+  { method: 'get', path: '/docs', operationId: 'getApiReference', summary: 'This document as a reference page (HTML, Swagger UI)', authenticated: false, responses: { 200: { description: 'The page' } } },
 ];
 
 /** Liveness is polled often and proves only that the process answers. */
