@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { calendarViewsContract, viewRow } from './calendarViews.contract';
-import { calendarViewsRedisClient, redisCalendarViews } from './redisCalendarViews';
+import { calendarViewsRedisClient } from './calendarViewsRedisClient';
+import { redisCalendarViews } from './redisCalendarViews';
 
 /** The Redis server tests use; `deploy/scripts/redis-ensure.sh` makes sure it answers. */
 const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -35,6 +36,21 @@ describe('redisCalendarViews on an unreachable Redis', () => {
     } finally {
       down.disconnect();
     }
+  });
+
+  it('keeps answering after Redis forgets its scripts (a restart or a failover to a replica)', async () => {
+    const views = redisCalendarViews(redis, { keyPrefix: `test:${randomUUID()}:cal:` });
+    const user = randomUUID();
+    const event = randomUUID();
+    await views.backfill(user, [], new Date('2029-01-01T00:00:00Z'));
+    await redis.script('FLUSH');
+    await views.applyChanges([{ userID: user, eventID: event, version: 1, row: viewRow(user, event, '2030-01-02T10:00:00Z') }]);
+    await redis.script('FLUSH');
+    const rows = await views.read(user, new Date('2030-01-01T00:00:00Z'), new Date('2030-01-08T00:00:00Z'));
+    expect(rows?.map((r) => r.event.eventID)).toEqual([event]);
+    await redis.script('FLUSH');
+    expect(await views.whoIsBusy([user], new Date('2030-01-02T10:00:00Z'), new Date('2030-01-02T11:00:00Z'))).toEqual(new Map([[user, true]]));
+    await views.clear();
   });
 
   it('keeps every key of a user in one Cluster slot', async () => {

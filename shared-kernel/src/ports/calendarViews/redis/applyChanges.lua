@@ -1,0 +1,118 @@
+-- Applies rows to one user's view under the version guard, and files their busy time.
+-- KEYS: the user's view keys (viewKeys.ts): 1 :v, 2 :r, 3 :s, 4 :l, 5 :c, 6 :bh, 7 :bm, 8 :bk, 9 :bu, 10 :bf, 11 :bl.
+-- ARGV: ttl, completeFrom ('' for none), rekeep ('1': rows already at their version get their busy
+-- time kept anew), then per row: event id, version, index ('s', 'l', or '' to remove), score, JSON,
+-- busy intervals ('<start>|<end>|<b|t>' space-separated, 'L'-prefixed when longer than a day),
+-- covered from, covered until ('' = unbounded), longest long interval.
+-- Day texts are read once and written once per script, however many intervals a row files there.
+
+-- The day :bh files an interval under is floor(instant / DAY_MS): DAY_MS in busyTimeEncoding.ts.
+local DAY_MS = 86400000
+
+local days = {}
+local function dayText(day)
+  local text = days[day]
+  if text == nil then
+    text = redis.call('HGET', KEYS[6], day) or ''
+    days[day] = text
+  end
+  return text
+end
+local function eachDay(interval, fn)
+  local s, e = string.match(interval, '^(%-?%d+)|(%-?%d+)|')
+  for d = math.floor(tonumber(s) / DAY_MS), math.floor((tonumber(e) - 1) / DAY_MS) do fn(string.format('%d', d)) end
+end
+local function unfile(entry)
+  return function(day)
+    local text = dayText(day)
+    local from = 1
+    while true do
+      local i, j = string.find(text, entry, from, true)
+      if not i then return end
+      local after = string.sub(text, j + 1, j + 1)
+      if after == '' or after == ' ' then
+        days[day] = string.sub(text, 1, i - 1) .. string.sub(text, j + 1)
+        return
+      end
+      from = j + 1
+    end
+  end
+end
+local function clearBusy(id)
+  local old = redis.call('HGET', KEYS[7], id)
+  if old then
+    for m in string.gmatch(old, '%S+') do
+      if string.sub(m, 1, 1) == 'L' then redis.call('ZREM', KEYS[11], string.sub(m, 2) .. '|' .. id)
+      else eachDay(m, unfile(' ' .. m .. '|' .. id)) end
+    end
+    redis.call('HDEL', KEYS[7], id)
+  end
+  redis.call('ZREM', KEYS[9], id)
+  redis.call('ZREM', KEYS[10], id)
+end
+local function keepBusy(id, intervals, coveredFrom, coveredUntil, longestLong)
+  clearBusy(id)
+  if intervals ~= '' then
+    redis.call('HSET', KEYS[7], id, intervals)
+    for m in string.gmatch(intervals, '%S+') do
+      if string.sub(m, 1, 1) == 'L' then
+        redis.call('ZADD', KEYS[11], string.match(m, '^L(%-?%d+)|'), string.sub(m, 2) .. '|' .. id)
+      else
+        local entry = ' ' .. m .. '|' .. id
+        eachDay(m, function(day) days[day] = dayText(day) .. entry end)
+      end
+    end
+  end
+  if coveredUntil ~= '' then redis.call('ZADD', KEYS[9], coveredUntil, id) end
+  if coveredFrom ~= '' then redis.call('ZADD', KEYS[10], coveredFrom, id) end
+  if tonumber(longestLong) > tonumber(redis.call('HGET', KEYS[8], 'l') or '0') then redis.call('HSET', KEYS[8], 'l', longestLong) end
+end
+-- The lowest / highest score of a sorted set, mirrored into a field of :bk (none when it is empty).
+local function mirror(set, at, field)
+  local got = redis.call('ZRANGE', set, at, at, 'WITHSCORES')
+  if got[2] then redis.call('HSET', KEYS[8], field, got[2]) else redis.call('HDEL', KEYS[8], field) end
+end
+local function writeDays()
+  local set, gone = {}, {}
+  for day, text in pairs(days) do
+    if text == '' then gone[#gone + 1] = day else set[#set + 1] = day; set[#set + 1] = text end
+    if #set >= 1000 then redis.call('HSET', KEYS[6], unpack(set)); set = {} end
+    if #gone >= 1000 then redis.call('HDEL', KEYS[6], unpack(gone)); gone = {} end
+  end
+  if #set > 0 then redis.call('HSET', KEYS[6], unpack(set)) end
+  if #gone > 0 then redis.call('HDEL', KEYS[6], unpack(gone)) end
+end
+for i = 4, #ARGV, 9 do
+  local id = ARGV[i]
+  local version = tonumber(ARGV[i + 1])
+  local index = ARGV[i + 2]
+  local seen = tonumber(redis.call('HGET', KEYS[1], id) or '-1')
+  if version > seen then
+    redis.call('HSET', KEYS[1], id, ARGV[i + 1])
+    redis.call('ZREM', KEYS[3], id)
+    redis.call('ZREM', KEYS[4], id)
+    if index == '' then
+      redis.call('HDEL', KEYS[2], id)
+      clearBusy(id)
+    else
+      redis.call('HSET', KEYS[2], id, ARGV[i + 4])
+      redis.call('ZADD', index == 'l' and KEYS[4] or KEYS[3], ARGV[i + 3], id)
+      keepBusy(id, ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8])
+    end
+  elseif version == seen and ARGV[3] == '1' and index ~= '' and redis.call('HEXISTS', KEYS[2], id) == 1 then
+    keepBusy(id, ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8])
+  end
+end
+writeDays()
+mirror(KEYS[9], 0, 'u')
+mirror(KEYS[10], -1, 'f')
+if ARGV[2] ~= '' then
+  local since = redis.call('GET', KEYS[5])
+  if not since or tonumber(ARGV[2]) < tonumber(since) then redis.call('SET', KEYS[5], ARGV[2]) end
+  since = redis.call('HGET', KEYS[8], 'c')
+  if not since or tonumber(ARGV[2]) < tonumber(since) then redis.call('HSET', KEYS[8], 'c', ARGV[2]) end
+end
+-- Written views stay as long as they are used: every key expires at the same instant (idleTtlMs).
+local ttl = tonumber(ARGV[1])
+if ttl > 0 then for k = 1, #KEYS do redis.call('PEXPIRE', KEYS[k], ttl) end end
+return 1

@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Cluster, Redis } from 'ioredis';
+import { DAY_MS } from './busyTimeEncoding';
+import { VIEW_KEY_COUNT } from './viewKeys';
+
+// The scripts sit beside this file and are read once, at module load. `__dirname` is this source file's
+// folder everywhere it runs: jest (the swc transform keeps CommonJS and jest sets __dirname per module),
+// and tsx, which runs the TypeScript sources in place for the production processes and the image
+// (deploy/cluster/Dockerfile copies the tree as is). Nothing compiles shared-kernel to another folder.
+const lua = (file: string) => readFileSync(join(__dirname, file), 'utf8');
+
+const APPLY = lua('applyChanges.lua');
+// The day filing is one convention on both sides: a mismatch would misfile every interval.
+if (!APPLY.includes(`local DAY_MS = ${DAY_MS}\n`)) throw new Error(`applyChanges.lua must declare local DAY_MS = ${DAY_MS}, as busyTimeEncoding.ts does`);
+
+/**
+ * The scripts as ioredis custom commands: ioredis sends EVALSHA and falls back to EVAL on NOSCRIPT
+ * (after a Redis restart or failover). Names are prefixed so they cannot clash with other commands
+ * defined on a shared client. Each script touches the keys of one user only (one Cluster slot, see
+ * viewKeys.ts), except readBusy on a standalone server, which takes several users' keys at once.
+ */
+const COMMANDS = {
+  calendarViewsApply: { lua: APPLY, numberOfKeys: VIEW_KEY_COUNT },
+  calendarViewsReadRows: { lua: lua('readRows.lua'), numberOfKeys: VIEW_KEY_COUNT },
+  calendarViewsEntries: { lua: lua('entries.lua'), numberOfKeys: VIEW_KEY_COUNT },
+  // Three keys per user read (busyKeysOf), however many users: the count is passed with each call.
+  calendarViewsReadBusy: { lua: lua('readBusy.lua') },
+} as const;
+
+type CommandName = keyof typeof COMMANDS;
+type CustomCommand = (...args: (string | number)[]) => Promise<unknown>;
+
+/** The views' scripts, each run on the keys it is given (see the .lua file's header for KEYS and ARGV). */
+export interface CalendarViewScripts {
+  /** applyChanges.lua on one user's `viewKeysOf`. */
+  apply(keys: string[], args: string[]): Promise<unknown>;
+  /** readRows.lua on one user's `viewKeysOf`. */
+  readRows(keys: string[], args: string[]): Promise<unknown>;
+  /** entries.lua on one user's `viewKeysOf`. */
+  entries(keys: string[]): Promise<unknown>;
+  /** readBusy.lua on the `busyKeysOf` of one or more users. */
+  readBusy(keys: string[], args: string[]): Promise<unknown>;
+}
+
+const defined = new WeakSet<Redis | Cluster>();
+
+/** The scripts on this client, defined on it the first time (every views object on a client shares them). */
+export function calendarViewScripts(redis: Redis | Cluster): CalendarViewScripts {
+  if (!defined.has(redis)) {
+    for (const [name, definition] of Object.entries(COMMANDS)) redis.defineCommand(name, definition);
+    defined.add(redis);
+  }
+  // defineCommand adds methods ioredis's types cannot know of.
+  const command = (name: CommandName) => (redis as unknown as Record<CommandName, CustomCommand>)[name].bind(redis);
+  const apply = command('calendarViewsApply');
+  const readRows = command('calendarViewsReadRows');
+  const entries = command('calendarViewsEntries');
+  const readBusy = command('calendarViewsReadBusy');
+  return {
+    apply: (keys, args) => apply(...keys, ...args),
+    readRows: (keys, args) => readRows(...keys, ...args),
+    entries: (keys) => entries(...keys),
+    readBusy: (keys, args) => readBusy(keys.length, ...keys, ...args),
+  };
+}
