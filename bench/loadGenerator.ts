@@ -115,6 +115,20 @@ class Tally {
       this.errors += 1;
     }
   }
+
+  /** What every mode reports of a run that took `elapsedMs`. */
+  summary(elapsedMs: number) {
+    return {
+      durationMs: Math.round(elapsedMs),
+      completed: this.completed,
+      ok: this.ok,
+      errors: this.errors,
+      statuses: this.statuses,
+      throughput: Math.round((this.ok / elapsedMs) * 1000 * 10) / 10,
+      latency: this.latency.summary(),
+      ...(this.firstError ? { firstError: this.firstError } : {}),
+    };
+  }
 }
 
 const is2xx = (s: number) => s >= 200 && s < 300;
@@ -150,19 +164,7 @@ export async function saturate(target: Target, concurrency: number, options: Run
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = performance.now() - start;
   agent.destroy();
-  return {
-    mode: 'closed',
-    durationMs: Math.round(elapsed),
-    sent: next,
-    completed: tally.completed,
-    ok: tally.ok,
-    errors: tally.errors,
-    statuses: tally.statuses,
-    throughput: Math.round((tally.ok / elapsed) * 1000 * 10) / 10,
-    latency: tally.latency.summary(),
-    concurrency,
-    ...(tally.firstError ? { firstError: tally.firstError } : {}),
-  };
+  return { mode: 'closed', sent: next, concurrency, ...tally.summary(elapsed) };
 }
 
 /**
@@ -238,21 +240,7 @@ export async function fixedRate(
   });
   const elapsed = performance.now() - start;
   agent.destroy();
-  return {
-    mode: 'open',
-    durationMs: Math.round(elapsed),
-    sent,
-    completed: tally.completed,
-    ok: tally.ok,
-    errors: tally.errors,
-    statuses: tally.statuses,
-    throughput: Math.round((tally.ok / elapsed) * 1000 * 10) / 10,
-    latency: tally.latency.summary(),
-    serviceLatency: tally.service.summary(),
-    targetRate: rate,
-    dropped,
-    ...(tally.firstError ? { firstError: tally.firstError } : {}),
-  };
+  return { mode: 'open', sent, serviceLatency: tally.service.summary(), targetRate: rate, dropped, ...tally.summary(elapsed) };
 }
 
 /** Back-to-back requests on one keep-alive connection: latency without any queueing. */

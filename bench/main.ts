@@ -100,7 +100,7 @@ async function main(): Promise<number> {
     const system = await starting;
     const ctx = createContext({
       quick, system, pool, databaseUrl: database.url, redisUrl: profile === 'production' ? redisUrl : undefined,
-      tokens: jwtTokenService(secret, 12 * 3600), concurrency: 32,
+      tokens: jwtTokenService(secret, 12 * 3600, () => new Date()), concurrency: 32,
     });
     ctx.log(`${system.description}; sections: ${selected.join(', ')}${quick ? ' (quick)' : ''}`);
 

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { parseStreamName } from '@datebook/shared-kernel';
+import { pollUntil } from '@datebook/shared-kernel/testing';
 import type { Redis } from 'ioredis';
 import { Client } from 'pg';
 import type { StreamMark } from './fixtures';
@@ -99,21 +100,19 @@ export async function openVisibilityProbe(options: { databaseUrl: string; redis?
   };
 }
 
-/** Polls until every mark is visible on every path of the probe (bounded); resolves with the ms it took. */
+/** Polls until every mark is visible on every path of the probe (bounded in all); resolves with the ms it took. */
 export async function waitUntilVisible(probe: VisibilityProbe, marks: StreamMark[], timeoutMs: number, pollMs = 20): Promise<number> {
   const t0 = performance.now();
-  let pending = marks;
   for (const path of probe.paths) {
-    for (;;) {
+    let pending = marks;
+    await pollUntil(async () => {
       const seen = pending.length ? await probe.visible(path, pending) : [];
       pending = pending.filter((_m, i) => !seen[i]);
-      if (pending.length === 0) break;
-      if (performance.now() - t0 > timeoutMs) {
-        throw new Error(`${pending.length} stream(s) not visible in the ${path} within ${timeoutMs} ms, e.g. ${pending[0]!.stream} v${pending[0]!.version}`);
-      }
-      await new Promise((r) => setTimeout(r, pollMs));
-    }
-    pending = marks;
+      return pending.length === 0;
+    }, {
+      timeoutMs: Math.max(0, timeoutMs - (performance.now() - t0)), pollMs,
+      what: () => `${pending[0]!.stream} v${pending[0]!.version} (and ${pending.length - 1} more stream(s)) becoming visible in the ${path}`,
+    });
   }
   return performance.now() - t0;
 }

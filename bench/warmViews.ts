@@ -5,7 +5,7 @@ import { type RequestSpec, saturate } from './loadGenerator';
 
 /**
  * The query API serves a user's views (calendar and busy time) from Redis only after a read missed
- * and it copied the view from PostgreSQL in the background (a few at a time), as a live system's
+ * and the projector, asked by it, copied the view from PostgreSQL in the background (a few at a time), as a live system's
  * active users' views are. Reads every user's week until every view is marked complete (bounded), so
  * the measurement is of Redis-served reads. Null: not observable (the embedded profile).
  */

@@ -23,7 +23,8 @@ async function main(): Promise<void> {
   // The notifier runs as in the embedded default, writing its e-mail as .eml files (a throw-away folder).
   const mailDir = mkdtempSync(join(tmpdir(), 'datebook-bench-mail-'));
   const mailer = emlFileMailTransport(mailDir, logger);
-  const system = await singleProcessSystem({ database, tokens: jwtTokenService(secret, 12 * 3600), logger, mailer });
+  const clock = () => new Date();
+  const system = await singleProcessSystem({ database, tokens: jwtTokenService(secret, 12 * 3600, clock), clock, logger, mailer });
   const server = system.app.listen(0, '127.0.0.1', () => {
     process.send?.({ type: 'listening', port: (server.address() as AddressInfo).port });
   });

@@ -1,6 +1,6 @@
-import { jwtTokenService, serviceApp, sessionRevocations, withRevocations } from '@datebook/shared-kernel/http';
+import { jwtTokenService, sessionRevocations, withRevocations } from '@datebook/shared-kernel/http';
 import { busyTime, calendarViewsRedisClient, pgSqlDatabase } from '@datebook/shared-kernel/ports';
-import { eventStoreConfig, openEventStore, readConfig, runMain, serve, serviceConfig } from '@datebook/shared-kernel/runtime';
+import { eventStoreConfig, openEventStore, readConfig, runMain, serveService, serviceConfig } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
 import { z } from 'zod';
 import { commandApi } from './app';
@@ -22,8 +22,10 @@ runMain(async () => {
   const database = pgSqlDatabase({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
   const { store, close: closeStore } = await openEventStore(config, database);
   // Revoked sessions are refused; revocations made here apply here at once.
-  const revocations = sessionRevocations(store);
-  const tokens = withRevocations(jwtTokenService(config.JWT_SECRET, config.TOKEN_TTL_SECONDS), revocations);
+  // The one clock of this process: tokens, caches and commands all read time from it.
+  const clock = () => new Date();
+  const revocations = sessionRevocations(store, { clock });
+  const tokens = withRevocations(jwtTokenService(config.JWT_SECRET, config.TOKEN_TTL_SECONDS, clock), revocations);
   const redis = calendarViewsRedisClient(config.REDIS_URL, { logger });
   const commands = commandApi({
     store,
@@ -32,24 +34,23 @@ runMain(async () => {
     throttle: redisSignInThrottle(redis),
     trustForwardedFor: config.TRUST_PROXY,
     onBackgroundError: (err) => logger.error({ err }, 'password-reset request failed'),
-    clock: () => new Date(),
+    clock,
     // Conflict warnings read the projected read model in the same database.
     busy: (userIDs, from, to) => busyTime(database, userIDs, from, to),
   });
-  const app = serviceApp({
+  serveService(config, {
+    name: 'command-api',
     logger,
     routers: [commands.router],
     routeDocs: commands.routeDocs,
     tokens,
-    opsToken: config.OPS_TOKEN,
-    corsOrigins: config.CORS_ORIGINS,
     async ready() {
       await database.query('select 1');
     },
+    async shutdown() {
+      await redis.quit().catch(() => undefined);
+      await closeStore();
+      await database.close();
+    },
   });
-  serve(app, { port: config.PORT, host: config.HOST, logger, name: 'command-api', shutdown: async () => {
-    await redis.quit().catch(() => undefined);
-    await closeStore();
-    await database.close();
-  } });
 });

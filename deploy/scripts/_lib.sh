@@ -12,6 +12,18 @@ note() { echo "$*" >&2; }
 # Milliseconds since the epoch (for timings and deadlines).
 now_ms() { date +%s%3N; }
 
+# Runs the command given (`wait_until TIMEOUT_S PAUSE_S cmd args…`) until it succeeds, pausing between
+# tries; fails once TIMEOUT_S seconds have passed. A condition polled and bounded, never a fixed wait.
+wait_until() {
+  local timeout_s="$1" pause_s="$2"
+  shift 2
+  local deadline=$(( $(now_ms) + timeout_s * 1000 ))
+  until "$@"; do
+    [ "$(now_ms)" -lt "$deadline" ] || return 1
+    sleep "$pause_s"
+  done
+}
+
 # True if something accepts TCP connections on host:port. Bash's /dev/tcp is
 # enough (no nc/ss dependency); `timeout` guards against a hung connect.
 port_open() {

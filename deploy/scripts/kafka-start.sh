@@ -134,7 +134,6 @@ if ! pid="$(kafka_running_pid)"; then
 fi
 
 # --- wait for readiness: port first (cheap), then a real request -------------
-deadline=$(( $(now_ms) + READY_TIMEOUT_S * 1000 ))
 fail() {
   note "kafka: $1"
   # The root cause is usually an early ERROR line, not the shutdown noise at the end.
@@ -144,14 +143,15 @@ fail() {
   tail -n 15 "$KAFKA_LOG" | cut -c1-400 >&2 || true
   exit 1
 }
-until port_open 127.0.0.1 "$KAFKA_PORT" && probe; do
+broker_ready() {
+  port_open 127.0.0.1 "$KAFKA_PORT" && probe && return 0
   kill -0 "$pid" 2>/dev/null || { rm -f "$KAFKA_PIDFILE"; fail "broker process $pid exited during startup"; }
-  if [ "$(now_ms)" -ge "$deadline" ]; then
-    # Do not leave a half-started broker behind; the next run starts clean.
-    "$SCRIPTS/kafka-stop.sh" >/dev/null 2>&1 || true
-    fail "not ready on 127.0.0.1:$KAFKA_PORT after ${READY_TIMEOUT_S}s (stopped it)"
-  fi
-  sleep 0.3
-done
+  return 1
+}
+if ! wait_until "$READY_TIMEOUT_S" 0.3 broker_ready; then
+  # Do not leave a half-started broker behind; the next run starts clean.
+  "$SCRIPTS/kafka-stop.sh" >/dev/null 2>&1 || true
+  fail "not ready on 127.0.0.1:$KAFKA_PORT after ${READY_TIMEOUT_S}s (stopped it)"
+fi
 echo "$pid" >"$KAFKA_READYFILE"
 echo "kafka: ready on 127.0.0.1:$KAFKA_PORT (pid $pid, $(elapsed)s)"

@@ -17,16 +17,12 @@ fi
 
 t0="$(now_ms)"
 kill -TERM "$pid" 2>/dev/null || true
-deadline=$(( t0 + STOP_TIMEOUT_S * 1000 ))
-while kill -0 "$pid" 2>/dev/null; do
-  if [ "$(now_ms)" -ge "$deadline" ]; then
-    note "kafka: pid $pid still alive after ${STOP_TIMEOUT_S}s, sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    # Reaping is the init's job; just wait for the pid to disappear.
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    break
-  fi
-  sleep 0.2
-done
+gone() { ! kill -0 "$pid" 2>/dev/null; }
+if ! wait_until "$STOP_TIMEOUT_S" 0.2 gone; then
+  note "kafka: pid $pid still alive after ${STOP_TIMEOUT_S}s, sending SIGKILL"
+  kill -KILL "$pid" 2>/dev/null || true
+  # Reaping is the init's job; just wait for the pid to disappear.
+  wait_until 5 0.1 gone || true
+fi
 rm -f "$KAFKA_PIDFILE" "$KAFKA_READYFILE"
 echo "kafka: stopped (pid $pid, $(( ($(now_ms) - t0) )) ms)"

@@ -46,13 +46,9 @@ fi
 # "already running" exits non-zero; readiness is decided by the poll below.
 pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" main start >/dev/null 2>&1 || true
 
-deadline=$(( $(now_ms) + READY_TIMEOUT_S * 1000 ))
-until is_ready; do
-  if [ "$(now_ms)" -ge "$deadline" ]; then
-    note "postgres: not ready on $PGHOST:$PGPORT after ${READY_TIMEOUT_S}s"
-    tail -n 20 "/var/log/postgresql/postgresql-$PG_VERSION-main.log" >&2 2>/dev/null || true
-    exit 1
-  fi
-  sleep 0.2
-done
+if ! wait_until "$READY_TIMEOUT_S" 0.2 is_ready; then
+  note "postgres: not ready on $PGHOST:$PGPORT after ${READY_TIMEOUT_S}s"
+  tail -n 20 "/var/log/postgresql/postgresql-$PG_VERSION-main.log" >&2 2>/dev/null || true
+  exit 1
+fi
 echo "postgres: ready on $PGHOST:$PGPORT (started cluster $PG_VERSION/main)"

@@ -30,13 +30,9 @@ logfile=/var/log/redis/ci.log
 redis-server --daemonize yes --bind 127.0.0.1 -::1 --port "$REDIS_PORT" \
   --save "" --appendonly no --dir /var/lib/redis --logfile "$logfile" >/dev/null
 
-deadline=$(( $(now_ms) + READY_TIMEOUT_S * 1000 ))
-until is_ready; do
-  if [ "$(now_ms)" -ge "$deadline" ]; then
-    note "redis: not answering PING on 127.0.0.1:$REDIS_PORT after ${READY_TIMEOUT_S}s"
-    tail -n 20 "$logfile" >&2 2>/dev/null || true
-    exit 1
-  fi
-  sleep 0.1
-done
+if ! wait_until "$READY_TIMEOUT_S" 0.1 is_ready; then
+  note "redis: not answering PING on 127.0.0.1:$REDIS_PORT after ${READY_TIMEOUT_S}s"
+  tail -n 20 "$logfile" >&2 2>/dev/null || true
+  exit 1
+fi
 echo "redis: ready on 127.0.0.1:$REDIS_PORT (started redis-server)"

@@ -1,19 +1,8 @@
 // The notifier's own pruning (its retention job), run now rather than after seven days.
 import { pruneChanges } from '../../notifier/src/sync/changeFeed';
 import { pgliteSqlDatabase, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { pollUntil } from '@datebook/shared-kernel/testing';
 import { startTestSystem, type TestSystem } from './testing/testSystem';
-
-/** Resolves once `check` holds, polling; rejects with the last value after `timeoutMs`. */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!check(value)) {
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-    value = await read();
-  }
-  return value;
-}
 
 describe('a new device: full sync, then changes, then 410 and a new full sync (embedded system)', () => {
   let db: SqlDatabase;
@@ -54,14 +43,21 @@ describe('a new device: full sync, then changes, then 410 and a new full sync (e
       return pages;
     };
     // The notifier reads the log asynchronously: wait until it has seen everything booked above.
-    const pages = await eventually(fullSync, (p) => p.flatMap((page) => page.items.map((i) => i.eventID)).join() === expected.join());
+    let pages: Awaited<ReturnType<typeof fullSync>> = [];
+    await pollUntil(async () => (pages = await fullSync()).flatMap((page) => page.items.map((i) => i.eventID)).join() === expected.join(), {
+      timeoutMs: 10_000, pollMs: 25, what: () => `the full sync holding ${expected.join()} (last: ${JSON.stringify(pages)})`,
+    });
     expect(pages.map((p) => p.items.length)).toEqual([3, 1]);
     expect(pages[0]?.nextSyncToken).toBeUndefined();
     const syncToken = pages[1]?.nextSyncToken as string;
     expect(syncToken).toEqual(expect.any(String));
 
     const later = await book(bob, 'Added later', 7, [ann.userID]);
-    const changes = await eventually(() => sys.http().get('/sync').query({ syncToken }).set(ann.auth), (res) => res.body.changes?.length > 0);
+    const changesSince = () => sys.http().get('/sync').query({ syncToken }).set(ann.auth);
+    let changes = await changesSince();
+    await pollUntil(async () => (changes = await changesSince()).body.changes?.length > 0, {
+      timeoutMs: 10_000, pollMs: 25, what: () => `a change after the sync token (last: ${JSON.stringify(changes.body)})`,
+    });
     expect(changes.body.changes.map((c: { change: { eventID: string; event: { title: string } } }) => [c.change.eventID, c.change.event.title])).toEqual([[later, 'Added later']]);
     expect(changes.body.nextSyncToken).toEqual(expect.any(String));
 

@@ -1,4 +1,5 @@
 import { pgliteSqlDatabase, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { pollUntil } from '@datebook/shared-kernel/testing';
 import { Temporal } from 'temporal-polyfill';
 import { startTestSystem, type TestSystem } from './testing/testSystem';
 
@@ -63,9 +64,9 @@ describe('a series whose first start falls in a DST gap, through the HTTP API', 
     // The calendar views (read without a consistency token) hold the same occurrences once they caught up.
     const expected = ['2027-03-28T01:30:00.000Z', '2027-04-25T00:30:00.000Z', '2027-05-23T00:30:00.000Z'];
     let cached: string[] = [];
-    for (const deadline = Date.now() + 5000; Date.now() < deadline && cached.length !== expected.length;) {
-      cached = (await occurrencesOf({ eventID: series.eventID }, '2027-01-01T00:00:00Z', '2027-12-31T00:00:00Z')).map((i) => i.startTime);
-    }
+    await pollUntil(async () => (cached = (await occurrencesOf({ eventID: series.eventID }, '2027-01-01T00:00:00Z', '2027-12-31T00:00:00Z')).map((i) => i.startTime)).length === expected.length, {
+      timeoutMs: 5000, what: () => `the views holding the three occurrences (last: ${cached.join()})`,
+    });
     expect(cached).toEqual(expected);
     const moved = await sys.http().put(`/events/${series.eventID}/occurrences/2027-04-25T00:30:00Z`).set(host.auth).send({ title: 'Moved', startTime: '2027-04-25T10:00' });
     expect(moved.status).toBe(200);
@@ -76,9 +77,9 @@ describe('a series whose first start falls in a DST gap, through the HTTP API', 
     expect(items.map((i) => [i.originalStartTime, i.startTime])).toEqual(afterMove);
     // The views the projector wrote this change into (read without a token once they show it) agree.
     let fromViews: (string | undefined)[][] = [];
-    for (const deadline = Date.now() + 5000; Date.now() < deadline && !fromViews.some(([, start]) => start === afterMove[1]?.[1]);) {
-      fromViews = (await occurrencesOf({ eventID: series.eventID }, '2027-01-01T00:00:00Z', '2027-12-31T00:00:00Z')).map((i) => [i.originalStartTime, i.startTime]);
-    }
+    await pollUntil(async () => (fromViews = (await occurrencesOf({ eventID: series.eventID }, '2027-01-01T00:00:00Z', '2027-12-31T00:00:00Z')).map((i) => [i.originalStartTime, i.startTime])).some(([, start]) => start === afterMove[1]?.[1]), {
+      timeoutMs: 5000, what: () => `the views showing the moved occurrence (last: ${JSON.stringify(fromViews)})`,
+    });
     expect(fromViews).toEqual(afterMove);
   });
 

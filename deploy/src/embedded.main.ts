@@ -40,7 +40,9 @@ runMain(async () => {
     : await pgliteSqlDatabase(join(dataDir, 'pglite'));
   if (!config.DATABASE_URL) keepPrivate(join(dataDir, 'pglite'));
   const mailer = config.SMTP_URL ? smtpMailTransport(config.SMTP_URL) : emlFileMailTransport(join(dataDir, 'mail'), logger);
-  const system = await singleProcessSystem({ database, tokens: jwtTokenService(secret, config.TOKEN_TTL_SECONDS), logger, mailer, mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL,
+  // The one clock of the process: every part of the system reads time from it.
+  const clock = () => new Date();
+  const system = await singleProcessSystem({ database, tokens: jwtTokenService(secret, config.TOKEN_TTL_SECONDS, clock), clock, logger, mailer, mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL,
     corsOrigins: config.CORS_ORIGINS, ...(config.OPS_TOKEN ? { opsToken: config.OPS_TOKEN } : {}) });
   serve(system.app, {
     port: config.PORT, host: config.HOST, logger, name: `Datebook (${config.DATABASE_URL ? 'postgresql' : `pglite:${dataDir}`})`,

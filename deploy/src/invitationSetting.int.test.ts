@@ -1,4 +1,5 @@
 import { pgliteSqlDatabase, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { pollUntil } from '@datebook/shared-kernel/testing';
 import { startTestSystem, type TestSystem } from './testing/testSystem';
 
 /**
@@ -46,12 +47,11 @@ describe('add invitations to my calendar', () => {
   };
   // Settings are remembered for a few seconds per process: wait for the read to reflect one (never a fixed sleep).
   const eventually = async (read: () => Promise<unknown>, expected: unknown) => {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const value = await read();
-      if (JSON.stringify(value) === JSON.stringify(expected) || Date.now() > deadline) return expect(value).toEqual(expected);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    let value: unknown;
+    await pollUntil(async () => JSON.stringify((value = await read())) === JSON.stringify(expected), {
+      timeoutMs: 10_000, pollMs: 50, what: () => `${JSON.stringify(expected)} read (last: ${JSON.stringify(value)})`,
+    });
+    expect(value).toEqual(expected);
   };
   const busyAt = async (hour: number) => {
     const at = `2030-09-02T${String(hour).padStart(2, '0')}`;

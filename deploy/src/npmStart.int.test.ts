@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pollUntil } from '@datebook/shared-kernel/testing';
 
 const repo = resolve(__dirname, '../..');
 
@@ -37,14 +38,6 @@ function isAlive(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -84,7 +77,7 @@ describe('npm start', () => {
     const started = npmStart(join(root, 'sigterm'), port);
     const npmPid = started.child.pid ?? 0;
     leftovers.push(npmPid);
-    await until(`/healthz answers on ${port}; output: ${started.output()}`, async () => started.child.exitCode === null && (await answers(port)), 60_000);
+    await pollUntil(async () => started.child.exitCode === null && (await answers(port)), { timeoutMs: 60_000, pollMs: 50, what: () => `/healthz answering on ${port} (output: ${started.output()})` });
     const tree = descendantsOf(npmPid);
     leftovers.push(...tree);
     expect(tree.length).toBeGreaterThan(0);
@@ -92,7 +85,7 @@ describe('npm start', () => {
     started.child.kill('SIGTERM');
     // npm relays the signal to the server, waits for it and exits with its status: 0, a clean stop.
     expect(await started.exited).toBe(0);
-    await until('every process npm started has exited', () => tree.every((pid) => !isAlive(pid)));
+    await pollUntil(() => tree.every((pid) => !isAlive(pid)), { timeoutMs: 30_000, pollMs: 50, what: 'every process npm started exiting' });
     expect(await answers(port)).toBe(false);
     expect(started.output()).not.toMatch(/\n\s+at /);
   }, 90_000);

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import pino from 'pino';
 import request from 'supertest';
-import { createTestDatabase, localKafkaBroker, type TestDatabase } from '@datebook/shared-kernel/testing';
+import { createTestDatabase, localKafkaBroker, pollUntil, type TestDatabase } from '@datebook/shared-kernel/testing';
 import { type ProductionStack, startProductionStack } from './stack/productionStack';
 import { serviceProcess } from './stack/serviceProcess';
 
@@ -17,10 +17,9 @@ const redisPort = 16390 + (process.pid % 50);
 let redis: ChildProcess | undefined;
 const startRedis = async () => {
   redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    if (await fetch(`http://127.0.0.1:${redisPort}`).then(() => true, (e: { cause?: { code?: string } }) => e.cause?.code !== 'ECONNREFUSED')) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await pollUntil(() => fetch(`http://127.0.0.1:${redisPort}`).then(() => true, (e: { cause?: { code?: string } }) => e.cause?.code !== 'ECONNREFUSED'), {
+    timeoutMs: 5_000, pollMs: 50, what: `Redis listening on ${redisPort}`,
+  });
 };
 const stopRedis = async () => {
   const child = redis;
@@ -72,12 +71,12 @@ describe('the production profile: separate processes, events through Kafka', () 
     });
   /** Reads Ann's March with a token until the views have it (bounded). */
   const annsMarch = async (token: string, timeoutMs = 60_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const res = await http().get('/events').set(ann().auth).set('X-Consistency-Token', token).query({ from: '2033-03-01T00:00:00Z', to: '2033-04-01T00:00:00Z' });
-      if (res.status === 200) return res.body.events as { eventID: string; title: string }[];
-      if (Date.now() > deadline) throw new Error(`views did not catch up: ${res.status} ${JSON.stringify(res.body)}`);
-    }
+    const read = () => http().get('/events').set(ann().auth).set('X-Consistency-Token', token).query({ from: '2033-03-01T00:00:00Z', to: '2033-04-01T00:00:00Z' });
+    let res: Awaited<ReturnType<typeof read>> | undefined;
+    await pollUntil(async () => (res = await read()).status === 200, {
+      timeoutMs, pollMs: 0, what: () => `the views catching up (last: ${res?.status} ${JSON.stringify(res?.body)})`,
+    });
+    return res?.body.events as { eventID: string; title: string }[];
   };
   const titled = (events: { title: string }[], prefix: string) => events.filter((e) => e.title.startsWith(prefix)).map((e) => e.title).sort();
 
@@ -135,8 +134,7 @@ describe('the production profile: separate processes, events through Kafka', () 
     const week = () => http().get('/events').set(ann().auth).query({ from: '2033-03-27T00:00:00Z', to: '2033-03-28T00:00:00Z' });
     const expected = [expect.objectContaining({ title: 'cached' })];
     // The first read misses the views and fills them; later reads are served from Redis, eventually with the booking.
-    const deadline = Date.now() + 30_000;
-    while ((await week()).body.events?.length !== 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await pollUntil(async () => (await week()).body.events?.length === 1, { timeoutMs: 30_000, pollMs: 100, what: 'the week holding the booking' });
     expect((await week()).body.events).toEqual(expected);
     await stopRedis();
     const whileDown = await week();
@@ -147,14 +145,12 @@ describe('the production profile: separate processes, events through Kafka', () 
 
   it('lets the notifier, its own consumer group, record the invitations', async () => {
     const booked = await book('notified', 28);
-    const deadline = Date.now() + 60_000;
-    for (;;) {
+    let recorded: unknown;
+    await pollUntil(async () => {
       const res = await http().get(`/events/${booked.body.eventID}/notifications`).set(host().auth);
-      const kinds = (res.body.notifications ?? []).map((n: { kind: string }) => n.kind);
-      if (kinds.some((k: string) => k.includes('invitation'))) break;
-      if (Date.now() > deadline) throw new Error(`no invitation recorded: ${JSON.stringify(res.body)}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+      recorded = res.body;
+      return (res.body.notifications ?? []).some((n: { kind: string }) => n.kind.includes('invitation'));
+    }, { timeoutMs: 60_000, pollMs: 200, what: () => `an invitation recorded (last: ${JSON.stringify(recorded)})` });
   }, 90_000);
 
   it('refuses a signed-out session in the command API at once and in the query API, another process, within 5 s', async () => {
@@ -166,13 +162,11 @@ describe('the production profile: separate processes, events through Kafka', () 
     expect((await http().delete('/sessions/current').set(auth)).status).toBe(204);
     const signedOutAt = Date.now();
     expect((await http().get('/users/me').set(auth)).status).toBe(401);
-    for (;;) {
+    await pollUntil(async () => {
       const status = (await week()).status;
-      if (status === 401) break;
-      expect(status).toBe(200);
-      if (Date.now() - signedOutAt > 10_000) throw new Error('the query API still accepts a revoked session after 10 s');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+      if (status !== 401) expect(status).toBe(200);
+      return status === 401;
+    }, { timeoutMs: 10_000, pollMs: 100, what: 'the query API refusing the revoked session' });
     expect(Date.now() - signedOutAt).toBeLessThan(5_000 + 1_000);
   }, 60_000);
 

@@ -1,7 +1,6 @@
 import { Router } from 'express';
-import { serviceApp } from '@datebook/shared-kernel/http';
 import { kafkaRelay, kafkaSaslOf, pgSqlDatabase } from '@datebook/shared-kernel/ports';
-import { eventStoreConfig, httpEdgeConfig, kafkaSaslConfig, openEventStore, readConfig, runMain, serve, serviceConfig } from '@datebook/shared-kernel/runtime';
+import { eventStoreConfig, httpEdgeConfig, kafkaSaslConfig, openEventStore, readConfig, runMain, serveService, serviceConfig } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
 import { z } from 'zod';
 
@@ -35,19 +34,15 @@ runMain(async () => {
     const status = relay.status();
     res.json({ ...status, checkpoint: { transactionId: status.checkpoint.transactionId.toString(), position: status.checkpoint.position.toString() } });
   });
-  const app = serviceApp({
+  serveService(config, {
+    name: 'relay',
     logger,
     routers: [statusRoute],
     routeDocs: [],
-    opsToken: config.OPS_TOKEN,
-    corsOrigins: config.CORS_ORIGINS,
     // Kafka being down does not make the relay unready: commands still land in the store, and it catches up.
     async ready() {
       await database.query('select 1');
     },
-  });
-  serve(app, {
-    port: config.PORT, host: config.HOST, logger, name: 'relay',
     async shutdown() {
       await relay.stop();
       await closeStore();

@@ -1,9 +1,9 @@
 import { commandApi } from '@datebook/command-api';
 import { type MailTransport, notifierService } from '@datebook/notifier';
 import { CALENDAR_VIEWS_CONSUMER_GROUP, calendarViewsProjector, READ_MODEL_CONSUMER_GROUP, readModelProjector } from '@datebook/projector';
-import { cachedAttendance, queryApi } from '@datebook/query-api';
+import { queryService } from '@datebook/query-api';
 import { serviceApp, sessionRevocations, type TokenService, withRevocations } from '@datebook/shared-kernel/http';
-import { busyTime, inMemoryCalendarViews, parkedEvents, parkedEventsReadiness, postgresEventStore, READ_MODEL_SCHEMA, type SqlDatabase, storeTailingEventSource, subscribeWithParking } from '@datebook/shared-kernel/ports';
+import { busyTime, calendarViewCopier, inMemoryCalendarViews, parkedEvents, parkedEventsReadiness, postgresEventStore, READ_MODEL_SCHEMA, type SqlDatabase, storeTailingEventSource, subscribeWithParking } from '@datebook/shared-kernel/ports';
 import type { Logger } from 'pino';
 
 export interface SingleProcessSystemOptions {
@@ -17,7 +17,8 @@ export interface SingleProcessSystemOptions {
   mailFrom?: string;
   /** Where users reach the system: the base of the links in verification and password-reset e-mails. */
   publicUrl?: string;
-  clock?: () => Date;
+  /** The process's clock, the one `tokens` reads too (the system clock, from the composition root). */
+  clock: () => Date;
   consistencyTimeoutMs?: number;
   /** How often consumers look for re-drive requests of parked events. */
   redriveIntervalMs?: number;
@@ -33,24 +34,24 @@ export interface SingleProcessSystemOptions {
  */
 export async function singleProcessSystem(options: SingleProcessSystemOptions) {
   const { database, logger } = options;
-  const clock = options.clock ?? (() => new Date());
+  const { clock } = options;
   const store = await postgresEventStore(database);
   await database.exec(READ_MODEL_SCHEMA);
   const source = await storeTailingEventSource(store, database, {
     onError: (err, consumerGroup) => logger.error({ err, consumerGroup }, 'delivery failed; retrying'),
   });
   // One revocation cache for every part of the process: a revocation applies everywhere at once.
-  const revocations = sessionRevocations(store);
+  const revocations = sessionRevocations(store, { clock });
   const tokens = withRevocations(options.tokens, revocations);
   const commands = commandApi({ store, tokens, revocations, clock, busy: (userIDs, from, to) => busyTime(database, userIDs, from, to) });
   // The embedded default keeps the per-user views in memory; Redis takes their place in production.
   const views = inMemoryCalendarViews({ clock: () => clock().getTime() });
-  const attendance = cachedAttendance({ readModel: database, views, clock, logger });
-  const queries = queryApi({
-    attendance,
-    busy: attendance.busy,
-    whoIsBusy: attendance.whoIsBusy,
+  // The projector's side writes the views, copies of missed ones included; the query side only asks for them.
+  const viewCopier = calendarViewCopier({ readModel: database, views, clock, logger });
+  const queries = queryService({
     readModel: database,
+    views,
+    copies: viewCopier,
     store,
     tokens,
     clock,
@@ -95,7 +96,7 @@ export async function singleProcessSystem(options: SingleProcessSystemOptions) {
       await notifier.stop();
       await viewsProjection.stop();
       await projector.stop();
-      await attendance.settled();
+      await viewCopier.settled();
       await options.mailer.close();
     },
   };

@@ -97,7 +97,8 @@ export interface NotifierDependencies {
   /** Defaults to Web Push with the VAPID keys kept in `database` (made on first start). */
   push?: PushTransport;
   tokens: TokenService;
-  clock?: () => Date;
+  /** The process's clock (its composition root passes the system clock). */
+  clock: () => Date;
   logger: Logger;
   options?: Partial<NotifierOptions>;
 }
@@ -116,7 +117,7 @@ export interface NotifierService {
 /** The notifier: builds its routes and background work from its dependencies; never listens. */
 export function notifierService(deps: NotifierDependencies): NotifierService {
   const options = { ...DEFAULT_NOTIFIER_OPTIONS, ...deps.options };
-  const clock = deps.clock ?? (() => new Date());
+  const { clock } = deps;
   const logger = deps.logger.child({ service: 'notifier' });
   const db = deps.database;
   const directory = userDirectory(db, deps.store);

@@ -1,10 +1,10 @@
-import { eventStoreConfig, httpEdgeConfig, kafkaSaslConfig } from '@datebook/shared-kernel/runtime';
+import { eventStoreConfig, serviceConfig } from '@datebook/shared-kernel/runtime';
 import { z } from 'zod';
 
-/** Every setting of the standalone notifier, read once at start; a bad value stops the process naming the key. */
+/** Every setting of the standalone notifier, read once at start with `readConfig` (a bad value stops the process naming the key). */
 export const NotifierConfig = z.object({
+  ...serviceConfig,
   PORT: z.coerce.number().int().min(0).max(65535).default(3004).describe('HTTP port of the notifier (devices, sync, notification ledger)'),
-  HOST: z.string().default('127.0.0.1').describe('Interface to listen on'),
   DATABASE_URL: z.url().describe('PostgreSQL holding the event store (es_events) the notifier reads, unless EVENT_STORE=kurrent'),
   ...eventStoreConfig,
   NOTIFIER_DATABASE_URL: z.url().optional().describe("PostgreSQL for the notifier's own tables and checkpoint; defaults to DATABASE_URL"),
@@ -13,7 +13,6 @@ export const NotifierConfig = z.object({
   MAIL_FROM: z.string().min(3).default('Datebook <calendar@datebook.invalid>').describe('From of every e-mail'),
   PUBLIC_URL: z.url().default('http://127.0.0.1:3000').describe('Where users reach Datebook (the gateway): the base of the links in verification and password-reset e-mails'),
   DATA_DIR: z.string().default('./data').describe('Where .eml files go when SMTP_URL is unset'),
-  JWT_SECRET: z.string().min(32).describe('HS256 secret of the session tokens: the same as the other services'),
   VAPID_SUBJECT: z.string().regex(/^(mailto:|https:)/, 'must be a mailto: or https: URI').default('mailto:calendar@datebook.invalid').describe('Contact for push services (RFC 8292 §2.1)'),
   REMINDER_LATE_AFTER_SECONDS: z.coerce.number().int().min(1).default(60).describe('A reminder sent later than this after its time is marked late'),
   SYNC_RETENTION_HOURS: z.coerce.number().int().min(1).default(168).describe('Sync history kept for polling devices; older tokens answer 410'),
@@ -26,17 +25,5 @@ export const NotifierConfig = z.object({
   SYNC_MAX_STREAMS: z.coerce.number().int().min(1).default(2000).describe('Open /sync/stream connections of this process in all; one more answers 503 with Retry-After'),
   MAIL_PER_SENDER_PER_HOUR: z.coerce.number().int().min(0).default(100).describe("E-mails one person's actions (invitations, updates, answers) may cause per sliding hour; more are recorded as skipped (SENDER_RATE_LIMITED)"),
   MAIL_PER_SENDER_PER_DAY: z.coerce.number().int().min(0).default(500).describe("E-mails one person's actions may cause per sliding day"),
-  KAFKA_BROKERS: z.string().optional().describe('Comma-separated Kafka brokers; unset: the notifier tails the event store directly'),
-  KAFKA_TOPIC: z.string().default('datebook.events').describe('The topic the relay publishes the log to'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
-  ...kafkaSaslConfig(),
-  ...httpEdgeConfig(),
 });
 export type NotifierConfig = z.infer<typeof NotifierConfig>;
-
-export function readNotifierConfig(env: NodeJS.ProcessEnv): NotifierConfig {
-  const result = NotifierConfig.safeParse(env);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-  throw new Error(`invalid configuration: ${problems}`);
-}

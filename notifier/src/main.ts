@@ -1,16 +1,16 @@
 import { join, resolve } from 'node:path';
-import { jwtTokenService, serviceApp, sessionRevocations, withRevocations } from '@datebook/shared-kernel/http';
+import { jwtTokenService, sessionRevocations, withRevocations } from '@datebook/shared-kernel/http';
 import { parkedEventsReadiness, pgSqlDatabase } from '@datebook/shared-kernel/ports';
-import { eventSourceFor, openEventStore, runMain, serve } from '@datebook/shared-kernel/runtime';
+import { eventSourceFor, openEventStore, readConfig, runMain, serveService } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
 import { NOTIFIER_CONSUMER_GROUP, notifierService } from './app';
-import { readNotifierConfig } from './config';
+import { NotifierConfig } from './config';
 import { emlFileMailTransport } from './email/emlFileMailTransport';
 import { smtpMailTransport } from './email/smtpMailTransport';
 
 // The composition root of the standalone notifier (production profile): config → adapters → app → listen.
 async function main(): Promise<void> {
-  const config = readNotifierConfig(process.env);
+  const config = readConfig(NotifierConfig, process.env);
   const logger = pino({ level: config.LOG_LEVEL, redact: ['req.headers.authorization', '*.email', '*.to', '*.token', '*.password'] });
   const eventStoreDatabase = pgSqlDatabase({ connectionString: config.DATABASE_URL, max: 4 });
   const database = config.NOTIFIER_DATABASE_URL ? pgSqlDatabase({ connectionString: config.NOTIFIER_DATABASE_URL, max: 10 }) : eventStoreDatabase;
@@ -20,14 +20,17 @@ async function main(): Promise<void> {
   const mailer = config.SMTP_URL
     ? smtpMailTransport(config.SMTP_URL, { maxConnections: config.SMTP_MAX_CONNECTIONS })
     : emlFileMailTransport(join(resolve(config.DATA_DIR), 'mail'), logger);
+  // The one clock of this process: tokens, caches, reminders and the ledger all read time from it.
+  const clock = () => new Date();
   // Revoked sessions are refused within REVOCATION_CACHE_MS of their revocation.
-  const tokens = withRevocations(jwtTokenService(config.JWT_SECRET, 3600), sessionRevocations(store));
+  const tokens = withRevocations(jwtTokenService(config.JWT_SECRET, config.TOKEN_TTL_SECONDS, clock), sessionRevocations(store, { clock }));
   const notifier = notifierService({
     store,
     database,
     source,
     mailer,
     tokens,
+    clock,
     logger,
     options: {
       mailFrom: config.MAIL_FROM,
@@ -43,21 +46,17 @@ async function main(): Promise<void> {
     },
   });
   await notifier.start();
-  const app = serviceApp({
+  serveService(config, {
+    name: 'notifier',
     logger,
     routers: [notifier.router],
     routeDocs: notifier.routeDocs,
     tokens,
-    opsToken: config.OPS_TOKEN,
-    corsOrigins: config.CORS_ORIGINS,
     async ready() {
       await database.query('select 1');
       if (!notifier.isHealthy()) throw new Error('the notifier is not running');
       return parkedEventsReadiness({ [NOTIFIER_CONSUMER_GROUP]: notifier.parkedCount() });
     },
-  });
-  serve(app, {
-    port: config.PORT, host: config.HOST, logger, name: 'notifier',
     async shutdown() {
       await notifier.stop();
       await mailer.close();

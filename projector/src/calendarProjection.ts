@@ -28,7 +28,7 @@ export async function projectBatch(tx: SqlExecutor, batch: RecordedEvent[]): Pro
 }
 
 async function projectUser(tx: SqlExecutor, recorded: RecordedEvent): Promise<void> {
-  const event = parseUserEvent(recorded.type, recorded.data);
+  const event = parseUserEvent(recorded);
   if (!event || event.type === 'EmailClaimed' || isAccountSecurityEvent(event)) return;
   const version = recorded.streamVersion;
   if (event.type === 'UserRegistered') {
@@ -59,7 +59,7 @@ async function projectCalendarEvents(tx: SqlExecutor, batch: RecordedEvent[]): P
     rows.map((r) => [r.event_id, { state: r.state, version: Number(r.version), at: '', changed: false }]),
   );
   for (const recorded of batch) {
-    const event = parseCalendarEventEvent(recorded.type, recorded.data);
+    const event = parseCalendarEventEvent(recorded);
     const { id } = parseStreamName(recorded.streamName);
     const current = folded.get(id) ?? { state: initialState(), version: 0, at: '', changed: false };
     if (!event || recorded.streamVersion <= current.version) continue;

@@ -1,6 +1,16 @@
-import { serviceApp } from '@datebook/shared-kernel/http';
-import { calendarViewsRedisClient, parkedEvents, parkedEventsReadiness, pgSqlDatabase, READ_MODEL_SCHEMA, redisCalendarViews, subscribeWithParking } from '@datebook/shared-kernel/ports';
-import { eventSourceFor, eventStoreConfig, openEventStore, readConfig, runMain, serve, serviceConfig } from '@datebook/shared-kernel/runtime';
+import {
+  calendarViewCopier,
+  calendarViewsRedisClient,
+  consumeViewCopyRequests,
+  parkedEvents,
+  parkedEventsReadiness,
+  pgSqlDatabase,
+  READ_MODEL_SCHEMA,
+  redisCalendarViews,
+  redisViewCopyRequests,
+  subscribeWithParking,
+} from '@datebook/shared-kernel/ports';
+import { eventSourceFor, eventStoreConfig, openEventStore, readConfig, runMain, serveService, serviceConfig } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
 import { z } from 'zod';
 import { READ_MODEL_CONSUMER_GROUP, readModelProjector } from './readModelProjector';
@@ -19,6 +29,7 @@ runMain(async () => {
   const config = readConfig(ProjectorConfig, process.env);
   const logger = pino({ level: config.LOG_LEVEL, name: 'projector' });
   const database = pgSqlDatabase({ connectionString: config.DATABASE_URL, max: 4 });
+  // The projector owns the read model: it creates the schema the query API waits for (its readiness) and writes it.
   await database.exec(READ_MODEL_SCHEMA);
   const { store, close: closeStore } = await openEventStore(config, database);
   // Both projections are version-guarded per stream, so batches of different partitions may run at once.
@@ -28,22 +39,22 @@ runMain(async () => {
   const subscription = await subscribeWithParking(READ_MODEL_CONSUMER_GROUP, readModelProjector(database), parking);
   // The views have their own consumer group, so Redis trouble never holds back the PostgreSQL read model.
   const redis = calendarViewsRedisClient(config.REDIS_URL, { logger });
-  const views = await subscribeWithParking(CALENDAR_VIEWS_CONSUMER_GROUP, calendarViewsProjector({ store, views: redisCalendarViews(redis, { logger }) }), parking);
-  const app = serviceApp({
+  const calendarViews = redisCalendarViews(redis, { logger });
+  const views = await subscribeWithParking(CALENDAR_VIEWS_CONSUMER_GROUP, calendarViewsProjector({ store, views: calendarViews }), parking);
+  // The views' one writer also copies the views the query API found missing and asked for.
+  const copies = consumeViewCopyRequests(redisViewCopyRequests(redis), calendarViewCopier({ readModel: database, views: calendarViews, clock: () => new Date(), logger }), { logger });
+  serveService(config, {
+    name: 'projector',
     logger,
     routers: [],
     routeDocs: [],
-    opsToken: config.OPS_TOKEN,
-    corsOrigins: config.CORS_ORIGINS,
     async ready() {
       await database.query('select 1');
       if (!subscription.isHealthy()) throw new Error('the read-model subscription is not healthy');
       return parkedEventsReadiness({ [READ_MODEL_CONSUMER_GROUP]: subscription.parkedCount(), [CALENDAR_VIEWS_CONSUMER_GROUP]: views.parkedCount() });
     },
-  });
-  serve(app, {
-    port: config.PORT, host: config.HOST, logger, name: 'projector',
     async shutdown() {
+      await copies.stop();
       await views.stop();
       await subscription.stop();
       await redis.quit().catch(() => undefined);

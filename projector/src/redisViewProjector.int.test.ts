@@ -26,7 +26,7 @@ const scheduled = (eventID: string, start: string, recurrence: string[] = []): C
   data: {
     eventID, hostID: host, title: 'Plan', description: null, location: null, startTime: start,
     endTime: new Date(Date.parse(start) + 3_600_000).toISOString(), timeZone: 'Europe/Paris', allDay: false, startDate: null, endDate: null,
-    recurrence, transparency: null,
+    recurrence, transparency: 'opaque', guestsCanSeeOtherGuests: true,
   },
 });
 

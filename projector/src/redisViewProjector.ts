@@ -40,7 +40,7 @@ export function calendarViewChanges(history: RecordedEvent[]): CalendarViewChang
   let version = -1;
   const everOn = new Set<string>();
   for (const recorded of history) {
-    const event = parseCalendarEventEvent(recorded.type, recorded.data);
+    const event = parseCalendarEventEvent(recorded);
     // The read model's version skips events this version cannot parse; the views' versions must match it.
     if (!event) continue;
     state = evolve(state, event);

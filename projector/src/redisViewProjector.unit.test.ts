@@ -17,7 +17,7 @@ const scheduled: CalendarEventEvent = {
   type: 'CalendarEventScheduled',
   data: {
     eventID, hostID: host, title: 'Plan', description: null, location: null, startTime: '2030-01-02T10:00:00Z', endTime: '2030-01-02T11:00:00Z',
-    timeZone: 'UTC', allDay: false, startDate: null, endDate: null, recurrence: [], transparency: 'opaque',
+    timeZone: 'UTC', allDay: false, startDate: null, endDate: null, recurrence: [], transparency: 'opaque', guestsCanSeeOtherGuests: true,
   },
 };
 const summary = (h: RecordedEvent[]) => calendarViewChanges(h).map((c) => [c.userID, c.version, c.row?.rsvpStatus ?? null]).sort();

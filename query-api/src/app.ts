@@ -36,7 +36,7 @@ export { type AttendanceSource, type BusyCheck, type BusySource, type CachedAtte
  * The hot ones (the calendar, availability, free/busy) are `jsonRoutes`, served ahead of Express.
  */
 export function queryApi(deps: QueryApiDependencies): { router: Router; jsonRoutes: HotRoutes; routeDocs: RouteDoc[] } {
-  const queries = readModelQueries(deps.readModel, { ...(deps.attendance ? { attendance: deps.attendance } : {}), ...(deps.busy ? { busy: deps.busy } : {}), ...(deps.whoIsBusy ? { whoIsBusy: deps.whoIsBusy } : {}) });
+  const queries = readModelQueries(deps.readModel, { clock: deps.clock, ...(deps.attendance ? { attendance: deps.attendance } : {}), ...(deps.busy ? { busy: deps.busy } : {}), ...(deps.whoIsBusy ? { whoIsBusy: deps.whoIsBusy } : {}) });
   const consistency = consistencyWait(deps.progress ?? readModelProgress(deps.readModel), deps.consistencyTimeoutMs === undefined ? {} : { timeoutMs: deps.consistencyTimeoutMs });
   const hot = jsonRoutes(
     [calendarRoute({ queries, clock: deps.clock }), ...availabilityRoutes({ queries }), ...freeBusyRoutes({ readModel: deps.readModel, queries })],

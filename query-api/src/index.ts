@@ -1,2 +1,3 @@
 export * from './app';
 export * from './consistency/readYourWrites';
+export * from './queryService';

@@ -1,9 +1,9 @@
-import { jwtTokenService, serviceApp, sessionRevocations, withRevocations } from '@datebook/shared-kernel/http';
-import { calendarViewsRedisClient, pgSqlDatabase, READ_MODEL_SCHEMA, redisCalendarViews } from '@datebook/shared-kernel/ports';
-import { eventStoreConfig, openEventStore, readConfig, runMain, serve, serviceConfig } from '@datebook/shared-kernel/runtime';
+import { jwtTokenService, sessionRevocations, withRevocations } from '@datebook/shared-kernel/http';
+import { calendarViewsRedisClient, pgSqlDatabase, redisCalendarViews, redisViewCopyRequests } from '@datebook/shared-kernel/ports';
+import { eventStoreConfig, openEventStore, readConfig, runMain, serveService, serviceConfig } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
 import { z } from 'zod';
-import { cachedAttendance, queryApi } from './app';
+import { queryService } from './queryService';
 
 const QueryApiConfig = z.object({
   ...serviceConfig,
@@ -14,45 +14,41 @@ const QueryApiConfig = z.object({
   CONSISTENCY_TIMEOUT_MS: z.coerce.number().int().min(0).max(30000).default(2000).describe('How long a read with X-Consistency-Token waits for the views'),
 });
 
-// Composition root of the read side: config → adapters → app → listen.
+// Composition root of the read side: config → adapters → app → listen. It only reads: the projector
+// creates and writes the read model (this process is not ready until its tables exist) and the views.
 runMain(async () => {
   const config = readConfig(QueryApiConfig, process.env);
   const logger = pino({ level: config.LOG_LEVEL, name: 'query-api', redact: ['req.headers.authorization'] });
   const database = pgSqlDatabase({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
-  await database.exec(READ_MODEL_SCHEMA);
   // Audit history is read from the event store itself.
   const { store, close: closeStore } = await openEventStore(config, database);
   const redis = calendarViewsRedisClient(config.REDIS_URL, { logger });
-  const attendance = cachedAttendance({ readModel: database, views: redisCalendarViews(redis, { logger }), clock: () => new Date(), logger });
+  // The one clock of this process: tokens, caches and reads all read time from it.
+  const clock = () => new Date();
   // Revoked sessions are refused within REVOCATION_CACHE_MS of their revocation (read from the event store, cached per user).
-  const tokens = withRevocations(jwtTokenService(config.JWT_SECRET, config.TOKEN_TTL_SECONDS), sessionRevocations(store));
-  const queries = queryApi({
-    attendance,
-    busy: attendance.busy,
-    whoIsBusy: attendance.whoIsBusy,
+  const tokens = withRevocations(jwtTokenService(config.JWT_SECRET, config.TOKEN_TTL_SECONDS, clock), sessionRevocations(store, { clock }));
+  const queries = queryService({
     readModel: database,
+    views: redisCalendarViews(redis, { logger }),
+    // A view found missing is asked of the projector, which copies it: the views have one writer.
+    copies: redisViewCopyRequests(redis),
     store,
     tokens,
-    clock: () => new Date(),
+    clock,
     logger,
     consistencyTimeoutMs: config.CONSISTENCY_TIMEOUT_MS,
   });
-  const app = serviceApp({
+  serveService(config, {
+    name: 'query-api',
     logger,
     routers: [queries.router],
     jsonRoutes: queries.jsonRoutes,
     routeDocs: queries.routeDocs,
     tokens,
-    opsToken: config.OPS_TOKEN,
-    corsOrigins: config.CORS_ORIGINS,
     async ready() {
       await database.query('select 1 from rm_events limit 1');
     },
-  });
-  serve(app, {
-    port: config.PORT, host: config.HOST, logger, name: 'query-api',
     async shutdown() {
-      await attendance.settled();
       await redis.quit().catch(() => undefined);
       await closeStore();
       await database.close();

@@ -13,3 +13,5 @@ export * from './events/reminders';
 export * from './recurrence';
 export * from './availability';
 export * from './events/scheduleEvents';
+export * from './events/schemaVersions';
+export * from './events/upcasting';

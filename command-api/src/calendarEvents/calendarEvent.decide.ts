@@ -4,11 +4,13 @@ import {
   type CalendarEventState,
   DomainError,
   type EventOccurrence,
+  type EventTiming,
   eventTimesProblems,
   type EventReminders,
   isOccurrenceOf,
   isRecurring,
   nominalStart,
+  type OccurrenceValues,
   occurrencesOverlapping,
   type RsvpStatus,
   sameReminders,
@@ -16,21 +18,6 @@ import {
 
 export type InvitationResponse = 'ACCEPT' | 'DECLINE' | 'TENTATIVE';
 export type Transparency = 'opaque' | 'transparent';
-
-/** When an event happens: instants for timed events; dates (and their 00:00 UTC instants) for all-day ones. */
-export interface EventTiming {
-  startTime: string;
-  /** The wall time in `timeZone` the client named for the start, if any (see `nominalStart`). */
-  startLocal?: string | null;
-  endTime: string;
-  timeZone: string;
-  allDay: boolean;
-  startDate: string | null;
-  endDate: string | null;
-}
-
-/** What one occurrence shows: the series' values, or its exception's. */
-export type OccurrenceValues = Omit<EventOccurrence, 'originalStart'>;
 
 export type CalendarEventCommand =
   | {
@@ -192,7 +179,7 @@ export function decide(command: CalendarEventCommand, state: CalendarEventState)
             eventID: c.eventID, hostID: c.hostID, title: c.title, description: c.description, location: c.location, ...withoutStartLocal(c.timing),
             ...startLocalOf(c.timing, c.recurrence), recurrence: c.recurrence,
             transparency: c.transparency ?? (c.timing.allDay ? 'transparent' : 'opaque'),
-            ...(c.guestsCanSeeOtherGuests === false ? { guestsCanSeeOtherGuests: false } : {}),
+            guestsCanSeeOtherGuests: c.guestsCanSeeOtherGuests ?? true,
           },
         },
         ...invited,

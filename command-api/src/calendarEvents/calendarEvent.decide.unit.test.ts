@@ -1,5 +1,5 @@
-import { type CalendarEventEvent, DomainError, evolve, initialState } from '@datebook/shared-kernel';
-import { type CalendarEventCommand, decide, type EventTiming } from './calendarEvent.decide';
+import { type CalendarEventEvent, DomainError, type EventTiming, evolve, initialState } from '@datebook/shared-kernel';
+import { type CalendarEventCommand, decide } from './calendarEvent.decide';
 
 const host = '11111111-1111-4111-8111-111111111111';
 const ann = '22222222-2222-4222-8222-222222222222';
@@ -12,7 +12,7 @@ const scheduled: CalendarEventEvent = {
   data: {
     eventID, hostID: host, title: 'Standup', description: null, location: 'Room 1',
     startTime: '2025-03-10T09:00:00.000Z', endTime: '2025-03-10T09:30:00.000Z', timeZone: 'Europe/Berlin',
-    allDay: false, startDate: null, endDate: null, recurrence: [], transparency: 'opaque',
+    allDay: false, startDate: null, endDate: null, recurrence: [], transparency: 'opaque', guestsCanSeeOtherGuests: true,
   },
 };
 const timed = (startTime: string, endTime: string): EventTiming => ({ startTime, endTime, timeZone: 'Europe/Berlin', allDay: false, startDate: null, endDate: null });

@@ -1,7 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DomainError } from '@datebook/shared-kernel';
 import { authenticatedUser, parseInput, type RouteDoc } from '@datebook/shared-kernel/http';
 import { type Request, Router } from 'express';
+import { v5 as uuidv5 } from 'uuid';
 import { z } from 'zod';
 import type { CommandContext } from '../commandHandling/handleCommand';
 import { ChangeEventBody, EventIDParams, InviteBody, RespondBody, ScheduleEventBody, WriteResponse } from './calendarEvent.requests';
@@ -25,10 +26,12 @@ export const calendarEventRouteDocs: RouteDoc[] = [
   { method: 'patch', path: '/events/{eventID}/invitations', operationId: 'respondToInvitation', summary: 'Answer an invitation (the series, or one occurrence), and/or set your reminders', body: RespondBody, responses: { 200: { description: 'Answered', schema: WriteResponse.extend({ rsvpStatus: z.string() }), headers: written }, 403: { description: 'HOST_CANNOT_RESPOND: the host does not answer their own invitation' }, ...notFound, ...busy } },
 ];
 
-// A stable namespace so an Idempotency-Key always maps to the same eventID for the same host.
+/** The namespace of eventIDs named by an Idempotency-Key (fixed: changing it would re-key every retry). */
+const IDEMPOTENCY_NAMESPACE = '5d0b6c7e-2f4a-4e8b-9c1d-7a3e6f0b2c94';
+
+/** A name-based UUID (RFC 9562 §5.5, version 5): the same host and key always name the same event. */
 function eventIDForIdempotencyKey(hostID: string, key: string): string {
-  const hash = createHash('sha256').update(`${hostID}\u0000${key}`).digest('hex');
-  return `${hash.slice(0, 8)}-${hash.slice(8, 12)}-4${hash.slice(13, 16)}-8${hash.slice(17, 20)}-${hash.slice(20, 32)}`;
+  return uuidv5(`${hostID}\u0000${key}`, IDEMPOTENCY_NAMESPACE);
 }
 
 export function parseIfMatch(req: Request): number | undefined {

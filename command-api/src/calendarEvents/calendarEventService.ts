@@ -2,6 +2,7 @@ import {
   type CalendarEventState,
   DomainError,
   encodeConsistencyToken,
+  type EventTiming,
   evolve,
   initialState,
   isOccurrenceOf,
@@ -13,9 +14,9 @@ import {
 } from '@datebook/shared-kernel';
 import type { EventStore } from '@datebook/shared-kernel/ports';
 import type { Response } from 'express';
-import { type CommandContext, type CommandResult, handleCommand } from '../commandHandling/handleCommand';
+import { type CommandContext, type CommandResult, handleCommand, loadStream } from '../commandHandling/handleCommand';
 import type { UserAccounts } from '../users/userAccounts';
-import { type CalendarEventCommand, decide, type EventTiming } from './calendarEvent.decide';
+import { type CalendarEventCommand, decide } from './calendarEvent.decide';
 
 const calendarEventDecider = { decide, evolve, initialState, parse: parseCalendarEventEvent };
 
@@ -32,12 +33,7 @@ export function calendarEventService(store: EventStore, accounts: UserAccounts) 
 
     /** The event's state and the version it is at (null when it does not exist). */
     async current(eventID: string): Promise<CommandResult<never, CalendarEventState>> {
-      const { events, currentVersion } = await store.readStream(streamName('CalendarEvent', eventID));
-      const state = events.reduce<CalendarEventState>((folded, recorded) => {
-        const event = parseCalendarEventEvent(recorded.type, recorded.data);
-        return event ? evolve(folded, event) : folded;
-      }, initialState());
-      return { events: [], state, version: currentVersion };
+      return { events: [], ...(await loadStream(store, streamName('CalendarEvent', eventID), calendarEventDecider)) };
     },
 
     /** A value only the store knows for this series (its first stored event's id): never shown to clients. */

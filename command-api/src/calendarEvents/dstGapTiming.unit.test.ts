@@ -1,5 +1,5 @@
-import { type CalendarEventEvent, evolve, initialState } from '@datebook/shared-kernel';
-import { type CalendarEventCommand, decide, type EventTiming } from './calendarEvent.decide';
+import { type CalendarEventEvent, type EventTiming, evolve, initialState } from '@datebook/shared-kernel';
+import { type CalendarEventCommand, decide } from './calendarEvent.decide';
 import { resolveTiming } from './eventTiming';
 
 const host = '11111111-1111-4111-8111-111111111111';

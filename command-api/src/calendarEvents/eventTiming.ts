@@ -1,6 +1,5 @@
-import { DomainError, eventTimesProblems, type FieldError, isValidTimeZone } from '@datebook/shared-kernel';
+import { DomainError, type EventTiming, eventTimesProblems, type FieldError, isValidTimeZone } from '@datebook/shared-kernel';
 import { Temporal } from 'temporal-polyfill';
-import type { EventTiming } from './calendarEvent.decide';
 
 /** Timing fields as a client may send them (Google Calendar's API shapes). */
 export interface TimingInput {

@@ -1,10 +1,9 @@
-import { type CalendarEventDetails, DomainError, isOccurrenceOf, splitRecurrence } from '@datebook/shared-kernel';
+import { type CalendarEventDetails, DomainError, type EventTiming, isOccurrenceOf, type OccurrenceValues, splitRecurrence } from '@datebook/shared-kernel';
 import { authenticatedUser, parseInput, type RouteDoc } from '@datebook/shared-kernel/http';
 import { type Request, Router } from 'express';
 import { v5 as uuidv5 } from 'uuid';
 import { z } from 'zod';
 import type { CommandContext } from '../commandHandling/handleCommand';
-import type { EventTiming, OccurrenceValues } from './calendarEvent.decide';
 import { ChangeOccurrenceBody, OccurrenceParams, WriteResponse } from './calendarEvent.requests';
 import { type CalendarEventService, originalStartOf, validateRecurrence, writeReply } from './calendarEventService';
 import { hasTiming, resolveTiming } from './eventTiming';

@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '@datebook/shared-kernel';
+import { currentSchemaVersion, DomainError, type EventMetadata, type StoredEvent } from '@datebook/shared-kernel';
 import { type EventStore, WrongExpectedVersionError } from '@datebook/shared-kernel/ports';
 
-/** The pure parts of an aggregate, as the command handler needs them. */
-export interface Decider<Command, Event extends { type: string; data: unknown }, State> {
-  decide(command: Command, state: State): Event[];
+/** How a stream is read back into state: the fold half of a decider. */
+export interface StreamFold<Event extends { type: string; data: unknown }, State> {
   evolve(state: State, event: Event): State;
   initialState(): State;
-  /** Parses a stored event; undefined for types this aggregate does not know. */
-  parse(type: string, data: unknown): Event | undefined;
+  /** Parses a stored event (upcast to its current version); undefined for types this aggregate does not know. */
+  parse(stored: StoredEvent): Event | undefined;
+}
+
+/** The pure parts of an aggregate, as the command handler needs them. */
+export interface Decider<Command, Event extends { type: string; data: unknown }, State> extends StreamFold<Event, State> {
+  decide(command: Command, state: State): Event[];
 }
 
 export interface CommandContext {
@@ -19,45 +23,67 @@ export interface CommandContext {
   expectedVersion?: number;
 }
 
-export interface CommandResult<Event, State> {
-  events: Event[];
+/** A stream folded into state, and the version it was read at (null when it does not exist). */
+export interface LoadedStream<State> {
   state: State;
+  version: number | null;
+}
+
+export interface CommandResult<Event, State> extends LoadedStream<State> {
+  events: Event[];
   /** The stream's version after the command (unchanged when the command was a no-op). */
   version: number | null;
 }
 
 const MAX_ATTEMPTS = 4;
 
-/** Read → decide → append with the expected version; a conflict retries from a fresh read, then 409. */
+/** Read → fold: every read of an aggregate's state in command-api goes through here. */
+export async function loadStream<Event extends { type: string; data: unknown }, State>(
+  store: EventStore,
+  streamName: string,
+  fold: StreamFold<Event, State>,
+): Promise<LoadedStream<State>> {
+  const { events, currentVersion } = await store.readStream(streamName);
+  let state = fold.initialState();
+  for (const recorded of events) {
+    const parsed = fold.parse(recorded);
+    if (parsed) state = fold.evolve(state, parsed);
+  }
+  return { state, version: currentVersion };
+}
+
+/** Who and when, stamped on every event command-api writes, with the payload version its type is written in today. */
+function metadataOf(type: string, context: CommandContext): EventMetadata {
+  return { actorID: context.actorID, occurredAt: context.now.toISOString(), correlationId: context.correlationId, schemaVersion: currentSchemaVersion(type) };
+}
+
+/**
+ * Read → decide → append with the expected version; a conflict retries from a fresh read, then 409. The one
+ * path by which command-api appends. `loaded`, a state the caller has just read with `loadStream`, stands
+ * in for the first read (a stale one only costs a retry: the append checks its version).
+ */
 export async function handleCommand<Command, Event extends { type: string; data: unknown }, State>(
   store: EventStore,
   streamName: string,
   decider: Decider<Command, Event, State>,
   command: Command,
   context: CommandContext,
+  loaded?: LoadedStream<State>,
 ): Promise<CommandResult<Event, State>> {
+  let known = loaded;
   for (let attempt = 1; ; attempt++) {
-    const { events: recorded, currentVersion } = await store.readStream(streamName);
-    let state = decider.initialState();
-    for (const event of recorded) {
-      const parsed = decider.parse(event.type, event.data);
-      if (parsed) state = decider.evolve(state, parsed);
-    }
-    if (context.expectedVersion !== undefined && context.expectedVersion !== currentVersion) {
-      throw new DomainError('VERSION_MISMATCH', `the event is at version ${currentVersion ?? 'none'}, not ${context.expectedVersion}`);
+    const { state, version } = known ?? (await loadStream(store, streamName, decider));
+    known = undefined;
+    if (context.expectedVersion !== undefined && context.expectedVersion !== version) {
+      throw new DomainError('VERSION_MISMATCH', `the event is at version ${version ?? 'none'}, not ${context.expectedVersion}`);
     }
     const events = decider.decide(command, state);
-    if (events.length === 0) return { events, state, version: currentVersion };
+    if (events.length === 0) return { events, state, version };
     try {
       const appended = await store.appendToStream(
         streamName,
-        events.map((event) => ({
-          eventID: randomUUID(),
-          type: event.type,
-          data: event.data,
-          metadata: { actorID: context.actorID, occurredAt: context.now.toISOString(), correlationId: context.correlationId, schemaVersion: 1 },
-        })),
-        currentVersion ?? 'no_stream',
+        events.map((event) => ({ eventID: randomUUID(), type: event.type, data: event.data, metadata: metadataOf(event.type, context) })),
+        version ?? 'no_stream',
       );
       const finalState = events.reduce(decider.evolve, state);
       return { events, state: finalState, version: appended.nextExpectedVersion };

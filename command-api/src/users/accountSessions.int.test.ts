@@ -1,4 +1,5 @@
 import { pgliteSqlDatabase, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { pollUntil } from '@datebook/shared-kernel/testing';
 import { type AccountsApp, startAccountsApp, uniqueEmail } from './testing/accountsApp';
 
 const PASSWORD = 'a good password';
@@ -60,14 +61,12 @@ describe('passwords and sessions', () => {
     expect([known.status, known.body]).toEqual([unknown.status, unknown.body]);
     expect(known.status).toBe(202);
     // The request is recorded after the answer: wait for it as the notifier would.
-    const deadline = Date.now() + 5_000;
-    while (!(await sys.userEvents(cyd.userID)).some((e) => e.type === 'PasswordResetRequested') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await pollUntil(async () => (await sys.userEvents(cyd.userID)).some((e) => e.type === 'PasswordResetRequested'), { timeoutMs: 5_000, what: 'the reset request recorded' });
     const expiring = await sys.mailedLink(cyd.userID, 'password-reset');
     sys.advance(3_600_001);
     expect((await sys.http().post(`/password-resets/${expiring}`).send({ newPassword: 'too late passphrase' })).body).toMatchObject({ status: 400, code: 'INVALID_LINK' });
     await sys.http().post('/password-resets').send({ email });
-    const deadline2 = Date.now() + 5_000;
-    while ((await sys.userEvents(cyd.userID)).filter((e) => e.type === 'PasswordResetRequested').length < 2 && Date.now() < deadline2) await new Promise((r) => setTimeout(r, 20));
+    await pollUntil(async () => (await sys.userEvents(cyd.userID)).filter((e) => e.type === 'PasswordResetRequested').length >= 2, { timeoutMs: 5_000, what: 'the second reset request recorded' });
     const link = await sys.mailedLink(cyd.userID, 'password-reset');
     expect((await sys.http().post(`/password-resets/${link}`).send({ newPassword: '1234567890' })).body.errors).toEqual([expect.objectContaining({ path: 'newPassword' })]);
     expect((await sys.http().post(`/password-resets/${link}`).send({ newPassword: 'a reset passphrase' })).status).toBe(204);

@@ -1,4 +1,5 @@
 import { pgliteSqlDatabase, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { pollUntil } from '@datebook/shared-kernel/testing';
 import { DEFAULT_THROTTLE_POLICY, memorySignInThrottle } from './signInThrottle';
 import { type AccountsApp, startAccountsApp, uniqueEmail } from './testing/accountsApp';
 
@@ -72,8 +73,7 @@ describe('the sign-in throttle', () => {
     await throttle.failed('ANN@example.com ', '192.0.2.1');
     expect(await blockedFor()).toBe(1);
     // Waits for the block to end (a condition, polled), then one more failure blocks twice as long.
-    const deadline = Date.now() + 5_000;
-    while ((await blockedFor()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await pollUntil(async () => (await blockedFor()) === 0, { timeoutMs: 5_000, pollMs: 50, what: 'the first block ending' });
     expect(await blockedFor()).toBe(0);
     await throttle.failed('ann@example.com', '192.0.2.1');
     expect(await blockedFor()).toBe(2);

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, parseUserEvent, streamName, type UserEvent } from '@datebook/shared-kernel';
+import { DomainError, parseUserEvent, streamName } from '@datebook/shared-kernel';
 import type { LinkClaims } from '@datebook/shared-kernel/http';
-import { type EventStore, WrongExpectedVersionError } from '@datebook/shared-kernel/ports';
-import { handleCommand } from '../commandHandling/handleCommand';
+import type { EventStore } from '@datebook/shared-kernel/ports';
+import { handleCommand, loadStream } from '../commandHandling/handleCommand';
 import { hashPassword, verifyPassword } from './passwordHash';
 import { assertAcceptablePassword } from './passwordPolicy';
 import { decide, evolve, initialState, normaliseEmail, RESET_LINK_MS, type UserCommand, type UserState, VERIFICATION_LINK_MS } from './user';
+import { type EmailClaim, type UserEmailCommand, userEmailDecider } from './userEmail';
 
 export type SettingsChange = Omit<Extract<UserCommand, { type: 'ChangeSettings' }>['data'], 'userID'>;
 
@@ -29,21 +30,16 @@ export interface RevocationListener {
 }
 
 type Registered = Extract<UserState, { status: 'registered' }>;
-type Claim = Extract<UserEvent, { type: 'EmailClaimed' }>['data'];
 
 /** Sign-up, sign-in, passwords, sessions and address verification, on the User and UserEmail streams (strongly consistent). */
 export function userAccounts(store: EventStore, options: { revocations?: RevocationListener } = {}) {
   async function readUser(userID: string): Promise<UserState> {
-    const { events } = await store.readStream(streamName('User', userID));
-    return events.reduce<UserState>((state, recorded) => {
-      const event = parseUserEvent(recorded.type, recorded.data);
-      return event ? evolve(state, event) : state;
-    }, initialState());
+    return (await loadStream(store, streamName('User', userID), userDecider)).state;
   }
 
-  async function claimOf(email: string): Promise<Claim | undefined> {
-    const { events } = await store.readStream(streamName('UserEmail', email));
-    return events.map((e) => parseUserEvent(e.type, e.data)).find((e): e is Extract<UserEvent, { type: 'EmailClaimed' }> => e?.type === 'EmailClaimed')?.data;
+  async function claimOf(email: string): Promise<EmailClaim | undefined> {
+    const { state } = await loadStream(store, streamName('UserEmail', email), userEmailDecider);
+    return state.status === 'claimed' ? state.claim : undefined;
   }
 
   async function registeredUser(userID: string): Promise<Registered> {
@@ -75,13 +71,9 @@ export function userAccounts(store: EventStore, options: { revocations?: Revocat
       assertAcceptablePassword(input.password, { email, userName: input.userName });
       const registration = { userName: input.userName, passwordHash: await hashPassword(input.password), timeZone: input.timeZone };
       const userID = randomUUID();
-      const metadata = { actorID: userID, occurredAt: context.now.toISOString(), correlationId: context.correlationId, schemaVersion: 1 };
-      try {
-        await store.appendToStream(streamName('UserEmail', email), [{ eventID: randomUUID(), type: 'EmailClaimed', data: { email, userID, registration }, metadata }], 'no_stream');
-      } catch (error) {
-        if (!(error instanceof WrongExpectedVersionError)) throw error;
-        return { outcome: 'taken', userID: await tellOwner(email, input, context) };
-      }
+      const claim: UserEmailCommand = { type: 'ClaimEmail', data: { email, userID, registration } };
+      const { state } = await handleCommand(store, streamName('UserEmail', email), userEmailDecider, claim, { actorID: userID, ...context });
+      if (state.status === 'claimed' && state.claim.userID !== userID) return { outcome: 'taken', userID: await tellOwner(email, state.claim, input, context) };
       await run(userID, { type: 'RegisterUser', data: { userID, email, ...registration, verification: verification(context.now) } }, context);
       return { outcome: 'registered', userID };
     },
@@ -167,9 +159,7 @@ export function userAccounts(store: EventStore, options: { revocations?: Revocat
    * claim's own data, so this caller's password never wins) and records the attempt on the owner's
    * stream, which the notifier turns into a "someone tried to sign up with your address" mail.
    */
-  async function tellOwner(email: string, input: Registration, context: RequestContext): Promise<string> {
-    const claim = await claimOf(email);
-    if (!claim) throw new DomainError('CONCURRENCY_CONFLICT', 'the address is being registered; try again');
+  async function tellOwner(email: string, claim: EmailClaim, input: Registration, context: RequestContext): Promise<string> {
     const owner = claim.userID;
     if ((await readUser(owner)).status === 'absent') {
       // Claims from before the claim carried the registration are completed as they always were.

@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pgSqlDatabase, type SqlDatabase } from '@datebook/shared-kernel/ports';
-import { createTestDatabase, type TestDatabase } from '@datebook/shared-kernel/testing';
+import { createTestDatabase, pollUntil, type TestDatabase } from '@datebook/shared-kernel/testing';
 import type { Response } from 'supertest';
 import { startTestSystem, type TestSystem } from '../testing/testSystem';
 
@@ -31,16 +31,6 @@ export async function startHostileTarget() {
     return Number(rows[0]?.n ?? 0);
   }
 
-  /** Polls until `check` holds; fails naming `what` after `timeoutMs`. */
-  async function until(check: () => Promise<boolean>, what: string, timeoutMs = LAG_TARGET_MS): Promise<number> {
-    const started = performance.now();
-    for (;;) {
-      if (await check()) return performance.now() - started;
-      if (performance.now() - started > timeoutMs) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-
   /** Someone else books with a guest; it must reach the views, the read model and the notifier within the lag target. */
   async function expectOthersStillServed(): Promise<void> {
     const start = new Date(Date.UTC(2031, 0, 1 + Math.floor(Math.random() * 300), 9)).toISOString();
@@ -48,15 +38,16 @@ export async function startHostileTarget() {
     const booked = await sys.http().post('/events').set(canaryHost.auth).send({ title: 'canary', startTime: start, endTime: end, invitedUserIDs: [canaryGuest.userID] });
     expect(booked.status).toBe(201);
     const eventID: string = booked.body.eventID;
-    await until(async () => {
+    const lag = (what: string) => ({ timeoutMs: LAG_TARGET_MS, pollMs: 10, what });
+    await pollUntil(async () => {
       const view = await sys.http().get('/events').query({ from: start, to: end }).set(canaryGuest.auth);
       return view.status === 200 && view.body.events.some((e: { eventID: string }) => e.eventID === eventID);
-    }, 'the canary booking in the guest’s view');
-    await until(async () => (await sys.http().get(`/events/${eventID}`).set(canaryGuest.auth)).status === 200, 'the canary booking in the read model');
-    await until(async () => {
+    }, lag('the canary booking in the guest’s view'));
+    await pollUntil(async () => (await sys.http().get(`/events/${eventID}`).set(canaryGuest.auth)).status === 200, lag('the canary booking in the read model'));
+    await pollUntil(async () => {
       const sent = await sys.http().get(`/events/${eventID}/notifications`).set(canaryHost.auth);
       return sent.status === 200 && sent.body.notifications.some((n: { kind: string; recipient?: string }) => /invit/i.test(n.kind));
-    }, 'the canary invitation in the notifier');
+    }, lag('the canary invitation in the notifier'));
   }
 
   /**
@@ -85,7 +76,7 @@ export async function startHostileTarget() {
   }
 
   return {
-    sys, database, attacker, canaryHost, canaryGuest, parkedCount, until, expectRefused, expectOthersStillServed,
+    sys, database, attacker, canaryHost, canaryGuest, parkedCount, expectRefused, expectOthersStillServed,
     async stop() {
       await sys.stop();
       await database.close();

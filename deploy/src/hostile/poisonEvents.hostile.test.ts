@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { streamName } from '@datebook/shared-kernel';
 import { postgresEventStore } from '@datebook/shared-kernel/ports';
-import { type HostileTarget, OPS_TOKEN, startHostileTarget } from './hostileHarness';
+import { pollUntil } from '@datebook/shared-kernel/testing';
+import { type HostileTarget, LAG_TARGET_MS, OPS_TOKEN, startHostileTarget } from './hostileHarness';
 
 /**
  * Security issue, item 1 (poison events) and item 16 (inputs that answered 500): the write side accepts
@@ -69,7 +70,7 @@ describe('hostile: events no reader could read', () => {
       ], 'no_stream');
 
       // Each of the three consumer groups (read model, views, notifier) parks it once.
-      await t.until(async () => (await t.parkedCount()) === 3, 'the poison event parked by every consumer', 10_000);
+      await pollUntil(async () => (await t.parkedCount()) === 3, { timeoutMs: 10_000, pollMs: 10, what: 'the poison event parked by every consumer' });
       await t.expectOthersStillServed();
       const { rows } = await t.database.query<{ consumer_group: string; stream_name: string; event_type: string; error: string }>('select consumer_group, stream_name, event_type, error from parked_events order by consumer_group');
       expect(rows.map((r) => r.consumer_group).sort()).toEqual(['notifier', 'projector-calendar-views', 'projector-read-model'].sort());
@@ -88,8 +89,8 @@ describe('hostile: events no reader could read', () => {
       await t.database.query(`update es_events set data = jsonb_set(data, '{endTime}', '"2030-01-01T00:00:00.000Z"') where stream_name = $1`, [streamName('CalendarEvent', eventID)]);
       await t.database.query(`update es_events set data = jsonb_set(data, '{startTime}', '"2029-12-31T23:00:00.000Z"') where stream_name = $1`, [streamName('CalendarEvent', eventID)]);
       await t.database.query('update parked_events set redrive_requested = true');
-      await t.until(async () => (await t.parkedCount()) === 0, 'the re-driven events released', 10_000);
-      await t.until(async () => (await t.sys.http().get('/readyz')).body.status === 'ready', 'readiness back to ready');
+      await pollUntil(async () => (await t.parkedCount()) === 0, { timeoutMs: 10_000, pollMs: 10, what: 'the re-driven events released' });
+      await pollUntil(async () => (await t.sys.http().get('/readyz')).body.status === 'ready', { timeoutMs: LAG_TARGET_MS, pollMs: 10, what: 'readiness back to ready' });
       expect((await t.sys.http().get(`/events/${eventID}`).set(t.attacker.auth)).status).toBe(200);
     });
   });

@@ -2,6 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { streamName } from '@datebook/shared-kernel';
 import { postgresEventStore } from '@datebook/shared-kernel/ports';
+import { pollUntil } from '@datebook/shared-kernel/testing';
 import { type HostileTarget, MAX_LOOP_BLOCK_MS, startHostileTarget } from './hostileHarness';
 
 /** Security issue, item 3: no recurrence rule, written now or stored before the limits, can freeze the process. */
@@ -36,7 +37,7 @@ describe('hostile: recurrences that would cost without end', () => {
       data: { eventID, hostID: t.canaryGuest.userID, title: 'old', description: null, location: null, startTime: '2030-01-01T08:00:00.000Z', endTime: '2030-01-01T08:15:00.000Z', timeZone: 'Europe/Berlin', recurrence: ['RRULE:FREQ=MINUTELY;COUNT=999999999'] },
       metadata: { actorID: t.canaryGuest.userID, occurredAt: new Date().toISOString(), correlationId: 'hostile', schemaVersion: 1 },
     }], 'no_stream');
-    await t.until(async () => (await t.sys.http().get(`/events/${eventID}`).set(t.canaryGuest.auth)).status === 200, 'the old series in the read model', 10_000);
+    await pollUntil(async () => (await t.sys.http().get(`/events/${eventID}`).set(t.canaryGuest.auth)).status === 200, { timeoutMs: 10_000, pollMs: 10, what: 'the old series in the read model' });
 
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();

@@ -75,8 +75,9 @@ export async function startProductionStack(options: StackOptions) {
   };
   const started: ServiceProcess[] = [];
   try {
-    // The relay creates the topic the consumers join, so it starts before them.
-    for (const s of [services.commandApi, services.queryApi, services.relay, services.projector, services.notifier, services.gateway]) {
+    // The relay creates the topic the consumers join, so it starts before them; the projector creates the
+    // read model, which the query API only reads (it is not ready before the tables exist), so it starts first.
+    for (const s of [services.commandApi, services.relay, services.projector, services.queryApi, services.notifier, services.gateway]) {
       // Counted before it is ready, so one that fails to get ready is stopped too.
       started.push(s);
       await s.start();

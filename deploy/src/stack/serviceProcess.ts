@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pollUntil } from '@datebook/shared-kernel/testing';
 
 export interface ServiceProcess {
   readonly name: string;
@@ -16,18 +17,11 @@ export interface ServiceProcess {
 }
 
 async function waitReady(url: string, child: ChildProcess, timeoutMs: number, name: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  await pollUntil(async () => {
     if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} while starting`);
-    try {
-      const res = await fetch(`${url}/readyz`);
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${name} was not ready after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+    // Not listening yet is not an answer.
+    return (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200;
+  }, { timeoutMs, pollMs: 100, what: `${name} getting ready` });
 }
 
 /**

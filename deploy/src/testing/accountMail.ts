@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pollUntil } from '@datebook/shared-kernel/testing';
 
 /** A message's text with quoted-printable soft line breaks and escapes undone (RFC 2045 §6.7). */
 function decoded(raw: string): string {
@@ -20,11 +21,9 @@ export function messagesTo(mailDir: string, to: string): string[] {
 /** The token of the last link to `path` (e.g. `/users/verify-email/`) mailed to `to`, waiting for it up to `timeoutMs`. */
 export async function linkTokenMailedTo(mailDir: string, to: string, path: string, timeoutMs = 10_000): Promise<string> {
   const pattern = new RegExp(`${path.replace(/[.*+?^$()|[\]\\]/g, '\\$&')}([A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+)`, 'g');
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const tokens = messagesTo(mailDir, to).flatMap((message) => [...message.matchAll(pattern)].map((match) => match[1] as string));
-    if (tokens.length > 0) return tokens.at(-1) as string;
-    if (Date.now() > deadline) throw new Error(`no mail to ${to} with a link to ${path} within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  let tokens: string[] = [];
+  await pollUntil(() => (tokens = messagesTo(mailDir, to).flatMap((message) => [...message.matchAll(pattern)].map((match) => match[1] as string))).length > 0, {
+    timeoutMs, pollMs: 25, what: `a mail to ${to} with a link to ${path}`,
+  });
+  return tokens.at(-1) as string;
 }

@@ -1,19 +1,9 @@
 import { encodeConsistencyToken } from '@datebook/shared-kernel';
 import jwt from 'jsonwebtoken';
 import type { SqlDatabase } from '@datebook/shared-kernel/ports';
+import { pollUntil } from '@datebook/shared-kernel/testing';
 import { linkTokenMailedTo, messagesTo } from './accountMail';
 import { expectNothingAppended, startTestSystem, TEST_PASSWORD, type TestSystem } from './testSystem';
-
-/** Polls `check` until it gives something truthy (bounded). */
-async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error('the condition was not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /**
  * The seed's whole booking flow through the public HTTP API, run against each database the
@@ -51,7 +41,7 @@ export function bookingFlowScenario(label: string, open: () => Promise<SqlDataba
         const taken = await sys.http().post('/users').send({ userName: 'x', email: host.email.toUpperCase(), password: 'another password' });
         expect([taken.status, taken.body]).toEqual([fresh.status, fresh.body]);
         expect(taken.status).toBe(202);
-        await waitFor(() => messagesTo(sys.mailDir, host.email).some((m) => /^Subject: Someone tried to sign up/m.test(m)));
+        await pollUntil(() => messagesTo(sys.mailDir, host.email).some((m) => /^Subject: Someone tried to sign up/m.test(m)), { timeoutMs: 10_000, pollMs: 25, what: 'the "someone tried to sign up" mail' });
         expect((await sys.http().post('/sessions').send({ email: host.email, password: 'another password' })).status).toBe(401);
         expect((await sys.http().post('/sessions').send({ email: host.email, password: TEST_PASSWORD })).status).toBe(200);
       });
@@ -67,11 +57,12 @@ export function bookingFlowScenario(label: string, open: () => Promise<SqlDataba
         const dave = await sys.signUp('dave', { verify: false });
         const booked = await sys.http().post('/events').set(host.auth).send({ title: 'Verified only', startTime: '2031-02-03T09:00:00Z', endTime: '2031-02-03T10:00:00Z', invitedUserIDs: [ann.userID, dave.userID] });
         expect(booked.status).toBe(201);
-        const ledger = await waitFor(async () => {
+        let ledger: { recipient: string; status: string }[] = [];
+        await pollUntil(async () => {
           const res = await sys.http().get(`/events/${booked.body.eventID}/notifications`).set(host.auth);
-          const mails = (res.body.notifications ?? []).filter((n: { channel: string; kind: string }) => n.channel === 'email' && n.kind.startsWith('invitation'));
-          return mails.length === 2 ? mails : undefined;
-        });
+          ledger = (res.body.notifications ?? []).filter((n: { channel: string; kind: string }) => n.channel === 'email' && n.kind.startsWith('invitation'));
+          return ledger.length === 2;
+        }, { timeoutMs: 10_000, pollMs: 25, what: () => `both invitation mails in the ledger (last: ${JSON.stringify(ledger)})` });
         expect(ledger.find((n: { recipient: string }) => n.recipient === dave.userID)).toMatchObject({ status: 'skipped', lastError: 'UNVERIFIED_ADDRESS' });
         expect(ledger.find((n: { recipient: string }) => n.recipient === ann.userID)?.status).not.toBe('skipped');
         expect(messagesTo(sys.mailDir, dave.email).every((m) => /^Subject: Confirm your e-mail address/m.test(m))).toBe(true);

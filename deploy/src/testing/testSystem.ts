@@ -18,10 +18,11 @@ export type TestSystem = Awaited<ReturnType<typeof startTestSystem>>;
 /** The single-process system on a given database, with helpers for driving its HTTP API. */
 export async function startTestSystem(database: SqlDatabase, options: { consistencyTimeoutMs?: number; secret?: string; redriveIntervalMs?: number; opsToken?: string } = {}) {
   const secret = options.secret ?? randomBytes(32).toString('base64url');
-  const tokens = jwtTokenService(secret, 3600);
+  const clock = () => new Date();
+  const tokens = jwtTokenService(secret, 3600, clock);
   const logger = pino({ level: 'silent' });
   const mailDir = mkdtempSync(join(tmpdir(), 'datebook-mail-'));
-  const system = await singleProcessSystem({ database, tokens, logger, mailer: emlFileMailTransport(mailDir, logger), ...options });
+  const system = await singleProcessSystem({ database, tokens, clock, logger, mailer: emlFileMailTransport(mailDir, logger), ...options });
   const http = () => request(system.app);
 
   /**

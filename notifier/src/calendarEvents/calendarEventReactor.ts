@@ -54,7 +54,7 @@ export function calendarEventReactor(deps: ReactorDeps) {
     if (stored && stored.version >= recorded.streamVersion) return undefined;
 
     // An event that does not parse throws: the subscription parks it (parked_events), says so, and goes on.
-    const event: NotifierCalendarEvent | undefined = parseNotifierCalendarEvent(recorded.type, recorded.data);
+    const event: NotifierCalendarEvent | undefined = parseNotifierCalendarEvent(recorded);
     let stream: RecordedEvent[] | undefined;
     const readStream = async () => {
       stream ??= (await store.readStream(recorded.streamName)).events;

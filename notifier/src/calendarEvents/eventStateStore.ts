@@ -42,7 +42,7 @@ export function streamFacts(events: readonly RecordedEvent[], firstVersion: numb
   return events.map((recorded, index) => {
     let event: NotifierCalendarEvent | undefined;
     try {
-      event = parseNotifierCalendarEvent(recorded.type, recorded.data);
+      event = parseNotifierCalendarEvent(recorded);
     } catch (error) {
       onUnreadable(recorded, error);
     }

@@ -4,7 +4,7 @@ import type { MessageIntent } from '../calendarEvents/whoGetsWhat';
 import type { Device } from '../devices/deviceRegistry';
 import type { PushOptions } from '../devices/pushTransport';
 import { pushPayloadFor, type PushPayload, type Recipient, renderEventEmail, renderReminderEmail } from '../email/emailContent';
-import type { DueReminder } from '../reminders/reminderStore';
+import type { ScheduledReminder } from '../reminders/scheduledReminder';
 import type { LedgerEntry } from './ledger';
 
 /** What the ledger keeps for a push: the message and how the push service should treat it. */
@@ -53,7 +53,7 @@ export function messageEntries(input: {
 }
 
 /** The e-mail or the pushes of one due reminder. */
-export function reminderEntries(input: { reminder: DueReminder; event: EventState; reader: Recipient; devices: readonly Device[]; now: Date; late: boolean }): LedgerEntry[] {
+export function reminderEntries(input: { reminder: ScheduledReminder; event: EventState; reader: Recipient; devices: readonly Device[]; now: Date; late: boolean }): LedgerEntry[] {
   const { reminder, event, reader, now, late } = input;
   const key = { eventID: event.eventID, occurrence: reminder.occurrenceStart, recipient: reminder.userID, kind: `reminder-${reminder.minutes}m`, late, dueAt: new Date(reminder.fireAt) };
   const shown = { ...event, startTime: reminder.occurrenceStart, endTime: new Date(Date.parse(reminder.occurrenceStart) + Date.parse(event.endTime) - Date.parse(event.startTime)).toISOString() };

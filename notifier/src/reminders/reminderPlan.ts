@@ -1,17 +1,7 @@
 import { isRecurring, occurrencesOverlapping } from '@datebook/shared-kernel';
 import type { EventState } from '../calendarEvents/eventState';
-import { BUILT_IN_DEFAULT_REMINDERS, type Reminder, type ReminderMethod } from '../reminderEvents';
-
-/** One durable timer: keyed by (event, occurrence start, user, method, minutes). */
-export interface PlannedReminder {
-  eventID: string;
-  /** The start of the occurrence reminded of (ISO UTC): a single event has one, a series many. */
-  occurrenceStart: string;
-  userID: string;
-  method: ReminderMethod;
-  minutes: number;
-  fireAt: string;
-}
+import { BUILT_IN_DEFAULT_REMINDERS, type Reminder } from '../reminderEvents';
+import type { ScheduledReminder } from './scheduledReminder';
 
 /** A user's own defaults; undefined until they set some. */
 export type DefaultReminders = (userID: string) => readonly Reminder[] | undefined;
@@ -46,10 +36,10 @@ function attends(state: EventState, userID: string, start: number): boolean {
  * but reminders still ahead of the change stay in even if they are due by the time the notifier
  * processes it: they then go out late rather than never.
  */
-export function planReminders(state: EventState | undefined, defaults: DefaultReminders, changedAt: Date, onlyUser?: string): PlannedReminder[] {
+export function planReminders(state: EventState | undefined, defaults: DefaultReminders, changedAt: Date, onlyUser?: string): ScheduledReminder[] {
   if (!state || state.status !== 'scheduled') return [];
   const starts = occurrenceStarts(state, changedAt.getTime()).filter((start) => start > changedAt.getTime());
-  const planned: PlannedReminder[] = [];
+  const planned: ScheduledReminder[] = [];
   for (const userID of Object.keys(state.attendees)) {
     if (onlyUser !== undefined && userID !== onlyUser) continue;
     const settings = state.reminders[userID] ?? { useDefault: true, overrides: [] };

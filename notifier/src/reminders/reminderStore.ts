@@ -1,23 +1,23 @@
 import type { SqlExecutor } from '@datebook/shared-kernel/ports';
 import type { ReminderMethod } from '../reminderEvents';
-import type { PlannedReminder } from './reminderPlan';
+import type { ScheduledReminder } from './scheduledReminder';
 
 /**
  * Replaces the pending timers of an event (or of one user on it) by a fresh plan, in the caller's
  * transaction: moving or cancelling an event moves or cancels its reminders atomically with the change.
  */
-export async function replaceReminders(tx: SqlExecutor, eventID: string, plan: PlannedReminder[], onlyUser?: string): Promise<void> {
+export async function replaceReminders(tx: SqlExecutor, eventID: string, plan: ScheduledReminder[], onlyUser?: string): Promise<void> {
   if (onlyUser === undefined) await tx.query('delete from notifier_reminders where event_id = $1', [eventID]);
   else await tx.query('delete from notifier_reminders where event_id = $1 and user_id = $2', [eventID, onlyUser]);
   await writeReminders(tx, plan, 'do update set fire_at = excluded.fire_at');
 }
 
 /** Adds timers that are not there yet; returns how many were new. */
-export async function addReminders(db: SqlExecutor, plan: PlannedReminder[]): Promise<number> {
+export async function addReminders(db: SqlExecutor, plan: ScheduledReminder[]): Promise<number> {
   return writeReminders(db, plan, 'do nothing');
 }
 
-async function writeReminders(tx: SqlExecutor, plan: PlannedReminder[], onConflict: string): Promise<number> {
+async function writeReminders(tx: SqlExecutor, plan: ScheduledReminder[], onConflict: string): Promise<number> {
   let written = 0;
   for (let offset = 0; offset < plan.length; offset += 500) {
     const chunk = plan.slice(offset, offset + 500);
@@ -37,16 +37,7 @@ async function writeReminders(tx: SqlExecutor, plan: PlannedReminder[], onConfli
   return written;
 }
 
-export interface DueReminder {
-  eventID: string;
-  occurrenceStart: string;
-  userID: string;
-  method: ReminderMethod;
-  minutes: number;
-  fireAt: string;
-}
-
-export async function dueReminders(db: SqlExecutor, now: Date, limit: number): Promise<DueReminder[]> {
+export async function dueReminders(db: SqlExecutor, now: Date, limit: number): Promise<ScheduledReminder[]> {
   const { rows } = await db.query<{ event_id: string; occurrence_start: Date | string; user_id: string; method: ReminderMethod; minutes: number; fire_at: Date | string }>(
     `select event_id::text, occurrence_start, user_id::text, method, minutes, fire_at from notifier_reminders
      where fire_at <= $1::timestamptz order by fire_at limit $2`,
@@ -63,7 +54,7 @@ export async function dueReminders(db: SqlExecutor, now: Date, limit: number): P
 }
 
 /** Takes a due timer; false when another process took it or a change replaced it meanwhile. */
-export async function takeReminder(tx: SqlExecutor, reminder: DueReminder): Promise<boolean> {
+export async function takeReminder(tx: SqlExecutor, reminder: ScheduledReminder): Promise<boolean> {
   const { rowCount } = await tx.query(
     `delete from notifier_reminders where event_id = $1 and occurrence_start = $2::timestamptz and user_id = $3 and method = $4 and minutes = $5 and fire_at = $6::timestamptz`,
     [reminder.eventID, reminder.occurrenceStart, reminder.userID, reminder.method, reminder.minutes, reminder.fireAt],

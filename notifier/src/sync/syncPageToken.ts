@@ -1,4 +1,5 @@
 import { DomainError } from '@datebook/shared-kernel';
+import { decodeOpaqueToken, encodeOpaqueToken } from '@datebook/shared-kernel/http';
 import { z } from 'zod';
 import { parseToken } from './changeFeed';
 
@@ -20,22 +21,13 @@ const MAX_TOKEN_CHARS = 200;
 
 export function encodeSyncPage(page: SyncPage): string {
   const json = page.kind === 'full' ? { k: 'full', at: page.at.toString(), id: page.afterEventID } : { k: 'changes', after: page.after.toString() };
-  return Buffer.from(JSON.stringify(json)).toString('base64url');
+  return encodeOpaqueToken(json);
 }
 
 /** The page a token names; a token this server did not write is refused with 400 naming `pageToken`. */
 export function decodeSyncPage(token: string): SyncPage {
-  const refused = () => new DomainError('VALIDATION_FAILED', 'the page token is not one this server gave out', [{ path: 'pageToken', message: 'not a page token' }]);
-  if (token.length > MAX_TOKEN_CHARS || !/^[A-Za-z0-9_-]+$/.test(token)) throw refused();
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    throw refused();
-  }
-  const parsed = PageTokenSchema.safeParse(json);
-  if (!parsed.success) throw refused();
-  const data = parsed.data;
+  const data = decodeOpaqueToken(token, PageTokenSchema, MAX_TOKEN_CHARS);
+  if (!data) throw new DomainError('VALIDATION_FAILED', 'the page token is not one this server gave out', [{ path: 'pageToken', message: 'not a page token' }]);
   // parseToken cannot fail here: the schema checked the same positions.
   return data.k === 'full' ? { kind: 'full', at: parseToken(data.at) ?? 0n, afterEventID: data.id } : { kind: 'changes', after: parseToken(data.after) ?? 0n };
 }

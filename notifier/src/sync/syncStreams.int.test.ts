@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { jwtTokenService, requireUser, serviceApp } from '@datebook/shared-kernel/http';
 import { pgliteSqlDatabase, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { pollUntil } from '@datebook/shared-kernel/testing';
 import { Router } from 'express';
 import pino from 'pino';
 import { NOTIFIER_SCHEMA } from '../notifierSchema';
@@ -10,22 +11,13 @@ import { appendChanges } from './changeFeed';
 import { openStream } from './sseTestClient';
 import { type SyncHub, syncRoutes } from './sync.routes';
 
-/** Resolves once `check` holds, polling; rejects after `timeoutMs`. */
-async function eventually(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`not met in ${timeoutMs} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('/sync/stream: one reader per process, capped per user and in all', () => {
   let base: SqlDatabase;
   let feedQueries = 0;
   let server: Server;
   let port = 0;
   let hub: SyncHub;
-  const tokens = jwtTokenService(randomBytes(32).toString('base64url'), 3600);
+  const tokens = jwtTokenService(randomBytes(32).toString('base64url'), 3600, () => new Date());
   const logger = pino({ level: 'silent' });
   const streams: ReturnType<typeof openStream>[] = [];
 
@@ -81,13 +73,13 @@ describe('/sync/stream: one reader per process, capped per user and in all', () 
     const people = [user(), user(), user(), user()];
     const opened = people.flatMap((person) => Array.from({ length: 5 }, () => open(person.auth)));
     expect(await Promise.all(opened.map((s) => s.ready))).toEqual(Array(20).fill(200));
-    await eventually(() => opened.every((s) => s.body().includes(': position')), 'every stream started');
+    await pollUntil(() => opened.every((s) => s.body().includes(': position')), { timeoutMs: 10_000, pollMs: 10, what: 'every stream starting' });
 
     for (let round = 1; round <= 3; round += 1) {
       const before = feedQueries;
       await base.transaction((tx) => appendChanges(tx, people.map((p) => change(p.userID, round)), new Date()));
       hub.notify();
-      await eventually(() => opened.every((s) => s.events.length === round), `round ${round} reached every stream`);
+      await pollUntil(() => opened.every((s) => s.events.length === round), { timeoutMs: 10_000, pollMs: 10, what: `round ${round} reaching every stream` });
       // One round (sometimes two, when a wake-up was already pending) reads for all twenty streams.
       expect(feedQueries - before).toBeLessThanOrEqual(2);
     }
@@ -99,10 +91,10 @@ describe('/sync/stream: one reader per process, capped per user and in all', () 
     const people = [user(), user(), user(), user()];
     const opened = people.flatMap((person) => Array.from({ length: 5 }, () => open(person.auth)));
     expect(await Promise.all(opened.map((s) => s.ready))).toEqual(Array(20).fill(200));
-    await eventually(() => opened.every((s) => s.body().includes(': position')), 'every stream started');
+    await pollUntil(() => opened.every((s) => s.body().includes(': position')), { timeoutMs: 10_000, pollMs: 10, what: 'every stream starting' });
     const before = feedQueries;
     const since = Date.now();
-    await eventually(() => feedQueries - before >= 20, 'twenty polls');
+    await pollUntil(() => feedQueries - before >= 20, { timeoutMs: 10_000, pollMs: 10, what: 'twenty polls of the feed' });
     const intervals = (Date.now() - since) / 50;
     // Twenty streams polling on their own would make twenty queries per interval.
     expect(feedQueries - before).toBeLessThanOrEqual(Math.ceil(intervals) + 2);
@@ -116,21 +108,22 @@ describe('/sync/stream: one reader per process, capped per user and in all', () 
     const sixth = open(ann.auth);
     expect(await sixth.ready).toBe(429);
     expect(sixth.headers()['retry-after']).toBe('30');
-    await eventually(() => sixth.body().includes('TOO_MANY_STREAMS'), 'problem body');
+    await pollUntil(() => sixth.body().includes('TOO_MANY_STREAMS'), { timeoutMs: 10_000, pollMs: 10, what: 'the problem body arriving' });
     expect(JSON.parse(sixth.body())).toMatchObject({ status: 429, code: 'TOO_MANY_STREAMS' });
 
     // The open five still get changes.
     await base.transaction((tx) => appendChanges(tx, [change(ann.userID, 1)], new Date()));
     hub.notify();
-    await eventually(() => five.every((s) => s.events.length === 1), 'the five got the change');
+    await pollUntil(() => five.every((s) => s.events.length === 1), { timeoutMs: 10_000, pollMs: 10, what: 'the five getting the change' });
 
     // Closing one frees a place for this user (once the server has seen the connection close).
     five[0]?.close();
     let again = open(ann.auth);
-    for (let attempt = 0; attempt < 50 && (await again.ready) === 429; attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    await pollUntil(async () => {
+      if ((await again.ready) !== 429) return true;
       again = open(ann.auth);
-    }
+      return false;
+    }, { timeoutMs: 2_000, pollMs: 20, what: 'a place freed for this user' });
     expect(await again.ready).toBe(200);
 
     // Two more users fill the process (7), the next is refused whoever it is.

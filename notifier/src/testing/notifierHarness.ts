@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { compareLogPositions, type LogPosition, START_OF_LOG, streamName } from '@datebook/shared-kernel';
 import { jwtTokenService, serviceApp } from '@datebook/shared-kernel/http';
 import { type EventStore, pgliteSqlDatabase, pgSqlDatabase, postgresEventStore, type SqlDatabase, storeTailingEventSource } from '@datebook/shared-kernel/ports';
-import { createTestDatabase, type TestDatabase } from '@datebook/shared-kernel/testing';
+import { createTestDatabase, pollUntil, type TestDatabase } from '@datebook/shared-kernel/testing';
 import pino from 'pino';
 import request from 'supertest';
 import { NOTIFIER_CONSUMER_GROUP, type NotifierOptions, type NotifierService, notifierService } from '../app';
@@ -46,10 +46,11 @@ export async function startNotifierHarness(harness: HarnessOptions = {}) {
   const source = await storeTailingEventSource(store, db, { pollIntervalMs: 50, retryDelayMs: 100 });
   const sink: SmtpSink = await startSmtpSink(harness.rejectRecipients ? { rejectRecipients: harness.rejectRecipients } : {});
   const pushService: PushReceiver = await startPushReceiver();
-  const tokens = jwtTokenService(randomBytes(32).toString('base64url'), 3600);
   const logger = pino({ level: process.env.NOTIFIER_TEST_LOG ?? 'silent' });
   let offsetMs = 0;
   const clock = () => new Date(Date.now() + offsetMs);
+  // Sessions outlive every move of the clock a test makes (weeks), so moving it never signs anyone out.
+  const tokens = jwtTokenService(randomBytes(32).toString('base64url'), 60 * 86_400, clock);
 
   let service: NotifierService | undefined;
   let mailer: MailTransport | undefined;
@@ -87,7 +88,7 @@ export async function startNotifierHarness(harness: HarnessOptions = {}) {
     const email = options.email ?? `${name.toLowerCase()}.${randomBytes(3).toString('hex')}@example.com`;
     await append(streamName('User', userID), 'UserRegistered', { userID, userName: name, email, passwordHash: 'scrypt$x', timeZone: options.timeZone ?? 'Europe/Berlin' }, userID);
     if (options.verified !== false) await append(streamName('User', userID), 'EmailVerified', { userID, email }, userID);
-    const token = tokens.issue(userID, new Date()).token;
+    const token = tokens.issue(userID, clock()).token;
     return { userID, name, email, auth: { Authorization: `Bearer ${token}` } };
   }
 
@@ -106,16 +107,11 @@ export async function startNotifierHarness(harness: HarnessOptions = {}) {
     return eventID;
   }
 
-  /** Resolves once `check` holds, polling; rejects with the last value after `timeoutMs`. */
+  /** The value `read` gives once `check` holds it (`pollUntil`); rejects with the last value after `timeoutMs`. */
   async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    let value = await read();
-    while (!check(value)) {
-      if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      value = await read();
-    }
-    return value;
+    let value: T | undefined;
+    await pollUntil(async () => check((value = await read())), { timeoutMs, pollMs: 25, what: () => `the awaited value (last: ${JSON.stringify(value)})` });
+    return value as T;
   }
 
   /**

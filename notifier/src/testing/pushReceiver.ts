@@ -1,6 +1,7 @@
 import { createDecipheriv, createECDH, createPublicKey, hkdfSync, randomBytes, verify } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pollUntil } from '@datebook/shared-kernel/testing';
 import type { PushSubscription } from '../devices/pushTransport';
 
 export interface ReceivedPush {
@@ -109,11 +110,7 @@ export async function startPushReceiver() {
       if (entry) entry.answer = status;
     },
     async waitForCount(count: number, timeoutMs = 10_000): Promise<ReceivedPush[]> {
-      const deadline = Date.now() + timeoutMs;
-      while (received.length < count) {
-        if (Date.now() > deadline) throw new Error(`expected ${count} pushes, got ${received.length}; failures: ${failures.join('; ')}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await pollUntil(() => received.length >= count, { timeoutMs, what: () => `${count} pushes arriving (got ${received.length}; failures: ${failures.join('; ')})` });
       return received.slice();
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pollUntil } from '@datebook/shared-kernel/testing';
 import { type ParsedMail, simpleParser } from 'mailparser';
 
 export interface ReceivedMail {
@@ -25,7 +26,6 @@ export interface SmtpSinkOptions {
 export async function startSmtpSink(options: SmtpSinkOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'datebook-smtp-'));
   const received: ReceivedMail[] = [];
-  const waiters = new Set<() => void>();
   let child: ChildProcess | undefined;
   let port = 0;
 
@@ -49,7 +49,6 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}) {
         }
         if (message.received) {
           received.push(message.received);
-          for (const wake of waiters) wake();
         }
       });
     });
@@ -68,20 +67,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}) {
 
   /** Resolves once at least `count` messages arrived; rejects after `timeoutMs`. */
   async function waitForCount(count: number, timeoutMs = 10_000): Promise<ReceivedMail[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (received.length < count) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`expected ${count} messages, got ${received.length}`);
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          waiters.delete(wake);
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(wake, left);
-        waiters.add(wake);
-      });
-    }
+    await pollUntil(() => received.length >= count, { timeoutMs, pollMs: 10, what: () => `${count} messages arriving (got ${received.length})` });
     return received.slice();
   }
 

@@ -40,7 +40,7 @@ export async function readUserProfile(store: EventStore, userID: string, upTo = 
   let profile: UserProfile | undefined;
   for (const recorded of events) {
     if (recorded.streamVersion > upTo) break;
-    const event = parseUserEvent(recorded.type, recorded.data);
+    const event = parseUserEvent(recorded);
     if (event?.type === 'UserRegistered') {
       const d = event.data;
       profile = { userID: d.userID, version: recorded.streamVersion, email: d.email, userName: d.userName, timeZone: d.timeZone, defaultReminders: null, emailVerified: false };

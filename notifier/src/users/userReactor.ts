@@ -66,7 +66,7 @@ export function userReactor(deps: UserReactorDeps) {
     if (!profile) return 0;
     let event: UserEvent | undefined;
     try {
-      event = parseUserEvent(recorded.type, recorded.data);
+      event = parseUserEvent(recorded);
     } catch (error) {
       deps.logger.error({ err: error, stream: recorded.streamName, eventType: recorded.type }, 'event does not parse; passed over');
     }

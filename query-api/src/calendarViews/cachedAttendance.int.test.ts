@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { type BusyInterval, type CalendarEventDetails, occurrenceSpan } from '@datebook/shared-kernel';
 import {
+  calendarViewCopier,
   type CalendarViews,
   calendarViewsRedisClient,
+  consumeViewCopyRequests,
   pgliteSqlDatabase,
   READ_MODEL_SCHEMA,
   redisCalendarViews,
+  redisViewCopyRequests,
   type SqlDatabase,
 } from '@datebook/shared-kernel/ports';
+import { pollUntil } from '@datebook/shared-kernel/testing';
 import type { Redis } from 'ioredis';
 import { cachedAttendance } from './cachedAttendance';
 import { readModelQueries } from './readModelQueries';
@@ -73,26 +77,29 @@ describe('calendar reads through the cached views', () => {
     const { userID } = await calendarOf(db);
     const down = calendarViewsRedisClient('redis://127.0.0.1:6399', { retryStrategy: () => null, lazyConnect: true });
     try {
-      const attendance = cachedAttendance({ readModel: db, views: redisCalendarViews(down, { keyPrefix: prefix }), clock });
-      const cached = readModelQueries(db, { attendance });
-      const expected = await readModelQueries(db).calendar(userID, week.from, week.to, 'Europe/Paris');
+      const unreachable = redisCalendarViews(down, { keyPrefix: prefix });
+      const copier = calendarViewCopier({ readModel: db, views: unreachable, clock });
+      const attendance = cachedAttendance({ readModel: db, views: unreachable, copies: copier, clock });
+      const cached = readModelQueries(db, { clock, attendance });
+      const expected = await readModelQueries(db, { clock }).calendar(userID, week.from, week.to, 'Europe/Paris');
       expect(expected.events.map((e) => e.title)).toEqual(['Planning', 'Stand-up', 'Stand-up']);
       expect(await cached.calendar(userID, week.from, week.to, 'Europe/Paris')).toEqual(expected);
-      await attendance.settled();
+      await copier.settled();
       expect(await cached.calendar(userID, week.from, week.to, 'Europe/Paris')).toEqual(expected);
-      await attendance.settled();
+      await copier.settled();
     } finally {
       down.disconnect();
     }
   });
 
-  it('copies a missed view in the background, then serves the same answer from Redis, changes written through included', async () => {
+  it('has a missed view copied in the background, then serves the same answer from Redis, changes written through included', async () => {
     const { userID, meeting } = await calendarOf(db);
-    const attendance = cachedAttendance({ readModel: db, views, clock });
-    const queries = readModelQueries(db, { attendance });
+    const copier = calendarViewCopier({ readModel: db, views, clock });
+    const attendance = cachedAttendance({ readModel: db, views, copies: copier, clock });
+    const queries = readModelQueries(db, { clock, attendance });
     const first = await queries.calendar(userID, week.from, week.to, 'Europe/Paris');
-    expect(first).toEqual(await readModelQueries(db).calendar(userID, week.from, week.to, 'Europe/Paris'));
-    await attendance.settled();
+    expect(first).toEqual(await readModelQueries(db, { clock }).calendar(userID, week.from, week.to, 'Europe/Paris'));
+    await copier.settled();
     expect(await views.read(userID, week.from, week.to)).toHaveLength(3);
 
     // Gone from PostgreSQL: whatever is answered now comes from Redis.
@@ -107,32 +114,56 @@ describe('calendar reads through the cached views', () => {
 
   it('does not copy a view for a window older than the copy would reach', async () => {
     const { userID } = await calendarOf(db);
-    const attendance = cachedAttendance({ readModel: db, views, clock, retentionMs: 30 * 86_400_000 });
+    const copier = calendarViewCopier({ readModel: db, views, clock, retentionMs: 30 * 86_400_000 });
+    const attendance = cachedAttendance({ readModel: db, views, copies: copier, clock, retentionMs: 30 * 86_400_000 });
     await attendance([userID], new Date('2029-06-01T00:00:00Z'), new Date('2029-06-08T00:00:00Z'));
-    await attendance.settled();
+    await copier.settled();
     expect(await views.read(userID, week.from, week.to)).toBeUndefined();
     await attendance([userID], week.from, week.to);
-    await attendance.settled();
+    await copier.settled();
     expect(await views.read(userID, week.from, week.to)).toHaveLength(3);
   });
 
   it('serves busy time from the views once copied, from PostgreSQL until then, and fresh reads from PostgreSQL', async () => {
     const { userID } = await calendarOf(db);
-    const attendance = cachedAttendance({ readModel: db, views, clock });
-    const queries = readModelQueries(db, { attendance, busy: attendance.busy });
+    const copier = calendarViewCopier({ readModel: db, views, clock });
+    const attendance = cachedAttendance({ readModel: db, views, copies: copier, clock });
+    const queries = readModelQueries(db, { clock, attendance, busy: attendance.busy });
     const plain = (busy: Map<string, BusyInterval[]>) => (busy.get(userID) ?? []).map(({ start, end, kind }) => ({ start, end, kind })).sort((a, b) => a.start - b.start);
-    const expected = plain(await readModelQueries(db).busyTime([userID], week.from, week.to));
+    const expected = plain(await readModelQueries(db, { clock }).busyTime([userID], week.from, week.to));
     // Planning, and the tentative stand-ups on Thursday and Monday (09:00 in Paris); the declined and the cancelled meetings are free.
     expect(expected.map((i) => [new Date(i.start).toISOString(), i.kind])).toEqual([
       ['2030-01-02T10:00:00.000Z', 'busy'], ['2030-01-03T08:00:00.000Z', 'tentative'], ['2030-01-07T08:00:00.000Z', 'tentative'],
     ].sort());
     expect(plain(await queries.busyTime([userID], week.from, week.to))).toEqual(expected);
-    await attendance.settled();
+    await copier.settled();
     expect(plain(await views.busy([userID], week.from, week.to))).toEqual(expected);
 
     // Gone from PostgreSQL: the cached answer is still there, a fresh read sees the read model.
     await db.query('delete from rm_event_users where user_id = $1', [userID]);
     expect(plain(await queries.busyTime([userID], week.from, week.to))).toEqual(expected);
     expect(plain(await queries.busyTime([userID], week.from, week.to, true))).toEqual([]);
+  });
+
+  it('only asks, once per user for a while, through Redis; the projector’s consumer takes the request and copies the view', async () => {
+    const { userID } = await calendarOf(db);
+    const key = `${prefix}copy-requests`;
+    const requests = redisViewCopyRequests(redis, { key });
+    const attendance = cachedAttendance({ readModel: db, views, copies: requests, clock });
+    await attendance([userID], week.from, week.to);
+    await attendance([userID], week.from, week.to);
+    await pollUntil(async () => (await redis.llen(key)) > 0, { timeoutMs: 5_000, what: 'the copy request in Redis' });
+    expect(await redis.lrange(key, 0, -1)).toEqual([userID]);
+    // The query side wrote no view.
+    expect(await views.read(userID, week.from, week.to)).toBeUndefined();
+
+    const consumer = consumeViewCopyRequests(requests, calendarViewCopier({ readModel: db, views, clock }), { pollMs: 10 });
+    try {
+      await pollUntil(async () => (await views.read(userID, week.from, week.to)) !== undefined, { timeoutMs: 5_000, what: 'the view copied by the consumer' });
+    } finally {
+      await consumer.stop();
+    }
+    expect(await views.read(userID, week.from, week.to)).toHaveLength(3);
+    expect(await redis.llen(key)).toBe(0);
   });
 });

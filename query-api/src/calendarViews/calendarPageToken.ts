@@ -1,5 +1,5 @@
 import { DOMAIN_END_MS, DOMAIN_START_MS, DomainError, MAX_EVENT_LENGTH_MS } from '@datebook/shared-kernel';
-import { timeZoneSchema } from '@datebook/shared-kernel/http';
+import { decodeOpaqueToken, encodeOpaqueToken, timeZoneSchema } from '@datebook/shared-kernel/http';
 import { z } from 'zod';
 
 /**
@@ -35,7 +35,7 @@ const TokenSchema = z
 const MAX_TOKEN_CHARS = 400;
 
 export function encodeCalendarPage(page: CalendarPage): string {
-  return Buffer.from(JSON.stringify({ f: page.from, t: page.to, z: page.timeZone, s: page.after.start, i: page.after.itemID })).toString('base64url');
+  return encodeOpaqueToken({ f: page.from, t: page.to, z: page.timeZone, s: page.after.start, i: page.after.itemID });
 }
 
 function notOurs(message = 'not a page token'): DomainError {
@@ -44,16 +44,9 @@ function notOurs(message = 'not a page token'): DomainError {
 
 /** The page a token names; one this server did not write is refused with 400 naming `pageToken`. */
 export function decodeCalendarPage(token: string): CalendarPage {
-  if (token.length > MAX_TOKEN_CHARS || !/^[A-Za-z0-9_-]+$/.test(token)) throw notOurs();
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    throw notOurs();
-  }
-  const parsed = TokenSchema.safeParse(json);
-  if (!parsed.success) throw notOurs();
-  const { f, t, z: timeZone, s, i } = parsed.data;
+  const page = decodeOpaqueToken(token, TokenSchema, MAX_TOKEN_CHARS);
+  if (!page) throw notOurs();
+  const { f, t, z: timeZone, s, i } = page;
   return { from: f, to: t, timeZone, after: { start: s, itemID: i } };
 }
 

@@ -31,9 +31,9 @@ const SETTINGS_REMEMBERED = 100_000;
 
 /**
  * The reads the query API makes against the PostgreSQL read model; calendar rows and busy time come
- * from `attendance` and `busy` when given (the cached views), else from PostgreSQL.
+ * from `attendance` and `busy` when given (the cached views), else from PostgreSQL. `clock` ages what is remembered.
  */
-export function readModelQueries(db: SqlExecutor, options: { attendance?: AttendanceSource; busy?: BusySource; whoIsBusy?: BusyCheck } = {}) {
+export function readModelQueries(db: SqlExecutor, options: { clock: () => Date; attendance?: AttendanceSource; busy?: BusySource; whoIsBusy?: BusyCheck }) {
   const fromReadModel = postgresAttendance(db);
   const cached = options.attendance ?? fromReadModel;
   const busyFromReadModel = postgresBusyTime(db);
@@ -49,7 +49,7 @@ export function readModelQueries(db: SqlExecutor, options: { attendance?: Attend
    * few seconds (every read needs them, and they rarely change); `fresh` reads them from the read model.
    */
   async function settingsOf(userIDs: string[], fresh = false) {
-    const now = Date.now();
+    const now = options.clock().getTime();
     const asked = fresh ? userIDs : userIDs.filter((id) => (settings.get(id)?.until ?? 0) <= now);
     if (asked.length > 0) {
       const { rows } = await db.query<{ user_id: string; time_zone: string; add_invitations: string }>(

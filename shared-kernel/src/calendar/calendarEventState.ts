@@ -1,41 +1,20 @@
 import type { CalendarEventEvent } from '../events/calendarEventEvents';
 import type { EventReminders } from '../events/reminders';
+import type { EventTiming } from './eventTiming';
+import type { OccurrenceValues } from './occurrenceValues';
 
 /** RSVP states, as the seed names them (plus TENTATIVE, as calendars offer). */
 export type RsvpStatus = 'PENDING' | 'ACCEPTED' | 'DECLINED' | 'TENTATIVE';
 
 /** What one occurrence of a series became (RFC 5545 RECURRENCE-ID overrides). */
-export type OccurrenceException =
-  | { cancelled: true }
-  | {
-      cancelled: false;
-      startTime: string;
-      endTime: string;
-      startDate: string | null;
-      endDate: string | null;
-      title: string;
-      description: string | null;
-      location: string | null;
-    };
+export type OccurrenceException = { cancelled: true } | ({ cancelled: false } & OccurrenceValues);
 
-export interface CalendarEventDetails {
+export interface CalendarEventDetails extends EventTiming {
   eventID: string;
   hostID: string;
   title: string;
   description: string | null;
   location: string | null;
-  /** The (first) occurrence's start and end as UTC instants; for all-day events the dates at 00:00 UTC. */
-  startTime: string;
-  /**
-   * The start's nominal wall time in `timeZone` (the series' DTSTART), when the client named one or the
-   * event recurs; null or absent (states folded before it existed): `startTime`'s wall time.
-   */
-  startLocal?: string | null;
-  endTime: string;
-  timeZone: string;
-  allDay: boolean;
-  startDate: string | null;
-  endDate: string | null;
   /** RFC 5545 RRULE / RDATE / EXDATE lines; empty for a single event. */
   recurrence: string[];
   /** Whether the event blocks time in free/busy (RFC 5545 TRANSP). */
@@ -64,7 +43,8 @@ export function evolve(state: CalendarEventState, event: CalendarEventEvent): Ca
   if (event.type === 'CalendarEventScheduled') {
     const d = event.data;
     return {
-      status: 'scheduled', ...d, transparency: d.transparency ?? (d.allDay ? 'transparent' : 'opaque'), guestsCanSeeOtherGuests: d.guestsCanSeeOtherGuests ?? true,
+      // Defaults of older payloads were filled in on read (see calendarEventUpcasters).
+      status: 'scheduled', ...d,
       attendees: { [d.hostID]: 'ACCEPTED' }, reminders: {}, exceptions: {}, occurrenceResponses: {},
     };
   }

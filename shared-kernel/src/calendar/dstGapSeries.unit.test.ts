@@ -64,15 +64,17 @@ describe('a series whose first start falls in a DST gap', () => {
 describe('the nominal start in the CalendarEvent stream', () => {
   const ids = { eventID: '7f0c4a8e-1111-4c3e-9f0a-6d2b8e4c1a57', hostID: '7f0c4a8e-2222-4c3e-9f0a-6d2b8e4c1a57' };
   const scheduled = { ...ids, title: 'Series', startTime: '2027-03-28T01:30:00.000Z', endTime: '2027-03-28T02:00:00.000Z', timeZone: 'Europe/Berlin', recurrence: ['RRULE:FREQ=MONTHLY;BYDAY=4SU'] };
+  // Payloads as the first version wrote them (`schemaVersion` 1).
+  const stored = (type: string, data: unknown) => ({ type, data, metadata: { schemaVersion: 1 } });
   const fold = (...events: [string, unknown][]): CalendarEventState =>
     events.reduce((state, [type, data]) => {
-      const parsed = parseCalendarEventEvent(type, data);
+      const parsed = parseCalendarEventEvent(stored(type, data));
       if (!parsed) throw new Error(`${type} does not parse`);
       return evolve(state, parsed);
     }, initialState());
 
   it('reads an older event without it as null, and is kept in the state', () => {
-    expect(parseCalendarEventEvent('CalendarEventScheduled', scheduled)?.data).toMatchObject({ startLocal: null });
+    expect(parseCalendarEventEvent(stored('CalendarEventScheduled', scheduled))?.data).toMatchObject({ startLocal: null });
     const state = fold(['CalendarEventScheduled', { ...scheduled, startLocal: '2027-03-28T02:30:00' }]);
     expect(state).toMatchObject({ status: 'scheduled', startLocal: '2027-03-28T02:30:00' });
   });
@@ -85,7 +87,7 @@ describe('the nominal start in the CalendarEvent stream', () => {
   });
 
   it('refuses a nominal start that is not a wall time', () => {
-    expect(() => parseCalendarEventEvent('CalendarEventScheduled', { ...scheduled, startLocal: '2027-03-28T02:30:00Z' })).toThrow();
+    expect(() => parseCalendarEventEvent(stored('CalendarEventScheduled', { ...scheduled, startLocal: '2027-03-28T02:30:00Z' }))).toThrow();
   });
 });
 

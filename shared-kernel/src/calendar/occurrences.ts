@@ -5,22 +5,16 @@ import { parseRecurrenceLines } from '../recurrence/recurrenceLines';
 import { nominalStartOf } from '../recurrence/nominalStart';
 import { seriesExtent } from '../recurrence/seriesEnd';
 import type { CalendarEventDetails } from './calendarEventState';
+import type { OccurrenceValues } from './occurrenceValues';
 import { isoInstant } from '../time/isoInstant';
 
 type SeriesShape = Pick<CalendarEventDetails, 'startTime' | 'startLocal' | 'endTime' | 'timeZone' | 'allDay' | 'startDate' | 'recurrence'>;
 type EventShape = SeriesShape & Pick<CalendarEventDetails, 'title' | 'description' | 'location' | 'exceptions'>;
 
 /** One occurrence as a calendar shows it: the series' values with its exception applied. */
-export interface EventOccurrence {
+export interface EventOccurrence extends OccurrenceValues {
   /** RECURRENCE-ID: the start before any change (an ISO instant, or a date for all-day series). */
   originalStart: string;
-  startTime: string;
-  endTime: string;
-  startDate: string | null;
-  endDate: string | null;
-  title: string;
-  description: string | null;
-  location: string | null;
 }
 
 export function isRecurring(event: SeriesShape): boolean {

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { NOMINAL_START_FORMAT } from '../recurrence/nominalStart';
+import type { StoredEvent } from './recordedEvent';
 import { ReminderOverride } from './reminders';
+import { upcast } from './upcasting';
 
 /**
  * The published contract of the CalendarEvent stream: past-tense facts, each carrying its aggregate id.
- * Instants are ISO 8601 UTC strings; `timeZone` is the IANA zone the event was planned in.
+ * Instants are ISO 8601 UTC strings; `timeZone` is the IANA zone the event was planned in. The schemas are
+ * those of each type's current version (`currentSchemaVersions`); older payloads are upcast before them.
  */
 const eventID = z.string().uuid();
 const userID = z.string().uuid();
@@ -42,10 +45,10 @@ export const CalendarEventScheduled = z.object({
   ...allDayDates,
   /** RFC 5545 RRULE / RDATE / EXDATE lines; empty for a single event. Expanded in `timeZone`. */
   recurrence: z.array(z.string()).default([]),
-  /** RFC 5545 §3.8.2.7 TRANSP: transparent events block no time. Absent in old events: all-day ones are transparent. */
-  transparency: z.enum(['opaque', 'transparent']).nullable().default(null),
-  /** Google Calendar's field: whether guests see who else is invited. Absent (old events, the default): they do. */
-  guestsCanSeeOtherGuests: z.boolean().optional(),
+  /** RFC 5545 §3.8.2.7 TRANSP: transparent events block no time. Since v2 always present (the v1 upcaster fills it in). */
+  transparency: z.enum(['opaque', 'transparent']),
+  /** Google Calendar's field: whether guests see who else is invited. Since v2 always present (the v1 upcaster fills it in). */
+  guestsCanSeeOtherGuests: z.boolean(),
 });
 
 export const AttendeeInvited = z.object({ eventID, userID, invitedBy: userID });
@@ -116,8 +119,12 @@ export function isCalendarEventEventType(type: string): type is CalendarEventEve
   return Object.hasOwn(calendarEventEventSchemas, type);
 }
 
-/** Parses a stored event on read; unknown types are returned as undefined so newer writers never break older readers. */
-export function parseCalendarEventEvent(type: string, data: unknown): CalendarEventEvent | undefined {
+/**
+ * Parses a stored event on read, upcast from the version it was written in to the current one; unknown
+ * types are returned as undefined so newer writers never break older readers.
+ */
+export function parseCalendarEventEvent(stored: StoredEvent): CalendarEventEvent | undefined {
+  const { type } = stored;
   if (!isCalendarEventEventType(type)) return undefined;
-  return { type, data: calendarEventEventSchemas[type].parse(data) } as CalendarEventEvent;
+  return { type, data: calendarEventEventSchemas[type].parse(upcast(type, stored.metadata.schemaVersion, stored.data)) } as CalendarEventEvent;
 }

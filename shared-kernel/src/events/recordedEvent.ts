@@ -37,6 +37,9 @@ export interface RecordedEvent<Data = unknown> {
   recordedAt: Date;
 }
 
+/** What reading an event needs of it: its type, its payload and the version that payload was written in. */
+export type StoredEvent = Pick<RecordedEvent, 'type' | 'data'> & { metadata: Pick<EventMetadata, 'schemaVersion'> };
+
 export const START_OF_LOG: LogPosition = { transactionId: 0n, position: 0n };
 
 export function compareLogPositions(a: LogPosition, b: LogPosition): number {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { streamName } from '../streams/streamName';
+import type { StoredEvent } from './recordedEvent';
+import { upcast } from './upcasting';
 
 /**
  * The Schedule streams of a user serialise bookings made with rejectOnConflict: a reservation is
@@ -15,9 +17,11 @@ export const TimeReserved = z.object({
 });
 
 export type ScheduleEvent = { type: 'TimeReserved'; data: z.infer<typeof TimeReserved> };
+export type ScheduleEventType = ScheduleEvent['type'];
 
-export function parseScheduleEvent(type: string, data: unknown): ScheduleEvent | undefined {
-  return type === 'TimeReserved' ? { type, data: TimeReserved.parse(data) } : undefined;
+/** Parses a stored Schedule event, upcast to its current version; undefined for other types. */
+export function parseScheduleEvent(stored: StoredEvent): ScheduleEvent | undefined {
+  return stored.type === 'TimeReserved' ? { type: stored.type, data: TimeReserved.parse(upcast(stored.type, stored.metadata.schemaVersion, stored.data)) } : undefined;
 }
 
 /** A reservation guards its slot until the projection shows the booked event, which takes well under this. */

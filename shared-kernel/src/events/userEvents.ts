@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import type { StoredEvent } from './recordedEvent';
 import { ReminderOverride } from './reminders';
+import { upcast } from './upcasting';
 
 /** The published contract of the User and UserEmail streams. */
 export const UserRegistered = z.object({
@@ -77,10 +79,11 @@ type Schemas = typeof userEventSchemas;
 export type UserEventType = keyof Schemas;
 export type UserEvent = { [K in UserEventType]: { type: K; data: z.infer<Schemas[K]> } }[UserEventType];
 
-export function parseUserEvent(type: string, data: unknown): UserEvent | undefined {
-  if (!Object.hasOwn(userEventSchemas, type)) return undefined;
-  const key = type as UserEventType;
-  return { type: key, data: userEventSchemas[key].parse(data) } as UserEvent;
+/** Parses a stored User or UserEmail event, upcast to its current version; undefined for types this contract does not know. */
+export function parseUserEvent(stored: StoredEvent): UserEvent | undefined {
+  if (!Object.hasOwn(userEventSchemas, stored.type)) return undefined;
+  const key = stored.type as UserEventType;
+  return { type: key, data: userEventSchemas[key].parse(upcast(key, stored.metadata.schemaVersion, stored.data)) } as UserEvent;
 }
 
 /** Events about sign-in, sessions and the address, not about profile or settings: projections of the profile pass them over. */

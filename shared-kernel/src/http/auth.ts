@@ -56,10 +56,10 @@ export function assertUsableSecret(secret: string, source = 'the JWT secret'): v
 }
 
 /**
- * Session tokens checked for signature and expiry; wrap with `withRevocations` so revoked sessions are
- * refused too (every process does, in its composition root).
+ * Session tokens checked for signature and expiry (expiry by `clock`, the process's injected clock); wrap
+ * with `withRevocations` so revoked sessions are refused too (every process does, in its composition root).
  */
-export function jwtTokenService(secret: string, ttlSeconds: number): TokenService {
+export function jwtTokenService(secret: string, ttlSeconds: number, clock: () => Date): TokenService {
   assertUsableSecret(secret);
   // A prepared key object: given a string, jsonwebtoken builds a new key on every verify.
   const key = createSecretKey(Buffer.from(secret, 'utf8'));
@@ -70,9 +70,10 @@ export function jwtTokenService(secret: string, ttlSeconds: number): TokenServic
 
   function session(token: string): Session {
     const known = verified.get(token);
-    if (known && Math.floor(Date.now() / 1000) < known.exp) return known;
+    const nowSeconds = Math.floor(clock().getTime() / 1000);
+    if (known && nowSeconds < known.exp) return known;
     try {
-      const claims = jwt.verify(token, key, { algorithms: [ALGORITHM], issuer: ISSUER });
+      const claims = jwt.verify(token, key, { algorithms: [ALGORITHM], issuer: ISSUER, clockTimestamp: nowSeconds });
       // A token without a session id cannot be revoked, so it is not accepted.
       if (typeof claims === 'object' && typeof claims.sub === 'string' && typeof claims.exp === 'number' && typeof claims.sid === 'string') {
         const generation = Number.isInteger(claims.gen) ? (claims.gen as number) : 0;

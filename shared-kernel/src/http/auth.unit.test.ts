@@ -8,13 +8,13 @@ const secret = 'a-secret-of-exactly-32-bytes-!!!';
 /** Item 5: RFC 7518 §3.2, an HS256 key of at least 256 bits, however it is given. */
 describe('jwtTokenService', () => {
   it('refuses to start with a secret under 32 bytes, saying why', () => {
-    expect(() => jwtTokenService('', 3600)).toThrow(/0 bytes long; HS256 needs at least 32/);
-    expect(() => jwtTokenService('x'.repeat(31), 3600)).toThrow(/31 bytes/);
-    expect(() => jwtTokenService(secret, 3600)).not.toThrow();
+    expect(() => jwtTokenService('', 3600, () => new Date())).toThrow(/0 bytes long; HS256 needs at least 32/);
+    expect(() => jwtTokenService('x'.repeat(31), 3600, () => new Date())).toThrow(/31 bytes/);
+    expect(() => jwtTokenService(secret, 3600, () => new Date())).not.toThrow();
   });
 
   it('accepts no token without a session id, and no token signed with an empty key', async () => {
-    const tokens = jwtTokenService(secret, 3600);
+    const tokens = jwtTokenService(secret, 3600, () => new Date());
     const noSession = jwt.sign({ sub: 'user-1', exp: Math.floor(Date.now() / 1000) + 60 }, secret, { algorithm: 'HS256', issuer: 'datebook' });
     expect(() => tokens.verify(noSession)).toThrow('the token is not valid');
     const header = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
@@ -24,7 +24,7 @@ describe('jwtTokenService', () => {
   });
 
   it('keeps session tokens and e-mail link tokens apart, and links to their purpose and lifetime', () => {
-    const tokens = jwtTokenService(secret, 3600);
+    const tokens = jwtTokenService(secret, 3600, () => new Date());
     const now = new Date();
     const link = tokens.issueLink('password-reset', { userID: 'user-1', requestID: 'r-1' }, new Date(now.getTime() + 3_600_000));
     expect(tokens.verifyLink('password-reset', link, now)).toEqual({ userID: 'user-1', requestID: 'r-1' });
@@ -36,7 +36,7 @@ describe('jwtTokenService', () => {
 
   it('refuses a revoked session through withRevocations', async () => {
     let revocations = noRevocations();
-    const tokens = withRevocations(jwtTokenService(secret, 3600), { isRevoked: (s) => isSessionRevoked(revocations, s.sessionID, s.generation) });
+    const tokens = withRevocations(jwtTokenService(secret, 3600, () => new Date()), { isRevoked: (s) => isSessionRevoked(revocations, s.sessionID, s.generation) });
     const first = tokens.issue('user-1', new Date());
     const second = tokens.issue('user-1', new Date());
     revocations = foldSessionRevocations(revocations, { type: 'SessionRevoked', data: { userID: '11111111-1111-4111-8111-111111111111', sessionID: first.sessionID } });

@@ -7,7 +7,7 @@ import { serviceApp, type ServiceAppOptions } from './serviceApp';
 
 /** A service app with one hot route (POST /echo), one Express route behind a token (GET /things) and one public (GET /open), for the edge tests. */
 export function edgeTestApp(options: { corsOrigins?: string[]; opsToken?: string; ready?: ReadyHook } = {}) {
-  const tokens = jwtTokenService('a-secret-long-enough-for-the-edge-tests', 3600);
+  const tokens = jwtTokenService('a-secret-long-enough-for-the-edge-tests', 3600, () => new Date());
   const logger = pino({ level: 'silent' });
   const router = Router();
   router.get('/things', requireUser(tokens), (_req, res) => {

@@ -12,3 +12,4 @@ export * from './operatorToken';
 export * from './cors';
 export * from './securityHeaders';
 export * from './sessionRevocations';
+export * from './opaqueToken';

@@ -6,7 +6,7 @@ import { jwtTokenService } from './auth';
 import { jsonRoutes, type JsonRequest } from './jsonRoutes';
 import { serviceApp } from './serviceApp';
 
-const tokens = jwtTokenService('a-secret-long-enough-for-the-tests', 3600);
+const tokens = jwtTokenService('a-secret-long-enough-for-the-tests', 3600, () => new Date());
 const auth = { Authorization: `Bearer ${tokens.issue('user-1', new Date()).token}` };
 
 function appWith(consistency?: (header: string | string[] | undefined) => Promise<boolean>) {
@@ -95,16 +95,15 @@ describe('jsonRoutes: hot JSON endpoints ahead of Express, same contract', () =>
 });
 
 describe('jwtTokenService', () => {
-  afterEach(() => jest.restoreAllMocks());
-
-  it('keeps refusing a token once it expires, although it verified it before', () => {
-    const service = jwtTokenService('another-secret-long-enough-for-hs256!', 60);
-    const { token } = service.issue('user-2', new Date());
+  it('keeps refusing a token once it expires by its clock, although it verified it before', () => {
+    let now = Date.now();
+    const clock = () => new Date(now);
+    const service = jwtTokenService('another-secret-long-enough-for-hs256!', 60, clock);
+    const { token } = service.issue('user-2', clock());
     expect(service.verify(token)).toBe('user-2');
     expect(service.verify(token)).toBe('user-2');
-    const later = Date.now() + 61_000;
-    jest.spyOn(Date, 'now').mockReturnValue(later);
+    now += 61_000;
     expect(() => service.verify(token)).toThrow('the token has expired; sign in again');
-    expect(() => jwtTokenService('a-different-secret-entirely-for-hs256', 60).verify(token)).toThrow('the token is not valid');
+    expect(() => jwtTokenService('a-different-secret-entirely-for-hs256', 60, clock).verify(token)).toThrow('the token is not valid');
   });
 });

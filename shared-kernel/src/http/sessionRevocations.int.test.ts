@@ -11,8 +11,9 @@ describe('session revocations from the User stream', () => {
     try {
       const store = await postgresEventStore(db);
       let now = 1_000_000;
-      const here = sessionRevocations(store, { now: () => now });
-      const elsewhere = sessionRevocations(store, { now: () => now });
+      const clock = () => new Date(now);
+      const here = sessionRevocations(store, { clock });
+      const elsewhere = sessionRevocations(store, { clock });
       const userID = randomUUID();
       const session = { userID, sessionID: 's-1', generation: 0 };
       expect(await here.isRevoked(session)).toBe(false);

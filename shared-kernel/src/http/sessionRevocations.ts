@@ -24,9 +24,9 @@ interface Cached {
  * every `maxAgeMs` at most. A revocation takes effect at once in the process that made it (it calls
  * `forget`) and within `maxAgeMs` in every other process.
  */
-export function sessionRevocations(store: EventStore, options: { maxAgeMs?: number; now?: () => number } = {}): SessionRevocations {
+export function sessionRevocations(store: EventStore, options: { clock: () => Date; maxAgeMs?: number }): SessionRevocations {
   const maxAgeMs = options.maxAgeMs ?? REVOCATION_CACHE_MS;
-  const now = options.now ?? Date.now;
+  const now = () => options.clock().getTime();
   const cache = new Map<string, Cached>();
 
   async function read(userID: string): Promise<SessionRevocationState> {
@@ -34,7 +34,7 @@ export function sessionRevocations(store: EventStore, options: { maxAgeMs?: numb
     let state = noRevocations();
     for (const recorded of events) {
       if (recorded.type !== 'SessionRevoked' && recorded.type !== 'SessionsRevoked') continue;
-      const event = parseUserEvent(recorded.type, recorded.data);
+      const event = parseUserEvent(recorded);
       if (event) state = foldSessionRevocations(state, event);
     }
     return state;

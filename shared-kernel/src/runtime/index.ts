@@ -3,3 +3,4 @@ export * from './config';
 export * from './eventSourceFor';
 export * from './serve';
 export * from './openEventStore';
+export * from './serveService';

@@ -4,3 +4,4 @@ export { eventSourceContract } from '../ports/eventSource/eventSource.contract';
 export * from './localKafkaBroker';
 export { calendarViewsContract } from '../ports/calendarViews/calendarViews.contract';
 export { withEventLoopGuard } from './eventLoopGuard';
+export { pollUntil, type PollUntilOptions } from './pollUntil';

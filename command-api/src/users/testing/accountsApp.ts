@@ -14,10 +14,10 @@ import type { SignInThrottle } from '../signInThrottle';
  */
 export async function startAccountsApp(database: SqlDatabase, options: { throttle?: SignInThrottle } = {}) {
   const store = await postgresEventStore(database);
-  const revocations = sessionRevocations(store);
-  const tokens = withRevocations(jwtTokenService(randomBytes(32).toString('base64url'), 3600), revocations);
   let offsetMs = 0;
   const clock = () => new Date(Date.now() + offsetMs);
+  const revocations = sessionRevocations(store, { clock });
+  const tokens = withRevocations(jwtTokenService(randomBytes(32).toString('base64url'), 3600, clock), revocations);
   const backgroundErrors: unknown[] = [];
   const api = commandApi({
     store, tokens, revocations, clock, busy: async () => new Map(),
@@ -29,7 +29,7 @@ export async function startAccountsApp(database: SqlDatabase, options: { throttl
 
   async function userEvents(userID: string): Promise<UserEvent[]> {
     const { events } = await store.readStream(streamName('User', userID));
-    return events.map((e) => parseUserEvent(e.type, e.data)).filter((e): e is UserEvent => e !== undefined);
+    return events.map((e) => parseUserEvent(e)).filter((e): e is UserEvent => e !== undefined);
   }
 
   /** The link token of the last request of `type` on the user's stream, as the notifier would mail it. */

@@ -3,6 +3,7 @@ import type { RecordedEvent } from '../../events/recordedEvent';
 import { newEvent } from '../eventStore/eventStore.contract';
 import type { EventStore } from '../eventStore/eventStore';
 import type { EventSource, EventSubscription } from './eventSource';
+import { pollUntil } from '../../testing/pollUntil';
 
 export interface EventSourceContractOptions {
   /** A source fed by `store` (for a broker: with its relay running). */
@@ -10,14 +11,6 @@ export interface EventSourceContractOptions {
   dispose(): Promise<void>;
   /** How long delivery may take on this backend. */
   deliveryTimeoutMs?: number;
-}
-
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** The one contract every EventSource adapter must meet. */
@@ -59,7 +52,7 @@ export function eventSourceContract(name: string, options: EventSourceContractOp
       const received: RecordedEvent[] = [];
       await collect(`group-${tag}`, received);
       await appendInterleaved(streams, 5, tag);
-      await until(() => new Set(ofTag(received, tag).map((e) => e.eventID)).size === 15, timeout, '15 events');
+      await pollUntil(() => new Set(ofTag(received, tag).map((e) => e.eventID)).size === 15, { timeoutMs: timeout, pollMs: 20, what: '15 events arriving' });
       for (const s of streams) {
         const versions = ofTag(received, tag).filter((e) => e.streamName === s).map((e) => e.streamVersion);
         const firstSeen = versions.filter((v, i) => versions.indexOf(v) === i);
@@ -75,12 +68,12 @@ export function eventSourceContract(name: string, options: EventSourceContractOp
       const first: RecordedEvent[] = [];
       const subscription = await collect(group, first);
       await appendInterleaved([s], 3, tag);
-      await until(() => ofTag(first, tag).length >= 3, timeout, 'first 3 events');
+      await pollUntil(() => ofTag(first, tag).length >= 3, { timeoutMs: timeout, pollMs: 20, what: 'the first 3 events arriving' });
       await subscription.stop();
       await appendInterleaved([s], 3, `${tag}-later`);
       const second: RecordedEvent[] = [];
       await collect(group, second);
-      await until(() => ofTag(second, `${tag}-later`).length >= 3, timeout, 'the 3 later events');
+      await pollUntil(() => ofTag(second, `${tag}-later`).length >= 3, { timeoutMs: timeout, pollMs: 20, what: 'the 3 later events arriving' });
       // At least once, but not everything again: what the first run completed is not the whole log again.
       expect(ofTag(second, tag).length).toBeLessThanOrEqual(3);
     });
@@ -91,7 +84,7 @@ export function eventSourceContract(name: string, options: EventSourceContractOp
       const received: RecordedEvent[] = [];
       await collect(`group-${tag}`, received, () => failures-- > 0);
       await appendInterleaved([`Src-${randomUUID()}`], 2, tag);
-      await until(() => ofTag(received, tag).length >= 2, timeout + 3000, 'redelivery');
+      await pollUntil(() => ofTag(received, tag).length >= 2, { timeoutMs: timeout + 3000, pollMs: 20, what: 'the redelivery' });
       expect(failures).toBeLessThan(0);
     });
 
@@ -102,7 +95,7 @@ export function eventSourceContract(name: string, options: EventSourceContractOp
       await collect(`group-a-${tag}`, a);
       await collect(`group-b-${tag}`, b);
       await appendInterleaved([`Src-${randomUUID()}`, `Src-${randomUUID()}`], 2, tag);
-      await until(() => ofTag(a, tag).length >= 4 && ofTag(b, tag).length >= 4, timeout, 'both groups');
+      await pollUntil(() => ofTag(a, tag).length >= 4 && ofTag(b, tag).length >= 4, { timeoutMs: timeout, pollMs: 20, what: 'both groups receiving 4 events' });
     });
   });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { compareLogPositions, START_OF_LOG, type LogPosition, type RecordedEvent } from '../../events/recordedEvent';
 import { type EventStore, type EventToAppend, WrongExpectedVersionError } from './eventStore';
+import { pollUntil } from '../../testing/pollUntil';
 
 export interface EventStoreContractOptions {
   /** Builds a store on an empty backend. */
@@ -40,12 +41,11 @@ async function readEverything(store: EventStore, after: LogPosition = START_OF_L
  * running anywhere on the server (PostgreSQL xids are cluster-wide) holds back what readers may see.
  */
 async function readAtLeast(store: EventStore, after: LogPosition, count: number, streams: string[]): Promise<RecordedEvent[]> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const seen = (await readEverything(store, after)).filter((e) => streams.includes(e.streamName));
-    if (seen.length >= count || Date.now() > deadline) return seen;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  let seen: RecordedEvent[] = [];
+  await pollUntil(async () => (seen = (await readEverything(store, after)).filter((e) => streams.includes(e.streamName))).length >= count, {
+    timeoutMs: 5000, what: () => `${count} events becoming visible (${seen.length} are)`,
+  });
+  return seen;
 }
 
 /** The one contract every EventStore adapter must meet. */

@@ -1,4 +1,5 @@
 import { compareLogPositions, type LogPosition, type RecordedEvent } from '../../events/recordedEvent';
+import { appendSignal } from './appendSignal';
 import { type AppendResult, type EventStore, type EventToAppend, type ExpectedVersion, type StreamReadResult, WrongExpectedVersionError } from './eventStore';
 
 /**
@@ -10,7 +11,7 @@ import { type AppendResult, type EventStore, type EventToAppend, type ExpectedVe
 export function inMemoryEventStore(): EventStore {
   const streams = new Map<string, RecordedEvent[]>();
   const log: RecordedEvent[] = [];
-  const listeners = new Set<() => void>();
+  const appended = appendSignal();
   const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
   return {
@@ -30,7 +31,7 @@ export function inMemoryEventStore(): EventStore {
       streams.set(streamName, [...stream, ...recorded]);
       log.push(...recorded);
       const last = recorded.at(-1);
-      for (const listener of listeners) listener();
+      appended.notify();
       return { nextExpectedVersion: last?.streamVersion ?? current ?? 0, logPosition: last?.logPosition ?? { transactionId: 0n, position: 0n } };
     },
     async readStream(streamName: string): Promise<StreamReadResult> {
@@ -42,9 +43,6 @@ export function inMemoryEventStore(): EventStore {
       if (start < 0) return [];
       return log.slice(start, start + limit).map((e) => ({ ...e, data: copy(e.data), metadata: copy(e.metadata) }));
     },
-    onAppended(listener: () => void): () => void {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    onAppended: appended.onAppended,
   };
 }

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import {
   ANY,
   type AllStreamResolvedEvent,
@@ -18,13 +17,8 @@ import {
   WrongExpectedVersionError as KurrentWrongExpectedVersionError,
 } from '@kurrent/kurrentdb-client';
 import { compareLogPositions, type EventMetadata, type LogPosition, type RecordedEvent } from '../../events/recordedEvent';
-import {
-  type AppendResult,
-  type EventStore,
-  type EventToAppend,
-  type ExpectedVersion,
-  WrongExpectedVersionError,
-} from './eventStore';
+import { appendSignal } from './appendSignal';
+import { type AppendResult, type EventStore, type EventToAppend, type ExpectedVersion, WrongExpectedVersionError } from './eventStore';
 
 // Servers before 22.6 send no position on stream reads, or 2^64-1 in its place; no real log gets near 2^63.
 const LAST_REAL_POSITION = 2n ** 63n - 1n;
@@ -93,8 +87,7 @@ function toRecorded(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedE
 
 /** The EventStore on EventStoreDB / KurrentDB: stream versions start at 0, the log is $all. */
 export function kurrentEventStore(client: KurrentDBClient): EventStore {
-  const appended = new EventEmitter();
-  appended.setMaxListeners(0);
+  const appended = appendSignal();
 
   async function positionOfRevision(streamName: string, revision: bigint): Promise<LogPosition> {
     for await (const resolved of client.readStream(streamName, { fromRevision: revision, maxCount: 1, direction: FORWARDS })) {
@@ -133,7 +126,7 @@ export function kurrentEventStore(client: KurrentDBClient): EventStore {
         const actual = result.nextExpectedRevision >= 0n ? toVersion(result.nextExpectedRevision) : null;
         throw new WrongExpectedVersionError(streamName, expected, actual);
       }
-      appended.emit('appended');
+      appended.notify();
       // The server may omit the position (an idempotent repeat of an earlier append): read it back.
       const logPosition = result.position
         ? toLogPosition(result.position)
@@ -179,10 +172,7 @@ export function kurrentEventStore(client: KurrentDBClient): EventStore {
       return events;
     },
 
-    onAppended(listener) {
-      appended.on('appended', listener);
-      return () => appended.off('appended', listener);
-    },
+    onAppended: appended.onAppended,
   };
 }
 

@@ -1,13 +1,7 @@
-import { EventEmitter } from 'node:events';
 import type { EventMetadata, LogPosition, RecordedEvent } from '../../events/recordedEvent';
 import { isUniqueViolation, type SqlDatabase, type SqlExecutor } from '../sql/sqlDatabase';
-import {
-  type AppendResult,
-  type EventStore,
-  type EventToAppend,
-  type ExpectedVersion,
-  WrongExpectedVersionError,
-} from './eventStore';
+import { appendSignal } from './appendSignal';
+import { type AppendResult, type EventStore, type EventToAppend, type ExpectedVersion, WrongExpectedVersionError } from './eventStore';
 
 // Emmett / Message DB style: (stream_name, stream_version) is the optimistic-concurrency key; the
 // transaction id lets global readers wait for late commits (a bigserial is taken at insert, not commit).
@@ -59,8 +53,7 @@ function toRecorded(row: EventRow): RecordedEvent {
 /** The EventStore on PostgreSQL; runs unchanged on a server (`pg`) or embedded (PGlite). */
 export async function postgresEventStore(db: SqlDatabase): Promise<EventStore> {
   await db.exec(EVENT_STORE_SCHEMA);
-  const appended = new EventEmitter();
-  appended.setMaxListeners(0);
+  const appended = appendSignal();
 
   async function currentVersion(tx: SqlExecutor, streamName: string): Promise<number | null> {
     const { rows } = await tx.query<{ version: string | null }>(
@@ -103,7 +96,7 @@ export async function postgresEventStore(db: SqlDatabase): Promise<EventStore> {
       }
       const last = rows.reduce<(typeof rows)[number] | undefined>((max, row) => (!max || Number(row.stream_version) > Number(max.stream_version) ? row : max), undefined);
       if (!last) throw new WrongExpectedVersionError(streamName, expected, await currentVersion(db, streamName));
-      appended.emit('appended');
+      appended.notify();
       return {
         nextExpectedVersion: Number(last.stream_version),
         logPosition: { transactionId: BigInt(last.transaction_id), position: BigInt(last.global_position) },
@@ -133,9 +126,6 @@ export async function postgresEventStore(db: SqlDatabase): Promise<EventStore> {
       return rows.map(toRecorded);
     },
 
-    onAppended(listener) {
-      appended.on('appended', listener);
-      return () => appended.off('appended', listener);
-    },
+    onAppended: appended.onAppended,
   };
 }

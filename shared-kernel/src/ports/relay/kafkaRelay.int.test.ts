@@ -14,6 +14,7 @@ import { pgSqlDatabase } from '../sql/pgSqlDatabase';
 import type { SqlDatabase } from '../sql/sqlDatabase';
 import { type KafkaRelay, kafkaRelay } from './kafkaRelay';
 import { localKafkaBroker } from '../../testing/localKafkaBroker';
+import { pollUntil } from '../../testing/pollUntil';
 
 // These tests stop and kill things, so they run against a broker of their own (not the shared 9092 one).
 const repoRoot = resolve(__dirname, '../../../..');
@@ -26,14 +27,6 @@ const connection = { brokers: broker.brokers, clientId: 'datebook-relay-fault-te
 const topic = `datebook.fault.${randomUUID()}`;
 // Outages make the adapters complain by design; only errors are worth showing (TEST_LOG_LEVEL=debug to see all).
 const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'error' });
-
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 25));
-  }
-}
 
 /** Every appended event arrived, each stream in its order; returns how many deliveries were duplicates. */
 function expectAllInStreamOrder(received: RecordedEvent[], appended: Map<string, string[]>): number {
@@ -129,12 +122,12 @@ describe('kafkaRelay under faults (own broker)', () => {
     let child = await startRelayProcess();
     const appending = appendAll(streams, 40, appended);
     for (const threshold of [150, 400]) {
-      await until(() => received.length >= threshold, 20_000, `${threshold} deliveries`);
+      await pollUntil(() => received.length >= threshold, { timeoutMs: 20_000, pollMs: 25, what: `${threshold} deliveries arriving` });
       await kill(child);
       child = await startRelayProcess();
     }
     await appending;
-    await until(() => new Set(received.map((e) => e.eventID)).size >= total, 20_000, `all ${total} events`);
+    await pollUntil(() => new Set(received.map((e) => e.eventID)).size >= total, { timeoutMs: 20_000, pollMs: 25, what: `all ${total} events arriving` });
     const duplicates = expectAllInStreamOrder(received, appended);
     await kill(child);
     process.stdout.write(`relay killed twice: ${total} events, ${duplicates} duplicate deliveries\n`);
@@ -150,23 +143,23 @@ describe('kafkaRelay under faults (own broker)', () => {
     const streams = [`Fault-${randomUUID()}`, `Fault-${randomUUID()}`, `Fault-${randomUUID()}`];
 
     await appendAll(streams, 5, appended);
-    await until(() => received.filter((e) => appended.has(e.streamName)).length >= 15, 15_000, 'events before the outage');
-    await until(() => subscription.isHealthy(), 10_000, 'a healthy subscription');
+    await pollUntil(() => received.filter((e) => appended.has(e.streamName)).length >= 15, { timeoutMs: 15_000, pollMs: 25, what: '15 events arriving before the outage' });
+    await pollUntil(() => subscription.isHealthy(), { timeoutMs: 10_000, pollMs: 25, what: 'the subscription becoming healthy' });
 
     await broker.stop();
     await appendAll(streams, 10, appended);
-    await until(() => !running.isHealthy(), 15_000, 'the relay to notice the outage');
-    await until(() => !subscription.isHealthy(), 15_000, 'the subscription to notice the outage');
+    await pollUntil(() => !running.isHealthy(), { timeoutMs: 15_000, pollMs: 25, what: 'the relay noticing the outage' });
+    await pollUntil(() => !subscription.isHealthy(), { timeoutMs: 15_000, pollMs: 25, what: 'the subscription noticing the outage' });
     expect(running.status().pendingEvents).toBeGreaterThan(0);
 
     await broker.start();
     const restartedAt = Date.now();
-    await until(() => running.isHealthy(), 15_000, 'the relay to recover');
+    await pollUntil(() => running.isHealthy(), { timeoutMs: 15_000, pollMs: 25, what: 'the relay recovering' });
     const relayRecoveredMs = Date.now() - restartedAt;
-    await until(() => new Set(received.filter((e) => appended.has(e.streamName)).map((e) => e.eventID)).size >= 45, 30_000, 'all 45 events');
+    await pollUntil(() => new Set(received.filter((e) => appended.has(e.streamName)).map((e) => e.eventID)).size >= 45, { timeoutMs: 30_000, pollMs: 25, what: 'all 45 events arriving' });
     const caughtUpMs = Date.now() - restartedAt;
-    await until(() => running.isHealthy() && running.status().pendingEvents === 0, 10_000, 'a healthy relay');
-    await until(() => subscription.isHealthy(), 15_000, 'a healthy subscription again');
+    await pollUntil(() => running.isHealthy() && running.status().pendingEvents === 0, { timeoutMs: 10_000, pollMs: 25, what: 'the relay becoming healthy with nothing pending' });
+    await pollUntil(() => subscription.isHealthy(), { timeoutMs: 15_000, pollMs: 25, what: 'the subscription becoming healthy again' });
     const duplicates = expectAllInStreamOrder(received, appended);
     process.stdout.write(`broker outage: 45 events, ${duplicates} duplicate deliveries, relay publishing again after ${relayRecoveredMs} ms, all delivered after ${caughtUpMs} ms\n`);
   }, 60_000);

@@ -1,0 +1,15 @@
+import type { EventPayload } from './upcasting';
+
+/**
+ * CalendarEventScheduled v1 → v2. Version 1 could leave out `guestsCanSeeOtherGuests`, meaning guests see
+ * each other (Google Calendar's default), and leave `transparency` null or out, meaning all-day events
+ * block no time and timed ones do (RFC 5545 §3.8.2.7 TRANSP; what clients assume of all-day events).
+ * Version 2 always carries both, so no reader has to know these defaults.
+ */
+export function calendarEventScheduledV1ToV2(data: EventPayload): EventPayload {
+  return {
+    ...data,
+    transparency: data.transparency ?? (data.allDay === true ? 'transparent' : 'opaque'),
+    guestsCanSeeOtherGuests: data.guestsCanSeeOtherGuests === undefined ? true : data.guestsCanSeeOtherGuests,
+  };
+}
