@@ -1,9 +1,8 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import { streamName } from '@datebook/shared-kernel';
 import { postgresEventStore } from '@datebook/shared-kernel/ports';
 import { pollUntil } from '@datebook/shared-kernel/testing';
-import { type HostileTarget, MAX_LOOP_BLOCK_MS, startHostileTarget } from './hostileHarness';
+import { type HostileTarget, longestLoopBlock, MAX_LOOP_BLOCK_MS, startHostileTarget } from './hostileHarness';
 
 /** Security issue, item 3: no recurrence rule, written now or stored before the limits, can freeze the process. */
 describe('hostile: recurrences that would cost without end', () => {
@@ -39,16 +38,17 @@ describe('hostile: recurrences that would cost without end', () => {
     }], 'no_stream');
     await pollUntil(async () => (await t.sys.http().get(`/events/${eventID}`).set(t.canaryGuest.auth)).status === 200, { timeoutMs: 10_000, pollMs: 10, what: 'the old series in the read model' });
 
-    const loop = monitorEventLoopDelay({ resolution: 10 });
-    loop.enable();
-    const busy = await t.sys.http().post('/freebusy').set(t.attacker.auth).send({ userIDs: [t.canaryGuest.userID], from: '2150-06-01T00:00:00Z', to: '2150-06-02T00:00:00Z' });
-    const free = await t.sys.http().patch('/events/availability').set(t.attacker.auth).send({ userID: t.canaryGuest.userID, startTime: '2150-06-01T10:00:00Z', endTime: '2150-06-01T11:00:00Z' });
-    loop.disable();
+    const { result: [busy, free], blockedMs } = await longestLoopBlock(() => Promise.all([
+      t.sys.http().post('/freebusy').set(t.attacker.auth).send({ userIDs: [t.canaryGuest.userID], from: '2150-06-01T00:00:00Z', to: '2150-06-02T00:00:00Z' }),
+      t.sys.http().patch('/events/availability').set(t.attacker.auth).send({ userID: t.canaryGuest.userID, startTime: '2150-06-01T10:00:00Z', endTime: '2150-06-01T11:00:00Z' }),
+    ]));
     expect(busy.status).toBe(200);
     expect(free.status).toBe(200);
     // Whatever the read could not expand counts as busy, never free.
     expect(free.body).toEqual({ available: false });
-    expect(loop.max / 1e6).toBeLessThan(MAX_LOOP_BLOCK_MS * 2);
+    // A rule stored before the write limits is bounded by the expansion budget (100,000 steps, ~30–60 ms
+    // here), not by those limits: twice the suite's bound, and never the minutes it once cost.
+    expect(blockedMs).toBeLessThan(MAX_LOOP_BLOCK_MS * 2);
     expect(await t.parkedCount()).toBe(0);
     await t.expectOthersStillServed();
   });
