@@ -1,9 +1,10 @@
 // The pure part of the shared kernel: no I/O library is imported from here.
 export * from './calendar';
 export * from './errors/domainError';
-export * from './events/calendarEventEvents';
+export * from './aggregates/calendarEvent';
 export * from './events/recordedEvent';
-export * from './events/userEvents';
+export * from './aggregates/user';
+export * from './aggregates/userEmail';
 export * from './streams/streamName';
 export * from './time/calendarWindow';
 export * from './time/timeZone';
@@ -12,6 +13,6 @@ export * from './time/validDomain';
 export * from './events/reminders';
 export * from './recurrence';
 export * from './availability';
-export * from './events/scheduleEvents';
+export * from './aggregates/schedule';
 export * from './events/schemaVersions';
 export * from './events/upcasting';

@@ -1,9 +1,6 @@
-import { type BusyInterval, type EventTiming, occurrencesOverlapping, scheduleStreamsAt } from '@datebook/shared-kernel';
+import { type BusyInterval, type Conflict, type EventTiming, occurrencesOverlapping, overlaps, type ScheduleCommand, scheduleDecider, scheduleStreamsAt } from '@datebook/shared-kernel';
 import type { EventStore } from '@datebook/shared-kernel/ports';
 import { handleCommand, loadStream } from '../commandHandling/handleCommand';
-import { type Conflict, decide, evolve, initialState, overlaps, parse, type ScheduleCommand } from './schedule.decide';
-
-const scheduleDecider = { decide, evolve, initialState, parse };
 
 /** Reads people's busy time (the read model's view; it may lag writes by a moment). */
 export type BusyLookup = (userIDs: string[], from: Date, to: Date) => Promise<Map<string, (BusyInterval & { eventID?: string })[]>>;
@@ -65,7 +62,7 @@ export async function reserveWithoutConflicts(store: EventStore, busyLookup: Bus
     },
   };
   // Throws SCHEDULE_CONFLICT for what either window or the read model shows, before anything is written.
-  decide(command, { reservations: windows.flatMap((w) => w.state.reservations) });
+  scheduleDecider.decide(command, { reservations: windows.flatMap((w) => w.state.reservations) });
   const context = { actorID: hostID, now, correlationId: candidate.eventID };
   for (const [index, schedule] of schedules.entries()) await handleCommand(store, schedule, scheduleDecider, command, context, windows[index]);
 }

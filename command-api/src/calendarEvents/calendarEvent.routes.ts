@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '@datebook/shared-kernel';
+import { DomainError, validateRecurrence } from '@datebook/shared-kernel';
 import { authenticatedUser, parseInput, type RouteDoc } from '@datebook/shared-kernel/http';
 import { type Request, Router } from 'express';
 import { v5 as uuidv5 } from 'uuid';
@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { CommandContext } from '../commandHandling/handleCommand';
 import { ChangeEventBody, EventIDParams, InviteBody, RespondBody, ScheduleEventBody, WriteResponse } from './calendarEvent.requests';
 import { type BusyLookup, findConflicts, reserveWithoutConflicts } from './bookingConflicts';
-import { type CalendarEventService, originalStartOf, unmatchedExceptions, validateRecurrence, writeReply } from './calendarEventService';
+import { type CalendarEventService, originalStartOf, unmatchedExceptions, writeReply } from './calendarEventService';
 import { hasTiming, resolveTiming } from './eventTiming';
 
 const writeHeaders = { 'Idempotency-Key': 'Makes a retried create return the first result' };

@@ -1,31 +1,23 @@
 import {
+  type CalendarEventCommand,
+  calendarEventDecider,
+  calendarEventStreamName,
   type CalendarEventState,
   DomainError,
   encodeConsistencyToken,
-  type EventTiming,
-  evolve,
-  initialState,
   isOccurrenceOf,
-  parseCalendarEventEvent,
-  RecurrenceError,
-  requireBoundedExpansion,
-  seriesOf,
-  streamName,
 } from '@datebook/shared-kernel';
 import type { EventStore } from '@datebook/shared-kernel/ports';
 import type { Response } from 'express';
 import { type CommandContext, type CommandResult, handleCommand, loadStream } from '../commandHandling/handleCommand';
 import type { UserAccounts } from '../users/userAccounts';
-import { type CalendarEventCommand, decide } from './calendarEvent.decide';
-
-const calendarEventDecider = { decide, evolve, initialState, parse: parseCalendarEventEvent };
 
 /** What the calendar-event routes share: running commands, reading state, checking input that needs I/O. */
 export function calendarEventService(store: EventStore, accounts: UserAccounts) {
   return {
     store,
     run: (eventID: string, command: CalendarEventCommand, context: CommandContext) =>
-      handleCommand(store, streamName('CalendarEvent', eventID), calendarEventDecider, command, context),
+      handleCommand(store, calendarEventStreamName(eventID), calendarEventDecider, command, context),
 
     async load(eventID: string): Promise<CalendarEventState> {
       return (await this.current(eventID)).state;
@@ -33,12 +25,12 @@ export function calendarEventService(store: EventStore, accounts: UserAccounts) 
 
     /** The event's state and the version it is at (null when it does not exist). */
     async current(eventID: string): Promise<CommandResult<never, CalendarEventState>> {
-      return { events: [], ...(await loadStream(store, streamName('CalendarEvent', eventID), calendarEventDecider)) };
+      return { events: [], ...(await loadStream(store, calendarEventStreamName(eventID), calendarEventDecider)) };
     },
 
     /** A value only the store knows for this series (its first stored event's id): never shown to clients. */
     async seriesSecret(eventID: string): Promise<string> {
-      const { events } = await store.readStream(streamName('CalendarEvent', eventID));
+      const { events } = await store.readStream(calendarEventStreamName(eventID));
       const first = events[0];
       if (!first) throw new DomainError('EVENT_NOT_FOUND', 'no such event');
       return first.eventID;
@@ -64,42 +56,10 @@ export type CalendarEventService = ReturnType<typeof calendarEventService>;
 /** Sets ETag and X-Consistency-Token and gives the body every write answers with. */
 export function writeReply(res: Response, eventID: string, result: CommandResult<unknown, CalendarEventState>) {
   const version = result.version ?? 0;
-  const consistencyToken = encodeConsistencyToken({ streamName: streamName('CalendarEvent', eventID), version });
+  const consistencyToken = encodeConsistencyToken({ streamName: calendarEventStreamName(eventID), version });
   res.setHeader('ETag', `"${version}"`);
   res.setHeader('X-Consistency-Token', consistencyToken);
   return { eventID, version, consistencyToken };
-}
-
-/**
- * Checks recurrence lines against the event's timing; a bad line is a 400 naming the line and the
- * rule part (RFC 5545 §3.3.10), e.g. `recurrence.0` / `COUNT: …`.
- */
-export function validateRecurrence(lines: string[], timing: EventTiming, zoneGiven: boolean): void {
-  if (lines.length === 0) return;
-  if (!timing.allDay && !zoneGiven) {
-    throw new DomainError('VALIDATION_FAILED', 'a recurring event needs the time zone it repeats in', [{ path: 'timeZone', message: 'required with recurrence' }]);
-  }
-  const asError = (error: unknown, path: string) =>
-    error instanceof RecurrenceError ? new DomainError('VALIDATION_FAILED', `invalid recurrence: ${error.message}`, [{ path, message: error.message }]) : error;
-  for (const [index, line] of lines.entries()) {
-    try {
-      seriesOf({ ...timing, recurrence: [line] });
-    } catch (error) {
-      throw asError(error, `recurrence.${index}`);
-    }
-  }
-  try {
-    seriesOf({ ...timing, recurrence: lines });
-  } catch (error) {
-    throw asError(error, 'recurrence');
-  }
-  // A rule within the limits can still be too sparse to expand whole under the budget: refused here.
-  const ruleLine = lines.findIndex((line) => /^\s*RRULE[:;]/i.test(line));
-  try {
-    requireBoundedExpansion(seriesOf({ ...timing, recurrence: lines }));
-  } catch (error) {
-    throw asError(error, ruleLine >= 0 ? `recurrence.${ruleLine}` : 'recurrence');
-  }
 }
 
 /** Reads an occurrence's original start from the URL: an RFC 3339 instant (or basic `20300610T070000Z`), or a date for all-day series. */

@@ -1,5 +1,4 @@
-import { type CalendarEventEvent, type EventTiming, evolve, initialState } from '@datebook/shared-kernel';
-import { type CalendarEventCommand, decide } from './calendarEvent.decide';
+import { type CalendarEventCommand, type CalendarEventEvent, decideCalendarEvent as decide, type EventTiming, evolve, initialState } from '@datebook/shared-kernel';
 import { resolveTiming } from './eventTiming';
 
 const host = '11111111-1111-4111-8111-111111111111';

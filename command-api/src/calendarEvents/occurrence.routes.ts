@@ -1,11 +1,11 @@
-import { type CalendarEventDetails, DomainError, type EventTiming, isOccurrenceOf, type OccurrenceValues, splitRecurrence } from '@datebook/shared-kernel';
+import { DomainError, endSeriesAt, type EventTiming, occurrenceTimingOf, type OccurrenceValues, planSplit, requireSplittable } from '@datebook/shared-kernel';
 import { authenticatedUser, parseInput, type RouteDoc } from '@datebook/shared-kernel/http';
 import { type Request, Router } from 'express';
 import { v5 as uuidv5 } from 'uuid';
 import { z } from 'zod';
 import type { CommandContext } from '../commandHandling/handleCommand';
 import { ChangeOccurrenceBody, OccurrenceParams, WriteResponse } from './calendarEvent.requests';
-import { type CalendarEventService, originalStartOf, validateRecurrence, writeReply } from './calendarEventService';
+import { type CalendarEventService, originalStartOf, writeReply } from './calendarEventService';
 import { hasTiming, resolveTiming } from './eventTiming';
 
 const SplitResponse = WriteResponse.extend({
@@ -67,60 +67,25 @@ export function occurrenceRoutes(deps: { events: CalendarEventService; clock: ()
     }
 
     // "This and following": a new series carries on from here; the original ends just before.
-    if (state.status !== 'scheduled') throw new DomainError('EVENT_CANCELLED', 'the event was cancelled');
-    if (state.hostID !== actorID) throw new DomainError('NOT_HOST', 'only the host can change this event');
-    const nextID = continuationID(await events.seriesSecret(state.eventID), originalStart);
+    const series = requireSplittable(state, actorID);
+    const nextID = continuationID(await events.seriesSecret(series.eventID), originalStart);
     const continuation = await events.current(nextID);
     if (continuation.state.status !== 'absent') {
-      if (continuation.state.hostID !== state.hostID) throw new DomainError('EVENT_ID_TAKEN', 'the id of the new series is taken');
-      // A retried split: the new series exists. End the original again (a no-op when the first try did):
-      // a first try that failed between the two appends must not leave the original running on.
-      const splitAt = Date.parse(state.allDay ? `${originalStart}T00:00:00Z` : originalStart);
-      const ended = await events.run(state.eventID, {
-        type: 'EndSeriesAt', data: { eventID: state.eventID, actorID, originalStart, recurrence: splitRecurrence(state, splitAt).before, newEventID: nextID },
-      }, context(req));
-      const previousSeries = writeReply(res, state.eventID, ended);
+      if (continuation.state.hostID !== series.hostID) throw new DomainError('EVENT_ID_TAKEN', 'the id of the new series is taken');
+      // A retried split: the new series exists. End the original again (a no-op when the first try did).
+      const ended = await events.run(series.eventID, { type: 'EndSeriesAt', data: endSeriesAt(series, originalStart, actorID, nextID) }, context(req));
+      const previousSeries = writeReply(res, series.eventID, ended);
       return res.status(201).location(`/events/${continuation.state.eventID}`).json({
         ...writeReply(res, continuation.state.eventID, continuation), previousSeries,
         movedExceptions: Object.keys(continuation.state.exceptions), droppedExceptions: [],
       });
     }
-    if (!isOccurrenceOf(state, originalStart)) throw new DomainError('EVENT_NOT_FOUND', 'the series has no occurrence at that original start', [{ path: 'originalStartTime', message: 'no such occurrence' }]);
-    const splitStart = Date.parse(state.allDay ? `${originalStart}T00:00:00Z` : originalStart);
-    const { before, after } = splitRecurrence(state, splitStart);
-    const recurrence = body.recurrence ?? after;
-    validateRecurrence(recurrence, timing, true);
-    const next: CalendarEventDetails = {
-      ...state, ...timing, recurrence, eventID: nextID, exceptions: {},
-      title: body.title ?? state.title, description: body.description === undefined ? state.description : body.description,
-      location: body.location === undefined ? state.location : body.location,
-    };
-    const moved: { originalStart: string; values: OccurrenceValues | null }[] = [];
-    const dropped: string[] = [];
-    for (const [key, exception] of Object.entries(state.exceptions)) {
-      if (Date.parse(state.allDay ? `${key}T00:00:00Z` : key) <= splitStart) continue;
-      if (isOccurrenceOf(next, key)) {
-        const { cancelled, ...values } = exception as { cancelled: boolean } & Partial<OccurrenceValues>;
-        moved.push({ originalStart: key, values: cancelled ? null : (values as OccurrenceValues) });
-      } else {
-        dropped.push(key);
-      }
-    }
-    const invited = Object.keys(state.attendees).filter((id) => id !== state.hostID);
-    const continued = await events.run(next.eventID, {
-      type: 'ScheduleEvent',
-      data: {
-        eventID: next.eventID, hostID: state.hostID, title: next.title, description: next.description, location: next.location, timing, recurrence,
-        invitedUserIDs: invited, carriedOver: { answers: state.attendees, exceptions: moved }, guestsCanSeeOtherGuests: state.guestsCanSeeOtherGuests,
-        ...(state.reminders[state.hostID] ? { reminders: state.reminders[state.hostID] } : {}),
-      },
-    }, context(req));
-    const ended = await events.run(state.eventID, {
-      type: 'EndSeriesAt', data: { eventID: state.eventID, actorID, originalStart, recurrence: before, newEventID: next.eventID },
-    }, context(req));
-    const previousSeries = writeReply(res, state.eventID, ended);
-    res.status(201).location(`/events/${next.eventID}`).json({
-      ...writeReply(res, next.eventID, continued), previousSeries, movedExceptions: moved.map((m) => m.originalStart), droppedExceptions: dropped,
+    const plan = planSplit(series, originalStart, { timing, recurrence: body.recurrence, title: body.title, description: body.description, location: body.location }, nextID, actorID);
+    const continued = await events.run(nextID, { type: 'ScheduleEvent', data: plan.continuation }, context(req));
+    const ended = await events.run(series.eventID, { type: 'EndSeriesAt', data: plan.endOriginal }, context(req));
+    const previousSeries = writeReply(res, series.eventID, ended);
+    res.status(201).location(`/events/${nextID}`).json({
+      ...writeReply(res, nextID, continued), previousSeries, movedExceptions: plan.movedExceptions, droppedExceptions: plan.droppedExceptions,
     });
   });
 
@@ -134,18 +99,4 @@ export function occurrenceRoutes(deps: { events: CalendarEventService; clock: ()
   });
 
   return router;
-}
-
-function occurrenceTimingOf(event: CalendarEventDetails, originalStart: string): EventTiming {
-  const exception = event.exceptions[originalStart];
-  const duration = Date.parse(event.endTime) - Date.parse(event.startTime);
-  if (exception && !exception.cancelled) {
-    return { startTime: exception.startTime, endTime: exception.endTime, timeZone: event.timeZone, allDay: event.allDay, startDate: exception.startDate, endDate: exception.endDate };
-  }
-  const start = Date.parse(event.allDay ? `${originalStart}T00:00:00Z` : originalStart);
-  const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  return {
-    startTime: new Date(start).toISOString(), endTime: new Date(start + duration).toISOString(), timeZone: event.timeZone, allDay: event.allDay,
-    startDate: event.allDay ? dateOf(start) : null, endDate: event.allDay ? dateOf(start + duration) : null,
-  };
 }

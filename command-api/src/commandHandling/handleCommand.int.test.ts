@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, scheduleStreamsAt, streamName } from '@datebook/shared-kernel';
+import { DomainError, type ScheduleCommand, scheduleDecider, scheduleStreamsAt, streamName } from '@datebook/shared-kernel';
 import { type EventStore, pgSqlDatabase, postgresEventStore, type SqlDatabase } from '@datebook/shared-kernel/ports';
 import { createTestDatabase, type TestDatabase } from '@datebook/shared-kernel/testing';
 import { calendarEventService } from '../calendarEvents/calendarEventService';
-import { decide, evolve, initialState, parse, type ScheduleCommand } from '../calendarEvents/schedule.decide';
 import { userAccounts } from '../users/userAccounts';
 import { handleCommand, loadStream } from './handleCommand';
 
@@ -78,7 +77,6 @@ describe('handleCommand on PostgreSQL', () => {
   });
 
   describe('a state loaded before the command', () => {
-    const scheduleDecider = { decide, evolve, initialState, parse };
     const reserve = (userID: string, eventID: string): ScheduleCommand => ({
       type: 'ReserveTime',
       data: { userID, eventID, now: now.toISOString(), knownConflicts: [], intervals: [{ start: '2030-04-01T09:00:00.000Z', end: '2030-04-01T10:00:00.000Z' }] },

@@ -1,11 +1,10 @@
-import { AddInvitations, DEFAULT_REMINDERS, DomainError, encodeConsistencyToken, ReminderOverride, streamName } from '@datebook/shared-kernel';
+import { AddInvitations, DEFAULT_REMINDERS, DomainError, encodeConsistencyToken, ReminderOverride, streamName, type UserState } from '@datebook/shared-kernel';
 import { authenticatedUser, bearerToken, parseInput, type RouteDoc, requireUser, type TokenService, timeZoneSchema, userIDSchema } from '@datebook/shared-kernel/http';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { clientAddress } from './clientAddress';
 import { MAX_PASSWORD_LENGTH } from './passwordPolicy';
 import { type SignInThrottle, TooManyAttemptsError } from './signInThrottle';
-import type { UserState } from './user';
 import type { UserAccounts } from './userAccounts';
 
 // Length and common-password rules are checked by passwordPolicy.ts, so every way of setting a password refuses alike.

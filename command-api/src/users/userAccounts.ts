@@ -1,16 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, parseUserEvent, streamName } from '@datebook/shared-kernel';
+import {
+  DomainError,
+  type EmailClaim,
+  normaliseEmail,
+  RESET_LINK_MS,
+  type UserCommand,
+  userDecider,
+  type UserEmailCommand,
+  userEmailDecider,
+  userEmailStreamName,
+  type UserState,
+  userStreamName,
+  VERIFICATION_LINK_MS,
+} from '@datebook/shared-kernel';
 import type { LinkClaims } from '@datebook/shared-kernel/http';
 import type { EventStore } from '@datebook/shared-kernel/ports';
 import { handleCommand, loadStream } from '../commandHandling/handleCommand';
 import { hashPassword, verifyPassword } from './passwordHash';
 import { assertAcceptablePassword } from './passwordPolicy';
-import { decide, evolve, initialState, normaliseEmail, RESET_LINK_MS, type UserCommand, type UserState, VERIFICATION_LINK_MS } from './user';
-import { type EmailClaim, type UserEmailCommand, userEmailDecider } from './userEmail';
 
 export type SettingsChange = Omit<Extract<UserCommand, { type: 'ChangeSettings' }>['data'], 'userID'>;
-
-const userDecider = { decide, evolve, initialState, parse: parseUserEvent };
 
 export interface Registration {
   userName: string;
@@ -34,11 +43,11 @@ type Registered = Extract<UserState, { status: 'registered' }>;
 /** Sign-up, sign-in, passwords, sessions and address verification, on the User and UserEmail streams (strongly consistent). */
 export function userAccounts(store: EventStore, options: { revocations?: RevocationListener } = {}) {
   async function readUser(userID: string): Promise<UserState> {
-    return (await loadStream(store, streamName('User', userID), userDecider)).state;
+    return (await loadStream(store, userStreamName(userID), userDecider)).state;
   }
 
   async function claimOf(email: string): Promise<EmailClaim | undefined> {
-    const { state } = await loadStream(store, streamName('UserEmail', email), userEmailDecider);
+    const { state } = await loadStream(store, userEmailStreamName(email), userEmailDecider);
     return state.status === 'claimed' ? state.claim : undefined;
   }
 
@@ -49,7 +58,7 @@ export function userAccounts(store: EventStore, options: { revocations?: Revocat
   }
 
   const run = (userID: string, command: UserCommand, context: RequestContext, actorID = userID) =>
-    handleCommand(store, streamName('User', userID), userDecider, command, { actorID, ...context });
+    handleCommand(store, userStreamName(userID), userDecider, command, { actorID, ...context });
 
   const verification = (now: Date) => ({ requestID: randomUUID(), requestedAt: now.toISOString(), expiresAt: new Date(now.getTime() + VERIFICATION_LINK_MS).toISOString() });
 
@@ -72,7 +81,7 @@ export function userAccounts(store: EventStore, options: { revocations?: Revocat
       const registration = { userName: input.userName, passwordHash: await hashPassword(input.password), timeZone: input.timeZone };
       const userID = randomUUID();
       const claim: UserEmailCommand = { type: 'ClaimEmail', data: { email, userID, registration } };
-      const { state } = await handleCommand(store, streamName('UserEmail', email), userEmailDecider, claim, { actorID: userID, ...context });
+      const { state } = await handleCommand(store, userEmailStreamName(email), userEmailDecider, claim, { actorID: userID, ...context });
       if (state.status === 'claimed' && state.claim.userID !== userID) return { outcome: 'taken', userID: await tellOwner(email, state.claim, input, context) };
       await run(userID, { type: 'RegisterUser', data: { userID, email, ...registration, verification: verification(context.now) } }, context);
       return { outcome: 'registered', userID };
@@ -149,7 +158,7 @@ export function userAccounts(store: EventStore, options: { revocations?: Revocat
     /** The ids among `userIDs` that belong to nobody. */
     async unknownUsers(userIDs: string[]): Promise<string[]> {
       const unique = [...new Set(userIDs)];
-      const states = await Promise.all(unique.map(async (id) => [id, (await store.readStream(streamName('User', id))).currentVersion] as const));
+      const states = await Promise.all(unique.map(async (id) => [id, (await store.readStream(userStreamName(id))).currentVersion] as const));
       return states.filter(([, version]) => version === null).map(([id]) => id);
     },
   };

@@ -1,4 +1,4 @@
-import { parseUserEvent, streamName } from '@datebook/shared-kernel';
+import { evolveUser, initialUserState, parseUserEvent, userStreamName } from '@datebook/shared-kernel';
 import type { EventStore, SqlExecutor } from '@datebook/shared-kernel/ports';
 import type { Reminder } from '../reminderEvents';
 
@@ -34,24 +34,25 @@ const toProfile = (row: UserRow): UserProfile => ({
   emailVerified: row.email_verified,
 });
 
-/** Folds a User stream up to `upTo` (inclusive); undefined when the user never registered. */
+/**
+ * Folds a User stream up to `upTo` (inclusive) with the User aggregate's own fold; undefined when the
+ * user never registered. The version is that of the last event read after the registration.
+ */
 export async function readUserProfile(store: EventStore, userID: string, upTo = Number.POSITIVE_INFINITY): Promise<UserProfile | undefined> {
-  const { events } = await store.readStream(streamName('User', userID));
-  let profile: UserProfile | undefined;
+  const { events } = await store.readStream(userStreamName(userID));
+  let user = initialUserState();
+  let version = 0;
   for (const recorded of events) {
     if (recorded.streamVersion > upTo) break;
     const event = parseUserEvent(recorded);
-    if (event?.type === 'UserRegistered') {
-      const d = event.data;
-      profile = { userID: d.userID, version: recorded.streamVersion, email: d.email, userName: d.userName, timeZone: d.timeZone, defaultReminders: null, emailVerified: false };
-    } else if (profile) {
-      profile = { ...profile, version: recorded.streamVersion };
-      if (event?.type === 'PreferredTimeZoneChanged') profile.timeZone = event.data.timeZone;
-      if (event?.type === 'DefaultRemindersChanged') profile.defaultReminders = event.data.reminders;
-      if (event?.type === 'EmailVerified' && event.data.email === profile.email) profile.emailVerified = true;
-    }
+    if (event) user = evolveUser(user, event);
+    if (user.status === 'registered') version = recorded.streamVersion;
   }
-  return profile;
+  if (user.status !== 'registered') return undefined;
+  return {
+    userID: user.userID, version, email: user.email, userName: user.userName, timeZone: user.timeZone,
+    defaultReminders: user.defaultReminders ?? null, emailVerified: user.emailVerified,
+  };
 }
 
 /** Keeps a profile unless a newer version is already stored; true when this one was written. */

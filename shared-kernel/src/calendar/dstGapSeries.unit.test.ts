@@ -1,8 +1,8 @@
 import { Temporal } from 'temporal-polyfill';
-import { type CalendarEventState, evolve, initialState } from './calendarEventState';
+import { type CalendarEventState, evolve, initialState } from '../aggregates/calendarEvent/state';
 import { isOccurrenceOf, lastOccurrenceEnd, nominalStart, occurrenceSpan, occurrencesOverlapping, originalStartKey, seriesOf } from './occurrences';
-import { splitRecurrence } from './seriesSplit';
-import { parseCalendarEventEvent } from '../events/calendarEventEvents';
+import { splitRecurrence } from '../aggregates/calendarEvent/recurrenceSplit';
+import { parseCalendarEventEvent } from '../aggregates/calendarEvent/events';
 
 const at = (iso: string): number => Date.parse(iso);
 const MINUTE = 60_000;

@@ -4,7 +4,7 @@ import type { RecurrenceParseOptions } from '../recurrence/recurrenceLimits';
 import { parseRecurrenceLines } from '../recurrence/recurrenceLines';
 import { nominalStartOf } from '../recurrence/nominalStart';
 import { seriesExtent } from '../recurrence/seriesEnd';
-import type { CalendarEventDetails } from './calendarEventState';
+import type { CalendarEventDetails } from '../aggregates/calendarEvent/state';
 import type { OccurrenceValues } from './occurrenceValues';
 import { isoInstant } from '../time/isoInstant';
 

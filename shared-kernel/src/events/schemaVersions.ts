@@ -1,6 +1,6 @@
-import type { CalendarEventEventType } from './calendarEventEvents';
-import type { ScheduleEventType } from './scheduleEvents';
-import type { UserEventType } from './userEvents';
+import type { CalendarEventEventType } from '../aggregates/calendarEvent/events';
+import type { ScheduleEventType } from '../aggregates/schedule/events';
+import type { UserEventType } from '../aggregates/user/events';
 
 /**
  * The payload version each event type is written in today: every writer stamps it into

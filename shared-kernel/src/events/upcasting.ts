@@ -1,4 +1,4 @@
-import { calendarEventScheduledV1ToV2 } from './calendarEventUpcasters';
+import { calendarEventScheduledV1ToV2 } from '../aggregates/calendarEvent/upcasters';
 import { currentSchemaVersions } from './schemaVersions';
 
 /** A stored payload: the JSON object some version of an event type wrote. */

@@ -1,7 +1,7 @@
-import { calendarEventEventSchemas } from './calendarEventEvents';
+import { calendarEventEventSchemas } from '../aggregates/calendarEvent/events';
 import { currentSchemaVersion, currentSchemaVersions } from './schemaVersions';
 import { eventUpcasters, type EventPayload, upcast, upcasterRegistry } from './upcasting';
-import { parseUserEvent, userEventSchemas } from './userEvents';
+import { parseUserEvent, userEventSchemas } from '../aggregates/user/events';
 
 /** A made-up chain of three versions: v2 renamed `name` to `title`, v3 added `tags`. */
 const current = { Thing: 3, Other: 1 };

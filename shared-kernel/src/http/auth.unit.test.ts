@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { foldSessionRevocations, isSessionRevoked, noRevocations } from '../events/userEvents';
+import { foldSessionRevocations, isSessionRevoked, noRevocations } from '../aggregates/user/sessions';
 import { jwtTokenService, withRevocations } from './auth';
 
 const secret = 'a-secret-of-exactly-32-bytes-!!!';

@@ -1,4 +1,6 @@
-import { foldSessionRevocations, isSessionRevoked, noRevocations, parseUserEvent, type SessionRevocationState } from '../events/userEvents';
+import { parseUserEvent } from '../aggregates/user/events';
+// The User aggregate's fold of its sessions (the same its `evolve` delegates to): only revocation events are read.
+import { foldSessionRevocations, isSessionRevoked, noRevocations, type SessionRevocationState } from '../aggregates/user/sessions';
 import type { EventStore } from '../ports/eventStore/eventStore';
 import { streamName } from '../streams/streamName';
 import type { RevocationCheck, Session } from './auth';

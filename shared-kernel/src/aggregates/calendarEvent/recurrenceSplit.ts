@@ -1,9 +1,9 @@
-import { parseLocal } from '../recurrence/calendar';
-import { expandSeries } from '../recurrence/expand';
-import { parseRecurrenceLines } from '../recurrence/recurrenceLines';
-import { ZoneClock } from '../recurrence/zoneClock';
-import type { CalendarEventDetails } from './calendarEventState';
-import { isRecurring, seriesOf } from './occurrences';
+import { parseLocal } from '../../recurrence/calendar';
+import { expandSeries } from '../../recurrence/expand';
+import { parseRecurrenceLines } from '../../recurrence/recurrenceLines';
+import { ZoneClock } from '../../recurrence/zoneClock';
+import type { CalendarEventDetails } from './state';
+import { isRecurring, seriesOf } from '../../calendar/occurrences';
 
 // `startLocal` is the series' DTSTART when a DST gap moved its first start (see `nominalStart`).
 type Series = Pick<CalendarEventDetails, 'startTime' | 'startLocal' | 'endTime' | 'timeZone' | 'allDay' | 'startDate' | 'recurrence'>;

@@ -1,7 +1,7 @@
-import type { CalendarEventEvent } from '../events/calendarEventEvents';
-import type { EventReminders } from '../events/reminders';
-import type { EventTiming } from './eventTiming';
-import type { OccurrenceValues } from './occurrenceValues';
+import type { CalendarEventEvent } from './events';
+import type { EventReminders } from '../../events/reminders';
+import type { EventTiming } from '../../calendar/eventTiming';
+import type { OccurrenceValues } from '../../calendar/occurrenceValues';
 
 /** RSVP states, as the seed names them (plus TENTATIVE, as calendars offer). */
 export type RsvpStatus = 'PENDING' | 'ACCEPTED' | 'DECLINED' | 'TENTATIVE';
@@ -43,7 +43,7 @@ export function evolve(state: CalendarEventState, event: CalendarEventEvent): Ca
   if (event.type === 'CalendarEventScheduled') {
     const d = event.data;
     return {
-      // Defaults of older payloads were filled in on read (see calendarEventUpcasters).
+      // Defaults of older payloads were filled in on read (see ./upcasters).
       status: 'scheduled', ...d,
       attendees: { [d.hostID]: 'ACCEPTED' }, reminders: {}, exceptions: {}, occurrenceResponses: {},
     };

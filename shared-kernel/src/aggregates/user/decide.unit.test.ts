@@ -1,5 +1,8 @@
-import { DomainError, type UserEvent } from '@datebook/shared-kernel';
-import { decide, evolve, initialState, type UserCommand } from './user';
+import { DomainError } from '../../errors/domainError';
+import type { UserEvent } from './events';
+import type { UserCommand } from './commands';
+import { decide } from './decide';
+import { evolve, initialState } from './state';
 
 const userID = '11111111-1111-4111-8111-111111111111';
 const requestID = '22222222-2222-4222-8222-222222222222';

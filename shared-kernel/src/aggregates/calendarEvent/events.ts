@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { NOMINAL_START_FORMAT } from '../recurrence/nominalStart';
-import type { StoredEvent } from './recordedEvent';
-import { ReminderOverride } from './reminders';
-import { upcast } from './upcasting';
+import { NOMINAL_START_FORMAT } from '../../recurrence/nominalStart';
+import type { StoredEvent } from '../../events/recordedEvent';
+import { ReminderOverride } from '../../events/reminders';
+import { upcast } from '../../events/upcasting';
 
 /**
  * The published contract of the CalendarEvent stream: past-tense facts, each carrying its aggregate id.

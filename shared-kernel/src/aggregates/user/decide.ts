@@ -1,60 +1,7 @@
-import {
-  type AddInvitations,
-  DomainError,
-  foldSessionRevocations,
-  noRevocations,
-  type ReminderOverride,
-  type SessionRevocationState,
-  type UserEvent,
-} from '@datebook/shared-kernel';
-
-export interface WorkingHours {
-  day: number;
-  start: string;
-  end: string;
-}
-
-/** The User stream: a person who can sign in, with their settings. */
-export type UserState =
-  | { status: 'absent' }
-  | {
-      status: 'registered';
-      userID: string;
-      userName: string;
-      email: string;
-      passwordHash: string;
-      timeZone: string;
-      /** Undefined until the user chooses: the product default applies. */
-      defaultReminders?: ReminderOverride[];
-      workingHours?: WorkingHours[];
-      /** Which invitations go into the person's calendar before they answer; undefined: from everyone. */
-      addInvitations?: AddInvitations;
-      /** The owner followed a verification link (or a reset link, which proves the same). */
-      emailVerified: boolean;
-      /** Verification links sent and not used yet, by request id: until when each is good. */
-      verificationRequests: Record<string, string>;
-      lastVerificationRequestAt?: string;
-      /** Reset links sent and not used yet, by reset id: until when each is good. Any new password voids them all. */
-      pendingResets: Record<string, string>;
-      lastResetRequestAt?: string;
-      lastSignUpAttemptAt?: string;
-      sessions: SessionRevocationState;
-    };
-
-export type UserCommand =
-  | {
-      type: 'RegisterUser';
-      data: { userID: string; userName: string; email: string; passwordHash: string; timeZone: string; verification: { requestID: string; requestedAt: string; expiresAt: string } };
-    }
-  | { type: 'ChangeSettings'; data: { userID: string; timeZone?: string; defaultReminders?: ReminderOverride[]; workingHours?: WorkingHours[]; addInvitations?: AddInvitations } }
-  | { type: 'RecordSignUpAttempt'; data: { userID: string; now: string } }
-  | { type: 'RequestEmailVerification'; data: { userID: string; requestID: string; now: string; expiresAt: string } }
-  | { type: 'VerifyEmail'; data: { userID: string; requestID: string; now: string } }
-  | { type: 'RequestPasswordReset'; data: { userID: string; resetID: string; expiresAt: string; now: string } }
-  | { type: 'ResetPassword'; data: { userID: string; resetID: string; passwordHash: string; now: string } }
-  | { type: 'ChangePassword'; data: { userID: string; passwordHash: string; keepSessionID: string } }
-  | { type: 'SignOut'; data: { userID: string; sessionID: string } }
-  | { type: 'RevokeAllSessions'; data: { userID: string } };
+import { DomainError } from '../../errors/domainError';
+import type { UserCommand } from './commands';
+import type { UserEvent } from './events';
+import type { UserState } from './state';
 
 /** How long a verification link is good for; a new one can be asked for (POST /users/me/email-verification). */
 export const VERIFICATION_LINK_MS = 7 * 24 * 3_600_000;
@@ -64,41 +11,7 @@ export const RESET_LINK_MS = 3_600_000;
 const MAIL_INTERVAL_MS = 60_000;
 const SIGN_UP_ATTEMPT_MAIL_INTERVAL_MS = 15 * 60_000;
 
-export const initialState = (): UserState => ({ status: 'absent' });
-
 const invalidLink = (message: string) => new DomainError('INVALID_LINK', message, [{ path: 'token', message }]);
-
-export function evolve(state: UserState, event: UserEvent): UserState {
-  if (event.type === 'UserRegistered') {
-    return { status: 'registered', ...event.data, emailVerified: false, verificationRequests: {}, pendingResets: {}, sessions: noRevocations() };
-  }
-  if (state.status === 'absent') return state;
-  switch (event.type) {
-    case 'EmailClaimed':
-      return state;
-    case 'PreferredTimeZoneChanged':
-      return { ...state, timeZone: event.data.timeZone };
-    case 'DefaultRemindersChanged':
-      return { ...state, defaultReminders: event.data.reminders };
-    case 'WorkingHoursChanged':
-      return { ...state, workingHours: event.data.workingHours };
-    case 'InvitationsSettingChanged':
-      return { ...state, addInvitations: event.data.addInvitations };
-    case 'EmailVerificationRequested':
-      return { ...state, verificationRequests: { ...state.verificationRequests, [event.data.requestID]: event.data.expiresAt }, lastVerificationRequestAt: event.data.requestedAt };
-    case 'EmailVerified':
-      return { ...state, emailVerified: true, verificationRequests: {} };
-    case 'SignUpAttempted':
-      return { ...state, lastSignUpAttemptAt: event.data.attemptedAt };
-    case 'PasswordResetRequested':
-      return { ...state, pendingResets: { ...state.pendingResets, [event.data.resetID]: event.data.expiresAt }, lastResetRequestAt: event.data.requestedAt };
-    case 'PasswordChanged':
-      return { ...state, passwordHash: event.data.passwordHash, pendingResets: {} };
-    case 'SessionRevoked':
-    case 'SessionsRevoked':
-      return { ...state, sessions: foldSessionRevocations(state.sessions, event) };
-  }
-}
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const within = (since: string | undefined, now: string, ms: number) => since !== undefined && Date.parse(now) - Date.parse(since) < ms;
@@ -172,9 +85,4 @@ function changedSettings(change: Extract<UserCommand, { type: 'ChangeSettings' }
     events.push({ type: 'InvitationsSettingChanged', data: { userID, addInvitations } });
   }
   return events;
-}
-
-/** E-mail addresses compare case-insensitively; the normal form names the UserEmail stream. */
-export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
 }

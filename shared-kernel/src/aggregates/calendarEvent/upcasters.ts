@@ -1,4 +1,4 @@
-import type { EventPayload } from './upcasting';
+import type { EventPayload } from '../../events/upcasting';
 
 /**
  * CalendarEventScheduled v1 → v2. Version 1 could leave out `guestsCanSeeOtherGuests`, meaning guests see

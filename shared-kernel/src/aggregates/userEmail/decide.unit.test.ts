@@ -1,4 +1,5 @@
-import { decide, evolve, initialState, type UserEmailCommand } from './userEmail';
+import { type UserEmailCommand, decide } from './decide';
+import { evolve, initialState } from './state';
 
 const claim = (userID: string): UserEmailCommand => ({
   type: 'ClaimEmail',

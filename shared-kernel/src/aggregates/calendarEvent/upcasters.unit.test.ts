@@ -1,7 +1,7 @@
-import { evolve, initialState } from '../calendar/calendarEventState';
-import { parseCalendarEventEvent } from './calendarEventEvents';
-import { calendarEventScheduledV1ToV2 } from './calendarEventUpcasters';
-import { currentSchemaVersion } from './schemaVersions';
+import { currentSchemaVersion } from '../../events/schemaVersions';
+import { parseCalendarEventEvent } from './events';
+import { evolve, initialState } from './state';
+import { calendarEventScheduledV1ToV2 } from './upcasters';
 
 const ids = { eventID: '7f0c4a8e-1111-4c3e-9f0a-6d2b8e4c1a57', hostID: '7f0c4a8e-2222-4c3e-9f0a-6d2b8e4c1a57' };
 /** A CalendarEventScheduled as version 1 wrote it: no guestsCanSeeOtherGuests, no transparency. */

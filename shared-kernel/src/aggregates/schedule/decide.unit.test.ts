@@ -1,5 +1,8 @@
-import { DomainError, RESERVATION_TTL_MS } from '@datebook/shared-kernel';
-import { decide, evolve, initialState, type ScheduleCommand, type ScheduleState } from './schedule.decide';
+import { DomainError } from '../../errors/domainError';
+import type { ScheduleCommand } from './commands';
+import { decide } from './decide';
+import { evolve, initialState, type ScheduleState } from './state';
+import { RESERVATION_TTL_MS } from './streams';
 
 const host = '11111111-1111-4111-8111-111111111111';
 const [mine, theirs] = ['22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333'];

@@ -1,5 +1,9 @@
-import { type CalendarEventEvent, DomainError, type EventTiming, evolve, initialState } from '@datebook/shared-kernel';
-import { type CalendarEventCommand, decide } from './calendarEvent.decide';
+import type { EventTiming } from '../../calendar/eventTiming';
+import { DomainError } from '../../errors/domainError';
+import type { CalendarEventCommand } from './commands';
+import { decide } from './decide';
+import type { CalendarEventEvent } from './events';
+import { evolve, initialState } from './state';
 
 const host = '11111111-1111-4111-8111-111111111111';
 const ann = '22222222-2222-4222-8222-222222222222';

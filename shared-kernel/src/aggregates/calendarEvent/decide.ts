@@ -1,117 +1,12 @@
-import {
-  type CalendarEventDetails,
-  type CalendarEventEvent,
-  type CalendarEventState,
-  DomainError,
-  type EventOccurrence,
-  type EventTiming,
-  eventTimesProblems,
-  type EventReminders,
-  isOccurrenceOf,
-  isRecurring,
-  nominalStart,
-  type OccurrenceValues,
-  occurrencesOverlapping,
-  type RsvpStatus,
-  sameReminders,
-} from '@datebook/shared-kernel';
-
-export type InvitationResponse = 'ACCEPT' | 'DECLINE' | 'TENTATIVE';
-export type Transparency = 'opaque' | 'transparent';
-
-export type CalendarEventCommand =
-  | {
-      type: 'ScheduleEvent';
-      data: {
-        eventID: string;
-        hostID: string;
-        title: string;
-        description: string | null;
-        location: string | null;
-        timing: EventTiming;
-        recurrence: string[];
-        transparency?: Transparency;
-        invitedUserIDs: string[];
-        guestsCanSeeOtherGuests?: boolean;
-        reminders?: EventReminders;
-        /** Answers and exceptions a "this and following" split carries over from the original series. */
-        carriedOver?: { answers: Record<string, RsvpStatus>; exceptions: { originalStart: string; values: OccurrenceValues | null }[] };
-      };
-    }
-  | { type: 'InviteAttendees'; data: { eventID: string; actorID: string; userIDs: string[] } }
-  | {
-      type: 'RespondToInvitation';
-      data: { eventID: string; userID: string; response?: InvitationResponse; reminders?: EventReminders; originalStart?: string };
-    }
-  | {
-      type: 'ChangeEvent';
-      data: {
-        eventID: string;
-        actorID: string;
-        changes: Partial<{
-          timing: EventTiming;
-          recurrence: string[];
-          title: string;
-          description: string | null;
-          location: string | null;
-          invitedUserIDs: string[];
-          reminders: EventReminders;
-          transparency: Transparency;
-          guestsCanSeeOtherGuests: boolean;
-        }>;
-      };
-    }
-  | { type: 'ChangeOccurrence'; data: { eventID: string; actorID: string; originalStart: string; changes: Partial<OccurrenceValues> } }
-  | { type: 'CancelOccurrence'; data: { eventID: string; actorID: string; originalStart: string } }
-  | { type: 'EndSeriesAt'; data: { eventID: string; actorID: string; originalStart: string; recurrence: string[]; newEventID: string } }
-  | { type: 'CancelEvent'; data: { eventID: string; actorID: string } };
-
-type Existing = Extract<CalendarEventState, { status: 'scheduled' | 'cancelled' }>;
-type Live = Extract<CalendarEventState, { status: 'scheduled' }>;
-
-function requireExisting(state: CalendarEventState): Existing {
-  if (state.status === 'absent') throw new DomainError('EVENT_NOT_FOUND', 'no such event');
-  return state;
-}
-
-function requireHostOfLiveEvent(state: CalendarEventState, actorID: string): Live {
-  const existing = requireExisting(state);
-  // Someone who is not on the event must not learn that it exists.
-  if (existing.hostID !== actorID && !(actorID in existing.attendees)) throw new DomainError('EVENT_NOT_FOUND', 'no such event');
-  if (existing.hostID !== actorID) throw new DomainError('NOT_HOST', 'only the host can change this event');
-  if (existing.status === 'cancelled') throw new DomainError('EVENT_CANCELLED', 'the event was cancelled');
-  return existing;
-}
-
-/** Inside the valid domain (every reader can read it), end after start, not longer than the longest event. */
-function requireValidTimes(startTime: string, endTime: string): void {
-  const problems = eventTimesProblems(startTime, endTime);
-  if (problems.length === 0) return;
-  const ordering = problems.some((p) => p.message === 'must be after the start');
-  if (ordering) throw new DomainError('INVALID_TIME_RANGE', 'endTime must be after the start', problems);
-  throw new DomainError('VALIDATION_FAILED', 'the event times are outside what Datebook keeps', problems);
-}
-
-function requireOccurrence(event: CalendarEventDetails, originalStart: string): void {
-  if (!isRecurring(event)) throw new DomainError('VALIDATION_FAILED', 'this event does not recur', [{ path: 'originalStartTime', message: 'not a recurring event' }]);
-  if (!(originalStart in event.exceptions) && !isOccurrenceOf(event, originalStart)) {
-    throw new DomainError('EVENT_NOT_FOUND', 'the series has no occurrence at that original start', [{ path: 'originalStartTime', message: 'no such occurrence' }]);
-  }
-}
-
-/** The occurrence as it stands now (series values, or its exception). */
-function currentOccurrence(event: CalendarEventDetails, originalStart: string): OccurrenceValues {
-  const exception = event.exceptions[originalStart];
-  if (exception && !exception.cancelled) {
-    const { cancelled: _flag, ...values } = exception;
-    return values;
-  }
-  const start = event.allDay ? Date.parse(`${originalStart}T00:00:00Z`) : Date.parse(originalStart);
-  const found: EventOccurrence | undefined = occurrencesOverlapping({ ...event, exceptions: {} }, { from: start, to: start + 1 }, 1).occurrences[0];
-  if (!found) throw new DomainError('EVENT_NOT_FOUND', 'the series has no occurrence at that original start');
-  const { originalStart: _key, ...values } = found;
-  return values;
-}
+import type { EventTiming } from '../../calendar/eventTiming';
+import { nominalStart } from '../../calendar/occurrences';
+import type { OccurrenceValues } from '../../calendar/occurrenceValues';
+import { type EventReminders, sameReminders } from '../../events/reminders';
+import { DomainError } from '../../errors/domainError';
+import type { CalendarEventCommand } from './commands';
+import type { CalendarEventEvent } from './events';
+import { currentOccurrence, requireExisting, requireHostOfLiveEvent, requireOccurrence, requireValidTimes } from './invariants';
+import type { CalendarEventDetails, CalendarEventState } from './state';
 
 function invitations(eventID: string, invitedBy: string, userIDs: string[], already: Record<string, unknown>): CalendarEventEvent[] {
   const fresh = [...new Set(userIDs)].filter((id) => !(id in already));

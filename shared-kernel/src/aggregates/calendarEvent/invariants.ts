@@ -1,0 +1,53 @@
+import { type EventOccurrence, isOccurrenceOf, isRecurring, occurrencesOverlapping } from '../../calendar/occurrences';
+import type { OccurrenceValues } from '../../calendar/occurrenceValues';
+import { eventTimesProblems } from '../../time/validDomain';
+import { DomainError } from '../../errors/domainError';
+import type { CalendarEventDetails, CalendarEventState } from './state';
+
+/** The rules a command must meet before `decide` looks at what it asks: existence, who may act, valid times. */
+export type Existing = Extract<CalendarEventState, { status: 'scheduled' | 'cancelled' }>;
+export type Live = Extract<CalendarEventState, { status: 'scheduled' }>;
+
+export function requireExisting(state: CalendarEventState): Existing {
+  if (state.status === 'absent') throw new DomainError('EVENT_NOT_FOUND', 'no such event');
+  return state;
+}
+
+export function requireHostOfLiveEvent(state: CalendarEventState, actorID: string): Live {
+  const existing = requireExisting(state);
+  // Someone who is not on the event must not learn that it exists.
+  if (existing.hostID !== actorID && !(actorID in existing.attendees)) throw new DomainError('EVENT_NOT_FOUND', 'no such event');
+  if (existing.hostID !== actorID) throw new DomainError('NOT_HOST', 'only the host can change this event');
+  if (existing.status === 'cancelled') throw new DomainError('EVENT_CANCELLED', 'the event was cancelled');
+  return existing;
+}
+
+/** Inside the valid domain (every reader can read it), end after start, not longer than the longest event. */
+export function requireValidTimes(startTime: string, endTime: string): void {
+  const problems = eventTimesProblems(startTime, endTime);
+  if (problems.length === 0) return;
+  const ordering = problems.some((p) => p.message === 'must be after the start');
+  if (ordering) throw new DomainError('INVALID_TIME_RANGE', 'endTime must be after the start', problems);
+  throw new DomainError('VALIDATION_FAILED', 'the event times are outside what Datebook keeps', problems);
+}
+
+export function requireOccurrence(event: CalendarEventDetails, originalStart: string): void {
+  if (!isRecurring(event)) throw new DomainError('VALIDATION_FAILED', 'this event does not recur', [{ path: 'originalStartTime', message: 'not a recurring event' }]);
+  if (!(originalStart in event.exceptions) && !isOccurrenceOf(event, originalStart)) {
+    throw new DomainError('EVENT_NOT_FOUND', 'the series has no occurrence at that original start', [{ path: 'originalStartTime', message: 'no such occurrence' }]);
+  }
+}
+
+/** The occurrence as it stands now (series values, or its exception). */
+export function currentOccurrence(event: CalendarEventDetails, originalStart: string): OccurrenceValues {
+  const exception = event.exceptions[originalStart];
+  if (exception && !exception.cancelled) {
+    const { cancelled: _flag, ...values } = exception;
+    return values;
+  }
+  const start = event.allDay ? Date.parse(`${originalStart}T00:00:00Z`) : Date.parse(originalStart);
+  const found: EventOccurrence | undefined = occurrencesOverlapping({ ...event, exceptions: {} }, { from: start, to: start + 1 }, 1).occurrences[0];
+  if (!found) throw new DomainError('EVENT_NOT_FOUND', 'the series has no occurrence at that original start');
+  const { originalStart: _key, ...values } = found;
+  return values;
+}

@@ -1,0 +1,18 @@
+import type { ReminderOverride } from '../../events/reminders';
+import type { AddInvitations } from './events';
+import type { WorkingHours } from './state';
+
+export type UserCommand =
+  | {
+      type: 'RegisterUser';
+      data: { userID: string; userName: string; email: string; passwordHash: string; timeZone: string; verification: { requestID: string; requestedAt: string; expiresAt: string } };
+    }
+  | { type: 'ChangeSettings'; data: { userID: string; timeZone?: string; defaultReminders?: ReminderOverride[]; workingHours?: WorkingHours[]; addInvitations?: AddInvitations } }
+  | { type: 'RecordSignUpAttempt'; data: { userID: string; now: string } }
+  | { type: 'RequestEmailVerification'; data: { userID: string; requestID: string; now: string; expiresAt: string } }
+  | { type: 'VerifyEmail'; data: { userID: string; requestID: string; now: string } }
+  | { type: 'RequestPasswordReset'; data: { userID: string; resetID: string; expiresAt: string; now: string } }
+  | { type: 'ResetPassword'; data: { userID: string; resetID: string; passwordHash: string; now: string } }
+  | { type: 'ChangePassword'; data: { userID: string; passwordHash: string; keepSessionID: string } }
+  | { type: 'SignOut'; data: { userID: string; sessionID: string } }
+  | { type: 'RevokeAllSessions'; data: { userID: string } };
