@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readTestCorpus } from '@datebook/shared-kernel/testing';
 import { pgliteSqlDatabase, type SqlDatabase } from '@datebook/shared-kernel/ports';
 import { startTestSystem, type TestSystem } from './testing/testSystem';
 
@@ -9,7 +8,7 @@ interface FreeBusyCase {
   users: { name: string; busy: Span[]; recurring: { tzid: string; dtstart: string; duration_minutes: number; rrule: string; exdate: string[]; rdate: string[] }[] }[];
   expected: { users: { name: string; busy: Span[]; free: Span[] }[]; common_free: Span[] };
 }
-const cases: FreeBusyCase[] = JSON.parse(readFileSync(resolve(__dirname, '../../shared-kernel/testdata/freebusy-cases.json'), 'utf8'));
+const cases = readTestCorpus<FreeBusyCase[]>('freebusy-cases.json');
 const basic = (local: string) => local.replaceAll('-', '').replaceAll(':', '');
 const utc = (iso: string) => new Date(iso).toISOString();
 

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readTestCorpus } from '@datebook/shared-kernel/testing';
 import { pgliteSqlDatabase, type SqlDatabase } from '@datebook/shared-kernel/ports';
 import { expectNothingAppended, startTestSystem, type TestSystem } from './testing/testSystem';
 
@@ -7,7 +6,7 @@ interface CorpusCase {
   id: string; title: string; tzid: string; dtstart: string; duration_minutes: number | null; rrule: string;
   exdate: string[]; rdate: string[]; window: { from: string; to: string }; expected: { local: string; utc: string }[];
 }
-const corpus: CorpusCase[] = JSON.parse(readFileSync(resolve(__dirname, '../../shared-kernel/testdata/rrule-rfc5545.json'), 'utf8'));
+const corpus = readTestCorpus<CorpusCase[]>('rrule-rfc5545.json');
 
 interface Item { eventID: string; recurringEventID?: string; originalStartTime?: string; startTime: string; endTime: string; startDate?: string; endDate?: string; title: string; rsvpStatus: string }
 

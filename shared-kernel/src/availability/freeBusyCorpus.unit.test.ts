@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readTestCorpus } from '../testing/testCorpora';
 import { Temporal } from 'temporal-polyfill';
 import { expandSeries, parseRRule } from '../recurrence';
 import { commonFree } from './commonFree';
@@ -32,8 +31,7 @@ interface CorpusCase {
   };
 }
 
-const corpusPath = path.resolve(__dirname, '../../testdata/freebusy-cases.json');
-const corpus = JSON.parse(readFileSync(corpusPath, 'utf8')) as CorpusCase[];
+const corpus = readTestCorpus<CorpusCase[]>('freebusy-cases.json');
 
 // Hand-computed, in the corpus format, for rules the shared corpus states but no case of it exercises:
 // touching blocks merge, an occurrence that starts before the window reaches into it, and a series in

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readTestCorpus } from '../testing/testCorpora';
 import { expandSeries, parseRRule } from '.';
 
 // Format: shared-kernel/testdata/README.md.
@@ -16,8 +15,7 @@ interface CorpusCase {
   expected: { local: string; utc: string }[];
 }
 
-const corpusPath = path.resolve(__dirname, '../../testdata/rrule-rfc5545.json');
-const cases = JSON.parse(readFileSync(corpusPath, 'utf8')) as CorpusCase[];
+const cases = readTestCorpus<CorpusCase[]>('rrule-rfc5545.json');
 const toIso = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 
 describe('RFC 5545 §3.8.5.3 examples (shared-kernel/testdata/rrule-rfc5545.json)', () => {

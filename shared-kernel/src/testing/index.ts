@@ -5,3 +5,4 @@ export * from './localKafkaBroker';
 export { calendarViewsContract } from '../ports/calendarViews/calendarViews.contract';
 export { withEventLoopGuard } from './eventLoopGuard';
 export { pollUntil, type PollUntilOptions } from './pollUntil';
+export * from './testCorpora';
