@@ -1,6 +1,5 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pgSqlDatabase, type SqlDatabase } from '@datebook/shared-kernel/ports';
-import { createTestDatabase, pollUntil, type TestDatabase } from '@datebook/shared-kernel/testing';
+import { createTestDatabase, measureEventLoopDelay, pollUntil, type TestDatabase } from '@datebook/shared-kernel/testing';
 import type { Response } from 'supertest';
 import { startTestSystem, type TestSystem } from '../testing/testSystem';
 
@@ -13,20 +12,12 @@ export const OPS_TOKEN = 'operators-token-of-the-hostile-suite-0123456789';
  * Work the code does on the loop shows up every time; a scheduling hiccup does not.
  */
 export async function longestLoopBlock<T>(send: () => Promise<T>): Promise<{ result: T; blockedMs: number }> {
-  let first: T | undefined;
-  let blockedMs = Number.POSITIVE_INFINITY;
-  for (let attempt = 0; attempt < 3 && blockedMs >= MAX_LOOP_BLOCK_MS; attempt += 1) {
-    const loop = monitorEventLoopDelay({ resolution: 10 });
-    loop.enable();
-    try {
-      const result = await send();
-      if (attempt === 0) first = result;
-    } finally {
-      loop.disable();
-    }
-    blockedMs = Math.min(blockedMs, loop.max / 1e6);
+  const first = await measureEventLoopDelay(send);
+  let blockedMs = first.maxDelayMs;
+  for (let attempt = 1; attempt < 3 && blockedMs >= MAX_LOOP_BLOCK_MS; attempt += 1) {
+    blockedMs = Math.min(blockedMs, (await measureEventLoopDelay(send)).maxDelayMs);
   }
-  return { result: first as T, blockedMs };
+  return { result: first.result, blockedMs };
 }
 
 /** The longest the event loop may be blocked while the system handles one hostile request. */

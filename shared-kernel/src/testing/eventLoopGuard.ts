@@ -3,12 +3,11 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 const RESOLUTION_MS = 10;
 
 /**
- * Runs `fn` while sampling the event loop's delay, and throws when the loop was held up for more than
- * `maxBlockMs` at any moment: a synchronous stretch that long stops every other request, health checks
- * and SIGTERM handling too. `maxDelayMs` is the histogram's maximum, which is the longest interval
- * between its 10 ms timer ticks: it over-states a block by up to 10 ms, so the guard errs strict.
+ * Runs `fn` while sampling the event loop's delay. `maxDelayMs` is the histogram's maximum, the longest
+ * interval between its 10 ms timer ticks: it over-states a block by up to 10 ms, so guards built on it err
+ * strict. Sampling starts at the sampler's first tick and ends at the tick after `fn`, so no block is missed.
  */
-export async function withEventLoopGuard<T>(fn: () => Promise<T>, maxBlockMs = 50): Promise<{ result: T; maxDelayMs: number }> {
+export async function measureEventLoopDelay<T>(fn: () => Promise<T>): Promise<{ result: T; maxDelayMs: number }> {
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   histogram.enable();
   const nextTick = async () => {
@@ -25,9 +24,17 @@ export async function withEventLoopGuard<T>(fn: () => Promise<T>, maxBlockMs = 5
   } finally {
     histogram.disable();
   }
-  const maxDelayMs = histogram.max / 1e6;
-  if (maxDelayMs > maxBlockMs) {
-    throw new Error(`the event loop was blocked for up to ${maxDelayMs.toFixed(1)} ms (allowed: ${maxBlockMs} ms)`);
+  return { result, maxDelayMs: histogram.max / 1e6 };
+}
+
+/**
+ * Runs `fn` and throws when the loop was held up for more than `maxBlockMs` at any moment: a synchronous
+ * stretch that long stops every other request, health checks and SIGTERM handling too.
+ */
+export async function withEventLoopGuard<T>(fn: () => Promise<T>, maxBlockMs = 50): Promise<{ result: T; maxDelayMs: number }> {
+  const measured = await measureEventLoopDelay(fn);
+  if (measured.maxDelayMs > maxBlockMs) {
+    throw new Error(`the event loop was blocked for up to ${measured.maxDelayMs.toFixed(1)} ms (allowed: ${maxBlockMs} ms)`);
   }
-  return { result, maxDelayMs };
+  return measured;
 }

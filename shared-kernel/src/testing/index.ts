@@ -3,6 +3,6 @@ export { eventStoreContract, newEvent } from '../ports/eventStore/eventStore.con
 export { eventSourceContract } from '../ports/eventSource/eventSource.contract';
 export * from './localKafkaBroker';
 export { calendarViewsContract } from '../ports/calendarViews/calendarViews.contract';
-export { withEventLoopGuard } from './eventLoopGuard';
+export { measureEventLoopDelay, withEventLoopGuard } from './eventLoopGuard';
 export { pollUntil, type PollUntilOptions } from './pollUntil';
 export * from './testCorpora';
