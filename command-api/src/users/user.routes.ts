@@ -9,23 +9,23 @@ import type { UserAccounts } from './userAccounts';
 
 // Length and common-password rules are checked by passwordPolicy.ts, so every way of setting a password refuses alike.
 const password = z.string().max(MAX_PASSWORD_LENGTH);
-const SignUpBody = z.object({
+const SignUpBody = z.strictObject({
   userName: z.string().trim().min(1).max(200),
   email: z.email().max(320),
   password: password.describe('At least 10 characters, not a commonly used password, not your address or name (NIST SP 800-63B §5.1.1.2)'),
   timeZone: timeZoneSchema.default('UTC'),
 });
-const SignInBody = z.object({ email: z.string().max(320), password: z.string().max(MAX_PASSWORD_LENGTH) });
-const ChangePasswordBody = z.object({ currentPassword: z.string().max(MAX_PASSWORD_LENGTH), newPassword: password });
-const ResetRequestBody = z.object({ email: z.email().max(320) });
-const ResetBody = z.object({ newPassword: password });
+const SignInBody = z.strictObject({ email: z.string().max(320), password: z.string().max(MAX_PASSWORD_LENGTH) });
+const ChangePasswordBody = z.strictObject({ currentPassword: z.string().max(MAX_PASSWORD_LENGTH), newPassword: password });
+const ResetRequestBody = z.strictObject({ email: z.email().max(320) });
+const ResetBody = z.strictObject({ newPassword: password });
 const LinkParams = z.object({ token: z.string().min(1).max(2048) });
 const wallTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected HH:MM');
-const SettingsBody = z.object({
+const SettingsBody = z.strictObject({
   timeZone: timeZoneSchema.optional().describe('Preferred zone: views and working hours use it'),
   defaultReminders: z.array(ReminderOverride).max(5).optional().describe('Reminders for events that name none of yours'),
   workingHours: z
-    .array(z.object({ day: z.number().int().min(1).max(7).describe('ISO weekday, 1 = Monday'), start: wallTime, end: wallTime }))
+    .array(z.strictObject({ day: z.number().int().min(1).max(7).describe('ISO weekday, 1 = Monday'), start: wallTime, end: wallTime }))
     .max(14)
     .optional()
     .describe('Local wall times in your zone; suggestions keep to them'),

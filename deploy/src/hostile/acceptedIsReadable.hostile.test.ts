@@ -62,10 +62,11 @@ describe('hostile: every accepted booking is readable everywhere', () => {
         expect(busy.status).toBe(200);
         const free = await t.sys.http().patch('/events/availability').set(t.attacker.auth).send({ userID: t.attacker.userID, startTime: window.from, endTime: window.to });
         expect(free.status).toBe(200);
-        expect(await t.parkedCount()).toBe(0);
       }),
       { numRuns: 60 },
     );
+    // Every consumer has caught up with all the runs' events once a later booking reached each of them:
+    // parked rows stay, so one count covers every run.
     await t.expectOthersStillServed();
     expect(await t.parkedCount()).toBe(0);
   });

@@ -44,3 +44,6 @@ export function sortKeyOf(o: PersonalOccurrence, viewerZone: string): number {
     ? Temporal.PlainDate.from(o.startDate).toZonedDateTime({ timeZone: viewerZone }).epochMilliseconds
     : Date.parse(o.startTime);
 }
+
+/** The order of calendar items, paged or not: by start key, then by item id compared by code unit (not by locale). */
+export const byKeyThenID = (a: { key: number; id: string }, b: { key: number; id: string }) => a.key - b.key || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

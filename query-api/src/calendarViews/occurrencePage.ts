@@ -1,7 +1,7 @@
 import { DEFAULT_OCCURRENCE_CAP, occurrencesOverlapping } from '@datebook/shared-kernel';
 import { allDayWindow, type AttendanceRow, type PersonalOccurrence } from '@datebook/shared-kernel/ports';
 import { Temporal } from 'temporal-polyfill';
-import { type CalendarEntry, entryOf, itemIDOf, sortKeyOf } from './calendarEntry';
+import { byKeyThenID, type CalendarEntry, entryOf, itemIDOf, sortKeyOf } from './calendarEntry';
 import type { PageCursor } from './calendarPageToken';
 
 export interface OccurrencePage {
@@ -19,7 +19,6 @@ interface Candidate {
 }
 
 /** Code-unit order, as the page token compares ids (not the locale's). */
-const byKeyThenID = (a: { key: number; id: string }, b: { key: number; id: string }) => a.key - b.key || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const isAfter = (key: number, id: string, cursor: PageCursor) => key > cursor.start || (key === cursor.start && id > cursor.itemID);
 
 /**

@@ -1,7 +1,7 @@
 import type { CalendarEventDetails } from '@datebook/shared-kernel';
 import type { SqlExecutor } from '@datebook/shared-kernel/ports';
 import { personalOccurrences } from '@datebook/shared-kernel/ports';
-import { type CalendarEntry, entryOf, sortKeyOf } from './calendarEntry';
+import { byKeyThenID, type CalendarEntry, entryOf, sortKeyOf } from './calendarEntry';
 import type { PageCursor } from './calendarPageToken';
 import { type AttendanceSource, type BusyCheck, type BusySource, postgresAttendance, postgresBusyTime } from './cachedAttendance';
 import { type OccurrencePage, occurrencePage } from './occurrencePage';
@@ -50,12 +50,13 @@ export function readModelQueries(db: SqlExecutor, options: { clock: () => Date; 
    */
   async function settingsOf(userIDs: string[], fresh = false) {
     const now = options.clock().getTime();
+    // Full: start again, so that every id of this request is read below (none is dropped by the clear).
+    if (settings.size + userIDs.length > SETTINGS_REMEMBERED) settings.clear();
     const asked = fresh ? userIDs : userIDs.filter((id) => (settings.get(id)?.until ?? 0) <= now);
     if (asked.length > 0) {
       const { rows } = await db.query<{ user_id: string; time_zone: string; add_invitations: string }>(
         'select user_id, time_zone, add_invitations from rm_users where user_id = any($1::uuid[])', [asked],
       );
-      if (settings.size + rows.length > SETTINGS_REMEMBERED) settings.clear();
       for (const r of rows) settings.set(r.user_id, { zone: r.time_zone, addsEveryInvitation: r.add_invitations === 'everyone', until: now + SETTINGS_REMEMBERED_MS });
     }
     return settings;
@@ -69,6 +70,15 @@ export function readModelQueries(db: SqlExecutor, options: { clock: () => Date; 
     const remembered = await settingsOf(userIDs);
     const someInvitations = userIDs.filter((id) => remembered.get(id)?.addsEveryInvitation === false);
     return { everyInvitation: someInvitations.length === 0 ? userIDs : userIDs.filter((id) => !someInvitations.includes(id)), someInvitations };
+  }
+
+  /**
+   * Where one person's calendar rows come from: the read model for a read that waited on it (a consistency
+   * token) or for someone who adds only some invitations; the views otherwise.
+   */
+  async function sourceFor(userID: string, fresh: boolean): Promise<AttendanceSource> {
+    if (fresh) return fromReadModel;
+    return (await byInvitationSetting([userID])).someInvitations.length > 0 ? fromReadModel : cached;
   }
 
   async function merged<T>(userIDs: string[], fresh: boolean, cachedRead: (ids: string[]) => Promise<Map<string, T>>, readModelRead: (ids: string[]) => Promise<Map<string, T>>) {
@@ -86,13 +96,13 @@ export function readModelQueries(db: SqlExecutor, options: { clock: () => Date; 
      */
     async calendar(userID: string, from: Date, to: Date, viewerZone: string, fresh = false): Promise<{ events: CalendarEntry[]; truncated: boolean }> {
       // A read that waited for a consistency token reads the read model it waited on, not the cache, which may lag it.
-      const { someInvitations } = fresh ? { someInvitations: [] } : await byInvitationSetting([userID]);
-      const source = fresh || someInvitations.length > 0 ? fromReadModel : cached;
+      const source = await sourceFor(userID, fresh);
       const rows = await source([userID], new Date(from.getTime() - 14 * 3_600_000), new Date(to.getTime() + 14 * 3_600_000));
       const { occurrences, truncated } = personalOccurrences(rows, from, to, viewerZone);
-      const keyed = occurrences.map((o) => [sortKeyOf(o, viewerZone), o] as const);
-      keyed.sort((a, b) => a[0] - b[0] || a[1].row.event.eventID.localeCompare(b[1].row.event.eventID) || a[1].originalStart.localeCompare(b[1].originalStart));
-      return { events: keyed.map(([, o]) => entryOf(o)), truncated };
+      // The same order as the pages (calendarPage): start, then the item's id by code unit.
+      const keyed = occurrences.map((o) => { const entry = entryOf(o); return { key: sortKeyOf(o, viewerZone), id: entry.eventID, entry }; });
+      keyed.sort(byKeyThenID);
+      return { events: keyed.map(({ entry }) => entry), truncated };
     },
 
     /**
@@ -101,7 +111,7 @@ export function readModelQueries(db: SqlExecutor, options: { clock: () => Date; 
      * there (see `occurrencePage`).
      */
     async calendarPage(userID: string, window: { from: Date; to: Date }, viewerZone: string, maxResults: number, after: PageCursor | undefined, fresh = false): Promise<OccurrencePage> {
-      const source = fresh ? fromReadModel : cached;
+      const source = await sourceFor(userID, fresh);
       const from = after ? Math.max(window.from.getTime(), after.start) : window.from.getTime();
       const end = window.to.getTime();
       // A long window is read a stretch at a time from the page's position, widened until a page is

@@ -32,11 +32,3 @@ export function eventTimesProblems(startTime: string, endTime: string, fields = 
   if (end - start > MAX_EVENT_LENGTH_MS) return [{ path: fields.end, message: 'an event lasts at most 5 years' }];
   return [];
 }
-
-/** A read window [from, to) inside the domain (a window may end exactly at its end). */
-export function windowProblems(from: number, to: number, fields = { from: 'from', to: 'to' }): FieldError[] {
-  const problems: FieldError[] = [];
-  if (!isInstantInDomain(from)) problems.push({ path: fields.from, message: `must be ${DOMAIN_TEXT}` });
-  if (!(isInstantInDomain(to) || to === DOMAIN_END_MS)) problems.push({ path: fields.to, message: `must be ${DOMAIN_TEXT}` });
-  return problems;
-}
