@@ -30,9 +30,14 @@ export function changeFanout(deps: { db: SqlExecutor; pollMs: number; logger: Lo
   async function tick(): Promise<boolean> {
     if (streams.size === 0) return false;
     const oldest = new Map<string, bigint>();
+    // Each row goes to its user's streams only: rows × that user's streams, not rows × every open stream.
+    const byUser = new Map<string, FanoutStream[]>();
     for (const stream of streams) {
       const seen = oldest.get(stream.userID);
       if (seen === undefined || stream.position < seen) oldest.set(stream.userID, stream.position);
+      const mine = byUser.get(stream.userID);
+      if (mine) mine.push(stream);
+      else byUser.set(stream.userID, [stream]);
     }
     const users = [...oldest.keys()];
     // Ordered by the bigint column (never by its text form, which sorts '10' before '9').
@@ -44,8 +49,8 @@ export function changeFanout(deps: { db: SqlExecutor; pollMs: number; logger: Lo
     );
     for (const row of rows) {
       const seq = BigInt(row.token);
-      for (const stream of streams) {
-        if (stream.userID !== row.user_id || seq <= stream.position) continue;
+      for (const stream of byUser.get(row.user_id) ?? []) {
+        if (seq <= stream.position) continue;
         stream.position = seq;
         stream.send({ token: row.token, change: row.change });
       }

@@ -180,5 +180,8 @@ describe('GET /sync: a full sync for a new device, then changes (the Google Cale
     const twoNames = await get(ann, { syncToken: '1', since: '2' });
     expect(twoNames.status).toBe(400);
     expect(twoNames.body.errors).toEqual([{ path: 'since', message: 'differs from syncToken' }]);
+    const pageAndSync = await get(ann, { pageToken: token, syncToken: '1' });
+    expect(pageAndSync.status).toBe(400);
+    expect(pageAndSync.body.errors).toEqual([{ path: 'syncToken', message: 'not with pageToken' }]);
   });
 });

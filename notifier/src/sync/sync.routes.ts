@@ -147,6 +147,11 @@ export function syncRoutes(deps: SyncRouteOptions): { router: Router; hub: SyncH
     if (query.syncToken !== undefined && query.since !== undefined && query.syncToken !== query.since) {
       throw new DomainError('VALIDATION_FAILED', 'give syncToken or its older name since, not two different tokens', [{ path: 'since', message: 'differs from syncToken' }]);
     }
+    if (query.pageToken !== undefined && (query.syncToken !== undefined || query.since !== undefined)) {
+      // A page token carries its own position: a second token beside it would be silently ignored.
+      const path = query.syncToken !== undefined ? 'syncToken' : 'since';
+      throw new DomainError('VALIDATION_FAILED', 'give pageToken alone: it continues the sync it came from', [{ path, message: 'not with pageToken' }]);
+    }
     const page = query.pageToken ? decodeSyncPage(query.pageToken) : undefined;
     const token = query.syncToken ?? query.since;
     let body: object;
