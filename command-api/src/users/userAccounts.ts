@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   DomainError,
+  invalidLink,
   type EmailClaim,
   normaliseEmail,
   RESET_LINK_MS,
@@ -127,7 +128,7 @@ export function userAccounts(store: EventStore, options: { revocations?: Revocat
     /** A new password through a reset link; every session is revoked. INVALID_LINK for a used, replaced or expired link. */
     async resetPassword(link: LinkClaims, newPassword: string, context: RequestContext): Promise<void> {
       const user = await readUser(link.userID);
-      if (user.status !== 'registered') throw new DomainError('INVALID_LINK', 'the link is not valid', [{ path: 'token', message: 'the link is not valid' }]);
+      if (user.status !== 'registered') throw invalidLink('the link is not valid');
       assertAcceptablePassword(newPassword, user, 'newPassword');
       const command: UserCommand = { type: 'ResetPassword', data: { userID: link.userID, resetID: link.requestID, passwordHash: await hashPassword(newPassword), now: context.now.toISOString() } };
       await run(link.userID, command, context);
@@ -135,7 +136,7 @@ export function userAccounts(store: EventStore, options: { revocations?: Revocat
     },
 
     async verifyEmail(link: LinkClaims, context: RequestContext): Promise<void> {
-      if ((await readUser(link.userID)).status !== 'registered') throw new DomainError('INVALID_LINK', 'the link is not valid', [{ path: 'token', message: 'the link is not valid' }]);
+      if ((await readUser(link.userID)).status !== 'registered') throw invalidLink('the link is not valid');
       await run(link.userID, { type: 'VerifyEmail', data: { userID: link.userID, requestID: link.requestID, now: context.now.toISOString() } }, context);
     },
 

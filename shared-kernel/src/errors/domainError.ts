@@ -43,3 +43,6 @@ export class DomainError extends Error {
     this.name = 'DomainError';
   }
 }
+
+/** A link (verification, password reset) that is forged, expired, replaced or used: INVALID_LINK naming `token`. */
+export const invalidLink = (message: string) => new DomainError('INVALID_LINK', message, [{ path: 'token', message }]);

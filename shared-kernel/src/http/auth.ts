@@ -1,7 +1,7 @@
 import { createHmac, createSecretKey, randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import jwt from 'jsonwebtoken';
-import { DomainError } from '../errors/domainError';
+import { DomainError, invalidLink } from '../errors/domainError';
 
 const ISSUER = 'datebook';
 const ALGORITHM = 'HS256';
@@ -117,7 +117,6 @@ export function jwtTokenService(secret: string, ttlSeconds: number, clock: () =>
   };
 }
 
-export const invalidLink = (message: string) => new DomainError('INVALID_LINK', message, [{ path: 'token', message }]);
 
 /** The same token service, refusing sessions that `revocations` says are revoked. */
 export function withRevocations(tokens: TokenService, revocations: RevocationCheck): TokenService {

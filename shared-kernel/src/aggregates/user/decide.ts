@@ -1,4 +1,4 @@
-import { DomainError } from '../../errors/domainError';
+import { DomainError, invalidLink } from '../../errors/domainError';
 import type { UserCommand } from './commands';
 import type { UserEvent } from './events';
 import type { UserState } from './state';
@@ -11,7 +11,6 @@ export const RESET_LINK_MS = 3_600_000;
 const MAIL_INTERVAL_MS = 60_000;
 const SIGN_UP_ATTEMPT_MAIL_INTERVAL_MS = 15 * 60_000;
 
-const invalidLink = (message: string) => new DomainError('INVALID_LINK', message, [{ path: 'token', message }]);
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const within = (since: string | undefined, now: string, ms: number) => since !== undefined && Date.parse(now) - Date.parse(since) < ms;
