@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { emlFileMailTransport } from '@datebook/notifier';
 import { jwtTokenService } from '@datebook/shared-kernel/http';
-import { pgSqlDatabase } from '@datebook/shared-kernel/ports';
+import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
 import pino from 'pino';
 import { singleProcessSystem } from '../../deploy/src/singleProcessSystem';
 

@@ -1,5 +1,7 @@
 import { jwtTokenService, sessionRevocations, withRevocations } from '@datebook/shared-kernel/http';
-import { busyTime, calendarViewsRedisClient, pgSqlDatabase } from '@datebook/shared-kernel/ports';
+import { busyTime } from '@datebook/shared-kernel/ports';
+import { calendarViewsRedisClient } from '@datebook/shared-kernel/ports/redis';
+import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
 import { eventStoreConfig, openEventStore, readConfig, runMain, serveService, serviceConfig } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
 import { z } from 'zod';

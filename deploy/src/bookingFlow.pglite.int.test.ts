@@ -1,4 +1,4 @@
-import { pgliteSqlDatabase } from '@datebook/shared-kernel/ports';
+import { pgliteSqlDatabase } from '@datebook/shared-kernel/ports/pglite';
 import { bookingFlowScenario } from './testing/bookingFlow.scenario';
 
 bookingFlowScenario('embedded PGlite', () => pgliteSqlDatabase(), (db) => db.close());

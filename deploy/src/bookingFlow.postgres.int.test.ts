@@ -1,4 +1,5 @@
-import { pgSqlDatabase, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
+import { type SqlDatabase } from '@datebook/shared-kernel/ports';
 import { createTestDatabase, type TestDatabase } from '@datebook/shared-kernel/testing';
 import { bookingFlowScenario } from './testing/bookingFlow.scenario';
 

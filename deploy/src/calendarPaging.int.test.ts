@@ -1,4 +1,5 @@
-import { pgliteSqlDatabase, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { pgliteSqlDatabase } from '@datebook/shared-kernel/ports/pglite';
+import { type SqlDatabase } from '@datebook/shared-kernel/ports';
 import { startTestSystem, type TestSystem } from './testing/testSystem';
 
 interface Item { eventID: string; startTime: string; startDate?: string; recurringEventID?: string }

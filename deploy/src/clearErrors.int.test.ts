@@ -1,4 +1,5 @@
-import { pgliteSqlDatabase, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { pgliteSqlDatabase } from '@datebook/shared-kernel/ports/pglite';
+import { type SqlDatabase } from '@datebook/shared-kernel/ports';
 import { expectNothingAppended, startTestSystem, type TestSystem } from './testing/testSystem';
 
 /** Correctness issue, items 12 and 13: a typo or a wrong method gets an error that says what is wrong, and nothing else. */

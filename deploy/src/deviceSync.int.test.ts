@@ -1,6 +1,7 @@
 // The notifier's own pruning (its retention job), run now rather than after seven days.
 import { pruneChanges } from '../../notifier/src/sync/changeFeed';
-import { pgliteSqlDatabase, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { pgliteSqlDatabase } from '@datebook/shared-kernel/ports/pglite';
+import { type SqlDatabase } from '@datebook/shared-kernel/ports';
 import { pollUntil } from '@datebook/shared-kernel/testing';
 import { startTestSystem, type TestSystem } from './testing/testSystem';
 

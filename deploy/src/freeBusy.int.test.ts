@@ -1,5 +1,6 @@
 import { readTestCorpus } from '@datebook/shared-kernel/testing';
-import { pgliteSqlDatabase, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { pgliteSqlDatabase } from '@datebook/shared-kernel/ports/pglite';
+import { type SqlDatabase } from '@datebook/shared-kernel/ports';
 import { startTestSystem, type TestSystem } from './testing/testSystem';
 
 interface Span { start: string; end: string }

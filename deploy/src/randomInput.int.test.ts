@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { pgliteSqlDatabase, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { pgliteSqlDatabase } from '@datebook/shared-kernel/ports/pglite';
+import { type SqlDatabase } from '@datebook/shared-kernel/ports';
 import { startTestSystem, type TestSystem } from './testing/testSystem';
 
 /** Throws random bodies, ids and headers at every endpoint: never a 5xx, and a refusal appends nothing. */

@@ -1,5 +1,7 @@
 import { join, resolve } from 'node:path';
-import { parkedEvents, pgliteSqlDatabase, pgSqlDatabase, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { parkedEvents, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { pgliteSqlDatabase } from '@datebook/shared-kernel/ports/pglite';
+import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
 import { readConfig, runMain } from '@datebook/shared-kernel/runtime';
 import { z } from 'zod';
 

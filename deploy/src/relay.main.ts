@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import { kafkaRelay, kafkaSaslOf, pgSqlDatabase } from '@datebook/shared-kernel/ports';
+import { kafkaRelay, kafkaSaslOf } from '@datebook/shared-kernel/ports/kafka';
+import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
 import { eventStoreConfig, httpEdgeConfig, kafkaSaslConfig, openEventStore, readConfig, runMain, serveService, serviceConfig } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
 import { z } from 'zod';

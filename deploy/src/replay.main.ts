@@ -1,5 +1,5 @@
 import { readModelChecksum, replayReadModel } from '@datebook/projector';
-import { pgSqlDatabase } from '@datebook/shared-kernel/ports';
+import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
 import { eventStoreConfig, openEventStore, readConfig, runMain, serviceConfig } from '@datebook/shared-kernel/runtime';
 import { z } from 'zod';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pgliteSqlDatabase } from '@datebook/shared-kernel/ports';
+import { pgliteSqlDatabase } from '@datebook/shared-kernel/ports/pglite';
 import { startTestSystem } from './testing/testSystem';
 
 describe('the embedded default across a restart', () => {

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { jwtTokenService, sessionRevocations, withRevocations } from '@datebook/shared-kernel/http';
-import { parkedEventsReadiness, pgSqlDatabase } from '@datebook/shared-kernel/ports';
+import { parkedEventsReadiness } from '@datebook/shared-kernel/ports';
+import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
 import { eventSourceFor, openEventStore, readConfig, runMain, serveService } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
 import { NOTIFIER_CONSUMER_GROUP, notifierService } from './app';

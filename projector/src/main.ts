@@ -1,15 +1,6 @@
-import {
-  calendarViewCopier,
-  calendarViewsRedisClient,
-  consumeViewCopyRequests,
-  parkedEvents,
-  parkedEventsReadiness,
-  pgSqlDatabase,
-  READ_MODEL_SCHEMA,
-  redisCalendarViews,
-  redisViewCopyRequests,
-  subscribeWithParking,
-} from '@datebook/shared-kernel/ports';
+import { calendarViewCopier, consumeViewCopyRequests, parkedEvents, parkedEventsReadiness, READ_MODEL_SCHEMA, subscribeWithParking } from '@datebook/shared-kernel/ports';
+import { calendarViewsRedisClient, redisCalendarViews, redisViewCopyRequests } from '@datebook/shared-kernel/ports/redis';
+import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
 import { eventSourceFor, eventStoreConfig, openEventStore, readConfig, runMain, serveService, serviceConfig } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
 import { z } from 'zod';

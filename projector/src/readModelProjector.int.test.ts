@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CalendarEventEvent, RecordedEvent } from '@datebook/shared-kernel';
-import { pgliteSqlDatabase, READ_MODEL_SCHEMA, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { pgliteSqlDatabase } from '@datebook/shared-kernel/ports/pglite';
+import { READ_MODEL_SCHEMA, type SqlDatabase } from '@datebook/shared-kernel/ports';
 import { readModelProjector } from './readModelProjector';
 
 const host = randomUUID();

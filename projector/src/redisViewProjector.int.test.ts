@@ -1,18 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type CalendarEventEvent, type RecordedEvent, START_OF_LOG, streamName } from '@datebook/shared-kernel';
-import {
-  calendarViewChecksum,
-  type CalendarViews,
-  calendarViewsRedisClient,
-  type EventStore,
-  inMemoryCalendarViews,
-  pgliteSqlDatabase,
-  postgresEventStore,
-  READ_MODEL_SCHEMA,
-  readModelViewEntries,
-  redisCalendarViews,
-  type SqlDatabase,
-} from '@datebook/shared-kernel/ports';
+import { calendarViewChecksum, type CalendarViews, type EventStore, inMemoryCalendarViews, postgresEventStore, READ_MODEL_SCHEMA, readModelViewEntries, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { calendarViewsRedisClient, redisCalendarViews } from '@datebook/shared-kernel/ports/redis';
+import { pgliteSqlDatabase } from '@datebook/shared-kernel/ports/pglite';
 import type { Redis } from 'ioredis';
 import { readModelProjector } from './readModelProjector';
 import { calendarViewsProjector } from './redisViewProjector';

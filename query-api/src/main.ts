@@ -1,5 +1,6 @@
 import { jwtTokenService, sessionRevocations, withRevocations } from '@datebook/shared-kernel/http';
-import { calendarViewsRedisClient, pgSqlDatabase, redisCalendarViews, redisViewCopyRequests } from '@datebook/shared-kernel/ports';
+import { calendarViewsRedisClient, redisCalendarViews, redisViewCopyRequests } from '@datebook/shared-kernel/ports/redis';
+import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
 import { eventStoreConfig, openEventStore, readConfig, runMain, serveService, serviceConfig } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
 import { z } from 'zod';

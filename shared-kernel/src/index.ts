@@ -12,7 +12,7 @@ export * from './time/isoInstant';
 export * from './time/validDomain';
 export * from './events/reminders';
 export * from './recurrence';
-export * from './availability';
+export * from './intervals';
 export * from './aggregates/schedule';
 export * from './events/schemaVersions';
 export * from './events/upcasting';

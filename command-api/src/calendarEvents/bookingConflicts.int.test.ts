@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, RESERVATION_TTL_MS } from '@datebook/shared-kernel';
-import { busyTime, type EventStore, pgSqlDatabase, postgresEventStore, READ_MODEL_SCHEMA, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { busyTime, type EventStore, postgresEventStore, READ_MODEL_SCHEMA, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
 import { createTestDatabase, type TestDatabase } from '@datebook/shared-kernel/testing';
 import { type BusyLookup, reserveWithoutConflicts } from './bookingConflicts';
 

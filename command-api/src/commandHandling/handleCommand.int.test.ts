@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, type ScheduleCommand, scheduleDecider, scheduleStreamsAt, streamName } from '@datebook/shared-kernel';
-import { type EventStore, pgSqlDatabase, postgresEventStore, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { type EventStore, postgresEventStore, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
 import { createTestDatabase, type TestDatabase } from '@datebook/shared-kernel/testing';
 import { calendarEventService } from '../calendarEvents/calendarEventService';
 import { userAccounts } from '../users/userAccounts';

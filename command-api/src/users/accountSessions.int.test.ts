@@ -1,4 +1,5 @@
-import { pgliteSqlDatabase, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { pgliteSqlDatabase } from '@datebook/shared-kernel/ports/pglite';
+import { type SqlDatabase } from '@datebook/shared-kernel/ports';
 import { pollUntil } from '@datebook/shared-kernel/testing';
 import { type AccountsApp, startAccountsApp, uniqueEmail } from './testing/accountsApp';
 

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { calendarViewsRedisClient, pgliteSqlDatabase, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { calendarViewsRedisClient } from '@datebook/shared-kernel/ports/redis';
+import { pgliteSqlDatabase } from '@datebook/shared-kernel/ports/pglite';
+import { type SqlDatabase } from '@datebook/shared-kernel/ports';
 import { redisSignInThrottle } from './signInThrottle';
 import { startAccountsApp, uniqueEmail } from './testing/accountsApp';
 

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { parseUserEvent, streamName } from '@datebook/shared-kernel';
-import { pgliteSqlDatabase, pgSqlDatabase, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { pgliteSqlDatabase } from '@datebook/shared-kernel/ports/pglite';
+import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
+import { type SqlDatabase } from '@datebook/shared-kernel/ports';
 import { createTestDatabase, type TestDatabase } from '@datebook/shared-kernel/testing';
 import { verifyPassword } from './passwordHash';
 import { type AccountsApp, startAccountsApp, uniqueEmail } from './testing/accountsApp';

@@ -1,4 +1,4 @@
-import { AddInvitations, DEFAULT_REMINDERS, DomainError, encodeConsistencyToken, ReminderOverride, streamName, type UserState } from '@datebook/shared-kernel';
+import { AddInvitations, DEFAULT_REMINDERS, DomainError, encodeConsistencyToken, ReminderOverride, userStreamName, type UserState } from '@datebook/shared-kernel';
 import { authenticatedUser, bearerToken, parseInput, type RouteDoc, requireUser, type TokenService, timeZoneSchema, userIDSchema } from '@datebook/shared-kernel/http';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
@@ -132,7 +132,7 @@ export function userRoutes(deps: UserRouteDependencies): Router {
       if (hours.end <= hours.start) throw new DomainError('INVALID_TIME_RANGE', 'working hours must end after they start', [{ path: `workingHours.${i}.end`, message: 'must be after start' }]);
     }
     const result = await deps.accounts.changeSettings(userID, change, context(req));
-    res.setHeader('X-Consistency-Token', encodeConsistencyToken({ streamName: streamName('User', userID), version: result.version ?? 0 }));
+    res.setHeader('X-Consistency-Token', encodeConsistencyToken({ streamName: userStreamName(userID), version: result.version ?? 0 }));
     res.json(profile(result.state));
   });
 

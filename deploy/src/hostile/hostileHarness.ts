@@ -1,4 +1,5 @@
-import { pgSqlDatabase, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
+import { type SqlDatabase } from '@datebook/shared-kernel/ports';
 import { createTestDatabase, measureEventLoopDelay, pollUntil, type TestDatabase } from '@datebook/shared-kernel/testing';
 import type { Response } from 'supertest';
 import { startTestSystem, type TestSystem } from '../testing/testSystem';

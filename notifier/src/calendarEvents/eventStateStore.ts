@@ -1,4 +1,4 @@
-import { type RecordedEvent, streamName } from '@datebook/shared-kernel';
+import { type RecordedEvent, calendarEventStreamName } from '@datebook/shared-kernel';
 import type { EventStore, SqlExecutor } from '@datebook/shared-kernel/ports';
 import { commandKeyOf, commandStep, type StreamFact } from './commandStep';
 import { type EventState, type NotifierCalendarEvent, parseNotifierCalendarEvent } from './eventState';
@@ -68,6 +68,6 @@ export function foldEvents(events: readonly RecordedEvent[], firstVersion: numbe
 
 /** Folds a stream from the store up to `upTo` (inclusive); see foldEvents. */
 export async function foldEventStream(store: EventStore, eventID: string, upTo: number, onUnreadable: (event: RecordedEvent, error: unknown) => void): Promise<EventState | undefined> {
-  const { events } = await store.readStream(streamName('CalendarEvent', eventID));
+  const { events } = await store.readStream(calendarEventStreamName(eventID));
   return foldEvents(events, store.firstVersion, upTo, onUnreadable);
 }

@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { compareLogPositions, type LogPosition, START_OF_LOG, streamName } from '@datebook/shared-kernel';
+import { compareLogPositions, type LogPosition, START_OF_LOG, calendarEventStreamName, userStreamName } from '@datebook/shared-kernel';
 import { jwtTokenService, serviceApp } from '@datebook/shared-kernel/http';
-import { type EventStore, pgliteSqlDatabase, pgSqlDatabase, postgresEventStore, type SqlDatabase, storeTailingEventSource } from '@datebook/shared-kernel/ports';
+import { type EventStore, postgresEventStore, type SqlDatabase, storeTailingEventSource } from '@datebook/shared-kernel/ports';
+import { pgliteSqlDatabase } from '@datebook/shared-kernel/ports/pglite';
+import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
 import { createTestDatabase, pollUntil, type TestDatabase } from '@datebook/shared-kernel/testing';
 import pino from 'pino';
 import request from 'supertest';
@@ -86,13 +88,13 @@ export async function startNotifierHarness(harness: HarnessOptions = {}) {
   async function registerUser(name: string, options: { email?: string; timeZone?: string; verified?: boolean } = {}) {
     const userID = randomUUID();
     const email = options.email ?? `${name.toLowerCase()}.${randomBytes(3).toString('hex')}@example.com`;
-    await append(streamName('User', userID), 'UserRegistered', { userID, userName: name, email, passwordHash: 'scrypt$x', timeZone: options.timeZone ?? 'Europe/Berlin' }, userID);
-    if (options.verified !== false) await append(streamName('User', userID), 'EmailVerified', { userID, email }, userID);
+    await append(userStreamName(userID), 'UserRegistered', { userID, userName: name, email, passwordHash: 'scrypt$x', timeZone: options.timeZone ?? 'Europe/Berlin' }, userID);
+    if (options.verified !== false) await append(userStreamName(userID), 'EmailVerified', { userID, email }, userID);
     const token = tokens.issue(userID, clock()).token;
     return { userID, name, email, auth: { Authorization: `Bearer ${token}` } };
   }
 
-  const calendarEvent = (eventID: string) => streamName('CalendarEvent', eventID);
+  const calendarEvent = (eventID: string) => calendarEventStreamName(eventID);
 
   async function scheduleEvent(host: { userID: string }, input: { start: Date; minutes?: number; title?: string; invite?: { userID: string }[]; recurrence?: string[]; accepted?: boolean }) {
     const eventID = randomUUID();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CalendarEventEvent } from '@datebook/shared-kernel';
-import { type EventStore, pgSqlDatabase, postgresEventStore, READ_MODEL_SCHEMA, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { type EventStore, postgresEventStore, READ_MODEL_SCHEMA, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
 import { createTestDatabase, type TestDatabase } from '@datebook/shared-kernel/testing';
 import { readModelProjector } from '../readModelProjector';
 import { readModelChecksum, replayReadModel } from './readModelReplay';

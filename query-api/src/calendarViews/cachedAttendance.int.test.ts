@@ -1,16 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type BusyInterval, type CalendarEventDetails, occurrenceSpan } from '@datebook/shared-kernel';
-import {
-  calendarViewCopier,
-  type CalendarViews,
-  calendarViewsRedisClient,
-  consumeViewCopyRequests,
-  pgliteSqlDatabase,
-  READ_MODEL_SCHEMA,
-  redisCalendarViews,
-  redisViewCopyRequests,
-  type SqlDatabase,
-} from '@datebook/shared-kernel/ports';
+import { calendarViewCopier, type CalendarViews, consumeViewCopyRequests, READ_MODEL_SCHEMA, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { calendarViewsRedisClient, redisCalendarViews, redisViewCopyRequests } from '@datebook/shared-kernel/ports/redis';
+import { pgliteSqlDatabase } from '@datebook/shared-kernel/ports/pglite';
 import { pollUntil } from '@datebook/shared-kernel/testing';
 import type { Redis } from 'ioredis';
 import { cachedAttendance } from './cachedAttendance';

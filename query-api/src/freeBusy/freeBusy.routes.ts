@@ -1,15 +1,10 @@
-import {
-  availabilityView,
-  DomainError,
-  freeBusy,
-  isoInstant,
-  type IsoWeekday,
-  suggestTimes,
-  type WorkingHoursEntry,
-} from '@datebook/shared-kernel';
+import { DomainError, isoInstant } from '@datebook/shared-kernel';
 import { instantSchema, type JsonReply, type JsonRequest, type JsonRoute, parseInput, type RouteDoc, timeZoneSchema, userIDSchema } from '@datebook/shared-kernel/http';
 import type { SqlExecutor } from '@datebook/shared-kernel/ports';
 import { z } from 'zod';
+import { availabilityView, freeBusy } from '../availability/freeBusy';
+import { suggestTimes } from '../availability/suggestions';
+import type { IsoWeekday, WorkingHoursEntry } from '../availability/workingHours';
 import type { ReadModelQueries } from '../calendarViews/readModelQueries';
 
 const MAX_WINDOW_DAYS = 62;

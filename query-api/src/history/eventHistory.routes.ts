@@ -1,4 +1,4 @@
-import { DomainError, streamName } from '@datebook/shared-kernel';
+import { DomainError, calendarEventStreamName } from '@datebook/shared-kernel';
 import { authenticatedUser, eventIDSchema, parseInput, type RouteDoc } from '@datebook/shared-kernel/http';
 import type { EventStore } from '@datebook/shared-kernel/ports';
 import { Router } from 'express';
@@ -19,7 +19,7 @@ export function eventHistoryRoutes(deps: { store: EventStore }): Router {
   router.get('/events/:eventID/history', async (req, res) => {
     const { eventID } = parseInput(z.object({ eventID: eventIDSchema }), req.params, 'params');
     const viewer = authenticatedUser(req);
-    const { events } = await deps.store.readStream(streamName('CalendarEvent', eventID));
+    const { events } = await deps.store.readStream(calendarEventStreamName(eventID));
     // The host and the current attendees only: someone removed from the event reads nothing of it any more,
     // least of all what changed after they left. Membership is read from the raw facts, so an event this
     // code cannot parse (parked by the consumers) still shows its history to the people on it.

@@ -2,7 +2,7 @@ import { parseUserEvent } from '../aggregates/user/events';
 // The User aggregate's fold of its sessions (the same its `evolve` delegates to): only revocation events are read.
 import { foldSessionRevocations, isSessionRevoked, noRevocations, type SessionRevocationState } from '../aggregates/user/sessions';
 import type { EventStore } from '../ports/eventStore/eventStore';
-import { streamName } from '../streams/streamName';
+import { userStreamName } from '../aggregates/user/decider';
 import type { RevocationCheck, Session } from './auth';
 
 /** How long a user's revocations are trusted from memory: the bound on how late another process honours a revocation. */
@@ -32,7 +32,7 @@ export function sessionRevocations(store: EventStore, options: { clock: () => Da
   const cache = new Map<string, Cached>();
 
   async function read(userID: string): Promise<SessionRevocationState> {
-    const { events } = await store.readStream(streamName('User', userID));
+    const { events } = await store.readStream(userStreamName(userID));
     let state = noRevocations();
     for (const recorded of events) {
       if (recorded.type !== 'SessionRevoked' && recorded.type !== 'SessionsRevoked') continue;

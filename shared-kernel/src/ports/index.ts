@@ -1,28 +1,19 @@
-// Ports and their adapters: the I/O half of the shared kernel.
+// Ports and the adapters that need no driver. Each driver's adapters have their own entry point
+// (ports/pg, ports/pglite, ports/kafka, ports/redis, ports/kurrent), so a process loads only the drivers it uses.
 export * from './eventStore/eventStore';
 export * from './eventStore/postgresEventStore';
-export * from './sql/pgliteSqlDatabase';
-export * from './sql/pgSqlDatabase';
+export * from './eventStore/inMemoryEventStore';
 export * from './sql/sqlDatabase';
 export * from './readModel/readModelSchema';
+export * from './readModel/attendanceRows';
 export * from './eventSource/eventSource';
 export * from './eventSource/storeTailingEventSource';
-export * from './readModel/attendanceRows';
-export * from './eventSource/kafkaConnection';
-export * from './eventSource/kafkaEventCodec';
-export * from './eventSource/kafkaEventSource';
-export * from './relay/kafkaRelay';
-export * from './calendarViews/calendarViews';
-export * from './calendarViews/inMemoryCalendarViews';
-export * from './calendarViews/redisCalendarViews';
-export * from './calendarViews/calendarViewsRedisClient';
-export * from './calendarViews/readModelViewEntries';
-export * from './calendarViews/viewBusyTime';
-export * from './eventStore/kurrentEventStore';
 export * from './eventSource/parkedEvents';
 export * from './eventSource/parkingSubscription';
-export * from './eventStore/inMemoryEventStore';
+export * from './calendarViews/calendarViews';
+export * from './calendarViews/inMemoryCalendarViews';
+export * from './calendarViews/readModelViewEntries';
+export * from './calendarViews/viewBusyTime';
 export * from './viewCopies/viewCopyRequests';
-export * from './viewCopies/redisViewCopyRequests';
 export * from './viewCopies/calendarViewCopier';
 export * from './viewCopies/viewCopyConsumer';

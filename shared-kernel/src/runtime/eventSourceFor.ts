@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
 import type { EventStore } from '../ports/eventStore/eventStore';
 import type { EventSource } from '../ports/eventSource/eventSource';
-import { type KafkaSaslSettings, kafkaSaslOf } from '../ports/eventSource/kafkaConnection';
-import { kafkaEventSource } from '../ports/eventSource/kafkaEventSource';
+import type { KafkaSaslSettings } from '../ports/eventSource/kafkaConnection';
 import { storeTailingEventSource } from '../ports/eventSource/storeTailingEventSource';
 import type { SqlDatabase } from '../ports/sql/sqlDatabase';
 
@@ -15,6 +14,8 @@ export async function eventSourceFor(
   options: { partitionsInParallel?: number } = {},
 ): Promise<EventSource> {
   if (config.KAFKA_BROKERS) {
+    // Loaded only when brokers are configured: the embedded default never loads kafkajs.
+    const { kafkaEventSource, kafkaSaslOf } = await import('../ports/kafka');
     const brokers = config.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean);
     const sasl = kafkaSaslOf(config);
     return kafkaEventSource({ connection: { brokers, ...(sasl ? { sasl } : {}) }, topic: config.KAFKA_TOPIC, logger, ...options });

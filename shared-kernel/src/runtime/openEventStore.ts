@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { EventStore } from '../ports/eventStore/eventStore';
-import { connectKurrentEventStore } from '../ports/eventStore/kurrentEventStore';
 import { postgresEventStore } from '../ports/eventStore/postgresEventStore';
 import type { SqlDatabase } from '../ports/sql/sqlDatabase';
 
@@ -16,6 +15,8 @@ export async function openEventStore(
 ): Promise<{ store: EventStore; close(): Promise<void> }> {
   if (config.EVENT_STORE === 'kurrent') {
     if (!config.EVENTSTORE_URL) throw new Error('invalid configuration: EVENTSTORE_URL: required when EVENT_STORE=kurrent');
+    // Loaded only when selected: a PostgreSQL deployment never loads the KurrentDB client.
+    const { connectKurrentEventStore } = await import('../ports/kurrent');
     return connectKurrentEventStore(config.EVENTSTORE_URL);
   }
   return { store: await postgresEventStore(database), close: async () => undefined };

@@ -6,3 +6,4 @@ export { calendarViewsContract } from '../ports/calendarViews/calendarViews.cont
 export { measureEventLoopDelay, withEventLoopGuard } from './eventLoopGuard';
 export { pollUntil, type PollUntilOptions } from './pollUntil';
 export * from './testCorpora';
+export * from './intervalArbitraries';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { parseUserEvent, streamName, type UserEvent } from '@datebook/shared-kernel';
+import { parseUserEvent, userStreamName, type UserEvent } from '@datebook/shared-kernel';
 import { jwtTokenService, serviceApp, sessionRevocations, withRevocations } from '@datebook/shared-kernel/http';
 import { postgresEventStore, type SqlDatabase } from '@datebook/shared-kernel/ports';
 import pino from 'pino';
@@ -28,7 +28,7 @@ export async function startAccountsApp(database: SqlDatabase, options: { throttl
   const http = () => request(app);
 
   async function userEvents(userID: string): Promise<UserEvent[]> {
-    const { events } = await store.readStream(streamName('User', userID));
+    const { events } = await store.readStream(userStreamName(userID));
     return events.map((e) => parseUserEvent(e)).filter((e): e is UserEvent => e !== undefined);
   }
 

@@ -1,4 +1,4 @@
-import { type BusyInterval, mergeIntervals } from '../../availability';
+import { type BusyInterval, mergeIntervals } from '../../intervals';
 import { DomainError, type FieldError } from '../../errors/domainError';
 
 /** Someone busy while a booking would be on. */

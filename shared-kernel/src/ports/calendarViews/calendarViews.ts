@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { occurrenceSpan } from '../../calendar/occurrences';
 import type { Logger } from 'pino';
-import type { BusyInterval } from '../../availability';
+import type { BusyInterval } from '../../intervals';
 import type { AttendanceRow } from '../readModel/attendanceRows';
 
 /** A person's row on an event as of a stream version; `row: null` means they are no longer on it (or it was cancelled). */

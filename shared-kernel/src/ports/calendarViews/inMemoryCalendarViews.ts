@@ -1,5 +1,5 @@
 import type { AttendanceRow } from '../readModel/attendanceRows';
-import type { BusyInterval } from '../../availability';
+import type { BusyInterval } from '../../intervals';
 import { type CalendarViewChange, type CalendarViewEntry, type CalendarViews, viewSpan } from './calendarViews';
 import { busyInWindow, type KeptBusyTime, keptBusyTime } from './viewBusyTime';
 

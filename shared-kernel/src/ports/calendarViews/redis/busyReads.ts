@@ -1,5 +1,5 @@
 import { Cluster } from 'ioredis';
-import type { BusyInterval } from '../../../availability';
+import type { BusyInterval } from '../../../intervals';
 import type { CalendarViews } from '../calendarViews';
 import { type BusyAnswer, busyFromListAnswer, busyReadDays } from './busyTimeEncoding';
 import { withinReadTimeout } from './readTimeout';

@@ -1,4 +1,4 @@
-import type { BusyInterval } from '../../../availability';
+import type { BusyInterval } from '../../../intervals';
 import type { AttendanceRow } from '../../readModel/attendanceRows';
 import { keptBusyTime } from '../viewBusyTime';
 

@@ -7,7 +7,7 @@ import {
   subtractIntervals,
   type Interval,
 } from './interval';
-import { covers, gridInstants, gridWindow, intervalList, isCanonical } from './testArbitraries';
+import { covers, gridInstants, gridWindow, intervalList, isCanonical } from '../testing/intervalArbitraries';
 
 const i = (start: number, end: number): Interval => ({ start, end });
 

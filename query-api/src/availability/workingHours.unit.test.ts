@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
-import type { Interval } from './interval';
+import type { Interval } from '@datebook/shared-kernel';
 import { DEFAULT_WORKING_HOURS, workingHoursIntervals, type WorkingHoursEntry } from './workingHours';
 
 const utc = (iso: string) => Date.parse(iso);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { commonFree, groupFree, type UserFree } from './commonFree';
-import type { Interval } from './interval';
-import { anyInterval, covers, gridInstants, gridWindow, intervalList } from './testArbitraries';
+import type { Interval } from '@datebook/shared-kernel';
+import { anyInterval, covers, gridInstants, gridWindow, intervalList } from '@datebook/shared-kernel/testing';
 
 const M = 60_000;
 // Minutes as the unit keeps the expectations readable.

@@ -1,11 +1,5 @@
-import { type Interval, MINUTE_MS, clipIntervals, isEmptyInterval, mergeIntervals, subtractIntervals } from './interval';
-
-/** 'tentative' marks time held by a pending invitation; a missing kind means 'busy'. */
-export type BusyKind = 'busy' | 'tentative';
-
-export interface BusyInterval extends Interval {
-  readonly kind?: BusyKind;
-}
+import { type Interval, MINUTE_MS, clipIntervals, isEmptyInterval, mergeIntervals, subtractIntervals } from '@datebook/shared-kernel';
+import type { BusyInterval } from '@datebook/shared-kernel';
 
 export interface FreeBusy {
   /** Merged busy time (either kind) clipped to the window. */

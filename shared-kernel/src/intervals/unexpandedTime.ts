@@ -1,4 +1,4 @@
-import type { BusyInterval, BusyKind } from './freeBusy';
+import type { BusyInterval, BusyKind } from './busyInterval';
 import type { Interval } from './interval';
 
 /**

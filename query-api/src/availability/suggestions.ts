@@ -1,6 +1,7 @@
 import { type GroupFreeInterval, groupFree } from './commonFree';
-import { type BusyInterval, freeBusy } from './freeBusy';
-import { type Interval, MINUTE_MS, intersectIntervals, intervalLength } from './interval';
+import type { BusyInterval } from '@datebook/shared-kernel';
+import { freeBusy } from './freeBusy';
+import { type Interval, MINUTE_MS, intersectIntervals, intervalLength } from '@datebook/shared-kernel';
 import { type WorkingHoursEntry, workingHoursIntervals } from './workingHours';
 
 export interface SuggestionUser {

@@ -1,5 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
-import { type Interval, clipIntervals, isEmptyInterval, mergeIntervals } from './interval';
+import { type Interval, clipIntervals, isEmptyInterval, mergeIntervals } from '@datebook/shared-kernel';
 
 /** ISO 8601 weekday: Monday = 1 … Sunday = 7 (Temporal's `dayOfWeek`). */
 export type IsoWeekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;

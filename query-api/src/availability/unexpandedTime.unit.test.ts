@@ -1,8 +1,9 @@
-import { occurrencesOverlapping } from '../calendar/occurrences';
-import { DEFAULT_OCCURRENCE_CAP } from '../recurrence/expand';
-import { availabilityView, type BusyInterval, freeBusy } from './freeBusy';
+import { occurrencesOverlapping } from '@datebook/shared-kernel';
+import { DEFAULT_OCCURRENCE_CAP } from '@datebook/shared-kernel';
+import type { BusyInterval } from '@datebook/shared-kernel';
+import { availabilityView, freeBusy } from './freeBusy';
 import { suggestTimes } from './suggestions';
-import { unexpandedBusy } from './unexpandedTime';
+import { unexpandedBusy } from '@datebook/shared-kernel';
 
 const at = (iso: string): number => Date.parse(iso);
 const MINUTE = 60_000;

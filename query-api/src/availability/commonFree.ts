@@ -1,4 +1,4 @@
-import { type Interval, MINUTE_MS, intersectFree, intervalLength, mergeIntervals } from './interval';
+import { type Interval, MINUTE_MS, intersectFree, intervalLength, mergeIntervals } from '@datebook/shared-kernel';
 
 /**
  * The maximal intervals inside `window` in which every list (one per user) is free, kept when at

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { Interval } from './interval';
+import type { Interval } from '../intervals/interval';
 
 // Property tests run on a small integer grid: every boundary is an integer, so checking each integer
 // instant decides membership of every unit step [t, t+1) exactly.

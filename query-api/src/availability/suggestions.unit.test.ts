@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
-import type { BusyInterval } from './freeBusy';
-import type { Interval } from './interval';
+import type { BusyInterval } from '@datebook/shared-kernel';
+import type { Interval } from '@datebook/shared-kernel';
 import { suggestTimes, type SuggestionUser } from './suggestions';
 
 const utc = (iso: string) => Date.parse(iso);

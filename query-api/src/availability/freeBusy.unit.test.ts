@@ -1,7 +1,8 @@
 import fc from 'fast-check';
-import { availabilityView, freeBusy, type BusyInterval } from './freeBusy';
-import type { Interval } from './interval';
-import { covers, gridInstants, gridWindow, isCanonical } from './testArbitraries';
+import type { BusyInterval } from '@datebook/shared-kernel';
+import { availabilityView, freeBusy } from './freeBusy';
+import type { Interval } from '@datebook/shared-kernel';
+import { covers, gridInstants, gridWindow, isCanonical } from '@datebook/shared-kernel/testing';
 
 const at = (hhmm: string) => Date.parse(`2024-06-03T${hhmm}:00Z`);
 const span = (from: string, to: string): Interval => ({ start: at(from), end: at(to) });

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { occurrenceSpan } from '../calendar/occurrences';
-import { busyTime } from '../ports/readModel/attendanceRows';
-import { READ_MODEL_SCHEMA } from '../ports/readModel/readModelSchema';
-import { busyInWindow, keptBusyTime } from '../ports/calendarViews/viewBusyTime';
-import { pgliteSqlDatabase } from '../ports/sql/pgliteSqlDatabase';
-import type { SqlDatabase } from '../ports/sql/sqlDatabase';
+import { occurrenceSpan } from '@datebook/shared-kernel';
+import { busyTime } from '@datebook/shared-kernel/ports';
+import { READ_MODEL_SCHEMA } from '@datebook/shared-kernel/ports';
+import { busyInWindow, keptBusyTime } from '@datebook/shared-kernel/ports';
+import { pgliteSqlDatabase } from '@datebook/shared-kernel/ports/pglite';
+import type { SqlDatabase } from '@datebook/shared-kernel/ports';
 import { freeBusy } from './freeBusy';
 import { suggestTimes } from './suggestions';
 

@@ -1,9 +1,9 @@
-import { readTestCorpus } from '../testing/testCorpora';
+import { readTestCorpus } from '@datebook/shared-kernel/testing';
 import { Temporal } from 'temporal-polyfill';
-import { expandSeries, parseRRule } from '../recurrence';
+import { expandSeries, parseRRule } from '@datebook/shared-kernel';
 import { commonFree } from './commonFree';
 import { freeBusy } from './freeBusy';
-import { MINUTE_MS, type Interval } from './interval';
+import { MINUTE_MS, type Interval } from '@datebook/shared-kernel';
 import { suggestTimes } from './suggestions';
 
 // Format: shared-kernel/testdata/README.md. Recurring entries use the recurrence format of rrule-rfc5545.json.

@@ -1,0 +1,4 @@
+// Redis (ioredis): the production calendar views and the view-copy request list.
+export * from './calendarViews/redisCalendarViews';
+export * from './calendarViews/calendarViewsRedisClient';
+export * from './viewCopies/redisViewCopyRequests';
