@@ -6,6 +6,7 @@ import { eventStoreConfig, openEventStore, readConfig, runMain, serveService, se
 import pino from 'pino';
 import { z } from 'zod';
 import { commandApi } from './app';
+import { redisDirectoryLookupLimit } from './users/directoryLookupLimit';
 import { redisSignInThrottle } from './users/signInThrottle';
 
 const CommandApiConfig = z.object({
@@ -13,7 +14,7 @@ const CommandApiConfig = z.object({
   ...eventStoreConfig,
   PORT: z.coerce.number().int().min(0).max(65535).default(3001).describe('HTTP port of the command API'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(16).describe('PostgreSQL connections'),
-  REDIS_URL: z.string().default('redis://127.0.0.1:6379').describe('Redis holding the sign-in attempt counters every command-API process shares'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379').describe('Redis holding the sign-in attempt and directory lookup counters every command-API process shares'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true').describe('Behind the gateway: take the client address from X-Forwarded-For (per-client sign-in limits)'),
 });
 
@@ -34,6 +35,7 @@ runMain(async () => {
     tokens,
     revocations,
     throttle: redisSignInThrottle(redis),
+    directoryLimit: redisDirectoryLookupLimit(redis),
     trustForwardedFor: config.TRUST_PROXY,
     onBackgroundError: (err) => logger.error({ err }, 'password-reset request failed'),
     clock,

@@ -5,6 +5,7 @@ import { Router } from 'express';
 import type { Logger } from 'pino';
 import { backgroundLoop } from './background/loop';
 import { calendarEventReactor } from './calendarEvents/calendarEventReactor';
+import { calendarShareReactor } from './calendars/calendarShareReactor';
 import { deviceRouteDocs, deviceRoutes } from './devices/devices.routes';
 import type { PushTransport } from './devices/pushTransport';
 import { loadOrCreateVapidKeys } from './devices/vapidKeys';
@@ -183,6 +184,10 @@ export function notifierService(deps: NotifierDependencies): NotifierService {
     mailPerSender: { perHour: options.mailPerSenderPerHour, perDay: options.mailPerSenderPerDay },
   });
   const onUserEvent = userReactor({ db, store: deps.store, logger, tokens: deps.tokens, clock, publicUrl: options.publicUrl, staleAfterMs: options.staleAfterMs });
+  const onCalendar = calendarShareReactor({
+    db, store: deps.store, directory, clock, logger, publicUrl: options.publicUrl, staleAfterMs: options.staleAfterMs,
+    mailPerSender: { perHour: options.mailPerSenderPerHour, perDay: options.mailPerSenderPerDay },
+  });
   async function handle(batch: RecordedEvent[]): Promise<void> {
     let notifications = 0;
     let changes = 0;
@@ -194,6 +199,8 @@ export function notifierService(deps: NotifierDependencies): NotifierService {
         changes += committed?.changes ?? 0;
       } else if (category === 'User') {
         notifications += await onUserEvent(recorded);
+      } else if (category === 'Calendar') {
+        notifications += await onCalendar(recorded);
       }
     }
     if (notifications > 0) sender.wake();

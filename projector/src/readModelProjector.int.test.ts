@@ -20,7 +20,7 @@ function history(eventID: string): RecordedEvent[] {
     recorded(eventID, 1, {
       type: 'CalendarEventScheduled',
       data: {
-        eventID, hostID: host, title: 'Plan', description: null, location: null, startTime: '2030-01-02T10:00:00.000Z', endTime: '2030-01-02T11:00:00.000Z',
+        eventID, hostID: host, calendarID: host, visibility: 'default', title: 'Plan', description: null, location: null, startTime: '2030-01-02T10:00:00.000Z', endTime: '2030-01-02T11:00:00.000Z',
         timeZone: 'UTC', allDay: false, startDate: null, endDate: null, recurrence: [], transparency: 'opaque', guestsCanSeeOtherGuests: true,
       },
     }),

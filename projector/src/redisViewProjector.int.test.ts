@@ -14,7 +14,7 @@ const [single, series, cancelled] = [randomUUID(), randomUUID(), randomUUID()];
 const scheduled = (eventID: string, start: string, recurrence: string[] = []): CalendarEventEvent => ({
   type: 'CalendarEventScheduled',
   data: {
-    eventID, hostID: host, title: 'Plan', description: null, location: null, startTime: start,
+    eventID, hostID: host, calendarID: host, visibility: 'default', title: 'Plan', description: null, location: null, startTime: start,
     endTime: new Date(Date.parse(start) + 3_600_000).toISOString(), timeZone: 'Europe/Paris', allDay: false, startDate: null, endDate: null,
     recurrence, transparency: 'opaque', guestsCanSeeOtherGuests: true,
   },

@@ -16,7 +16,7 @@ function history(...events: (CalendarEventEvent | { type: 'SomethingNewer'; data
 const scheduled: CalendarEventEvent = {
   type: 'CalendarEventScheduled',
   data: {
-    eventID, hostID: host, title: 'Plan', description: null, location: null, startTime: '2030-01-02T10:00:00Z', endTime: '2030-01-02T11:00:00Z',
+    eventID, hostID: host, calendarID: host, visibility: 'default', title: 'Plan', description: null, location: null, startTime: '2030-01-02T10:00:00Z', endTime: '2030-01-02T11:00:00Z',
     timeZone: 'UTC', allDay: false, startDate: null, endDate: null, recurrence: [], transparency: 'opaque', guestsCanSeeOtherGuests: true,
   },
 };

@@ -2,6 +2,7 @@
 export * from './calendar';
 export * from './errors/domainError';
 export * from './aggregates/calendarEvent';
+export * from './aggregates/calendar';
 export * from './events/recordedEvent';
 export * from './aggregates/user';
 export * from './aggregates/userEmail';

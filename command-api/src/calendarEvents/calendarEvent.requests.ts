@@ -22,8 +22,15 @@ const recurrence = z
   .max(50)
   .describe('RFC 5545 lines, e.g. ["RRULE:FREQ=WEEKLY;BYDAY=MO,WE", "EXDATE;TZID=Europe/Berlin:20300610T090000"]');
 
+/** A calendar's id, or `primary` for the caller's own (as Google names it). */
+export const calendarIDSchema = z.union([z.literal('primary'), z.string().uuid()]).describe('A calendar id, or "primary" for your own');
+/** RFC 5545 §3.8.1.3 CLASS: `private` events show as busy to readers of the calendar. */
+const visibility = z.enum(['default', 'public', 'private']).describe('"private": readers of the calendar see only a busy block');
+
 export const ScheduleEventBody = z.strictObject({
   eventID: eventIDSchema.optional().describe('Chosen by the client to make retries safe; generated when absent'),
+  calendarID: calendarIDSchema.optional().describe('The calendar to put it on (writer or owner); your primary calendar when absent'),
+  visibility: visibility.optional(),
   title,
   description: description.optional(),
   location: location.optional(),
@@ -38,6 +45,7 @@ export const ScheduleEventBody = z.strictObject({
 
 export const ChangeEventBody = z.strictObject({
   title: title.optional(),
+  visibility: visibility.optional(),
   description: description.nullable().optional(),
   location: location.nullable().optional(),
   ...timing,
@@ -56,6 +64,8 @@ export const ChangeOccurrenceBody = z.strictObject({
   ...timing,
   recurrence: recurrence.optional().describe('With scope "following": the rule from here on (default: the same rule)'),
 });
+
+export const MoveBody = z.strictObject({ calendarID: calendarIDSchema });
 
 export const InviteBody = z.strictObject({ userIDs: z.array(userIDSchema).min(1).max(500) });
 

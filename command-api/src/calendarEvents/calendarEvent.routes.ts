@@ -5,7 +5,7 @@ import { type Request, Router } from 'express';
 import { v5 as uuidv5 } from 'uuid';
 import { z } from 'zod';
 import type { CommandContext } from '../commandHandling/handleCommand';
-import { ChangeEventBody, EventIDParams, InviteBody, RespondBody, ScheduleEventBody, WriteResponse } from './calendarEvent.requests';
+import { ChangeEventBody, EventIDParams, InviteBody, MoveBody, RespondBody, ScheduleEventBody, WriteResponse } from './calendarEvent.requests';
 import { type BusyLookup, findConflicts, reserveWithoutConflicts } from './bookingConflicts';
 import { type CalendarEventService, originalStartOf, unmatchedExceptions, writeReply } from './calendarEventService';
 import { hasTiming, resolveTiming } from './eventTiming';
@@ -23,6 +23,7 @@ export const calendarEventRouteDocs: RouteDoc[] = [
   { method: 'put', path: '/events/{eventID}', operationId: 'changeEvent', summary: 'Change an event or a whole series (host only); listed fields are replaced', body: ChangeEventBody, headers: ifMatch, responses: { 200: { description: 'Changed; exceptions that no longer match an occurrence are listed', schema: WriteResponse.extend({ unmatchedExceptions: z.array(z.string()) }), headers: written }, ...notHost, ...notFound, ...busy, ...unknownUsers } },
   { method: 'delete', path: '/events/{eventID}', operationId: 'cancelEvent', summary: 'Cancel an event or a whole series (host only)', headers: ifMatch, responses: { 204: { description: 'Cancelled', headers: written }, ...notHost, ...notFound, ...busy } },
   { method: 'post', path: '/events/{eventID}/invitations', operationId: 'inviteAttendees', summary: 'Invite more people (host only)', body: InviteBody, responses: { 201: { description: 'Invited', schema: WriteResponse.extend({ invitedUserIDs: z.array(z.string()) }), headers: written }, ...notHost, ...notFound, ...busy, ...unknownUsers } },
+  { method: 'post', path: '/events/{eventID}/move', operationId: 'moveEvent', summary: "Move an event to another calendar the actor writes (Google's events.move); its attendees keep it", body: MoveBody, headers: ifMatch, responses: { 200: { description: 'Moved', schema: WriteResponse.extend({ calendarID: z.string() }), headers: written }, 403: { description: 'NOT_WRITER or NOT_HOST: you may see but not write the event or that calendar' }, 404: { description: 'EVENT_NOT_FOUND, or CALENDAR_NOT_FOUND naming calendarID' }, ...busy } },
   { method: 'patch', path: '/events/{eventID}/invitations', operationId: 'respondToInvitation', summary: 'Answer an invitation (the series, or one occurrence), and/or set your reminders', body: RespondBody, responses: { 200: { description: 'Answered', schema: WriteResponse.extend({ rsvpStatus: z.string() }), headers: written }, 403: { description: 'HOST_CANNOT_RESPOND: the host does not answer their own invitation' }, ...notFound, ...busy } },
 ];
 
@@ -61,7 +62,9 @@ export function calendarEventRoutes(deps: { events: CalendarEventService; busy: 
     }
     const eventID = body.eventID ?? (idempotencyKey ? eventIDForIdempotencyKey(hostID, idempotencyKey) : randomUUID());
     // Independent reads run together: a booking's latency is its longest chain of round trips.
-    const [hostZone] = await Promise.all([events.zoneOf(hostID), events.requireKnownUsers(body.invitedUserIDs, 'invitedUserIDs')]);
+    const [hostZone, access] = await Promise.all([
+      events.zoneOf(hostID), events.accessTo(body.calendarID ?? 'primary', hostID), events.requireKnownUsers(body.invitedUserIDs, 'invitedUserIDs'),
+    ]);
     const timing = resolveTiming(body, undefined, hostZone);
     const recurrence = body.recurrence ?? [];
     validateRecurrence(recurrence, timing, body.timeZone !== undefined);
@@ -74,7 +77,7 @@ export function calendarEventRoutes(deps: { events: CalendarEventService; busy: 
     const result = await events.run(eventID, {
       type: 'ScheduleEvent',
       data: {
-        eventID, hostID, title: body.title, description: body.description ?? null, location: body.location ?? null,
+        eventID, hostID, access, ...(body.visibility ? { visibility: body.visibility } : {}), title: body.title, description: body.description ?? null, location: body.location ?? null,
         timing, recurrence, invitedUserIDs: body.invitedUserIDs ?? [], ...(body.reminders ? { reminders: body.reminders } : {}),
         ...(body.transparency ? { transparency: body.transparency } : {}),
         ...(body.guestsCanSeeOtherGuests !== undefined ? { guestsCanSeeOtherGuests: body.guestsCanSeeOtherGuests } : {}),
@@ -105,14 +108,20 @@ export function calendarEventRoutes(deps: { events: CalendarEventService; busy: 
       ...(timing !== undefined ? { timing } : {}),
       ...(transparency !== undefined ? { transparency } : {}),
       ...(guestsCanSeeOtherGuests !== undefined ? { guestsCanSeeOtherGuests } : {}),
+      ...(body.visibility !== undefined ? { visibility: body.visibility } : {}),
     };
-    const result = await events.run(eventID, { type: 'ChangeEvent', data: { eventID, actorID: authenticatedUser(req), changes } }, context(req, expectedVersion));
+    const actorID = authenticatedUser(req);
+    const access = await events.accessToEventOf(current, actorID);
+    const result = await events.run(eventID, { type: 'ChangeEvent', data: { eventID, actorID, access, changes } }, context(req, expectedVersion));
     res.json({ ...writeReply(res, eventID, result), unmatchedExceptions: unmatchedExceptions(result.state) });
   });
 
   router.delete('/events/:eventID', async (req, res) => {
     const { eventID } = parseInput(EventIDParams, req.params, 'params');
-    const result = await events.run(eventID, { type: 'CancelEvent', data: { eventID, actorID: authenticatedUser(req) } }, context(req, parseIfMatch(req)));
+    const expectedVersion = parseIfMatch(req);
+    const actorID = authenticatedUser(req);
+    const access = await events.accessToEventOf(await events.load(eventID), actorID);
+    const result = await events.run(eventID, { type: 'CancelEvent', data: { eventID, actorID, access } }, context(req, expectedVersion));
     writeReply(res, eventID, result);
     res.status(204).end();
   });
@@ -120,10 +129,20 @@ export function calendarEventRoutes(deps: { events: CalendarEventService; busy: 
   router.post('/events/:eventID/invitations', async (req, res) => {
     const { eventID } = parseInput(EventIDParams, req.params, 'params');
     const { userIDs } = parseInput(InviteBody, req.body, 'body');
-    await events.requireKnownUsers(userIDs, 'userIDs');
-    const result = await events.run(eventID, { type: 'InviteAttendees', data: { eventID, actorID: authenticatedUser(req), userIDs } }, context(req));
+    const actorID = authenticatedUser(req);
+    const [access] = await Promise.all([events.load(eventID).then((state) => events.accessToEventOf(state, actorID)), events.requireKnownUsers(userIDs, 'userIDs')]);
+    const result = await events.run(eventID, { type: 'InviteAttendees', data: { eventID, actorID, access, userIDs } }, context(req));
     const invitedUserIDs = result.events.flatMap((e) => (e.type === 'AttendeeInvited' ? [e.data.userID] : []));
     res.status(201).json({ ...writeReply(res, eventID, result), invitedUserIDs });
+  });
+
+  router.post('/events/:eventID/move', async (req, res) => {
+    const { eventID } = parseInput(EventIDParams, req.params, 'params');
+    const { calendarID } = parseInput(MoveBody, req.body, 'body');
+    const actorID = authenticatedUser(req);
+    const [access, destination] = await Promise.all([events.load(eventID).then((state) => events.accessToEventOf(state, actorID)), events.accessTo(calendarID, actorID)]);
+    const result = await events.run(eventID, { type: 'MoveEvent', data: { eventID, actorID, access, destination } }, context(req, parseIfMatch(req)));
+    res.json({ ...writeReply(res, eventID, result), calendarID: destination.calendarID });
   });
 
   router.patch('/events/:eventID/invitations', async (req, res) => {

@@ -1,4 +1,5 @@
 import {
+  type CalendarAccess,
   type CalendarEventCommand,
   calendarEventDecider,
   calendarEventStreamName,
@@ -7,7 +8,7 @@ import {
   encodeConsistencyToken,
   isOccurrenceOf,
 } from '@datebook/shared-kernel';
-import type { EventStore } from '@datebook/shared-kernel/ports';
+import { calendarReaderOf, type EventStore, roleOn } from '@datebook/shared-kernel/ports';
 import type { Response } from 'express';
 import { type CommandContext, type CommandResult, handleCommand, loadStream } from '../commandHandling/handleCommand';
 import type { UserAccounts } from '../users/userAccounts';
@@ -42,6 +43,19 @@ export function calendarEventService(store: EventStore, accounts: UserAccounts) 
         const fields = unknown.map((id) => ({ path: `${path}.${(userIDs ?? []).indexOf(id)}`, message: `no user ${id}` }));
         throw new DomainError('UNKNOWN_USERS', 'some invited users do not exist', fields);
       }
+    },
+
+    /** The actor's role on a calendar ('primary' is their own), read from the calendar's rules in the store. */
+    async accessTo(calendarID: string, actorID: string): Promise<CalendarAccess> {
+      const id = calendarID === 'primary' ? actorID : calendarID;
+      const { role } = await roleOn(store, id, await calendarReaderOf(store, actorID));
+      return { calendarID: id, role };
+    },
+
+    /** The actor's role on the calendar the event is on (none when there is no such event: the decider answers 404). */
+    async accessToEventOf(state: CalendarEventState, actorID: string): Promise<CalendarAccess> {
+      if (state.status === 'absent') return { calendarID: '', role: 'none' };
+      return this.accessTo(state.calendarID, actorID);
     },
 
     async zoneOf(userID: string): Promise<string> {

@@ -7,7 +7,7 @@ const berlin = 'Europe/Berlin';
 
 const schedule = (timing: EventTiming, recurrence: string[]): CalendarEventCommand => ({
   type: 'ScheduleEvent',
-  data: { eventID, hostID: host, title: 'Series', description: null, location: null, timing, recurrence, invitedUserIDs: [] },
+  data: { eventID, hostID: host, access: { calendarID: host, role: 'owner' }, title: 'Series', description: null, location: null, timing, recurrence, invitedUserIDs: [] },
 });
 const scheduledData = (events: CalendarEventEvent[]) => events.find((e) => e.type === 'CalendarEventScheduled')?.data;
 
@@ -52,12 +52,12 @@ describe('the decider records the nominal start', () => {
   it('reschedules when only the nominal start changes (02:30 in the gap and 03:30 are one instant)', () => {
     const state = decide(schedule(gap, monthly), initialState()).reduce(evolve, initialState());
     const later = resolveTiming({ startTime: '2027-03-28T03:30' }, state.status === 'absent' ? undefined : state, berlin);
-    expect(decide({ type: 'ChangeEvent', data: { eventID, actorID: host, changes: { timing: later } } }, state)).toEqual([{
+    expect(decide({ type: 'ChangeEvent', data: { eventID, actorID: host, access: { calendarID: host, role: 'owner' }, changes: { timing: later } } }, state)).toEqual([{
       type: 'CalendarEventRescheduled',
       data: { eventID, startTime: '2027-03-28T01:30:00.000Z', startLocal: '2027-03-28T03:30:00', endTime: '2027-03-28T02:00:00.000Z', timeZone: berlin, allDay: false, startDate: null, endDate: null },
     }]);
     // The same nominal start again, or other changes, move nothing.
     const same = resolveTiming({ startTime: '2027-03-28T02:30' }, state.status === 'absent' ? undefined : state, berlin);
-    expect(decide({ type: 'ChangeEvent', data: { eventID, actorID: host, changes: { timing: same, title: 'Renamed' } } }, state).map((e) => e.type)).toEqual(['CalendarEventDetailsChanged']);
+    expect(decide({ type: 'ChangeEvent', data: { eventID, actorID: host, access: { calendarID: host, role: 'owner' }, changes: { timing: same, title: 'Renamed' } } }, state).map((e) => e.type)).toEqual(['CalendarEventDetailsChanged']);
   });
 });

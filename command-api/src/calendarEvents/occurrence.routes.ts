@@ -1,4 +1,4 @@
-import { DomainError, endSeriesAt, type EventTiming, occurrenceTimingOf, type OccurrenceValues, planSplit, requireSplittable } from '@datebook/shared-kernel';
+import { atLeast, DomainError, endSeriesAt, type EventTiming, occurrenceTimingOf, type OccurrenceValues, planSplit, requireSplittable } from '@datebook/shared-kernel';
 import { authenticatedUser, parseInput, type RouteDoc } from '@datebook/shared-kernel/http';
 import { type Request, Router } from 'express';
 import { v5 as uuidv5 } from 'uuid';
@@ -43,15 +43,17 @@ export function occurrenceRoutes(deps: { events: CalendarEventService; clock: ()
 
   async function loadSeries(eventID: string, rawStart: string, actorID: string) {
     const state = await events.load(eventID);
-    if (state.status === 'absent' || (state.hostID !== actorID && !(actorID in state.attendees))) throw new DomainError('EVENT_NOT_FOUND', 'no such event');
-    return { state, originalStart: originalStartOf(rawStart, state.allDay) };
+    const access = await events.accessToEventOf(state, actorID);
+    // Who can neither see the calendar's events nor is on this one learns nothing of it.
+    if (state.status === 'absent' || (!(actorID in state.attendees) && !atLeast(access.role, 'reader'))) throw new DomainError('EVENT_NOT_FOUND', 'no such event');
+    return { state, access, originalStart: originalStartOf(rawStart, state.allDay) };
   }
 
   router.put('/events/:eventID/occurrences/:originalStartTime', async (req, res) => {
     const params = parseInput(OccurrenceParams, req.params, 'params');
     const body = parseInput(ChangeOccurrenceBody, req.body, 'body');
     const actorID = authenticatedUser(req);
-    const { state, originalStart } = await loadSeries(params.eventID, params.originalStartTime, actorID);
+    const { state, access, originalStart } = await loadSeries(params.eventID, params.originalStartTime, actorID);
     const occurrenceTiming: EventTiming = occurrenceTimingOf(state, originalStart);
     const timing = hasTiming(body) ? resolveTiming(body, occurrenceTiming, state.timeZone) : occurrenceTiming;
 
@@ -62,25 +64,25 @@ export function occurrenceRoutes(deps: { events: CalendarEventService; clock: ()
         ...(body.description !== undefined ? { description: body.description } : {}),
         ...(body.location !== undefined ? { location: body.location } : {}),
       };
-      const result = await events.run(params.eventID, { type: 'ChangeOccurrence', data: { eventID: params.eventID, actorID, originalStart, changes } }, context(req));
+      const result = await events.run(params.eventID, { type: 'ChangeOccurrence', data: { eventID: params.eventID, actorID, access, originalStart, changes } }, context(req));
       return res.json(writeReply(res, params.eventID, result));
     }
 
     // "This and following": a new series carries on from here; the original ends just before.
-    const series = requireSplittable(state, actorID);
+    const series = requireSplittable(state, actorID, access);
     const nextID = continuationID(await events.seriesSecret(series.eventID), originalStart);
     const continuation = await events.current(nextID);
     if (continuation.state.status !== 'absent') {
       if (continuation.state.hostID !== series.hostID) throw new DomainError('EVENT_ID_TAKEN', 'the id of the new series is taken');
       // A retried split: the new series exists. End the original again (a no-op when the first try did).
-      const ended = await events.run(series.eventID, { type: 'EndSeriesAt', data: endSeriesAt(series, originalStart, actorID, nextID) }, context(req));
+      const ended = await events.run(series.eventID, { type: 'EndSeriesAt', data: endSeriesAt(series, originalStart, actorID, access, nextID) }, context(req));
       const previousSeries = writeReply(res, series.eventID, ended);
       return res.status(201).location(`/events/${continuation.state.eventID}`).json({
         ...writeReply(res, continuation.state.eventID, continuation), previousSeries,
         movedExceptions: Object.keys(continuation.state.exceptions), droppedExceptions: [],
       });
     }
-    const plan = planSplit(series, originalStart, { timing, recurrence: body.recurrence, title: body.title, description: body.description, location: body.location }, nextID, actorID);
+    const plan = planSplit(series, originalStart, { timing, recurrence: body.recurrence, title: body.title, description: body.description, location: body.location }, nextID, actorID, access);
     const continued = await events.run(nextID, { type: 'ScheduleEvent', data: plan.continuation }, context(req));
     const ended = await events.run(series.eventID, { type: 'EndSeriesAt', data: plan.endOriginal }, context(req));
     const previousSeries = writeReply(res, series.eventID, ended);
@@ -92,8 +94,8 @@ export function occurrenceRoutes(deps: { events: CalendarEventService; clock: ()
   router.delete('/events/:eventID/occurrences/:originalStartTime', async (req, res) => {
     const params = parseInput(OccurrenceParams, req.params, 'params');
     const actorID = authenticatedUser(req);
-    const { originalStart } = await loadSeries(params.eventID, params.originalStartTime, actorID);
-    const result = await events.run(params.eventID, { type: 'CancelOccurrence', data: { eventID: params.eventID, actorID, originalStart } }, context(req));
+    const { access, originalStart } = await loadSeries(params.eventID, params.originalStartTime, actorID);
+    const result = await events.run(params.eventID, { type: 'CancelOccurrence', data: { eventID: params.eventID, actorID, access, originalStart } }, context(req));
     writeReply(res, params.eventID, result);
     res.status(204).end();
   });

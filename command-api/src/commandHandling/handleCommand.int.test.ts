@@ -58,9 +58,9 @@ describe('handleCommand on PostgreSQL', () => {
       expect(read.state).toMatchObject({ status: 'scheduled', transparency: 'transparent', guestsCanSeeOtherGuests: true });
 
       // What the upcaster filled in is what the event is: setting it again changes nothing.
-      const same = await events.run(eventID, { type: 'ChangeEvent', data: { eventID, actorID: hostID, changes: { transparency: 'transparent', guestsCanSeeOtherGuests: true } } }, context(hostID));
+      const same = await events.run(eventID, { type: 'ChangeEvent', data: { eventID, actorID: hostID, access: { calendarID: hostID, role: 'owner' }, changes: { transparency: 'transparent', guestsCanSeeOtherGuests: true } } }, context(hostID));
       expect(same.events).toEqual([]);
-      const changed = await events.run(eventID, { type: 'ChangeEvent', data: { eventID, actorID: hostID, changes: { guestsCanSeeOtherGuests: false } } }, context(hostID));
+      const changed = await events.run(eventID, { type: 'ChangeEvent', data: { eventID, actorID: hostID, access: { calendarID: hostID, role: 'owner' }, changes: { guestsCanSeeOtherGuests: false } } }, context(hostID));
       expect(changed.events).toEqual([{ type: 'GuestPermissionsChanged', data: { eventID, guestsCanSeeOtherGuests: false } }]);
       expect(await metadataOf(stream)).toEqual([['CalendarEventScheduled', 1], ['GuestPermissionsChanged', 1]]);
       expect((await events.load(eventID))).toMatchObject({ transparency: 'transparent', guestsCanSeeOtherGuests: false });
@@ -70,10 +70,10 @@ describe('handleCommand on PostgreSQL', () => {
       const [eventID, hostID] = [randomUUID(), randomUUID()];
       const events = calendarEventService(store, userAccounts(store));
       const timing = { startTime: '2030-03-01T09:00:00.000Z', endTime: '2030-03-01T10:00:00.000Z', timeZone: 'UTC', allDay: false, startDate: null, endDate: null };
-      await events.run(eventID, { type: 'ScheduleEvent', data: { eventID, hostID, title: 'Plan', description: null, location: null, timing, recurrence: [], invitedUserIDs: [] } }, context(hostID));
+      await events.run(eventID, { type: 'ScheduleEvent', data: { eventID, hostID, access: { calendarID: hostID, role: 'owner' }, title: 'Plan', description: null, location: null, timing, recurrence: [], invitedUserIDs: [] } }, context(hostID));
       const [stored] = (await store.readStream(streamName('CalendarEvent', eventID))).events;
-      expect(stored?.metadata.schemaVersion).toBe(2);
-      expect(stored?.data).toMatchObject({ transparency: 'opaque', guestsCanSeeOtherGuests: true });
+      expect(stored?.metadata.schemaVersion).toBe(3);
+      expect(stored?.data).toMatchObject({ transparency: 'opaque', guestsCanSeeOtherGuests: true, calendarID: hostID, visibility: 'default' });
     });
   });
 

@@ -2,7 +2,7 @@ export type Upstream = 'command' | 'query' | 'notifier';
 
 // The API's resources (first path segments): any other path is not the services' to answer through the
 // gateway. A new top-level resource in a service's routes must be added here to be reachable.
-const RESOURCES = new Set(['users', 'sessions', 'password-resets', 'events', 'freebusy', 'devices', 'sync', 'docs']);
+const RESOURCES = new Set(['users', 'sessions', 'password-resets', 'events', 'calendars', 'freebusy', 'devices', 'sync', 'docs']);
 
 /**
  * Which service answers a request: reads go to the query API, writes to the command API (the seed's split);
@@ -14,5 +14,6 @@ export function upstreamFor(method: string, path: string): Upstream | undefined 
   if (method === 'GET' && (path === '/events' || path.startsWith('/events/'))) return 'query';
   if (method === 'PATCH' && path.replace(/\/$/, '') === '/events/availability') return 'query';
   if (method === 'POST' && path.startsWith('/freebusy')) return 'query';
+  if (method === 'GET' && (path.startsWith('/calendars') || path.startsWith('/users/me/calendarList'))) return 'query';
   return 'command';
 }

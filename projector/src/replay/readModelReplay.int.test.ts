@@ -16,7 +16,7 @@ async function bookSome(store: EventStore, count: number): Promise<void> {
       {
         type: 'CalendarEventScheduled',
         data: {
-          eventID, hostID: host, title: `Event ${i}`, description: null, location: null, startTime: '2030-01-02T10:00:00.000Z', endTime: '2030-01-02T11:00:00.000Z',
+          eventID, hostID: host, calendarID: host, visibility: 'default', title: `Event ${i}`, description: null, location: null, startTime: '2030-01-02T10:00:00.000Z', endTime: '2030-01-02T11:00:00.000Z',
           timeZone: 'UTC', allDay: false, startDate: null, endDate: null, recurrence: i % 3 === 0 ? ['RRULE:FREQ=WEEKLY'] : [], transparency: 'opaque', guestsCanSeeOtherGuests: true,
         },
       },

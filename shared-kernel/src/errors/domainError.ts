@@ -23,7 +23,15 @@ export type DomainErrorCode =
   | 'SERVER_BUSY'
   | 'TOO_MANY_ATTEMPTS'
   | 'INVALID_LINK'
-  | 'WRONG_PASSWORD';
+  | 'WRONG_PASSWORD'
+  | 'CALENDAR_NOT_FOUND'
+  | 'CALENDAR_ID_TAKEN'
+  | 'NOT_OWNER'
+  | 'NOT_WRITER'
+  | 'PRIMARY_CALENDAR'
+  | 'LAST_OWNER'
+  | 'RULE_NOT_FOUND'
+  | 'USER_NOT_FOUND';
 
 export interface FieldError {
   /** JSON path of the offending field, e.g. `invitedUserIDs.2` or `endTime`. */

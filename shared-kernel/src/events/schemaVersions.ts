@@ -1,3 +1,4 @@
+import type { CalendarStreamEventType } from '../aggregates/calendar/events';
 import type { CalendarEventEventType } from '../aggregates/calendarEvent/events';
 import type { ScheduleEventType } from '../aggregates/schedule/events';
 import type { UserEventType } from '../aggregates/user/events';
@@ -11,7 +12,8 @@ import type { UserEventType } from '../aggregates/user/events';
 export const currentSchemaVersions = {
   // CalendarEvent stream
   /** v2: `guestsCanSeeOtherGuests` and `transparency` are always present (v1 left them out for the defaults). */
-  CalendarEventScheduled: 2,
+  /** v3: `calendarID` and `visibility` are always present (v2 events are on the host's primary calendar). */
+  CalendarEventScheduled: 3,
   AttendeeInvited: 1,
   AttendeeUninvited: 1,
   InvitationAccepted: 1,
@@ -28,6 +30,16 @@ export const currentSchemaVersions = {
   SeriesSplit: 1,
   TransparencyChanged: 1,
   GuestPermissionsChanged: 1,
+  CalendarEventMoved: 1,
+  VisibilityChanged: 1,
+  // Calendar streams
+  CalendarCreated: 1,
+  CalendarDetailsChanged: 1,
+  CalendarTimeZoneChanged: 1,
+  CalendarDeleted: 1,
+  AccessGranted: 1,
+  AccessChanged: 1,
+  AccessRevoked: 1,
   // User and UserEmail streams
   UserRegistered: 1,
   EmailClaimed: 1,
@@ -44,7 +56,7 @@ export const currentSchemaVersions = {
   SessionsRevoked: 1,
   // Schedule streams
   TimeReserved: 1,
-} as const satisfies Record<CalendarEventEventType | UserEventType | ScheduleEventType, number>;
+} as const satisfies Record<CalendarEventEventType | CalendarStreamEventType | UserEventType | ScheduleEventType, number>;
 
 export type ContractEventType = keyof typeof currentSchemaVersions;
 

@@ -1,4 +1,4 @@
-import { calendarEventScheduledV1ToV2 } from '../aggregates/calendarEvent/upcasters';
+import { calendarEventScheduledV1ToV2, calendarEventScheduledV2ToV3 } from '../aggregates/calendarEvent/upcasters';
 import { currentSchemaVersions } from './schemaVersions';
 
 /** A stored payload: the JSON object some version of an event type wrote. */
@@ -15,7 +15,7 @@ export type Upcast = (type: string, schemaVersion: number, data: unknown) => unk
 
 /** Every step there is; a type's chain runs from its oldest version to `currentSchemaVersions[type]`. */
 export const eventUpcasters: UpcasterSteps = {
-  CalendarEventScheduled: { 1: calendarEventScheduledV1ToV2 },
+  CalendarEventScheduled: { 1: calendarEventScheduledV1ToV2, 2: calendarEventScheduledV2ToV3 },
 };
 
 const isEventPayload = (data: unknown): data is EventPayload => typeof data === 'object' && data !== null && !Array.isArray(data);

@@ -1,4 +1,5 @@
 import { calendarEventEventSchemas } from '../aggregates/calendarEvent/events';
+import { calendarStreamEventSchemas } from '../aggregates/calendar/events';
 import { currentSchemaVersion, currentSchemaVersions } from './schemaVersions';
 import { eventUpcasters, type EventPayload, upcast, upcasterRegistry } from './upcasting';
 import { parseUserEvent, userEventSchemas } from '../aggregates/user/events';
@@ -43,7 +44,7 @@ describe('the upcaster registry', () => {
 
 describe('the contract’s versions', () => {
   it('name every event type with a schema, and nothing else', () => {
-    const types = [...Object.keys(calendarEventEventSchemas), ...Object.keys(userEventSchemas), 'TimeReserved'].sort();
+    const types = [...Object.keys(calendarEventEventSchemas), ...Object.keys(calendarStreamEventSchemas), ...Object.keys(userEventSchemas), 'TimeReserved'].sort();
     expect(Object.keys(currentSchemaVersions).sort()).toEqual(types);
   });
 
@@ -58,8 +59,10 @@ describe('the contract’s versions', () => {
   });
 
   it('bring a stored payload to the current version before its schema reads it', () => {
-    expect(upcast('CalendarEventScheduled', 1, { allDay: true })).toEqual({ allDay: true, transparency: 'transparent', guestsCanSeeOtherGuests: true });
-    expect(upcast('CalendarEventScheduled', 2, { allDay: true })).toEqual({ allDay: true });
+    const hostID = '7f0c4a8e-2222-4c3e-9f0a-6d2b8e4c1a57';
+    expect(upcast('CalendarEventScheduled', 1, { allDay: true, hostID })).toEqual({ allDay: true, hostID, transparency: 'transparent', guestsCanSeeOtherGuests: true, calendarID: hostID, visibility: 'default' });
+    expect(upcast('CalendarEventScheduled', 2, { allDay: true, hostID })).toEqual({ allDay: true, hostID, calendarID: hostID, visibility: 'default' });
+    expect(upcast('CalendarEventScheduled', 3, { allDay: true })).toEqual({ allDay: true });
     const userID = '7f0c4a8e-1111-4c3e-9f0a-6d2b8e4c1a57';
     expect(parseUserEvent({ type: 'SessionRevoked', data: { userID, sessionID: 's' }, metadata: { schemaVersion: 1 } })).toEqual({ type: 'SessionRevoked', data: { userID, sessionID: 's' } });
   });

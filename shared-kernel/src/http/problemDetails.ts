@@ -27,6 +27,14 @@ const statusOf: Record<DomainErrorCode, number> = {
   TOO_MANY_ATTEMPTS: 429,
   INVALID_LINK: 400,
   WRONG_PASSWORD: 403,
+  CALENDAR_NOT_FOUND: 404,
+  CALENDAR_ID_TAKEN: 409,
+  NOT_OWNER: 403,
+  NOT_WRITER: 403,
+  PRIMARY_CALENDAR: 409,
+  LAST_OWNER: 409,
+  RULE_NOT_FOUND: 404,
+  USER_NOT_FOUND: 404,
 };
 
 /** RFC 9457 problem details, with `code` and `errors` as extension members. */

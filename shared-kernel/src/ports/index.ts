@@ -17,3 +17,4 @@ export * from './calendarViews/viewBusyTime';
 export * from './viewCopies/viewCopyRequests';
 export * from './viewCopies/calendarViewCopier';
 export * from './viewCopies/viewCopyConsumer';
+export * from '../calendars/calendarReads';

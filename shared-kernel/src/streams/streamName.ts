@@ -1,5 +1,5 @@
 /** Stream names are `<Category>-<id>`; built and parsed only here so every process agrees. */
-export type StreamCategory = 'CalendarEvent' | 'User' | 'UserEmail' | 'Schedule';
+export type StreamCategory = 'CalendarEvent' | 'Calendar' | 'User' | 'UserEmail' | 'Schedule';
 
 export function streamName(category: StreamCategory, id: string): string {
   return `${category}-${id}`;

@@ -1,7 +1,18 @@
 import type { EventTiming } from '../../calendar/eventTiming';
 import type { OccurrenceValues } from '../../calendar/occurrenceValues';
 import type { EventReminders } from '../../events/reminders';
+import type { EffectiveRole } from '../calendar/access';
 import type { RsvpStatus } from './state';
+
+/**
+ * The actor's role on a calendar, as the caller read it from that calendar's rules: the decider checks it
+ * names the calendar the event is on (an event moved meanwhile is a conflict, not a permission).
+ */
+export interface CalendarAccess {
+  calendarID: string;
+  role: EffectiveRole;
+}
+export type Visibility = 'default' | 'public' | 'private';
 
 export type InvitationResponse = 'ACCEPT' | 'DECLINE' | 'TENTATIVE';
 export type Transparency = 'opaque' | 'transparent';
@@ -13,6 +24,9 @@ export type CalendarEventCommand =
       data: {
         eventID: string;
         hostID: string;
+        /** The calendar to put it on, with the host's role there (writer or owner needed). */
+        access: CalendarAccess;
+        visibility?: Visibility;
         title: string;
         description: string | null;
         location: string | null;
@@ -26,7 +40,7 @@ export type CalendarEventCommand =
         carriedOver?: { answers: Record<string, RsvpStatus>; exceptions: { originalStart: string; values: OccurrenceValues | null }[] };
       };
     }
-  | { type: 'InviteAttendees'; data: { eventID: string; actorID: string; userIDs: string[] } }
+  | { type: 'InviteAttendees'; data: { eventID: string; actorID: string; access: CalendarAccess; userIDs: string[] } }
   | {
       type: 'RespondToInvitation';
       data: { eventID: string; userID: string; response?: InvitationResponse; reminders?: EventReminders; originalStart?: string };
@@ -36,6 +50,7 @@ export type CalendarEventCommand =
       data: {
         eventID: string;
         actorID: string;
+        access: CalendarAccess;
         changes: Partial<{
           timing: EventTiming;
           recurrence: string[];
@@ -46,10 +61,13 @@ export type CalendarEventCommand =
           reminders: EventReminders;
           transparency: Transparency;
           guestsCanSeeOtherGuests: boolean;
+          visibility: Visibility;
         }>;
       };
     }
-  | { type: 'ChangeOccurrence'; data: { eventID: string; actorID: string; originalStart: string; changes: Partial<OccurrenceValues> } }
-  | { type: 'CancelOccurrence'; data: { eventID: string; actorID: string; originalStart: string } }
-  | { type: 'EndSeriesAt'; data: { eventID: string; actorID: string; originalStart: string; recurrence: string[]; newEventID: string } }
-  | { type: 'CancelEvent'; data: { eventID: string; actorID: string } };
+  | { type: 'ChangeOccurrence'; data: { eventID: string; actorID: string; access: CalendarAccess; originalStart: string; changes: Partial<OccurrenceValues> } }
+  | { type: 'CancelOccurrence'; data: { eventID: string; actorID: string; access: CalendarAccess; originalStart: string } }
+  | { type: 'EndSeriesAt'; data: { eventID: string; actorID: string; access: CalendarAccess; originalStart: string; recurrence: string[]; newEventID: string } }
+  | { type: 'CancelEvent'; data: { eventID: string; actorID: string; access: CalendarAccess } }
+  /** Google's events.move: onto a calendar the actor may also write. */
+  | { type: 'MoveEvent'; data: { eventID: string; actorID: string; access: CalendarAccess; destination: CalendarAccess } };

@@ -5,7 +5,7 @@ import { type EventReminders, sameReminders } from '../../events/reminders';
 import { DomainError } from '../../errors/domainError';
 import type { CalendarEventCommand } from './commands';
 import type { CalendarEventEvent } from './events';
-import { currentOccurrence, requireExisting, requireHostOfLiveEvent, requireOccurrence, requireValidTimes } from './invariants';
+import { currentOccurrence, requireExisting, requireOccurrence, requireValidTimes, requireWritableCalendar, requireWriterOfLiveEvent } from './invariants';
 import type { CalendarEventDetails, CalendarEventState } from './state';
 
 function invitations(eventID: string, invitedBy: string, userIDs: string[], already: Record<string, unknown>): CalendarEventEvent[] {
@@ -56,6 +56,7 @@ export function decide(command: CalendarEventCommand, state: CalendarEventState)
         if (state.hostID === c.hostID) return [];
         throw new DomainError('EVENT_ID_TAKEN', 'an event with this eventID already exists', [{ path: 'eventID', message: 'already taken' }]);
       }
+      requireWritableCalendar(c.access, 'calendarID');
       requireValidTimes(c.timing.startTime, c.timing.endTime);
       const invited = invitations(c.eventID, c.hostID, c.invitedUserIDs, { [c.hostID]: true });
       const carried: CalendarEventEvent[] = [];
@@ -71,7 +72,7 @@ export function decide(command: CalendarEventCommand, state: CalendarEventState)
         {
           type: 'CalendarEventScheduled',
           data: {
-            eventID: c.eventID, hostID: c.hostID, title: c.title, description: c.description, location: c.location, ...withoutStartLocal(c.timing),
+            eventID: c.eventID, hostID: c.hostID, calendarID: c.access.calendarID, visibility: c.visibility ?? 'default', title: c.title, description: c.description, location: c.location, ...withoutStartLocal(c.timing),
             ...startLocalOf(c.timing, c.recurrence), recurrence: c.recurrence,
             transparency: c.transparency ?? (c.timing.allDay ? 'transparent' : 'opaque'),
             guestsCanSeeOtherGuests: c.guestsCanSeeOtherGuests ?? true,
@@ -84,7 +85,7 @@ export function decide(command: CalendarEventCommand, state: CalendarEventState)
     }
 
     case 'InviteAttendees': {
-      const event = requireHostOfLiveEvent(state, command.data.actorID);
+      const event = requireWriterOfLiveEvent(state, command.data.actorID, command.data.access);
       return invitations(event.eventID, command.data.actorID, command.data.userIDs, event.attendees);
     }
 
@@ -108,11 +109,11 @@ export function decide(command: CalendarEventCommand, state: CalendarEventState)
     }
 
     case 'ChangeEvent':
-      return changeEvent(requireHostOfLiveEvent(state, command.data.actorID), command.data.actorID, command.data.changes);
+      return changeEvent(requireWriterOfLiveEvent(state, command.data.actorID, command.data.access), command.data.actorID, command.data.changes);
 
     case 'ChangeOccurrence': {
       const { actorID, originalStart, changes } = command.data;
-      const event = requireHostOfLiveEvent(state, actorID);
+      const event = requireWriterOfLiveEvent(state, actorID, command.data.access);
       requireOccurrence(event, originalStart);
       if (event.exceptions[originalStart]?.cancelled) throw new DomainError('EVENT_CANCELLED', 'that occurrence was cancelled');
       const current = currentOccurrence(event, originalStart);
@@ -124,7 +125,7 @@ export function decide(command: CalendarEventCommand, state: CalendarEventState)
 
     case 'CancelOccurrence': {
       const { actorID, originalStart } = command.data;
-      const event = requireHostOfLiveEvent(state, actorID);
+      const event = requireWriterOfLiveEvent(state, actorID, command.data.access);
       requireOccurrence(event, originalStart);
       if (event.exceptions[originalStart]?.cancelled) return [];
       return [{ type: 'OccurrenceCancelled', data: { eventID: event.eventID, originalStart } }];
@@ -132,7 +133,7 @@ export function decide(command: CalendarEventCommand, state: CalendarEventState)
 
     case 'EndSeriesAt': {
       const { actorID, originalStart, recurrence, newEventID } = command.data;
-      const event = requireHostOfLiveEvent(state, actorID);
+      const event = requireWriterOfLiveEvent(state, actorID, command.data.access);
       if (JSON.stringify(event.recurrence) === JSON.stringify(recurrence)) return [];
       return [
         { type: 'RecurrenceChanged', data: { eventID: event.eventID, recurrence } },
@@ -140,10 +141,18 @@ export function decide(command: CalendarEventCommand, state: CalendarEventState)
       ];
     }
 
+    case 'MoveEvent': {
+      const { actorID, access, destination } = command.data;
+      const event = requireWriterOfLiveEvent(state, actorID, access);
+      if (destination.calendarID === event.calendarID) return [];
+      requireWritableCalendar(destination, 'calendarID');
+      return [{ type: 'CalendarEventMoved', data: { eventID: event.eventID, fromCalendarID: event.calendarID, calendarID: destination.calendarID, movedBy: actorID } }];
+    }
+
     case 'CancelEvent': {
       const event = requireExisting(state);
       if (event.status === 'cancelled' && event.hostID === command.data.actorID) return [];
-      requireHostOfLiveEvent(state, command.data.actorID);
+      requireWriterOfLiveEvent(state, command.data.actorID, command.data.access);
       return [{ type: 'CalendarEventCancelled', data: { eventID: event.eventID, cancelledBy: command.data.actorID } }];
     }
   }
@@ -197,6 +206,9 @@ function changeEvent(
   }
   if (changes.transparency !== undefined && changes.transparency !== event.transparency) {
     events.push({ type: 'TransparencyChanged', data: { eventID: event.eventID, transparency: changes.transparency } });
+  }
+  if (changes.visibility !== undefined && changes.visibility !== event.visibility) {
+    events.push({ type: 'VisibilityChanged', data: { eventID: event.eventID, visibility: changes.visibility } });
   }
   events.push(...reminderChange(event.eventID, actorID, changes.reminders, event.reminders[actorID]));
   return events;

@@ -1,6 +1,6 @@
 import type { EventTiming } from '../../calendar/eventTiming';
 import { DomainError } from '../../errors/domainError';
-import type { CalendarEventCommand } from './commands';
+import type { CalendarAccess, CalendarEventCommand } from './commands';
 import { decide } from './decide';
 import type { CalendarEventEvent } from './events';
 import { evolve, initialState } from './state';
@@ -10,11 +10,13 @@ const ann = '22222222-2222-4222-8222-222222222222';
 const bob = '33333333-3333-4333-8333-333333333333';
 const stranger = '44444444-4444-4444-8444-444444444444';
 const eventID = '55555555-5555-4555-8555-555555555555';
+/** Everyone's role on the event's calendar (the host's primary): the host owns it, nobody else was given any. */
+const accessOf = (userID: string): CalendarAccess => ({ calendarID: host, role: userID === host ? 'owner' : 'none' });
 
 const scheduled: CalendarEventEvent = {
   type: 'CalendarEventScheduled',
   data: {
-    eventID, hostID: host, title: 'Standup', description: null, location: 'Room 1',
+    eventID, hostID: host, calendarID: host, visibility: 'default', title: 'Standup', description: null, location: 'Room 1',
     startTime: '2025-03-10T09:00:00.000Z', endTime: '2025-03-10T09:30:00.000Z', timeZone: 'Europe/Berlin',
     allDay: false, startDate: null, endDate: null, recurrence: [], transparency: 'opaque', guestsCanSeeOtherGuests: true,
   },
@@ -44,7 +46,7 @@ function given(...history: CalendarEventEvent[]) {
 
 const schedule = (invitedUserIDs: string[], timing = timed('2025-03-10T09:00:00.000Z', '2025-03-10T09:30:00.000Z')): CalendarEventCommand => ({
   type: 'ScheduleEvent',
-  data: { eventID, hostID: host, title: 'Standup', description: null, location: 'Room 1', timing, recurrence: [], invitedUserIDs },
+  data: { eventID, hostID: host, access: accessOf(host), title: 'Standup', description: null, location: 'Room 1', timing, recurrence: [], invitedUserIDs },
 });
 
 describe('ScheduleEvent', () => {
@@ -67,17 +69,17 @@ describe('ScheduleEvent', () => {
 describe('InviteAttendees', () => {
   it('invites only people not yet on the event', () => {
     given(scheduled, annInvited)
-      .when({ type: 'InviteAttendees', data: { eventID, actorID: host, userIDs: [ann, bob] } })
+      .when({ type: 'InviteAttendees', data: { eventID, actorID: host, access: accessOf(host), userIDs: [ann, bob] } })
       .then([{ type: 'AttendeeInvited', data: { eventID, userID: bob, invitedBy: host } }]);
   });
   it('is for the host only', () => {
-    given(scheduled, annInvited).when({ type: 'InviteAttendees', data: { eventID, actorID: ann, userIDs: [bob] } }).thenFails('NOT_HOST');
+    given(scheduled, annInvited).when({ type: 'InviteAttendees', data: { eventID, actorID: ann, access: accessOf(ann), userIDs: [bob] } }).thenFails('NOT_HOST');
   });
   it('hides the event from strangers', () => {
-    given(scheduled).when({ type: 'InviteAttendees', data: { eventID, actorID: stranger, userIDs: [bob] } }).thenFails('EVENT_NOT_FOUND');
+    given(scheduled).when({ type: 'InviteAttendees', data: { eventID, actorID: stranger, access: accessOf(stranger), userIDs: [bob] } }).thenFails('EVENT_NOT_FOUND');
   });
   it('needs an existing event', () => {
-    given().when({ type: 'InviteAttendees', data: { eventID, actorID: host, userIDs: [bob] } }).thenFails('EVENT_NOT_FOUND');
+    given().when({ type: 'InviteAttendees', data: { eventID, actorID: host, access: accessOf(host), userIDs: [bob] } }).thenFails('EVENT_NOT_FOUND');
   });
 });
 
@@ -110,7 +112,7 @@ describe('ChangeEvent', () => {
     given(scheduled, annInvited)
       .when({
         type: 'ChangeEvent',
-        data: { eventID, actorID: host, changes: { timing: timed('2025-03-10T10:00:00.000Z', '2025-03-10T11:00:00.000Z'), title: 'Planning', invitedUserIDs: [bob] } },
+        data: { eventID, actorID: host, access: accessOf(host), changes: { timing: timed('2025-03-10T10:00:00.000Z', '2025-03-10T11:00:00.000Z'), title: 'Planning', invitedUserIDs: [bob] } },
       })
       .then([
         { type: 'CalendarEventRescheduled', data: { eventID, ...timed('2025-03-10T10:00:00.000Z', '2025-03-10T11:00:00.000Z') } },
@@ -121,16 +123,16 @@ describe('ChangeEvent', () => {
   });
   it('yields nothing when nothing changes (same instant written differently)', () => {
     given(scheduled, annInvited)
-      .when({ type: 'ChangeEvent', data: { eventID, actorID: host, changes: { timing: timed('2025-03-10T10:00:00+01:00', '2025-03-10T09:30:00.000Z'), title: 'Standup', invitedUserIDs: [ann] } } })
+      .when({ type: 'ChangeEvent', data: { eventID, actorID: host, access: accessOf(host), changes: { timing: timed('2025-03-10T10:00:00+01:00', '2025-03-10T09:30:00.000Z'), title: 'Standup', invitedUserIDs: [ann] } } })
       .then([]);
   });
   it('checks the merged times', () => {
-    given(scheduled).when({ type: 'ChangeEvent', data: { eventID, actorID: host, changes: { timing: timed('2025-03-10T12:00:00.000Z', '2025-03-10T09:30:00.000Z') } } }).thenFails('INVALID_TIME_RANGE');
+    given(scheduled).when({ type: 'ChangeEvent', data: { eventID, actorID: host, access: accessOf(host), changes: { timing: timed('2025-03-10T12:00:00.000Z', '2025-03-10T09:30:00.000Z') } } }).thenFails('INVALID_TIME_RANGE');
   });
   it('is for the host of a live event', () => {
-    given(scheduled, annInvited).when({ type: 'ChangeEvent', data: { eventID, actorID: ann, changes: { title: 'x' } } }).thenFails('NOT_HOST');
+    given(scheduled, annInvited).when({ type: 'ChangeEvent', data: { eventID, actorID: ann, access: accessOf(ann), changes: { title: 'x' } } }).thenFails('NOT_HOST');
     given(scheduled, { type: 'CalendarEventCancelled', data: { eventID, cancelledBy: host } })
-      .when({ type: 'ChangeEvent', data: { eventID, actorID: host, changes: { title: 'x' } } })
+      .when({ type: 'ChangeEvent', data: { eventID, actorID: host, access: accessOf(host), changes: { title: 'x' } } })
       .thenFails('EVENT_CANCELLED');
   });
 });
@@ -138,11 +140,11 @@ describe('ChangeEvent', () => {
 describe('CancelEvent', () => {
   it('cancels once; cancelling again is a no-op', () => {
     const cancelled: CalendarEventEvent = { type: 'CalendarEventCancelled', data: { eventID, cancelledBy: host } };
-    given(scheduled).when({ type: 'CancelEvent', data: { eventID, actorID: host } }).then([cancelled]);
-    given(scheduled, cancelled).when({ type: 'CancelEvent', data: { eventID, actorID: host } }).then([]);
+    given(scheduled).when({ type: 'CancelEvent', data: { eventID, actorID: host, access: accessOf(host) } }).then([cancelled]);
+    given(scheduled, cancelled).when({ type: 'CancelEvent', data: { eventID, actorID: host, access: accessOf(host) } }).then([]);
   });
   it('is for the host only', () => {
-    given(scheduled, annInvited).when({ type: 'CancelEvent', data: { eventID, actorID: ann } }).thenFails('NOT_HOST');
+    given(scheduled, annInvited).when({ type: 'CancelEvent', data: { eventID, actorID: ann, access: accessOf(ann) } }).thenFails('NOT_HOST');
   });
 });
 
@@ -178,21 +180,21 @@ describe('recurring series', () => {
       type: 'OccurrenceChanged',
       data: { eventID, originalStart: second, startTime: '2025-03-17T10:00:00.000Z', endTime: '2025-03-17T10:30:00.000Z', startDate: null, endDate: null, title: 'Standup', description: null, location: 'Room 1' },
     };
-    const command: CalendarEventCommand = { type: 'ChangeOccurrence', data: { eventID, actorID: host, originalStart: second, changes: { startTime: '2025-03-17T10:00:00.000Z', endTime: '2025-03-17T10:30:00.000Z' } } };
+    const command: CalendarEventCommand = { type: 'ChangeOccurrence', data: { eventID, actorID: host, access: accessOf(host), originalStart: second, changes: { startTime: '2025-03-17T10:00:00.000Z', endTime: '2025-03-17T10:30:00.000Z' } } };
     given(weekly).when(command).then([changed]);
     given(weekly, changed).when(command).then([]);
   });
 
   it('refuses an original start that is no occurrence, and occurrences of single events', () => {
-    given(weekly).when({ type: 'CancelOccurrence', data: { eventID, actorID: host, originalStart: '2025-03-18T09:00:00.000Z' } }).thenFails('EVENT_NOT_FOUND');
-    given(weekly).when({ type: 'CancelOccurrence', data: { eventID, actorID: host, originalStart: '2025-04-07T09:00:00.000Z' } }).thenFails('EVENT_NOT_FOUND');
-    given(scheduled).when({ type: 'CancelOccurrence', data: { eventID, actorID: host, originalStart: '2025-03-10T09:00:00.000Z' } }).thenFails('VALIDATION_FAILED');
+    given(weekly).when({ type: 'CancelOccurrence', data: { eventID, actorID: host, access: accessOf(host), originalStart: '2025-03-18T09:00:00.000Z' } }).thenFails('EVENT_NOT_FOUND');
+    given(weekly).when({ type: 'CancelOccurrence', data: { eventID, actorID: host, access: accessOf(host), originalStart: '2025-04-07T09:00:00.000Z' } }).thenFails('EVENT_NOT_FOUND');
+    given(scheduled).when({ type: 'CancelOccurrence', data: { eventID, actorID: host, access: accessOf(host), originalStart: '2025-03-10T09:00:00.000Z' } }).thenFails('VALIDATION_FAILED');
   });
 
   it('cancels an occurrence once', () => {
     const cancelled: CalendarEventEvent = { type: 'OccurrenceCancelled', data: { eventID, originalStart: second } };
-    given(weekly).when({ type: 'CancelOccurrence', data: { eventID, actorID: host, originalStart: second } }).then([cancelled]);
-    given(weekly, cancelled).when({ type: 'CancelOccurrence', data: { eventID, actorID: host, originalStart: second } }).then([]);
+    given(weekly).when({ type: 'CancelOccurrence', data: { eventID, actorID: host, access: accessOf(host), originalStart: second } }).then([cancelled]);
+    given(weekly, cancelled).when({ type: 'CancelOccurrence', data: { eventID, actorID: host, access: accessOf(host), originalStart: second } }).then([]);
   });
 
   it('lets an invitee answer one occurrence differently', () => {
@@ -204,19 +206,19 @@ describe('recurring series', () => {
 
 describe('guestsCanSeeOtherGuests and the valid domain', () => {
   it('records that guests may not see each other, and only a change of it', () => {
-    given(scheduled).when({ type: 'ChangeEvent', data: { eventID, actorID: host, changes: { guestsCanSeeOtherGuests: false } } })
+    given(scheduled).when({ type: 'ChangeEvent', data: { eventID, actorID: host, access: accessOf(host), changes: { guestsCanSeeOtherGuests: false } } })
       .then([{ type: 'GuestPermissionsChanged', data: { eventID, guestsCanSeeOtherGuests: false } }]);
-    given(scheduled).when({ type: 'ChangeEvent', data: { eventID, actorID: host, changes: { guestsCanSeeOtherGuests: true } } }).then([]);
+    given(scheduled).when({ type: 'ChangeEvent', data: { eventID, actorID: host, access: accessOf(host), changes: { guestsCanSeeOtherGuests: true } } }).then([]);
   });
 
   it('refuses times outside 1900–2200 and events longer than five years, whatever the edge let through', () => {
     const schedule = (timing: EventTiming): CalendarEventCommand => ({
-      type: 'ScheduleEvent', data: { eventID, hostID: host, title: 't', description: null, location: null, timing, recurrence: [], invitedUserIDs: [] },
+      type: 'ScheduleEvent', data: { eventID, hostID: host, access: accessOf(host), title: 't', description: null, location: null, timing, recurrence: [], invitedUserIDs: [] },
     });
     given().when(schedule(timed('9999-12-31T00:00:00.000Z', '9999-12-31T01:00:00.000Z'))).thenFails('VALIDATION_FAILED');
     given().when(schedule(timed('1899-12-31T00:00:00.000Z', '1899-12-31T01:00:00.000Z'))).thenFails('VALIDATION_FAILED');
     given().when(schedule(timed('2030-01-01T00:00:00.000Z', '2040-01-01T00:00:00.000Z'))).thenFails('VALIDATION_FAILED');
-    given(scheduled).when({ type: 'ChangeEvent', data: { eventID, actorID: host, changes: { timing: timed('2199-12-31T23:00:00.000Z', '2200-01-01T00:00:01.000Z') } } }).thenFails('VALIDATION_FAILED');
+    given(scheduled).when({ type: 'ChangeEvent', data: { eventID, actorID: host, access: accessOf(host), changes: { timing: timed('2199-12-31T23:00:00.000Z', '2200-01-01T00:00:01.000Z') } } }).thenFails('VALIDATION_FAILED');
     given().when(schedule(timed('2199-12-31T23:00:00.000Z', '2200-01-01T00:00:00.000Z'))).then([expect.objectContaining({ type: 'CalendarEventScheduled' }) as CalendarEventEvent]);
   });
 });

@@ -32,9 +32,16 @@ const allDayDates = {
   endDate: date.nullable().default(null),
 };
 
+/** RFC 5545 §3.8.1.3 CLASS as Google names it: `private` shows as busy to readers of the calendar (not to attendees). */
+export const Visibility = z.enum(['default', 'public', 'private']);
+
 export const CalendarEventScheduled = z.object({
   eventID,
   hostID: userID,
+  /** The calendar the event is on. Since v3 always present (the v2 upcaster fills in the host's primary calendar). */
+  calendarID: z.string().uuid(),
+  /** Since v3 always present (the v2 upcaster fills in `default`). */
+  visibility: Visibility,
   title: z.string(),
   description: z.string().nullable().default(null),
   location: z.string().nullable().default(null),
@@ -86,6 +93,9 @@ export const CalendarEventCancelled = z.object({ eventID, cancelledBy: userID })
 export const TransparencyChanged = z.object({ eventID, transparency: z.enum(['opaque', 'transparent']) });
 /** The host changed what guests may see of each other. */
 export const GuestPermissionsChanged = z.object({ eventID, guestsCanSeeOtherGuests: z.boolean() });
+/** The event now belongs to another calendar (Google's events.move). */
+export const CalendarEventMoved = z.object({ eventID, fromCalendarID: z.string().uuid(), calendarID: z.string().uuid(), movedBy: userID });
+export const VisibilityChanged = z.object({ eventID, visibility: Visibility });
 /** One attendee's own reminders on this event. */
 export const RemindersChanged = z.object({ eventID, userID, useDefault: z.boolean(), overrides: z.array(ReminderOverride) });
 
@@ -107,6 +117,8 @@ export const calendarEventEventSchemas = {
   SeriesSplit,
   TransparencyChanged,
   GuestPermissionsChanged,
+  CalendarEventMoved,
+  VisibilityChanged,
 } as const;
 
 type Schemas = typeof calendarEventEventSchemas;

@@ -2,7 +2,7 @@
 export * from './events';
 export * from './upcasters';
 export * from './state';
-export * from './commands';
+export type { CalendarAccess, CalendarEventCommand, InvitationResponse, Transparency } from './commands';
 export { decide as decideCalendarEvent } from './decide';
 export * from './decider';
 export * from './recurrenceSplit';

@@ -2,6 +2,8 @@ import { type EventOccurrence, isOccurrenceOf, isRecurring, occurrencesOverlappi
 import type { OccurrenceValues } from '../../calendar/occurrenceValues';
 import { eventTimesProblems } from '../../time/validDomain';
 import { DomainError } from '../../errors/domainError';
+import { atLeast } from '../calendar/access';
+import type { CalendarAccess } from './commands';
 import type { CalendarEventDetails, CalendarEventState } from './state';
 
 /** The rules a command must meet before `decide` looks at what it asks: existence, who may act, valid times. */
@@ -13,13 +15,25 @@ export function requireExisting(state: CalendarEventState): Existing {
   return state;
 }
 
-export function requireHostOfLiveEvent(state: CalendarEventState, actorID: string): Live {
+/** Whoever writes the event's calendar changes the event (Google: events belong to calendars, not to their creator). */
+export function requireWriterOfLiveEvent(state: CalendarEventState, actorID: string, access: CalendarAccess): Live {
   const existing = requireExisting(state);
-  // Someone who is not on the event must not learn that it exists.
-  if (existing.hostID !== actorID && !(actorID in existing.attendees)) throw new DomainError('EVENT_NOT_FOUND', 'no such event');
-  if (existing.hostID !== actorID) throw new DomainError('NOT_HOST', 'only the host can change this event');
+  if (access.calendarID !== existing.calendarID) throw new DomainError('CONCURRENCY_CONFLICT', 'the event moved to another calendar meanwhile; try again');
+  if (!atLeast(access.role, 'writer')) {
+    // Someone who cannot see the event must not learn that it exists (free/busy readers see no events).
+    if (!(actorID in existing.attendees) && !atLeast(access.role, 'reader')) throw new DomainError('EVENT_NOT_FOUND', 'no such event');
+    if (actorID in existing.attendees) throw new DomainError('NOT_HOST', 'only the host, or a writer of its calendar, can change this event');
+    throw new DomainError('NOT_WRITER', 'only writers of the event’s calendar can change it');
+  }
   if (existing.status === 'cancelled') throw new DomainError('EVENT_CANCELLED', 'the event was cancelled');
   return existing;
+}
+
+/** Putting an event on a calendar needs writing it; a calendar the actor cannot see answers as absent. */
+export function requireWritableCalendar(access: CalendarAccess, path: string): void {
+  if (atLeast(access.role, 'writer')) return;
+  if (!atLeast(access.role, 'freeBusyReader')) throw new DomainError('CALENDAR_NOT_FOUND', 'no such calendar', [{ path, message: 'no such calendar' }]);
+  throw new DomainError('NOT_WRITER', 'you may not add events to this calendar', [{ path, message: 'not a writer of this calendar' }]);
 }
 
 /** Inside the valid domain (every reader can read it), end after start, not longer than the longest event. */

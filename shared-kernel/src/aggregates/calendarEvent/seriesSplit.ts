@@ -2,8 +2,8 @@ import type { EventTiming } from '../../calendar/eventTiming';
 import { isOccurrenceOf } from '../../calendar/occurrences';
 import type { OccurrenceValues } from '../../calendar/occurrenceValues';
 import { DomainError } from '../../errors/domainError';
-import type { CalendarEventCommand } from './commands';
-import type { Live } from './invariants';
+import type { CalendarAccess, CalendarEventCommand } from './commands';
+import { type Live, requireWriterOfLiveEvent } from './invariants';
 import { originalStartMs } from './occurrenceTiming';
 import { splitRecurrence } from './recurrenceSplit';
 import { validateRecurrence } from './recurrenceValidation';
@@ -33,24 +33,22 @@ export interface SplitPlan {
   droppedExceptions: string[];
 }
 
-/** Only the host splits a live series. */
-export function requireSplittable(state: Extract<CalendarEventState, { status: 'scheduled' | 'cancelled' }>, actorID: string): Live {
-  if (state.status !== 'scheduled') throw new DomainError('EVENT_CANCELLED', 'the event was cancelled');
-  if (state.hostID !== actorID) throw new DomainError('NOT_HOST', 'only the host can change this event');
-  return state;
+/** Whoever writes the series' calendar splits it, while it is live. */
+export function requireSplittable(state: CalendarEventState, actorID: string, access: CalendarAccess): Live {
+  return requireWriterOfLiveEvent(state, actorID, access);
 }
 
 /**
  * Ends the original just before `originalStart`. Also what a retried split runs: a first try that failed
  * between its two appends must not leave the original running on (a no-op when it did not fail).
  */
-export function endSeriesAt(series: Live, originalStart: string, actorID: string, nextID: string): EndSeriesAtData {
+export function endSeriesAt(series: Live, originalStart: string, actorID: string, access: CalendarAccess, nextID: string): EndSeriesAtData {
   const { before } = splitRecurrence(series, originalStartMs(series, originalStart));
-  return { eventID: series.eventID, actorID, originalStart, recurrence: before, newEventID: nextID };
+  return { eventID: series.eventID, actorID, access, originalStart, recurrence: before, newEventID: nextID };
 }
 
 /** Pure: how `series` splits at `originalStart` into itself, ended, and the continuation `nextID` carrying `changes`. */
-export function planSplit(series: Live, originalStart: string, changes: SplitChanges, nextID: string, actorID: string): SplitPlan {
+export function planSplit(series: Live, originalStart: string, changes: SplitChanges, nextID: string, actorID: string, access: CalendarAccess): SplitPlan {
   if (!isOccurrenceOf(series, originalStart)) throw new DomainError('EVENT_NOT_FOUND', 'the series has no occurrence at that original start', [{ path: 'originalStartTime', message: 'no such occurrence' }]);
   const splitStart = originalStartMs(series, originalStart);
   const { before, after } = splitRecurrence(series, splitStart);
@@ -76,11 +74,12 @@ export function planSplit(series: Live, originalStart: string, changes: SplitCha
   const invited = Object.keys(series.attendees).filter((id) => id !== series.hostID);
   return {
     continuation: {
-      eventID: nextID, hostID: series.hostID, title: next.title, description: next.description, location: next.location, timing, recurrence,
+      // The continuation stays on the series' calendar, as visible as it was.
+      eventID: nextID, hostID: series.hostID, access, visibility: series.visibility, title: next.title, description: next.description, location: next.location, timing, recurrence,
       invitedUserIDs: invited, carriedOver: { answers: series.attendees, exceptions: moved }, guestsCanSeeOtherGuests: series.guestsCanSeeOtherGuests,
       ...(series.reminders[series.hostID] ? { reminders: series.reminders[series.hostID] } : {}),
     },
-    endOriginal: { eventID: series.eventID, actorID, originalStart, recurrence: before, newEventID: nextID },
+    endOriginal: { eventID: series.eventID, actorID, access, originalStart, recurrence: before, newEventID: nextID },
     movedExceptions: moved.map((m) => m.originalStart),
     droppedExceptions: dropped,
   };

@@ -12,6 +12,9 @@ export type OccurrenceException = { cancelled: true } | ({ cancelled: false } & 
 export interface CalendarEventDetails extends EventTiming {
   eventID: string;
   hostID: string;
+  /** The calendar the event is on; its rules say who else may see and change it. */
+  calendarID: string;
+  visibility: 'default' | 'public' | 'private';
   title: string;
   description: string | null;
   location: string | null;
@@ -94,5 +97,9 @@ export function evolve(state: CalendarEventState, event: CalendarEventEvent): Ca
       return { ...state, transparency: event.data.transparency };
     case 'GuestPermissionsChanged':
       return { ...state, guestsCanSeeOtherGuests: event.data.guestsCanSeeOtherGuests };
+    case 'CalendarEventMoved':
+      return { ...state, calendarID: event.data.calendarID };
+    case 'VisibilityChanged':
+      return { ...state, visibility: event.data.visibility };
   }
 }

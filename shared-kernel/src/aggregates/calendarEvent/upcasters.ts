@@ -13,3 +13,11 @@ export function calendarEventScheduledV1ToV2(data: EventPayload): EventPayload {
     guestsCanSeeOtherGuests: data.guestsCanSeeOtherGuests === undefined ? true : data.guestsCanSeeOtherGuests,
   };
 }
+
+/**
+ * CalendarEventScheduled v2 → v3. Events recorded before calendars existed belong to their host's primary
+ * calendar, whose id is the host's userID, and have the default visibility (RFC 5545 §3.8.1.3 CLASS absent).
+ */
+export function calendarEventScheduledV2ToV3(data: EventPayload): EventPayload {
+  return { ...data, calendarID: data.calendarID ?? data.hostID, visibility: data.visibility ?? 'default' };
+}

@@ -1,7 +1,7 @@
 import { currentSchemaVersion } from '../../events/schemaVersions';
 import { parseCalendarEventEvent } from './events';
 import { evolve, initialState } from './state';
-import { calendarEventScheduledV1ToV2 } from './upcasters';
+import { calendarEventScheduledV1ToV2, calendarEventScheduledV2ToV3 } from './upcasters';
 
 const ids = { eventID: '7f0c4a8e-1111-4c3e-9f0a-6d2b8e4c1a57', hostID: '7f0c4a8e-2222-4c3e-9f0a-6d2b8e4c1a57' };
 /** A CalendarEventScheduled as version 1 wrote it: no guestsCanSeeOtherGuests, no transparency. */
@@ -10,9 +10,6 @@ const allDayV1 = { ...timedV1, allDay: true, startDate: '2030-01-02', endDate: '
 const stored = (data: unknown, schemaVersion: number) => ({ type: 'CalendarEventScheduled', data, metadata: { schemaVersion } });
 
 describe('CalendarEventScheduled v1 → v2', () => {
-  it('is the version writers stamp today', () => {
-    expect(currentSchemaVersion('CalendarEventScheduled')).toBe(2);
-  });
 
   it('fills in that guests see each other, and transparency from allDay (RFC 5545 §3.8.2.7: all-day blocks no time)', () => {
     expect(calendarEventScheduledV1ToV2(timedV1)).toEqual({ ...timedV1, guestsCanSeeOtherGuests: true, transparency: 'opaque' });
@@ -39,6 +36,24 @@ describe('CalendarEventScheduled v1 → v2', () => {
     expect(() => parseCalendarEventEvent(stored(timedV1, 2))).toThrow();
     expect(parseCalendarEventEvent(stored({ ...timedV1, guestsCanSeeOtherGuests: false, transparency: 'transparent' }, 2))?.data).toMatchObject({ guestsCanSeeOtherGuests: false, transparency: 'transparent' });
   });
+});
+
+describe('CalendarEventScheduled v2 → v3 (events recorded before calendars existed)', () => {
+  const timedV2 = { ...timedV1, guestsCanSeeOtherGuests: true, transparency: 'opaque' };
+
+  it('is the version writers stamp today', () => {
+    expect(currentSchemaVersion('CalendarEventScheduled')).toBe(3);
+  });
+
+  it('puts the event on its host’s primary calendar (named by the host’s id), with the default visibility', () => {
+    expect(calendarEventScheduledV2ToV3(timedV2)).toEqual({ ...timedV2, calendarID: ids.hostID, visibility: 'default' });
+    expect(parseCalendarEventEvent(stored(timedV2, 2))?.data).toMatchObject({ calendarID: ids.hostID, visibility: 'default' });
+    expect(parseCalendarEventEvent(stored(timedV1, 1))?.data).toMatchObject({ calendarID: ids.hostID, visibility: 'default', transparency: 'opaque' });
+  });
+
+  it('does not default a v3 payload', () => {
+    expect(() => parseCalendarEventEvent(stored(timedV2, 3))).toThrow();
+  });
 
   it('folds a v1 event to the state the fold gave before the defaults moved here', () => {
     const folded = (data: unknown) => {
@@ -48,7 +63,7 @@ describe('CalendarEventScheduled v1 → v2', () => {
     };
     expect(folded(timedV1)).toEqual({
       status: 'scheduled', ...timedV1, description: null, location: null, startLocal: null, allDay: false, startDate: null, endDate: null, recurrence: [],
-      transparency: 'opaque', guestsCanSeeOtherGuests: true, attendees: { [ids.hostID]: 'ACCEPTED' }, reminders: {}, exceptions: {}, occurrenceResponses: {},
+      transparency: 'opaque', guestsCanSeeOtherGuests: true, calendarID: ids.hostID, visibility: 'default', attendees: { [ids.hostID]: 'ACCEPTED' }, reminders: {}, exceptions: {}, occurrenceResponses: {},
     });
     expect(folded({ ...allDayV1, guestsCanSeeOtherGuests: false })).toMatchObject({ transparency: 'transparent', guestsCanSeeOtherGuests: false });
   });

@@ -1,0 +1,88 @@
+import type { AccessRole, AccessScope, CalendarStreamEvent } from './events';
+
+export interface AccessRule {
+  ruleID: string;
+  scope: AccessScope;
+  role: AccessRole;
+}
+
+export interface CalendarDetails {
+  calendarID: string;
+  ownerID: string;
+  primary: boolean;
+  summary: string;
+  description: string | null;
+  timeZone: string;
+  /** Keyed by ruleID. */
+  rules: Record<string, AccessRule>;
+}
+
+/**
+ * `implicitPrimary`: a person's primary calendar before anything was written to its stream (every account
+ * has one, including those made before calendars existed). Its first decision writes CalendarCreated.
+ */
+export type CalendarState =
+  | { status: 'absent' }
+  | ({ status: 'implicitPrimary' } & CalendarDetails)
+  | ({ status: 'active' } & CalendarDetails)
+  | ({ status: 'deleted' } & CalendarDetails);
+
+export const initialState = (): CalendarState => ({ status: 'absent' });
+
+const PRIMARY_DEFAULT_RULE: AccessRule = { ruleID: 'default', scope: { type: 'default' }, role: 'freeBusyReader' };
+
+/** What a primary calendar is before its owner changes it: theirs, and free/busy for everyone else (Google's domain default). */
+export function implicitPrimaryState(owner: { userID: string; summary: string; timeZone: string }): CalendarState {
+  return {
+    status: 'implicitPrimary', calendarID: owner.userID, ownerID: owner.userID, primary: true,
+    summary: owner.summary, description: null, timeZone: owner.timeZone,
+    rules: {
+      [ruleIDOf({ type: 'user', userID: owner.userID })]: { ruleID: ruleIDOf({ type: 'user', userID: owner.userID }), scope: { type: 'user', userID: owner.userID }, role: 'owner' },
+      default: PRIMARY_DEFAULT_RULE,
+    },
+  };
+}
+
+/** One rule per scope, named as Google names them ("user:…", "default"). */
+export function ruleIDOf(scope: AccessScope): string {
+  switch (scope.type) {
+    case 'user': return `user:${scope.userID}`;
+    case 'email': return `email:${scope.email}`;
+    case 'default': return 'default';
+  }
+}
+
+/** Applies facts; never validates, so every stream ever written still replays. */
+export function evolve(state: CalendarState, event: CalendarStreamEvent): CalendarState {
+  if (event.type === 'CalendarCreated') {
+    const d = event.data;
+    const ownerRule = ruleIDOf({ type: 'user', userID: d.ownerID });
+    // A primary calendar starts shared as free/busy with everyone on this Datebook (a company domain's default).
+    const inherited: Record<string, AccessRule> = d.primary ? { default: PRIMARY_DEFAULT_RULE } : {};
+    return {
+      status: 'active', ...d,
+      rules: { ...inherited, [ownerRule]: { ruleID: ownerRule, scope: { type: 'user', userID: d.ownerID }, role: 'owner' } },
+    };
+  }
+  if (state.status === 'absent') return state;
+  switch (event.type) {
+    case 'CalendarDetailsChanged':
+      return { ...state, summary: event.data.summary, description: event.data.description };
+    case 'CalendarTimeZoneChanged':
+      return { ...state, timeZone: event.data.timeZone };
+    case 'CalendarDeleted':
+      return { ...state, status: 'deleted' };
+    case 'AccessGranted': {
+      const { ruleID, scope, role } = event.data;
+      return { ...state, rules: { ...state.rules, [ruleID]: { ruleID, scope, role } } };
+    }
+    case 'AccessChanged': {
+      const rule = state.rules[event.data.ruleID];
+      return rule ? { ...state, rules: { ...state.rules, [rule.ruleID]: { ...rule, role: event.data.role } } } : state;
+    }
+    case 'AccessRevoked': {
+      const { [event.data.ruleID]: _revoked, ...rules } = state.rules;
+      return { ...state, rules };
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import { type CalendarReader, accessRoleOf, type EffectiveRole } from '../aggregates/calendar/access';
+import { calendarDecider, calendarStreamName } from '../aggregates/calendar/decider';
+import { type CalendarState, implicitPrimaryState } from '../aggregates/calendar/state';
+import { userDecider, userStreamName } from '../aggregates/user/decider';
+import type { UserState } from '../aggregates/user/state';
+import type { EventStore } from '../ports/eventStore/eventStore';
+
+/**
+ * Calendars and their rules read from the event store itself, never from a projection: a revoked person's
+ * very next request is refused, whatever the projections' lag. A calendar stream holds a handful of events.
+ */
+export interface LoadedCalendar {
+  state: CalendarState;
+  version: number | null;
+}
+
+async function fold<Event extends { type: string; data: unknown }, State>(
+  store: EventStore,
+  stream: string,
+  folder: { initialState(): State; evolve(state: State, event: Event): State; parse(stored: never): Event | undefined },
+): Promise<{ state: State; version: number | null }> {
+  const { events, currentVersion } = await store.readStream(stream);
+  let state = folder.initialState();
+  for (const recorded of events) {
+    const parsed = folder.parse(recorded as never);
+    if (parsed) state = folder.evolve(state, parsed);
+  }
+  return { state, version: currentVersion };
+}
+
+export async function readUserState(store: EventStore, userID: string): Promise<UserState> {
+  return (await fold(store, userStreamName(userID), userDecider)).state;
+}
+
+/** The Calendar fold for `calendarID`: a registered person's id names their primary calendar, which exists unwritten. */
+export async function calendarFoldFor(store: EventStore, calendarID: string) {
+  const owner = await readUserState(store, calendarID);
+  if (owner.status !== 'registered') return calendarDecider;
+  const implicit = implicitPrimaryState({ userID: calendarID, summary: owner.email, timeZone: owner.timeZone });
+  return { ...calendarDecider, initialState: () => implicit };
+}
+
+export async function readCalendar(store: EventStore, calendarID: string): Promise<LoadedCalendar> {
+  return fold(store, calendarStreamName(calendarID), await calendarFoldFor(store, calendarID));
+}
+
+/** Who a user is to calendar rules: their account, and their address once verified (an unverified claim opens nothing). */
+export async function calendarReaderOf(store: EventStore, userID: string): Promise<CalendarReader> {
+  const user = await readUserState(store, userID);
+  return user.status === 'registered' && user.emailVerified ? { userID, email: user.email } : { userID };
+}
+
+export async function roleOn(store: EventStore, calendarID: string, reader: CalendarReader): Promise<{ calendar: LoadedCalendar; role: EffectiveRole }> {
+  const calendar = await readCalendar(store, calendarID);
+  return { calendar, role: accessRoleOf(calendar.state, reader) };
+}
