@@ -8,8 +8,10 @@ import {
   isAccountSecurityEvent,
   parseUserEvent,
   type RecordedEvent,
+  viewAudience,
 } from '@datebook/shared-kernel';
 import type { SqlExecutor } from '@datebook/shared-kernel/ports';
+import { projectCalendars } from './calendarAccessProjection';
 
 /**
  * Projects a batch of CalendarEvent and User events into the read model. Every write is guarded by
@@ -19,12 +21,15 @@ import type { SqlExecutor } from '@datebook/shared-kernel/ports';
  */
 export async function projectBatch(tx: SqlExecutor, batch: RecordedEvent[]): Promise<void> {
   const calendarEvents: RecordedEvent[] = [];
+  const calendars: RecordedEvent[] = [];
   for (const recorded of batch) {
     const { category } = parseStreamName(recorded.streamName);
     if (category === 'CalendarEvent') calendarEvents.push(recorded);
+    else if (category === 'Calendar') calendars.push(recorded);
     else if (category === 'User') await projectUser(tx, recorded);
   }
   if (calendarEvents.length > 0) await projectCalendarEvents(tx, calendarEvents);
+  if (calendars.length > 0) await projectCalendars(tx, calendars);
 }
 
 async function projectUser(tx: SqlExecutor, recorded: RecordedEvent): Promise<void> {
@@ -75,10 +80,10 @@ async function projectCalendarEvents(tx: SqlExecutor, batch: RecordedEvent[]): P
     eventRows.push({
       event_id: eventID, host_id: state.hostID, title: state.title, description: state.description, location: state.location,
       start_time: state.startTime, end_time: state.endTime, time_zone: state.timeZone, all_day: state.allDay, start_date: state.startDate,
-      end_date: state.endDate, recurrence: state.recurrence, exceptions: state.exceptions, transparency: state.transparency, status, state,
+      end_date: state.endDate, recurrence: state.recurrence, exceptions: state.exceptions, transparency: state.transparency, calendar_id: state.calendarID, visibility: state.visibility, status, state,
       version, updated_at: at,
     });
-    for (const [userID, rsvpStatus] of Object.entries(state.attendees)) {
+    for (const [userID, rsvpStatus] of Object.entries(viewAudience(state))) {
       attendeeRows.push({
         event_id: eventID, user_id: userID, rsvp_status: rsvpStatus, occurrence_responses: state.occurrenceResponses[userID] ?? {},
         span_start: timestamp(span.start), span_end: timestamp(span.end), all_day: state.allDay, recurring: state.recurrence.length > 0, event_status: status,
@@ -89,16 +94,16 @@ async function projectCalendarEvents(tx: SqlExecutor, batch: RecordedEvent[]): P
 
   await tx.query(
     `insert into rm_events (event_id, host_id, title, description, location, start_time, end_time, time_zone, all_day, start_date, end_date,
-       recurrence, exceptions, transparency, status, state, version, updated_at)
+       recurrence, exceptions, transparency, calendar_id, visibility, status, state, version, updated_at)
      select event_id, host_id, title, description, location, start_time, end_time, time_zone, all_day, start_date, end_date,
-       recurrence, exceptions, transparency, status, state, version, updated_at
+       recurrence, exceptions, transparency, calendar_id, visibility, status, state, version, updated_at
      from jsonb_to_recordset($1::jsonb) as r(event_id uuid, host_id uuid, title text, description text, location text, start_time timestamptz,
        end_time timestamptz, time_zone text, all_day boolean, start_date date, end_date date, recurrence jsonb, exceptions jsonb,
-       transparency text, status text, state jsonb, version bigint, updated_at timestamptz)
+       transparency text, calendar_id uuid, visibility text, status text, state jsonb, version bigint, updated_at timestamptz)
      on conflict (event_id) do update set host_id = excluded.host_id, title = excluded.title, description = excluded.description,
        location = excluded.location, start_time = excluded.start_time, end_time = excluded.end_time, time_zone = excluded.time_zone,
        all_day = excluded.all_day, start_date = excluded.start_date, end_date = excluded.end_date, recurrence = excluded.recurrence,
-       exceptions = excluded.exceptions, transparency = excluded.transparency, status = excluded.status, state = excluded.state,
+       exceptions = excluded.exceptions, transparency = excluded.transparency, calendar_id = excluded.calendar_id, visibility = excluded.visibility, status = excluded.status, state = excluded.state,
        version = excluded.version, updated_at = excluded.updated_at`,
     [JSON.stringify(eventRows)],
   );

@@ -5,6 +5,7 @@ import {
   parseCalendarEventEvent,
   parseStreamName,
   type RecordedEvent,
+  viewAudience,
 } from '@datebook/shared-kernel';
 import type { AttendanceRow, CalendarViewChange, CalendarViews, EventBatchHandler, EventStore } from '@datebook/shared-kernel/ports';
 
@@ -24,7 +25,7 @@ function rowOf(state: Extract<CalendarEventState, { status: 'scheduled' }>, user
       eventID: state.eventID, hostID: state.hostID, title: state.title, description: state.description, location: state.location,
       startTime: new Date(state.startTime).toISOString(), endTime: new Date(state.endTime).toISOString(), timeZone: state.timeZone,
       allDay: state.allDay, startDate: state.startDate, endDate: state.endDate, recurrence: state.recurrence, exceptions: state.exceptions,
-      transparency: state.transparency, ...(state.startLocal ? { startLocal: state.startLocal } : {}),
+      transparency: state.transparency, calendarID: state.calendarID, visibility: state.visibility, ...(state.startLocal ? { startLocal: state.startLocal } : {}),
     },
   };
 }
@@ -45,12 +46,13 @@ export function calendarViewChanges(history: RecordedEvent[]): CalendarViewChang
     if (!event) continue;
     state = evolve(state, event);
     version = recorded.streamVersion;
-    if (state.status !== 'absent') for (const userID of Object.keys(state.attendees)) everOn.add(userID);
+    if (state.status !== 'absent') for (const userID of Object.keys(viewAudience(state))) everOn.add(userID);
   }
   if (state.status === 'absent') return [];
+  const audience = viewAudience(state);
   const changes: CalendarViewChange[] = [];
   for (const userID of everOn) {
-    const rsvpStatus = state.attendees[userID];
+    const rsvpStatus = audience[userID];
     const row = state.status === 'scheduled' && rsvpStatus !== undefined ? rowOf(state, userID, rsvpStatus) : null;
     changes.push({ userID, eventID: state.eventID, version, row });
   }

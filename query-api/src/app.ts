@@ -4,9 +4,11 @@ import { DomainError } from '@datebook/shared-kernel';
 import { Router } from 'express';
 import type { Logger } from 'pino';
 import { availabilityRouteDocs, availabilityRoutes } from './availability/availability.routes';
+import { calendarReadRouteDocs, calendarReadRoutes } from './calendars/calendarRead.routes';
 import { calendarRoute, calendarViewRouteDocs, eventDetailsRoutes } from './calendarViews/calendarView.routes';
 import type { AttendanceSource, BusyCheck, BusySource } from './calendarViews/cachedAttendance';
 import { readModelQueries } from './calendarViews/readModelQueries';
+import { calendarSelection } from './calendarViews/calendarSelection';
 import { readModelProgress } from './consistency/readModelProgress';
 import { consistencyWait, type ProjectionProgress, readYourWrites } from './consistency/readYourWrites';
 import { freeBusyRouteDocs, freeBusyRoutes } from './freeBusy/freeBusy.routes';
@@ -39,14 +41,14 @@ export function queryApi(deps: QueryApiDependencies): { router: Router; jsonRout
   const queries = readModelQueries(deps.readModel, { clock: deps.clock, ...(deps.attendance ? { attendance: deps.attendance } : {}), ...(deps.busy ? { busy: deps.busy } : {}), ...(deps.whoIsBusy ? { whoIsBusy: deps.whoIsBusy } : {}) });
   const consistency = consistencyWait(deps.progress ?? readModelProgress(deps.readModel), deps.consistencyTimeoutMs === undefined ? {} : { timeoutMs: deps.consistencyTimeoutMs });
   const hot = jsonRoutes(
-    [calendarRoute({ queries, clock: deps.clock }), ...availabilityRoutes({ queries }), ...freeBusyRoutes({ readModel: deps.readModel, queries })],
+    [calendarRoute({ queries, clock: deps.clock, selection: calendarSelection({ store: deps.store, readModel: deps.readModel }) }), ...availabilityRoutes({ queries }), ...freeBusyRoutes({ readModel: deps.readModel, queries })],
     { tokens: deps.tokens, logger: deps.logger, consistency },
   );
   const router = Router();
   const reads = Router();
   reads.use(requireUser(deps.tokens));
   reads.use(readYourWrites(consistency));
-  reads.use(eventDetailsRoutes({ queries }));
+  reads.use(eventDetailsRoutes({ queries, selection: calendarSelection({ store: deps.store, readModel: deps.readModel }) }));
   reads.use(eventHistoryRoutes({ store: deps.store }));
   // Availability is asked with PATCH (served ahead of Express); any other method names the one that works (RFC 9110 §15.5.6).
   router.all('/events/availability', (_req, res) => {
@@ -54,5 +56,7 @@ export function queryApi(deps: QueryApiDependencies): { router: Router; jsonRout
     throw new DomainError('METHOD_NOT_ALLOWED', 'ask availability with PATCH /events/availability');
   });
   router.get('/events/*path', reads);
-  return { router, jsonRoutes: hot, routeDocs: [...calendarViewRouteDocs, ...availabilityRouteDocs, ...eventHistoryRouteDocs, ...freeBusyRouteDocs] };
+  // Calendars are read from the event store itself, so no consistency wait: a revocation applies to the next read.
+  router.get('/calendars/*path', requireUser(deps.tokens), calendarReadRoutes({ store: deps.store }));
+  return { router, jsonRoutes: hot, routeDocs: [...calendarViewRouteDocs, ...availabilityRouteDocs, ...eventHistoryRouteDocs, ...freeBusyRouteDocs, ...calendarReadRouteDocs] };
 }

@@ -1,4 +1,4 @@
-import { atLeast, DomainError, endSeriesAt, type EventTiming, occurrenceTimingOf, type OccurrenceValues, planSplit, requireSplittable } from '@datebook/shared-kernel';
+import { atLeast, viewAudience, DomainError, endSeriesAt, type EventTiming, occurrenceTimingOf, type OccurrenceValues, planSplit, requireSplittable } from '@datebook/shared-kernel';
 import { authenticatedUser, parseInput, type RouteDoc } from '@datebook/shared-kernel/http';
 import { type Request, Router } from 'express';
 import { v5 as uuidv5 } from 'uuid';
@@ -45,7 +45,7 @@ export function occurrenceRoutes(deps: { events: CalendarEventService; clock: ()
     const state = await events.load(eventID);
     const access = await events.accessToEventOf(state, actorID);
     // Who can neither see the calendar's events nor is on this one learns nothing of it.
-    if (state.status === 'absent' || (!(actorID in state.attendees) && !atLeast(access.role, 'reader'))) throw new DomainError('EVENT_NOT_FOUND', 'no such event');
+    if (state.status === 'absent' || (!(actorID in viewAudience(state)) && !atLeast(access.role, 'reader'))) throw new DomainError('EVENT_NOT_FOUND', 'no such event');
     return { state, access, originalStart: originalStartOf(rawStart, state.allDay) };
   }
 

@@ -2,7 +2,7 @@ import { START_OF_LOG, type LogPosition } from '@datebook/shared-kernel';
 import { type EventStore, READ_MODEL_SCHEMA, type SqlDatabase, type SqlExecutor } from '@datebook/shared-kernel/ports';
 import { projectBatch } from '../calendarProjection';
 
-const TABLES = ['rm_users', 'rm_events', 'rm_event_users'] as const;
+const TABLES = ['rm_users', 'rm_events', 'rm_event_users', 'rm_calendars', 'rm_calendar_rules'] as const;
 
 /** A content checksum of the read model in a schema: equal checksums mean equal views. */
 export async function readModelChecksum(db: SqlExecutor, schema: string): Promise<string> {
@@ -12,6 +12,8 @@ export async function readModelChecksum(db: SqlExecutor, schema: string): Promis
     rm_users: `select md5(coalesce(string_agg(t::text, '|' order by user_id), '')) as sum from (select user_id, user_name, email, time_zone, default_reminders, working_hours, version from ${schema}.rm_users) t`,
     rm_events: `select md5(coalesce(string_agg(t::text, '|' order by event_id), '')) as sum from (select event_id, state, version, status from ${schema}.rm_events) t`,
     rm_event_users: `select md5(coalesce(string_agg(t::text, '|' order by event_id, user_id), '')) as sum from (select * from ${schema}.rm_event_users) t`,
+    rm_calendars: `select md5(coalesce(string_agg(t::text, '|' order by calendar_id), '')) as sum from (select * from ${schema}.rm_calendars) t`,
+    rm_calendar_rules: `select md5(coalesce(string_agg(t::text, '|' order by calendar_id, rule_id), '')) as sum from (select * from ${schema}.rm_calendar_rules) t`,
   };
   for (const table of TABLES) {
     const { rows } = await db.query<{ sum: string }>(queries[table]);

@@ -6,6 +6,10 @@ export interface CalendarEntry {
   /** The event's id; for an occurrence of a series `<seriesID>_<original start, basic format>`, as Google Calendar does. */
   eventID: string;
   userID: string;
+  /** The calendar the event is on. */
+  calendarID: string;
+  /** Only when not the default (RFC 5545 CLASS). */
+  visibility?: 'public' | 'private';
   title: string;
   startTime: string;
   endTime: string;
@@ -31,7 +35,9 @@ export function entryOf(o: PersonalOccurrence, eventID = itemIDOf(o)): CalendarE
   const event = o.row.event;
   return {
     eventID,
-    userID: event.hostID, title: o.title, startTime: o.startTime, endTime: o.endTime, timeZone: event.timeZone, location: o.location,
+    userID: event.hostID, calendarID: event.calendarID ?? event.hostID,
+    ...(event.visibility && event.visibility !== 'default' ? { visibility: event.visibility } : {}),
+    title: o.title, startTime: o.startTime, endTime: o.endTime, timeZone: event.timeZone, location: o.location,
     rsvpStatus: o.rsvpStatus, allDay: event.allDay,
     ...(event.allDay && o.startDate && o.endDate ? { startDate: o.startDate, endDate: o.endDate } : {}),
     ...(isRecurring(event) ? { recurringEventID: event.eventID, originalStartTime: o.originalStart } : {}),

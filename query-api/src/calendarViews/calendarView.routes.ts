@@ -4,6 +4,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { type CalendarPage, decodeCalendarPage, encodeCalendarPage, requireSameWindow } from './calendarPageToken';
 import type { ReadModelQueries } from './readModelQueries';
+import type { CalendarSelection } from './calendarSelection';
 
 /** Google Calendar's events.list bounds: 250 items a page by default, at most 2,500. */
 const DEFAULT_MAX_RESULTS = 250;
@@ -18,11 +19,24 @@ const CalendarQuery = z.object({
   maxResults: z.coerce.number().int().min(1).max(MAX_MAX_RESULTS).optional()
     .describe(`At most this many items a page (default ${DEFAULT_MAX_RESULTS} for from/to; a view without it or pageToken answers whole, as before)`),
   pageToken: z.string().max(400).optional().describe('The `nextPageToken` of the previous page: the next items of the same window, strictly after the last one returned'),
+  calendarIDs: z.string().max(4000).optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const ids = v.split(',').map((id) => id.trim());
+      if (ids.length > 50 || ids.some((id) => id !== 'primary' && !z.string().uuid().safeParse(id).success)) {
+        ctx.addIssue({ code: 'custom', message: 'a comma-separated list of at most 50 calendar ids (or primary)' });
+        return z.NEVER;
+      }
+      return ids;
+    })
+    .describe('Only these calendars (comma-separated; `primary` is yours); every calendar in your list when absent'),
 });
 
 const CalendarEntry = z.object({
   eventID: z.string().describe('For an occurrence: <recurringEventID>_<original start>'),
-  userID: z.string().describe('The host'), title: z.string(), startTime: z.string(), endTime: z.string(),
+  userID: z.string().describe('The host'), calendarID: z.string().describe('The calendar the event is on'),
+  accessRole: z.string().describe("Your role on that calendar; `busy: true` items (free/busy readers, private events) carry only their times"),
+  busy: z.boolean().optional(), title: z.string(), startTime: z.string(), endTime: z.string(),
   timeZone: z.string(), location: z.string().nullable(), rsvpStatus: z.string(), allDay: z.boolean(),
   startDate: z.string().optional().describe('All-day items: the first day'), endDate: z.string().optional().describe('All-day items: the day after the last'),
   recurringEventID: z.string().optional().describe('Occurrences: the series'), originalStartTime: z.string().optional().describe('Occurrences: the start before any change'),
@@ -59,7 +73,7 @@ export const calendarViewRouteDocs: RouteDoc[] = [
 ];
 
 /** GET /events: the user's calendar (the hottest read, so a JSON route served ahead of Express). */
-export function calendarRoute(deps: { queries: ReadModelQueries; clock: () => Date }): JsonRoute {
+export function calendarRoute(deps: { queries: ReadModelQueries; clock: () => Date; selection: CalendarSelection }): JsonRoute {
   return {
     method: 'GET',
     path: '/events',
@@ -79,14 +93,16 @@ export function calendarRoute(deps: { queries: ReadModelQueries; clock: () => Da
         if (page) requireSameWindow(page, window, timeZone);
       }
       const range = { from: window.from.toISOString(), to: window.to.toISOString(), timeZone };
+      // Rights are read from the store on every read: a revoked calendar is gone from the very next one.
+      const calendars = await deps.selection.selectedBy(userID, query.calendarIDs?.map((id) => (id === 'primary' ? userID : id)));
       const headers = { 'Cache-Control': 'private, no-cache' };
       // A view asked without paging answers whole, as it always has (and as the bench measures it).
       if (!page && query.maxResults === undefined && query.from === undefined) {
-        const { events, truncated } = await deps.queries.calendar(userID, window.from, window.to, timeZone, fresh);
+        const { events, truncated } = await deps.queries.calendar(userID, window.from, window.to, timeZone, fresh, calendars);
         return { headers, body: { ...range, events, truncated } };
       }
       const maxResults = query.maxResults ?? DEFAULT_MAX_RESULTS;
-      const listed = await deps.queries.calendarPage(userID, window, timeZone, maxResults, page?.after, fresh);
+      const listed = await deps.queries.calendarPage(userID, window, timeZone, maxResults, page?.after, fresh, calendars);
       const next: CalendarPage | undefined = listed.next && { from: window.from.getTime(), to: window.to.getTime(), timeZone, after: listed.next };
       return { headers, body: { ...range, events: listed.events, truncated: listed.truncated, ...(next ? { nextPageToken: encodeCalendarPage(next) } : {}) } };
     },
@@ -105,12 +121,13 @@ function windowOf(query: z.infer<typeof CalendarQuery>, timeZone: string, clock:
 }
 
 /** GET /events/:eventID: one event with its attendees. */
-export function eventDetailsRoutes(deps: { queries: ReadModelQueries }): Router {
+export function eventDetailsRoutes(deps: { queries: ReadModelQueries; selection: CalendarSelection }): Router {
   const router = Router();
 
   router.get('/events/:eventID', async (req, res) => {
     const { eventID } = parseInput(z.object({ eventID: eventIDSchema }), req.params, 'params');
-    const event = await deps.queries.event(eventID, authenticatedUser(req));
+    const userID = authenticatedUser(req);
+    const event = await deps.queries.event(eventID, userID, (calendarID) => deps.selection.roleOf(calendarID, userID));
     if (!event) throw new DomainError('EVENT_NOT_FOUND', 'no such event');
     res.setHeader('ETag', `"${event.version}"`);
     res.setHeader('Cache-Control', 'private, no-cache');

@@ -1,10 +1,11 @@
-import type { CalendarEventDetails } from '@datebook/shared-kernel';
+import { atLeast, type CalendarEventDetails, type EffectiveRole } from '@datebook/shared-kernel';
 import type { SqlExecutor } from '@datebook/shared-kernel/ports';
 import { personalOccurrences } from '@datebook/shared-kernel/ports';
 import { byKeyThenID, type CalendarEntry, entryOf, sortKeyOf } from './calendarEntry';
 import type { PageCursor } from './calendarPageToken';
 import { type AttendanceSource, type BusyCheck, type BusySource, postgresAttendance, postgresBusyTime } from './cachedAttendance';
 import { type OccurrencePage, occurrencePage } from './occurrencePage';
+import { asSeenWith, oneRowPerEvent, type SelectedCalendar } from './calendarSelection';
 
 export type { CalendarEntry } from './calendarEntry';
 
@@ -17,7 +18,23 @@ export type EventDetails = Pick<
   status: 'confirmed' | 'cancelled';
   version: number;
   attendees: { userID: string; userName: string | null; rsvpStatus: string }[];
+  calendarID: string;
+  visibility: CalendarEventDetails['visibility'];
+  /** The reader's role on the event's calendar, when they read it through the calendar rather than being on the event. */
+  accessRole?: EffectiveRole;
 };
+
+/** A private event as a reader of its calendar who is not on it sees it. */
+export interface BusyEventDetails {
+  eventID: string;
+  calendarID: string;
+  busy: true;
+  startTime: string;
+  endTime: string;
+  timeZone: string;
+  allDay: boolean;
+  version: number;
+}
 
 /** The first stretch of a long window a page reads (see `calendarPage`). */
 const FIRST_STRETCH_MS = 31 * 86_400_000;
@@ -94,13 +111,13 @@ export function readModelQueries(db: SqlExecutor, options: { clock: () => Date; 
      * events and each occurrence of a series as its own item, all-day items on the viewer's dates,
      * sorted by start (all-day items at the start of their day in the viewer's zone).
      */
-    async calendar(userID: string, from: Date, to: Date, viewerZone: string, fresh = false): Promise<{ events: CalendarEntry[]; truncated: boolean }> {
+    async calendar(userID: string, from: Date, to: Date, viewerZone: string, fresh = false, calendars?: SelectedCalendar[]): Promise<{ events: CalendarEntry[]; truncated: boolean }> {
       // A read that waited for a consistency token reads the read model it waited on, not the cache, which may lag it.
       const source = await sourceFor(userID, fresh);
-      const rows = await source([userID], new Date(from.getTime() - 14 * 3_600_000), new Date(to.getTime() + 14 * 3_600_000));
-      const { occurrences, truncated } = personalOccurrences(rows, from, to, viewerZone);
+      const rows = await source(principalsOf(userID, calendars), new Date(from.getTime() - 14 * 3_600_000), new Date(to.getTime() + 14 * 3_600_000));
+      const { occurrences, truncated } = personalOccurrences(oneRowPerEvent(rows, userID), from, to, viewerZone);
       // The same order as the pages (calendarPage): start, then the item's id by code unit.
-      const keyed = occurrences.map((o) => { const entry = entryOf(o); return { key: sortKeyOf(o, viewerZone), id: entry.eventID, entry }; });
+      const keyed = occurrences.map((o) => { const entry = seenBy(userID, calendars, o.row.userID, entryOf(o)); return { key: sortKeyOf(o, viewerZone), id: entry.eventID, entry }; });
       keyed.sort(byKeyThenID);
       return { events: keyed.map(({ entry }) => entry), truncated };
     },
@@ -110,7 +127,7 @@ export function readModelQueries(db: SqlExecutor, options: { clock: () => Date; 
      * `after`, reading only rows that reach past the page's position and expanding each series from
      * there (see `occurrencePage`).
      */
-    async calendarPage(userID: string, window: { from: Date; to: Date }, viewerZone: string, maxResults: number, after: PageCursor | undefined, fresh = false): Promise<OccurrencePage> {
+    async calendarPage(userID: string, window: { from: Date; to: Date }, viewerZone: string, maxResults: number, after: PageCursor | undefined, fresh = false, calendars?: SelectedCalendar[]): Promise<OccurrencePage> {
       const source = await sourceFor(userID, fresh);
       const from = after ? Math.max(window.from.getTime(), after.start) : window.from.getTime();
       const end = window.to.getTime();
@@ -119,23 +136,35 @@ export function readModelQueries(db: SqlExecutor, options: { clock: () => Date; 
       // [window.from, horizon) starts before the horizon, so a page that fills before it is the page.
       let horizon = end - from > 2 * FIRST_STRETCH_MS ? from + FIRST_STRETCH_MS : end;
       for (;;) {
-        const rows = await source([userID], new Date(from - 14 * 3_600_000), new Date(horizon + 14 * 3_600_000));
+        const rows = oneRowPerEvent(await source(principalsOf(userID, calendars), new Date(from - 14 * 3_600_000), new Date(horizon + 14 * 3_600_000)), userID);
         const page = occurrencePage(rows, { from: window.from, to: new Date(horizon) }, viewerZone, maxResults, after);
-        if (horizon >= end || page.next !== undefined) return page;
+        const byRow = new Map(rows.map((row) => [row.event.eventID, row.userID]));
+        const seen = { ...page, events: page.events.map((entry) => seenBy(userID, calendars, byRow.get(entry.recurringEventID ?? entry.eventID) ?? userID, entry)) };
+        if (horizon >= end || page.next !== undefined) return seen;
         horizon = Math.min(end, from + (horizon - from) * 4);
       }
     },
 
-    /** One event or series with its attendees, if `viewerID` is on it (declined included). */
-    async event(eventID: string, viewerID: string): Promise<EventDetails | undefined> {
-      const { rows } = await db.query<{ state: CalendarEventDetails & { status: 'scheduled' | 'cancelled' }; version: string }>(
-        `select e.state, e.version::text as version from rm_events e
-         where e.event_id = $1 and exists (select 1 from rm_event_users v where v.event_id = e.event_id and v.user_id = $2)`,
+    /**
+     * One event or series with its attendees, if `viewerID` is on it (declined included) or reads its
+     * calendar (`roleOn`, from the store): a reader of the calendar sees a private event it is not on only as busy time.
+     */
+    async event(eventID: string, viewerID: string, roleOn: (calendarID: string) => Promise<EffectiveRole>): Promise<EventDetails | BusyEventDetails | undefined> {
+      const { rows } = await db.query<{ state: CalendarEventDetails & { status: 'scheduled' | 'cancelled' }; version: string; on_event: boolean }>(
+        `select e.state, e.version::text as version, exists (select 1 from rm_event_users v where v.event_id = e.event_id and v.user_id = $2) as on_event
+         from rm_events e where e.event_id = $1`,
         [eventID, viewerID],
       );
       const row = rows[0];
       if (!row) return undefined;
       const s = row.state;
+      const calendarID = s.calendarID ?? s.hostID;
+      const onEvent = row.on_event || s.hostID === viewerID && calendarID === viewerID;
+      const role = onEvent ? undefined : await roleOn(calendarID);
+      if (role !== undefined && !atLeast(role, 'reader')) return undefined;
+      if (role === 'reader' && s.visibility === 'private') {
+        return { eventID: s.eventID, calendarID, busy: true, startTime: s.startTime, endTime: s.endTime, timeZone: s.timeZone, allDay: s.allDay, version: Number(row.version) };
+      }
       // With guestsCanSeeOtherGuests off, a guest sees only the host and themself (states folded before the field: on).
       const visible = s.hostID === viewerID || s.guestsCanSeeOtherGuests !== false
         ? s.attendees
@@ -143,7 +172,7 @@ export function readModelQueries(db: SqlExecutor, options: { clock: () => Date; 
       const names = await db.query<{ user_id: string; user_name: string }>('select user_id, user_name from rm_users where user_id = any($1::uuid[])', [Object.keys(visible)]);
       const nameOf = new Map(names.rows.map((n) => [n.user_id, n.user_name]));
       return {
-        eventID: s.eventID, userID: s.hostID, title: s.title, description: s.description, location: s.location,
+        eventID: s.eventID, userID: s.hostID, calendarID, visibility: s.visibility ?? 'default', ...(role ? { accessRole: role } : {}), title: s.title, description: s.description, location: s.location,
         startTime: s.startTime, endTime: s.endTime, timeZone: s.timeZone, allDay: s.allDay, startDate: s.startDate, endDate: s.endDate,
         recurrence: s.recurrence, exceptions: s.exceptions, status: s.status === 'cancelled' ? 'cancelled' : 'confirmed', version: Number(row.version),
         guestsCanSeeOtherGuests: s.guestsCanSeeOtherGuests !== false,
@@ -180,3 +209,14 @@ export function readModelQueries(db: SqlExecutor, options: { clock: () => Date; 
 }
 
 export type ReadModelQueries = ReturnType<typeof readModelQueries>;
+
+/** Whose rows a calendar read reads: the person's own (their primary calendar and their invitations) and each selected calendar's. */
+const principalsOf = (userID: string, calendars: SelectedCalendar[] | undefined) =>
+  [userID, ...(calendars ?? []).map((c) => c.calendarID).filter((id) => id !== userID)];
+
+/** An item as the reader may see it; without a selection (the read before calendars) it is their own row, as it always was. */
+function seenBy(userID: string, calendars: SelectedCalendar[] | undefined, principal: string, entry: CalendarEntry): CalendarEntry {
+  if (!calendars) return entry;
+  const role = principal === userID ? 'owner' : (calendars.find((c) => c.calendarID === principal)?.role ?? 'none');
+  return asSeenWith(entry, principal === userID, role) as CalendarEntry;
+}

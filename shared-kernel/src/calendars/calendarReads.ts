@@ -32,11 +32,14 @@ export async function readUserState(store: EventStore, userID: string): Promise<
   return (await fold(store, userStreamName(userID), userDecider)).state;
 }
 
-/** The Calendar fold for `calendarID`: a registered person's id names their primary calendar, which exists unwritten. */
+/**
+ * The Calendar fold for `calendarID`: a registered person's id names their primary calendar, which exists
+ * unwritten. It is called by their name, not their address: everyone may read a primary calendar's free/busy.
+ */
 export async function calendarFoldFor(store: EventStore, calendarID: string) {
   const owner = await readUserState(store, calendarID);
   if (owner.status !== 'registered') return calendarDecider;
-  const implicit = implicitPrimaryState({ userID: calendarID, summary: owner.email, timeZone: owner.timeZone });
+  const implicit = implicitPrimaryState({ userID: calendarID, summary: owner.userName, timeZone: owner.timeZone });
   return { ...calendarDecider, initialState: () => implicit };
 }
 

@@ -9,3 +9,4 @@ export * from './recurrenceSplit';
 export * from './recurrenceValidation';
 export * from './occurrenceTiming';
 export * from './seriesSplit';
+export * from './viewAudience';

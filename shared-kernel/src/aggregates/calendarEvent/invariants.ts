@@ -5,6 +5,7 @@ import { DomainError } from '../../errors/domainError';
 import { atLeast } from '../calendar/access';
 import type { CalendarAccess } from './commands';
 import type { CalendarEventDetails, CalendarEventState } from './state';
+import { viewAudience } from './viewAudience';
 
 /** The rules a command must meet before `decide` looks at what it asks: existence, who may act, valid times. */
 export type Existing = Extract<CalendarEventState, { status: 'scheduled' | 'cancelled' }>;
@@ -20,9 +21,11 @@ export function requireWriterOfLiveEvent(state: CalendarEventState, actorID: str
   const existing = requireExisting(state);
   if (access.calendarID !== existing.calendarID) throw new DomainError('CONCURRENCY_CONFLICT', 'the event moved to another calendar meanwhile; try again');
   if (!atLeast(access.role, 'writer')) {
-    // Someone who cannot see the event must not learn that it exists (free/busy readers see no events).
-    if (!(actorID in existing.attendees) && !atLeast(access.role, 'reader')) throw new DomainError('EVENT_NOT_FOUND', 'no such event');
-    if (actorID in existing.attendees) throw new DomainError('NOT_HOST', 'only the host, or a writer of its calendar, can change this event');
+    // Someone who cannot see the event must not learn that it exists (free/busy readers see no events). Its
+    // creator is not on an event of a calendar they lost: the event belongs to the calendar.
+    const onEvent = actorID in viewAudience(existing);
+    if (!onEvent && !atLeast(access.role, 'reader')) throw new DomainError('EVENT_NOT_FOUND', 'no such event');
+    if (onEvent) throw new DomainError('NOT_HOST', 'only the host, or a writer of its calendar, can change this event');
     throw new DomainError('NOT_WRITER', 'only writers of the event’s calendar can change it');
   }
   if (existing.status === 'cancelled') throw new DomainError('EVENT_CANCELLED', 'the event was cancelled');

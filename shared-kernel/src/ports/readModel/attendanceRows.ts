@@ -5,7 +5,9 @@ import { Temporal } from 'temporal-polyfill';
 /** One person's row on one event (single or series), as the read model holds it. */
 export interface AttendanceRow {
   userID: string;
-  event: Pick<CalendarEventDetails, 'eventID' | 'hostID' | 'title' | 'description' | 'location' | 'startTime' | 'startLocal' | 'endTime' | 'timeZone' | 'allDay' | 'startDate' | 'endDate' | 'recurrence' | 'exceptions' | 'transparency'>;
+  event: Pick<CalendarEventDetails, 'eventID' | 'hostID' | 'title' | 'description' | 'location' | 'startTime' | 'startLocal' | 'endTime' | 'timeZone' | 'allDay' | 'startDate' | 'endDate' | 'recurrence' | 'exceptions' | 'transparency'>
+    /** Absent in views written before calendars: the host's primary calendar, default visibility. */
+    & Partial<Pick<CalendarEventDetails, 'calendarID' | 'visibility'>>;
   rsvpStatus: RsvpStatus;
   occurrenceResponses: Record<string, RsvpStatus>;
 }
@@ -23,12 +25,14 @@ export interface AttendanceRecord {
   recurrence: string[]; exceptions: CalendarEventDetails['exceptions']; transparency: 'opaque' | 'transparent'; rsvp_status: RsvpStatus; occurrence_responses: Record<string, RsvpStatus>;
   /** The series' nominal start when it has one (see `nominalStart`), read from the folded state. */
   start_local: string | null;
+  calendar_id: string | null;
+  visibility: CalendarEventDetails['visibility'];
 }
 
 /** The columns every attendance read selects from `rm_event_users eu join rm_events e`. */
 export const ATTENDANCE_COLUMNS = `eu.user_id, e.event_id, e.host_id, e.title, e.description, e.location, e.start_time, e.end_time, e.time_zone, e.all_day,
   e.start_date::text as start_date, e.end_date::text as end_date, e.recurrence, e.exceptions, e.transparency, eu.rsvp_status, eu.occurrence_responses,
-  e.state->>'startLocal' as start_local`;
+  e.state->>'startLocal' as start_local, coalesce(e.calendar_id, e.host_id) as calendar_id, e.visibility`;
 
 export function toAttendanceRow(r: AttendanceRecord): AttendanceRow {
   return {
@@ -39,6 +43,7 @@ export function toAttendanceRow(r: AttendanceRecord): AttendanceRow {
       eventID: r.event_id, hostID: r.host_id, title: r.title, description: r.description, location: r.location,
       startTime: new Date(r.start_time).toISOString(), endTime: new Date(r.end_time).toISOString(), timeZone: r.time_zone,
       allDay: r.all_day, startDate: r.start_date, endDate: r.end_date, recurrence: r.recurrence, exceptions: r.exceptions, transparency: r.transparency,
+      calendarID: r.calendar_id ?? r.host_id, visibility: r.visibility,
       // Only when set, so rows of events without one stay as they were (views built either way checksum alike).
       ...(r.start_local ? { startLocal: r.start_local } : {}),
     },

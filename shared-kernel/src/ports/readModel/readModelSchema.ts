@@ -51,4 +51,27 @@ create table if not exists rm_event_users (
 create index if not exists rm_event_users_calendar on rm_event_users (user_id, span_start);
 -- Google's "add invitations to my calendar" (everyone | knownSenders | whenResponded), see AddInvitations.
 alter table rm_users add column if not exists add_invitations text not null default 'everyone';
+-- Calendars: the calendar an event is on (rows written before calendars read as the host's primary) and its CLASS.
+alter table rm_events add column if not exists calendar_id uuid;
+alter table rm_events add column if not exists visibility text not null default 'default';
+-- Calendars and who was given each (the candidates of a person's calendar list; rights are confirmed on the store).
+create table if not exists rm_calendars (
+  calendar_id uuid primary key,
+  owner_id uuid not null,
+  is_primary boolean not null,
+  summary text not null,
+  status text not null,
+  state jsonb not null,
+  version bigint not null
+);
+create table if not exists rm_calendar_rules (
+  calendar_id uuid not null,
+  rule_id text not null,
+  user_id uuid,
+  email text,
+  role text not null,
+  primary key (calendar_id, rule_id)
+);
+create index if not exists rm_calendar_rules_user on rm_calendar_rules (user_id);
+create index if not exists rm_calendar_rules_email on rm_calendar_rules (email);
 `;
