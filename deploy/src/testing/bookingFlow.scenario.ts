@@ -179,7 +179,7 @@ export function bookingFlowScenario(label: string, open: () => Promise<SqlDataba
         expect(week.body.events).toEqual([
           {
             eventID, userID: host.userID, title: 'Planning', startTime: '2030-06-05T07:00:00.000Z', endTime: '2030-06-05T08:00:00.000Z',
-            timeZone: 'Europe/Berlin', location: 'Room 4', rsvpStatus: 'ACCEPTED', allDay: false,
+            timeZone: 'Europe/Berlin', location: 'Room 4', rsvpStatus: 'ACCEPTED', allDay: false, calendarID: host.userID, accessRole: 'owner',
           },
         ]);
         const day = await view(ann, { view: 'DAILY', date: '2030-06-05', timeZone: 'Europe/Berlin' });
