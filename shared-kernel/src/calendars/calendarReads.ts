@@ -4,32 +4,20 @@ import { type CalendarState, implicitPrimaryState } from '../aggregates/calendar
 import { userDecider, userStreamName } from '../aggregates/user/decider';
 import type { UserState } from '../aggregates/user/state';
 import type { EventStore } from '../ports/eventStore/eventStore';
+import { caughtUpFold } from './caughtUpFolds';
 
 /**
  * Calendars and their rules read from the event store itself, never from a projection: a revoked person's
- * very next request is refused, whatever the projections' lag. A calendar stream holds a handful of events.
+ * very next request is refused, whatever the projections' lag. Folds are kept in memory and caught up
+ * with the store on every read (see caughtUpFold), so a long stream costs one small read, not its length.
  */
 export interface LoadedCalendar {
   state: CalendarState;
   version: number | null;
 }
 
-async function fold<Event extends { type: string; data: unknown }, State>(
-  store: EventStore,
-  stream: string,
-  folder: { initialState(): State; evolve(state: State, event: Event): State; parse(stored: never): Event | undefined },
-): Promise<{ state: State; version: number | null }> {
-  const { events, currentVersion } = await store.readStream(stream);
-  let state = folder.initialState();
-  for (const recorded of events) {
-    const parsed = folder.parse(recorded as never);
-    if (parsed) state = folder.evolve(state, parsed);
-  }
-  return { state, version: currentVersion };
-}
-
 export async function readUserState(store: EventStore, userID: string): Promise<UserState> {
-  return (await fold(store, userStreamName(userID), userDecider)).state;
+  return (await caughtUpFold(store, userStreamName(userID), userDecider)).state;
 }
 
 /**
@@ -44,7 +32,7 @@ export async function calendarFoldFor(store: EventStore, calendarID: string) {
 }
 
 export async function readCalendar(store: EventStore, calendarID: string): Promise<LoadedCalendar> {
-  return fold(store, calendarStreamName(calendarID), await calendarFoldFor(store, calendarID));
+  return caughtUpFold(store, calendarStreamName(calendarID), await calendarFoldFor(store, calendarID));
 }
 
 /** Who a user is to calendar rules: their account, and their address once verified (an unverified claim opens nothing). */

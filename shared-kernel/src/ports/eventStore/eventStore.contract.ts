@@ -90,6 +90,16 @@ export function eventStoreContract(name: string, options: EventStoreContractOpti
       expect(await store.readStream(stream())).toEqual({ events: [], currentVersion: null });
     });
 
+    it('reads only the events after a version read before, keeping that version when none follow', async () => {
+      const s = stream();
+      await store.appendToStream(s, [newEvent('A'), newEvent('B'), newEvent('C')], 'no_stream');
+      const after = store.firstVersion;
+      const read = await store.readStream(s, after);
+      expect(read.events.map((e) => [e.type, e.streamVersion])).toEqual([['B', after + 1], ['C', after + 2]]);
+      expect(read.currentVersion).toBe(after + 2);
+      expect(await store.readStream(s, after + 2)).toEqual({ events: [], currentVersion: after + 2 });
+    });
+
     it('continues a stream from its expected version', async () => {
       const s = stream();
       const first = await store.appendToStream(s, [newEvent()], 'no_stream');

@@ -40,7 +40,8 @@ export class WrongExpectedVersionError extends Error {
  *   version; when `expected` does not match it throws WrongExpectedVersionError and appends nothing.
  *   Of concurrent appends with the same expected version exactly one succeeds.
  * - The first event of a stream has version `firstVersion` (1 on PostgreSQL, 0 on EventStoreDB).
- * - `readStream` returns a stream's events oldest first.
+ * - `readStream` returns a stream's events oldest first; given `afterVersion` (a version the caller read
+ *   before), only those after it, and `currentVersion` stays `afterVersion` when there are none.
  * - `readAll(after, limit)` returns events of all streams after a position, in a total order that
  *   never lets an event appear before one already returned: a reader that checkpoints the last
  *   position it saw never skips an event, even one whose transaction committed late.
@@ -50,7 +51,7 @@ export class WrongExpectedVersionError extends Error {
 export interface EventStore {
   readonly firstVersion: number;
   appendToStream(streamName: string, events: EventToAppend[], expected: ExpectedVersion): Promise<AppendResult>;
-  readStream(streamName: string): Promise<StreamReadResult>;
+  readStream(streamName: string, afterVersion?: number): Promise<StreamReadResult>;
   readAll(after: LogPosition, limit: number): Promise<RecordedEvent[]>;
   onAppended(listener: () => void): () => void;
 }

@@ -34,9 +34,9 @@ export function inMemoryEventStore(): EventStore {
       appended.notify();
       return { nextExpectedVersion: last?.streamVersion ?? current ?? 0, logPosition: last?.logPosition ?? { transactionId: 0n, position: 0n } };
     },
-    async readStream(streamName: string): Promise<StreamReadResult> {
-      const events = streams.get(streamName) ?? [];
-      return { events: events.map((e) => ({ ...e, data: copy(e.data), metadata: copy(e.metadata) })), currentVersion: events.at(-1)?.streamVersion ?? null };
+    async readStream(streamName: string, afterVersion?: number): Promise<StreamReadResult> {
+      const events = (streams.get(streamName) ?? []).filter((e) => afterVersion === undefined || e.streamVersion > afterVersion);
+      return { events: events.map((e) => ({ ...e, data: copy(e.data), metadata: copy(e.metadata) })), currentVersion: events.at(-1)?.streamVersion ?? afterVersion ?? null };
     },
     async readAll(after: LogPosition, limit: number): Promise<RecordedEvent[]> {
       const start = log.findIndex((e) => compareLogPositions(e.logPosition, after) > 0);

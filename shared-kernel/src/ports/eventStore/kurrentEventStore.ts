@@ -134,19 +134,20 @@ export function kurrentEventStore(client: KurrentDBClient): EventStore {
       return { nextExpectedVersion: toVersion(result.nextExpectedRevision), logPosition };
     },
 
-    async readStream(streamName) {
+    async readStream(streamName, afterVersion) {
       const events: RecordedEvent[] = [];
       try {
-        for await (const resolved of client.readStream(streamName)) {
+        const from = afterVersion === undefined ? {} : { fromRevision: BigInt(afterVersion + 1) };
+        for await (const resolved of client.readStream(streamName, { ...from, direction: FORWARDS })) {
           const recorded = toRecorded(resolved);
           if (recorded) events.push(recorded);
         }
       } catch (error) {
-        if (error instanceof StreamNotFoundError) return { events: [], currentVersion: null };
+        if (error instanceof StreamNotFoundError) return { events: [], currentVersion: afterVersion ?? null };
         throw error;
       }
       const last = events[events.length - 1];
-      return { events, currentVersion: last ? last.streamVersion : null };
+      return { events, currentVersion: last ? last.streamVersion : (afterVersion ?? null) };
     },
 
     async readAll(after: LogPosition, limit: number) {

@@ -103,14 +103,14 @@ export async function postgresEventStore(db: SqlDatabase): Promise<EventStore> {
       };
     },
 
-    async readStream(streamName) {
+    async readStream(streamName, afterVersion) {
       const { rows } = await db.query<EventRow>(
-        `select ${SELECT_COLUMNS} from es_events where stream_name = $1 order by es_events.stream_version`,
-        [streamName],
+        `select ${SELECT_COLUMNS} from es_events where stream_name = $1 and es_events.stream_version > $2 order by es_events.stream_version`,
+        [streamName, afterVersion ?? -1],
       );
       const events = rows.map(toRecorded);
       const last = events[events.length - 1];
-      return { events, currentVersion: last ? last.streamVersion : null };
+      return { events, currentVersion: last ? last.streamVersion : (afterVersion ?? null) };
     },
 
     async readAll(after: LogPosition, limit: number) {

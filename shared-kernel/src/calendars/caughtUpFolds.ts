@@ -1,0 +1,36 @@
+import type { StoredEvent } from '../events/recordedEvent';
+import type { EventStore } from '../ports/eventStore/eventStore';
+
+export interface StreamFolder<Event, State> {
+  initialState(): State;
+  evolve(state: State, event: Event): State;
+  parse(stored: StoredEvent): Event | undefined;
+}
+
+/** Streams whose folds one process keeps; past it, the memory starts again (every read still reaches the store). */
+const MAX_STREAMS = 50_000;
+const foldsByStore = new WeakMap<EventStore, Map<string, { state: unknown; version: number | null }>>();
+
+/**
+ * A stream folded as of now, from a fold kept in memory and caught up on every call: each call asks the
+ * store for the events after the version it holds (one indexed read that usually returns nothing), so
+ * the answer is never older than the store, however long the stream (a calendar shared with 10,000
+ * people has 10,000 grants). What the store says is final; the memory only saves re-reading.
+ */
+export async function caughtUpFold<Event, State>(store: EventStore, stream: string, folder: StreamFolder<Event, State>): Promise<{ state: State; version: number | null }> {
+  let folds = foldsByStore.get(store);
+  if (!folds) foldsByStore.set(store, (folds = new Map()));
+  const known = folds.get(stream) as { state: State; version: number | null } | undefined;
+  const { events, currentVersion } = known?.version == null ? await store.readStream(stream) : await store.readStream(stream, known.version);
+  let state = known && known.version != null ? known.state : folder.initialState();
+  for (const recorded of events) {
+    const parsed = folder.parse(recorded);
+    if (parsed) state = folder.evolve(state, parsed);
+  }
+  const caughtUp = { state, version: currentVersion };
+  if (currentVersion !== null) {
+    if (folds.size >= MAX_STREAMS && !folds.has(stream)) folds.clear();
+    folds.set(stream, caughtUp);
+  }
+  return caughtUp;
+}
