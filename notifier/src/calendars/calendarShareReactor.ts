@@ -49,9 +49,12 @@ const ONE_ADDRESS = /^[^\s@,;:<>()"[\]\\]+@[^\s@,;:<>()"[\]\\]+$/;
 export function calendarShareReactor(deps: CalendarShareReactorDeps) {
   const base = deps.publicUrl.replace(/\/+$/, '');
 
-  /** A primary calendar nothing was written to yet is named after its owner, as Google names it: their address. */
+  /**
+   * A primary calendar nothing was written to yet is named after its owner as everywhere else (see
+   * calendarFoldFor): their name, not their address, which free/busy readers of it must not learn.
+   */
   const calendarName = (calendar: CalendarState, owner: UserProfile | undefined): string | undefined =>
-    calendar.status === 'absent' ? (owner?.email ?? owner?.userName) : calendar.summary;
+    calendar.status === 'absent' ? owner?.userName : calendar.summary;
 
   return async function react(recorded: RecordedEvent): Promise<number> {
     if (recorded.type !== 'AccessGranted') return 0;
