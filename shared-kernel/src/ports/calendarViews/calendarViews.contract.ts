@@ -73,6 +73,24 @@ export function calendarViewsContract(name: string, options: CalendarViewsContra
       expect(ids(await views.read(user, at('2090-01-01T00:00:00Z'), at('2090-01-02T00:00:00Z')))).toEqual([endless]);
     });
 
+    it('keeps a calendar’s view as it keeps a person’s: one row per event of the calendar, with its calendar and visibility, whoever reads it', async () => {
+      const [family, attendee, event] = [randomUUID(), randomUUID(), randomUUID()];
+      const onFamily = { calendarID: family, visibility: 'private' as const };
+      await views.backfill(family, [], everything.completeFrom);
+      await views.backfill(attendee, [], everything.completeFrom);
+      await views.applyChanges([
+        { userID: family, eventID: event, version: 1, row: viewRow(family, event, '2030-01-02T10:00:00Z', onFamily) },
+        { userID: attendee, eventID: event, version: 1, row: viewRow(attendee, event, '2030-01-02T10:00:00Z', { ...onFamily, rsvpStatus: 'PENDING' }) },
+      ]);
+      const week = [at('2030-01-01T00:00:00Z'), at('2030-01-08T00:00:00Z')] as const;
+      expect(await views.read(family, ...week)).toEqual([viewRow(family, event, '2030-01-02T10:00:00Z', onFamily)]);
+      expect((await views.read(attendee, ...week))?.map((r) => [r.rsvpStatus, r.event.calendarID, r.event.visibility])).toEqual([['PENDING', family, 'private']]);
+      // Moved to another calendar: gone from this calendar's view, still the attendee's.
+      await views.applyChanges([{ userID: family, eventID: event, version: 2, row: null }]);
+      expect(await views.read(family, ...week)).toEqual([]);
+      expect(ids(await views.read(attendee, ...week))).toEqual([event]);
+    });
+
     it('applies a change only when its version is newer: duplicates, stale and reordered changes do nothing', async () => {
       const user = randomUUID();
       const event = randomUUID();
