@@ -7,6 +7,7 @@ import { calendarEventService } from './calendarEvents/calendarEventService';
 import { occurrenceRouteDocs, occurrenceRoutes } from './calendarEvents/occurrence.routes';
 import { calendarRouteDocs, calendarRoutes } from './calendars/calendar.routes';
 import { calendarService } from './calendars/calendarService';
+import { calendarListRouteDocs, calendarListRoutes } from './users/calendarList.routes';
 import { type DirectoryLookupLimit, memoryDirectoryLookupLimit } from './users/directoryLookupLimit';
 import { memorySignInThrottle, type SignInThrottle } from './users/signInThrottle';
 import { userRouteDocs, userRoutes } from './users/user.routes';
@@ -40,11 +41,12 @@ export function commandApi(deps: CommandApiDependencies): { router: Router; rout
     ...(deps.onBackgroundError ? { onBackgroundError: deps.onBackgroundError } : {}),
   }));
   router.use(userDirectoryRoutes({ store: deps.store, tokens: deps.tokens, clock: deps.clock, limit: deps.directoryLimit ?? memoryDirectoryLookupLimit() }));
+  router.use(calendarListRoutes({ store: deps.store, tokens: deps.tokens, clock: deps.clock }));
   router.use('/events', requireUser(deps.tokens));
   const events = calendarEventService(deps.store, accounts);
   router.use(calendarEventRoutes({ events, busy: deps.busy, clock: deps.clock }));
   router.use(occurrenceRoutes({ events, clock: deps.clock }));
   router.use('/calendars', requireUser(deps.tokens));
   router.use(calendarRoutes({ calendars: calendarService(deps.store), clock: deps.clock, zoneOf: (userID) => events.zoneOf(userID) }));
-  return { router, routeDocs: [...userRouteDocs, ...userDirectoryRouteDocs, ...calendarEventRouteDocs, ...occurrenceRouteDocs, ...calendarRouteDocs] };
+  return { router, routeDocs: [...userRouteDocs, ...userDirectoryRouteDocs, ...calendarListRouteDocs, ...calendarEventRouteDocs, ...occurrenceRouteDocs, ...calendarRouteDocs] };
 }

@@ -105,7 +105,10 @@ describe('free/busy, find a time and conflicts through the HTTP API', () => {
     expect((await post('/freebusy', { userIDs: [], from: '2031-01-01T00:00:00Z', to: '2031-01-02T00:00:00Z' })).body.errors[0].path).toBe('userIDs');
     expect((await post('/freebusy', { userIDs: [user.userID], from: '2031-01-02T00:00:00Z', to: '2031-01-01T00:00:00Z' })).body.code).toBe('INVALID_TIME_RANGE');
     expect((await post('/freebusy', { userIDs: [user.userID], from: '2031-01-01T00:00:00Z', to: '2031-06-01T00:00:00Z' })).body.errors[0].path).toBe('to');
-    expect((await post('/freebusy', { userIDs: ['00000000-0000-4000-8000-000000000000'], from: '2031-01-01T00:00:00Z', to: '2031-01-02T00:00:00Z' })).status).toBe(422);
+    // An unknown user answers as one you may not see, for that item only (Google's freebusy.query), never 422.
+    expect((await post('/freebusy', { userIDs: ['00000000-0000-4000-8000-000000000000'], from: '2031-01-01T00:00:00Z', to: '2031-01-02T00:00:00Z' })).body.users).toEqual([
+      { userID: '00000000-0000-4000-8000-000000000000', busy: [], errors: [{ domain: 'global', reason: 'notFound' }] },
+    ]);
     expect((await post('/freebusy/suggestions', { userIDs: [user.userID], from: '2031-01-01T00:00:00Z', to: '2031-01-02T00:00:00Z', durationMinutes: 1 })).body.errors[0].path).toBe('durationMinutes');
     expect((await post('/freebusy/suggestions', { userIDs: [user.userID], from: '2031-01-01T00:00:00Z', to: '2031-01-02T00:00:00Z', durationMinutes: 30, minimumAttendees: 2 })).body.errors[0].path).toBe('minimumAttendees');
   });

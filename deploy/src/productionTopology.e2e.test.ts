@@ -7,6 +7,7 @@ import request from 'supertest';
 import { createTestDatabase, localKafkaBroker, pollUntil, type TestDatabase } from '@datebook/shared-kernel/testing';
 import { type ProductionStack, startProductionStack } from './stack/productionStack';
 import { serviceProcess } from './stack/serviceProcess';
+import { accessMatrixScenario } from './testing/accessMatrix.scenario';
 
 const root = resolve(__dirname, '../..');
 // A broker of this test's own, so stopping it disturbs no other test.
@@ -87,6 +88,16 @@ describe('the production profile: separate processes, events through Kafka', () 
     const doc = await http().get('/openapi.json');
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/events', '/freebusy', '/devices', '/sync']));
   }, 60_000);
+
+  it('answers the access matrix of shared calendars as the embedded default does (rights through the gateway, views in Redis)', async () => {
+    const signUp = async (name: string) => {
+      const email = `${name}.${randomUUID()}@example.com`;
+      expect((await http().post('/users').send({ userName: name, email, password: 'a good password' })).status).toBe(202);
+      const session = await http().post('/sessions').send({ email, password: 'a good password' });
+      return { userID: session.body.userID as string, auth: { Authorization: `Bearer ${session.body.token}` } };
+    };
+    await accessMatrixScenario({ http, signUp });
+  }, 120_000);
 
   it('converges with no duplicates and no gaps when the projector is killed mid-stream', async () => {
     const pending = Array.from({ length: 20 }, (_, i) => book(`crash ${String(i).padStart(2, '0')}`, 2 + (i % 20)));
@@ -181,8 +192,9 @@ describe('the production profile: separate processes, events through Kafka', () 
   }
   async function countRows() {
     return withDb(async (c) => {
-      const events = await c.query<{ n: string }>('select count(*)::text as n from rm_events');
-      const attendees = await c.query<{ n: string }>('select count(*)::text as n from rm_event_users');
+      // The host's bookings with Ann invited (two rows each); the matrix's calendar events have rows of their own.
+      const events = await c.query<{ n: string }>('select count(*)::text as n from rm_events where calendar_id = host_id');
+      const attendees = await c.query<{ n: string }>('select count(*)::text as n from rm_event_users eu join rm_events e using (event_id) where e.calendar_id = e.host_id');
       return { events: Number(events.rows[0]?.n), attendees: Number(attendees.rows[0]?.n) };
     });
   }

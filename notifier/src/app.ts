@@ -17,8 +17,10 @@ import { outboxSender } from './ledger/outboxSender';
 import { NOTIFIER_SCHEMA } from './notifierSchema';
 import { reminderTimer } from './reminders/reminderTimer';
 import { seriesReplanner } from './reminders/seriesReplanner';
+import { calendarGrantIndex } from './sync/calendarGrants';
 import { pruneChanges } from './sync/changeFeed';
 import { syncRouteDocs, syncRoutes } from './sync/sync.routes';
+import { SYNC_SCHEMA } from './sync/syncSchema';
 import { userReactor } from './users/userReactor';
 import { userDirectory } from './users/userDirectory';
 
@@ -125,7 +127,7 @@ export function notifierService(deps: NotifierDependencies): NotifierService {
   let push: PushTransport | undefined = deps.push;
 
   const pushPolicy = { allowedHosts: options.pushAllowedHosts };
-  const sync = syncRoutes({ db, logger, pollMs: options.syncPollMs, heartbeatMs: options.syncHeartbeatMs, streamsPerUser: options.syncStreamsPerUser, maxStreams: options.syncMaxStreams });
+  const sync = syncRoutes({ db, store: deps.store, clock, logger, pollMs: options.syncPollMs, heartbeatMs: options.syncHeartbeatMs, streamsPerUser: options.syncStreamsPerUser, maxStreams: options.syncMaxStreams });
   const router = Router();
   const auth = requireUser(deps.tokens);
   router.use(['/devices', '/sync'], auth);
@@ -142,7 +144,7 @@ export function notifierService(deps: NotifierDependencies): NotifierService {
     }),
   );
   router.use(sync.router);
-  router.use(notificationRoutes({ db }));
+  router.use(notificationRoutes({ db, store: deps.store }));
 
   const sender = outboxSender({
     db,
@@ -188,6 +190,7 @@ export function notifierService(deps: NotifierDependencies): NotifierService {
     db, store: deps.store, directory, clock, logger, publicUrl: options.publicUrl, staleAfterMs: options.staleAfterMs,
     mailPerSender: { perHour: options.mailPerSenderPerHour, perDay: options.mailPerSenderPerDay },
   });
+  const onCalendarGrants = calendarGrantIndex({ db, store: deps.store });
   async function handle(batch: RecordedEvent[]): Promise<void> {
     let notifications = 0;
     let changes = 0;
@@ -201,6 +204,8 @@ export function notifierService(deps: NotifierDependencies): NotifierService {
         notifications += await onUserEvent(recorded);
       } else if (category === 'Calendar') {
         notifications += await onCalendar(recorded);
+        // Whose sync follows the calendar: open streams it may concern settle their calendars now.
+        sync.hub.calendarsChanged(await onCalendarGrants(recorded));
       }
     }
     if (notifications > 0) sender.wake();
@@ -215,6 +220,7 @@ export function notifierService(deps: NotifierDependencies): NotifierService {
     async start() {
       if (started) return;
       await db.exec(NOTIFIER_SCHEMA);
+      await db.exec(SYNC_SCHEMA);
       if (!push) push = webPushTransport({ ...(await loadOrCreateVapidKeys(db)), subject: options.vapidSubject }, { policy: pushPolicy });
       subscription = await subscribeWithParking(NOTIFIER_CONSUMER_GROUP, handle, { source: deps.source, store: deps.store, parked: parkedEvents(db), logger });
       timer.start();

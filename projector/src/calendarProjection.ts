@@ -34,7 +34,8 @@ export async function projectBatch(tx: SqlExecutor, batch: RecordedEvent[]): Pro
 
 async function projectUser(tx: SqlExecutor, recorded: RecordedEvent): Promise<void> {
   const event = parseUserEvent(recorded);
-  if (!event || event.type === 'EmailClaimed' || isAccountSecurityEvent(event)) return;
+  // Calendar list settings are read from the User stream itself (GET /users/me/calendarList, GET /events): no column.
+  if (!event || event.type === 'EmailClaimed' || event.type === 'CalendarListEntryChanged' || isAccountSecurityEvent(event)) return;
   const version = recorded.streamVersion;
   if (event.type === 'UserRegistered') {
     const d = event.data;

@@ -4,6 +4,8 @@ import { DomainError } from '@datebook/shared-kernel';
 import { Router } from 'express';
 import type { Logger } from 'pino';
 import { availabilityRouteDocs, availabilityRoutes } from './availability/availability.routes';
+import { calendarListRouteDocs, calendarListRoutes } from './calendarList/calendarList.routes';
+import { personalCalendarList } from './calendarList/personalCalendarList';
 import { calendarReadRouteDocs, calendarReadRoutes } from './calendars/calendarRead.routes';
 import { calendarRoute, calendarViewRouteDocs, eventDetailsRoutes } from './calendarViews/calendarView.routes';
 import type { AttendanceSource, BusyCheck, BusySource } from './calendarViews/cachedAttendance';
@@ -41,7 +43,7 @@ export function queryApi(deps: QueryApiDependencies): { router: Router; jsonRout
   const queries = readModelQueries(deps.readModel, { clock: deps.clock, ...(deps.attendance ? { attendance: deps.attendance } : {}), ...(deps.busy ? { busy: deps.busy } : {}), ...(deps.whoIsBusy ? { whoIsBusy: deps.whoIsBusy } : {}) });
   const consistency = consistencyWait(deps.progress ?? readModelProgress(deps.readModel), deps.consistencyTimeoutMs === undefined ? {} : { timeoutMs: deps.consistencyTimeoutMs });
   const hot = jsonRoutes(
-    [calendarRoute({ queries, clock: deps.clock, selection: calendarSelection({ store: deps.store, readModel: deps.readModel }) }), ...availabilityRoutes({ queries }), ...freeBusyRoutes({ readModel: deps.readModel, queries })],
+    [calendarRoute({ queries, clock: deps.clock, selection: calendarSelection({ store: deps.store, readModel: deps.readModel }) }), ...availabilityRoutes({ queries, store: deps.store }), ...freeBusyRoutes({ readModel: deps.readModel, queries, store: deps.store })],
     { tokens: deps.tokens, logger: deps.logger, consistency },
   );
   const router = Router();
@@ -58,5 +60,6 @@ export function queryApi(deps: QueryApiDependencies): { router: Router; jsonRout
   router.get('/events/*path', reads);
   // Calendars are read from the event store itself, so no consistency wait: a revocation applies to the next read.
   router.get('/calendars/*path', requireUser(deps.tokens), calendarReadRoutes({ store: deps.store }));
-  return { router, jsonRoutes: hot, routeDocs: [...calendarViewRouteDocs, ...availabilityRouteDocs, ...eventHistoryRouteDocs, ...freeBusyRouteDocs, ...calendarReadRouteDocs] };
+  router.get('/users/me/calendarList', requireUser(deps.tokens), calendarListRoutes({ list: personalCalendarList({ store: deps.store, readModel: deps.readModel }) }));
+  return { router, jsonRoutes: hot, routeDocs: [...calendarViewRouteDocs, ...availabilityRouteDocs, ...eventHistoryRouteDocs, ...freeBusyRouteDocs, ...calendarReadRouteDocs, ...calendarListRouteDocs] };
 }

@@ -7,6 +7,12 @@ const title = z.string().trim().min(1).max(500);
 const description = z.string().max(8000);
 const location = z.string().max(1000);
 const invitedUserIDs = z.array(userIDSchema).max(500);
+/** Google Calendar's attendees[]: a guest named by address; one whose account confirmed it is invited as that user. */
+const Attendee = z.strictObject({
+  email: z.email().max(320).describe('The whole address; an account that confirmed it is invited as that user, anyone else by e-mail'),
+  optional: z.boolean().default(false).describe("Google's attendee.optional (RFC 5545 ROLE=OPT-PARTICIPANT); kept for guests invited by e-mail"),
+});
+const attendees = z.array(Attendee).max(500);
 
 // Timing fields are checked together by resolveTiming, which names the offending field.
 const timing = {
@@ -38,6 +44,7 @@ export const ScheduleEventBody = z.strictObject({
   recurrence: recurrence.optional(),
   transparency: z.enum(['opaque', 'transparent']).optional().describe('"transparent" events block no time (default for all-day events)'),
   invitedUserIDs: invitedUserIDs.optional(),
+  attendees: attendees.optional().describe('Guests by address, next to invitedUserIDs'),
   guestsCanSeeOtherGuests: z.boolean().optional().describe('Whether guests see who else is invited (default true); the host always does'),
   reminders: EventReminders.optional().describe("The host's own reminders on this event"),
   rejectOnConflict: z.boolean().default(false).describe('Refuse (409, with the conflicts) instead of double-booking anyone'),
@@ -51,7 +58,8 @@ export const ChangeEventBody = z.strictObject({
   ...timing,
   recurrence: recurrence.optional().describe('Replaces the series rule; [] makes it a single event'),
   transparency: z.enum(['opaque', 'transparent']).optional(),
-  invitedUserIDs: invitedUserIDs.optional(),
+  invitedUserIDs: invitedUserIDs.optional().describe('Replaces the guests with accounts (with the accounts named in attendees, when both are given)'),
+  attendees: attendees.optional().describe('Replaces the guests invited by e-mail; an address of an account invites that user too'),
   guestsCanSeeOtherGuests: z.boolean().optional().describe('Whether guests see who else is invited (default true); the host always does'),
   reminders: EventReminders.optional().describe("The host's own reminders on this event"),
 });
@@ -67,7 +75,9 @@ export const ChangeOccurrenceBody = z.strictObject({
 
 export const MoveBody = z.strictObject({ calendarID: calendarIDSchema });
 
-export const InviteBody = z.strictObject({ userIDs: z.array(userIDSchema).min(1).max(500) });
+export const InviteBody = z
+  .strictObject({ userIDs: z.array(userIDSchema).max(500).optional(), attendees: attendees.optional().describe('Guests by address') })
+  .refine((b) => (b.userIDs?.length ?? 0) + (b.attendees?.length ?? 0) > 0, { message: 'name someone to invite: userIDs, attendees or both', path: ['userIDs'] });
 
 export const RespondBody = z
   .strictObject({

@@ -22,7 +22,7 @@ export const calendarEventRouteDocs: RouteDoc[] = [
   { method: 'post', path: '/events', operationId: 'bookEvent', summary: 'Book an event, single or recurring, timed or all-day (the host is an accepted attendee; invitees start PENDING)', body: ScheduleEventBody, headers: writeHeaders, responses: { 201: { description: 'Booked; conflicts lists who is busy then (warnings: calendars allow double booking)', schema: WriteResponse.extend({ conflicts: z.array(z.object({ userID: z.string(), from: z.string(), to: z.string() })) }), headers: [...written, 'Location'] }, 409: { description: 'SCHEDULE_CONFLICT: rejectOnConflict and someone is busy, nothing booked, `conflicts` lists who and when; or EVENT_ID_TAKEN' }, ...unknownUsers } },
   { method: 'put', path: '/events/{eventID}', operationId: 'changeEvent', summary: 'Change an event or a whole series (host only); listed fields are replaced', body: ChangeEventBody, headers: ifMatch, responses: { 200: { description: 'Changed; exceptions that no longer match an occurrence are listed', schema: WriteResponse.extend({ unmatchedExceptions: z.array(z.string()) }), headers: written }, ...notHost, ...notFound, ...busy, ...unknownUsers } },
   { method: 'delete', path: '/events/{eventID}', operationId: 'cancelEvent', summary: 'Cancel an event or a whole series (host only)', headers: ifMatch, responses: { 204: { description: 'Cancelled', headers: written }, ...notHost, ...notFound, ...busy } },
-  { method: 'post', path: '/events/{eventID}/invitations', operationId: 'inviteAttendees', summary: 'Invite more people (host only)', body: InviteBody, responses: { 201: { description: 'Invited', schema: WriteResponse.extend({ invitedUserIDs: z.array(z.string()) }), headers: written }, ...notHost, ...notFound, ...busy, ...unknownUsers } },
+  { method: 'post', path: '/events/{eventID}/invitations', operationId: 'inviteAttendees', summary: 'Invite more people by userID or address (writers of its calendar); inviting someone again changes nothing', body: InviteBody, responses: { 201: { description: 'Invited: who was new, as users (accounts, also those named by a confirmed address) and as addresses invited by e-mail', schema: WriteResponse.extend({ invitedUserIDs: z.array(z.string()), invitedEmails: z.array(z.string()) }), headers: written }, ...notHost, ...notFound, ...busy, ...unknownUsers } },
   { method: 'post', path: '/events/{eventID}/move', operationId: 'moveEvent', summary: "Move an event to another calendar the actor writes (Google's events.move); its attendees keep it", body: MoveBody, headers: ifMatch, responses: { 200: { description: 'Moved', schema: WriteResponse.extend({ calendarID: z.string() }), headers: written }, 403: { description: 'NOT_WRITER or NOT_HOST: you may see but not write the event or that calendar' }, 404: { description: 'EVENT_NOT_FOUND, or CALENDAR_NOT_FOUND naming calendarID' }, ...busy } },
   { method: 'patch', path: '/events/{eventID}/invitations', operationId: 'respondToInvitation', summary: 'Answer an invitation (the series, or one occurrence), and/or set your reminders', body: RespondBody, responses: { 200: { description: 'Answered', schema: WriteResponse.extend({ rsvpStatus: z.string() }), headers: written }, 403: { description: 'HOST_CANNOT_RESPOND: the host does not answer their own invitation' }, ...notFound, ...busy } },
 ];
@@ -62,14 +62,17 @@ export function calendarEventRoutes(deps: { events: CalendarEventService; busy: 
     }
     const eventID = body.eventID ?? (idempotencyKey ? eventIDForIdempotencyKey(hostID, idempotencyKey) : randomUUID());
     // Independent reads run together: a booking's latency is its longest chain of round trips.
-    const [hostZone, access] = await Promise.all([
+    const [hostZone, access, , addressed] = await Promise.all([
       events.zoneOf(hostID), events.accessTo(body.calendarID ?? 'primary', hostID), events.requireKnownUsers(body.invitedUserIDs, 'invitedUserIDs'),
+      events.addressedAttendees(body.attendees, hostID),
     ]);
+    // The host's own address names the host, who is on the event already.
+    const invitedUserIDs = [...(body.invitedUserIDs ?? []), ...addressed.userIDs.filter((id) => id !== hostID)];
     const timing = resolveTiming(body, undefined, hostZone);
     const recurrence = body.recurrence ?? [];
     validateRecurrence(recurrence, timing, body.timeZone !== undefined);
     const blocksTime = (body.transparency ?? (timing.allDay ? 'transparent' : 'opaque')) === 'opaque';
-    const candidate = { eventID, timing, recurrence, userIDs: [hostID, ...(body.invitedUserIDs ?? [])] };
+    const candidate = { eventID, timing, recurrence, userIDs: [hostID, ...invitedUserIDs] };
     if (body.rejectOnConflict && blocksTime) await reserveWithoutConflicts(events.store, deps.busy, hostID, candidate, deps.clock());
     // The warnings read the views as they were before this booking, so they can be looked up meanwhile.
     const conflictsLookup = blocksTime ? findConflicts(deps.busy, candidate) : Promise.resolve([]);
@@ -78,7 +81,7 @@ export function calendarEventRoutes(deps: { events: CalendarEventService; busy: 
       type: 'ScheduleEvent',
       data: {
         eventID, hostID, access, ...(body.visibility ? { visibility: body.visibility } : {}), title: body.title, description: body.description ?? null, location: body.location ?? null,
-        timing, recurrence, invitedUserIDs: body.invitedUserIDs ?? [], ...(body.reminders ? { reminders: body.reminders } : {}),
+        timing, recurrence, invitedUserIDs, externalAttendees: addressed.externals, ...(body.reminders ? { reminders: body.reminders } : {}),
         ...(body.transparency ? { transparency: body.transparency } : {}),
         ...(body.guestsCanSeeOtherGuests !== undefined ? { guestsCanSeeOtherGuests: body.guestsCanSeeOtherGuests } : {}),
       },
@@ -91,18 +94,23 @@ export function calendarEventRoutes(deps: { events: CalendarEventService; busy: 
     const { eventID } = parseInput(EventIDParams, req.params, 'params');
     const expectedVersion = parseIfMatch(req);
     const body = parseInput(ChangeEventBody, req.body, 'body');
-    const { title, description, location, invitedUserIDs, reminders, recurrence, transparency, guestsCanSeeOtherGuests } = body;
+    const { title, description, location, invitedUserIDs, attendees, reminders, recurrence, transparency, guestsCanSeeOtherGuests } = body;
     const current = await events.load(eventID);
     const timing = hasTiming(body) && current.status !== 'absent' ? resolveTiming(body, current, current.timeZone) : undefined;
     if (current.status !== 'absent' && (timing !== undefined || recurrence !== undefined)) {
       validateRecurrence(recurrence ?? current.recurrence, timing ?? current, true);
     }
-    await events.requireKnownUsers(invitedUserIDs, 'invitedUserIDs');
+    const [, addressed] = await Promise.all([
+      events.requireKnownUsers(invitedUserIDs, 'invitedUserIDs'),
+      current.status === 'absent' ? undefined : events.addressedAttendees(attendees, current.hostID),
+    ]);
     const changes = {
       ...(title !== undefined ? { title } : {}),
       ...(description !== undefined ? { description } : {}),
       ...(location !== undefined ? { location } : {}),
       ...(invitedUserIDs !== undefined ? { invitedUserIDs } : {}),
+      // `attendees` replaces the guests invited by e-mail, as invitedUserIDs replaces those with accounts.
+      ...(attendees !== undefined && addressed ? { externalAttendees: addressed.externals, addressedUserIDs: addressed.userIDs } : {}),
       ...(reminders !== undefined ? { reminders } : {}),
       ...(recurrence !== undefined ? { recurrence } : {}),
       ...(timing !== undefined ? { timing } : {}),
@@ -128,12 +136,20 @@ export function calendarEventRoutes(deps: { events: CalendarEventService; busy: 
 
   router.post('/events/:eventID/invitations', async (req, res) => {
     const { eventID } = parseInput(EventIDParams, req.params, 'params');
-    const { userIDs } = parseInput(InviteBody, req.body, 'body');
+    const { userIDs = [], attendees } = parseInput(InviteBody, req.body, 'body');
     const actorID = authenticatedUser(req);
-    const [access] = await Promise.all([events.load(eventID).then((state) => events.accessToEventOf(state, actorID)), events.requireKnownUsers(userIDs, 'userIDs')]);
-    const result = await events.run(eventID, { type: 'InviteAttendees', data: { eventID, actorID, access, userIDs } }, context(req));
+    const [[access, addressed]] = await Promise.all([
+      events.load(eventID).then((state) => Promise.all([
+        events.accessToEventOf(state, actorID), events.addressedAttendees(attendees, state.status === 'absent' ? undefined : state.hostID),
+      ])),
+      events.requireKnownUsers(userIDs, 'userIDs'),
+    ]);
+    const result = await events.run(eventID, {
+      type: 'InviteAttendees', data: { eventID, actorID, access, userIDs: [...userIDs, ...addressed.userIDs], externalAttendees: addressed.externals },
+    }, context(req));
     const invitedUserIDs = result.events.flatMap((e) => (e.type === 'AttendeeInvited' ? [e.data.userID] : []));
-    res.status(201).json({ ...writeReply(res, eventID, result), invitedUserIDs });
+    const invitedEmails = result.events.flatMap((e) => (e.type === 'ExternalAttendeeInvited' ? [e.data.email] : []));
+    res.status(201).json({ ...writeReply(res, eventID, result), invitedUserIDs, invitedEmails });
   });
 
   router.post('/events/:eventID/move', async (req, res) => {

@@ -12,6 +12,7 @@ import { calendarReaderOf, type EventStore, roleOn } from '@datebook/shared-kern
 import type { Response } from 'express';
 import { type CommandContext, type CommandResult, handleCommand, loadStream } from '../commandHandling/handleCommand';
 import type { UserAccounts } from '../users/userAccounts';
+import { type AddressedAttendees, type AttendeeByAddress, sortAttendeeAddresses } from './attendeeAddresses';
 
 /** What the calendar-event routes share: running commands, reading state, checking input that needs I/O. */
 export function calendarEventService(store: EventStore, accounts: UserAccounts) {
@@ -43,6 +44,16 @@ export function calendarEventService(store: EventStore, accounts: UserAccounts) 
         const fields = unknown.map((id) => ({ path: `${path}.${(userIDs ?? []).indexOf(id)}`, message: `no user ${id}` }));
         throw new DomainError('UNKNOWN_USERS', 'some invited users do not exist', fields);
       }
+    },
+
+    /**
+     * The guests a request names by address, sorted into accounts (by their confirmed address) and everyone
+     * else (see sortAttendeeAddresses). `hostID` is the event's host, whose own address invites nobody.
+     */
+    async addressedAttendees(attendees: readonly AttendeeByAddress[] | undefined, hostID: string | undefined): Promise<AddressedAttendees> {
+      if (attendees === undefined || attendees.length === 0) return { userIDs: [], externals: [] };
+      const host = hostID === undefined ? undefined : await accounts.readUser(hostID);
+      return sortAttendeeAddresses(store, attendees, host?.status === 'registered' ? { userID: host.userID, email: host.email } : undefined);
     },
 
     /** The actor's role on a calendar ('primary' is their own), read from the calendar's rules in the store. */

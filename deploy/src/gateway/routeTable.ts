@@ -14,6 +14,7 @@ export function upstreamFor(method: string, path: string): Upstream | undefined 
   if (method === 'GET' && (path === '/events' || path.startsWith('/events/'))) return 'query';
   if (method === 'PATCH' && path.replace(/\/$/, '') === '/events/availability') return 'query';
   if (method === 'POST' && path.startsWith('/freebusy')) return 'query';
-  if (method === 'GET' && (path.startsWith('/calendars') || path.startsWith('/users/me/calendarList'))) return 'query';
+  // The calendar list's settings are written on the command side (PATCH, DELETE); the list is read on the query side.
+  if (method === 'GET' && (path.startsWith('/calendars') || /^\/users\/me\/calendarList(\/|$)/i.test(path))) return 'query';
   return 'command';
 }

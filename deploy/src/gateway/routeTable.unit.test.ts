@@ -17,6 +17,11 @@ describe('gateway routes', () => {
     ['DELETE', '/events/abc/occurrences/2030-01-01T00:00:00Z', 'command'],
     ['POST', '/users', 'command'],
     ['GET', '/users/me', 'command'],
+    ['GET', '/users/me/calendarList', 'query'],
+    // Express matches paths in any case, so the gateway routes them alike.
+    ['GET', '/users/me/calendarlist', 'query'],
+    ['PATCH', '/users/me/calendarList/primary', 'command'],
+    ['DELETE', '/users/me/calendarList/abc', 'command'],
     ['POST', '/password-resets', 'command'],
     ['POST', '/users/verify-email/abc', 'command'],
   ])('%s %s → %s', (method, path, upstream) => {

@@ -8,11 +8,12 @@ import { type LedgerEntry, recordNotifications } from '../ledger/ledger';
 import type { SenderMailLimit } from '../ledger/senderMailLimit';
 import { planReminders } from '../reminders/reminderPlan';
 import { replaceReminders } from '../reminders/reminderStore';
-import { appendChanges, type CalendarChange, viewFor } from '../sync/changeFeed';
+import { appendChanges, feedRows } from '../sync/changeFeed';
 import type { UserDirectory, UserProfile } from '../users/userDirectory';
 import { commandKeyOf, commandStep } from './commandStep';
 import { type EventState, type NotifierCalendarEvent, parseNotifierCalendarEvent } from './eventState';
 import { foldEvents, loadEventState, saveEventState } from './eventStateStore';
+import { externalRecipients, externalMailSkipReason } from './externalAttendees';
 import { nextInDelivery } from './nextInDelivery';
 
 export interface ReactorDeps {
@@ -75,9 +76,17 @@ export function calendarEventReactor(deps: ReactorDeps) {
     if (!after) return undefined;
 
     const decision = { messages: step.messages, syncAudience: step.syncAudience };
-    const everyone = new Set([after.hostID, ...Object.keys(before?.attendees ?? {}), ...Object.keys(after.attendees), ...decision.messages.flatMap((m) => (m.from === undefined ? [m.recipient] : [m.recipient, m.from]))]);
+    // Guests invited by address have no profile: they are who their address says, nothing to look up.
+    const externals = externalRecipients(decision.messages, before, after);
+    const actor = recorded.metadata.actorID;
+    const toExternals = decision.messages.some((m) => externals.has(m.recipient));
+    const everyone = new Set([
+      after.hostID, ...Object.keys(before?.attendees ?? {}), ...Object.keys(after.attendees), ...(toExternals ? [actor] : []),
+      ...decision.messages.flatMap((m) => (m.from === undefined ? [m.recipient] : [m.recipient, m.from])).filter((id) => !externals.has(id)),
+    ]);
     const profiles = await directory.get(everyone);
-    const people = new Map([...profiles].map(([id, profile]) => [id, toRecipient(profile)]));
+    const people = new Map([...[...profiles].map(([id, profile]) => [id, toRecipient(profile)] as const), ...externals]);
+    const externalSkip = toExternals ? externalMailSkipReason(profiles.get(actor)) : undefined;
     const changedAt = new Date(recorded.metadata.occurredAt);
     const plan = planReminders(after, (id) => profiles.get(id)?.defaultReminders ?? undefined, changedAt);
     const now = deps.clock();
@@ -95,19 +104,21 @@ export function calendarEventReactor(deps: ReactorDeps) {
       const entries: LedgerEntry[] = [];
       for (const intent of decision.messages) {
         if (!people.has(intent.recipient)) log.warn({ recipient: intent.recipient }, 'recipient has no profile; nothing sent');
-        const made = messageEntries({ intent, event: after, version: recorded.streamVersion, people, devices: devices.get(intent.recipient) ?? [], changedAt, now, onOmittedLine });
+        const made = messageEntries({ intent, event: after, version: recorded.streamVersion, people, devices: devices.get(intent.recipient) ?? [], changedAt, now, onOmittedLine })
+          // An address with no account cannot have confirmed itself (unverifiedAddresses.ts): what guards it is the sender's own.
+          .map((e) => (externals.has(e.recipient) ? { ...e, toUnverifiedAddress: true, ...(externalSkip === undefined ? {} : { skipReason: externalSkip }) } : e));
         entries.push(...(stale ? made.map((e) => ({ ...e, skipReason: `the change is older than ${deps.staleAfterMs} ms` })) : made));
       }
       // Every message of this change is on the account of whoever made it (the per-sender mail limit).
-      const actor = recorded.metadata.actorID;
       const notifications = await recordNotifications(tx, entries.map((e) => ({ ...e, actor })), now, {
         limit: deps.mailPerSender,
         onLimited: (over, limited) => log.warn({ actor: over, limited }, 'the sender is over the e-mail limit; e-mails recorded as skipped (SENDER_RATE_LIMITED)'),
       });
       await replaceReminders(tx, eventID, plan);
-      const change = (userID: string): CalendarChange => ({ eventID, cause: recorded.type, version: recorded.streamVersion, occurredAt: recorded.metadata.occurredAt, event: viewFor(userID, after) });
-      await appendChanges(tx, decision.syncAudience.map((userID) => ({ userID, change: change(userID) })), now);
-      return { notifications, changes: decision.syncAudience.length };
+      // Every principal that held the event before or holds it after (its calendar, its attendees: viewAudience).
+      const rows = feedRows({ eventID, cause: recorded.type, version: recorded.streamVersion, occurredAt: recorded.metadata.occurredAt }, before, after, decision.syncAudience);
+      await appendChanges(tx, rows, now);
+      return { notifications, changes: rows.length };
     });
     if (result && result.notifications > 0) log.info({ notifications: result.notifications, stale }, 'notifications recorded');
     return result;

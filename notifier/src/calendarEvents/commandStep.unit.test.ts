@@ -1,8 +1,10 @@
 import type { RecordedEvent } from '@datebook/shared-kernel';
+import { addressRecipientID } from '../calendars/addressRecipientID';
 import { commandMessages } from './commandMessages';
 import { commandKeyOf, commandStep } from './commandStep';
 import type { EventState, NotifierCalendarEvent } from './eventState';
 import { foldEvents } from './eventStateStore';
+import { externalRecipients } from './externalAttendees';
 import { calendarEvent } from './testEvents';
 import type { MessageIntent } from './whoGetsWhat';
 
@@ -143,5 +145,30 @@ describe('commandMessages', () => {
     const reply: MessageIntent = { recipient: HOST, kind: 'reply', method: 'REPLY', from: ANN };
     expect(commandMessages([reply], ANN)).toEqual([reply]);
     expect(commandMessages([reply], HOST)).toEqual([]);
+  });
+});
+
+describe('guests invited by address', () => {
+  const dan = 'dan@example.com';
+  const eve = 'eve@example.com';
+  const inviteByAddress = (email: string) => calendarEvent('ExternalAttendeeInvited', { eventID: EVENT, email, optional: false, invitedBy: HOST });
+  const uninviteByAddress = (email: string) => calendarEvent('ExternalAttendeeUninvited', { eventID: EVENT, email, uninvitedBy: HOST });
+
+  test('one removed and another invited by one command: both are told, the removed one at the address no state holds any more', () => {
+    const { state, steps } = run([
+      { actor: HOST, events: [scheduled, inviteByAddress(dan)] },
+      { actor: HOST, events: [uninviteByAddress(dan), inviteByAddress(eve)] },
+    ]);
+    const messages = steps.at(-1)?.messages ?? [];
+    expect(messages).toEqual([
+      { recipient: addressRecipientID(dan), toAddress: dan, kind: 'cancellation', method: 'CANCEL' },
+      { recipient: addressRecipientID(eve), toAddress: eve, kind: 'invitation', method: 'REQUEST' },
+    ]);
+    if (!state) throw new Error('the event does not fold');
+    // What the reactor renders them from: the state before the command's last event no longer lists Dan.
+    const before = run([{ actor: HOST, events: [scheduled, inviteByAddress(dan)] }, { actor: HOST, events: [uninviteByAddress(dan)] }]).state;
+    const recipients = externalRecipients(messages, before, state);
+    expect(recipients.get(addressRecipientID(dan))).toMatchObject({ email: dan, external: true });
+    expect([...recipients.keys()].sort()).toEqual([addressRecipientID(dan), addressRecipientID(eve)].sort());
   });
 });

@@ -1,4 +1,6 @@
+import { externalAttendeesOf } from '@datebook/shared-kernel';
 import type { EventState, NotifierCalendarEvent } from './eventState';
+import { externalGuest } from './externalAttendees';
 
 /** iTIP methods (RFC 5546 §1.4) the notifier sends by iMIP (RFC 6047). */
 export type ItipMethod = 'REQUEST' | 'CANCEL' | 'REPLY';
@@ -8,6 +10,11 @@ export type MessageKind = 'invitation' | 'update' | 'cancellation' | 'reply';
 /** One message to one person about one change; each becomes an e-mail and a push per device. */
 export interface MessageIntent {
   recipient: string;
+  /**
+   * A guest invited by address (`recipient` is then the address's ledger id): where to mail them. They have
+   * no profile to look up, and a removed one is on neither state the message is rendered from.
+   */
+  toAddress?: string;
   kind: MessageKind;
   method: ItipMethod;
   /** For a REPLY: the attendee who answered. */
@@ -31,7 +38,11 @@ export interface ChangeDecision {
   revises: boolean;
 }
 
-const guestsOf = (state: EventState): string[] => Object.keys(state.attendees).filter((id) => id !== state.hostID);
+/** Everyone the organizer's messages go to: guests with accounts, and guests invited by address (by their ledger id). */
+const guestsOf = (state: EventState): Pick<MessageIntent, 'recipient' | 'toAddress'>[] => [
+  ...Object.keys(state.attendees).filter((id) => id !== state.hostID).map((recipient) => ({ recipient })),
+  ...Object.keys(externalAttendeesOf(state)).map(externalGuest),
+];
 
 /**
  * Who hears of one change by message. The organizer never gets its own requests; guests get every
@@ -46,8 +57,8 @@ export function whoGetsWhat(before: EventState | undefined, after: EventState | 
   const syncAudience = [...audience];
   if (!after || !before || before.status === 'cancelled') return { messages: [], syncAudience, revises: false };
   const messages: MessageIntent[] = [];
-  const toGuests = (intent: Omit<MessageIntent, 'recipient'>, state: EventState = after) => {
-    for (const guest of guestsOf(state)) messages.push({ recipient: guest, ...intent });
+  const toGuests = (intent: Omit<MessageIntent, 'recipient' | 'toAddress'>, state: EventState = after) => {
+    for (const guest of guestsOf(state)) messages.push({ ...guest, ...intent });
   };
   let revises = false;
   switch (event.type) {
@@ -59,6 +70,17 @@ export function whoGetsWhat(before: EventState | undefined, after: EventState | 
     case 'AttendeeUninvited': {
       const removed = event.data.userID;
       if (removed !== before.hostID && before.attendees[removed] !== undefined) messages.push({ recipient: removed, kind: 'cancellation', method: 'CANCEL' });
+      break;
+    }
+    case 'ExternalAttendeeInvited': {
+      // RFC 6047 iMIP: the only way to reach a guest without an account is a REQUEST by e-mail.
+      const { email } = event.data;
+      if (externalAttendeesOf(before)[email] === undefined) messages.push({ ...externalGuest(email), kind: 'invitation', method: 'REQUEST' });
+      break;
+    }
+    case 'ExternalAttendeeUninvited': {
+      const { email } = event.data;
+      if (externalAttendeesOf(before)[email] !== undefined) messages.push({ ...externalGuest(email), kind: 'cancellation', method: 'CANCEL' });
       break;
     }
     case 'InvitationAccepted':

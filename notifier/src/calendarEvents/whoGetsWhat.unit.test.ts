@@ -1,3 +1,4 @@
+import { addressRecipientID } from '../calendars/addressRecipientID';
 import { type EventState, evolveEvent, type NotifierCalendarEvent } from './eventState';
 import { calendarEvent } from './testEvents';
 import { whoGetsWhat } from './whoGetsWhat';
@@ -97,5 +98,27 @@ describe('who gets what', () => {
     const once = calendarEvent('OccurrenceResponded', { eventID: EVENT, userID: ANN, originalStart: '2026-03-17T09:00:00.000Z', rsvpStatus: 'DECLINED' });
     expect(decideAfter([weekly, invite(ANN), once]).messages).toEqual([{ recipient: HOST, kind: 'reply', method: 'REPLY', from: ANN, occurrence: '2026-03-17T09:00:00.000Z' }]);
     expect(decideAfter([weekly, invite(ANN), once, once]).messages).toEqual([]);
+  });
+});
+
+describe('guests invited by address', () => {
+  const DAN = 'dan@example.com';
+  const DAN_ID = addressRecipientID(DAN);
+  const inviteDan = calendarEvent('ExternalAttendeeInvited', { eventID: EVENT, email: DAN, optional: true, invitedBy: HOST });
+  const uninviteDan = calendarEvent('ExternalAttendeeUninvited', { eventID: EVENT, email: DAN, uninvitedBy: HOST });
+
+  test('are sent a REQUEST when invited, once, and a CANCEL when removed, once; they have no devices to sync', () => {
+    expect(decideAfter([scheduled, inviteDan])).toEqual({ messages: [{ recipient: DAN_ID, toAddress: DAN, kind: 'invitation', method: 'REQUEST' }], syncAudience: [HOST], revises: false });
+    expect(decideAfter([scheduled, inviteDan, inviteDan]).messages).toEqual([]);
+    expect(decideAfter([scheduled, inviteDan, uninviteDan]).messages).toEqual([{ recipient: DAN_ID, toAddress: DAN, kind: 'cancellation', method: 'CANCEL' }]);
+    expect(decideAfter([scheduled, inviteDan, uninviteDan, uninviteDan]).messages).toEqual([]);
+  });
+
+  test('hear of every change and of the cancellation, as the guests with accounts do', () => {
+    const move = calendarEvent('CalendarEventRescheduled', { eventID: EVENT, startTime: '2026-03-11T09:00:00Z', endTime: '2026-03-11T10:00:00Z', timeZone: 'UTC' });
+    expect(decideAfter([scheduled, invite(ANN), inviteDan, move]).messages.map((m) => [m.recipient, m.method])).toEqual([[ANN, 'REQUEST'], [DAN_ID, 'REQUEST']]);
+    const cancel: NotifierCalendarEvent = { type: 'CalendarEventCancelled', data: { eventID: EVENT, cancelledBy: HOST } };
+    expect(decideAfter([scheduled, inviteDan, cancel]).messages).toEqual([{ recipient: DAN_ID, toAddress: DAN, kind: 'cancellation', method: 'CANCEL' }]);
+    expect(decideAfter([scheduled, inviteDan, uninviteDan, cancel]).messages).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { type EventState, guestsSeeEachOther } from '../calendarEvents/eventState';
+import { externalRecipientIDs } from '../calendarEvents/externalAttendees';
 import { occurrenceView } from '../calendarEvents/occurrenceView';
 import type { MessageIntent } from '../calendarEvents/whoGetsWhat';
 import type { ReminderMethod } from '../reminderEvents';
@@ -64,7 +65,9 @@ const escapeHtml = (value: string): string =>
   value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 /** How a person is listed in a message body: name, address, and whether they organize it. */
-const listedPerson = (event: EventState, who: CalendarPerson): string => `${oneLine(who.name)} <${who.email}>${who.userID === event.hostID ? ' (organizer)' : ''}`;
+const listedPerson = (event: EventState, who: CalendarPerson): string =>
+  // A guest invited by address has no name but the address.
+  `${who.external ? who.email : `${oneLine(who.name)} <${who.email}>`}${who.userID === event.hostID ? ' (organizer)' : ''}${who.optional ? ' (optional)' : ''}`;
 
 function body(headline: string, event: EventState, reader: Recipient, footer: string, guests: readonly CalendarPerson[] = []): { text: string; html: string } {
   const when = describeWhen(event, reader.timeZone);
@@ -91,12 +94,12 @@ function body(headline: string, event: EventState, reader: Recipient, footer: st
 const REPLY_WORD = { ACCEPTED: 'Accepted', DECLINED: 'Declined', TENTATIVE: 'Tentatively accepted', PENDING: 'No answer yet' } as const;
 
 /**
- * Who a reader may see on the event: everyone, unless the organizer hid the guest list
- * (guestsCanSeeOtherGuests false), in which case a guest sees the organizer and themselves only; the
- * organizer always sees everyone.
+ * Who a reader may see on the event: everyone (guests invited by address last), unless the organizer hid
+ * the guest list (guestsCanSeeOtherGuests false), in which case a guest sees the organizer and themselves
+ * only; the organizer always sees everyone.
  */
 export function attendeesVisibleTo(reader: Recipient, event: EventState, people: ReadonlyMap<string, Recipient>): Recipient[] {
-  const everyone = Object.keys(event.attendees).flatMap((id) => people.get(id) ?? []);
+  const everyone = [...Object.keys(event.attendees), ...externalRecipientIDs(event)].flatMap((id) => people.get(id) ?? []);
   if (reader.userID === event.hostID || guestsSeeEachOther(event)) return everyone;
   return everyone.filter((who) => who.userID === event.hostID || who.userID === reader.userID);
 }
@@ -137,7 +140,8 @@ export function renderEventEmail(input: {
         to: reader.email,
         replyTo: organizer.email,
         subject: `${intent.kind === 'invitation' ? 'Invitation' : 'Updated invitation'}: ${occurrence === undefined ? subjectWhen : `${oneLine(shown.title)}${onDay}, now @ ${describeWhen(shown, reader.timeZone)}`}`,
-        ...body(headline, shown, reader, 'Answer in your calendar or in Datebook.', listed),
+        // A guest invited by address has no Datebook account: their calendar's answer (RFC 6047 REPLY) goes to the organizer.
+        ...body(headline, shown, reader, reader.external ? 'Answer in your calendar; your answer goes to the organizer.' : 'Answer in your calendar or in Datebook.', listed),
         calendar: { method: 'REQUEST', content: calendar },
       };
     }

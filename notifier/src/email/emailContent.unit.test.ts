@@ -1,4 +1,6 @@
+import { addressRecipientID } from '../calendars/addressRecipientID';
 import type { EventState } from '../calendarEvents/eventState';
+import { externalRecipients } from '../calendarEvents/externalAttendees';
 import { scheduledState } from '../calendarEvents/testEvents';
 import { describeWhen, pushPayloadFor, renderEventEmail, renderReminderEmail } from './emailContent';
 
@@ -131,4 +133,24 @@ describe('guestsCanSeeOtherGuests', () => {
     const toOrganizer = renderEventEmail({ intent: { recipient: HOST, kind: 'reply', method: 'REPLY', from: ANN }, event: party(false), people: withBen, stamp });
     expect(toOrganizer?.subject).toMatch(/\(Ann\)$/);
   });
+});
+
+test('a guest invited by address is mailed at it, listed by it, and asked to answer in their own calendar', () => {
+  const withDan: EventState = { ...event, externalAttendees: { 'dan@example.com': { rsvpStatus: 'PENDING', optional: true } } };
+  const everyone = new Map([...people, ...externalRecipients([], undefined, withDan)]);
+  const dan = addressRecipientID('dan@example.com');
+  const mail = renderEventEmail({ intent: { recipient: dan, kind: 'invitation', method: 'REQUEST' }, event: withDan, people: everyone, stamp });
+  expect(mail).toMatchObject({ to: 'dan@example.com', replyTo: 'ada@example.com', calendar: { method: 'REQUEST' } });
+  expect(mail?.subject).toMatch(/^Invitation: Q1 <budget> & plans @ .*10:00.*\(Europe\/Berlin\)$/);
+  expect(mail?.text).toContain('Guests: Ada <ada@example.com> (organizer), Ann <ann@example.com>, dan@example.com (optional)');
+  expect(mail?.text).toContain('Answer in your calendar; your answer goes to the organizer.');
+  const calendar = mail?.calendar?.content.replace(/\r\n /g, '') ?? '';
+  expect(calendar).toContain('ATTENDEE;CN=dan@example.com;CUTYPE=INDIVIDUAL;ROLE=OPT-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:dan@example.com');
+  // With the guest list hidden, Ann does not learn Dan's address, nor Dan hers.
+  const hidden: EventState = { ...withDan, guestsCanSeeOtherGuests: false };
+  const toAnn = renderEventEmail({ intent: { recipient: ANN, kind: 'update', method: 'REQUEST' }, event: hidden, people: everyone, stamp });
+  expect(toAnn?.calendar?.content).not.toContain('dan@example.com');
+  const toDan = renderEventEmail({ intent: { recipient: dan, kind: 'update', method: 'REQUEST' }, event: hidden, people: everyone, stamp });
+  expect(toDan?.calendar?.content).not.toContain('ann@example.com');
+  expect(toDan?.calendar?.content).toContain('mailto:dan@example.com');
 });

@@ -6,9 +6,14 @@ import { recurrenceProperty } from './recurrenceProperties';
 import { buildVTimezone, localDateTime, offsetMinutes } from './vtimezone';
 
 export interface CalendarPerson {
+  /** The user, or for a guest invited by address, the ledger's id of that address (addressRecipientID). */
   userID: string;
   name: string;
   email: string;
+  /** Google's attendee.optional: RFC 5545 §3.2.16 ROLE=OPT-PARTICIPANT. */
+  optional?: boolean;
+  /** Invited by address, with no account: `name` is the address itself. */
+  external?: boolean;
 }
 
 export interface ICalendarInput {
@@ -155,7 +160,7 @@ export function buildICalendar(input: ICalendarInput): string {
     person('ORGANIZER', input.organizer),
     ...input.attendees.map((attendee) => {
       const status = (input.occurrence === undefined ? undefined : event.occurrenceResponses[attendee.userID]?.[input.occurrence]) ?? event.attendees[attendee.userID] ?? 'PENDING';
-      const role = attendee.userID === event.hostID ? 'ROLE=CHAIR' : 'ROLE=REQ-PARTICIPANT';
+      const role = attendee.userID === event.hostID ? 'ROLE=CHAIR' : attendee.optional ? 'ROLE=OPT-PARTICIPANT' : 'ROLE=REQ-PARTICIPANT';
       // RFC 5545 §3.2.17: ask for an answer only while one is outstanding, and never in a REPLY.
       const rsvp = method === 'REQUEST' && status === 'PENDING' ? ['RSVP=TRUE'] : [];
       return person('ATTENDEE', attendee, ['CUTYPE=INDIVIDUAL', role, `PARTSTAT=${PARTSTAT[status]}`, ...rsvp]);

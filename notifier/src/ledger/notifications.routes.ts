@@ -1,9 +1,8 @@
-import { DomainError } from '@datebook/shared-kernel';
+import { atLeast, calendarEventStreamName, DomainError, type RecordedEvent } from '@datebook/shared-kernel';
 import { authenticatedUser, eventIDSchema, parseInput, type RouteDoc } from '@datebook/shared-kernel/http';
-import type { SqlExecutor } from '@datebook/shared-kernel/ports';
+import { calendarReaderOf, type EventStore, roleOn, type SqlExecutor } from '@datebook/shared-kernel/ports';
 import { Router } from 'express';
 import { z } from 'zod';
-import { loadEventState } from '../calendarEvents/eventStateStore';
 import { notificationsOfEvent } from './ledger';
 
 const NotificationView = z.object({
@@ -30,18 +29,40 @@ export const notificationRouteDocs: RouteDoc[] = [
     method: 'get',
     path: '/events/{eventID}/notifications',
     operationId: 'listNotifications',
-    summary: 'What was sent to whom and when, and what failed (host only)',
-    responses: { 200: { description: 'The ledger of this event', schema: z.object({ eventID: z.string(), notifications: z.array(NotificationView) }) }, 404: { description: 'EVENT_NOT_FOUND: no such event, or you are not its host' } },
+    summary: "What was sent to whom and when, and what failed (writers and owners of the event's calendar: the host of an event on their own calendar, and whoever may change it)",
+    responses: { 200: { description: 'The ledger of this event', schema: z.object({ eventID: z.string(), notifications: z.array(NotificationView) }) }, 404: { description: "EVENT_NOT_FOUND: no such event, or you are not a writer or owner of its calendar" } },
   },
 ];
 
-export function notificationRoutes(deps: { db: SqlExecutor }): Router {
+/**
+ * The calendar an event is on now, from the raw facts of its stream (an event these parsers cannot read still
+ * answers); events scheduled before calendars are on the host's primary, whose id is the host's.
+ */
+function calendarOf(events: readonly RecordedEvent[]): string | undefined {
+  let calendarID: string | undefined;
+  for (const { type, data } of events) {
+    const fields = (typeof data === 'object' && data !== null ? data : {}) as { hostID?: unknown; calendarID?: unknown };
+    if (type === 'CalendarEventScheduled' && typeof fields.hostID === 'string') calendarID = typeof fields.calendarID === 'string' ? fields.calendarID : fields.hostID;
+    if (type === 'CalendarEventMoved' && typeof fields.calendarID === 'string') calendarID = fields.calendarID;
+  }
+  return calendarID;
+}
+
+/**
+ * The ledger is for whoever may change the event: writers and owners of its calendar (the host of an event on
+ * their own calendar is its owner). Not for every attendee: it names every recipient, which a guest of an event
+ * with guestsCanSeeOtherGuests off must not learn, and it is about running the event, not attending it.
+ * Rights are read from the event store on every request, so a revoked writer's very next read is refused.
+ */
+export function notificationRoutes(deps: { db: SqlExecutor; store: EventStore }): Router {
   const router = Router();
   router.get('/events/:eventID/notifications', async (req, res) => {
     const { eventID } = parseInput(z.object({ eventID: eventIDSchema }), req.params, 'params');
-    const stored = await loadEventState(deps.db, eventID);
-    // Not the host answers as not found: whether an event exists is not for others to learn here.
-    if (!stored || stored.state.hostID !== authenticatedUser(req)) throw new DomainError('EVENT_NOT_FOUND', 'no such event');
+    const viewer = authenticatedUser(req);
+    const calendarID = calendarOf((await deps.store.readStream(calendarEventStreamName(eventID))).events);
+    const mayRead = calendarID !== undefined && atLeast((await roleOn(deps.store, calendarID, await calendarReaderOf(deps.store, viewer))).role, 'writer');
+    // Anyone else gets not found: whether an event exists is not for others to learn here.
+    if (!mayRead) throw new DomainError('EVENT_NOT_FOUND', 'no such event');
     res.setHeader('Cache-Control', 'private, no-cache');
     res.json({ eventID, notifications: await notificationsOfEvent(deps.db, eventID, MAX_LISTED) });
   });

@@ -1,12 +1,24 @@
-import type { CalendarEventDetails } from '@datebook/shared-kernel';
+import { type CalendarEventDetails, viewAudience } from '@datebook/shared-kernel';
 import type { SqlExecutor } from '@datebook/shared-kernel/ports';
 import type { EventState, RsvpStatus } from '../calendarEvents/eventState';
 
-/** How one event looks to one user after a change; null when it left their calendar. */
+/**
+ * How one event looks to one principal after a change; null when it left their calendar. A principal is
+ * a user (their own calendar: what they host on it and what they are invited to) or a calendar (what is
+ * on it): the event's view audience (viewAudience.ts). Readers of a calendar are given its principal's
+ * view, shaped by their role when it is read (syncItem.ts).
+ */
 export type EventView = Pick<
   CalendarEventDetails,
   'eventID' | 'hostID' | 'title' | 'description' | 'location' | 'startTime' | 'endTime' | 'timeZone' | 'allDay' | 'recurrence'
 > & {
+  /** The calendar the event is on (absent in changes recorded before calendars: the host's). */
+  calendarID: string;
+  /** RFC 5545 CLASS, only when not the default (as GET /events does). */
+  visibility?: 'public' | 'private';
+  /** All-day events: the dates, end exclusive. */
+  startDate?: string;
+  endDate?: string;
   status: 'scheduled' | 'cancelled';
   myResponse: RsvpStatus;
   attendees: Record<string, RsvpStatus>;
@@ -22,12 +34,22 @@ export interface CalendarChange {
   event: EventView | null;
 }
 
-export function viewFor(userID: string, state: EventState | undefined): EventView | null {
-  const mine = state?.attendees[userID];
+/** The calendar an event is on; states stored before calendars existed are on their host's. */
+export const calendarOf = (state: Pick<EventState, 'calendarID' | 'hostID'>): string => state.calendarID ?? state.hostID;
+
+/** Who holds the event in their views (its calendar and its attendees; not the host of an event on another calendar). */
+export function holdersOf(state: EventState | undefined): Record<string, RsvpStatus> {
+  return state ? viewAudience({ ...state, calendarID: calendarOf(state) }) : {};
+}
+
+export function viewFor(principalID: string, state: EventState | undefined): EventView | null {
+  const mine = holdersOf(state)[principalID];
   if (!state || mine === undefined) return null;
   return {
     eventID: state.eventID,
     hostID: state.hostID,
+    calendarID: calendarOf(state),
+    ...(state.visibility === 'public' || state.visibility === 'private' ? { visibility: state.visibility } : {}),
     title: state.title,
     description: state.description,
     location: state.location,
@@ -35,14 +57,30 @@ export function viewFor(userID: string, state: EventState | undefined): EventVie
     endTime: state.endTime,
     timeZone: state.timeZone,
     allDay: state.allDay,
+    ...(state.allDay && state.startDate && state.endDate ? { startDate: state.startDate, endDate: state.endDate } : {}),
     recurrence: state.recurrence,
     status: state.status,
     myResponse: mine,
-    // Without guestsCanSeeOtherGuests a guest's devices learn only of the host and themself.
-    attendees: userID === state.hostID || state.guestsCanSeeOtherGuests !== false
+    // Without guestsCanSeeOtherGuests a guest's devices (and a calendar's readers) learn only of the host and themself.
+    attendees: principalID === state.hostID || state.guestsCanSeeOtherGuests !== false
       ? state.attendees
-      : Object.fromEntries(Object.entries(state.attendees).filter(([id]) => id === state.hostID || id === userID)),
+      : Object.fromEntries(Object.entries(state.attendees).filter(([id]) => id === state.hostID || id === principalID)),
   };
+}
+
+/**
+ * The feed rows of one change: one per principal whose view of the event it may have changed, that is
+ * whoever held the event before or holds it after (its calendar, so that every reader of the calendar
+ * hears of it through one row, and its attendees). Nobody else: the host of an event on another calendar
+ * holds it through that calendar only, and a row of theirs would tell the readers of their own calendar
+ * of an event they may not see. A reminders change is its user's own (`syncAudience`: nobody else's view
+ * changed). Rows are written in the reactor's transaction (appendChanges), so a change's rows are one
+ * contiguous run of sequence numbers.
+ */
+export function feedRows(change: Omit<CalendarChange, 'event'>, before: EventState | undefined, after: EventState, syncAudience: readonly string[]): { userID: string; change: CalendarChange }[] {
+  const holders = new Set([...Object.keys(holdersOf(before)), ...Object.keys(holdersOf(after))]);
+  const principals = change.cause === 'RemindersChanged' ? syncAudience.filter((id) => holders.has(id)) : [...holders];
+  return principals.map((principalID) => ({ userID: principalID, change: { ...change, event: viewFor(principalID, after) } }));
 }
 
 // Any constant: the lock only has to be the same in every notifier process.
@@ -69,15 +107,30 @@ export interface FeedEntry {
   change: CalendarChange;
 }
 
-/** The user's changes after `after`, oldest first. */
-export async function changesSince(db: SqlExecutor, userID: string, after: bigint, limit: number): Promise<FeedEntry[]> {
+/** One feed row: a change as one principal (a user or a calendar) sees it, at its sequence number. */
+export interface FeedRow {
+  seq: bigint;
+  principalID: string;
+  change: CalendarChange;
+}
+
+/**
+ * The rows of several principals, each after its own position, oldest first, in ONE query (the
+ * principals of one reader, or of every open stream). `notifier_changes.user_id` holds the principal:
+ * a user's id, or a calendar's (a primary calendar's id is its owner's, and so are its rows).
+ */
+export async function principalRows(db: SqlExecutor, from: ReadonlyMap<string, bigint>, limit: number): Promise<FeedRow[]> {
+  if (from.size === 0) return [];
+  const principals = [...from.keys()];
   // Ordered by the bigint column, not by its text form: as text '10' sorts before '9' (a token then
   // skips back and changes are sent again). The output column is named `token` so `seq` here is the table's.
-  const { rows } = await db.query<{ token: string; change: CalendarChange }>(
-    'select seq::text as token, change from notifier_changes where user_id = $1 and seq > $2::bigint order by notifier_changes.seq limit $3',
-    [userID, after.toString(), limit],
+  const { rows } = await db.query<{ token: string; principal: string; change: CalendarChange }>(
+    `select n.seq::text as token, n.user_id::text as principal, n.change
+     from notifier_changes n join unnest($1::uuid[], $2::bigint[]) as p(user_id, after) on n.user_id = p.user_id and n.seq > p.after
+     order by n.seq limit $3`,
+    [principals, principals.map((id) => (from.get(id) ?? 0n).toString()), limit],
   );
-  return rows.map((row) => ({ token: row.token, change: row.change }));
+  return rows.map((row) => ({ seq: BigInt(row.token), principalID: row.principal, change: row.change }));
 }
 
 /** A token for "now": the newest change of anyone, so a new device starts after everything it already loaded. */

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { jwtTokenService, requireUser, serviceApp } from '@datebook/shared-kernel/http';
 import { pgliteSqlDatabase } from '@datebook/shared-kernel/ports/pglite';
-import { type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { inMemoryEventStore, type SqlDatabase } from '@datebook/shared-kernel/ports';
 import { pollUntil } from '@datebook/shared-kernel/testing';
 import { Router } from 'express';
 import pino from 'pino';
@@ -11,6 +11,7 @@ import { NOTIFIER_SCHEMA } from '../notifierSchema';
 import { appendChanges } from './changeFeed';
 import { openStream } from './sseTestClient';
 import { type SyncHub, syncRoutes } from './sync.routes';
+import { SYNC_SCHEMA } from './syncSchema';
 
 describe('/sync/stream: one reader per process, capped per user and in all', () => {
   let base: SqlDatabase;
@@ -38,7 +39,8 @@ describe('/sync/stream: one reader per process, capped per user and in all', () 
   async function start(options: { pollMs: number; streamsPerUser: number; maxStreams: number }) {
     base = await pgliteSqlDatabase();
     await base.exec(NOTIFIER_SCHEMA);
-    const sync = syncRoutes({ db: counting(base), logger, heartbeatMs: 60_000, ...options });
+    await base.exec(SYNC_SCHEMA);
+    const sync = syncRoutes({ db: counting(base), store: inMemoryEventStore(), clock: () => new Date(), logger, heartbeatMs: 60_000, ...options });
     hub = sync.hub;
     const router = Router();
     router.use('/sync', requireUser(tokens));

@@ -1,5 +1,6 @@
 import { atLeast, type EffectiveRole } from '@datebook/shared-kernel';
 import { calendarReaderOf, type EventStore, roleOn, type SqlExecutor, type AttendanceRow } from '@datebook/shared-kernel/ports';
+import { personalCalendarList } from '../calendarList/personalCalendarList';
 import type { CalendarEntry } from './calendarEntry';
 
 /** A calendar a person reads besides their own, with their role on it as the store says now. */
@@ -9,28 +10,33 @@ export interface SelectedCalendar {
 }
 
 /**
- * The calendars a person's views read together: their primary (their own id) and every other calendar
- * they were given. The read model names the candidates (it may lag a grant by the projection's lag);
- * each is confirmed against the calendar's rules in the store, so a revoked person's very next read
- * leaves it out, whatever that lag.
+ * The calendars a person's views read together: their primary (their own id) and every other calendar of
+ * their list (`personalCalendarList`) they left selected and did not hide. Each is confirmed against the
+ * calendar's rules in the store, so a revoked person's very next read leaves it out, whatever the read
+ * model's lag; their settings come from the same one read of their User stream that says who they are.
  */
 export function calendarSelection(deps: { store: EventStore; readModel: SqlExecutor }) {
+  const list = personalCalendarList(deps);
   return {
     /** The person's role on one calendar, from its rules in the store. */
     async roleOf(calendarID: string, userID: string): Promise<EffectiveRole> {
       return (await roleOn(deps.store, calendarID, await calendarReaderOf(deps.store, userID))).role;
     },
 
+    /** `narrowedTo` (the request's calendarIDs) reads exactly those calendars the person may see, selected, hidden or not listed. */
     async selectedBy(userID: string, narrowedTo?: string[]): Promise<SelectedCalendar[]> {
-      const reader = await calendarReaderOf(deps.store, userID);
-      const { rows } = await deps.readModel.query<{ calendar_id: string }>(
-        `select distinct r.calendar_id from rm_calendar_rules r join rm_calendars c on c.calendar_id = r.calendar_id
-         where c.status = 'active' and (r.user_id = $1 or ($2::text is not null and r.email = $2)) and r.calendar_id <> $1`,
-        [userID, reader.email ?? null],
-      );
-      const candidates = narrowedTo ?? [userID, ...rows.map((r) => r.calendar_id)];
-      const confirmed = await Promise.all(candidates.map(async (calendarID) => ({ calendarID, role: (await roleOn(deps.store, calendarID, reader)).role })));
-      return confirmed.filter((c) => atLeast(c.role, 'freeBusyReader'));
+      const owner = await list.ownerOf(userID);
+      if (narrowedTo) {
+        const asked = await Promise.all(narrowedTo.map(async (calendarID) => ({ calendarID, role: (await roleOn(deps.store, calendarID, owner.reader)).role })));
+        return asked.filter((c) => atLeast(c.role, 'freeBusyReader'));
+      }
+      // Deselected and hidden calendars are left out before their rules are read; the primary is always read.
+      const wanted = (await list.candidatesOf(owner)).filter((calendarID) => {
+        const { selected, hidden } = owner.settingsOf(calendarID);
+        return calendarID === userID || (selected && !hidden);
+      });
+      const confirmed = await Promise.all(wanted.map((calendarID) => list.confirmed(owner, calendarID)));
+      return confirmed.filter((c) => atLeast(c.role, 'freeBusyReader')).map(({ calendarID, role }) => ({ calendarID, role }));
     },
   };
 }

@@ -51,7 +51,10 @@ const EventResponse = z.object({
   startTime: z.string(), endTime: z.string(), timeZone: z.string(), allDay: z.boolean(), startDate: z.string().nullable(), endDate: z.string().nullable(),
   recurrence: z.array(z.string()), exceptions: z.record(z.string(), z.unknown()), status: z.enum(['confirmed', 'cancelled']), version: z.number(),
   guestsCanSeeOtherGuests: z.boolean().describe('When false, guests see only the host and themselves among the attendees'),
-  attendees: z.array(z.object({ userID: z.string(), userName: z.string().nullable(), rsvpStatus: z.string() })),
+  attendees: z.array(z.union([
+    z.object({ userID: z.string(), userName: z.string().nullable(), rsvpStatus: z.string() }),
+    z.object({ email: z.string(), rsvpStatus: z.literal('PENDING'), optional: z.boolean() }).describe('A guest invited by an address with no account'),
+  ])),
 });
 const consistencyHeader = { 'X-Consistency-Token': 'Wait until the views include the write that returned this token' };
 

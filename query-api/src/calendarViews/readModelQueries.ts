@@ -1,4 +1,4 @@
-import { atLeast, type CalendarEventDetails, type EffectiveRole } from '@datebook/shared-kernel';
+import { atLeast, type CalendarEventDetails, type EffectiveRole, externalAttendeesOf } from '@datebook/shared-kernel';
 import type { SqlExecutor } from '@datebook/shared-kernel/ports';
 import { personalOccurrences } from '@datebook/shared-kernel/ports';
 import { byKeyThenID, type CalendarEntry, entryOf, sortKeyOf } from './calendarEntry';
@@ -17,7 +17,8 @@ export type EventDetails = Pick<
   userID: string;
   status: 'confirmed' | 'cancelled';
   version: number;
-  attendees: { userID: string; userName: string | null; rsvpStatus: string }[];
+  /** Guests with accounts by userID; guests invited by address (no account) by their address, as Google lists them. */
+  attendees: ({ userID: string; userName: string | null; rsvpStatus: string } | { email: string; rsvpStatus: 'PENDING'; optional: boolean })[];
   calendarID: string;
   visibility: CalendarEventDetails['visibility'];
   /** The reader's role on the event's calendar, when they read it through the calendar rather than being on the event. */
@@ -176,7 +177,13 @@ export function readModelQueries(db: SqlExecutor, options: { clock: () => Date; 
         startTime: s.startTime, endTime: s.endTime, timeZone: s.timeZone, allDay: s.allDay, startDate: s.startDate, endDate: s.endDate,
         recurrence: s.recurrence, exceptions: s.exceptions, status: s.status === 'cancelled' ? 'cancelled' : 'confirmed', version: Number(row.version),
         guestsCanSeeOtherGuests: s.guestsCanSeeOtherGuests !== false,
-        attendees: Object.entries(visible).sort(([a], [b]) => a.localeCompare(b)).map(([userID, rsvpStatus]) => ({ userID, userName: nameOf.get(userID) ?? null, rsvpStatus })),
+        attendees: [
+          ...Object.entries(visible).sort(([a], [b]) => a.localeCompare(b)).map(([userID, rsvpStatus]) => ({ userID, userName: nameOf.get(userID) ?? null, rsvpStatus })),
+          // Guests invited by address are other guests: hidden with the guest list (states folded before them have none).
+          ...(s.hostID === viewerID || s.guestsCanSeeOtherGuests !== false
+            ? Object.entries(externalAttendeesOf(s)).sort(([a], [b]) => a.localeCompare(b)).map(([email, { rsvpStatus, optional }]) => ({ email, rsvpStatus, optional }))
+            : []),
+        ],
       };
     },
 

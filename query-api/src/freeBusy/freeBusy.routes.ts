@@ -1,44 +1,54 @@
 import { DomainError, isoInstant } from '@datebook/shared-kernel';
 import { instantSchema, type JsonReply, type JsonRequest, type JsonRoute, parseInput, type RouteDoc, timeZoneSchema, userIDSchema } from '@datebook/shared-kernel/http';
-import type { SqlExecutor } from '@datebook/shared-kernel/ports';
+import type { EventStore, SqlExecutor } from '@datebook/shared-kernel/ports';
 import { z } from 'zod';
 import { availabilityView, freeBusy } from '../availability/freeBusy';
 import { suggestTimes } from '../availability/suggestions';
 import type { IsoWeekday, WorkingHoursEntry } from '../availability/workingHours';
 import type { ReadModelQueries } from '../calendarViews/readModelQueries';
+import { askedCalendars, calendarIDList, type CheckedCalendar, checkedCalendars, ItemErrors, itemKey, NOT_FOUND_ERRORS, refuseRepeats } from './askedCalendars';
 
 const MAX_WINDOW_DAYS = 62;
-const userIDs = z.array(userIDSchema).min(1).max(50).refine((ids) => new Set(ids).size === ids.length, { message: 'list each user once' });
+const MAX_ITEMS = 50;
+const userIDs = z.array(userIDSchema).min(1).max(MAX_ITEMS).refine((ids) => new Set(ids).size === ids.length, { message: 'list each user once' })
+  .describe("People, meaning their primary calendars; each needs at least freeBusyReader (every primary calendar starts shared so with everyone)");
+const oneList = { message: 'give userIDs, calendarIDs or both', path: ['userIDs'] };
 
 const FreeBusyBody = z.strictObject({
-  userIDs,
+  userIDs: userIDs.optional(),
+  calendarIDs: calendarIDList(MAX_ITEMS).optional(),
   from: instantSchema,
   to: instantSchema,
   timeZone: timeZoneSchema.optional().describe('Echoed back; instants are UTC either way'),
-  slotMinutes: z.number().int().min(5).max(1440).optional().describe('Also return an availability string per user: one character per slot, 0 free, 1 tentative, 2 busy'),
-});
+  slotMinutes: z.number().int().min(5).max(1440).optional().describe('Also return an availability string per item: one character per slot, 0 free, 1 tentative, 2 busy'),
+}).refine((b) => b.userIDs !== undefined || b.calendarIDs !== undefined, oneList);
 const SuggestionsBody = z.strictObject({
-  userIDs,
+  userIDs: userIDs.optional(),
+  calendarIDs: calendarIDList(MAX_ITEMS).optional(),
   durationMinutes: z.number().int().min(5).max(1440),
   from: instantSchema,
   to: instantSchema,
   timeZone: timeZoneSchema.optional(),
-  respectWorkingHours: z.boolean().default(true).describe("Keep to each user's working hours (default 09:00–17:00 Mon–Fri in their own zone)"),
-  minimumAttendees: z.number().int().min(1).max(50).optional().describe('Default: everyone'),
-});
+  respectWorkingHours: z.boolean().default(true).describe("Keep to each person's working hours (default 09:00–17:00 Mon–Fri in their own zone; a calendar that is not someone's primary: the default hours in its zone)"),
+  minimumAttendees: z.number().int().min(1).max(2 * MAX_ITEMS).optional().describe('Default: every item you may see'),
+}).refine((b) => b.userIDs !== undefined || b.calendarIDs !== undefined, oneList);
 const Interval = z.object({ start: z.string(), end: z.string() });
+const ItemFreeBusy = z.object({ busy: z.array(Interval), availabilityView: z.string().optional(), errors: ItemErrors.optional() });
 const FreeBusyResponse = z.object({
   from: z.string(), to: z.string(),
-  users: z.array(z.object({ userID: z.string(), busy: z.array(Interval), availabilityView: z.string().optional() })),
+  users: z.array(ItemFreeBusy.extend({ userID: z.string() })).describe('One per user asked about, in order (empty when only calendarIDs were given)'),
+  calendars: z.array(ItemFreeBusy.extend({ calendarID: z.string() })).optional().describe('One per calendar asked about, in order; only when calendarIDs were given'),
 });
 const SuggestionsResponse = z.object({
-  suggestions: z.array(Interval.extend({ userIDs: z.array(z.string()) })),
-  reasons: z.array(z.object({ code: z.string(), userID: z.string().optional() }).passthrough()).describe('When there is no suggestion: why'),
+  suggestions: z.array(Interval.extend({ userIDs: z.array(z.string()), calendarIDs: z.array(z.string()).optional().describe('Only when calendarIDs were given') })),
+  reasons: z.array(z.object({ code: z.string(), userID: z.string().optional(), calendarID: z.string().optional() }).passthrough()).describe('When there is no suggestion: why'),
+  ignored: z.array(z.object({ userID: z.string().optional(), calendarID: z.string().optional(), errors: ItemErrors })).describe('Items left out of the suggestions: ones you may not see, or that do not exist'),
 });
 
+const notFoundItems = 'An item you may not see, or that does not exist, answers `errors: [{domain: "global", reason: "notFound"}]` and the others still answer (as Google\'s freebusy.query)';
 export const freeBusyRouteDocs: RouteDoc[] = [
-  { method: 'post', path: '/freebusy', operationId: 'getFreeBusy', summary: 'Merged busy time of up to 50 people in a window (no titles or details)', body: FreeBusyBody, headers: { 'X-Consistency-Token': 'Wait until the read model includes the write that returned this token' }, responses: { 200: { description: 'Free/busy', schema: FreeBusyResponse }, 422: { description: 'UNKNOWN_USERS: `errors` names each user that does not exist' } } },
-  { method: 'post', path: '/freebusy/suggestions', operationId: 'suggestTimes', summary: 'Find a time: maximal intervals in which enough people are free, earliest first', body: SuggestionsBody, headers: { 'X-Consistency-Token': 'Wait until the read model includes the write that returned this token' }, responses: { 200: { description: 'Suggestions', schema: SuggestionsResponse }, 422: { description: 'UNKNOWN_USERS: `errors` names each user that does not exist' } } },
+  { method: 'post', path: '/freebusy', operationId: 'getFreeBusy', summary: `Merged busy time of up to ${MAX_ITEMS} people and ${MAX_ITEMS} calendars in a window (no titles or details). ${notFoundItems}`, body: FreeBusyBody, headers: { 'X-Consistency-Token': 'Wait until the read model includes the write that returned this token' }, responses: { 200: { description: 'Free/busy', schema: FreeBusyResponse } } },
+  { method: 'post', path: '/freebusy/suggestions', operationId: 'suggestTimes', summary: `Find a time: maximal intervals in which enough people (and calendars) are free, earliest first. An item you may not see is left out and listed in \`ignored\``, body: SuggestionsBody, headers: { 'X-Consistency-Token': 'Wait until the read model includes the write that returned this token' }, responses: { 200: { description: 'Suggestions', schema: SuggestionsResponse } } },
 ];
 
 function windowOf(body: { from: string; to: string }) {
@@ -50,70 +60,89 @@ function windowOf(body: { from: string; to: string }) {
   return window;
 }
 
-function unknownUsers(ids: string[], isKnown: (id: string) => boolean): DomainError | undefined {
-  const unknown = ids.map((id, index) => ({ id, index })).filter(({ id }) => !isKnown(id));
-  if (unknown.length === 0) return undefined;
-  return new DomainError('UNKNOWN_USERS', 'some users do not exist', unknown.map(({ id, index }) => ({ path: `userIDs.${index}`, message: `no user ${id}` })));
-}
+const visibleIDs = (items: CheckedCalendar[]) => items.filter((item) => item.visible).map((item) => item.calendarID);
 
-export function freeBusyRoutes(deps: { readModel: SqlExecutor; queries: ReadModelQueries }): JsonRoute[] {
-  /** The users' zones and working hours (suggestions need them; free/busy only needs to know they exist). */
-  async function profilesOf(ids: string[]) {
+export function freeBusyRoutes(deps: { readModel: SqlExecutor; queries: ReadModelQueries; store: EventStore }): JsonRoute[] {
+  /**
+   * Each item's zone and working hours. A person's (and a primary calendar's, whose id is its owner's) are
+   * their settings; another calendar keeps the default hours in its own zone.
+   */
+  async function profilesOf(items: CheckedCalendar[]) {
+    const isPersons = (item: CheckedCalendar) => item.visible && (item.calendar === undefined || (item.calendar.status !== 'absent' && item.calendar.primary));
     const { rows } = await deps.readModel.query<{ user_id: string; time_zone: string; working_hours: WorkingHoursEntry[] | null }>(
       'select user_id, time_zone, working_hours from rm_users where user_id = any($1::uuid[])',
-      [ids],
+      [items.filter(isPersons).map((item) => item.calendarID)],
     );
-    const known = new Map(rows.map((r) => [r.user_id, r]));
-    const error = unknownUsers(ids, (id) => known.has(id));
-    if (error) throw error;
-    return known;
+    const settings = new Map(rows.map((r) => [r.user_id, r]));
+    return (item: CheckedCalendar) => {
+      const calendarZone = item.visible && item.calendar && item.calendar.status !== 'absent' ? item.calendar.timeZone : undefined;
+      const own = isPersons(item) ? settings.get(item.calendarID) : undefined;
+      const hours = own?.working_hours?.map((h) => ({ ...h, day: h.day as IsoWeekday }));
+      return { timeZone: own?.time_zone ?? calendarZone ?? 'UTC', ...(hours ? { workingHours: hours } : {}) };
+    };
   }
 
-  async function freeBusyOf({ input, fresh }: JsonRequest): Promise<JsonReply> {
+  async function checked(body: { userIDs?: string[] | undefined; calendarIDs?: string[] | undefined }, requesterID: string) {
+    return checkedCalendars(deps.store, requesterID, refuseRepeats(askedCalendars(body, requesterID)));
+  }
+
+  async function freeBusyOf({ input, fresh, userID: requesterID }: JsonRequest): Promise<JsonReply> {
     const body = parseInput(FreeBusyBody, input, 'body');
     const window = windowOf(body);
-    const known = await deps.queries.knownUsers(body.userIDs);
-    const error = unknownUsers(body.userIDs, (id) => known.has(id));
-    if (error) throw error;
-    const busy = await deps.queries.busyTime(body.userIDs, new Date(window.start), new Date(window.end), fresh);
+    const items = await checked(body, requesterID);
+    const busy = await deps.queries.busyTime(visibleIDs(items), new Date(window.start), new Date(window.end), fresh);
+    const answerOf = (item: CheckedCalendar) => {
+      // Google answers an unseen calendar with no busy time and the reason; no availability string claims it free.
+      if (!item.visible) return { ...itemKey(item), busy: [], errors: NOT_FOUND_ERRORS };
+      const entries = busy.get(item.calendarID) ?? [];
+      return {
+        ...itemKey(item),
+        busy: freeBusy(entries, window).busy.map((i) => ({ start: isoInstant(i.start), end: isoInstant(i.end) })),
+        ...(body.slotMinutes ? { availabilityView: availabilityView(entries, window, body.slotMinutes) } : {}),
+      };
+    };
     return {
       body: {
         from: isoInstant(window.start), to: isoInstant(window.end), ...(body.timeZone ? { timeZone: body.timeZone } : {}),
-        users: body.userIDs.map((userID) => {
-          const entries = busy.get(userID) ?? [];
-          return {
-            userID,
-            busy: freeBusy(entries, window).busy.map((i) => ({ start: isoInstant(i.start), end: isoInstant(i.end) })),
-            ...(body.slotMinutes ? { availabilityView: availabilityView(entries, window, body.slotMinutes) } : {}),
-          };
-        }),
+        users: items.filter((item) => item.list === 'userIDs').map(answerOf),
+        ...(body.calendarIDs ? { calendars: items.filter((item) => item.list === 'calendarIDs').map(answerOf) } : {}),
       },
     };
   }
 
-  async function suggestionsOf({ input, fresh }: JsonRequest): Promise<JsonReply> {
+  async function suggestionsOf({ input, fresh, userID: requesterID }: JsonRequest): Promise<JsonReply> {
     const body = parseInput(SuggestionsBody, input, 'body');
     const window = windowOf(body);
-    if (body.minimumAttendees !== undefined && body.minimumAttendees > body.userIDs.length) {
-      throw new DomainError('VALIDATION_FAILED', 'minimumAttendees is more than the users asked about', [{ path: 'minimumAttendees', message: 'more than userIDs' }]);
+    const asked = (body.userIDs?.length ?? 0) + (body.calendarIDs?.length ?? 0);
+    if (body.minimumAttendees !== undefined && body.minimumAttendees > asked) {
+      throw new DomainError('VALIDATION_FAILED', 'minimumAttendees is more than the users and calendars asked about', [{ path: 'minimumAttendees', message: 'more than userIDs and calendarIDs' }]);
     }
-    const profiles = await profilesOf(body.userIDs);
-    const busy = await deps.queries.busyTime(body.userIDs, new Date(window.start), new Date(window.end), fresh);
+    const items = await checked(body, requesterID);
+    const visible = items.filter((item) => item.visible);
+    const [profileOf, busy] = await Promise.all([profilesOf(items), deps.queries.busyTime(visibleIDs(items), new Date(window.start), new Date(window.end), fresh)]);
+    // An item the requester may not see is left out, not counted free: suggesting its time could double-book it.
     const result = suggestTimes({
       window,
       durationMinutes: body.durationMinutes,
       respectWorkingHours: body.respectWorkingHours,
       ...(body.minimumAttendees !== undefined ? { minimumAttendees: body.minimumAttendees } : {}),
-      users: body.userIDs.map((userID) => {
-        const profile = profiles.get(userID);
-        const hours = profile?.working_hours?.map((h) => ({ ...h, day: h.day as IsoWeekday }));
-        return { userID, busy: busy.get(userID) ?? [], timeZone: profile?.time_zone ?? 'UTC', ...(hours ? { workingHours: hours } : {}) };
-      }),
+      users: visible.map((item) => ({ userID: item.calendarID, busy: busy.get(item.calendarID) ?? [], ...profileOf(item) })),
     });
+    const byCalendar = new Map(visible.map((item) => [item.calendarID, item]));
+    const askedAs = (list: 'userIDs' | 'calendarIDs', ids: readonly string[]) => ids.flatMap((id) => { const item = byCalendar.get(id); return item?.list === list ? [item.asked] : []; });
     return {
       body: {
-        suggestions: result.suggestions.map((s) => ({ start: isoInstant(s.start), end: isoInstant(s.end), userIDs: s.userIDs })),
-        reasons: result.reasons,
+        suggestions: result.suggestions.map((s) => ({
+          start: isoInstant(s.start), end: isoInstant(s.end), userIDs: askedAs('userIDs', s.userIDs),
+          ...(body.calendarIDs ? { calendarIDs: askedAs('calendarIDs', s.userIDs) } : {}),
+        })),
+        reasons: result.reasons.map((reason) => {
+          if (!('userID' in reason)) return reason;
+          const { userID: calendarID, ...rest } = reason;
+          const item = byCalendar.get(calendarID);
+          return { ...rest, ...(item ? itemKey(item) : { userID: calendarID }) };
+        }),
+        ignored: items.filter((item) => !item.visible).map((item) => ({ ...itemKey(item), errors: NOT_FOUND_ERRORS })),
       },
     };
   }

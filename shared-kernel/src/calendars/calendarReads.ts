@@ -3,6 +3,7 @@ import { calendarDecider, calendarStreamName } from '../aggregates/calendar/deci
 import { type CalendarState, implicitPrimaryState } from '../aggregates/calendar/state';
 import { userDecider, userStreamName } from '../aggregates/user/decider';
 import type { UserState } from '../aggregates/user/state';
+import { calendarReaderFromUser } from '../aggregates/user/calendarList';
 import type { EventStore } from '../ports/eventStore/eventStore';
 import { caughtUpFold } from './caughtUpFolds';
 
@@ -37,8 +38,7 @@ export async function readCalendar(store: EventStore, calendarID: string): Promi
 
 /** Who a user is to calendar rules: their account, and their address once verified (an unverified claim opens nothing). */
 export async function calendarReaderOf(store: EventStore, userID: string): Promise<CalendarReader> {
-  const user = await readUserState(store, userID);
-  return user.status === 'registered' && user.emailVerified ? { userID, email: user.email } : { userID };
+  return calendarReaderFromUser(await readUserState(store, userID), userID);
 }
 
 export async function roleOn(store: EventStore, calendarID: string, reader: CalendarReader): Promise<{ calendar: LoadedCalendar; role: EffectiveRole }> {

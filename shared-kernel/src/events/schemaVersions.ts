@@ -16,6 +16,8 @@ export const currentSchemaVersions = {
   CalendarEventScheduled: 3,
   AttendeeInvited: 1,
   AttendeeUninvited: 1,
+  ExternalAttendeeInvited: 1,
+  ExternalAttendeeUninvited: 1,
   InvitationAccepted: 1,
   InvitationDeclined: 1,
   InvitationTentativelyAccepted: 1,
@@ -54,6 +56,7 @@ export const currentSchemaVersions = {
   PasswordChanged: 1,
   SessionRevoked: 1,
   SessionsRevoked: 1,
+  CalendarListEntryChanged: 1,
   // Schedule streams
   TimeReserved: 1,
 } as const satisfies Record<CalendarEventEventType | CalendarStreamEventType | UserEventType | ScheduleEventType, number>;

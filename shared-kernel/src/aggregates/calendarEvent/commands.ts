@@ -14,6 +14,15 @@ export interface CalendarAccess {
 }
 export type Visibility = 'default' | 'public' | 'private';
 
+/**
+ * A guest named by an address that no confirmed account has (the caller resolved every address first: one of
+ * a confirmed account invites that user instead). Invited by e-mail only.
+ */
+export interface ExternalInvitee {
+  email: string;
+  optional: boolean;
+}
+
 export type InvitationResponse = 'ACCEPT' | 'DECLINE' | 'TENTATIVE';
 export type Transparency = 'opaque' | 'transparent';
 
@@ -34,13 +43,14 @@ export type CalendarEventCommand =
         recurrence: string[];
         transparency?: Transparency;
         invitedUserIDs: string[];
+        externalAttendees?: ExternalInvitee[];
         guestsCanSeeOtherGuests?: boolean;
         reminders?: EventReminders;
         /** Answers and exceptions a "this and following" split carries over from the original series. */
         carriedOver?: { answers: Record<string, RsvpStatus>; exceptions: { originalStart: string; values: OccurrenceValues | null }[] };
       };
     }
-  | { type: 'InviteAttendees'; data: { eventID: string; actorID: string; access: CalendarAccess; userIDs: string[] } }
+  | { type: 'InviteAttendees'; data: { eventID: string; actorID: string; access: CalendarAccess; userIDs: string[]; externalAttendees?: ExternalInvitee[] } }
   | {
       type: 'RespondToInvitation';
       data: { eventID: string; userID: string; response?: InvitationResponse; reminders?: EventReminders; originalStart?: string };
@@ -57,7 +67,15 @@ export type CalendarEventCommand =
           title: string;
           description: string | null;
           location: string | null;
+          /** Replaces the guests who have accounts (with `addressedUserIDs`, when both are given). */
           invitedUserIDs: string[];
+          /** Replaces the guests invited by address. */
+          externalAttendees: ExternalInvitee[];
+          /**
+           * Accounts named by their addresses: invited too; part of the new guest list when `invitedUserIDs`
+           * replaces it, else added to it (the request named them among the addresses, not among the users).
+           */
+          addressedUserIDs: string[];
           reminders: EventReminders;
           transparency: Transparency;
           guestsCanSeeOtherGuests: boolean;

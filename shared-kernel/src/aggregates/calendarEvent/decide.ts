@@ -3,14 +3,40 @@ import { nominalStart } from '../../calendar/occurrences';
 import type { OccurrenceValues } from '../../calendar/occurrenceValues';
 import { type EventReminders, sameReminders } from '../../events/reminders';
 import { DomainError } from '../../errors/domainError';
-import type { CalendarEventCommand } from './commands';
+import { normaliseEmail } from '../userEmail/decider';
+import type { CalendarEventCommand, ExternalInvitee } from './commands';
 import type { CalendarEventEvent } from './events';
 import { currentOccurrence, requireExisting, requireOccurrence, requireValidTimes, requireWritableCalendar, requireWriterOfLiveEvent } from './invariants';
-import type { CalendarEventDetails, CalendarEventState } from './state';
+import { type CalendarEventDetails, type CalendarEventState, externalAttendeesOf } from './state';
 
 function invitations(eventID: string, invitedBy: string, userIDs: string[], already: Record<string, unknown>): CalendarEventEvent[] {
   const fresh = [...new Set(userIDs)].filter((id) => !(id in already));
   return fresh.map((userID) => ({ type: 'AttendeeInvited', data: { eventID, userID, invitedBy } }));
+}
+
+// One mailbox, nothing a mailer would read as a list, a display name or a comment (RFC 5322 §3.4): the edge
+// checks addresses fully; this keeps any other caller from recording what no message could be sent to.
+const ONE_ADDRESS = /^[^\s@,;:<>()"[\]\\]+@[^\s@,;:<>()"[\]\\]+$/;
+const MAX_ADDRESS_LENGTH = 320;
+
+/** Each address once, in its normal form (the first mention decides `optional`); refuses what is no address. */
+function distinctExternals(externals: readonly ExternalInvitee[]): Map<string, ExternalInvitee> {
+  const byAddress = new Map<string, ExternalInvitee>();
+  for (const external of externals) {
+    const email = normaliseEmail(external.email);
+    if (email.length > MAX_ADDRESS_LENGTH || !ONE_ADDRESS.test(email)) {
+      throw new DomainError('VALIDATION_FAILED', 'an attendee is not one e-mail address', [{ path: 'attendees', message: 'not one e-mail address' }]);
+    }
+    if (!byAddress.has(email)) byAddress.set(email, { email, optional: external.optional });
+  }
+  return byAddress;
+}
+
+/** Invitations by e-mail for the addresses not invited yet; inviting one again changes nothing. */
+function externalInvitations(eventID: string, invitedBy: string, externals: readonly ExternalInvitee[], already: Record<string, unknown>): CalendarEventEvent[] {
+  return [...distinctExternals(externals).values()]
+    .filter(({ email }) => !(email in already))
+    .map(({ email, optional }) => ({ type: 'ExternalAttendeeInvited', data: { eventID, email, optional, invitedBy } }));
 }
 
 function reminderChange(eventID: string, userID: string, wanted: EventReminders | undefined, current: EventReminders | undefined): CalendarEventEvent[] {
@@ -58,7 +84,10 @@ export function decide(command: CalendarEventCommand, state: CalendarEventState)
       }
       requireWritableCalendar(c.access, 'calendarID');
       requireValidTimes(c.timing.startTime, c.timing.endTime);
-      const invited = invitations(c.eventID, c.hostID, c.invitedUserIDs, { [c.hostID]: true });
+      const invited = [
+        ...invitations(c.eventID, c.hostID, c.invitedUserIDs, { [c.hostID]: true }),
+        ...externalInvitations(c.eventID, c.hostID, c.externalAttendees ?? [], {}),
+      ];
       const carried: CalendarEventEvent[] = [];
       for (const [userID, status] of Object.entries(c.carriedOver?.answers ?? {})) {
         if (status !== 'PENDING' && userID !== c.hostID) carried.push({ type: responseEvent[answerFor[status]].type, data: { eventID: c.eventID, userID } });
@@ -85,8 +114,9 @@ export function decide(command: CalendarEventCommand, state: CalendarEventState)
     }
 
     case 'InviteAttendees': {
-      const event = requireWriterOfLiveEvent(state, command.data.actorID, command.data.access);
-      return invitations(event.eventID, command.data.actorID, command.data.userIDs, event.attendees);
+      const { actorID, userIDs, externalAttendees = [] } = command.data;
+      const event = requireWriterOfLiveEvent(state, actorID, command.data.access);
+      return [...invitations(event.eventID, actorID, userIDs, event.attendees), ...externalInvitations(event.eventID, actorID, externalAttendees, externalAttendeesOf(event))];
     }
 
     case 'RespondToInvitation': {
@@ -193,13 +223,23 @@ function changeEvent(
     events.push({ type: 'CalendarEventDetailsChanged', data: { eventID: event.eventID, ...details } });
   }
   if (changes.invitedUserIDs !== undefined) {
-    const wanted = new Set(changes.invitedUserIDs.filter((id) => id !== event.hostID));
+    const wanted = new Set([...changes.invitedUserIDs, ...(changes.addressedUserIDs ?? [])].filter((id) => id !== event.hostID));
     for (const userID of Object.keys(event.attendees)) {
       if (userID !== event.hostID && !wanted.has(userID)) {
         events.push({ type: 'AttendeeUninvited', data: { eventID: event.eventID, userID, uninvitedBy: actorID } });
       }
     }
     events.push(...invitations(event.eventID, actorID, [...wanted], event.attendees));
+  } else if (changes.addressedUserIDs !== undefined) {
+    events.push(...invitations(event.eventID, actorID, changes.addressedUserIDs, event.attendees));
+  }
+  if (changes.externalAttendees !== undefined) {
+    const current = externalAttendeesOf(event);
+    const wanted = distinctExternals(changes.externalAttendees);
+    for (const email of Object.keys(current)) {
+      if (!wanted.has(email)) events.push({ type: 'ExternalAttendeeUninvited', data: { eventID: event.eventID, email, uninvitedBy: actorID } });
+    }
+    events.push(...externalInvitations(event.eventID, actorID, [...wanted.values()], current));
   }
   if (changes.guestsCanSeeOtherGuests !== undefined && changes.guestsCanSeeOtherGuests !== event.guestsCanSeeOtherGuests) {
     events.push({ type: 'GuestPermissionsChanged', data: { eventID: event.eventID, guestsCanSeeOtherGuests: changes.guestsCanSeeOtherGuests } });

@@ -3,7 +3,8 @@ import { DomainError } from '../../errors/domainError';
 import type { CalendarAccess, CalendarEventCommand } from './commands';
 import { decide } from './decide';
 import type { CalendarEventEvent } from './events';
-import { evolve, initialState } from './state';
+import { planSplit } from './seriesSplit';
+import { evolve, externalAttendeesOf, initialState } from './state';
 
 const host = '11111111-1111-4111-8111-111111111111';
 const ann = '22222222-2222-4222-8222-222222222222';
@@ -220,5 +221,87 @@ describe('guestsCanSeeOtherGuests and the valid domain', () => {
     given().when(schedule(timed('2030-01-01T00:00:00.000Z', '2040-01-01T00:00:00.000Z'))).thenFails('VALIDATION_FAILED');
     given(scheduled).when({ type: 'ChangeEvent', data: { eventID, actorID: host, access: accessOf(host), changes: { timing: timed('2199-12-31T23:00:00.000Z', '2200-01-01T00:00:01.000Z') } } }).thenFails('VALIDATION_FAILED');
     given().when(schedule(timed('2199-12-31T23:00:00.000Z', '2200-01-01T00:00:00.000Z'))).then([expect.objectContaining({ type: 'CalendarEventScheduled' }) as CalendarEventEvent]);
+  });
+});
+
+describe('invitations by e-mail (addresses no confirmed account has)', () => {
+  const dan = 'dan@example.com';
+  const danInvited: CalendarEventEvent = { type: 'ExternalAttendeeInvited', data: { eventID, email: dan, optional: false, invitedBy: host } };
+  const invite = (actorID: string, externalAttendees: { email: string; optional: boolean }[], userIDs: string[] = []): CalendarEventCommand => ({
+    type: 'InviteAttendees', data: { eventID, actorID, access: accessOf(actorID), userIDs, externalAttendees },
+  });
+  const change = (changes: Extract<CalendarEventCommand, { type: 'ChangeEvent' }>['data']['changes']): CalendarEventCommand => ({
+    type: 'ChangeEvent', data: { eventID, actorID: host, access: accessOf(host), changes },
+  });
+
+  it('invites each address once, in its normal form, with the first mention deciding optional', () => {
+    const command = schedule([ann]);
+    if (command.type === 'ScheduleEvent') command.data.externalAttendees = [{ email: ' Dan@Example.COM ', optional: true }, { email: dan, optional: false }];
+    given().when(command).then([scheduled, annInvited, { type: 'ExternalAttendeeInvited', data: { eventID, email: dan, optional: true, invitedBy: host } }]);
+  });
+
+  it('folds them into the state as PENDING, and out again when uninvited; states from before read as none', () => {
+    const state = [scheduled, danInvited].reduce(evolve, initialState());
+    expect(state.status === 'scheduled' && state.externalAttendees).toEqual({ [dan]: { rsvpStatus: 'PENDING', optional: false } });
+    const after = evolve(state, { type: 'ExternalAttendeeUninvited', data: { eventID, email: dan, uninvitedBy: host } });
+    expect(after.status === 'scheduled' && after.externalAttendees).toEqual({});
+    const older = evolve(initialState(), scheduled);
+    expect(older.status === 'scheduled' && 'externalAttendees' in older).toBe(false);
+    expect(older.status === 'scheduled' && externalAttendeesOf(older)).toEqual({});
+  });
+
+  it('invites by address alone, and only addresses not yet on the event', () => {
+    given(scheduled, danInvited)
+      .when(invite(host, [{ email: 'DAN@example.com', optional: true }, { email: 'eve@example.com', optional: true }]))
+      .then([{ type: 'ExternalAttendeeInvited', data: { eventID, email: 'eve@example.com', optional: true, invitedBy: host } }]);
+    given(scheduled, danInvited).when(invite(host, [{ email: dan, optional: false }])).then([]);
+  });
+
+  it('lets the same people invite by address as by user, and no one else', () => {
+    given(scheduled, annInvited).when(invite(ann, [{ email: dan, optional: false }])).thenFails('NOT_HOST');
+    given(scheduled).when(invite(stranger, [{ email: dan, optional: false }])).thenFails('EVENT_NOT_FOUND');
+    given(scheduled, { type: 'CalendarEventCancelled', data: { eventID, cancelledBy: host } }).when(invite(host, [{ email: dan, optional: false }])).thenFails('EVENT_CANCELLED');
+  });
+
+  it('refuses what is not one address, whatever the edge let through', () => {
+    given(scheduled).when(invite(host, [{ email: 'dan@example.com, eve@example.com', optional: false }])).thenFails('VALIDATION_FAILED');
+    given(scheduled).when(invite(host, [{ email: 'Dan <dan@example.com>', optional: false }])).thenFails('VALIDATION_FAILED');
+  });
+
+  it('replaces the addresses on a change, leaving them alone when the change does not name them', () => {
+    given(scheduled, danInvited)
+      .when(change({ externalAttendees: [{ email: 'eve@example.com', optional: false }] }))
+      .then([
+        { type: 'ExternalAttendeeUninvited', data: { eventID, email: dan, uninvitedBy: host } },
+        { type: 'ExternalAttendeeInvited', data: { eventID, email: 'eve@example.com', optional: false, invitedBy: host } },
+      ]);
+    given(scheduled, danInvited).when(change({ externalAttendees: [{ email: dan, optional: false }] })).then([]);
+    given(scheduled, danInvited, annInvited)
+      .when(change({ invitedUserIDs: [] }))
+      .then([{ type: 'AttendeeUninvited', data: { eventID, userID: ann, uninvitedBy: host } }]);
+  });
+
+  it('adds accounts named by address, or counts them in the new guest list when invitedUserIDs replaces it', () => {
+    given(scheduled, annInvited)
+      .when(change({ addressedUserIDs: [bob, host], externalAttendees: [] }))
+      .then([{ type: 'AttendeeInvited', data: { eventID, userID: bob, invitedBy: host } }]);
+    given(scheduled, annInvited).when(change({ invitedUserIDs: [], addressedUserIDs: [ann] })).then([]);
+    given(scheduled, annInvited)
+      .when(change({ invitedUserIDs: [bob], addressedUserIDs: [] }))
+      .then([{ type: 'AttendeeUninvited', data: { eventID, userID: ann, uninvitedBy: host } }, { type: 'AttendeeInvited', data: { eventID, userID: bob, invitedBy: host } }]);
+  });
+
+  it('carries them over to the series that "this and following" starts', () => {
+    const weekly: CalendarEventEvent = {
+      type: 'CalendarEventScheduled',
+      data: { ...(scheduled.data as Extract<CalendarEventEvent, { type: 'CalendarEventScheduled' }>['data']), recurrence: ['RRULE:FREQ=WEEKLY;COUNT=4'] },
+    };
+    const series = [weekly, { ...danInvited, data: { ...danInvited.data, optional: true } } as CalendarEventEvent].reduce(evolve, initialState());
+    if (series.status !== 'scheduled') throw new Error('the series does not fold');
+    const nextID = '66666666-6666-4666-8666-666666666666';
+    const plan = planSplit(series, '2025-03-17T09:00:00.000Z', { timing: timed('2025-03-17T10:00:00.000Z', '2025-03-17T10:30:00.000Z') }, nextID, host, accessOf(host));
+    expect(decide({ type: 'ScheduleEvent', data: plan.continuation }, initialState())).toContainEqual({
+      type: 'ExternalAttendeeInvited', data: { eventID: nextID, email: dan, optional: true, invitedBy: host },
+    });
   });
 });

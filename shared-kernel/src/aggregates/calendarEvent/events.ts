@@ -60,6 +60,14 @@ export const CalendarEventScheduled = z.object({
 
 export const AttendeeInvited = z.object({ eventID, userID, invitedBy: userID });
 export const AttendeeUninvited = z.object({ eventID, userID, uninvitedBy: userID });
+/**
+ * An address no confirmed account has, in its normal form (trimmed, lower case): invited by e-mail only (RFC 5545
+ * ATTENDEE by mailto:, RFC 6047 iMIP). Checked at the edge; any string reads back, so a stricter check later
+ * never makes a stored event unreadable. `optional`: Google's attendee.optional (RFC 5545 ROLE=OPT-PARTICIPANT).
+ */
+const externalEmail = z.string().min(1).max(320);
+export const ExternalAttendeeInvited = z.object({ eventID, email: externalEmail, optional: z.boolean(), invitedBy: userID });
+export const ExternalAttendeeUninvited = z.object({ eventID, email: externalEmail, uninvitedBy: userID });
 export const InvitationAccepted = z.object({ eventID, userID });
 export const InvitationDeclined = z.object({ eventID, userID });
 export const InvitationTentativelyAccepted = z.object({ eventID, userID });
@@ -103,6 +111,8 @@ export const calendarEventEventSchemas = {
   CalendarEventScheduled,
   AttendeeInvited,
   AttendeeUninvited,
+  ExternalAttendeeInvited,
+  ExternalAttendeeUninvited,
   InvitationAccepted,
   InvitationDeclined,
   InvitationTentativelyAccepted,

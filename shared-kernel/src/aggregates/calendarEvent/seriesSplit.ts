@@ -7,7 +7,7 @@ import { type Live, requireWriterOfLiveEvent } from './invariants';
 import { originalStartMs } from './occurrenceTiming';
 import { splitRecurrence } from './recurrenceSplit';
 import { validateRecurrence } from './recurrenceValidation';
-import type { CalendarEventDetails, CalendarEventState } from './state';
+import { type CalendarEventDetails, type CalendarEventState, externalAttendeesOf } from './state';
 
 type ScheduleEventData = Extract<CalendarEventCommand, { type: 'ScheduleEvent' }>['data'];
 type EndSeriesAtData = Extract<CalendarEventCommand, { type: 'EndSeriesAt' }>['data'];
@@ -76,7 +76,7 @@ export function planSplit(series: Live, originalStart: string, changes: SplitCha
     continuation: {
       // The continuation stays on the series' calendar, as visible as it was.
       eventID: nextID, hostID: series.hostID, access, visibility: series.visibility, title: next.title, description: next.description, location: next.location, timing, recurrence,
-      invitedUserIDs: invited, carriedOver: { answers: series.attendees, exceptions: moved }, guestsCanSeeOtherGuests: series.guestsCanSeeOtherGuests,
+      invitedUserIDs: invited, externalAttendees: Object.entries(externalAttendeesOf(series)).map(([email, { optional }]) => ({ email, optional })), carriedOver: { answers: series.attendees, exceptions: moved }, guestsCanSeeOtherGuests: series.guestsCanSeeOtherGuests,
       ...(series.reminders[series.hostID] ? { reminders: series.reminders[series.hostID] } : {}),
     },
     endOriginal: { eventID: series.eventID, actorID, access, originalStart, recurrence: before, newEventID: nextID },

@@ -6,6 +6,13 @@ import type { OccurrenceValues } from '../../calendar/occurrenceValues';
 /** RSVP states, as the seed names them (plus TENTATIVE, as calendars offer). */
 export type RsvpStatus = 'PENDING' | 'ACCEPTED' | 'DECLINED' | 'TENTATIVE';
 
+/** Someone invited by an address no confirmed account has: they can answer only by mail to the organizer. */
+export interface ExternalAttendee {
+  rsvpStatus: 'PENDING';
+  /** Google's attendee.optional (RFC 5545 ROLE=OPT-PARTICIPANT). */
+  optional: boolean;
+}
+
 /** What one occurrence of a series became (RFC 5545 RECURRENCE-ID overrides). */
 export type OccurrenceException = { cancelled: true } | ({ cancelled: false } & OccurrenceValues);
 
@@ -26,6 +33,12 @@ export interface CalendarEventDetails extends EventTiming {
   guestsCanSeeOtherGuests: boolean;
   /** Everyone on the event, host included, with their answer. */
   attendees: Record<string, RsvpStatus>;
+  /**
+   * Guests invited by address only, keyed by the address in its normal form. Absent in every state until
+   * the first is invited, so streams and states from before it fold and compare as they always did: read
+   * it through `externalAttendeesOf`.
+   */
+  externalAttendees?: Record<string, ExternalAttendee>;
   /** Each attendee's own reminders; absent means their defaults. */
   reminders: Record<string, EventReminders>;
   /** Keyed by original start (see OccurrenceChanged). */
@@ -38,6 +51,9 @@ export type CalendarEventState =
   | { status: 'absent' }
   | ({ status: 'scheduled' } & CalendarEventDetails)
   | ({ status: 'cancelled' } & CalendarEventDetails);
+
+/** The guests invited by address; none in states folded before they existed. */
+export const externalAttendeesOf = (event: Pick<CalendarEventDetails, 'externalAttendees'>): Record<string, ExternalAttendee> => event.externalAttendees ?? {};
 
 export const initialState = (): CalendarEventState => ({ status: 'absent' });
 
@@ -58,6 +74,14 @@ export function evolve(state: CalendarEventState, event: CalendarEventEvent): Ca
     case 'AttendeeUninvited': {
       const { [event.data.userID]: _removed, ...rest } = state.attendees;
       return { ...state, attendees: rest };
+    }
+    case 'ExternalAttendeeInvited': {
+      const { email, optional } = event.data;
+      return { ...state, externalAttendees: { ...externalAttendeesOf(state), [email]: { rsvpStatus: 'PENDING', optional } } };
+    }
+    case 'ExternalAttendeeUninvited': {
+      const { [event.data.email]: _removed, ...rest } = externalAttendeesOf(state);
+      return { ...state, externalAttendees: rest };
     }
     case 'InvitationAccepted':
       return { ...state, attendees: { ...state.attendees, [event.data.userID]: 'ACCEPTED' } };

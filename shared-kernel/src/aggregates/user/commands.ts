@@ -1,6 +1,7 @@
 import type { ReminderOverride } from '../../events/reminders';
+import type { EffectiveRole } from '../calendar/access';
 import type { AddInvitations } from './events';
-import type { WorkingHours } from './state';
+import type { CalendarListSettings, WorkingHours } from './state';
 
 export type UserCommand =
   | {
@@ -15,4 +16,9 @@ export type UserCommand =
   | { type: 'ResetPassword'; data: { userID: string; resetID: string; passwordHash: string; now: string } }
   | { type: 'ChangePassword'; data: { userID: string; passwordHash: string; keepSessionID: string } }
   | { type: 'SignOut'; data: { userID: string; sessionID: string } }
-  | { type: 'RevokeAllSessions'; data: { userID: string } };
+  | { type: 'RevokeAllSessions'; data: { userID: string } }
+  /**
+   * The person's own settings for a calendar of their list. `listedRole` is the role with which the calendar is
+   * on their list as its rules in the store say now (`listedRole` in calendarList.ts); 'none': it is not.
+   */
+  | { type: 'ChangeCalendarListEntry'; data: { userID: string; calendarID: string; listedRole: EffectiveRole; changes: Partial<CalendarListSettings> } };

@@ -1,4 +1,5 @@
 import { DomainError, invalidLink } from '../../errors/domainError';
+import { CALENDAR_COLOR, calendarListSettingsOf } from './calendarList';
 import type { UserCommand } from './commands';
 import type { UserEvent } from './events';
 import type { UserState } from './state';
@@ -67,7 +68,33 @@ export function decide(command: UserCommand, state: UserState): UserEvent[] {
       return state.sessions.revokedSessionIDs.has(command.data.sessionID) ? [] : [{ type: 'SessionRevoked', data: { userID, sessionID: command.data.sessionID } }];
     case 'RevokeAllSessions':
       return [{ type: 'SessionsRevoked', data: { userID, generation: state.sessions.generation + 1 } }];
+    case 'ChangeCalendarListEntry':
+      return changedCalendarListEntry(command.data, state);
   }
+}
+
+function changedCalendarListEntry(change: Extract<UserCommand, { type: 'ChangeCalendarListEntry' }>['data'], state: Extract<UserState, { status: 'registered' }>): UserEvent[] {
+  const { userID, calendarID, listedRole, changes } = change;
+  // A calendar the person may not see is not theirs to learn of: 404, never 403.
+  if (listedRole === 'none') throw new DomainError('CALENDAR_NOT_FOUND', 'no such calendar in your list');
+  if (changes.color != null && !CALENDAR_COLOR.test(changes.color)) {
+    throw new DomainError('VALIDATION_FAILED', 'a colour is #rrggbb', [{ path: 'color', message: 'expected #rrggbb' }]);
+  }
+  if (calendarID === userID) {
+    // Views always read the person's own calendar (their events and invitations are on it).
+    const refused = [...(changes.selected === false ? ['selected'] : []), ...(changes.hidden === true ? ['hidden'] : [])];
+    if (refused.length > 0) {
+      throw new DomainError('PRIMARY_CALENDAR', 'your primary calendar is always on your list and always read', refused.map((path) => ({ path, message: 'not for your primary calendar' })));
+    }
+  }
+  const current = calendarListSettingsOf(state, calendarID);
+  const next = {
+    selected: changes.selected ?? current.selected,
+    hidden: changes.hidden ?? current.hidden,
+    color: changes.color === undefined ? current.color : (changes.color?.toLowerCase() ?? null),
+  };
+  if (next.selected === current.selected && next.hidden === current.hidden && next.color === current.color) return [];
+  return [{ type: 'CalendarListEntryChanged', data: { userID, calendarID, ...next } }];
 }
 
 function changedSettings(change: Extract<UserCommand, { type: 'ChangeSettings' }>['data'], state: Extract<UserState, { status: 'registered' }>): UserEvent[] {

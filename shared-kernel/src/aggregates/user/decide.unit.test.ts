@@ -3,6 +3,9 @@ import type { UserEvent } from './events';
 import type { UserCommand } from './commands';
 import { decide } from './decide';
 import { evolve, initialState } from './state';
+import { calendarListSettingsOf, listedRole } from './calendarList';
+import { evolve as evolveCalendar, implicitPrimaryState } from '../calendar/state';
+import type { CalendarStreamEvent } from '../calendar/events';
 
 const userID = '11111111-1111-4111-8111-111111111111';
 const requestID = '22222222-2222-4222-8222-222222222222';
@@ -83,5 +86,69 @@ describe('user decider', () => {
     expect(all).toEqual([{ type: 'SessionsRevoked', data: { userID, generation: 2 } }]);
     const out = decide({ type: 'SignOut', data: { userID, sessionID: 's9' } }, state(registered));
     expect(decide({ type: 'SignOut', data: { userID, sessionID: 's9' } }, state(registered, ...out))).toEqual([]);
+  });
+
+  describe('calendar list entries', () => {
+    const family = '44444444-4444-4444-8444-444444444444';
+    const change = (changes: Extract<UserCommand, { type: 'ChangeCalendarListEntry' }>['data']['changes'], calendarID = family, listed: 'none' | 'reader' | 'owner' = 'reader'): UserCommand => ({
+      type: 'ChangeCalendarListEntry',
+      data: { userID, calendarID, listedRole: listed, changes },
+    });
+
+    it('starts every calendar selected, shown and uncoloured, also for a stream written before calendar lists', () => {
+      expect(calendarListSettingsOf(state(registered), family)).toEqual({ selected: true, hidden: false, color: null });
+      expect(calendarListSettingsOf(state(), family)).toEqual({ selected: true, hidden: false, color: null });
+    });
+
+    it('writes the whole entry with what changed; the same change again is a no-op', () => {
+      const deselected = decide(change({ selected: false, color: '#9FE1E7' }), state(registered));
+      expect(deselected).toEqual([{ type: 'CalendarListEntryChanged', data: { userID, calendarID: family, selected: false, hidden: false, color: '#9fe1e7' } }]);
+      const after = state(registered, ...deselected);
+      expect(calendarListSettingsOf(after, family)).toEqual({ selected: false, hidden: false, color: '#9fe1e7' });
+      expect(decide(change({ selected: false, color: '#9fe1e7' }), after)).toEqual([]);
+      expect(decide(change({}), after)).toEqual([]);
+      // Hiding keeps the other settings; a null colour goes back to the client's choice.
+      const hidden = decide(change({ hidden: true, color: null }), after);
+      expect(hidden).toEqual([{ type: 'CalendarListEntryChanged', data: { userID, calendarID: family, selected: false, hidden: true, color: null } }]);
+      expect(calendarListSettingsOf(state(registered, ...deselected, ...hidden), family)).toEqual({ selected: false, hidden: true, color: null });
+    });
+
+    it('refuses a calendar not on the list as not found, whatever the change', () => {
+      expect(errorOf(() => decide(change({ color: '#000000' }, family, 'none'), state(registered)))).toMatchObject({ code: 'CALENDAR_NOT_FOUND' });
+      expect(errorOf(() => decide(change({}, family, 'none'), state(registered)))).toMatchObject({ code: 'CALENDAR_NOT_FOUND' });
+    });
+
+    it('refuses a colour that is not #rrggbb, naming it', () => {
+      for (const color of ['red', '#fff', '#12345g', '#1234567', ' #123456']) {
+        expect(errorOf(() => decide(change({ color }), state(registered)))).toMatchObject({ code: 'VALIDATION_FAILED', fieldErrors: [{ path: 'color' }] });
+      }
+    });
+
+    it('keeps the primary calendar on the list and read, but lets its colour change', () => {
+      expect(errorOf(() => decide(change({ selected: false }, userID, 'owner'), state(registered)))).toMatchObject({ code: 'PRIMARY_CALENDAR', fieldErrors: [{ path: 'selected' }] });
+      expect(errorOf(() => decide(change({ hidden: true }, userID, 'owner'), state(registered)))).toMatchObject({ code: 'PRIMARY_CALENDAR', fieldErrors: [{ path: 'hidden' }] });
+      expect(decide(change({ selected: true, hidden: false, color: '#123abc' }, userID, 'owner'), state(registered))).toEqual([
+        { type: 'CalendarListEntryChanged', data: { userID, calendarID: userID, selected: true, hidden: false, color: '#123abc' } },
+      ]);
+    });
+
+    it('lists the primary and calendars whose rules name the person, not those everyone may see', () => {
+      const bob = '55555555-5555-4555-8555-555555555555';
+      const ann = { userID, email: 'ann@example.com' };
+      const primaryOfBob = implicitPrimaryState({ userID: bob, summary: 'Bob', timeZone: 'UTC' });
+      expect(listedRole(primaryOfBob, ann)).toBe('none');
+      expect(listedRole(implicitPrimaryState({ userID, summary: 'Ann', timeZone: 'UTC' }), ann)).toBe('owner');
+      const granted = (scope: { type: 'user'; userID: string } | { type: 'email'; email: string }, role: 'reader' | 'freeBusyReader'): CalendarStreamEvent => ({
+        type: 'AccessGranted',
+        data: { calendarID: bob, ruleID: scope.type === 'user' ? `user:${scope.userID}` : `email:${scope.email}`, scope, role, grantedBy: bob },
+      });
+      expect(listedRole(evolveCalendar(primaryOfBob, granted({ type: 'user', userID }, 'reader')), ann)).toBe('reader');
+      // Named on a weaker rule, the stronger rule for everyone still gives the role.
+      const everyoneReads: CalendarStreamEvent = { type: 'AccessGranted', data: { calendarID: bob, ruleID: 'default', scope: { type: 'default' }, role: 'reader', grantedBy: bob } };
+      const byAddress = [granted({ type: 'email', email: 'ann@example.com' }, 'freeBusyReader'), everyoneReads].reduce(evolveCalendar, primaryOfBob);
+      expect(listedRole(byAddress, ann)).toBe('reader');
+      expect(listedRole(byAddress, { userID })).toBe('none');
+      expect(listedRole(evolveCalendar(byAddress, { type: 'CalendarDeleted', data: { calendarID: bob, deletedBy: bob } }), ann)).toBe('none');
+    });
   });
 });

@@ -60,6 +60,20 @@ export const SessionRevoked = z.object({ userID: z.string().uuid(), sessionID: z
  */
 export const SessionsRevoked = z.object({ userID: z.string().uuid(), generation: z.number().int().min(1), keptSessionID: z.string().optional() });
 
+/**
+ * A person's own settings for one calendar of their list (Google Calendar API v3's calendarList entry): whether
+ * their views read it (`selected`), whether their list shows it (`hidden`: calendarList.delete hides it) and its
+ * colour ('#rrggbb', or null for the client's choice). The whole entry each time, so the last one wins. It says
+ * nothing about who may see the calendar: that is the calendar's own rules.
+ */
+export const CalendarListEntryChanged = z.object({
+  userID: z.string().uuid(),
+  calendarID: z.string().uuid(),
+  selected: z.boolean(),
+  hidden: z.boolean(),
+  color: z.string().nullable(),
+});
+
 export const userEventSchemas = {
   UserRegistered,
   EmailClaimed,
@@ -74,6 +88,7 @@ export const userEventSchemas = {
   PasswordChanged,
   SessionRevoked,
   SessionsRevoked,
+  CalendarListEntryChanged,
 } as const;
 type Schemas = typeof userEventSchemas;
 export type UserEventType = keyof Schemas;

@@ -8,6 +8,16 @@ export interface WorkingHours {
   end: string;
 }
 
+/** A person's own settings for one calendar of their list (Google's calendarList entry); see `calendarList.ts`. */
+export interface CalendarListSettings {
+  /** Their views (GET /events) read it. */
+  selected: boolean;
+  /** Their list leaves it out (calendarList.delete); it is not read either. */
+  hidden: boolean;
+  /** '#rrggbb', or null: the client's own choice. */
+  color: string | null;
+}
+
 /** The User stream: a person who can sign in, with their settings. */
 export type UserState =
   | { status: 'absent' }
@@ -33,6 +43,8 @@ export type UserState =
       lastResetRequestAt?: string;
       lastSignUpAttemptAt?: string;
       sessions: SessionRevocationState;
+      /** Settings the person changed, by calendarID; a calendar not here has the defaults (selected, shown, no colour). */
+      calendarList: Record<string, CalendarListSettings>;
     };
 
 export const initialState = (): UserState => ({ status: 'absent' });
@@ -40,7 +52,7 @@ export const initialState = (): UserState => ({ status: 'absent' });
 /** The one fold of the User stream (command side, session checks, notifier); applies facts, never validates. */
 export function evolve(state: UserState, event: UserEvent): UserState {
   if (event.type === 'UserRegistered') {
-    return { status: 'registered', ...event.data, emailVerified: false, verificationRequests: {}, pendingResets: {}, sessions: noRevocations() };
+    return { status: 'registered', ...event.data, emailVerified: false, verificationRequests: {}, pendingResets: {}, sessions: noRevocations(), calendarList: {} };
   }
   if (state.status === 'absent') return state;
   switch (event.type) {
@@ -67,5 +79,9 @@ export function evolve(state: UserState, event: UserEvent): UserState {
     case 'SessionRevoked':
     case 'SessionsRevoked':
       return { ...state, sessions: foldSessionRevocations(state.sessions, event) };
+    case 'CalendarListEntryChanged': {
+      const { calendarID, selected, hidden, color } = event.data;
+      return { ...state, calendarList: { ...state.calendarList, [calendarID]: { selected, hidden, color } } };
+    }
   }
 }

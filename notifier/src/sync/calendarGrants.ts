@@ -1,0 +1,61 @@
+import { type CalendarReader, normaliseEmail, parseStreamName, type RecordedEvent } from '@datebook/shared-kernel';
+import { type EventStore, readCalendar, type SqlDatabase, type SqlExecutor } from '@datebook/shared-kernel/ports';
+
+/** Whose calendars may have changed with one Calendar event: its readers before and after it. */
+export interface GrantsTouched {
+  calendarID: string;
+  userIDs: string[];
+  emails: string[];
+}
+
+/**
+ * Keeps `notifier_calendar_grants` (syncSchema.ts): for each Calendar event, the calendar's rules as the
+ * store holds them now replace the ones listed. Replacing with the current state makes redelivery,
+ * replay and order immaterial. Rules for everyone (`default`) name nobody in particular and are not
+ * listed (as GET /events does not read every calendar shared with everyone); nor is a primary calendar's
+ * own owner, whose own calendar it is. A deleted calendar lists nobody.
+ */
+export function calendarGrantIndex(deps: { db: SqlDatabase; store: EventStore }) {
+  return async function react(recorded: RecordedEvent): Promise<GrantsTouched> {
+    const calendarID = parseStreamName(recorded.streamName).id;
+    const { state } = await readCalendar(deps.store, calendarID);
+    const rules = state.status === 'active' || state.status === 'implicitPrimary' ? Object.values(state.rules) : [];
+    const listed = rules.flatMap((rule): { ruleID: string; userID: string | null; email: string | null }[] => {
+      if (rule.scope.type === 'user') return rule.scope.userID === calendarID ? [] : [{ ruleID: rule.ruleID, userID: rule.scope.userID, email: null }];
+      if (rule.scope.type === 'email') return [{ ruleID: rule.ruleID, userID: null, email: normaliseEmail(rule.scope.email) }];
+      return [];
+    });
+    return deps.db.transaction(async (tx) => {
+      const { rows: before } = await tx.query<{ user_id: string | null; email: string | null }>(
+        'delete from notifier_calendar_grants where calendar_id = $1 returning user_id::text as user_id, email', [calendarID],
+      );
+      if (listed.length > 0) {
+        await tx.query(
+          `insert into notifier_calendar_grants (calendar_id, rule_id, user_id, email)
+           select $1, r.rule_id, r.user_id, r.email from unnest($2::text[], $3::uuid[], $4::text[]) as r(rule_id, user_id, email)`,
+          [calendarID, listed.map((r) => r.ruleID), listed.map((r) => r.userID), listed.map((r) => r.email)],
+        );
+      }
+      const all = [...before, ...listed.map((r) => ({ user_id: r.userID, email: r.email }))];
+      return {
+        calendarID,
+        userIDs: [...new Set(all.flatMap((r) => (r.user_id ? [r.user_id] : [])))],
+        emails: [...new Set(all.flatMap((r) => (r.email ? [r.email] : [])))],
+      };
+    });
+  };
+}
+
+/**
+ * The calendars listed as given to this reader (by their account, or by their confirmed address), their
+ * own primary left out, at most `limit`, by id. Candidates only: the caller confirms each in the store.
+ */
+export async function grantedCalendars(db: SqlExecutor, reader: CalendarReader, limit: number): Promise<string[]> {
+  const { rows } = await db.query<{ calendar_id: string }>(
+    `select distinct calendar_id::text as calendar_id from notifier_calendar_grants
+     where (user_id = $1::uuid or ($2::text is not null and email = $2)) and calendar_id <> $1::uuid
+     order by calendar_id limit $3`,
+    [reader.userID, reader.email === undefined ? null : normaliseEmail(reader.email), limit],
+  );
+  return rows.map((row) => row.calendar_id);
+}
