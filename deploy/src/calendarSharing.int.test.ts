@@ -107,6 +107,15 @@ describe('calendars shared with family and friends', () => {
     expect(await sys.eventCount()).toBe(before);
   });
 
+  it('shares with an address as an address until an account has confirmed it: an unconfirmed sign-up with it gets nothing', async () => {
+    const squatter = await sys.signUp('squatter', { verify: false });
+    const shared = await sys.http().post(`/calendars/${family}/acl`).set(ann.auth).send({ role: 'reader', scope: { type: 'user', email: squatter.email } });
+    expect(shared.status).toBe(201);
+    expect(shared.body.ruleID).toBe(`email:${squatter.email}`);
+    expect((await sys.http().get(`/calendars/${family}`).set(squatter.auth)).status).toBe(404);
+    expect(await familyItems(squatter)).toEqual([]);
+  });
+
   it('takes a revocation into account on the very next read, whatever the projection lag', async () => {
     const revoked = await sys.http().delete(`/calendars/${family}/acl/${encodeURIComponent(`user:${bob.userID}`)}`).set(ann.auth);
     expect(revoked.status).toBe(204);

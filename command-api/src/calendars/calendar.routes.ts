@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type AccessScope, DomainError, userEmailDecider, userEmailStreamName } from '@datebook/shared-kernel';
+import { type AccessScope, DomainError, normaliseEmail, userEmailDecider, userEmailStreamName } from '@datebook/shared-kernel';
 import { authenticatedUser, parseInput, type RouteDoc } from '@datebook/shared-kernel/http';
 import { readUserState } from '@datebook/shared-kernel/ports';
 import { type Request, type Response, Router } from 'express';
@@ -20,7 +20,7 @@ export const calendarRouteDocs: RouteDoc[] = [
   { method: 'delete', path: '/calendars/{calendarID}/acl/{ruleID}', operationId: 'revokeSharing', summary: 'Remove a rule (owners); it stops applying at once', responses: { 204: { description: 'Revoked (or there was no such rule)' }, ...notOwner, ...notFound, 409: { description: 'LAST_OWNER' } } },
 ];
 
-/** An address of an account names that account; any other address keeps its rule until it signs up. */
+/** An address an account confirmed names that account; any other address keeps its rule until an account confirms it. */
 async function scopeOf(service: CalendarService, scope: z.infer<typeof CreateRuleBody>['scope']): Promise<AccessScope> {
   if (scope.type === 'default') return scope;
   if (scope.userID !== undefined) {
@@ -32,7 +32,9 @@ async function scopeOf(service: CalendarService, scope: z.infer<typeof CreateRul
   const email = scope.email as string;
   const { state } = await loadStream(service.store, userEmailStreamName(email), userEmailDecider);
   const owner = state.status === 'claimed' ? await readUserState(service.store, state.claim.userID) : undefined;
-  return owner?.status === 'registered' && state.status === 'claimed' ? { type: 'user', userID: state.claim.userID } : { type: 'email', email };
+  // Only an account that confirmed the address stands for it: anyone can sign up with someone else's address.
+  const confirmed = owner?.status === 'registered' && owner.emailVerified && owner.email === normaliseEmail(email);
+  return confirmed && state.status === 'claimed' ? { type: 'user', userID: state.claim.userID } : { type: 'email', email };
 }
 
 export function calendarRoutes(deps: { calendars: CalendarService; clock: () => Date; zoneOf(userID: string): Promise<string> }): Router {
