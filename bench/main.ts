@@ -11,6 +11,7 @@ import { summariseProfiles } from './profileSummary';
 import { formatTable } from './report';
 import { availabilitySection } from './sections/availability';
 import { bookingsSection } from './sections/bookings';
+import { calendarsSection } from './sections/calendars';
 import { healthzSection } from './sections/healthz';
 import { notifierSection } from './sections/notifier';
 import { projectionLagSection } from './sections/projectionLag';
@@ -35,6 +36,7 @@ const SECTIONS: Record<string, (ctx: BenchContext) => Promise<void>> = {
   recurrence: recurrenceSection,
   availability: availabilitySection,
   notifier: notifierSection,
+  calendars: calendarsSection,
 };
 
 async function main(): Promise<number> {
