@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { currentSchemaVersion, DomainError, type EventMetadata, type StoredEvent } from '@datebook/shared-kernel';
-import { type EventStore, WrongExpectedVersionError } from '@datebook/shared-kernel/ports';
+import { type EventStore, foldStored, WrongExpectedVersionError } from '@datebook/shared-kernel/ports';
 
 /** How a stream is read back into state: the fold half of a decider. */
 export interface StreamFold<Event extends { type: string; data: unknown }, State> {
   evolve(state: State, event: Event): State;
+  /** `evolve` over a run of events, where the aggregate does it cheaper (the Calendar's rules). */
+  evolveAll?(state: State, events: readonly Event[]): State;
   initialState(): State;
   /** Parses a stored event (upcast to its current version); undefined for types this aggregate does not know. */
   parse(stored: StoredEvent): Event | undefined;
@@ -44,12 +46,7 @@ export async function loadStream<Event extends { type: string; data: unknown }, 
   fold: StreamFold<Event, State>,
 ): Promise<LoadedStream<State>> {
   const { events, currentVersion } = await store.readStream(streamName);
-  let state = fold.initialState();
-  for (const recorded of events) {
-    const parsed = fold.parse(recorded);
-    if (parsed) state = fold.evolve(state, parsed);
-  }
-  return { state, version: currentVersion };
+  return { state: foldStored(fold, fold.initialState(), events), version: currentVersion };
 }
 
 /** Who and when, stamped on every event command-api writes, with the payload version its type is written in today. */

@@ -1,11 +1,11 @@
-import { type AccessScope, type CalendarState, parseCalendarStreamEvent, type RecordedEvent } from '@datebook/shared-kernel';
+import { type AccessScope, parseCalendarStreamEvent, type RecordedEvent } from '@datebook/shared-kernel';
 import type { EventStore, SqlDatabase } from '@datebook/shared-kernel/ports';
 import type { Logger } from 'pino';
 import { type LedgerEntry, recordNotifications } from '../ledger/ledger';
 import type { SenderMailLimit } from '../ledger/senderMailLimit';
 import type { UserDirectory, UserProfile } from '../users/userDirectory';
 import { addressRecipientID } from './addressRecipientID';
-import { calendarAtVersion } from './calendarAtVersion';
+import { calendarNameAt } from './calendarAtVersion';
 import { renderCalendarSharedEmail } from './calendarSharedEmail';
 
 export interface CalendarShareReactorDeps {
@@ -49,12 +49,6 @@ const ONE_ADDRESS = /^[^\s@,;:<>()"[\]\\]+@[^\s@,;:<>()"[\]\\]+$/;
 export function calendarShareReactor(deps: CalendarShareReactorDeps) {
   const base = deps.publicUrl.replace(/\/+$/, '');
 
-  /**
-   * A primary calendar nothing was written to yet is named after its owner as everywhere else (see
-   * calendarFoldFor): their name, not their address, which free/busy readers of it must not learn.
-   */
-  const calendarName = (calendar: CalendarState, owner: UserProfile | undefined): string | undefined =>
-    calendar.status === 'absent' ? owner?.userName : calendar.summary;
 
   return async function react(recorded: RecordedEvent): Promise<number> {
     if (recorded.type !== 'AccessGranted') return 0;
@@ -65,13 +59,15 @@ export function calendarShareReactor(deps: CalendarShareReactorDeps) {
     if (scope.type === 'default') return 0;
     const log = deps.logger.child({ stream: recorded.streamName, eventType: recorded.type, version: recorded.streamVersion, correlationId: recorded.metadata.correlationId });
 
-    const calendar = await calendarAtVersion(deps.store, calendarID, recorded.streamVersion, (bad, err) => log.error({ err, version: bad.streamVersion }, 'stream event does not parse; passed over'));
+    const named = await calendarNameAt(deps.store, calendarID, recorded.streamVersion, (bad, err) => log.error({ err, version: bad.streamVersion }, 'stream event does not parse; passed over'));
     const grantee = scope.type === 'user' ? [scope.userID] : [];
     // A primary calendar's id is its owner's userID.
-    const owner = calendar.status === 'absent' ? [calendarID] : [];
+    const owner = named === undefined ? [calendarID] : [];
     const people = await deps.directory.get([event.data.grantedBy, ...grantee, ...owner]);
     const sharer = people.get(event.data.grantedBy);
-    const name = calendarName(calendar, people.get(calendarID));
+    // A primary calendar nothing was written to yet is named after its owner as everywhere else (see
+    // calendarFoldFor): their name, not their address, which free/busy readers of it must not learn.
+    const name = named ?? people.get(calendarID)?.userName;
     if (!sharer || name === undefined) {
       log.warn({ sharerKnown: sharer !== undefined, calendarKnown: name !== undefined }, 'calendar shared by or of nobody known; nothing sent');
       return 0;

@@ -18,16 +18,23 @@ export interface GrantsTouched {
 export function calendarGrantIndex(deps: { db: SqlDatabase; store: EventStore }) {
   return async function react(recorded: RecordedEvent): Promise<GrantsTouched> {
     const calendarID = parseStreamName(recorded.streamName).id;
+    // The calendar's rules now (a cached fold caught up with the store), but only the rules this event
+    // concerns are rewritten: a grant on a calendar shared with 10,000 people is one row, not 10,000.
     const { state } = await readCalendar(deps.store, calendarID);
-    const rules = state.status === 'active' || state.status === 'implicitPrimary' ? Object.values(state.rules) : [];
-    const listed = rules.flatMap((rule): { ruleID: string; userID: string | null; email: string | null }[] => {
+    const live = state.status === 'active' || state.status === 'implicitPrimary';
+    const single = ruleConcerned(recorded);
+    const current = !live ? [] : single === undefined ? Object.values(state.rules) : Object.hasOwn(state.rules, single) ? [state.rules[single]!] : [];
+    const listed = current.flatMap((rule): { ruleID: string; userID: string | null; email: string | null }[] => {
       if (rule.scope.type === 'user') return rule.scope.userID === calendarID ? [] : [{ ruleID: rule.ruleID, userID: rule.scope.userID, email: null }];
       if (rule.scope.type === 'email') return [{ ruleID: rule.ruleID, userID: null, email: normaliseEmail(rule.scope.email) }];
       return [];
     });
     return deps.db.transaction(async (tx) => {
       const { rows: before } = await tx.query<{ user_id: string | null; email: string | null }>(
-        'delete from notifier_calendar_grants where calendar_id = $1 returning user_id::text as user_id, email', [calendarID],
+        single === undefined
+          ? 'delete from notifier_calendar_grants where calendar_id = $1 returning user_id::text as user_id, email'
+          : 'delete from notifier_calendar_grants where calendar_id = $1 and rule_id = $2 returning user_id::text as user_id, email',
+        single === undefined ? [calendarID] : [calendarID, single],
       );
       if (listed.length > 0) {
         await tx.query(
@@ -44,6 +51,16 @@ export function calendarGrantIndex(deps: { db: SqlDatabase; store: EventStore })
       };
     });
   };
+}
+
+/**
+ * The one rule a grant, change or revocation concerns; undefined for anything else (creation, deletion, an
+ * event this version cannot read), which rewrites all of the calendar's rules as they are now.
+ */
+function ruleConcerned(recorded: RecordedEvent): string | undefined {
+  const ruleID = (recorded.data as { ruleID?: unknown } | null)?.ruleID;
+  const aboutOneRule = recorded.type === 'AccessGranted' || recorded.type === 'AccessChanged' || recorded.type === 'AccessRevoked';
+  return aboutOneRule && typeof ruleID === 'string' ? ruleID : undefined;
 }
 
 /**

@@ -4,7 +4,18 @@ import type { EventStore } from '../ports/eventStore/eventStore';
 export interface StreamFolder<Event, State> {
   initialState(): State;
   evolve(state: State, event: Event): State;
+  /** `evolve` over a run of events, where an aggregate can do it cheaper than one by one (see the Calendar's). */
+  evolveAll?(state: State, events: readonly Event[]): State;
   parse(stored: StoredEvent): Event | undefined;
+}
+
+/** Folds stored events onto a state: the aggregate's own batch fold when it has one. */
+export function foldStored<Event, State>(folder: StreamFolder<Event, State>, state: State, stored: readonly StoredEvent[]): State {
+  const events = stored.flatMap((recorded) => {
+    const parsed = folder.parse(recorded);
+    return parsed === undefined ? [] : [parsed];
+  });
+  return folder.evolveAll ? folder.evolveAll(state, events) : events.reduce((s, e) => folder.evolve(s, e), state);
 }
 
 /** Streams whose folds one process keeps; past it, the memory starts again (every read still reaches the store). */
@@ -22,11 +33,7 @@ export async function caughtUpFold<Event, State>(store: EventStore, stream: stri
   if (!folds) foldsByStore.set(store, (folds = new Map()));
   const known = folds.get(stream) as { state: State; version: number | null } | undefined;
   const { events, currentVersion } = known?.version == null ? await store.readStream(stream) : await store.readStream(stream, known.version);
-  let state = known && known.version != null ? known.state : folder.initialState();
-  for (const recorded of events) {
-    const parsed = folder.parse(recorded);
-    if (parsed) state = folder.evolve(state, parsed);
-  }
+  const state = foldStored(folder, known && known.version != null ? known.state : folder.initialState(), events);
   const caughtUp = { state, version: currentVersion };
   if (currentVersion !== null) {
     if (folds.size >= MAX_STREAMS && !folds.has(stream)) folds.clear();

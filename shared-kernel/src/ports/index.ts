@@ -18,3 +18,4 @@ export * from './viewCopies/viewCopyRequests';
 export * from './viewCopies/calendarViewCopier';
 export * from './viewCopies/viewCopyConsumer';
 export * from '../calendars/calendarReads';
+export * from '../calendars/caughtUpFolds';

@@ -1,6 +1,6 @@
 import { normaliseEmail } from '../userEmail/decider';
 import { ACCESS_ROLES, type AccessRole } from './events';
-import type { CalendarState } from './state';
+import { type AccessRule, type CalendarDetails, type CalendarState, ruleIDOf } from './state';
 
 /** Who is asking: their account, and their verified address (rules given to it before they signed up apply). */
 export interface CalendarReader {
@@ -14,17 +14,27 @@ const rank = (role: EffectiveRole) => (role === 'none' ? -1 : ACCESS_ROLES.index
 
 export const atLeast = (role: EffectiveRole, wanted: AccessRole): boolean => rank(role) >= rank(wanted);
 
+/**
+ * The rules that can apply to this person, found by their ids (one rule per scope, `ruleIDOf`): their
+ * account's, their verified address's and everyone's. A lookup, not a walk: a calendar may have 10,000 rules.
+ */
+function rulesFor(state: CalendarDetails, reader: CalendarReader, withDefault: boolean): AccessRule[] {
+  const ids = [ruleIDOf({ type: 'user', userID: reader.userID })];
+  if (reader.email !== undefined) ids.push(ruleIDOf({ type: 'email', email: normaliseEmail(reader.email) }));
+  if (withDefault) ids.push(ruleIDOf({ type: 'default' }));
+  return ids.flatMap((id) => (Object.hasOwn(state.rules, id) ? [state.rules[id] as AccessRule] : []));
+}
+
+const strongest = (rules: AccessRule[]): EffectiveRole => rules.reduce<EffectiveRole>((best, rule) => (rank(rule.role) > rank(best) ? rule.role : best), 'none');
+
 /** The strongest role any rule gives this person (Google: the most permissive rule wins); none on a deleted calendar. */
 export function accessRoleOf(state: CalendarState, reader: CalendarReader): EffectiveRole {
   if (state.status === 'absent' || state.status === 'deleted') return 'none';
-  let best: EffectiveRole = 'none';
-  for (const rule of Object.values(state.rules)) {
-    const { scope } = rule;
-    const applies =
-      scope.type === 'default' ||
-      (scope.type === 'user' && scope.userID === reader.userID) ||
-      (scope.type === 'email' && reader.email !== undefined && scope.email === normaliseEmail(reader.email));
-    if (applies && rank(rule.role) > rank(best)) best = rule.role;
-  }
-  return best;
+  return strongest(rulesFor(state, reader, true));
+}
+
+/** The strongest role a rule naming this person gives (by account or verified address), leaving out everyone's rule. */
+export function personalRoleOf(state: CalendarState, reader: CalendarReader): EffectiveRole {
+  if (state.status === 'absent' || state.status === 'deleted') return 'none';
+  return strongest(rulesFor(state, reader, false));
 }

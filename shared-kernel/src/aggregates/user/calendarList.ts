@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accessRoleOf, type CalendarReader, type EffectiveRole } from '../calendar/access';
+import { accessRoleOf, type CalendarReader, type EffectiveRole, personalRoleOf } from '../calendar/access';
 import { ACCESS_ROLES } from '../calendar/events';
 import type { CalendarDetails, CalendarState } from '../calendar/state';
 import type { CalendarListSettings, UserState } from './state';
@@ -33,8 +33,7 @@ export function calendarReaderFromUser(user: UserState, userID: string): Calenda
  */
 export function listedRole(calendar: CalendarState, reader: CalendarReader): EffectiveRole {
   if (calendar.status === 'absent' || calendar.status === 'deleted') return 'none';
-  const personalRules = Object.fromEntries(Object.entries(calendar.rules).filter(([, rule]) => rule.scope.type !== 'default'));
-  const named = calendar.calendarID === reader.userID || accessRoleOf({ ...calendar, rules: personalRules }, reader) !== 'none';
+  const named = calendar.calendarID === reader.userID || personalRoleOf(calendar, reader) !== 'none';
   return named ? accessRoleOf(calendar, reader) : 'none';
 }
 

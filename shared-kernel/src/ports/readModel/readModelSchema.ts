@@ -61,7 +61,7 @@ create table if not exists rm_calendars (
   is_primary boolean not null,
   summary text not null,
   status text not null,
-  state jsonb not null,
+  time_zone text not null,
   version bigint not null
 );
 create table if not exists rm_calendar_rules (
