@@ -26,14 +26,20 @@ export async function readUserState(store: EventStore, userID: string): Promise<
  * unwritten. It is called by their name, not their address: everyone may read a primary calendar's free/busy.
  */
 export async function calendarFoldFor(store: EventStore, calendarID: string) {
-  const owner = await readUserState(store, calendarID);
-  if (owner.status !== 'registered') return calendarDecider;
-  const implicit = implicitPrimaryState({ userID: calendarID, summary: owner.userName, timeZone: owner.timeZone });
+  const implicit = await calendarStartOf(store, calendarID);
   return { ...calendarDecider, initialState: () => implicit };
 }
 
+/** Where a Calendar stream's fold starts: a registered person's unwritten primary calendar, else nothing. */
+async function calendarStartOf(store: EventStore, calendarID: string): Promise<CalendarState> {
+  const owner = await readUserState(store, calendarID);
+  if (owner.status !== 'registered') return calendarDecider.initialState();
+  return implicitPrimaryState({ userID: calendarID, summary: owner.userName, timeZone: owner.timeZone });
+}
+
+/** Once a calendar's stream has events, where its fold started no longer matters: the owner is read only before. */
 export async function readCalendar(store: EventStore, calendarID: string): Promise<LoadedCalendar> {
-  return caughtUpFold(store, calendarStreamName(calendarID), await calendarFoldFor(store, calendarID));
+  return caughtUpFold(store, calendarStreamName(calendarID), calendarDecider, () => calendarStartOf(store, calendarID));
 }
 
 /** Who a user is to calendar rules: their account, and their address once verified (an unverified claim opens nothing). */

@@ -28,12 +28,18 @@ const foldsByStore = new WeakMap<EventStore, Map<string, { state: unknown; versi
  * the answer is never older than the store, however long the stream (a calendar shared with 10,000
  * people has 10,000 grants). What the store says is final; the memory only saves re-reading.
  */
-export async function caughtUpFold<Event, State>(store: EventStore, stream: string, folder: StreamFolder<Event, State>): Promise<{ state: State; version: number | null }> {
+export async function caughtUpFold<Event, State>(
+  store: EventStore,
+  stream: string,
+  folder: StreamFolder<Event, State>,
+  /** Where the fold starts when nothing of the stream is kept yet, when that needs a read of its own (asked only then). */
+  initialState: () => State | Promise<State> = () => folder.initialState(),
+): Promise<{ state: State; version: number | null }> {
   let folds = foldsByStore.get(store);
   if (!folds) foldsByStore.set(store, (folds = new Map()));
   const known = folds.get(stream) as { state: State; version: number | null } | undefined;
   const { events, currentVersion } = known?.version == null ? await store.readStream(stream) : await store.readStream(stream, known.version);
-  const state = foldStored(folder, known && known.version != null ? known.state : folder.initialState(), events);
+  const state = foldStored(folder, known && known.version != null ? known.state : await initialState(), events);
   const caughtUp = { state, version: currentVersion };
   if (currentVersion !== null) {
     if (folds.size >= MAX_STREAMS && !folds.has(stream)) folds.clear();
