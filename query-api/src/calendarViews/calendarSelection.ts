@@ -35,7 +35,8 @@ export function calendarSelection(deps: { store: EventStore; readModel: SqlExecu
         const { selected, hidden } = owner.settingsOf(calendarID);
         return calendarID === userID || (selected && !hidden);
       });
-      const confirmed = await Promise.all(wanted.map((calendarID) => list.confirmed(owner, calendarID)));
+      // A person always owns their own primary (the Calendar decider keeps it so): no read needed for it.
+      const confirmed = await Promise.all(wanted.map((calendarID) => (calendarID === userID ? { calendarID, role: 'owner' as const } : list.confirmed(owner, calendarID))));
       return confirmed.filter((c) => atLeast(c.role, 'freeBusyReader')).map(({ calendarID, role }) => ({ calendarID, role }));
     },
   };

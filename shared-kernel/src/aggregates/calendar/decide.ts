@@ -25,6 +25,13 @@ function creationIfImplicit(state: CalendarState): CalendarStreamEvent[] {
   return [{ type: 'CalendarCreated', data: { calendarID, ownerID, primary: true, summary, description, timeZone } }];
 }
 
+/** A person always owns their own primary calendar (as in Google): readers may rely on it without reading its rules. */
+function requireNotPrimaryOwnersRule(calendar: CalendarDetails, ruleID: string): void {
+  if (calendar.primary && ruleID === ruleIDOf({ type: 'user', userID: calendar.ownerID })) {
+    throw new DomainError('PRIMARY_CALENDAR', 'the owner of a primary calendar stays its owner', [{ path: 'ruleID', message: "the primary calendar's owner" }]);
+  }
+}
+
 const ownersAfter = (calendar: CalendarDetails, ruleID: string, role: string | undefined) =>
   Object.values(calendar.rules).filter((rule) => (rule.ruleID === ruleID ? role : rule.role) === 'owner' && rule.scope.type !== 'default').length;
 
@@ -77,6 +84,7 @@ export function decide(command: CalendarCommand, state: CalendarState): Calendar
       const ruleID = ruleIDOf(scope);
       const existing = calendar.rules[ruleID];
       if (existing?.role === role) return [];
+      if (existing) requireNotPrimaryOwnersRule(calendar, ruleID);
       const calendarID = calendar.calendarID;
       // Google's acl.insert on a scope that has a rule changes that rule.
       const change: CalendarStreamEvent = existing
@@ -92,6 +100,7 @@ export function decide(command: CalendarCommand, state: CalendarState): Calendar
       const rule = calendar.rules[ruleID];
       if (!rule) throw new DomainError('RULE_NOT_FOUND', 'no such rule', [{ path: 'ruleID', message: 'not a rule of this calendar' }]);
       if (rule.role === role) return [];
+      requireNotPrimaryOwnersRule(calendar, ruleID);
       if (rule.scope.type === 'default' && role === 'owner') throw new DomainError('VALIDATION_FAILED', 'everyone cannot own a calendar', [{ path: 'role', message: 'owner needs a user scope' }]);
       if (ownersAfter(calendar, ruleID, role) === 0) throw lastOwner();
       return [...creationIfImplicit(state), { type: 'AccessChanged', data: { calendarID: calendar.calendarID, ruleID, role, changedBy: actor.userID } }];
@@ -101,6 +110,7 @@ export function decide(command: CalendarCommand, state: CalendarState): Calendar
       const { actor, ruleID } = command.data;
       const calendar = requireOwner(state, actor);
       if (!calendar.rules[ruleID]) return [];
+      requireNotPrimaryOwnersRule(calendar, ruleID);
       if (ownersAfter(calendar, ruleID, undefined) === 0) throw lastOwner();
       return [...creationIfImplicit(state), { type: 'AccessRevoked', data: { calendarID: calendar.calendarID, ruleID, revokedBy: actor.userID } }];
     }

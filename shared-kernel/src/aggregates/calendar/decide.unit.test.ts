@@ -83,6 +83,11 @@ describe('the Calendar decider', () => {
     expect(decide({ type: 'DeleteCalendar', data: { actor: ann } }, deleted)).toEqual([]);
     const primary = implicitPrimaryState({ userID: ann.userID, summary: 'ann@example.com', timeZone: 'UTC' });
     expect(refusal({ type: 'DeleteCalendar', data: { actor: ann } }, primary)).toBe('PRIMARY_CALENDAR');
+    // Its owner stays its owner, even with another owner beside them.
+    const shared = given(decide({ type: 'GrantAccess', data: { actor: ann, scope: { type: 'user', userID: bob.userID }, role: 'owner' } }, primary), primary);
+    expect(refusal({ type: 'RevokeAccess', data: { actor: bob, ruleID: `user:${ann.userID}` } }, shared)).toBe('PRIMARY_CALENDAR');
+    expect(refusal({ type: 'ChangeAccess', data: { actor: bob, ruleID: `user:${ann.userID}`, role: 'reader' } }, shared)).toBe('PRIMARY_CALENDAR');
+    expect(refusal({ type: 'GrantAccess', data: { actor: bob, scope: { type: 'user', userID: ann.userID }, role: 'writer' } }, shared)).toBe('PRIMARY_CALENDAR');
   });
 
   it('a primary calendar exists before anything is written: free/busy for everyone, and its first decision writes its creation', () => {
