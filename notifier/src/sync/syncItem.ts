@@ -1,4 +1,4 @@
-import type { AccessRole } from '@datebook/shared-kernel';
+import { type AccessRole, seesBusyTimeOnly } from '@datebook/shared-kernel';
 import type { EventView } from './changeFeed';
 
 /** An event as one reader's device gets it: the view of the principal it is shown through, with the reader's role. */
@@ -43,7 +43,7 @@ export function shownThrough(readerID: string, holders: ReadonlySet<string>, cal
 export function itemFor(view: EventView, principalID: string, readerID: string, role: AccessRole): SyncItem {
   const calendarID = view.calendarID ?? view.hostID;
   if (principalID === readerID) return { ...view, calendarID, accessRole: 'owner' };
-  const busyOnly = role === 'freeBusyReader' || (role === 'reader' && view.visibility === 'private');
+  const busyOnly = seesBusyTimeOnly(role, view.visibility, false);
   if (!busyOnly) return { ...view, calendarID, accessRole: role };
   const { eventID, status, startTime, endTime, timeZone, allDay, startDate, endDate, recurrence } = view;
   return { eventID, calendarID, accessRole: role, busy: true, status, startTime, endTime, timeZone, allDay, ...(startDate && endDate ? { startDate, endDate } : {}), recurrence };

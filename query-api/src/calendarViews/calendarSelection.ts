@@ -1,4 +1,4 @@
-import { atLeast, type EffectiveRole } from '@datebook/shared-kernel';
+import { atLeast, type EffectiveRole, seesBusyTimeOnly } from '@datebook/shared-kernel';
 import { calendarReaderOf, type EventStore, roleOn, type SqlExecutor, type AttendanceRow } from '@datebook/shared-kernel/ports';
 import { personalCalendarList } from '../calendarList/personalCalendarList';
 import type { CalendarEntry } from './calendarEntry';
@@ -62,7 +62,7 @@ export function oneRowPerEvent(rows: AttendanceRow[], userID: string): Attendanc
  * reader of a private event they are not on, sees a busy block only.
  */
 export function asSeenWith(entry: CalendarEntry, onEvent: boolean, role: EffectiveRole): CalendarEntry | BusyBlock {
-  const busyOnly = !onEvent && (role === 'freeBusyReader' || (role === 'reader' && entry.visibility === 'private'));
+  const busyOnly = seesBusyTimeOnly(role, entry.visibility, onEvent);
   if (!busyOnly) return { ...entry, accessRole: role };
   const { eventID, startTime, endTime, timeZone, allDay, startDate, endDate, calendarID } = entry;
   return { eventID, calendarID, accessRole: role, busy: true, startTime, endTime, timeZone, allDay, ...(startDate && endDate ? { startDate, endDate } : {}) };

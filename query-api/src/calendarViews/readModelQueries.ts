@@ -1,4 +1,4 @@
-import { atLeast, type CalendarEventDetails, type EffectiveRole, externalAttendeesOf } from '@datebook/shared-kernel';
+import { atLeast, type CalendarEventDetails, type EffectiveRole, externalAttendeesOf, seesBusyTimeOnly } from '@datebook/shared-kernel';
 import type { SqlExecutor } from '@datebook/shared-kernel/ports';
 import { personalOccurrences } from '@datebook/shared-kernel/ports';
 import { byKeyThenID, type CalendarEntry, entryOf, sortKeyOf } from './calendarEntry';
@@ -163,7 +163,7 @@ export function readModelQueries(db: SqlExecutor, options: { clock: () => Date; 
       const onEvent = row.on_event || s.hostID === viewerID && calendarID === viewerID;
       const role = onEvent ? undefined : await roleOn(calendarID);
       if (role !== undefined && !atLeast(role, 'reader')) return undefined;
-      if (role === 'reader' && s.visibility === 'private') {
+      if (role !== undefined && seesBusyTimeOnly(role, s.visibility, false)) {
         return { eventID: s.eventID, calendarID, busy: true, startTime: s.startTime, endTime: s.endTime, timeZone: s.timeZone, allDay: s.allDay, version: Number(row.version) };
       }
       // With guestsCanSeeOtherGuests off, a guest sees only the host and themself (states folded before the field: on).

@@ -38,3 +38,11 @@ export function personalRoleOf(state: CalendarState, reader: CalendarReader): Ef
   if (state.status === 'absent' || state.status === 'deleted') return 'none';
   return strongest(rulesFor(state, reader, false));
 }
+
+/**
+ * Whether a person sees an event of a calendar as busy time only (Google's acl roles; RFC 5545 §3.8.1.3
+ * CLASS): a free/busy reader always, a reader when the event is private. Whoever is on the event sees it.
+ */
+export function seesBusyTimeOnly(role: EffectiveRole, visibility: string | undefined, onEvent: boolean): boolean {
+  return !onEvent && (role === 'freeBusyReader' || (role === 'reader' && visibility === 'private'));
+}
