@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type AccessScope, DomainError, normaliseEmail, userEmailDecider, userEmailStreamName } from '@datebook/shared-kernel';
+import { type AccessScope, DomainError, normaliseEmail, ruleIDOf, userEmailDecider, userEmailStreamName } from '@datebook/shared-kernel';
 import { authenticatedUser, parseInput, type RouteDoc } from '@datebook/shared-kernel/http';
 import { readUserState } from '@datebook/shared-kernel/ports';
 import { type Request, type Response, Router } from 'express';
@@ -79,7 +79,9 @@ export function calendarRoutes(deps: { calendars: CalendarService; clock: () => 
     const body = parseInput(CreateRuleBody, req.body, 'body');
     const [actor, scope] = await Promise.all([calendars.actor(authenticatedUser(req)), scopeOf(calendars, body.scope)]);
     const result = await calendars.run(calendarID, { type: 'GrantAccess', data: { actor, scope, role: body.role } }, context(req));
-    const rule = result.state.status === 'absent' ? undefined : Object.values(result.state.rules).find((r) => JSON.stringify(r.scope) === JSON.stringify(scope) || (r.scope.type === 'email' && scope.type === 'email' && r.scope.email === scope.email.toLowerCase()));
+    // One rule per scope, named by it (the decider files an address normalised).
+    const ruleID = ruleIDOf(scope.type === 'email' ? { type: 'email', email: normaliseEmail(scope.email) } : scope);
+    const rule = result.state.status === 'absent' ? undefined : result.state.rules[ruleID];
     if (!rule) throw new DomainError('CALENDAR_NOT_FOUND', 'no such calendar');
     res.status(201).location(`/calendars/${calendarID}/acl/${encodeURIComponent(rule.ruleID)}`).json({ ruleID: rule.ruleID, role: rule.role, version: versioned(res, result) });
   });
