@@ -18,7 +18,7 @@ export type EventDetails = Pick<
   status: 'confirmed' | 'cancelled';
   version: number;
   /** Guests with accounts by userID; guests invited by address (no account) by their address, as Google lists them. */
-  attendees: ({ userID: string; userName: string | null; rsvpStatus: string } | { email: string; rsvpStatus: 'PENDING'; optional: boolean })[];
+  attendees: ({ userID: string; userName: string | null; rsvpStatus: string } | { email: string; rsvpStatus: string; optional: boolean })[];
   calendarID: string;
   visibility: CalendarEventDetails['visibility'];
   /** The reader's role on the event's calendar, when they read it through the calendar rather than being on the event. */

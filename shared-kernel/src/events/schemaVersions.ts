@@ -17,6 +17,8 @@ export const currentSchemaVersions = {
   AttendeeInvited: 1,
   AttendeeUninvited: 1,
   ExternalAttendeeInvited: 1,
+  ExternalAttendeeResponded: 1,
+  ExtraPropertiesChanged: 1,
   ExternalAttendeeUninvited: 1,
   InvitationAccepted: 1,
   InvitationDeclined: 1,

@@ -46,6 +46,10 @@ export type CalendarEventCommand =
         externalAttendees?: ExternalInvitee[];
         guestsCanSeeOtherGuests?: boolean;
         reminders?: EventReminders;
+        /** The UID a client gave it (CalDAV PUT, import); absent for API-made events. */
+        iCalUID?: string;
+        /** Client properties kept verbatim (see ExtraPropertiesChanged). */
+        extraProperties?: string[];
         /** Answers and exceptions a "this and following" split carries over from the original series. */
         carriedOver?: { answers: Record<string, RsvpStatus>; exceptions: { originalStart: string; values: OccurrenceValues | null }[] };
       };
@@ -55,6 +59,8 @@ export type CalendarEventCommand =
       type: 'RespondToInvitation';
       data: { eventID: string; userID: string; response?: InvitationResponse; reminders?: EventReminders; originalStart?: string };
     }
+  /** An attendee invited by address answered by mail; the caller checked the mail was theirs (inbound iMIP). */
+  | { type: 'RecordExternalResponse'; data: { eventID: string; email: string; response: InvitationResponse } }
   | {
       type: 'ChangeEvent';
       data: {
@@ -80,6 +86,8 @@ export type CalendarEventCommand =
           transparency: Transparency;
           guestsCanSeeOtherGuests: boolean;
           visibility: Visibility;
+          /** Replaces the client properties kept verbatim. */
+          extraProperties: string[];
         }>;
       };
     }

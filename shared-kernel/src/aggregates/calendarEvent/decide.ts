@@ -7,7 +7,7 @@ import { normaliseEmail } from '../userEmail/decider';
 import type { CalendarEventCommand, ExternalInvitee } from './commands';
 import type { CalendarEventEvent } from './events';
 import { currentOccurrence, requireExisting, requireOccurrence, requireValidTimes, requireWritableCalendar, requireWriterOfLiveEvent } from './invariants';
-import { type CalendarEventDetails, type CalendarEventState, externalAttendeesOf } from './state';
+import { type CalendarEventDetails, type CalendarEventState, externalAttendeesOf, extraPropertiesOf } from './state';
 
 function invitations(eventID: string, invitedBy: string, userIDs: string[], already: Record<string, unknown>): CalendarEventEvent[] {
   const fresh = [...new Set(userIDs)].filter((id) => !(id in already));
@@ -105,6 +105,9 @@ export function decide(command: CalendarEventCommand, state: CalendarEventState)
             ...startLocalOf(c.timing, c.recurrence), recurrence: c.recurrence,
             transparency: c.transparency ?? (c.timing.allDay ? 'transparent' : 'opaque'),
             guestsCanSeeOtherGuests: c.guestsCanSeeOtherGuests ?? true,
+            // Only when given, so the facts of API-made events read as they always did.
+            ...(c.iCalUID === undefined ? {} : { iCalUID: c.iCalUID }),
+            ...(c.extraProperties?.length ? { extraProperties: c.extraProperties } : {}),
           },
         },
         ...invited,
@@ -136,6 +139,17 @@ export function decide(command: CalendarEventCommand, state: CalendarEventState)
         events.push({ type: outcome.type, data: { eventID: event.eventID, userID } });
       }
       return [...events, ...reminderChange(event.eventID, userID, reminders, event.reminders[userID])];
+    }
+
+    case 'RecordExternalResponse': {
+      const { email, response } = command.data;
+      const event = requireExisting(state);
+      const guest = externalAttendeesOf(event)[normaliseEmail(email)];
+      if (guest === undefined) throw new DomainError('EVENT_NOT_FOUND', 'no such event');
+      if (event.status === 'cancelled') throw new DomainError('EVENT_CANCELLED', 'the event was cancelled');
+      const rsvpStatus = responseEvent[response].status;
+      if (guest.rsvpStatus === rsvpStatus) return [];
+      return [{ type: 'ExternalAttendeeResponded', data: { eventID: event.eventID, email: normaliseEmail(email), rsvpStatus } }];
     }
 
     case 'ChangeEvent':
@@ -249,6 +263,9 @@ function changeEvent(
   }
   if (changes.visibility !== undefined && changes.visibility !== event.visibility) {
     events.push({ type: 'VisibilityChanged', data: { eventID: event.eventID, visibility: changes.visibility } });
+  }
+  if (changes.extraProperties !== undefined && JSON.stringify(changes.extraProperties) !== JSON.stringify(extraPropertiesOf(event))) {
+    events.push({ type: 'ExtraPropertiesChanged', data: { eventID: event.eventID, extraProperties: changes.extraProperties } });
   }
   events.push(...reminderChange(event.eventID, actorID, changes.reminders, event.reminders[actorID]));
   return events;

@@ -4,7 +4,8 @@ import type { CalendarAccess, CalendarEventCommand } from './commands';
 import { decide } from './decide';
 import type { CalendarEventEvent } from './events';
 import { planSplit } from './seriesSplit';
-import { evolve, externalAttendeesOf, initialState } from './state';
+import { evolve, externalAttendeesOf, extraPropertiesOf, iCalUIDOf, initialState } from './state';
+import { eventIDForICalUID, eventIDOfDerivedUID } from './iCalUID';
 
 const host = '11111111-1111-4111-8111-111111111111';
 const ann = '22222222-2222-4222-8222-222222222222';
@@ -303,5 +304,46 @@ describe('invitations by e-mail (addresses no confirmed account has)', () => {
     expect(decide({ type: 'ScheduleEvent', data: plan.continuation }, initialState())).toContainEqual({
       type: 'ExternalAttendeeInvited', data: { eventID: nextID, email: dan, optional: true, invitedBy: host },
     });
+  });
+});
+
+describe('iCalendar identity and client properties', () => {
+  const dan = 'dan@example.org';
+  const danInvited: CalendarEventEvent = { type: 'ExternalAttendeeInvited', data: { eventID, email: dan, optional: false, invitedBy: host } };
+  const change = (changes: Extract<CalendarEventCommand, { type: 'ChangeEvent' }>['data']['changes']): CalendarEventCommand => ({
+    type: 'ChangeEvent', data: { eventID, actorID: host, access: accessOf(host), changes },
+  });
+  const respond = (email: string, response: 'ACCEPT' | 'DECLINE' | 'TENTATIVE'): CalendarEventCommand => ({ type: 'RecordExternalResponse', data: { eventID, email, response } });
+
+  it('records the UID and the properties a client gave, and leaves them out of API-made events', () => {
+    const fromClient = schedule([]);
+    if (fromClient.type !== 'ScheduleEvent') throw new Error('unreachable');
+    const withUID: CalendarEventCommand = { ...fromClient, data: { ...fromClient.data, iCalUID: 'abc@apple', extraProperties: ['CATEGORIES:Work'] } };
+    given().when(withUID).then([{ ...scheduled, data: { ...scheduled.data, iCalUID: 'abc@apple', extraProperties: ['CATEGORIES:Work'] } } as CalendarEventEvent]);
+    const state = [scheduled].reduce(evolve, initialState());
+    expect(state.status === 'scheduled' && iCalUIDOf(state)).toBe(`${eventID}@datebook`);
+  });
+  it('replaces the client properties only when they differ', () => {
+    given(scheduled).when(change({ extraProperties: [] })).then([]);
+    given(scheduled).when(change({ extraProperties: ['X-A:1'] })).then([{ type: 'ExtraPropertiesChanged', data: { eventID, extraProperties: ['X-A:1'] } }]);
+    const after = [scheduled, { type: 'ExtraPropertiesChanged', data: { eventID, extraProperties: ['X-A:1'] } } as CalendarEventEvent].reduce(evolve, initialState());
+    expect(after.status === 'scheduled' && extraPropertiesOf(after)).toEqual(['X-A:1']);
+  });
+  it('records an answer by mail from a guest invited by address, once', () => {
+    given(scheduled, danInvited).when(respond('Dan@Example.org', 'ACCEPT')).then([{ type: 'ExternalAttendeeResponded', data: { eventID, email: dan, rsvpStatus: 'ACCEPTED' } }]);
+    const answered: CalendarEventEvent = { type: 'ExternalAttendeeResponded', data: { eventID, email: dan, rsvpStatus: 'ACCEPTED' } };
+    given(scheduled, danInvited, answered).when(respond(dan, 'ACCEPT')).then([]);
+    const state = [scheduled, danInvited, answered].reduce(evolve, initialState());
+    expect(state.status === 'scheduled' && externalAttendeesOf(state)[dan]).toEqual({ rsvpStatus: 'ACCEPTED', optional: false });
+  });
+  it('refuses an answer from an address that was not invited, or to a cancelled event', () => {
+    given(scheduled).when(respond(dan, 'DECLINE')).thenFails('EVENT_NOT_FOUND');
+    given(scheduled, danInvited, { type: 'CalendarEventCancelled', data: { eventID, cancelledBy: host } }).when(respond(dan, 'DECLINE')).thenFails('EVENT_CANCELLED');
+  });
+  it('gives one UID on one calendar one event id, another on another calendar', () => {
+    expect(eventIDForICalUID(host, 'x@y')).toBe(eventIDForICalUID(host, 'x@y'));
+    expect(eventIDForICalUID(host, 'x@y')).not.toBe(eventIDForICalUID(ann, 'x@y'));
+    expect(eventIDOfDerivedUID(`${eventID}@datebook`)).toBe(eventID);
+    expect(eventIDOfDerivedUID('other@datebook')).toBeUndefined();
   });
 });

@@ -56,6 +56,13 @@ export const CalendarEventScheduled = z.object({
   transparency: z.enum(['opaque', 'transparent']),
   /** Google Calendar's field: whether guests see who else is invited. Since v2 always present (the v1 upcaster fills it in). */
   guestsCanSeeOtherGuests: z.boolean(),
+  /**
+   * The RFC 5545 §3.8.4.7 UID a client gave the event (CalDAV PUT, import); null for events made through the
+   * API, whose UID is derived from their id (`iCalUIDOf`). Optional for writers: older events read as null.
+   */
+  iCalUID: z.string().min(1).max(1024).nullable().default(null).optional(),
+  /** See ExtraPropertiesChanged. Optional for writers: older events read as none. */
+  extraProperties: z.array(z.string()).default([]).optional(),
 });
 
 export const AttendeeInvited = z.object({ eventID, userID, invitedBy: userID });
@@ -68,6 +75,14 @@ export const AttendeeUninvited = z.object({ eventID, userID, uninvitedBy: userID
 const externalEmail = z.string().min(1).max(320);
 export const ExternalAttendeeInvited = z.object({ eventID, email: externalEmail, optional: z.boolean(), invitedBy: userID });
 export const ExternalAttendeeUninvited = z.object({ eventID, email: externalEmail, uninvitedBy: userID });
+/** An attendee invited by address answered (by mail: an iTIP REPLY, RFC 5546 §3.2.3). */
+export const ExternalAttendeeResponded = z.object({ eventID, email: externalEmail, rsvpStatus: z.enum(['ACCEPTED', 'DECLINED', 'TENTATIVE']) });
+/**
+ * The VEVENT properties Datebook does not model that a client sent (X-*, CATEGORIES, COLOR, ATTACH, ...; for
+ * imported events also their ORGANIZER and ATTENDEE lines): unfolded content lines, kept verbatim and given
+ * back on every iCalendar read, so a client's data survives a round trip (RFC 4791 §5.3.2 asks servers to).
+ */
+export const ExtraPropertiesChanged = z.object({ eventID, extraProperties: z.array(z.string()) });
 export const InvitationAccepted = z.object({ eventID, userID });
 export const InvitationDeclined = z.object({ eventID, userID });
 export const InvitationTentativelyAccepted = z.object({ eventID, userID });
@@ -113,6 +128,8 @@ export const calendarEventEventSchemas = {
   AttendeeUninvited,
   ExternalAttendeeInvited,
   ExternalAttendeeUninvited,
+  ExternalAttendeeResponded,
+  ExtraPropertiesChanged,
   InvitationAccepted,
   InvitationDeclined,
   InvitationTentativelyAccepted,

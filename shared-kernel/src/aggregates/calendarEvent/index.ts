@@ -10,3 +10,4 @@ export * from './recurrenceValidation';
 export * from './occurrenceTiming';
 export * from './seriesSplit';
 export * from './viewAudience';
+export * from './iCalUID';

@@ -6,9 +6,10 @@ import type { OccurrenceValues } from '../../calendar/occurrenceValues';
 /** RSVP states, as the seed names them (plus TENTATIVE, as calendars offer). */
 export type RsvpStatus = 'PENDING' | 'ACCEPTED' | 'DECLINED' | 'TENTATIVE';
 
-/** Someone invited by an address no confirmed account has: they can answer only by mail to the organizer. */
+/** Someone invited by an address no confirmed account has: they can answer only by mail (inbound iMIP). */
 export interface ExternalAttendee {
-  rsvpStatus: 'PENDING';
+  /** PENDING until they answer by mail (ExternalAttendeeResponded). */
+  rsvpStatus: RsvpStatus;
   /** Google's attendee.optional (RFC 5545 ROLE=OPT-PARTICIPANT). */
   optional: boolean;
 }
@@ -39,6 +40,10 @@ export interface CalendarEventDetails extends EventTiming {
    * it through `externalAttendeesOf`.
    */
   externalAttendees?: Record<string, ExternalAttendee>;
+  /** The UID a client gave the event; absent or null for events made through the API (read it through `iCalUIDOf`). */
+  iCalUID?: string | null;
+  /** Client properties kept verbatim (see ExtraPropertiesChanged); absent means none (read through `extraPropertiesOf`). */
+  extraProperties?: string[];
   /** Each attendee's own reminders; absent means their defaults. */
   reminders: Record<string, EventReminders>;
   /** Keyed by original start (see OccurrenceChanged). */
@@ -54,6 +59,14 @@ export type CalendarEventState =
 
 /** The guests invited by address; none in states folded before they existed. */
 export const externalAttendeesOf = (event: Pick<CalendarEventDetails, 'externalAttendees'>): Record<string, ExternalAttendee> => event.externalAttendees ?? {};
+
+/**
+ * The event's RFC 5545 UID: the one a client gave it, else one derived from its id, as every invitation the
+ * notifier ever sent named it (so calendar apps merge the invitation and the synced copy into one event).
+ */
+export const iCalUIDOf = (event: Pick<CalendarEventDetails, 'eventID' | 'iCalUID'>): string => event.iCalUID ?? `${event.eventID}@datebook`;
+
+export const extraPropertiesOf = (event: Pick<CalendarEventDetails, 'extraProperties'>): string[] => event.extraProperties ?? [];
 
 export const initialState = (): CalendarEventState => ({ status: 'absent' });
 
@@ -79,6 +92,14 @@ export function evolve(state: CalendarEventState, event: CalendarEventEvent): Ca
       const { email, optional } = event.data;
       return { ...state, externalAttendees: { ...externalAttendeesOf(state), [email]: { rsvpStatus: 'PENDING', optional } } };
     }
+    case 'ExternalAttendeeResponded': {
+      const { email, rsvpStatus } = event.data;
+      const current = externalAttendeesOf(state)[email];
+      if (!current) return state;
+      return { ...state, externalAttendees: { ...externalAttendeesOf(state), [email]: { ...current, rsvpStatus } } };
+    }
+    case 'ExtraPropertiesChanged':
+      return { ...state, extraProperties: event.data.extraProperties };
     case 'ExternalAttendeeUninvited': {
       const { [event.data.email]: _removed, ...rest } = externalAttendeesOf(state);
       return { ...state, externalAttendees: rest };
