@@ -1,6 +1,7 @@
 import {
   type CalendarEventState,
   evolve,
+  iCalUIDOf,
   initialState,
   occurrenceSpan,
   parseCalendarEventEvent,
@@ -12,6 +13,7 @@ import {
 } from '@datebook/shared-kernel';
 import type { SqlExecutor } from '@datebook/shared-kernel/ports';
 import { projectCalendars } from './calendarAccessProjection';
+import { projectCollections } from './collectionProjection';
 
 /**
  * Projects a batch of CalendarEvent and User events into the read model. Every write is guarded by
@@ -82,7 +84,7 @@ async function projectCalendarEvents(tx: SqlExecutor, batch: RecordedEvent[]): P
       event_id: eventID, host_id: state.hostID, title: state.title, description: state.description, location: state.location,
       start_time: state.startTime, end_time: state.endTime, time_zone: state.timeZone, all_day: state.allDay, start_date: state.startDate,
       end_date: state.endDate, recurrence: state.recurrence, exceptions: state.exceptions, transparency: state.transparency, calendar_id: state.calendarID, visibility: state.visibility, status, state,
-      version, updated_at: at,
+      ical_uid: iCalUIDOf(state), version, updated_at: at,
     });
     for (const [userID, rsvpStatus] of Object.entries(viewAudience(state))) {
       attendeeRows.push({
@@ -95,17 +97,17 @@ async function projectCalendarEvents(tx: SqlExecutor, batch: RecordedEvent[]): P
 
   await tx.query(
     `insert into rm_events (event_id, host_id, title, description, location, start_time, end_time, time_zone, all_day, start_date, end_date,
-       recurrence, exceptions, transparency, calendar_id, visibility, status, state, version, updated_at)
+       recurrence, exceptions, transparency, calendar_id, visibility, status, state, ical_uid, version, updated_at)
      select event_id, host_id, title, description, location, start_time, end_time, time_zone, all_day, start_date, end_date,
-       recurrence, exceptions, transparency, calendar_id, visibility, status, state, version, updated_at
+       recurrence, exceptions, transparency, calendar_id, visibility, status, state, ical_uid, version, updated_at
      from jsonb_to_recordset($1::jsonb) as r(event_id uuid, host_id uuid, title text, description text, location text, start_time timestamptz,
        end_time timestamptz, time_zone text, all_day boolean, start_date date, end_date date, recurrence jsonb, exceptions jsonb,
-       transparency text, calendar_id uuid, visibility text, status text, state jsonb, version bigint, updated_at timestamptz)
+       transparency text, calendar_id uuid, visibility text, status text, state jsonb, ical_uid text, version bigint, updated_at timestamptz)
      on conflict (event_id) do update set host_id = excluded.host_id, title = excluded.title, description = excluded.description,
        location = excluded.location, start_time = excluded.start_time, end_time = excluded.end_time, time_zone = excluded.time_zone,
        all_day = excluded.all_day, start_date = excluded.start_date, end_date = excluded.end_date, recurrence = excluded.recurrence,
        exceptions = excluded.exceptions, transparency = excluded.transparency, calendar_id = excluded.calendar_id, visibility = excluded.visibility, status = excluded.status, state = excluded.state,
-       version = excluded.version, updated_at = excluded.updated_at`,
+       ical_uid = excluded.ical_uid, version = excluded.version, updated_at = excluded.updated_at`,
     [JSON.stringify(eventRows)],
   );
   // People no longer on a changed event lose its row; everyone on it gets theirs rewritten.
@@ -125,4 +127,5 @@ async function projectCalendarEvents(tx: SqlExecutor, batch: RecordedEvent[]): P
        event_status = excluded.event_status`,
     [JSON.stringify(attendeeRows)],
   );
+  await projectCollections(tx, [...folded].filter(([, f]) => f.changed).map(([eventID, { state }]) => ({ eventID, state })));
 }

@@ -74,4 +74,29 @@ create table if not exists rm_calendar_rules (
 );
 create index if not exists rm_calendar_rules_user on rm_calendar_rules (user_id);
 create index if not exists rm_calendar_rules_email on rm_calendar_rules (email);
+-- CalDAV (RFC 4791) collections: a calendar's, or a person's primary one, which holds the events they are
+-- invited to as well (the keys of viewAudience). seq is the collection's change counter: its CTag and its
+-- RFC 6578 sync-token. epoch is new whenever the table is rebuilt by replay, so tokens from before are refused
+-- (the client then lists the collection again) rather than misread.
+alter table rm_events add column if not exists ical_uid text;
+create index if not exists rm_events_ical_uid on rm_events (ical_uid);
+create table if not exists rm_collections (
+  collection_id uuid primary key,
+  seq bigint not null,
+  epoch uuid not null default gen_random_uuid()
+);
+-- One row per event a collection holds or held: present = false once the event left it (cancelled, moved
+-- away, guest removed), kept so sync-collection can report it gone. seq is the collection's seq at the
+-- event's last change; span_* bound every occurrence (as in rm_event_users) for time-range queries.
+create table if not exists rm_collection_members (
+  collection_id uuid not null,
+  event_id uuid not null,
+  seq bigint not null,
+  present boolean not null,
+  span_start timestamptz not null,
+  span_end timestamptz not null,
+  primary key (collection_id, event_id)
+);
+create index if not exists rm_collection_members_changes on rm_collection_members (collection_id, seq);
+create index if not exists rm_collection_members_span on rm_collection_members (collection_id, span_start) where present;
 `;
