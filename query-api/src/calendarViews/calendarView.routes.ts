@@ -53,7 +53,7 @@ const EventResponse = z.object({
   guestsCanSeeOtherGuests: z.boolean().describe('When false, guests see only the host and themselves among the attendees'),
   attendees: z.array(z.union([
     z.object({ userID: z.string(), userName: z.string().nullable(), rsvpStatus: z.string() }),
-    z.object({ email: z.string(), rsvpStatus: z.literal('PENDING'), optional: z.boolean() }).describe('A guest invited by an address with no account'),
+    z.object({ email: z.string(), rsvpStatus: z.enum(['PENDING', 'ACCEPTED', 'DECLINED', 'TENTATIVE']), optional: z.boolean() }).describe('A guest invited by an address with no account (answers by mail: inbound iMIP)'),
   ])),
 });
 const consistencyHeader = { 'X-Consistency-Token': 'Wait until the views include the write that returned this token' };
