@@ -1,12 +1,17 @@
 import { requireUser, type RouteDoc, type TokenService } from '@datebook/shared-kernel/http';
-import type { EventStore } from '@datebook/shared-kernel/ports';
+import type { EventStore, SqlExecutor } from '@datebook/shared-kernel/ports';
 import { Router } from 'express';
+import { appPasswordRouteDocs, appPasswordRoutes } from './appPasswords/appPasswords.routes';
+import { calDavWriteRoutes } from './caldav/caldav.routes';
+import { icalendarImportRouteDocs, icalendarImportRoutes } from './icalendarImport/icalendarImport.routes';
 import { calendarEventRouteDocs, calendarEventRoutes } from './calendarEvents/calendarEvent.routes';
 import type { BusyLookup } from './calendarEvents/bookingConflicts';
 import { calendarEventService } from './calendarEvents/calendarEventService';
 import { occurrenceRouteDocs, occurrenceRoutes } from './calendarEvents/occurrence.routes';
 import { calendarRouteDocs, calendarRoutes } from './calendars/calendar.routes';
 import { calendarService } from './calendars/calendarService';
+import { feedRouteDocs, feedRoutes } from './feeds/feed.routes';
+import { commandSubscriptions, type SubscriptionPoller, subscriptionRouteDocs, type SubscriptionSettings } from './subscriptions/subscriptions';
 import { calendarListRouteDocs, calendarListRoutes } from './users/calendarList.routes';
 import { type DirectoryLookupLimit, memoryDirectoryLookupLimit } from './users/directoryLookupLimit';
 import { memorySignInThrottle, type SignInThrottle } from './users/signInThrottle';
@@ -30,11 +35,18 @@ export interface CommandApiDependencies {
   trustForwardedFor?: boolean;
   /** Failures of work done after answering (a password-reset request). */
   onBackgroundError?: (error: unknown) => void;
+  /** The read model (same database in production): where CalDAV writes look a UID up first. */
+  readModel?: SqlExecutor;
+  /** Where users reach Datebook (PUBLIC_URL): the base of secret addresses (feeds). */
+  publicUrl?: string;
+  /** Subscriptions to calendars by URL (needs `readModel`); none unless given. Their poller is returned for the caller to start. */
+  subscriptions?: SubscriptionSettings;
 }
 
 /** The write side's routes: sign-up, sign-in, and every command on calendar events. */
-export function commandApi(deps: CommandApiDependencies): { router: Router; routeDocs: RouteDoc[] } {
-  const accounts = userAccounts(deps.store, deps.revocations ? { revocations: deps.revocations } : {});
+export function commandApi(deps: CommandApiDependencies): { router: Router; routeDocs: RouteDoc[]; subscriptionPoller?: SubscriptionPoller } {
+  // A new account password revokes sessions and app passwords alike: both caches here forget the user at once.
+  const accounts = userAccounts(deps.store, { revocations: { forget: (userID) => { deps.revocations?.forget(userID); deps.tokens.appPasswords?.forget(userID); } } });
   const router = Router();
   router.use(userRoutes({
     accounts, tokens: deps.tokens, clock: deps.clock, throttle: deps.throttle ?? memorySignInThrottle(), trustForwardedFor: deps.trustForwardedFor ?? false,
@@ -42,11 +54,18 @@ export function commandApi(deps: CommandApiDependencies): { router: Router; rout
   }));
   router.use(userDirectoryRoutes({ store: deps.store, tokens: deps.tokens, clock: deps.clock, limit: deps.directoryLimit ?? memoryDirectoryLookupLimit() }));
   router.use(calendarListRoutes({ store: deps.store, tokens: deps.tokens, clock: deps.clock }));
+  router.use(appPasswordRoutes({ store: deps.store, tokens: deps.tokens, clock: deps.clock }));
   router.use('/events', requireUser(deps.tokens));
   const events = calendarEventService(deps.store, accounts);
   router.use(calendarEventRoutes({ events, busy: deps.busy, clock: deps.clock }));
   router.use(occurrenceRoutes({ events, clock: deps.clock }));
+  // CalDAV's writes and .ics imports: calendar apps sign in with Basic, so these challenge for it (before /calendars' own sign-in).
+  router.use(calDavWriteRoutes({ events, calendars: calendarService(deps.store), accounts, tokens: deps.tokens, readModel: deps.readModel, clock: deps.clock }));
+  router.use(icalendarImportRoutes({ events, accounts, tokens: deps.tokens, readModel: deps.readModel, clock: deps.clock }));
   router.use('/calendars', requireUser(deps.tokens));
+  router.use(feedRoutes({ calendars: calendarService(deps.store), clock: deps.clock, publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000' }));
+  const subscribed = deps.subscriptions && commandSubscriptions({ store: deps.store, events, readModel: deps.readModel, clock: deps.clock, settings: deps.subscriptions });
+  if (subscribed) router.use(subscribed.router);
   router.use(calendarRoutes({ calendars: calendarService(deps.store), clock: deps.clock, zoneOf: (userID) => events.zoneOf(userID) }));
-  return { router, routeDocs: [...userRouteDocs, ...userDirectoryRouteDocs, ...calendarListRouteDocs, ...calendarEventRouteDocs, ...occurrenceRouteDocs, ...calendarRouteDocs] };
+  return { router, routeDocs: [...userRouteDocs, ...userDirectoryRouteDocs, ...calendarListRouteDocs, ...appPasswordRouteDocs, ...calendarEventRouteDocs, ...occurrenceRouteDocs, ...icalendarImportRouteDocs, ...calendarRouteDocs, ...feedRouteDocs, ...(subscribed ? subscriptionRouteDocs : [])], ...(subscribed ? { subscriptionPoller: subscribed.poller } : {}) };
 }

@@ -1,4 +1,4 @@
-import { jwtTokenService, sessionRevocations, withRevocations } from '@datebook/shared-kernel/http';
+import { appPasswordVerifier, jwtTokenService, sessionRevocations, withAppPasswords, withRevocations } from '@datebook/shared-kernel/http';
 import { busyTime } from '@datebook/shared-kernel/ports';
 import { calendarViewsRedisClient } from '@datebook/shared-kernel/ports/redis';
 import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
@@ -6,6 +6,8 @@ import { eventStoreConfig, openEventStore, readConfig, runMain, serveService, se
 import pino from 'pino';
 import { z } from 'zod';
 import { commandApi } from './app';
+import { inboundMailConfig, inboundMailService, inboundMailSettings } from './inboundMail';
+import { subscriptionConfig, subscriptionSettingsOf } from './subscriptions';
 import { redisDirectoryLookupLimit } from './users/directoryLookupLimit';
 import { redisSignInThrottle } from './users/signInThrottle';
 
@@ -16,6 +18,9 @@ const CommandApiConfig = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(16).describe('PostgreSQL connections'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379').describe('Redis holding the sign-in attempt and directory lookup counters every command-API process shares'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true').describe('Behind the gateway: take the client address from X-Forwarded-For (per-client sign-in limits)'),
+  ...inboundMailConfig,
+  PUBLIC_URL: z.url().default('http://127.0.0.1:3000').describe('Where users reach Datebook (the gateway): the base of secret calendar addresses (feeds)'),
+  ...subscriptionConfig,
 });
 
 // Composition root of the write side: config → adapters → app → listen.
@@ -28,20 +33,34 @@ runMain(async () => {
   // The one clock of this process: tokens, caches and commands all read time from it.
   const clock = () => new Date();
   const revocations = sessionRevocations(store, { clock });
-  const tokens = withRevocations(jwtTokenService(config.JWT_SECRET, config.TOKEN_TTL_SECONDS, clock), revocations);
   const redis = calendarViewsRedisClient(config.REDIS_URL, { logger });
+  // Sign-in and app passwords over HTTP Basic share the limits every command-API process keeps in Redis.
+  const throttle = redisSignInThrottle(redis);
+  const tokens = withAppPasswords(
+    withRevocations(jwtTokenService(config.JWT_SECRET, config.TOKEN_TTL_SECONDS, clock), revocations),
+    appPasswordVerifier(store, { clock, throttle, trustForwardedFor: config.TRUST_PROXY }),
+  );
   const commands = commandApi({
     store,
     tokens,
     revocations,
-    throttle: redisSignInThrottle(redis),
+    throttle,
     directoryLimit: redisDirectoryLookupLimit(redis),
     trustForwardedFor: config.TRUST_PROXY,
     onBackgroundError: (err) => logger.error({ err }, 'password-reset request failed'),
     clock,
+    readModel: database,
+    publicUrl: config.PUBLIC_URL,
+    // Subscribed calendars are fetched by every command-API process on its own schedule (a source answers 304 when unchanged).
+    subscriptions: { ...subscriptionSettingsOf(config), logger },
     // Conflict warnings read the projected read model in the same database.
     busy: (userIDs, from, to) => busyTime(database, userIDs, from, to),
   });
+  // Answers by mail (iMIP), when a reply domain is set: its own port, the same store and commands.
+  const settings = inboundMailSettings(config);
+  const inboundMail = settings && inboundMailService(settings, { store, clock, logger });
+  await inboundMail?.start();
+  commands.subscriptionPoller?.start();
   serveService(config, {
     name: 'command-api',
     logger,
@@ -52,6 +71,8 @@ runMain(async () => {
       await database.query('select 1');
     },
     async shutdown() {
+      await commands.subscriptionPoller?.stop();
+      await inboundMail?.stop();
       await redis.quit().catch(() => undefined);
       await closeStore();
       await database.close();

@@ -1,5 +1,6 @@
 import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { inboundMailSettings, subscriptionSettingsOf } from '@datebook/command-api';
 import { emlFileMailTransport, smtpMailTransport } from '@datebook/notifier';
 import { jwtTokenService } from '@datebook/shared-kernel/http';
 import { pgliteSqlDatabase } from '@datebook/shared-kernel/ports/pglite';
@@ -45,7 +46,9 @@ runMain(async () => {
   // The one clock of the process: every part of the system reads time from it.
   const clock = () => new Date();
   const system = await singleProcessSystem({ database, tokens: jwtTokenService(secret, config.TOKEN_TTL_SECONDS, clock), clock, logger, mailer, mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL,
-    corsOrigins: config.CORS_ORIGINS, ...(config.OPS_TOKEN ? { opsToken: config.OPS_TOKEN } : {}) });
+    corsOrigins: config.CORS_ORIGINS, ...(config.OPS_TOKEN ? { opsToken: config.OPS_TOKEN } : {}),
+    // The reply-address secret defaults to one derived from the signing secret, kept in DATA_DIR like it.
+    inboundMail: inboundMailSettings({ ...config, JWT_SECRET: secret }), subscriptions: subscriptionSettingsOf(config) });
   serve(system.app, {
     port: config.PORT, host: config.HOST, logger, name: `Datebook (${config.DATABASE_URL ? 'postgresql' : `pglite:${dataDir}`})`,
     async shutdown() {

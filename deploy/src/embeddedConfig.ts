@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inboundMailConfig, subscriptionConfig } from '@datebook/command-api';
 import { assertUsableSecret, MIN_SECRET_BYTES } from '@datebook/shared-kernel/http';
 import { httpEdgeConfig } from '@datebook/shared-kernel/runtime';
 import { z } from 'zod';
@@ -18,6 +19,10 @@ export const EmbeddedConfig = z.object({
   PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000').describe('Where users reach Datebook: the base of the links in verification and password-reset e-mails'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
   ...httpEdgeConfig(),
+  // Answers by mail (iMIP): off unless INBOUND_MAIL_DOMAIN is set; the listener then runs in this process too.
+  ...inboundMailConfig,
+  // Subscriptions to calendars by URL: polled in this process too.
+  ...subscriptionConfig,
 });
 export type EmbeddedConfig = z.infer<typeof EmbeddedConfig>;
 

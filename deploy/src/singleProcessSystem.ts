@@ -1,8 +1,8 @@
-import { commandApi } from '@datebook/command-api';
+import { commandApi, type InboundMailSettings, inboundMailService, memorySignInThrottle, type SubscriptionSettings } from '@datebook/command-api';
 import { type MailTransport, notifierService } from '@datebook/notifier';
 import { CALENDAR_VIEWS_CONSUMER_GROUP, calendarViewsProjector, READ_MODEL_CONSUMER_GROUP, readModelProjector } from '@datebook/projector';
 import { queryService } from '@datebook/query-api';
-import { serviceApp, sessionRevocations, type TokenService, withRevocations } from '@datebook/shared-kernel/http';
+import { appPasswordVerifier, serviceApp, sessionRevocations, type TokenService, withAppPasswords, withRevocations } from '@datebook/shared-kernel/http';
 import { busyTime, calendarViewCopier, inMemoryCalendarViews, parkedEvents, parkedEventsReadiness, postgresEventStore, READ_MODEL_SCHEMA, type SqlDatabase, storeTailingEventSource, subscribeWithParking } from '@datebook/shared-kernel/ports';
 import type { Logger } from 'pino';
 
@@ -26,6 +26,10 @@ export interface SingleProcessSystemOptions {
   opsToken?: string;
   /** Origins whose pages may call the API (CORS_ORIGINS). */
   corsOrigins?: readonly string[];
+  /** Answers by mail (iMIP): invitations name reply addresses, and a listener on its own port records the answers. */
+  inboundMail?: InboundMailSettings;
+  /** Subscriptions to calendars by URL: which private hosts they may fetch from, and their poller's schedule (logged to `logger`). */
+  subscriptions?: Omit<SubscriptionSettings, 'logger'>;
 }
 
 /**
@@ -42,8 +46,11 @@ export async function singleProcessSystem(options: SingleProcessSystemOptions) {
   });
   // One revocation cache for every part of the process: a revocation applies everywhere at once.
   const revocations = sessionRevocations(store, { clock });
-  const tokens = withRevocations(options.tokens, revocations);
-  const commands = commandApi({ store, tokens, revocations, clock, busy: (userIDs, from, to) => busyTime(database, userIDs, from, to) });
+  // One limit on password guessing for sign-in and app passwords (HTTP Basic, for calendar apps) alike.
+  const throttle = memorySignInThrottle();
+  const tokens = withAppPasswords(withRevocations(options.tokens, revocations), appPasswordVerifier(store, { clock, throttle }));
+  const commands = commandApi({ store, tokens, revocations, throttle, clock, readModel: database, busy: (userIDs, from, to) => busyTime(database, userIDs, from, to), ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+    ...(options.subscriptions ? { subscriptions: { ...options.subscriptions, logger } } : {}) });
   // The embedded default keeps the per-user views in memory; Redis takes their place in production.
   const views = inMemoryCalendarViews({ clock: () => clock().getTime() });
   // The projector's side writes the views, copies of missed ones included; the query side only asks for them.
@@ -60,7 +67,10 @@ export async function singleProcessSystem(options: SingleProcessSystemOptions) {
   });
   const notifier = notifierService({
     store, database, source, mailer: options.mailer, tokens, clock, logger,
-    options: { ...(options.mailFrom ? { mailFrom: options.mailFrom } : {}), ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) },
+    options: {
+      ...(options.mailFrom ? { mailFrom: options.mailFrom } : {}), ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+      ...(options.inboundMail ? { replyAddresses: options.inboundMail.replyAddresses } : {}),
+    },
   });
   const app = serviceApp({
     logger,
@@ -83,6 +93,11 @@ export async function singleProcessSystem(options: SingleProcessSystemOptions) {
   const projector = await subscribeWithParking(READ_MODEL_CONSUMER_GROUP, readModelProjector(database), parking);
   const viewsProjection = await subscribeWithParking(CALENDAR_VIEWS_CONSUMER_GROUP, calendarViewsProjector({ store, views }), parking);
   await notifier.start();
+  const inboundMail = options.inboundMail && inboundMailService(options.inboundMail, { store, clock, logger });
+  /** The inbound mail listener's port (the one the system chose, given 0); undefined without inbound mail. */
+  const inboundMailPort = await inboundMail?.start();
+  // Subscribed calendars are fetched on their schedule from here on.
+  commands.subscriptionPoller?.start();
   /** Events parked per consumer group (each could not be handled; the rest went on). */
   function parkedCounts(): Record<string, number> {
     return { [READ_MODEL_CONSUMER_GROUP]: projector.parkedCount(), [CALENDAR_VIEWS_CONSUMER_GROUP]: viewsProjection.parkedCount(), notifier: notifier.parkedCount() };
@@ -92,7 +107,10 @@ export async function singleProcessSystem(options: SingleProcessSystemOptions) {
     store,
     source,
     parkedCounts,
+    inboundMailPort,
     async stop() {
+      await commands.subscriptionPoller?.stop();
+      await inboundMail?.stop();
       await notifier.stop();
       await viewsProjection.stop();
       await projector.stop();

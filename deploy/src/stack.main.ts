@@ -15,6 +15,7 @@ const StackConfig = z.object({
   DATA_DIR: z.string().default('./data/stack').describe('Logs, the JWT secret and .eml files of the stack'),
   JWT_SECRET: z.string().min(32).optional().describe('Shared HS256 secret; generated into DATA_DIR when unset'),
   SMTP_URL: z.url().optional().describe('SMTP server for the notifier; unset: .eml files under DATA_DIR/mail'),
+  INBOUND_MAIL_DOMAIN: z.string().min(1).optional().describe("Reply domain of answers by mail (iMIP); the command API's listener then takes port PORT + 6"),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level of every service'),
 });
 
@@ -32,7 +33,7 @@ runMain(async () => {
   const starting = startProductionStack({
     port: config.PORT, databaseUrl: config.DATABASE_URL, jwtSecret: config.JWT_SECRET ?? readFileSync(secretFile, 'utf8').trim(),
     kafkaBrokers: config.KAFKA_BROKERS, kafkaTopic: config.KAFKA_TOPIC, redisUrl: config.REDIS_URL, logDir: join(dataDir, 'logs'), dataDir, logLevel: config.LOG_LEVEL,
-    provisionComponents: true, logger, ...(config.SMTP_URL ? { smtpUrl: config.SMTP_URL } : {}),
+    provisionComponents: true, logger, ...(config.SMTP_URL ? { smtpUrl: config.SMTP_URL } : {}), ...(config.INBOUND_MAIL_DOMAIN ? { inboundMailDomain: config.INBOUND_MAIL_DOMAIN } : {}),
   });
   // Listening from the start: a signal while the stack comes up stops what came up (a failed start cleans up itself).
   onShutdownSignal(async (signal) => {

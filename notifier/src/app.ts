@@ -1,4 +1,4 @@
-import { parseStreamName, type RecordedEvent } from '@datebook/shared-kernel';
+import { parseStreamName, type RecordedEvent, type ReplyAddresses } from '@datebook/shared-kernel';
 import { requireUser, type RouteDoc, type TokenService } from '@datebook/shared-kernel/http';
 import { type EventSource, type EventStore, type ParkingSubscription, parkedEvents, type SqlDatabase, subscribeWithParking } from '@datebook/shared-kernel/ports';
 import { Router } from 'express';
@@ -64,6 +64,8 @@ export interface NotifierOptions {
   mailPerSenderPerDay: number;
   /** Where users reach Datebook: the base of the links in verification and password-reset e-mails. */
   publicUrl: string;
+  /** Inbound mail (iMIP): invitations name each guest's reply address as ORGANIZER and Reply-To; unset: the host's own. */
+  replyAddresses?: ReplyAddresses;
 }
 
 export const DEFAULT_NOTIFIER_OPTIONS: NotifierOptions = {
@@ -184,6 +186,7 @@ export function notifierService(deps: NotifierDependencies): NotifierService {
   const onCalendarEvent = calendarEventReactor({
     db, store: deps.store, directory, clock, logger, staleAfterMs: options.staleAfterMs,
     mailPerSender: { perHour: options.mailPerSenderPerHour, perDay: options.mailPerSenderPerDay },
+    ...(options.replyAddresses ? { replyAddresses: options.replyAddresses } : {}),
   });
   const onUserEvent = userReactor({ db, store: deps.store, logger, tokens: deps.tokens, clock, publicUrl: options.publicUrl, staleAfterMs: options.staleAfterMs });
   const onCalendar = calendarShareReactor({

@@ -25,5 +25,7 @@ export const NotifierConfig = z.object({
   SYNC_MAX_STREAMS: z.coerce.number().int().min(1).default(2000).describe('Open /sync/stream connections of this process in all; one more answers 503 with Retry-After'),
   MAIL_PER_SENDER_PER_HOUR: z.coerce.number().int().min(0).default(100).describe("E-mails one person's actions (invitations, updates, answers) may cause per sliding hour; more are recorded as skipped (SENDER_RATE_LIMITED)"),
   MAIL_PER_SENDER_PER_DAY: z.coerce.number().int().min(0).default(500).describe("E-mails one person's actions may cause per sliding day"),
+  INBOUND_MAIL_DOMAIN: z.string().min(1).max(253).optional().describe("Domain whose mail reaches the command API's inbound listener: invitations name reply+<token>@ it as ORGANIZER and Reply-To, so guests' calendar answers are recorded; unset: the host's own address"),
+  INBOUND_MAIL_SECRET: z.string().min(32).optional().describe('Secret of the reply-address tokens (the same in the command API); unset: derived from JWT_SECRET'),
 });
 export type NotifierConfig = z.infer<typeof NotifierConfig>;

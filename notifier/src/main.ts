@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { jwtTokenService, sessionRevocations, withRevocations } from '@datebook/shared-kernel/http';
+import { replyAddressesFromConfig } from '@datebook/shared-kernel';
 import { parkedEventsReadiness } from '@datebook/shared-kernel/ports';
 import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
 import { eventSourceFor, openEventStore, readConfig, runMain, serveService } from '@datebook/shared-kernel/runtime';
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
       syncMaxStreams: config.SYNC_MAX_STREAMS,
       mailPerSenderPerHour: config.MAIL_PER_SENDER_PER_HOUR,
       mailPerSenderPerDay: config.MAIL_PER_SENDER_PER_DAY,
+      ...(config.INBOUND_MAIL_DOMAIN ? { replyAddresses: replyAddressesFromConfig(config) } : {}),
     },
   });
   await notifier.start();

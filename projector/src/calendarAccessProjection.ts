@@ -60,6 +60,9 @@ async function apply(tx: SqlExecutor, calendarID: string, event: CalendarStreamE
     case 'AccessRevoked':
       await tx.query('delete from rm_calendar_rules where calendar_id = $1 and rule_id = $2', [calendarID, event.data.ruleID]);
       break;
+    case 'SubscriptionSourceSet':
+      await tx.query('update rm_calendars set subscription_url = $2 where calendar_id = $1', [calendarID, event.data.url]);
+      break;
   }
   await tx.query('update rm_calendars set version = $2 where calendar_id = $1', [calendarID, version]);
 }

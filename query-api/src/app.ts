@@ -15,6 +15,10 @@ import { readModelProgress } from './consistency/readModelProgress';
 import { consistencyWait, type ProjectionProgress, readYourWrites } from './consistency/readYourWrites';
 import { freeBusyRouteDocs, freeBusyRoutes } from './freeBusy/freeBusy.routes';
 import { eventHistoryRouteDocs, eventHistoryRoutes } from './history/eventHistory.routes';
+import { feedRouteDocs, feedRoutes } from './feeds/feed.routes';
+import { feedListRouteDocs, feedListRoutes } from './feeds/feedList.routes';
+import { caldavRoutes } from './caldav/caldav.routes';
+import { icalendarExportRouteDocs, icalendarExportRoutes } from './icalendarExport/icalendarExport.routes';
 
 export interface QueryApiDependencies {
   readModel: SqlExecutor;
@@ -59,7 +63,13 @@ export function queryApi(deps: QueryApiDependencies): { router: Router; jsonRout
   });
   router.get('/events/*path', reads);
   // Calendars are read from the event store itself, so no consistency wait: a revocation applies to the next read.
+  // CalDAV and the .ics export take app passwords (HTTP Basic) as well as bearer tokens: ahead of the bearer-only routes.
+  router.use(caldavRoutes({ store: deps.store, readModel: deps.readModel, tokens: deps.tokens, clock: deps.clock, busyTime: (ids, from, to) => queries.busyTime(ids, from, to) }));
+  router.use(icalendarExportRoutes({ store: deps.store, readModel: deps.readModel, tokens: deps.tokens }));
+  router.get('/calendars/:calendarID/feeds', requireUser(deps.tokens), feedListRoutes({ store: deps.store }));
   router.get('/calendars/*path', requireUser(deps.tokens), calendarReadRoutes({ store: deps.store }));
   router.get('/users/me/calendarList', requireUser(deps.tokens), calendarListRoutes({ list: personalCalendarList({ store: deps.store, readModel: deps.readModel }) }));
-  return { router, jsonRoutes: hot, routeDocs: [...calendarViewRouteDocs, ...availabilityRouteDocs, ...eventHistoryRouteDocs, ...freeBusyRouteDocs, ...calendarReadRouteDocs, ...calendarListRouteDocs] };
+  // Secret addresses (no sign-in) are answered ahead of Express too: their 304 is the hottest path of all.
+  const feeds = feedRoutes({ store: deps.store, readModel: deps.readModel, clock: deps.clock, logger: deps.logger });
+  return { router, jsonRoutes: (req, res) => feeds(req, res) || hot(req, res), routeDocs: [...feedRouteDocs, ...feedListRouteDocs, ...icalendarExportRouteDocs, ...calendarViewRouteDocs, ...availabilityRouteDocs, ...eventHistoryRouteDocs, ...freeBusyRouteDocs, ...calendarReadRouteDocs, ...calendarListRouteDocs] };
 }

@@ -1,4 +1,4 @@
-import { jwtTokenService, sessionRevocations, withRevocations } from '@datebook/shared-kernel/http';
+import { appPasswordVerifier, jwtTokenService, memoryCredentialThrottle, sessionRevocations, withAppPasswords, withRevocations } from '@datebook/shared-kernel/http';
 import { calendarViewsRedisClient, redisCalendarViews, redisViewCopyRequests } from '@datebook/shared-kernel/ports/redis';
 import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
 import { eventStoreConfig, openEventStore, readConfig, runMain, serveService, serviceConfig } from '@datebook/shared-kernel/runtime';
@@ -13,6 +13,7 @@ const QueryApiConfig = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(16).describe('PostgreSQL connections'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379').describe('Redis holding the per-user calendar views (read first; PostgreSQL when it misses or is down)'),
   CONSISTENCY_TIMEOUT_MS: z.coerce.number().int().min(0).max(30000).default(2000).describe('How long a read with X-Consistency-Token waits for the views'),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true').describe('Behind the gateway: take the client address from X-Forwarded-For (per-client limits of app-password sign-ins)'),
 });
 
 // Composition root of the read side: config → adapters → app → listen. It only reads: the projector
@@ -27,7 +28,12 @@ runMain(async () => {
   // The one clock of this process: tokens, caches and reads all read time from it.
   const clock = () => new Date();
   // Revoked sessions are refused within REVOCATION_CACHE_MS of their revocation (read from the event store, cached per user).
-  const tokens = withRevocations(jwtTokenService(config.JWT_SECRET, config.TOKEN_TTL_SECONDS, clock), sessionRevocations(store, { clock }));
+  const tokens = withAppPasswords(
+    withRevocations(jwtTokenService(config.JWT_SECRET, config.TOKEN_TTL_SECONDS, clock), sessionRevocations(store, { clock })),
+    // Calendar apps sign in with app passwords over HTTP Basic (revocations apply within APP_PASSWORD_CACHE_MS). The
+    // guessing limits are this process's own: command-api's shared counters live behind its own package.
+    appPasswordVerifier(store, { clock, throttle: memoryCredentialThrottle(clock), trustForwardedFor: config.TRUST_PROXY }),
+  );
   const queries = queryService({
     readModel: database,
     views: redisCalendarViews(redis, { logger }),

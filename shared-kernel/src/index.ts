@@ -17,3 +17,5 @@ export * from './intervals';
 export * from './aggregates/schedule';
 export * from './events/schemaVersions';
 export * from './events/upcasting';
+export * from './imip';
+export * from './icalendar';

@@ -12,6 +12,8 @@ const DAV_READS = new Set(['GET', 'HEAD', 'OPTIONS', 'PROPFIND', 'REPORT']);
  * undefined for a path outside the API's resources (the gateway answers 404 itself).
  */
 export function upstreamFor(method: string, path: string): Upstream | undefined {
+  // Calendar apps given only the server's address ask its root for the principal (RFC 6764 §6, RFC 5397).
+  if (path === '/' && (method === 'PROPFIND' || method === 'OPTIONS')) return 'query';
   const resource = path.split('/')[1]?.toLowerCase() ?? '';
   if (!RESOURCES.has(resource)) return undefined;
   // CalDAV (RFC 4791, RFC 6764): reads to the query API, writes (PUT, DELETE, MKCALENDAR, PROPPATCH) to the command API.

@@ -25,6 +25,7 @@ describe('gateway routes', () => {
     ['POST', '/password-resets', 'command'],
     ['POST', '/users/verify-email/abc', 'command'],
     // CalDAV: what reads goes to the query API, what writes to the command API, on the same paths.
+    ['PROPFIND', '/', 'query'],
     ['PROPFIND', '/.well-known/caldav', 'query'],
     ['GET', '/.well-known/caldav/', 'query'],
     ['OPTIONS', '/dav/', 'query'],
@@ -49,6 +50,7 @@ describe('what the gateway does not route', () => {
   it.each([
     ['GET', '/.well-known/security.txt'],
     ['PUT', '/feeds/token.ics'],
+    ['GET', '/'],
   ])('%s %s → none', (method, path) => {
     expect(upstreamFor(method, path)).toBeUndefined();
   });

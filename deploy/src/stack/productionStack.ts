@@ -18,6 +18,10 @@ export interface StackOptions {
   /** Run deploy/scripts/components-up.sh first (PostgreSQL, Redis, Kafka). */
   provisionComponents: boolean;
   smtpUrl?: string;
+  /** Answers by mail (iMIP): the reply domain, given to the notifier and the command API, whose listener takes `inboundSmtpPort`. */
+  inboundMailDomain?: string;
+  /** The command API's inbound mail listener (with `inboundMailDomain`); default: the gateway's port + 6. */
+  inboundSmtpPort?: number;
   /** Extra Node arguments per service name (e.g. `{ 'query-api': ['--cpu-prof'] }`). */
   nodeArgs?: Partial<Record<string, string[]>>;
   logger: Logger;
@@ -58,16 +62,18 @@ export async function startProductionStack(options: StackOptions) {
   const shared = {
     DATABASE_URL: options.databaseUrl, JWT_SECRET: options.jwtSecret, KAFKA_BROKERS: options.kafkaBrokers, KAFKA_TOPIC: options.kafkaTopic,
     LOG_LEVEL: options.logLevel, DATA_DIR: options.dataDir, REDIS_URL: options.redisUrl, ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
+    ...(options.inboundMailDomain ? { INBOUND_MAIL_DOMAIN: options.inboundMailDomain } : {}),
+    // Links in account mail and the feed addresses given out point at the gateway.
+    PUBLIC_URL: `http://127.0.0.1:${options.port}`,
   };
   const service = (name: string, entry: string, n: number, env: Record<string, string> = {}) =>
     serviceProcess({ name, entry: resolve(root, entry), port: port(n), env: { ...shared, ...env }, logDir: options.logDir, nodeArgs: options.nodeArgs?.[name] ?? [] });
   const services = {
     // Behind the gateway, which writes the client's address in X-Forwarded-For.
-    commandApi: service('command-api', 'command-api/src/main.ts', 1, { TRUST_PROXY: 'true' }),
-    queryApi: service('query-api', 'query-api/src/main.ts', 2),
+    commandApi: service('command-api', 'command-api/src/main.ts', 1, { TRUST_PROXY: 'true', INBOUND_SMTP_PORT: String(options.inboundSmtpPort ?? port(6)) }),
+    queryApi: service('query-api', 'query-api/src/main.ts', 2, { TRUST_PROXY: 'true' }),
     projector: service('projector', 'projector/src/main.ts', 3),
-    // Links in account mail point at the gateway.
-    notifier: service('notifier', 'notifier/src/main.ts', 4, { PUBLIC_URL: `http://127.0.0.1:${port(0)}` }),
+    notifier: service('notifier', 'notifier/src/main.ts', 4),
     relay: service('relay', 'deploy/src/relay.main.ts', 5),
     gateway: service('gateway', 'deploy/src/gateway.main.ts', 0, {
       COMMAND_API_URL: `http://127.0.0.1:${port(1)}`, QUERY_API_URL: `http://127.0.0.1:${port(2)}`, NOTIFIER_URL: `http://127.0.0.1:${port(4)}`,

@@ -7,7 +7,7 @@ import { jwtTokenService } from '@datebook/shared-kernel/http';
 import type { SqlDatabase } from '@datebook/shared-kernel/ports';
 import pino from 'pino';
 import request from 'supertest';
-import { singleProcessSystem } from '../singleProcessSystem';
+import { singleProcessSystem, type SingleProcessSystemOptions } from '../singleProcessSystem';
 import { linkTokenMailedTo } from './accountMail';
 
 /** The password every test user signs up with: long enough and not a common one (NIST SP 800-63B §5.1.1.2). */
@@ -16,7 +16,7 @@ export const TEST_PASSWORD = 'a good password';
 export type TestSystem = Awaited<ReturnType<typeof startTestSystem>>;
 
 /** The single-process system on a given database, with helpers for driving its HTTP API. */
-export async function startTestSystem(database: SqlDatabase, options: { consistencyTimeoutMs?: number; secret?: string; redriveIntervalMs?: number; opsToken?: string } = {}) {
+export async function startTestSystem(database: SqlDatabase, options: { consistencyTimeoutMs?: number; secret?: string; redriveIntervalMs?: number; opsToken?: string; inboundMail?: SingleProcessSystemOptions['inboundMail']; subscriptions?: SingleProcessSystemOptions['subscriptions'] } = {}) {
   const secret = options.secret ?? randomBytes(32).toString('base64url');
   const clock = () => new Date();
   const tokens = jwtTokenService(secret, 3600, clock);

@@ -1,4 +1,4 @@
-import { parseStreamName, type RecordedEvent } from '@datebook/shared-kernel';
+import { parseStreamName, type RecordedEvent, type ReplyAddresses } from '@datebook/shared-kernel';
 import type { EventStore, SqlDatabase } from '@datebook/shared-kernel/ports';
 import type { Logger } from 'pino';
 import { devicesOfUsers } from '../devices/deviceRegistry';
@@ -26,6 +26,8 @@ export interface ReactorDeps {
   staleAfterMs: number;
   /** E-mails one actor's actions may cause per hour and day; more are recorded as skipped. */
   mailPerSender: SenderMailLimit;
+  /** Inbound mail on: each guest's reply address (see renderEventEmail). */
+  replyAddresses?: ReplyAddresses;
 }
 
 export interface Committed {
@@ -104,7 +106,7 @@ export function calendarEventReactor(deps: ReactorDeps) {
       const entries: LedgerEntry[] = [];
       for (const intent of decision.messages) {
         if (!people.has(intent.recipient)) log.warn({ recipient: intent.recipient }, 'recipient has no profile; nothing sent');
-        const made = messageEntries({ intent, event: after, version: recorded.streamVersion, people, devices: devices.get(intent.recipient) ?? [], changedAt, now, onOmittedLine })
+        const made = messageEntries({ intent, event: after, version: recorded.streamVersion, people, devices: devices.get(intent.recipient) ?? [], changedAt, now, onOmittedLine, ...(deps.replyAddresses ? { replyAddresses: deps.replyAddresses } : {}) })
           // An address with no account cannot have confirmed itself (unverifiedAddresses.ts): what guards it is the sender's own.
           .map((e) => (externals.has(e.recipient) ? { ...e, toUnverifiedAddress: true, ...(externalSkip === undefined ? {} : { skipReason: externalSkip }) } : e));
         entries.push(...(stale ? made.map((e) => ({ ...e, skipReason: `the change is older than ${deps.staleAfterMs} ms` })) : made));

@@ -1,13 +1,10 @@
-import type { EventMetadata } from '@datebook/shared-kernel';
+import { commandKeyOf, sequenceAfterCommand } from '@datebook/shared-kernel';
 import { commandMessages } from './commandMessages';
 import { type EventState, evolveEvent, type NotifierCalendarEvent, type OpenCommand } from './eventState';
 import { type MessageIntent, whoGetsWhat } from './whoGetsWhat';
 
-/**
- * Which command appended an event. One command is one atomic append of consecutive versions of one
- * stream, all carrying the request's correlation id and the command's time.
- */
-export const commandKeyOf = (metadata: Pick<EventMetadata, 'correlationId' | 'occurredAt'>): string => `${metadata.correlationId}|${metadata.occurredAt}`;
+// Which command appended an event: the aggregate's rule, which the SEQUENCE the inbound side checks REPLYs against groups by too.
+export { commandKeyOf };
 
 export interface StreamFact {
   /** The parsed event; undefined for a type this notifier does not know (or one that no longer parses, when folding). */
@@ -49,6 +46,6 @@ export function commandStep(state: EventState | undefined, fact: StreamFact): St
   const { openCommand: _previous, ...rest } = evolved;
   if (!fact.endsCommand) return { after: { ...rest, openCommand: pending }, messages: [], syncAudience: decision.syncAudience };
   // RFC 5545 §3.8.7.4: 0 when created; a revising command's last position otherwise (always above any before it).
-  const sequence = pending.created ? 0 : pending.revised ? fact.position : rest.sequence;
+  const sequence = sequenceAfterCommand(rest.sequence, { created: pending.created, revised: pending.revised, lastPosition: fact.position });
   return { after: { ...rest, sequence }, messages: commandMessages(pending.messages, fact.actorID), syncAudience: decision.syncAudience };
 }

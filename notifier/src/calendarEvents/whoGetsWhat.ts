@@ -1,4 +1,4 @@
-import { externalAttendeesOf } from '@datebook/shared-kernel';
+import { externalAttendeesOf, revisesEvent } from '@datebook/shared-kernel';
 import type { EventState, NotifierCalendarEvent } from './eventState';
 import { externalGuest } from './externalAttendees';
 
@@ -60,7 +60,8 @@ export function whoGetsWhat(before: EventState | undefined, after: EventState | 
   const toGuests = (intent: Omit<MessageIntent, 'recipient' | 'toAddress'>, state: EventState = after) => {
     for (const guest of guestsOf(state)) messages.push({ ...guest, ...intent });
   };
-  let revises = false;
+  // The SEQUENCE rule is the aggregate's (iCalSequence.ts), so the inbound side checks REPLYs against the same number.
+  const revises = revisesEvent(before, after, event);
   switch (event.type) {
     case 'AttendeeInvited': {
       const invitee = event.data.userID;
@@ -93,35 +94,37 @@ export function whoGetsWhat(before: EventState | undefined, after: EventState | 
       break;
     }
     case 'CalendarEventRescheduled':
-      revises = before.startTime !== after.startTime || before.endTime !== after.endTime || before.timeZone !== after.timeZone || before.allDay !== after.allDay || before.startDate !== after.startDate || before.endDate !== after.endDate;
       if (revises) toGuests({ kind: 'update', method: 'REQUEST' });
       break;
     case 'CalendarEventDetailsChanged':
-      revises = before.title !== after.title || before.description !== after.description || before.location !== after.location;
       if (revises) toGuests({ kind: 'update', method: 'REQUEST' });
       break;
     case 'RecurrenceChanged':
       // The whole series is sent again with its exceptions, which every client applies (RFC 5546 §3.2.2).
-      revises = true;
       toGuests({ kind: 'update', method: 'REQUEST' });
       break;
     case 'OccurrenceChanged':
       // RFC 5546 §3.2.2.3: a change to one instance is a REQUEST for that instance (RECURRENCE-ID).
-      revises = true;
       toGuests({ kind: 'update', method: 'REQUEST', occurrence: event.data.originalStart });
       break;
     case 'OccurrenceCancelled':
       // RFC 5546 §3.2.5: cancelling one instance is a CANCEL for that instance (RECURRENCE-ID).
-      revises = before.exceptions[event.data.originalStart]?.cancelled !== true;
       if (revises) toGuests({ kind: 'cancellation', method: 'CANCEL', occurrence: event.data.originalStart });
       break;
+    case 'ExternalAttendeeResponded': {
+      // A guest invited by address answered by mail (inbound iMIP): the organizer hears of it as of any answer.
+      const { email } = event.data;
+      if (externalAttendeesOf(before)[email]?.rsvpStatus !== externalAttendeesOf(after)[email]?.rsvpStatus) {
+        messages.push({ recipient: after.hostID, kind: 'reply', method: 'REPLY', from: externalGuest(email).recipient });
+      }
+      break;
+    }
     case 'OccurrenceResponded':
       if (event.data.userID !== after.hostID && before.occurrenceResponses[event.data.userID]?.[event.data.originalStart] !== event.data.rsvpStatus) {
         messages.push({ recipient: after.hostID, kind: 'reply', method: 'REPLY', from: event.data.userID, occurrence: event.data.originalStart });
       }
       break;
     case 'CalendarEventCancelled':
-      revises = true;
       toGuests({ kind: 'cancellation', method: 'CANCEL' }, before);
       break;
     case 'CalendarEventScheduled':

@@ -1,19 +1,9 @@
-import { createHash } from 'node:crypto';
-import { normaliseEmail } from '@datebook/shared-kernel';
-
-// Any constant: the namespace of ledger recipients that are bare addresses (no account), the same in every process.
-const ADDRESS_NAMESPACE = Buffer.from('6d1c3f0e8a2b4c57b9e04f1a7d2c8e31', 'hex');
+import { addressPrincipalID } from '@datebook/shared-kernel';
 
 /**
- * The ledger names every recipient by a UUID; someone with no account has only an address. This is a
- * name-based UUID of the address in its normal form (RFC 9562 §5.5, version 5: SHA-1), so the same
- * address is the same recipient in every process and on every redelivery.
+ * The ledger names every recipient by a UUID; someone with no account has only an address. This is the
+ * id that stands for that address everywhere (shared-kernel's addressPrincipalID: a name-based UUID of the
+ * address in its normal form), so the same address is the same recipient in every process and on every
+ * redelivery, and an answer by mail from it (whose actor is this id) is theirs.
  */
-export function addressRecipientID(email: string): string {
-  const hash = createHash('sha1').update(ADDRESS_NAMESPACE).update(normaliseEmail(email), 'utf8').digest();
-  const bytes = hash.subarray(0, 16);
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x50;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+export const addressRecipientID = (email: string): string => addressPrincipalID(email);

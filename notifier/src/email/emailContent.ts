@@ -1,9 +1,10 @@
+import type { ReplyAddresses } from '@datebook/shared-kernel';
 import { type EventState, guestsSeeEachOther } from '../calendarEvents/eventState';
 import { externalRecipientIDs } from '../calendarEvents/externalAttendees';
 import { occurrenceView } from '../calendarEvents/occurrenceView';
 import type { MessageIntent } from '../calendarEvents/whoGetsWhat';
 import type { ReminderMethod } from '../reminderEvents';
-import { buildICalendar, type CalendarPerson } from './icalendar';
+import { answerOf, buildICalendar, type CalendarPerson } from './icalendar';
 
 export interface Recipient extends CalendarPerson {
   timeZone: string;
@@ -117,11 +118,17 @@ export function renderEventEmail(input: {
   stamp: Date;
   /** Told of each stored recurrence line left out of the calendar part (not a valid RRULE/EXDATE/RDATE). */
   onOmittedLine?: (line: string) => void;
+  /** With inbound mail on: the reply address of each event and guest, where their calendar's answer goes. */
+  replyAddresses?: ReplyAddresses;
 }): RenderedEmail | undefined {
   const { intent, event, people } = input;
   const reader = people.get(intent.recipient);
-  const organizer = people.get(event.hostID);
-  if (!reader || !organizer) return undefined;
+  const host = people.get(event.hostID);
+  if (!reader || !host) return undefined;
+  // RFC 6047 §2.3: a calendar sends its REPLY to the ORGANIZER's address. With inbound mail on, that is the
+  // reader's own reply address (the host's name kept as CN), so the answer reaches Datebook and is recorded;
+  // the same ORGANIZER in every REQUEST and CANCEL, as clients match them to the event they hold by it.
+  const organizer = input.replyAddresses ? { ...host, email: input.replyAddresses.addressFor(event.eventID, reader.email) } : host;
   const { occurrence } = intent;
   const shown = occurrence === undefined ? event : occurrenceView(event, occurrence);
   const listed = attendeesVisibleTo(reader, event, people);
@@ -171,9 +178,10 @@ export function renderEventEmail(input: {
     case 'reply': {
       const guest = intent.from === undefined ? undefined : people.get(intent.from);
       if (!guest) return undefined;
-      const status = (occurrence === undefined ? undefined : event.occurrenceResponses[guest.userID]?.[occurrence]) ?? event.attendees[guest.userID] ?? 'PENDING';
+      const status = answerOf(event, guest, occurrence);
       const answer = REPLY_WORD[status];
-      const calendar = buildICalendar({ method: 'REPLY', event, organizer, attendees: [guest], stamp: input.stamp, ...oneOccurrence });
+      // The host reads their own REPLY: the ORGANIZER is them at their own address.
+      const calendar = buildICalendar({ method: 'REPLY', event, organizer: host, attendees: [guest], stamp: input.stamp, ...oneOccurrence });
       return {
         to: reader.email,
         replyTo: guest.email,

@@ -1,9 +1,9 @@
-import { isRecurring, nominalStart, occurrenceSpan } from '@datebook/shared-kernel';
+import { buildVTimezone, escapeText, externalAttendeesOf, foldLine, iCalUIDOf, isRecurring, localDateTime, nominalStart, occurrenceSpan, offsetMinutes, recurrenceProperty, utcDateTime } from '@datebook/shared-kernel';
+// The shared iCalendar writer's TEXT escaping, folding and UTC form (RFC 5545 §3.3.11, §3.1, §3.3.5), as this module has always offered them.
+export { escapeText, foldLine, utcDateTime } from '@datebook/shared-kernel';
 import type { EventState, RsvpStatus } from '../calendarEvents/eventState';
 import { occurrenceView } from '../calendarEvents/occurrenceView';
 import type { ItipMethod } from '../calendarEvents/whoGetsWhat';
-import { recurrenceProperty } from './recurrenceProperties';
-import { buildVTimezone, localDateTime, offsetMinutes } from './vtimezone';
 
 export interface CalendarPerson {
   /** The user, or for a guest invited by address, the ledger's id of that address (addressRecipientID). */
@@ -19,6 +19,7 @@ export interface CalendarPerson {
 export interface ICalendarInput {
   method: ItipMethod;
   event: EventState;
+  /** The ORGANIZER: the host by name; for a REQUEST or CANCEL with inbound mail on, at the reader's reply address. */
   organizer: CalendarPerson;
   /** Everyone listed as ATTENDEE: all guests for a REQUEST, the answering one for a REPLY, the removed one for a CANCEL to them. */
   attendees: CalendarPerson[];
@@ -30,28 +31,20 @@ export interface ICalendarInput {
   onOmittedLine?: (line: string) => void;
 }
 
-/** RFC 5545 §3.8.4.7: globally unique and the same in every message about the event. */
-export const uidOf = (eventID: string): string => `${eventID}@datebook`;
+
+/**
+ * A person's answer, for the whole event or (`occurrence`) one occurrence: a guest invited by address
+ * answers by mail (inbound iMIP), kept by address, for the whole event only.
+ */
+export function answerOf(event: EventState, who: Pick<CalendarPerson, 'userID' | 'email' | 'external'>, occurrence?: string): RsvpStatus {
+  if (who.external) return externalAttendeesOf(event)[who.email]?.rsvpStatus ?? 'PENDING';
+  return (occurrence === undefined ? undefined : event.occurrenceResponses[who.userID]?.[occurrence]) ?? event.attendees[who.userID] ?? 'PENDING';
+}
 
 const PARTSTAT: Record<RsvpStatus, string> = { PENDING: 'NEEDS-ACTION', ACCEPTED: 'ACCEPTED', DECLINED: 'DECLINED', TENTATIVE: 'TENTATIVE' };
 
-/** RFC 5545 §3.3.5 form #2, UTC: no VTIMEZONE is needed. */
-export function utcDateTime(instant: string | Date): string {
-  return new Date(instant).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-}
-
 // Every way of breaking a line: CRLF, CR, LF, NEL (U+0085), LINE SEPARATOR (U+2028), PARAGRAPH SEPARATOR (U+2029).
 const LINE_BREAK = /\r\n|[\r\n\u0085\u2028\u2029]/g;
-// RFC 5545 §3.1/§3.3.11: no other control character may appear in a value (HTAB may, in TEXT; CR and LF are line breaks).
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f]/g;
-
-/**
- * RFC 5545 §3.3.11 TEXT escaping: backslash, semicolon and comma escaped, every line break (of any
- * kind) written as `\n`, other control characters dropped. What comes out can never end the line.
- */
-export function escapeText(value: string): string {
-  return value.replace(CONTROL, '').replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(LINE_BREAK, '\\n');
-}
 
 /**
  * RFC 5545 §3.2: a param-value with ':', ';' or ',' must be quoted, and DQUOTE, line breaks and
@@ -64,26 +57,6 @@ function paramValue(value: string): string {
 
 /** A mailto: URI value (RFC 6068): an address has no whitespace, control characters or line breaks. */
 const mailto = (email: string): string => `mailto:${email.replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '')}`;
-
-/** RFC 5545 §3.1: lines longer than 75 octets are folded with CRLF + space, never inside a UTF-8 sequence. */
-export function foldLine(line: string): string {
-  const parts: string[] = [];
-  let current = '';
-  let octets = 0;
-  for (const char of line) {
-    const size = Buffer.byteLength(char, 'utf8');
-    const limit = parts.length === 0 ? 75 : 74;
-    if (octets + size > limit) {
-      parts.push(current);
-      current = '';
-      octets = 0;
-    }
-    current += char;
-    octets += size;
-  }
-  parts.push(current);
-  return parts.join('\r\n ');
-}
 
 function person(property: 'ORGANIZER' | 'ATTENDEE', who: CalendarPerson, params: string[] = []): string {
   return `${property};${[`CN=${paramValue(who.name)}`, ...params].join(';')}:${mailto(who.email)}`;
@@ -159,7 +132,7 @@ export function buildICalendar(input: ICalendarInput): string {
   const people = [
     person('ORGANIZER', input.organizer),
     ...input.attendees.map((attendee) => {
-      const status = (input.occurrence === undefined ? undefined : event.occurrenceResponses[attendee.userID]?.[input.occurrence]) ?? event.attendees[attendee.userID] ?? 'PENDING';
+      const status = answerOf(event, attendee, input.occurrence);
       const role = attendee.userID === event.hostID ? 'ROLE=CHAIR' : attendee.optional ? 'ROLE=OPT-PARTICIPANT' : 'ROLE=REQ-PARTICIPANT';
       // RFC 5545 §3.2.17: ask for an answer only while one is outstanding, and never in a REPLY.
       const rsvp = method === 'REQUEST' && status === 'PENDING' ? ['RSVP=TRUE'] : [];
@@ -167,7 +140,8 @@ export function buildICalendar(input: ICalendarInput): string {
     }),
   ];
   const common = (values: { title: string; description: string | null; location: string | null }) => [
-    `UID:${uidOf(event.eventID)}`,
+    // RFC 5545 §3.8.4.7: globally unique and the same in every message about the event (and in CalDAV).
+    `UID:${iCalUIDOf(event)}`,
     `DTSTAMP:${utcDateTime(input.stamp)}`,
     `SEQUENCE:${event.sequence}`,
     `SUMMARY:${escapeText(values.title)}`,

@@ -6,7 +6,7 @@ import { scheduledState } from '../calendarEvents/testEvents';
 import { renderEventEmail, renderReminderEmail } from './emailContent';
 import { buildICalendar, foldLine } from './icalendar';
 import { toNodemailer } from './nodemailerMessage';
-import { recurrenceProperty } from './recurrenceProperties';
+import { recurrenceProperty } from '@datebook/shared-kernel';
 
 // Every way a text can try to end a line and start a property of its own.
 const BREAKS = ['\r\n', '\r', '\n', '\u0085', '\u2028', '\u2029'];

@@ -1,3 +1,4 @@
+import type { ReplyAddresses } from '@datebook/shared-kernel';
 import type { EventState } from '../calendarEvents/eventState';
 import { occurrenceView } from '../calendarEvents/occurrenceView';
 import type { MessageIntent } from '../calendarEvents/whoGetsWhat';
@@ -31,11 +32,13 @@ export function messageEntries(input: {
   now: Date;
   /** Told of each stored recurrence line left out of the calendar part. */
   onOmittedLine?: (line: string) => void;
+  /** Inbound mail on: each guest's reply address. */
+  replyAddresses?: ReplyAddresses;
 }): LedgerEntry[] {
   const { intent, event, people, now } = input;
   const key = { eventID: event.eventID, occurrence: intent.occurrence ?? '', recipient: intent.recipient, kind: `${intent.kind}@${input.version}`, late: false, dueAt: now };
   const entries: LedgerEntry[] = [];
-  const email = renderEventEmail({ intent, event, people, stamp: input.changedAt, ...(input.onOmittedLine ? { onOmittedLine: input.onOmittedLine } : {}) });
+  const email = renderEventEmail({ intent, event, people, stamp: input.changedAt, ...(input.onOmittedLine ? { onOmittedLine: input.onOmittedLine } : {}), ...(input.replyAddresses ? { replyAddresses: input.replyAddresses } : {}) });
   if (email) entries.push({ ...key, channel: 'email', deviceID: '', payload: email });
   const reader = people.get(intent.recipient);
   if (reader) {

@@ -1,4 +1,4 @@
-import { accessRoleOf, calendarStreamName, type CalendarDetails, DomainError, type EffectiveRole } from '@datebook/shared-kernel';
+import { accessRoleOf, calendarStreamName, rulesRoleOf, type CalendarDetails, DomainError, type EffectiveRole } from '@datebook/shared-kernel';
 import { authenticatedUser, parseInput, type RouteDoc } from '@datebook/shared-kernel/http';
 import { calendarReaderOf, type EventStore, type LoadedCalendar, readCalendar } from '@datebook/shared-kernel/ports';
 import { type Request, type Response, Router } from 'express';
@@ -23,6 +23,8 @@ interface SeenCalendar {
   calendar: CalendarDetails;
   version: LoadedCalendar['version'];
   role: Exclude<EffectiveRole, 'none'>;
+  /** The role its rules give, before a subscription caps everyone at reader (see accessRoleOf). */
+  rulesRole: EffectiveRole;
 }
 
 /**
@@ -37,12 +39,13 @@ async function seenCalendar(store: EventStore, req: Request): Promise<SeenCalend
   const [reader, { state, version }] = await Promise.all([calendarReaderOf(store, viewer), readCalendar(store, calendarID)]);
   const role = accessRoleOf(state, reader);
   if (role === 'none' || state.status === 'absent' || state.status === 'deleted') throw new DomainError('CALENDAR_NOT_FOUND', 'no such calendar');
-  return { calendarID, calendar: state, version, role };
+  return { calendarID, calendar: state, version, role, rulesRole: rulesRoleOf(state, reader) };
 }
 
 async function ownedCalendar(store: EventStore, req: Request): Promise<SeenCalendar> {
   const seen = await seenCalendar(store, req);
-  if (seen.role !== 'owner') throw new DomainError('NOT_OWNER', 'only an owner of the calendar may read this');
+  // The rules' role: a subscription's owner reads it as a reader (nobody writes its events) yet owns its rules.
+  if (seen.rulesRole !== 'owner') throw new DomainError('NOT_OWNER', 'only an owner of the calendar may read this');
   return seen;
 }
 

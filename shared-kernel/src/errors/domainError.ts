@@ -31,7 +31,17 @@ export type DomainErrorCode =
   | 'PRIMARY_CALENDAR'
   | 'LAST_OWNER'
   | 'RULE_NOT_FOUND'
-  | 'USER_NOT_FOUND';
+  | 'USER_NOT_FOUND'
+  | 'APP_PASSWORD_NOT_FOUND'
+  | 'TOO_MANY_APP_PASSWORDS'
+  | 'INVALID_ICALENDAR'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'FEED_NOT_FOUND'
+  | 'TOO_MANY_FEEDS'
+  | 'NOT_A_SUBSCRIPTION'
+  | 'SUBSCRIPTION_HOST_NOT_ALLOWED'
+  | 'SUBSCRIPTION_FETCH_FAILED';
 
 export interface FieldError {
   /** JSON path of the offending field, e.g. `invitedUserIDs.2` or `endTime`. */

@@ -44,6 +44,10 @@ export const currentSchemaVersions = {
   AccessGranted: 1,
   AccessChanged: 1,
   AccessRevoked: 1,
+  FeedCreated: 1,
+  FeedRevoked: 1,
+  SubscriptionSourceSet: 1,
+  SubscriptionSynced: 1,
   // User and UserEmail streams
   UserRegistered: 1,
   EmailClaimed: 1,
@@ -59,6 +63,8 @@ export const currentSchemaVersions = {
   SessionRevoked: 1,
   SessionsRevoked: 1,
   CalendarListEntryChanged: 1,
+  AppPasswordCreated: 1,
+  AppPasswordRevoked: 1,
   // Schedule streams
   TimeReserved: 1,
 } as const satisfies Record<CalendarEventEventType | CalendarStreamEventType | UserEventType | ScheduleEventType, number>;

@@ -1,7 +1,23 @@
 import { createHmac, createSecretKey, randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import jwt from 'jsonwebtoken';
 import { DomainError, invalidLink } from '../errors/domainError';
+import { type AppPasswordVerifier, AUTH_REALM, basicCredentials } from './basicCredentials';
+import type { ClientRequest } from './clientAddress';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** How `requireUser` signed the user in: a session's bearer token, or an app password over HTTP Basic. */
+      authenticatedBy?: AuthenticationScheme;
+    }
+  }
+}
+
+/** `bearer`: a session token (POST /sessions); `basic`: an app password (RFC 7617), for calendar apps. */
+export type AuthenticationScheme = 'bearer' | 'basic';
 
 const ISSUER = 'datebook';
 const ALGORITHM = 'HS256';
@@ -45,6 +61,8 @@ export interface TokenService {
   issueLink(purpose: LinkPurpose, claims: LinkClaims, expiresAt: Date): string;
   /** The claims of a link token of this purpose; throws INVALID_LINK when forged, of another purpose or expired at `now`. */
   verifyLink(purpose: LinkPurpose, token: string, now: Date): LinkClaims;
+  /** HTTP Basic with app passwords, where the process accepts it (see `withAppPasswords`); Bearer only otherwise. */
+  appPasswords?: AppPasswordVerifier;
 }
 
 /** Refuses a secret too short for HS256, however it was given (an empty secret file once made every token acceptable). */
@@ -130,6 +148,11 @@ export function withRevocations(tokens: TokenService, revocations: RevocationChe
   };
 }
 
+/** The same token service, also signing in with app passwords over HTTP Basic wherever it signs in bearer tokens. */
+export function withAppPasswords(tokens: TokenService, appPasswords: AppPasswordVerifier): TokenService {
+  return { ...tokens, appPasswords };
+}
+
 /** The bearer token of an `Authorization: Bearer <token>` header; throws UNAUTHENTICATED. */
 export function bearerToken(header: string | undefined): string {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
@@ -142,18 +165,67 @@ export async function userFromAuthorization(tokens: TokenService, header: string
   return (await tokens.authenticate(bearerToken(header))).userID;
 }
 
-/** Every endpoint but sign-up and sign-in needs `Authorization: Bearer <token>` of a session not revoked. */
-export function requireUser(tokens: TokenService): RequestHandler {
-  return (req, _res, next) => {
-    userFromAuthorization(tokens, req.headers.authorization).then(
-      (userID) => {
+/**
+ * The user a request signs in: `Authorization: Bearer <token>` of a session not revoked, or, where `tokens`
+ * take app passwords, `Authorization: Basic base64(<address>:<app password>)` (never the account password).
+ * Throws UNAUTHENTICATED, or TOO_MANY_ATTEMPTS while Basic guesses for the account or from the client are blocked.
+ */
+export async function authenticateRequest(tokens: TokenService, req: ClientRequest): Promise<{ userID: string; scheme: AuthenticationScheme }> {
+  const header = req.headers.authorization;
+  const basic = basicCredentials(header);
+  if (basic === undefined) return { userID: await userFromAuthorization(tokens, header), scheme: 'bearer' };
+  if (!tokens.appPasswords) throw new DomainError('UNAUTHENTICATED', 'send Authorization: Bearer <token>');
+  return { userID: (await tokens.appPasswords.verify(basic, req)).userID, scheme: 'basic' };
+}
+
+/**
+ * The headers a failed sign-in answers with: the challenge every 401 carries (RFC 9110 §11.6.1), Basic
+ * (RFC 7617 §2) when the request tried Basic or the route offers it (calendar apps wait for that challenge
+ * before they send credentials), else Bearer (RFC 6750 §3); and `Retry-After` with a 429.
+ */
+export function authenticationFailureHeaders(req: ClientRequest, error: unknown, offerBasic = false): Record<string, string> {
+  if (!(error instanceof DomainError)) return {};
+  if (error.code === 'TOO_MANY_ATTEMPTS') {
+    const seconds = error.extensions.retryAfterSeconds;
+    return typeof seconds === 'number' ? { 'Retry-After': String(seconds) } : {};
+  }
+  if (error.code !== 'UNAUTHENTICATED') return {};
+  const basic = offerBasic || /^Basic\b/i.test(req.headers.authorization ?? '');
+  return { 'WWW-Authenticate': basic ? `Basic realm="${AUTH_REALM}"` : `Bearer realm="${AUTH_REALM}"` };
+}
+
+/** Sets `authenticationFailureHeaders` on a response about to carry `error`. */
+export function setAuthenticationFailureHeaders(req: ClientRequest, res: Pick<ServerResponse, 'setHeader'>, error: unknown, offerBasic = false): void {
+  for (const [name, value] of Object.entries(authenticationFailureHeaders(req, error, offerBasic))) res.setHeader(name, value);
+}
+
+/**
+ * Every endpoint but sign-up and sign-in needs a signed-in user (see `authenticateRequest`). `offerBasic`:
+ * a 401 challenges for Basic, for the routes calendar apps use (CalDAV, feeds of a calendar, import).
+ */
+export function requireUser(tokens: TokenService, options: { offerBasic?: boolean } = {}): RequestHandler {
+  return (req, res, next) => {
+    authenticateRequest(tokens, req).then(
+      ({ userID, scheme }) => {
         req.userID = userID;
+        req.authenticatedBy = scheme;
         req.log = req.log.child({ userID });
         next();
       },
-      (error: unknown) => next(error),
+      (error: unknown) => {
+        setAuthenticationFailureHeaders(req, res, error, options.offerBasic);
+        next(error);
+      },
     );
   };
+}
+
+/**
+ * For what only a session may do (managing app passwords): an app password signs a calendar app in to
+ * calendars, never to the keys of the account itself. 403 when the request came with Basic.
+ */
+export function requireSession(req: { authenticatedBy?: AuthenticationScheme }): void {
+  if (req.authenticatedBy === 'basic') throw new DomainError('FORBIDDEN', 'an app password cannot do this: sign in (POST /sessions) and send the bearer token');
 }
 
 export function authenticatedUser(req: { userID?: string }): string {

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { foldSessionRevocations, isSessionRevoked, noRevocations } from '../aggregates/user/sessions';
-import { jwtTokenService, withRevocations } from './auth';
+import { DomainError } from '../errors/domainError';
+import { authenticateRequest, authenticationFailureHeaders, jwtTokenService, withAppPasswords, withRevocations } from './auth';
 
 const secret = 'a-secret-of-exactly-32-bytes-!!!';
 
@@ -46,5 +47,34 @@ describe('jwtTokenService', () => {
     await expect(tokens.authenticate(second.token)).resolves.toBeDefined();
     await expect(tokens.authenticate(tokens.issue('user-1', new Date(), { generation: 1 }).token)).resolves.toBeDefined();
     await expect(tokens.authenticate(tokens.issue('user-1', new Date(), { generation: 0 }).token)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+});
+
+/** RFC 9110 §11.6.1: every 401 says how to sign in; calendar apps wait for a Basic challenge (RFC 7617). */
+describe('authentication failure headers', () => {
+  const request = (authorization?: string) => ({ headers: authorization ? { authorization } : {}, socket: {} as never });
+  const unauthenticated = new DomainError('UNAUTHENTICATED', 'no');
+
+  it('challenges for Bearer, or for Basic when the request tried it or the route offers it', () => {
+    expect(authenticationFailureHeaders(request(), unauthenticated)).toEqual({ 'WWW-Authenticate': 'Bearer realm="Datebook"' });
+    expect(authenticationFailureHeaders(request('Bearer x'), unauthenticated)).toEqual({ 'WWW-Authenticate': 'Bearer realm="Datebook"' });
+    expect(authenticationFailureHeaders(request('basic abc'), unauthenticated)).toEqual({ 'WWW-Authenticate': 'Basic realm="Datebook"' });
+    expect(authenticationFailureHeaders(request(), unauthenticated, true)).toEqual({ 'WWW-Authenticate': 'Basic realm="Datebook"' });
+  });
+
+  it('says when to try again after too many failures, and nothing for other errors', () => {
+    expect(authenticationFailureHeaders(request(), new DomainError('TOO_MANY_ATTEMPTS', 'wait', [], { retryAfterSeconds: 60 }))).toEqual({ 'Retry-After': '60' });
+    expect(authenticationFailureHeaders(request(), new DomainError('EVENT_NOT_FOUND', 'no'))).toEqual({});
+    expect(authenticationFailureHeaders(request(), new Error('boom'))).toEqual({});
+  });
+
+  it('signs in with Basic only where the tokens take app passwords', async () => {
+    const tokens = jwtTokenService(secret, 3600, () => new Date());
+    const basic = `Basic ${Buffer.from('ann@example.com:abcd').toString('base64')}`;
+    await expect(authenticateRequest(tokens, request(basic))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    const verifier = { verify: async () => ({ userID: 'user-1', appPasswordID: 'p-1' }), forget: () => undefined };
+    await expect(authenticateRequest(withAppPasswords(tokens, verifier), request(basic))).resolves.toEqual({ userID: 'user-1', scheme: 'basic' });
+    const { token } = tokens.issue('user-2', new Date());
+    await expect(authenticateRequest(withAppPasswords(tokens, verifier), request(`Bearer ${token}`))).resolves.toEqual({ userID: 'user-2', scheme: 'bearer' });
   });
 });

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { type TokenService, userFromAuthorization } from './auth';
+import { authenticateRequest, setAuthenticationFailureHeaders, type TokenService } from './auth';
 import type { RouteDoc } from './openApi';
 import { hasBody } from './problemDetails';
 
@@ -7,6 +7,7 @@ interface RoutePattern {
   method: string;
   pattern: RegExp;
   authenticated: boolean;
+  offerBasic: boolean;
 }
 
 /** `/events/{eventID}` → a matcher of the request path as Express matches it (any case, optional trailing slash). */
@@ -15,7 +16,7 @@ function patternOf(doc: RouteDoc): RoutePattern {
     .split(/\{\w+\}/)
     .map((literal) => literal.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))
     .join('[^/]+');
-  return { method: doc.method.toUpperCase(), pattern: new RegExp(`^${source}/?$`, 'i'), authenticated: doc.authenticated !== false };
+  return { method: doc.method.toUpperCase(), pattern: new RegExp(`^${source}/?$`, 'i'), authenticated: doc.authenticated !== false, offerBasic: doc.offerBasic === true };
 }
 
 /**
@@ -26,12 +27,15 @@ function patternOf(doc: RouteDoc): RoutePattern {
  */
 export function authenticateBeforeBody(tokens: TokenService, routeDocs: RouteDoc[]): RequestHandler {
   const routes = routeDocs.map(patternOf);
-  return (req, _res, next) => {
+  return (req, res, next) => {
     if (!hasBody(req.headers)) return next();
     const path = req.path;
     const matching = routes.filter((route) => route.method === req.method && route.pattern.test(path));
     if (matching.length === 0 || matching.some((route) => !route.authenticated)) return next();
     // Revoked sessions are refused here too (the same check as the route's own `requireUser`).
-    userFromAuthorization(tokens, req.headers.authorization).then(() => next(), next);
+    authenticateRequest(tokens, req).then(() => next(), (error: unknown) => {
+      setAuthenticationFailureHeaders(req, res, error, matching.some((route) => route.offerBasic));
+      next(error);
+    });
   };
 }

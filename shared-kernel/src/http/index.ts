@@ -1,5 +1,8 @@
 // HTTP edge helpers shared by the services (express, JWT): kept apart from the pure kernel.
 export * from './auth';
+export * from './basicCredentials';
+export * from './clientAddress';
+export * from './credentialThrottle';
 export * from './openApi';
 export * from './problemDetails';
 export * from './requestContext';

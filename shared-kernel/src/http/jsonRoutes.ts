@@ -3,7 +3,7 @@ import { parse as parseQueryString } from 'node:querystring';
 import type { Readable, Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Logger } from 'pino';
-import { type TokenService, userFromAuthorization } from './auth';
+import { authenticateRequest, setAuthenticationFailureHeaders, type TokenService } from './auth';
 import { bodyError, hasBody, problemFor } from './problemDetails';
 import { correlationIdOf } from './requestContext';
 import type { HotRoutes } from './serviceApp';
@@ -64,7 +64,7 @@ async function serve(route: JsonRoute, req: IncomingMessage, res: ServerResponse
   res.setHeader('X-Correlation-Id', correlationId);
   try {
     // The user first: a stranger's body is never read, let alone inflated. Then the body, then the consistency token.
-    const userID = await userFromAuthorization(options.tokens, req.headers.authorization);
+    const { userID } = await authenticateRequest(options.tokens, req);
     const input = route.method === 'GET' ? { ...parseQueryString(query) } : await readJsonBody(req);
     const fresh = options.consistency ? await options.consistency(req.headers['x-consistency-token']) : false;
     const reply = await route.handle({ userID, input, fresh });
@@ -73,6 +73,7 @@ async function serve(route: JsonRoute, req: IncomingMessage, res: ServerResponse
   } catch (error) {
     const { body, retryAfter } = problemFor(error, options.logger.child({ correlationId }));
     if (retryAfter) res.setHeader('Retry-After', retryAfter);
+    setAuthenticationFailureHeaders(req, res, error);
     sendJson(req, res, body.status, 'application/problem+json; charset=utf-8', body);
   }
 }

@@ -21,6 +21,8 @@ export interface RouteDoc {
   summary: string;
   /** Defaults to true: the route needs a bearer token. */
   authenticated?: boolean;
+  /** Calendar apps sign in here with an app password (HTTP Basic, RFC 7617) as well: documented so, and a 401 challenges for Basic. */
+  offerBasic?: boolean;
   body?: z.ZodType;
   query?: z.ZodObject;
   /** Request headers the route reads, with what they mean. */
@@ -109,7 +111,7 @@ export function openApiDocument(info: { title: string; version: string; descript
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
       responses,
-      ...(route.authenticated === false ? { security: [] } : {}),
+      ...(route.authenticated === false ? { security: [] } : route.offerBasic ? { security: [{ bearer: [] }, { basic: [] }] } : {}),
     };
   }
   return {
@@ -120,7 +122,10 @@ export function openApiDocument(info: { title: string; version: string; descript
     paths,
     security: [{ bearer: [] }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The token of POST /sessions' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The token of POST /sessions' },
+        basic: { type: 'http', scheme: 'basic', description: 'Your e-mail address and an app password (POST /users/me/app-passwords), for calendar apps; never the account password' },
+      },
       headers: Object.fromEntries([...usedHeaders].sort().map((name) => [name, RESPONSE_HEADERS[name]])),
       schemas: {
         Problem: {

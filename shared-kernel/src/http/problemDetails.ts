@@ -35,6 +35,16 @@ const statusOf: Record<DomainErrorCode, number> = {
   LAST_OWNER: 409,
   RULE_NOT_FOUND: 404,
   USER_NOT_FOUND: 404,
+  APP_PASSWORD_NOT_FOUND: 404,
+  TOO_MANY_APP_PASSWORDS: 409,
+  INVALID_ICALENDAR: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  FEED_NOT_FOUND: 404,
+  TOO_MANY_FEEDS: 409,
+  NOT_A_SUBSCRIPTION: 409,
+  SUBSCRIPTION_HOST_NOT_ALLOWED: 400,
+  SUBSCRIPTION_FETCH_FAILED: 502,
 };
 
 /** RFC 9457 problem details, with `code` and `errors` as extension members. */
@@ -110,6 +120,11 @@ export const hasBody = (headers: IncomingHttpHeaders) =>
 
 /** Bodies are JSON: anything else is refused before it is read. */
 export const requireJsonBody: RequestHandler = (req, res, next) => {
+  // WebDAV bodies (XML, iCalendar) are read and bounded by the DAV routes themselves (see ../dav/requestBody),
+  // discovery's PROPFIND of the server root and of /.well-known/caldav (redirected, body unread) included.
+  if (/^\/(dav|\.well-known\/caldav)(\/|$)/i.test(req.path) || (req.method === 'PROPFIND' && req.path === '/')) return next();
+  // An iCalendar import (text/calendar, up to 10 MiB) is read and bounded by its own route (command-api/src/icalendarImport).
+  if (/^\/calendars\/[^/]+\/import\/?$/i.test(req.path)) return next();
   if (hasBody(req.headers) && !req.is('application/json')) return send(res, problemFor(bodyError('media.unsupported')).body);
   next();
 };

@@ -27,8 +27,33 @@ function rulesFor(state: CalendarDetails, reader: CalendarReader, withDefault: b
 
 const strongest = (rules: AccessRule[]): EffectiveRole => rules.reduce<EffectiveRole>((best, rule) => (rank(rule.role) > rank(best) ? rule.role : best), 'none');
 
-/** The strongest role any rule gives this person (Google: the most permissive rule wins); none on a deleted calendar. */
+/**
+ * Who writes a subscribed calendar's events: the subscription poller acts as this id, a name-based UUID
+ * (version 5: uuid v5 of https://datebook.dev/actors/subscription-source in the URL namespace) that no
+ * account can have, since accounts get random (version 4) ones.
+ */
+export const SUBSCRIPTION_SOURCE_ID = '1a7a1b79-0037-515c-aacd-47f71f7a0b54';
+
+/**
+ * The strongest role any rule gives this person (Google: the most permissive rule wins); none on a deleted
+ * calendar. A subscribed calendar is read-only to every person, its owner included: its events are its
+ * source's, written only by the subscription poller (SUBSCRIPTION_SOURCE_ID). Every write path asks this
+ * role, so each refuses (NOT_WRITER); the owner still manages the calendar itself (`rulesRoleOf`).
+ */
 export function accessRoleOf(state: CalendarState, reader: CalendarReader): EffectiveRole {
+  if (state.status === 'absent' || state.status === 'deleted') return 'none';
+  if (state.subscription !== null) return reader.userID === SUBSCRIPTION_SOURCE_ID ? 'writer' : readOnly(strongest(rulesFor(state, reader, true)));
+  return strongest(rulesFor(state, reader, true));
+}
+
+const readOnly = (role: EffectiveRole): EffectiveRole => (rank(role) > rank('reader') ? 'reader' : role);
+
+/**
+ * The role the calendar's rules give this person, as managing the calendar itself needs it (rename, share,
+ * delete, secret addresses): the same as `accessRoleOf` except on a subscribed calendar, whose owner still
+ * owns it though nobody writes its events.
+ */
+export function rulesRoleOf(state: CalendarState, reader: CalendarReader): EffectiveRole {
   if (state.status === 'absent' || state.status === 'deleted') return 'none';
   return strongest(rulesFor(state, reader, true));
 }

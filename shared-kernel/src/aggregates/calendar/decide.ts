@@ -1,6 +1,6 @@
 import { DomainError } from '../../errors/domainError';
 import { normaliseEmail } from '../userEmail/decider';
-import { accessRoleOf, atLeast, type CalendarReader } from './access';
+import { type CalendarReader, rulesRoleOf } from './access';
 import type { CalendarCommand } from './commands';
 import type { AccessScope, CalendarStreamEvent } from './events';
 import { type CalendarDetails, type CalendarState, ruleIDOf } from './state';
@@ -12,7 +12,8 @@ const notFound = () => new DomainError('CALENDAR_NOT_FOUND', 'no such calendar')
  * existence is not revealed); whoever sees it but is no owner is refused (403).
  */
 function requireOwner(state: CalendarState, actor: CalendarReader): CalendarDetails {
-  const role = accessRoleOf(state, actor);
+  // The rules' role, not the events' one: a subscribed calendar's owner manages it though nobody writes its events.
+  const role = rulesRoleOf(state, actor);
   if (state.status === 'absent' || state.status === 'deleted' || role === 'none') throw notFound();
   if (role !== 'owner') throw new DomainError('NOT_OWNER', 'only an owner of the calendar may do this');
   return state;
@@ -67,7 +68,7 @@ export function decide(command: CalendarCommand, state: CalendarState): Calendar
     }
 
     case 'DeleteCalendar': {
-      if (state.status === 'deleted' && accessRoleOf({ ...state, status: 'active' }, command.data.actor) === 'owner') return [];
+      if (state.status === 'deleted' && rulesRoleOf({ ...state, status: 'active' }, command.data.actor) === 'owner') return [];
       const calendar = requireOwner(state, command.data.actor);
       if (calendar.primary) throw new DomainError('PRIMARY_CALENDAR', 'a primary calendar cannot be deleted');
       return [{ type: 'CalendarDeleted', data: { calendarID: calendar.calendarID, deletedBy: command.data.actor.userID } }];
@@ -114,7 +115,52 @@ export function decide(command: CalendarCommand, state: CalendarState): Calendar
       if (ownersAfter(calendar, ruleID, undefined) === 0) throw lastOwner();
       return [...creationIfImplicit(state), { type: 'AccessRevoked', data: { calendarID: calendar.calendarID, ruleID, revokedBy: actor.userID } }];
     }
+
+    case 'CreateFeed': {
+      const { actor, feedID, tokenHash, createdAt } = command.data;
+      const calendar = requireOwner(state, actor);
+      const existing = calendar.feeds[feedID];
+      if (existing) {
+        if (existing.tokenHash === tokenHash) return [];
+        throw new DomainError('CONCURRENCY_CONFLICT', 'a secret address with this id exists; try again');
+      }
+      if (Object.keys(calendar.feeds).length >= MAX_FEEDS) {
+        throw new DomainError('TOO_MANY_FEEDS', `a calendar has at most ${MAX_FEEDS} secret addresses; revoke one first`, [{ path: 'calendarID', message: `${MAX_FEEDS} secret addresses already` }]);
+      }
+      return [...creationIfImplicit(state), { type: 'FeedCreated', data: { calendarID: calendar.calendarID, feedID, tokenHash, createdBy: actor.userID, createdAt } }];
+    }
+
+    case 'RevokeFeed': {
+      const { actor, feedID } = command.data;
+      const calendar = requireOwner(state, actor);
+      if (!calendar.feeds[feedID]) return [];
+      return [{ type: 'FeedRevoked', data: { calendarID: calendar.calendarID, feedID, revokedBy: actor.userID } }];
+    }
+
+    case 'SubscribeToCalendar': {
+      const { url, ...c } = command.data;
+      if (state.status !== 'absent') {
+        if (state.status !== 'implicitPrimary' && state.ownerID === c.ownerID && state.subscription?.url === url) return [];
+        throw new DomainError('CALENDAR_ID_TAKEN', 'a calendar with this id already exists', [{ path: 'calendarID', message: 'already taken' }]);
+      }
+      return [
+        { type: 'CalendarCreated', data: { ...c, primary: false } },
+        { type: 'SubscriptionSourceSet', data: { calendarID: c.calendarID, url, setBy: c.ownerID } },
+      ];
+    }
+
+    case 'RecordSubscriptionSync': {
+      if (state.status === 'absent' || state.status === 'deleted') throw notFound();
+      const { subscription } = state;
+      if (!subscription) throw new DomainError('NOT_A_SUBSCRIPTION', 'this calendar is not a subscription to a URL');
+      const { etag, lastModified, contentHash, syncedAt } = command.data;
+      if (subscription.contentHash === contentHash && subscription.etag === etag && subscription.lastModified === lastModified) return [];
+      return [{ type: 'SubscriptionSynced', data: { calendarID: state.calendarID, etag, lastModified, contentHash, syncedAt } }];
+    }
   }
 }
+
+/** Live secret addresses per calendar: enough to give one to each device or app, few enough to review. */
+export const MAX_FEEDS = 10;
 
 const lastOwner = () => new DomainError('LAST_OWNER', 'a calendar keeps at least one owner', [{ path: 'role', message: 'the last owner' }]);

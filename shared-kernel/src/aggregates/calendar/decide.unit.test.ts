@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { DomainError } from '../../errors/domainError';
-import { accessRoleOf, type CalendarReader } from './access';
+import { accessRoleOf, type CalendarReader, rulesRoleOf, SUBSCRIPTION_SOURCE_ID } from './access';
 import type { CalendarCommand } from './commands';
 import type { CalendarStreamEvent } from './events';
-import { decide } from './decide';
+import { decide, MAX_FEEDS } from './decide';
 import { type CalendarState, evolve, implicitPrimaryState, initialState } from './state';
 
 const ann: CalendarReader = { userID: '11111111-1111-4111-8111-111111111111', email: 'ann@example.com' };
@@ -130,5 +130,78 @@ describe('the Calendar decider', () => {
         expect(people.some((p) => accessRoleOf(state, p) === 'owner')).toBe(true);
       }
     }));
+  });
+
+  describe('secret addresses', () => {
+    const feed = (n: number) => `66666666-6666-4666-8666-${String(n).padStart(12, '0')}`;
+    const create = (actor: CalendarReader, n: number): CalendarCommand => ({ type: 'CreateFeed', data: { actor, feedID: feed(n), tokenHash: `hash-${n}`, createdAt: '2030-01-01T00:00:00.000Z' } });
+
+    it('are made and revoked by owners only; a retry changes nothing', () => {
+      const state = given([created, granted(bob, 'writer')]);
+      const made = decide(create(ann, 1), state);
+      expect(made).toEqual([{ type: 'FeedCreated', data: { calendarID: family, feedID: feed(1), tokenHash: 'hash-1', createdBy: ann.userID, createdAt: '2030-01-01T00:00:00.000Z' } }]);
+      const withFeed = given(made, state);
+      expect(withFeed.status === 'active' && Object.keys(withFeed.feeds)).toEqual([feed(1)]);
+      expect(decide(create(ann, 1), withFeed)).toEqual([]);
+      expect(refusal(create(bob, 2), state)).toBe('NOT_OWNER');
+      expect(refusal(create(cyd, 2), state)).toBe('CALENDAR_NOT_FOUND');
+      expect(refusal({ type: 'RevokeFeed', data: { actor: bob, feedID: feed(1) } }, withFeed)).toBe('NOT_OWNER');
+      const revoked = given(decide({ type: 'RevokeFeed', data: { actor: ann, feedID: feed(1) } }, withFeed), withFeed);
+      expect(revoked.status === 'active' && revoked.feeds).toEqual({});
+      expect(decide({ type: 'RevokeFeed', data: { actor: ann, feedID: feed(1) } }, revoked)).toEqual([]);
+    });
+
+    it(`are at most ${MAX_FEEDS} live ones; revoking one makes room`, () => {
+      let state = given([created]);
+      for (let n = 0; n < MAX_FEEDS; n++) state = given(decide(create(ann, n), state), state);
+      expect(refusal(create(ann, MAX_FEEDS), state)).toBe('TOO_MANY_FEEDS');
+      state = given(decide({ type: 'RevokeFeed', data: { actor: ann, feedID: feed(0) } }, state), state);
+      expect(decide(create(ann, MAX_FEEDS), state).map((e) => e.type)).toEqual(['FeedCreated']);
+    });
+
+    it('on an unwritten primary calendar, write its creation first', () => {
+      const primary = implicitPrimaryState({ userID: ann.userID, summary: 'Ann', timeZone: 'UTC' });
+      expect(decide({ type: 'CreateFeed', data: { actor: ann, feedID: feed(1), tokenHash: 'h', createdAt: 'now' } }, primary).map((e) => e.type)).toEqual(['CalendarCreated', 'FeedCreated']);
+    });
+  });
+
+  describe('subscriptions to a URL', () => {
+    const url = 'https://example.com/holidays.ics';
+    const subscribe: CalendarCommand = { type: 'SubscribeToCalendar', data: { calendarID: family, ownerID: ann.userID, summary: 'Holidays', description: null, timeZone: 'UTC', url } };
+    const subscribed = () => given(decide(subscribe, initialState()));
+
+    it('create a calendar with its source, once', () => {
+      expect(decide(subscribe, initialState()).map((e) => e.type)).toEqual(['CalendarCreated', 'SubscriptionSourceSet']);
+      expect(decide(subscribe, subscribed())).toEqual([]);
+      expect(refusal({ ...subscribe, data: { ...subscribe.data, url: 'https://example.com/other.ics' } } as CalendarCommand, subscribed())).toBe('CALENDAR_ID_TAKEN');
+      expect(refusal(subscribe, given([created]))).toBe('CALENDAR_ID_TAKEN');
+    });
+
+    it('are read-only to every person, the owner included; only the source writes their events', () => {
+      const state = given([granted(bob, 'writer')], subscribed());
+      expect(accessRoleOf(state, ann)).toBe('reader');
+      expect(accessRoleOf(state, bob)).toBe('reader');
+      expect(accessRoleOf(state, cyd)).toBe('none');
+      expect(accessRoleOf(state, { userID: SUBSCRIPTION_SOURCE_ID })).toBe('writer');
+      // The source writes nothing else: on an ordinary calendar its id is nobody.
+      expect(accessRoleOf(given([created]), { userID: SUBSCRIPTION_SOURCE_ID })).toBe('none');
+      // The owner still manages the calendar itself.
+      expect(rulesRoleOf(state, ann)).toBe('owner');
+      expect(decide({ type: 'ChangeCalendar', data: { actor: ann, changes: { summary: 'Public holidays' } } }, state).map((e) => e.type)).toEqual(['CalendarDetailsChanged']);
+      expect(decide({ type: 'DeleteCalendar', data: { actor: ann } }, state).map((e) => e.type)).toEqual(['CalendarDeleted']);
+      expect(refusal({ type: 'DeleteCalendar', data: { actor: bob } }, state)).toBe('NOT_OWNER');
+    });
+
+    it('record a sync only when the source changed', () => {
+      const sync = { etag: '"v1"', lastModified: null, contentHash: 'abc', syncedAt: '2030-01-01T00:00:00.000Z' };
+      const first = decide({ type: 'RecordSubscriptionSync', data: sync }, subscribed());
+      expect(first).toEqual([{ type: 'SubscriptionSynced', data: { calendarID: family, ...sync } }]);
+      const synced = given(first, subscribed());
+      expect(synced.status === 'active' && synced.subscription).toEqual({ url, ...sync });
+      expect(decide({ type: 'RecordSubscriptionSync', data: { ...sync, syncedAt: '2030-01-01T00:15:00.000Z' } }, synced)).toEqual([]);
+      expect(decide({ type: 'RecordSubscriptionSync', data: { ...sync, etag: '"v2"' } }, synced)).toHaveLength(1);
+      expect(refusal({ type: 'RecordSubscriptionSync', data: sync }, given([created]))).toBe('NOT_A_SUBSCRIPTION');
+      expect(refusal({ type: 'RecordSubscriptionSync', data: sync }, initialState())).toBe('CALENDAR_NOT_FOUND');
+    });
   });
 });

@@ -37,6 +37,27 @@ export const CalendarDeleted = z.object({ calendarID, deletedBy: userID });
 export const AccessGranted = z.object({ calendarID, ruleID: z.string(), scope: AccessScope, role: AccessRole, grantedBy: userID });
 export const AccessChanged = z.object({ calendarID, ruleID: z.string(), role: AccessRole, changedBy: userID });
 export const AccessRevoked = z.object({ calendarID, ruleID: z.string(), revokedBy: userID });
+/**
+ * A secret address of the calendar (Google's "secret address in iCal format"): whoever has its token reads
+ * the calendar as a reader would, without signing in. Only the token's SHA-256 is kept (hex); the token
+ * itself is shown once, to its creator.
+ */
+export const FeedCreated = z.object({ calendarID, feedID: z.string().uuid(), tokenHash: z.string(), createdBy: userID, createdAt: z.string() });
+export const FeedRevoked = z.object({ calendarID, feedID: z.string().uuid(), revokedBy: userID });
+/** The calendar is a subscription ("add calendar from URL"): its events are those of the iCalendar file at `url`, read-only. */
+export const SubscriptionSourceSet = z.object({ calendarID, url: z.string(), setBy: userID });
+/**
+ * The subscription's source was read and its content imported: the validators to send next time (RFC 9110
+ * §13.1: If-None-Match, If-Modified-Since) and the body's SHA-256 (an unchanged body is not imported again).
+ * Written only when something changed, so a source polled every 15 minutes that answers 304 writes nothing.
+ */
+export const SubscriptionSynced = z.object({
+  calendarID,
+  etag: z.string().nullable(),
+  lastModified: z.string().nullable(),
+  contentHash: z.string(),
+  syncedAt: z.string(),
+});
 
 export const calendarStreamEventSchemas = {
   CalendarCreated,
@@ -46,6 +67,10 @@ export const calendarStreamEventSchemas = {
   AccessGranted,
   AccessChanged,
   AccessRevoked,
+  FeedCreated,
+  FeedRevoked,
+  SubscriptionSourceSet,
+  SubscriptionSynced,
 } as const;
 
 type Schemas = typeof calendarStreamEventSchemas;

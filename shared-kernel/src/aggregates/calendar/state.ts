@@ -6,6 +6,23 @@ export interface AccessRule {
   role: AccessRole;
 }
 
+/** A live secret address (revoked ones are forgotten): its token is known only by its hash. */
+export interface Feed {
+  feedID: string;
+  tokenHash: string;
+  createdBy: string;
+  createdAt: string;
+}
+
+/** Where a subscribed calendar's events come from, and what its last import saw. */
+export interface Subscription {
+  url: string;
+  etag: string | null;
+  lastModified: string | null;
+  contentHash: string | null;
+  syncedAt: string | null;
+}
+
 export interface CalendarDetails {
   calendarID: string;
   ownerID: string;
@@ -15,6 +32,10 @@ export interface CalendarDetails {
   timeZone: string;
   /** Keyed by ruleID. */
   rules: Record<string, AccessRule>;
+  /** Live secret addresses, keyed by feedID. */
+  feeds: Record<string, Feed>;
+  /** Set when the calendar is a subscription to an iCalendar URL (read-only for everyone). */
+  subscription: Subscription | null;
 }
 
 /**
@@ -35,7 +56,7 @@ const PRIMARY_DEFAULT_RULE: AccessRule = { ruleID: 'default', scope: { type: 'de
 export function implicitPrimaryState(owner: { userID: string; summary: string; timeZone: string }): CalendarState {
   return {
     status: 'implicitPrimary', calendarID: owner.userID, ownerID: owner.userID, primary: true,
-    summary: owner.summary, description: null, timeZone: owner.timeZone,
+    summary: owner.summary, description: null, timeZone: owner.timeZone, feeds: {}, subscription: null,
     rules: {
       [ruleIDOf({ type: 'user', userID: owner.userID })]: { ruleID: ruleIDOf({ type: 'user', userID: owner.userID }), scope: { type: 'user', userID: owner.userID }, role: 'owner' },
       default: PRIMARY_DEFAULT_RULE,
@@ -60,7 +81,7 @@ export function evolve(state: CalendarState, event: CalendarStreamEvent): Calend
     // A primary calendar starts shared as free/busy with everyone on this Datebook (a company domain's default).
     const inherited: Record<string, AccessRule> = d.primary ? { default: PRIMARY_DEFAULT_RULE } : {};
     return {
-      status: 'active', ...d,
+      status: 'active', ...d, feeds: {}, subscription: null,
       rules: { ...inherited, [ownerRule]: { ruleID: ownerRule, scope: { type: 'user', userID: d.ownerID }, role: 'owner' } },
     };
   }
@@ -83,6 +104,21 @@ export function evolve(state: CalendarState, event: CalendarStreamEvent): Calend
     case 'AccessRevoked': {
       const { [event.data.ruleID]: _revoked, ...rules } = state.rules;
       return { ...state, rules };
+    }
+    case 'FeedCreated': {
+      const { feedID, tokenHash, createdBy, createdAt } = event.data;
+      return { ...state, feeds: { ...state.feeds, [feedID]: { feedID, tokenHash, createdBy, createdAt } } };
+    }
+    case 'FeedRevoked': {
+      const { [event.data.feedID]: _revoked, ...feeds } = state.feeds;
+      return { ...state, feeds };
+    }
+    case 'SubscriptionSourceSet':
+      return { ...state, subscription: { url: event.data.url, etag: null, lastModified: null, contentHash: null, syncedAt: null } };
+    case 'SubscriptionSynced': {
+      if (!state.subscription) return state;
+      const { etag, lastModified, contentHash, syncedAt } = event.data;
+      return { ...state, subscription: { ...state.subscription, etag, lastModified, contentHash, syncedAt } };
     }
   }
 }

@@ -13,6 +13,10 @@ const event: fc.Arbitrary<CalendarStreamEvent> = fc.oneof(
   fc.constantFrom(...people).map((who): CalendarStreamEvent => ({ type: 'AccessRevoked', data: { calendarID, ruleID: `user:${who}`, revokedBy: people[0]! } })),
   fc.constant<CalendarStreamEvent>({ type: 'CalendarDetailsChanged', data: { calendarID, summary: 'D', description: 'd', changedBy: people[0]! } }),
   fc.constant<CalendarStreamEvent>({ type: 'CalendarDeleted', data: { calendarID, deletedBy: people[0]! } }),
+  fc.constantFrom('1', '2').map((n): CalendarStreamEvent => ({ type: 'FeedCreated', data: { calendarID, feedID: `66666666-6666-4666-8666-00000000000${n}`, tokenHash: n, createdBy: people[0]!, createdAt: n } })),
+  fc.constantFrom('1', '2').map((n): CalendarStreamEvent => ({ type: 'FeedRevoked', data: { calendarID, feedID: `66666666-6666-4666-8666-00000000000${n}`, revokedBy: people[0]! } })),
+  fc.constant<CalendarStreamEvent>({ type: 'SubscriptionSourceSet', data: { calendarID, url: 'https://example.com/a.ics', setBy: people[0]! } }),
+  fc.constant<CalendarStreamEvent>({ type: 'SubscriptionSynced', data: { calendarID, etag: '"1"', lastModified: null, contentHash: 'h', syncedAt: 't' } }),
 );
 
 describe('folding a Calendar stream', () => {

@@ -60,9 +60,9 @@ export const CalendarEventScheduled = z.object({
    * The RFC 5545 §3.8.4.7 UID a client gave the event (CalDAV PUT, import); null for events made through the
    * API, whose UID is derived from their id (`iCalUIDOf`). Optional for writers: older events read as null.
    */
-  iCalUID: z.string().min(1).max(1024).nullable().default(null).optional(),
+  iCalUID: z.string().min(1).max(1024).nullable().optional(),
   /** See ExtraPropertiesChanged. Optional for writers: older events read as none. */
-  extraProperties: z.array(z.string()).default([]).optional(),
+  extraProperties: z.array(z.string()).optional(),
 });
 
 export const AttendeeInvited = z.object({ eventID, userID, invitedBy: userID });

@@ -11,3 +11,4 @@ export * from './occurrenceTiming';
 export * from './seriesSplit';
 export * from './viewAudience';
 export * from './iCalUID';
+export * from './iCalSequence';

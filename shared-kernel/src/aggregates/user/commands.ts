@@ -21,4 +21,7 @@ export type UserCommand =
    * The person's own settings for a calendar of their list. `listedRole` is the role with which the calendar is
    * on their list as its rules in the store say now (`listedRole` in calendarList.ts); 'none': it is not.
    */
-  | { type: 'ChangeCalendarListEntry'; data: { userID: string; calendarID: string; listedRole: EffectiveRole; changes: Partial<CalendarListSettings> } };
+  | { type: 'ChangeCalendarListEntry'; data: { userID: string; calendarID: string; listedRole: EffectiveRole; changes: Partial<CalendarListSettings> } }
+  /** A password for one calendar app (see AppPasswordCreated); the caller made the secret and hashes it. */
+  | { type: 'CreateAppPassword'; data: { userID: string; appPasswordID: string; name: string; passwordSha256: string; now: string } }
+  | { type: 'RevokeAppPassword'; data: { userID: string; appPasswordID: string } };

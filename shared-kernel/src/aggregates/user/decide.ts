@@ -1,4 +1,5 @@
 import { DomainError, invalidLink } from '../../errors/domainError';
+import { createdAppPassword, revokedAllAppPasswords, revokedAppPassword } from './appPasswords';
 import { CALENDAR_COLOR, calendarListSettingsOf } from './calendarList';
 import type { UserCommand } from './commands';
 import type { UserEvent } from './events';
@@ -57,12 +58,14 @@ export function decide(command: UserCommand, state: UserState): UserEvent[] {
         { type: 'SessionsRevoked', data: { userID, generation: state.sessions.generation + 1 } },
         // The link reached the owner's mailbox: that verifies the address as much as a verification link does.
         ...(state.emailVerified ? [] : [{ type: 'EmailVerified' as const, data: { userID, email: state.email } }]),
+        ...revokedAllAppPasswords(state.appPasswords, userID),
       ];
     }
     case 'ChangePassword':
       return [
         { type: 'PasswordChanged', data: { userID, passwordHash: command.data.passwordHash } },
         { type: 'SessionsRevoked', data: { userID, generation: state.sessions.generation + 1, keptSessionID: command.data.keepSessionID } },
+        ...revokedAllAppPasswords(state.appPasswords, userID),
       ];
     case 'SignOut':
       return state.sessions.revokedSessionIDs.has(command.data.sessionID) ? [] : [{ type: 'SessionRevoked', data: { userID, sessionID: command.data.sessionID } }];
@@ -70,6 +73,10 @@ export function decide(command: UserCommand, state: UserState): UserEvent[] {
       return [{ type: 'SessionsRevoked', data: { userID, generation: state.sessions.generation + 1 } }];
     case 'ChangeCalendarListEntry':
       return changedCalendarListEntry(command.data, state);
+    case 'CreateAppPassword':
+      return createdAppPassword(state.appPasswords, command.data);
+    case 'RevokeAppPassword':
+      return revokedAppPassword(state.appPasswords, userID, command.data.appPasswordID);
   }
 }
 

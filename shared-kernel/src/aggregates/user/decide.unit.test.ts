@@ -4,6 +4,7 @@ import type { UserCommand } from './commands';
 import { decide } from './decide';
 import { evolve, initialState } from './state';
 import { calendarListSettingsOf, listedRole } from './calendarList';
+import { MAX_APP_PASSWORDS } from './appPasswords';
 import { evolve as evolveCalendar, implicitPrimaryState } from '../calendar/state';
 import type { CalendarStreamEvent } from '../calendar/events';
 
@@ -149,6 +150,50 @@ describe('user decider', () => {
       expect(listedRole(byAddress, ann)).toBe('reader');
       expect(listedRole(byAddress, { userID })).toBe('none');
       expect(listedRole(evolveCalendar(byAddress, { type: 'CalendarDeleted', data: { calendarID: bob, deletedBy: bob } }), ann)).toBe('none');
+    });
+  });
+
+  describe('app passwords', () => {
+    const sha = (c: string) => c.repeat(64);
+    const create = (appPasswordID: string, passwordSha256 = sha('a')): UserCommand => ({
+      type: 'CreateAppPassword', data: { userID, appPasswordID, name: 'Thunderbird', passwordSha256, now: '2030-01-01T00:00:00.000Z' },
+    });
+    const id = (n: number) => `66666666-6666-4666-8666-${String(n).padStart(12, '0')}`;
+
+    it('creates one, keeping only its hash; the same request again is a no-op, another secret under its id is refused', () => {
+      const created = decide(create(id(1)), state(registered));
+      expect(created).toEqual([{ type: 'AppPasswordCreated', data: { userID, appPasswordID: id(1), name: 'Thunderbird', passwordSha256: sha('a'), createdAt: '2030-01-01T00:00:00.000Z' } }]);
+      const after = state(registered, ...created);
+      expect(after.status === 'registered' && after.appPasswords).toEqual({ [id(1)]: { name: 'Thunderbird', passwordSha256: sha('a'), createdAt: '2030-01-01T00:00:00.000Z' } });
+      expect(decide(create(id(1)), after)).toEqual([]);
+      expect(errorOf(() => decide(create(id(1), sha('b')), after))).toMatchObject({ code: 'VALIDATION_FAILED' });
+    });
+
+    it(`keeps at most ${MAX_APP_PASSWORDS} live ones; a revoked one frees its place`, () => {
+      const full = state(registered, ...Array.from({ length: MAX_APP_PASSWORDS }, (_, i) => decide(create(id(i)), state(registered))).flat());
+      expect(errorOf(() => decide(create(id(999)), full))).toMatchObject({ code: 'TOO_MANY_APP_PASSWORDS' });
+      const revoked = decide({ type: 'RevokeAppPassword', data: { userID, appPasswordID: id(0) } }, full);
+      expect(revoked).toEqual([{ type: 'AppPasswordRevoked', data: { userID, appPasswordID: id(0) } }]);
+      expect(decide(create(id(999)), state(registered, ...Array.from({ length: MAX_APP_PASSWORDS }, (_, i) => decide(create(id(i)), state(registered))).flat(), ...revoked))).toHaveLength(1);
+    });
+
+    it('revokes a live one once; an unknown or revoked one is not found', () => {
+      const live = state(registered, ...decide(create(id(1)), state(registered)));
+      const revoke: UserCommand = { type: 'RevokeAppPassword', data: { userID, appPasswordID: id(1) } };
+      const revoked = decide(revoke, live);
+      expect(errorOf(() => decide(revoke, state(registered, ...decide(create(id(1)), state(registered)), ...revoked)))).toMatchObject({ code: 'APP_PASSWORD_NOT_FOUND' });
+      expect(errorOf(() => decide({ type: 'RevokeAppPassword', data: { userID, appPasswordID: id(2) } }, live))).toMatchObject({ code: 'APP_PASSWORD_NOT_FOUND' });
+    });
+
+    it('ends every app password with a new account password, by change or by reset', () => {
+      const two = [...decide(create(id(1)), state(registered)), ...decide(create(id(2), sha('b')), state(registered))];
+      const changed = decide({ type: 'ChangePassword', data: { userID, passwordHash: 'scrypt$2', keepSessionID: 'kept' } }, state(registered, ...two));
+      expect(changed.filter((e) => e.type === 'AppPasswordRevoked').map((e) => e.data)).toEqual([{ userID, appPasswordID: id(1) }, { userID, appPasswordID: id(2) }]);
+      const after = state(registered, ...two, ...changed);
+      expect(after.status === 'registered' && after.appPasswords).toEqual({});
+      const requested: UserEvent = { type: 'PasswordResetRequested', data: { userID, resetID, requestedAt: '2030-01-01T00:00:00.000Z', expiresAt: '2030-01-01T01:00:00.000Z' } };
+      const reset = decide({ type: 'ResetPassword', data: { userID, resetID, passwordHash: 'scrypt$3', now: '2030-01-01T00:10:00.000Z' } }, state(registered, requested, ...two));
+      expect(reset.filter((e) => e.type === 'AppPasswordRevoked')).toHaveLength(2);
     });
   });
 });

@@ -74,6 +74,22 @@ export const CalendarListEntryChanged = z.object({
   color: z.string().nullable(),
 });
 
+/**
+ * A password for one calendar app (HTTP Basic, RFC 7617), shown to its owner once and kept only as the SHA-256
+ * of its 128-bit random secret (NIST SP 800-63B §5.1.1.2 allows a fast hash for secrets of that entropy).
+ * It signs in to reads and writes of calendars, never to managing the account (see command-api/src/appPasswords).
+ */
+export const AppPasswordCreated = z.object({
+  userID: z.string().uuid(),
+  appPasswordID: z.string().uuid(),
+  name: z.string(),
+  /** Lower-case hexadecimal SHA-256 of the password as the owner types it (without its separators). */
+  passwordSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  createdAt: z.string(),
+});
+/** The app password stops signing anyone in (revoked by its owner, or with every other one by a new account password). */
+export const AppPasswordRevoked = z.object({ userID: z.string().uuid(), appPasswordID: z.string().uuid() });
+
 export const userEventSchemas = {
   UserRegistered,
   EmailClaimed,
@@ -89,6 +105,8 @@ export const userEventSchemas = {
   SessionRevoked,
   SessionsRevoked,
   CalendarListEntryChanged,
+  AppPasswordCreated,
+  AppPasswordRevoked,
 } as const;
 type Schemas = typeof userEventSchemas;
 export type UserEventType = keyof Schemas;
@@ -104,6 +122,7 @@ export function parseUserEvent(stored: StoredEvent): UserEvent | undefined {
 /** Events about sign-in, sessions and the address, not about profile or settings: projections of the profile pass them over. */
 const ACCOUNT_SECURITY_EVENTS = [
   'EmailVerificationRequested', 'EmailVerified', 'SignUpAttempted', 'PasswordResetRequested', 'PasswordChanged', 'SessionRevoked', 'SessionsRevoked',
+  'AppPasswordCreated', 'AppPasswordRevoked',
 ] as const satisfies readonly UserEventType[];
 export type AccountSecurityEvent = Extract<UserEvent, { type: (typeof ACCOUNT_SECURITY_EVENTS)[number] }>;
 export const isAccountSecurityEvent = (event: UserEvent): event is AccountSecurityEvent => (ACCOUNT_SECURITY_EVENTS as readonly string[]).includes(event.type);

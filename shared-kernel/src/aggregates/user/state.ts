@@ -1,6 +1,7 @@
 import type { AddInvitations, UserEvent } from './events';
 import type { ReminderOverride } from '../../events/reminders';
 import { foldSessionRevocations, noRevocations, type SessionRevocationState } from './sessions';
+import { type AppPasswords, foldAppPasswords, noAppPasswords } from './appPasswords';
 
 export interface WorkingHours {
   day: number;
@@ -45,6 +46,8 @@ export type UserState =
       sessions: SessionRevocationState;
       /** Settings the person changed, by calendarID; a calendar not here has the defaults (selected, shown, no colour). */
       calendarList: Record<string, CalendarListSettings>;
+      /** Live app passwords by id (HTTP Basic for calendar apps). */
+      appPasswords: AppPasswords;
     };
 
 export const initialState = (): UserState => ({ status: 'absent' });
@@ -52,7 +55,7 @@ export const initialState = (): UserState => ({ status: 'absent' });
 /** The one fold of the User stream (command side, session checks, notifier); applies facts, never validates. */
 export function evolve(state: UserState, event: UserEvent): UserState {
   if (event.type === 'UserRegistered') {
-    return { status: 'registered', ...event.data, emailVerified: false, verificationRequests: {}, pendingResets: {}, sessions: noRevocations(), calendarList: {} };
+    return { status: 'registered', ...event.data, emailVerified: false, verificationRequests: {}, pendingResets: {}, sessions: noRevocations(), calendarList: {}, appPasswords: noAppPasswords() };
   }
   if (state.status === 'absent') return state;
   switch (event.type) {
@@ -79,6 +82,9 @@ export function evolve(state: UserState, event: UserEvent): UserState {
     case 'SessionRevoked':
     case 'SessionsRevoked':
       return { ...state, sessions: foldSessionRevocations(state.sessions, event) };
+    case 'AppPasswordCreated':
+    case 'AppPasswordRevoked':
+      return { ...state, appPasswords: foldAppPasswords(state.appPasswords, event) };
     case 'CalendarListEntryChanged': {
       const { calendarID, selected, hidden, color } = event.data;
       return { ...state, calendarList: { ...state.calendarList, [calendarID]: { selected, hidden, color } } };

@@ -74,6 +74,9 @@ create table if not exists rm_calendar_rules (
 );
 create index if not exists rm_calendar_rules_user on rm_calendar_rules (user_id);
 create index if not exists rm_calendar_rules_email on rm_calendar_rules (email);
+-- Subscribed calendars ("add calendar from URL"): where their events come from; the poller's list of what to fetch.
+alter table rm_calendars add column if not exists subscription_url text;
+create index if not exists rm_calendars_subscriptions on rm_calendars (calendar_id) where subscription_url is not null;
 -- CalDAV (RFC 4791) collections: a calendar's, or a person's primary one, which holds the events they are
 -- invited to as well (the keys of viewAudience). seq is the collection's change counter: its CTag and its
 -- RFC 6578 sync-token. epoch is new whenever the table is rebuilt by replay, so tokens from before are refused

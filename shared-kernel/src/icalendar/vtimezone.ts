@@ -1,16 +1,9 @@
-const formatters = new Map<string, Intl.DateTimeFormat>();
+import { Temporal } from 'temporal-polyfill';
+import { ZoneClock } from '../recurrence/zoneClock';
 
 /** UTC offset of `zone` at an instant, in minutes east of UTC, from the runtime's tz database. */
 export function offsetMinutes(zone: string, epochMs: number): number {
-  let format = formatters.get(zone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' });
-    formatters.set(zone, format);
-  }
-  const name = format.formatToParts(new Date(epochMs)).find((part) => part.type === 'timeZoneName')?.value ?? 'GMT';
-  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
-  if (!match) return 0;
-  return (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3]));
+  return Math.round(ZoneClock.of(zone).offsetAt(epochMs) / 60_000);
 }
 
 /** RFC 5545 §3.3.5 form #1 (local time): the wall clock of `epochMs` at `offset` minutes. */
@@ -24,24 +17,21 @@ export interface Transition {
   after: number;
 }
 
-const DAY = 86_400_000;
-
-/** Every change of offset in [from, to): found day by day, then narrowed to the second. */
+/**
+ * Every change of offset in [from, to), each at its exact instant: one tz database lookup per change,
+ * so a VTIMEZONE over decades costs what its transitions are, not one lookup per day.
+ */
 export function offsetTransitions(zone: string, from: number, to: number): Transition[] {
   const found: Transition[] = [];
   let previous = offsetMinutes(zone, from);
-  for (let day = from + DAY; day < to + DAY; day += DAY) {
-    const current = offsetMinutes(zone, day);
-    if (current === previous) continue;
-    let low = day - DAY;
-    let high = day;
-    while (high - low > 1_000) {
-      const middle = low + Math.floor((high - low) / 2);
-      if (offsetMinutes(zone, middle) === previous) low = middle;
-      else high = middle;
-    }
-    found.push({ at: high, before: previous, after: current });
+  let zoned = Temporal.Instant.fromEpochMilliseconds(from).toZonedDateTimeISO(zone);
+  for (;;) {
+    const next = zoned.getTimeZoneTransition('next');
+    if (next === null || next.epochMilliseconds >= to) break;
+    const current = Math.round(next.offsetNanoseconds / 60e9);
+    if (current !== previous) found.push({ at: next.epochMilliseconds, before: previous, after: current });
     previous = current;
+    zoned = next;
   }
   return found;
 }

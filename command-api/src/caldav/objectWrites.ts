@@ -1,0 +1,141 @@
+import { atLeast, type CalendarAccess, type CalendarEventCommand, calendarEventStreamName, DEFAULT_REMINDERS, encodeConsistencyToken, type EventDraft, eventIDForICalUID, ICalendarSyntaxError, parseCalendarObjects } from '@datebook/shared-kernel';
+import { caldavPrecondition, DavError, davName, needPrivileges, readRequestBody } from '@datebook/shared-kernel/dav';
+import { readCalendar } from '@datebook/shared-kernel/ports';
+import type { Request, Response } from 'express';
+import type { CalendarEventService } from '../calendarEvents/calendarEventService';
+import type { CommandContext } from '../commandHandling/handleCommand';
+import type { UserAccounts } from '../users/userAccounts';
+import type { CalendarObjectLookup } from './calendarObjectLookup';
+import { collectionHref, objectHref } from './davWriteTargets';
+import { planEventWrites } from '../icalendarWrites';
+import { addressedAccounts } from './addressedAccounts';
+import { checkPreconditions } from './preconditions';
+
+/** The largest calendar object a PUT takes (CALDAV:max-resource-size, RFC 4791 §5.2.5). */
+export const MAX_RESOURCE_SIZE = 1024 * 1024;
+
+export interface ObjectWriteDependencies {
+  events: CalendarEventService;
+  lookup: CalendarObjectLookup;
+  accounts: UserAccounts;
+}
+
+/**
+ * What a write answers with: the resource's new ETag, `"<version>-<view>"` (design 14; the letters of
+ * query-api/src/caldav/representation.ts: `f` the event's own calendar, `a` an invitation in the guest's
+ * primary), and the consistency token the REST writes give, so a read can wait for this write.
+ */
+function written(res: Response, eventID: string, version: number, invitation: boolean): void {
+  res.setHeader('ETag', `"${version}-${invitation ? 'a' : 'f'}"`);
+  res.setHeader('X-Consistency-Token', encodeConsistencyToken({ streamName: calendarEventStreamName(eventID), version }));
+}
+
+const conditions = (req: Request) => ({
+  ifMatch: typeof req.headers['if-match'] === 'string' ? req.headers['if-match'] : undefined,
+  ifNoneMatch: typeof req.headers['if-none-match'] === 'string' ? req.headers['if-none-match'] : undefined,
+});
+
+/** The one event of a calendar object resource (RFC 4791 §4.1: one UID per resource, VEVENTs only here). */
+function singleDraft(text: string, timeZone: string): EventDraft {
+  let parsed: ReturnType<typeof parseCalendarObjects>;
+  try {
+    parsed = parseCalendarObjects(text, { defaultTimeZone: timeZone, maxInputOctets: MAX_RESOURCE_SIZE });
+  } catch (error) {
+    if (error instanceof ICalendarSyntaxError) throw caldavPrecondition(400, 'valid-calendar-data', error.message);
+    throw error;
+  }
+  const uids = new Set([...parsed.drafts.map((draft) => draft.uid), ...parsed.skipped.map((skip) => skip.uid ?? '')]);
+  if (uids.size > 1) throw caldavPrecondition(400, 'valid-calendar-object-resource', 'a calendar object resource holds one event (one UID) with its overrides');
+  const skipped = parsed.skipped[0];
+  if (skipped) throw caldavPrecondition(400, 'valid-calendar-data', `line ${skipped.line}: ${skipped.reason}`);
+  const draft = parsed.drafts[0];
+  if (!draft) throw caldavPrecondition(403, 'supported-calendar-component', 'a calendar here holds events (VEVENT)');
+  return draft;
+}
+
+/**
+ * Runs the planned commands in order, each through the REST routes' own path (the deciders, handleCommand),
+ * the first conditional on If-Match; the rest follow on what the first left (retried from fresh reads as any
+ * command is). Answers the stream's version after the last.
+ */
+async function runPlan(events: CalendarEventService, eventID: string, commands: CalendarEventCommand[], version: number | null, context: CommandContext): Promise<number> {
+  const { expectedVersion: _conditional, ...unconditional } = context;
+  let current = version;
+  for (const [index, command] of commands.entries()) {
+    current = (await events.run(eventID, command, index === 0 ? context : unconditional)).version ?? current;
+  }
+  // Nothing planned for an event that never was: only a cancelled one (STATUS:CANCELLED) asks for nothing new.
+  if (current === null) throw caldavPrecondition(403, 'valid-calendar-object-resource', 'a cancelled event that does not exist here is not kept');
+  return current;
+}
+
+/**
+ * PUT of `<name>.ics` (RFC 4791 §5.3.2): the event whose UID the body names, created or replaced as commands
+ * like any other (planEventWrites, mode 'caldav', then the REST routes' deciders through handleCommand: the
+ * same events, audit history and mail). Writers and owners of the collection's calendar change the event
+ * (RFC 6638 implicit scheduling: the organizer's ATTENDEEs invite, by account or by address); in a person's
+ * own primary collection their copy of an invitation answers it (RFC 6638 §3.2.2: PARTSTAT, alarms). A reader
+ * gets 403 DAV:need-privileges, a stranger 404.
+ */
+export async function putObject(deps: ObjectWriteDependencies, req: Request, res: Response, target: { calendarID: string; name: string }, context: CommandContext): Promise<void> {
+  const { calendarID } = target;
+  const actorID = context.actorID;
+  const access = await deps.events.accessTo(calendarID, actorID);
+  if (access.role === 'none') throw new DavError(404, 'no such calendar');
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'text/calendar') throw caldavPrecondition(415, 'supported-calendar-data', 'send the resource as text/calendar');
+  if (!atLeast(access.role, 'writer')) {
+    const known = await deps.lookup.find(calendarID, target.name);
+    throw needPrivileges(known?.exists ? objectHref(calendarID, target.name) : collectionHref(calendarID), davName(known?.exists ? 'write-content' : 'bind'));
+  }
+  const calendar = await readCalendar(deps.events.store, calendarID);
+  const timeZone = calendar.state.status === 'absent' || calendar.state.status === 'deleted' ? 'UTC' : calendar.state.timeZone;
+  const draft = singleDraft((await readRequestBody(req, MAX_RESOURCE_SIZE)).toString('utf8'), timeZone);
+  const found = await deps.lookup.find(calendarID, draft.uid);
+  const { expectedVersion } = checkPreconditions(conditions(req), { exists: found?.exists ?? false, version: found?.version ?? null });
+  // Someone else's invitation in a primary collection one may write is not one's own to answer.
+  if (found?.invitation && calendarID !== actorID) throw needPrivileges(objectHref(calendarID, draft.uid), davName('write-content'), 'this is someone else’s invitation');
+
+  const eventID = found?.eventID ?? eventIDForICalUID(calendarID, draft.uid);
+  const current = found ?? { ...(await deps.events.current(eventID)), eventID };
+  const hostID = current.state.status === 'absent' ? actorID : current.state.hostID;
+  const [actor, host] = await Promise.all([deps.accounts.readUser(actorID), deps.accounts.readUser(hostID)]);
+  const plan = planEventWrites({
+    calendarID, actorID, access: { calendarID, role: access.role } satisfies CalendarAccess, current: current.state, draft, mode: 'caldav',
+    accountsByEmail: await addressedAccounts(deps.events.store, draft, { userID: hostID, email: host.status === 'registered' ? host.email : undefined }),
+    defaultReminders: actor.status === 'registered' ? (actor.defaultReminders ?? DEFAULT_REMINDERS) : DEFAULT_REMINDERS,
+  });
+  const version = await runPlan(deps.events, eventID, plan.commands, current.version, expectedVersion === undefined ? context : { ...context, expectedVersion });
+  written(res, eventID, version, found?.invitation ?? false);
+  if (found?.exists) {
+    res.status(204).end();
+    return;
+  }
+  res.status(201).location(objectHref(calendarID, draft.uid)).end();
+}
+
+/**
+ * DELETE of `<name>.ics`: the event's writers cancel it (as DELETE /events/:id); a guest deleting it from their
+ * own primary collection declines it (RFC 6638 §3.2.3). If-Match is honoured; a reader gets 403, a stranger 404.
+ */
+export async function deleteObject(deps: ObjectWriteDependencies, req: Request, res: Response, target: { calendarID: string; name: string }, context: CommandContext): Promise<void> {
+  const { calendarID } = target;
+  const access = await deps.events.accessTo(calendarID, context.actorID);
+  if (access.role === 'none') throw new DavError(404, 'no such calendar');
+  const found = await deps.lookup.find(calendarID, target.name);
+  const href = objectHref(calendarID, target.name);
+  if (!atLeast(access.role, 'writer')) throw needPrivileges(found?.exists ? collectionHref(calendarID) : href, davName('unbind'));
+  if (!found?.exists) throw new DavError(404, 'no such resource');
+  const { expectedVersion } = checkPreconditions(conditions(req), found);
+  const conditional = expectedVersion === undefined ? context : { ...context, expectedVersion };
+  if (found.invitation) {
+    if (calendarID !== context.actorID) throw needPrivileges(href, davName('unbind'), 'this is someone else’s invitation');
+    const declined = await deps.events.run(found.eventID, { type: 'RespondToInvitation', data: { eventID: found.eventID, userID: context.actorID, response: 'DECLINE' } }, conditional);
+    res.setHeader('X-Consistency-Token', encodeConsistencyToken({ streamName: calendarEventStreamName(found.eventID), version: declined.version ?? found.version }));
+  } else {
+    const eventAccess: CalendarAccess = { calendarID, role: access.role };
+    const cancelled = await deps.events.run(found.eventID, { type: 'CancelEvent', data: { eventID: found.eventID, actorID: context.actorID, access: eventAccess } }, conditional);
+    res.setHeader('X-Consistency-Token', encodeConsistencyToken({ streamName: calendarEventStreamName(found.eventID), version: cancelled.version ?? found.version }));
+  }
+  res.status(204).end();
+}

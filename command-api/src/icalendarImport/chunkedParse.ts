@@ -1,0 +1,232 @@
+import { DEFAULT_EXPANSION_BUDGET, DEFAULT_ICALENDAR_LIMITS, type EventDraft, ICalendarSyntaxError, type ParseOptions, type ParsedCalendarObjects, parseCalendarObjects, type SkippedEvent } from '@datebook/shared-kernel';
+
+/** Events parsed between two turns of the event loop (a few milliseconds of work each). */
+export const EVENTS_PER_CHUNK = 200;
+/** Physical lines scanned between two turns of the event loop. */
+const LINES_PER_TURN = 50_000;
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The file's physical lines (RFC 5545 §3.1: CRLF, or a bare LF, ends one), found without copying the file. */
+class Lines {
+  private constructor(
+    private readonly text: string,
+    /** Where each line starts, and one past the end of the text. */
+    private readonly starts: number[],
+  ) {}
+
+  static async of(text: string): Promise<Lines> {
+    const starts = [0];
+    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) {
+      starts.push(at + 1);
+      if (starts.length % LINES_PER_TURN === 0) await yieldToLoop();
+    }
+    if (starts.at(-1) !== text.length + 1) starts.push(text.length + 1);
+    return new Lines(text, starts);
+  }
+
+  get length(): number {
+    return this.starts.length - 1;
+  }
+
+  /** Line `i` without its line break. */
+  at(i: number): string {
+    return this.text.slice(this.starts[i], (this.starts[i + 1] as number) - 1).replace(/\r$/, '');
+  }
+
+  /** Lines `start` to `end` (exclusive) as they are written, breaks included but the last. */
+  range(range: LineRange): string {
+    return this.text.slice(this.starts[range.start], Math.max(this.starts[range.start] as number, (this.starts[range.end] as number) - 1));
+  }
+}
+
+/** A run of consecutive physical lines of the file (0-based, end exclusive). */
+interface LineRange {
+  start: number;
+  end: number;
+}
+
+/** One component directly inside the VCALENDAR. */
+interface Block extends LineRange {
+  name: string;
+  /** A VEVENT's UID, unfolded and unescaped as the reader reads it; undefined when it has none. */
+  uid?: string;
+}
+
+/** What the scan found: the VCALENDAR's own lines (BEGIN, properties, END) and its components. */
+interface Outline {
+  calendarLines: LineRange[];
+  blocks: Block[];
+}
+
+const BEGIN = /^begin:([^\s;:]+)\s*$/i;
+const END = /^end:([^\s;:]+)\s*$/i;
+const UID = /^uid[;:]/i;
+
+/** RFC 5545 §3.3.11 TEXT unescaping, for UIDs as the reader groups them. */
+const unescaped = (text: string) => text.replace(/\\([\\;,nN])/g, (_all, c: string) => (c === 'n' || c === 'N' ? '\n' : c));
+
+/**
+ * The outline of a file holding one VCALENDAR, from its lines alone (RFC 5545 §3.4: BEGIN/END lines, never
+ * folded, delimit components; §3.1: a continuation line starts with a space or tab). Undefined for anything
+ * else (several VCALENDARs, text outside one, unbalanced components): such a file is read whole, as is,
+ * so the reader reports its faults exactly as it would have.
+ */
+async function outlineOf(lines: Lines): Promise<Outline | undefined> {
+  const calendarLines: LineRange[] = [];
+  const blocks: Block[] = [];
+  let depth = 0;
+  let calendarsSeen = 0;
+  let current: Block | undefined;
+  let property: LineRange | undefined;
+  for (let i = 0; i < lines.length; i++) {
+    if (i > 0 && i % LINES_PER_TURN === 0) await yieldToLoop();
+    const line = lines.at(i);
+    const continuation = line.startsWith(' ') || line.startsWith('\t');
+    if (depth === 0) {
+      if (line.trim() === '') continue;
+      if (!BEGIN.test(line) || BEGIN.exec(line)?.[1]?.toUpperCase() !== 'VCALENDAR' || ++calendarsSeen > 1) return undefined;
+      depth = 1;
+      calendarLines.push({ start: i, end: i + 1 });
+      continue;
+    }
+    if (depth === 1) {
+      const begin = BEGIN.exec(line);
+      const end = END.exec(line);
+      if (begin) {
+        current = { name: (begin[1] as string).toUpperCase(), start: i, end: i + 1 };
+        property = undefined;
+        depth = 2;
+      } else if (end) {
+        if (end[1]?.toUpperCase() !== 'VCALENDAR') return undefined;
+        calendarLines.push({ start: i, end: i + 1 });
+        property = undefined;
+        depth = 0;
+      } else if (continuation) {
+        // A continuation of anything but a calendar property (a BEGIN or END line) is the reader's to refuse.
+        if (!property) return undefined;
+        property.end = i + 1;
+      } else {
+        property = { start: i, end: i + 1 };
+        calendarLines.push(property);
+      }
+      continue;
+    }
+    // Inside a component of the calendar (depth ≥ 2).
+    if (!current) return undefined;
+    if (BEGIN.test(line)) depth++;
+    else if (END.test(line)) depth--;
+    else if (depth === 2 && current.name === 'VEVENT' && current.uid === undefined && UID.test(line)) current.uid = uidAt(lines, i);
+    if (depth === 1) {
+      current.end = i + 1;
+      blocks.push(current);
+      current = undefined;
+    }
+  }
+  return depth === 0 && calendarsSeen === 1 ? { calendarLines, blocks } : undefined;
+}
+
+/** The UID on line `i` with its continuation lines, as the reader unfolds, unescapes and trims it. */
+function uidAt(lines: Lines, i: number): string {
+  let text = lines.at(i);
+  for (let j = i + 1; j < lines.length; j++) {
+    const next = lines.at(j);
+    if (!next.startsWith(' ') && !next.startsWith('\t')) break;
+    text += next.slice(1);
+  }
+  return unescaped(text.slice(text.indexOf(':') + 1)).trim();
+}
+
+/** A piece of text cut from the file, and where each of its lines came from. */
+interface Piece {
+  text: string;
+  /** Where consecutive runs of the piece's lines start in the file (1-based), by the piece's own line (1-based). */
+  runs: { pieceLine: number; fileLine: number }[];
+}
+
+function pieceOf(lines: Lines, ranges: readonly LineRange[]): Piece {
+  const parts: string[] = [];
+  const runs: Piece['runs'] = [];
+  let pieceLine = 1;
+  for (const range of ranges) {
+    runs.push({ pieceLine, fileLine: range.start + 1 });
+    parts.push(lines.range(range));
+    pieceLine += range.end - range.start;
+  }
+  return { text: parts.join('\n'), runs };
+}
+
+function fileLineOf(piece: Piece, pieceLine: number): number {
+  let run = piece.runs[0];
+  for (const candidate of piece.runs) {
+    if (candidate.pieceLine > pieceLine) break;
+    run = candidate;
+  }
+  return run ? run.fileLine + (pieceLine - run.pieceLine) : pieceLine;
+}
+
+/**
+ * parseCalendarObjects over a whole file without holding the event loop: the file's events are read a few
+ * hundred at a time, each time with the calendar's own lines and VTIMEZONEs, and the loop turns between. All
+ * VEVENTs of one UID (a series and its RECURRENCE-ID overrides) are read together, so the drafts, their order
+ * and the lines named (of the whole file) are what one reading of the file gives; an unreadable file throws
+ * ICalendarSyntaxError naming its line, before any event is returned. The file's limits hold for the whole:
+ * its events counted at once, its recurrence budget shared out by events (each part with room for one more
+ * series' check, so the work of a file is bounded by its budget and one series' worth per part).
+ * A small file, and any file that is not one plain VCALENDAR, is read in one go.
+ */
+export async function parseInChunks(text: string, options: ParseOptions = {}, eventsPerChunk = EVENTS_PER_CHUNK): Promise<ParsedCalendarObjects> {
+  const lines = await Lines.of(text);
+  const outline = await outlineOf(lines);
+  const events = outline?.blocks.filter((block) => block.name === 'VEVENT') ?? [];
+  if (!outline || events.length <= eventsPerChunk) return parseCalendarObjects(text, options);
+  const maxEvents = options.maxEvents ?? DEFAULT_ICALENDAR_LIMITS.maxEvents;
+  const over = events[maxEvents];
+  if (over) throw new ICalendarSyntaxError(over.start + 1, `more than ${maxEvents} events`);
+
+  // A series and its overrides stay together; groups keep the order in which their first VEVENT appears.
+  const groups = new Map<string, Block[]>();
+  events.forEach((block, index) => {
+    const key = block.uid === undefined || block.uid === '' ? `\u0000${index}` : block.uid;
+    groups.set(key, [...(groups.get(key) ?? []), block]);
+  });
+  const chunks: Block[][] = [];
+  let chunk: Block[] = [];
+  for (const group of groups.values()) {
+    chunk.push(...group);
+    if (chunk.length >= eventsPerChunk) {
+      chunks.push(chunk);
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+
+  const [begin, ...calendarRest] = outline.calendarLines;
+  const end = calendarRest.pop();
+  if (!begin || !end) return parseCalendarObjects(text, options);
+  const zones = outline.blocks.filter((block) => block.name === 'VTIMEZONE');
+  // Components that are neither events nor zones (VTODO, VJOURNAL, …) are read once, with the first part, for their faults.
+  const others = outline.blocks.filter((block) => block.name !== 'VEVENT' && block.name !== 'VTIMEZONE');
+  const totalBudget = options.maxRecurrenceSteps ?? DEFAULT_ICALENDAR_LIMITS.maxRecurrenceSteps;
+
+  const drafts: EventDraft[] = [];
+  const skipped: SkippedEvent[] = [];
+  for (const [index, part] of chunks.entries()) {
+    if (index > 0) await yieldToLoop();
+    const ranges = [begin, ...calendarRest, ...zones, ...(index === 0 ? others : []), ...[...part].sort((a, b) => a.start - b.start), end];
+    const piece = pieceOf(lines, ranges);
+    // The file's share for these events, and room to check one series whole (the reader checks none without it).
+    const budget = Math.min(totalBudget, Math.ceil((totalBudget * part.length) / events.length) + DEFAULT_EXPANSION_BUDGET);
+    let parsed: ParsedCalendarObjects;
+    try {
+      parsed = parseCalendarObjects(piece.text, { ...options, maxRecurrenceSteps: budget });
+    } catch (error) {
+      if (error instanceof ICalendarSyntaxError) throw new ICalendarSyntaxError(fileLineOf(piece, error.line), error.reason);
+      throw error;
+    }
+    for (const draft of parsed.drafts) drafts.push({ ...draft, line: fileLineOf(piece, draft.line) });
+    for (const skip of parsed.skipped) skipped.push({ ...skip, line: fileLineOf(piece, skip.line) });
+  }
+  skipped.sort((a, b) => a.line - b.line);
+  return { drafts, skipped };
+}

@@ -1,0 +1,1 @@
+export { planEventWrites, type EventWritesInput, type EventWritesPlan } from './planEventWrites';

@@ -1,0 +1,126 @@
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  calendarEventDecider,
+  calendarEventStreamName,
+  type CalendarAccess,
+  calendarStreamName,
+  type CalendarSubscription,
+  DomainError,
+  eventIDForICalUID,
+  ICalendarSyntaxError,
+  type ParsedCalendarObjects,
+  parseCalendarObjects,
+  SUBSCRIPTION_SOURCE_ID,
+} from '@datebook/shared-kernel';
+import { calendarFoldFor, type EventStore, readCalendar, roleOn, type SqlExecutor } from '@datebook/shared-kernel/ports';
+import { type CommandContext, handleCommand } from '../commandHandling/handleCommand';
+import type { OutboundPolicy } from './outboundAddresses';
+import { fetchSource, type SourceFetchLimits, type SourceFetchResult } from './sourceFetch';
+
+/**
+ * The import of a parsed iCalendar file into a calendar (command-api/src/icalendarImport's importCalendarObjects:
+ * each event by its UID, through the calendar-event decider), with the access and context given.
+ */
+export type ImportParsedCalendar = (parsed: ParsedCalendarObjects, request: { calendarID: string; access: CalendarAccess; context: CommandContext }) => Promise<{
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: readonly unknown[];
+}>;
+
+export type SyncOutcome =
+  | { status: 'notModified' }
+  | { status: 'unchanged' }
+  | { status: 'imported'; created: number; updated: number; unchanged: number; cancelled: number; skipped: number };
+
+export interface SubscriptionSyncDeps {
+  store: EventStore;
+  readModel: SqlExecutor;
+  importParsed: ImportParsedCalendar;
+  policy: OutboundPolicy;
+  limits?: SourceFetchLimits;
+  clock: () => Date;
+}
+
+/** Cancellations of events the source no longer has, at most this many at a time. */
+const CANCEL_CONCURRENCY = 8;
+
+/**
+ * One sync of a subscribed calendar: fetch its source (with the validators of the last one, so an unchanged
+ * source answers 304 and nothing is written), import what changed as the subscription's source
+ * (SUBSCRIPTION_SOURCE_ID, the only writer of a subscribed calendar), cancel the events the source no longer
+ * has, then record the sync. A failure records nothing, so the next poll tries again.
+ */
+export async function syncSubscription(deps: SubscriptionSyncDeps, calendarID: string, fetched?: SourceFetchResult): Promise<SyncOutcome> {
+  const subscription = await subscriptionOf(deps.store, calendarID);
+  const result = fetched ?? await fetchSource(subscription.url, subscription, deps.policy, deps.limits);
+  if (result.status === 'notModified') return { status: 'notModified' };
+  const contentHash = createHash('sha256').update(result.body, 'utf8').digest('hex');
+  const context: CommandContext = { actorID: SUBSCRIPTION_SOURCE_ID, now: deps.clock(), correlationId: randomUUID() };
+  const sync = { etag: result.etag, lastModified: result.lastModified, contentHash, syncedAt: context.now.toISOString() };
+  const record = async () => {
+    await handleCommand(deps.store, calendarStreamName(calendarID), await calendarFoldFor(deps.store, calendarID), { type: 'RecordSubscriptionSync', data: sync }, context);
+  };
+  if (contentHash === subscription.contentHash) {
+    // The same content under new validators: remember them, so the next poll can be answered 304.
+    await record();
+    return { status: 'unchanged' };
+  }
+  // Unreadable content (ICalendarSyntaxError) fails the sync whole: nothing is imported, nothing cancelled.
+  const parsed = readable(result.body);
+  const { role } = await roleOn(deps.store, calendarID, { userID: SUBSCRIPTION_SOURCE_ID });
+  const access = { calendarID, role };
+  const imported = await deps.importParsed(parsed, { calendarID, access, context });
+  const cancelled = await cancelEventsNotIn(deps, calendarID, parsed, access, context);
+  await record();
+  return { status: 'imported', created: imported.created, updated: imported.updated, unchanged: imported.unchanged, cancelled, skipped: imported.skipped.length };
+}
+
+/** The source's content parsed; content that is not iCalendar at all is the source's failure (SUBSCRIPTION_FETCH_FAILED, naming the line). */
+function readable(text: string): ParsedCalendarObjects {
+  try {
+    return parseCalendarObjects(text);
+  } catch (error) {
+    if (!(error instanceof ICalendarSyntaxError)) throw error;
+    const message = `the source is not readable iCalendar: line ${error.line}: ${error.reason}`;
+    throw new DomainError('SUBSCRIPTION_FETCH_FAILED', message, [{ path: 'url', message }]);
+  }
+}
+
+/** The calendar's subscription as the store says now; CALENDAR_NOT_FOUND when it is gone, NOT_A_SUBSCRIPTION for an ordinary calendar. */
+export async function subscriptionOf(store: EventStore, calendarID: string): Promise<CalendarSubscription> {
+  const { state } = await readCalendar(store, calendarID);
+  if (state.status === 'absent' || state.status === 'deleted') throw new DomainError('CALENDAR_NOT_FOUND', 'no such calendar');
+  if (!state.subscription) throw new DomainError('NOT_A_SUBSCRIPTION', 'this calendar is not a subscription to a URL');
+  return state.subscription;
+}
+
+/**
+ * A subscription mirrors its source: an event the source no longer has (by UID, as the import finds events:
+ * rm_events.ical_uid, and the id a UID gives, eventIDForICalUID) is cancelled. One the source still lists but
+ * could not be read (`skipped`) is kept as it was.
+ */
+async function cancelEventsNotIn(deps: SubscriptionSyncDeps, calendarID: string, { drafts, skipped }: ParsedCalendarObjects, access: CalendarAccess, context: CommandContext): Promise<number> {
+  const uids = new Set([...drafts.map((d) => d.uid), ...skipped.flatMap((s) => (s.uid === null ? [] : [s.uid]))]);
+  const ids = new Set([...uids].map((uid) => eventIDForICalUID(calendarID, uid)));
+  const { rows } = await deps.readModel.query<{ event_id: string; ical_uid: string | null }>(
+    `select m.event_id::text as event_id, e.ical_uid from rm_collection_members m left join rm_events e on e.event_id = m.event_id
+      where m.collection_id = $1 and m.present`,
+    [calendarID],
+  );
+  const gone = rows.filter((r) => !ids.has(r.event_id) && (r.ical_uid === null || !uids.has(r.ical_uid))).map((r) => r.event_id);
+  if (gone.length === 0) return 0;
+  let cancelled = 0;
+  for (let i = 0; i < gone.length; i += CANCEL_CONCURRENCY) {
+    await Promise.all(gone.slice(i, i + CANCEL_CONCURRENCY).map(async (eventID) => {
+      try {
+        const result = await handleCommand(deps.store, calendarEventStreamName(eventID), calendarEventDecider, { type: 'CancelEvent', data: { eventID, actorID: SUBSCRIPTION_SOURCE_ID, access } }, context);
+        if (result.events.length > 0) cancelled++;
+      } catch (error) {
+        // Cancelled already (the read model had not caught up): nothing to do.
+        if (!(error instanceof DomainError && (error.code === 'EVENT_CANCELLED' || error.code === 'EVENT_NOT_FOUND'))) throw error;
+      }
+    }));
+  }
+  return cancelled;
+}

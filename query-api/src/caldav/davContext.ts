@@ -1,0 +1,18 @@
+import type { EventStore } from '@datebook/shared-kernel/ports';
+import type { CalendarRenderer } from './calendarData';
+import type { CollectionMembers } from './collectionMembers';
+import type { DavViewer } from './davViewer';
+
+/** What serving one DAV request needs: who asks, the read model's collections, the renderer, the store for rights. */
+export interface DavContext {
+  viewer: DavViewer;
+  members: CollectionMembers;
+  renderer: CalendarRenderer;
+  store: EventStore;
+  /** Prefer: return=minimal (RFC 8144 §2.1) or Brief: t: leave 404 propstats out. */
+  minimal: boolean;
+  clock: () => Date;
+}
+
+/** Lets other requests run between chunks of a long answer (a 10,000-event calendar). */
+export const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

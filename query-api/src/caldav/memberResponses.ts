@@ -1,0 +1,51 @@
+import { caldavName, childNamed, isNamed, type MultistatusWriter } from '@datebook/shared-kernel/dav';
+import { timeRangeOf } from './calendarFilter';
+import type { SeenCollection } from './collectionAccess';
+import type { Member } from './collectionMembers';
+import type { DavContext } from './davContext';
+import { objectHref } from './davPaths';
+import { objectProperties } from './davResources';
+import type { PropRequest } from './propRequest';
+import { etagOf, representationOf } from './representation';
+
+/** calendar-data as asked (RFC 4791 §9.6): whole, or with a series expanded into its instances in a range (§9.6.5). */
+export interface CalendarDataRequest {
+  expand?: { start: Date; end: Date };
+}
+
+/** Whether the request asks for calendar-data, and how; undefined when it does not. */
+export function calendarDataRequestOf(props: PropRequest): CalendarDataRequest | undefined {
+  if (props.kind !== 'prop') return undefined;
+  const element = props.elements.find((e) => isNamed(e, caldavName('calendar-data')));
+  if (!element) return undefined;
+  const expand = childNamed(element, caldavName('expand'));
+  if (!expand) return {};
+  const range = timeRangeOf(expand, { bothRequired: true });
+  return { expand: { start: range.start as Date, end: range.end as Date } };
+}
+
+/**
+ * Writes one DAV:response per member, each as the viewer sees it (see representationOf), rendering
+ * calendar-data only when asked (states read in one query for members read without them).
+ */
+export async function writeMemberResponses(
+  writer: MultistatusWriter, context: DavContext, collection: SeenCollection, members: Member[], props: PropRequest,
+  data: CalendarDataRequest | undefined, hrefOf: (member: Member) => string = (m) => objectHref(collection.calendarID, m.uid),
+): Promise<void> {
+  const shown = members.map((member) => ({ member, representation: representationOf(member, collection, context.viewer) }));
+  const rendered = new Map<string, string>();
+  if (data) {
+    const states = await context.members.statesOf(members.filter((m) => !m.state).map((m) => m.eventID));
+    const items = shown.flatMap(({ member, representation }) => {
+      const state = member.state ?? states.get(member.eventID);
+      return state ? [{ eventID: member.eventID, state, representation }] : [];
+    });
+    const texts = await context.renderer.separately(items, data.expand ? { expand: data.expand } : {});
+    items.forEach((item, i) => rendered.set(item.eventID, texts[i] as string));
+  }
+  for (const { member, representation } of shown) {
+    const text = rendered.get(member.eventID);
+    const table = objectProperties(etagOf(member, representation), text === undefined ? undefined : () => text);
+    writer.response(table.responseFor(hrefOf(member), props, context.minimal));
+  }
+}
