@@ -18,10 +18,10 @@ export interface Target {
 }
 
 export interface RequestSpec {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'PROPFIND' | 'REPORT';
   path: string;
   headers?: Record<string, string>;
-  /** JSON text; sent with content-type application/json. */
+  /** JSON text; sent with content-type application/json unless `headers` name another (lower-case `content-type`). */
   body?: string;
 }
 
@@ -74,7 +74,7 @@ export function send(agent: http.Agent, target: Target, spec: RequestSpec, wantB
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...spec.headers };
     if (spec.body !== undefined) {
-      headers['content-type'] = 'application/json';
+      headers['content-type'] ??= 'application/json';
       headers['content-length'] = Buffer.byteLength(spec.body);
     }
     const req = http.request({ host: target.host, port: target.port, method: spec.method, path: spec.path, agent, headers }, (res) => {

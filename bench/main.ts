@@ -11,6 +11,7 @@ import { summariseProfiles } from './profileSummary';
 import { formatTable } from './report';
 import { availabilitySection } from './sections/availability';
 import { bookingsSection } from './sections/bookings';
+import { caldavSection } from './sections/caldav';
 import { calendarsSection } from './sections/calendars';
 import { healthzSection } from './sections/healthz';
 import { notifierSection } from './sections/notifier';
@@ -37,6 +38,7 @@ const SECTIONS: Record<string, (ctx: BenchContext) => Promise<void>> = {
   availability: availabilitySection,
   notifier: notifierSection,
   calendars: calendarsSection,
+  caldav: caldavSection,
 };
 
 async function main(): Promise<number> {

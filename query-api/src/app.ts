@@ -1,5 +1,5 @@
 import { type HotRoutes, jsonRoutes, requireUser, type RouteDoc, type TokenService } from '@datebook/shared-kernel/http';
-import type { EventStore, SqlExecutor } from '@datebook/shared-kernel/ports';
+import { type EventStore, type ProjectionProgress, readModelProgress, type SqlExecutor } from '@datebook/shared-kernel/ports';
 import { DomainError } from '@datebook/shared-kernel';
 import { Router } from 'express';
 import type { Logger } from 'pino';
@@ -11,8 +11,7 @@ import { calendarRoute, calendarViewRouteDocs, eventDetailsRoutes } from './cale
 import type { AttendanceSource, BusyCheck, BusySource } from './calendarViews/cachedAttendance';
 import { readModelQueries } from './calendarViews/readModelQueries';
 import { calendarSelection } from './calendarViews/calendarSelection';
-import { readModelProgress } from './consistency/readModelProgress';
-import { consistencyWait, type ProjectionProgress, readYourWrites } from './consistency/readYourWrites';
+import { consistencyWait, readYourWrites } from './consistency/readYourWrites';
 import { freeBusyRouteDocs, freeBusyRoutes } from './freeBusy/freeBusy.routes';
 import { eventHistoryRouteDocs, eventHistoryRoutes } from './history/eventHistory.routes';
 import { feedRouteDocs, feedRoutes } from './feeds/feed.routes';

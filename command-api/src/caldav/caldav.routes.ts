@@ -1,6 +1,7 @@
 import { authenticatedUser, requireUser, type TokenService } from '@datebook/shared-kernel/http';
 import { caldavPrecondition, DavError, davErrorHandler } from '@datebook/shared-kernel/dav';
-import type { SqlExecutor } from '@datebook/shared-kernel/ports';
+import type { WrittenVersion } from '@datebook/shared-kernel';
+import { readModelProgress, type SqlExecutor, untilApplied } from '@datebook/shared-kernel/ports';
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { CalendarEventService } from '../calendarEvents/calendarEventService';
 import type { CalendarService } from '../calendars/calendarService';
@@ -23,6 +24,8 @@ export interface CalDavWriteDependencies {
 }
 
 /** The methods this side answers under /dav; every other (GET, PROPFIND, REPORT, OPTIONS, …) is the query side's. */
+/** How long a CalDAV write waits for the listings to show it before answering anyway. */
+const LISTED_WITHIN_MS = 1_000;
 const WRITES = new Set(['PUT', 'DELETE', 'MKCALENDAR', 'MKCOL', 'PROPPATCH']);
 
 /**
@@ -33,7 +36,13 @@ const WRITES = new Set(['PUT', 'DELETE', 'MKCALENDAR', 'MKCOL', 'PROPPATCH']);
 export function calDavWriteRoutes(deps: CalDavWriteDependencies): Router {
   const router = Router();
   const lookup = calendarObjectLookup(deps.events, deps.readModel);
-  const objects = { events: deps.events, lookup, accounts: deps.accounts };
+  const progress = deps.readModel && readModelProgress(deps.readModel);
+  // A calendar app lists the collection right after its write, and CalDAV gives it no token to wait with:
+  // the write answers once the listings have it (bounded: a lagging projector delays no write beyond 1 s).
+  const listed = async (written: WrittenVersion) => {
+    if (progress) await untilApplied(progress, written, { timeoutMs: LISTED_WITHIN_MS });
+  };
+  const objects = { events: deps.events, lookup, accounts: deps.accounts, listed };
   const collections = { calendars: deps.calendars, zoneOf: (userID: string) => deps.events.zoneOf(userID) };
   const signedIn = requireUser(deps.tokens, { offerBasic: true });
   const context = (req: Request): CommandContext => ({ actorID: authenticatedUser(req), now: deps.clock(), correlationId: req.correlationId });

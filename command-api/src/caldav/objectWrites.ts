@@ -1,4 +1,4 @@
-import { atLeast, type CalendarAccess, type CalendarEventCommand, calendarEventStreamName, DEFAULT_REMINDERS, encodeConsistencyToken, type EventDraft, eventIDForICalUID, ICalendarSyntaxError, parseCalendarObjects } from '@datebook/shared-kernel';
+import { atLeast, type CalendarAccess, type CalendarEventCommand, calendarEventStreamName, DEFAULT_REMINDERS, encodeConsistencyToken, type EventDraft, eventIDForICalUID, ICalendarSyntaxError, parseCalendarObjects, type WrittenVersion } from '@datebook/shared-kernel';
 import { caldavPrecondition, DavError, davName, needPrivileges, readRequestBody } from '@datebook/shared-kernel/dav';
 import { readCalendar } from '@datebook/shared-kernel/ports';
 import type { Request, Response } from 'express';
@@ -18,6 +18,8 @@ export interface ObjectWriteDependencies {
   events: CalendarEventService;
   lookup: CalendarObjectLookup;
   accounts: UserAccounts;
+  /** Resolves once the collections' listings show this write, or after their bound. */
+  listed: (written: WrittenVersion) => Promise<void>;
 }
 
 /**
@@ -28,6 +30,11 @@ export interface ObjectWriteDependencies {
 function written(res: Response, eventID: string, version: number, invitation: boolean): void {
   res.setHeader('ETag', `"${version}-${invitation ? 'a' : 'f'}"`);
   res.setHeader('X-Consistency-Token', encodeConsistencyToken({ streamName: calendarEventStreamName(eventID), version }));
+}
+
+async function answered(res: Response, deps: ObjectWriteDependencies, written: WrittenVersion): Promise<void> {
+  res.setHeader('X-Consistency-Token', encodeConsistencyToken(written));
+  await deps.listed(written);
 }
 
 const conditions = (req: Request) => ({
@@ -107,6 +114,7 @@ export async function putObject(deps: ObjectWriteDependencies, req: Request, res
   });
   const version = await runPlan(deps.events, eventID, plan.commands, current.version, expectedVersion === undefined ? context : { ...context, expectedVersion });
   written(res, eventID, version, found?.invitation ?? false);
+  await deps.listed({ streamName: calendarEventStreamName(eventID), version });
   if (found?.exists) {
     res.status(204).end();
     return;
@@ -131,11 +139,11 @@ export async function deleteObject(deps: ObjectWriteDependencies, req: Request, 
   if (found.invitation) {
     if (calendarID !== context.actorID) throw needPrivileges(href, davName('unbind'), 'this is someone else’s invitation');
     const declined = await deps.events.run(found.eventID, { type: 'RespondToInvitation', data: { eventID: found.eventID, userID: context.actorID, response: 'DECLINE' } }, conditional);
-    res.setHeader('X-Consistency-Token', encodeConsistencyToken({ streamName: calendarEventStreamName(found.eventID), version: declined.version ?? found.version }));
+    await answered(res, deps, { streamName: calendarEventStreamName(found.eventID), version: declined.version ?? found.version });
   } else {
     const eventAccess: CalendarAccess = { calendarID, role: access.role };
     const cancelled = await deps.events.run(found.eventID, { type: 'CancelEvent', data: { eventID: found.eventID, actorID: context.actorID, access: eventAccess } }, conditional);
-    res.setHeader('X-Consistency-Token', encodeConsistencyToken({ streamName: calendarEventStreamName(found.eventID), version: cancelled.version ?? found.version }));
+    await answered(res, deps, { streamName: calendarEventStreamName(found.eventID), version: cancelled.version ?? found.version });
   }
   res.status(204).end();
 }

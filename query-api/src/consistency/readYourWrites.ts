@@ -1,10 +1,6 @@
-import { decodeConsistencyToken, DomainError, type WrittenVersion } from '@datebook/shared-kernel';
+import { decodeConsistencyToken, DomainError } from '@datebook/shared-kernel';
+import { type ProjectionProgress, untilApplied } from '@datebook/shared-kernel/ports';
 import type { RequestHandler } from 'express';
-
-export interface ProjectionProgress {
-  /** True once the read model includes the given version of the stream. */
-  hasApplied(written: WrittenVersion): Promise<boolean>;
-}
 
 /**
  * Read-your-writes on demand: a read carrying `X-Consistency-Token` waits (bounded) until the read
@@ -20,12 +16,8 @@ export function consistencyWait(progress: ProjectionProgress, options: { timeout
     if (!wanted) {
       throw new DomainError('VALIDATION_FAILED', 'X-Consistency-Token is not a token this API gave out', [{ path: 'X-Consistency-Token', message: 'malformed' }]);
     }
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (await progress.hasApplied(wanted)) return true;
-      if (Date.now() >= deadline) throw new DomainError('CONSISTENCY_TIMEOUT', 'the views have not caught up with that write yet; retry shortly');
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
-    }
+    if (await untilApplied(progress, wanted, { timeoutMs, pollMs })) return true;
+    throw new DomainError('CONSISTENCY_TIMEOUT', 'the views have not caught up with that write yet; retry shortly');
   };
 }
 

@@ -6,6 +6,7 @@ export * from './eventStore/inMemoryEventStore';
 export * from './sql/sqlDatabase';
 export * from './readModel/readModelSchema';
 export * from './readModel/attendanceRows';
+export * from './readModel/readModelProgress';
 export * from './eventSource/eventSource';
 export * from './eventSource/storeTailingEventSource';
 export * from './eventSource/parkedEvents';
