@@ -11,6 +11,7 @@ function countingReads(store: EventStore) {
   const counted: EventStore = {
     firstVersion: store.firstVersion,
     appendToStream: (name, events, expected) => store.appendToStream(name, events, expected),
+    appendNewStreams: (streams) => store.appendNewStreams(streams),
     readAll: (after, limit) => store.readAll(after, limit),
     onAppended: (listener) => store.onAppended(listener),
     async readStream(name) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { currentSchemaVersion, DomainError, type EventMetadata, type StoredEvent } from '@datebook/shared-kernel';
-import { type EventStore, foldStored, WrongExpectedVersionError } from '@datebook/shared-kernel/ports';
+import { type AppendResult, type EventStore, foldStored, WrongExpectedVersionError } from '@datebook/shared-kernel/ports';
 
 /** How a stream is read back into state: the fold half of a decider. */
 export interface StreamFold<Event extends { type: string; data: unknown }, State> {
@@ -90,4 +90,44 @@ export async function handleCommand<Command, Event extends { type: string; data:
       if (attempt >= MAX_ATTEMPTS) throw new DomainError('CONCURRENCY_CONFLICT', 'the event is being changed by others; try again');
     }
   }
+}
+
+/** What `startStreams` made of one new stream: its result, or the decider's refusal. */
+export type StreamStart<Event, State> = { ok: true; result: CommandResult<Event, State> } | { ok: false; error: DomainError };
+
+/**
+ * Bulk creation (an import): each command is decided against its stream's initial state, and every stream
+ * the deciders accepted is started in one commit (`appendNewStreams`). Undefined, with nothing appended, when
+ * any of the streams exists after all: the caller then runs each command through `handleCommand`, which
+ * reads it. A refusal by a decider is that command's alone.
+ */
+export async function startStreams<Command, Event extends { type: string; data: unknown }, State>(
+  store: EventStore,
+  decider: Decider<Command, Event, State>,
+  starts: readonly { streamName: string; command: Command }[],
+  context: CommandContext,
+): Promise<StreamStart<Event, State>[] | undefined> {
+  const decided = starts.map(({ streamName, command }): { streamName: string; events: Event[] } | DomainError => {
+    try {
+      return { streamName, events: decider.decide(command, decider.initialState()) };
+    } catch (error) {
+      if (error instanceof DomainError) return error;
+      throw error;
+    }
+  });
+  const accepted = decided.filter((d): d is { streamName: string; events: Event[] } => !(d instanceof DomainError) && d.events.length > 0);
+  let appended: AppendResult[];
+  try {
+    appended = await store.appendNewStreams(accepted.map(({ streamName, events }) => ({
+      streamName, events: events.map((event) => ({ eventID: randomUUID(), type: event.type, data: event.data, metadata: metadataOf(event.type, context) })),
+    })));
+  } catch (error) {
+    if (error instanceof WrongExpectedVersionError) return undefined;
+    throw error;
+  }
+  const versionOf = new Map(accepted.map((a, i) => [a.streamName, appended[i]?.nextExpectedVersion ?? null]));
+  return decided.map((d) => {
+    if (d instanceof DomainError) return { ok: false, error: d };
+    return { ok: true, result: { events: d.events, state: d.events.reduce(decider.evolve, decider.initialState()), version: versionOf.get(d.streamName) ?? null } };
+  });
 }

@@ -13,7 +13,7 @@ import {
 } from '@datebook/shared-kernel';
 import type { CalendarObjectLookup } from '../caldav/calendarObjectLookup';
 import type { CalendarEventService } from '../calendarEvents/calendarEventService';
-import { type CommandContext, handleCommand, type LoadedStream } from '../commandHandling/handleCommand';
+import { type CommandContext, handleCommand, type LoadedStream, startStreams } from '../commandHandling/handleCommand';
 import { planEventWrites } from '../icalendarWrites';
 import { forEachConcurrently } from './boundedConcurrency';
 
@@ -22,6 +22,8 @@ export const IMPORT_CONCURRENCY = 16;
 const ABSENT: LoadedStream<CalendarEventState> = { state: { status: 'absent' }, version: null };
 /** UIDs looked up in the read model per query. */
 const LOOKUP_CHUNK = 500;
+/** New events started in one commit: a statement of a few hundred kilobytes. */
+const START_BATCH = 250;
 
 export interface ImportSummary {
   created: number;
@@ -75,10 +77,40 @@ export async function importCalendarObjects(deps: { events: CalendarEventService
     }
   }
 
+  /**
+   * The drafts of a chunk that are new by every sign (no read-model hit, no derived UID, a plan of one
+   * ScheduleEvent) are started together in one commit; undefined when one of their streams exists after all,
+   * and then each goes its own way below.
+   */
+  async function startedTogether(drafts: EventDraft[], known: Map<string, unknown[]>): Promise<Set<EventDraft>> {
+    const fresh = drafts.flatMap((draft) => {
+      if ((known.get(draft.uid)?.length ?? 0) > 0 || eventIDOfDerivedUID(draft.uid) !== undefined) return [];
+      const plan = planFor(draft, ABSENT.state);
+      const [command] = plan.commands;
+      return plan.outcome === 'created' && command !== undefined && plan.commands.length === 1
+        ? [{ draft, streamName: calendarEventStreamName(eventIDForICalUID(calendarID, draft.uid)), command }]
+        : [];
+    });
+    const done = new Set<EventDraft>();
+    for (let i = 0; i < fresh.length; i += START_BATCH) {
+      const batch = fresh.slice(i, i + START_BATCH);
+      const started = await startStreams(deps.events.store, calendarEventDecider, batch, context);
+      if (!started) continue;
+      started.forEach((outcome, index) => {
+        const { draft } = batch[index]!;
+        done.add(draft);
+        if (outcome.ok) summary.created += 1;
+        else skip(draft, [outcome.error.message, ...outcome.error.fieldErrors.map((field) => `${field.path}: ${field.message}`)].join('; '));
+      });
+    }
+    return done;
+  }
+
   for (let offset = 0; offset < parsed.drafts.length; offset += LOOKUP_CHUNK) {
     const chunk = parsed.drafts.slice(offset, offset + LOOKUP_CHUNK);
     const known = await deps.lookup.readModelCandidates(calendarID, chunk.map((draft) => draft.uid));
-    await forEachConcurrently(chunk, IMPORT_CONCURRENCY, async (draft) => {
+    const started = await startedTogether(chunk, known);
+    await forEachConcurrently(chunk.filter((draft) => !started.has(draft)), IMPORT_CONCURRENCY, async (draft) => {
       try {
         const hits = known.get(draft.uid) ?? [];
         if (hits.length === 0 && eventIDOfDerivedUID(draft.uid) === undefined && (await createdOutright(draft))) {

@@ -148,6 +148,25 @@ export function eventStoreContract(name: string, options: EventStoreContractOpti
       expect((await store.readStream(s)).events).toHaveLength(1);
     });
 
+    it('starts many new streams in one call, each from its first version, in the order given', async () => {
+      const [a, b] = [stream(), stream()];
+      const results = await store.appendNewStreams([{ streamName: a, events: [newEvent('A1'), newEvent('A2')] }, { streamName: b, events: [newEvent('B1')] }]);
+      expect(results.map((r) => r.nextExpectedVersion)).toEqual([store.firstVersion + 1, store.firstVersion]);
+      expect((await store.readStream(a)).events.map((e) => [e.type, e.streamVersion])).toEqual([['A1', store.firstVersion], ['A2', store.firstVersion + 1]]);
+      expect((await store.readStream(b)).events.map((e) => e.type)).toEqual(['B1']);
+      await store.appendToStream(b, [newEvent('B2')], results[1]!.nextExpectedVersion);
+    });
+
+    it('starts none of the new streams when one of them exists, or when an event cannot be stored', async () => {
+      const [taken, fresh] = [stream(), stream()];
+      await store.appendToStream(taken, [newEvent()], 'no_stream');
+      await expect(store.appendNewStreams([{ streamName: fresh, events: [newEvent()] }, { streamName: taken, events: [newEvent()] }])).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      await expect(store.appendNewStreams([{ streamName: fresh, events: [newEvent()] }, { streamName: fresh, events: [newEvent()] }])).rejects.toBeInstanceOf(WrongExpectedVersionError);
+      await expect(store.appendNewStreams([{ streamName: fresh, events: [newEvent()] }, { streamName: stream(), events: [{ ...newEvent(), data: { bad: 1n } }] }])).rejects.toThrow();
+      expect(await store.readStream(fresh)).toEqual({ events: [], currentVersion: null });
+      expect((await store.readStream(taken)).events).toHaveLength(1);
+    });
+
     it('reads the global log in append order from any checkpoint, page by page', async () => {
       const before = await readEverything(store);
       const checkpoint = before[before.length - 1]?.logPosition ?? START_OF_LOG;

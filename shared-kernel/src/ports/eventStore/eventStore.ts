@@ -10,6 +10,12 @@ export interface EventToAppend {
   metadata: EventMetadata;
 }
 
+/** A stream that does not exist yet, with its first events. */
+export interface NewStream {
+  streamName: string;
+  events: EventToAppend[];
+}
+
 export interface AppendResult {
   /** Version of the last appended event: pass it as the expected version of the next append. */
   nextExpectedVersion: number;
@@ -39,6 +45,9 @@ export class WrongExpectedVersionError extends Error {
  * - `appendToStream` appends all events or none, numbered consecutively after the stream's last
  *   version; when `expected` does not match it throws WrongExpectedVersionError and appends nothing.
  *   Of concurrent appends with the same expected version exactly one succeeds.
+ * - `appendNewStreams` starts many streams in one commit: all of them, or none when any one exists already
+ *   (WrongExpectedVersionError); the results are in the order given. Bulk writes (an import) take one commit
+ *   where one append per stream would take thousands.
  * - The first event of a stream has version `firstVersion` (1 on PostgreSQL, 0 on EventStoreDB).
  * - `readStream` returns a stream's events oldest first; given `afterVersion` (a version the caller read
  *   before), only those after it, and `currentVersion` stays `afterVersion` when there are none.
@@ -51,7 +60,13 @@ export class WrongExpectedVersionError extends Error {
 export interface EventStore {
   readonly firstVersion: number;
   appendToStream(streamName: string, events: EventToAppend[], expected: ExpectedVersion): Promise<AppendResult>;
+  appendNewStreams(streams: NewStream[]): Promise<AppendResult[]>;
   readStream(streamName: string, afterVersion?: number): Promise<StreamReadResult>;
   readAll(after: LogPosition, limit: number): Promise<RecordedEvent[]>;
   onAppended(listener: () => void): () => void;
+}
+
+/** The error `appendNewStreams` throws when one of the streams exists: the store need not say which. */
+export function newStreamsTaken(streams: readonly NewStream[], actual: number | null = null): WrongExpectedVersionError {
+  return new WrongExpectedVersionError(streams.length === 1 ? (streams[0]?.streamName ?? '') : `one of ${streams.length} new streams`, 'no_stream', actual);
 }

@@ -1,6 +1,6 @@
 import { compareLogPositions, type LogPosition, type RecordedEvent } from '../../events/recordedEvent';
 import { appendSignal } from './appendSignal';
-import { type AppendResult, type EventStore, type EventToAppend, type ExpectedVersion, type StreamReadResult, WrongExpectedVersionError } from './eventStore';
+import { type AppendResult, type EventStore, type EventToAppend, type ExpectedVersion, type NewStream, newStreamsTaken, type StreamReadResult, WrongExpectedVersionError } from './eventStore';
 
 /**
  * The EventStore in this process's memory: the same contract (`eventStoreContract`) as the real ones,
@@ -14,8 +14,21 @@ export function inMemoryEventStore(): EventStore {
   const appended = appendSignal();
   const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-  return {
+  const store: EventStore = {
     firstVersion: 1,
+    async appendNewStreams(newStreams: NewStream[]): Promise<AppendResult[]> {
+      const names = new Set<string>();
+      for (const { streamName, events } of newStreams) {
+        if (events.length === 0) throw new Error('appendNewStreams needs at least one event per stream');
+        if (streams.has(streamName) || names.has(streamName)) throw newStreamsTaken(newStreams, streams.get(streamName)?.at(-1)?.streamVersion ?? null);
+        names.add(streamName);
+      }
+      // Serialise every event before any is kept: all or nothing, as one commit.
+      JSON.stringify(newStreams.map((s) => s.events));
+      const results: AppendResult[] = [];
+      for (const { streamName, events } of newStreams) results.push(await store.appendToStream(streamName, events, 'no_stream'));
+      return results;
+    },
     async appendToStream(streamName: string, events: EventToAppend[], expected: ExpectedVersion): Promise<AppendResult> {
       const stream = streams.get(streamName) ?? [];
       const current = stream.at(-1)?.streamVersion ?? null;
@@ -45,4 +58,5 @@ export function inMemoryEventStore(): EventStore {
     },
     onAppended: appended.onAppended,
   };
+  return store;
 }

@@ -102,6 +102,24 @@ function fakeClient() {
       write('$stats-127.0.0.1:2113', 0n, '$statsCollected', {}, {});
       return { success: true, nextExpectedRevision: revision, position };
     },
+    /** KurrentDB 25.1's multi-stream append: every request's expected state checked, then all written, or none. */
+    async multiStreamAppend(requests: { streamName: string; events: EventData[]; expectedState: unknown }[]) {
+      const serialized = requests.map((r) => ({ ...r, events: r.events.map((e) => ({ ...e, data: JSON.parse(JSON.stringify(e.data)), metadata: JSON.parse(JSON.stringify(e.metadata)) })) }));
+      const names = new Set<string>();
+      for (const { streamName, expectedState } of requests) {
+        const actual = streamEnd(streamName);
+        if (expectedState !== 'no_stream' || actual !== null || names.has(streamName)) {
+          throw WrongExpectedVersionError.fromRevisionConflict({ stream: streamName, expectedRevision: '-1', actualRevision: actual === null ? '-1' : actual.toString() });
+        }
+        names.add(streamName);
+      }
+      const responses = serialized.map(({ streamName, events }) => {
+        let revision = -1n;
+        for (const e of events) write(streamName, ++revision, e.type, e.data, e.metadata, e.id);
+        return { streamName, revision };
+      });
+      return { position: log.at(-1)!.position.commit, responses };
+    },
     async *readStream(streamName: string, options: ReadStreamOptions = {}) {
       const records = log.filter((r) => r.streamId === streamName);
       if (records.length === 0) throw new StreamNotFoundError(Object.assign(new Error(`${streamName} not found`), { code: 5, details: '', metadata: undefined as never }), streamName);

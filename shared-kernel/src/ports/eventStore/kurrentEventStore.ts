@@ -18,7 +18,7 @@ import {
 } from '@kurrent/kurrentdb-client';
 import { compareLogPositions, type EventMetadata, type LogPosition, type RecordedEvent } from '../../events/recordedEvent';
 import { appendSignal } from './appendSignal';
-import { type AppendResult, type EventStore, type EventToAppend, type ExpectedVersion, WrongExpectedVersionError } from './eventStore';
+import { type AppendResult, type EventStore, type EventToAppend, type ExpectedVersion, type NewStream, newStreamsTaken, WrongExpectedVersionError } from './eventStore';
 
 // Servers before 22.6 send no position on stream reads, or 2^64-1 in its place; no real log gets near 2^63.
 const LAST_REAL_POSITION = 2n ** 63n - 1n;
@@ -97,8 +97,30 @@ export function kurrentEventStore(client: KurrentDBClient): EventStore {
     throw new Error(`event ${revision} of ${streamName} vanished right after its append`);
   }
 
+  const proposedOf = (events: EventToAppend[]) => events.map((event) =>
+    jsonEvent({ id: event.eventID, type: event.type, data: checkedJson(event.data, `data of ${event.type}`), metadata: checkedJson(event.metadata, `metadata of ${event.type}`) }),
+  );
+
   return {
     firstVersion: 0,
+
+    async appendNewStreams(streams: NewStream[]): Promise<AppendResult[]> {
+      if (streams.some((s) => s.events.length === 0)) throw new Error('appendNewStreams needs at least one event per stream');
+      if (streams.length === 0) return [];
+      // KurrentDB 25.1's multi-stream append: one transaction, every stream's expected state checked.
+      let result: Awaited<ReturnType<KurrentDBClient['multiStreamAppend']>>;
+      try {
+        result = await client.multiStreamAppend(streams.map(({ streamName, events }) => ({ streamName, events: proposedOf(events), expectedState: NO_STREAM })));
+      } catch (error) {
+        if (error instanceof KurrentWrongExpectedVersionError || /wrong.?expected/i.test(String((error as Error).name ?? '') + String((error as Error).message ?? ''))) throw newStreamsTaken(streams);
+        throw error;
+      }
+      appended.notify();
+      const revisions = new Map(result.responses.map((r) => [r.streamName, r.revision]));
+      // One commit: every stream's last event shares its position.
+      const logPosition = toLogPosition({ commit: result.position, prepare: result.position });
+      return streams.map(({ streamName, events }) => ({ nextExpectedVersion: toVersion(revisions.get(streamName) ?? BigInt(events.length - 1)), logPosition }));
+    },
 
     async appendToStream(streamName: string, events: EventToAppend[], expected: ExpectedVersion): Promise<AppendResult> {
       if (events.length === 0) throw new Error('appendToStream needs at least one event');

@@ -1,7 +1,7 @@
 import type { EventMetadata, LogPosition, RecordedEvent } from '../../events/recordedEvent';
 import { isUniqueViolation, type SqlDatabase, type SqlExecutor } from '../sql/sqlDatabase';
 import { appendSignal } from './appendSignal';
-import { type AppendResult, type EventStore, type EventToAppend, type ExpectedVersion, WrongExpectedVersionError } from './eventStore';
+import { type AppendResult, type EventStore, type EventToAppend, type ExpectedVersion, type NewStream, newStreamsTaken, WrongExpectedVersionError } from './eventStore';
 
 // Emmett / Message DB style: (stream_name, stream_version) is the optimistic-concurrency key; the
 // transaction id lets global readers wait for late commits (a bigserial is taken at insert, not commit).
@@ -101,6 +101,42 @@ export async function postgresEventStore(db: SqlDatabase): Promise<EventStore> {
         nextExpectedVersion: Number(last.stream_version),
         logPosition: { transactionId: BigInt(last.transaction_id), position: BigInt(last.global_position) },
       };
+    },
+
+    async appendNewStreams(streams: NewStream[]): Promise<AppendResult[]> {
+      if (streams.some((s) => s.events.length === 0)) throw new Error('appendNewStreams needs at least one event per stream');
+      if (streams.length === 0) return [];
+      // One statement, one commit: every stream from version 1; an existing stream owns its version 1
+      // already, so the primary key refuses the whole statement and nothing is appended.
+      let n = 0;
+      const rows = streams.flatMap(({ streamName, events }) => events.map((event, index) => ({
+        n: n++, stream_name: streamName, stream_version: index + 1, event_id: event.eventID, event_type: event.type, data: event.data, metadata: event.metadata,
+      })));
+      let inserted: { stream_name: string; transaction_id: string; global_position: string; stream_version: string }[];
+      try {
+        ({ rows: inserted } = await db.query(
+          `insert into es_events (stream_name, stream_version, event_id, event_type, data, metadata)
+           select stream_name, stream_version, event_id, event_type, data, metadata
+           from jsonb_to_recordset($1::jsonb) as e(n bigint, stream_name text, stream_version bigint, event_id uuid, event_type text, data jsonb, metadata jsonb)
+           order by n
+           returning stream_name, transaction_id::text, global_position::text, stream_version::text`,
+          [JSON.stringify(rows)],
+        ));
+      } catch (error) {
+        if (isUniqueViolation(error)) throw newStreamsTaken(streams);
+        throw error;
+      }
+      appended.notify();
+      const last = new Map<string, (typeof inserted)[number]>();
+      for (const row of inserted) {
+        const seen = last.get(row.stream_name);
+        if (!seen || Number(row.stream_version) > Number(seen.stream_version)) last.set(row.stream_name, row);
+      }
+      return streams.map(({ streamName }) => {
+        const row = last.get(streamName);
+        if (!row) throw new Error(`stream ${streamName} was not appended`);
+        return { nextExpectedVersion: Number(row.stream_version), logPosition: { transactionId: BigInt(row.transaction_id), position: BigInt(row.global_position) } };
+      });
     },
 
     async readStream(streamName, afterVersion) {
