@@ -218,8 +218,8 @@ export function readModelQueries(db: SqlExecutor, options: { clock: () => Date; 
 export type ReadModelQueries = ReturnType<typeof readModelQueries>;
 
 /** Whose rows a calendar read reads: the person's own (their primary calendar and their invitations) and each selected calendar's. */
-const principalsOf = (userID: string, calendars: SelectedCalendar[] | undefined) =>
-  [userID, ...(calendars ?? []).map((c) => c.calendarID).filter((id) => id !== userID)];
+/** Whose views a read takes: the calendars selected (the primary among them unless a request narrowed it away), else the person's own. */
+const principalsOf = (userID: string, calendars: SelectedCalendar[] | undefined) => (calendars ? calendars.map((c) => c.calendarID) : [userID]);
 
 /** An item as the reader may see it; without a selection (the read before calendars) it is their own row, as it always was. */
 function seenBy(userID: string, calendars: SelectedCalendar[] | undefined, principal: string, entry: CalendarEntry): CalendarEntry {
