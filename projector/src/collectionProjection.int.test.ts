@@ -63,6 +63,16 @@ describe('CalDAV collections in the read model', () => {
     expect(await seqOf(team)).toBe(teamBefore + 2);
   });
 
+  it('takes an event out of the primary collection of a guest who declined it, and back when they accept', async () => {
+    const project = readModelProjector(db);
+    const id = randomUUID();
+    await project([recorded(id, 1, scheduled(id, host)), recorded(id, 2, { type: 'AttendeeInvited', data: { eventID: id, userID: ann, invitedBy: host } })]);
+    await project([recorded(id, 3, { type: 'InvitationDeclined', data: { eventID: id, userID: ann } })]);
+    expect((await members(id)).map((m) => [m.collection_id, m.present]).sort()).toEqual([[ann, false], [host, true]].sort());
+    await project([recorded(id, 4, { type: 'InvitationAccepted', data: { eventID: id, userID: ann } })]);
+    expect((await members(id)).every((m) => m.present)).toBe(true);
+  });
+
   it('gives an API-made event the UID its invitations carry', async () => {
     const id = randomUUID();
     const plain = scheduled(id, host);

@@ -1,14 +1,11 @@
-import { type CalendarEventState, occurrenceSpan, viewAudience } from '@datebook/shared-kernel';
+import { type CalendarEventState, davCollectionsOf, occurrenceSpan } from '@datebook/shared-kernel';
 import type { SqlExecutor } from '@datebook/shared-kernel/ports';
 
 const timestamp = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : ms > 0 ? 'infinity' : '-infinity');
 
-/**
- * The CalDAV collections a state is in: the same audience its views have (its calendar, and each guest's
- * primary calendar, whose id is the guest's), while it is scheduled; none once cancelled.
- */
+/** The CalDAV collections a state is in (see davCollectionsOf); none for a stream not yet started. */
 export function collectionsOf(state: CalendarEventState): string[] {
-  return state.status === 'scheduled' ? Object.keys(viewAudience(state)) : [];
+  return state.status === 'absent' ? [] : davCollectionsOf(state);
 }
 
 /**

@@ -23,12 +23,12 @@ export interface ObjectWriteDependencies {
 }
 
 /**
- * What a write answers with: the resource's new ETag, `"<version>-<view>"` (design 14; the letters of
- * query-api/src/caldav/representation.ts: `f` the event's own calendar, `a` an invitation in the guest's
- * primary), and the consistency token the REST writes give, so a read can wait for this write.
+ * What a write answers with: the consistency token the REST writes give, so a read can wait for this write.
+ * No ETag: what is stored is not the bytes the client sent (Datebook adds ORGANIZER, DTSTAMP, SEQUENCE, …),
+ * and a client given an ETag would keep its own copy as the server's (RFC 4791 §5.3.4: MUST NOT); without
+ * one it reads the resource back (GET answers the strong ETag).
  */
-function written(res: Response, eventID: string, version: number, invitation: boolean): void {
-  res.setHeader('ETag', `"${version}-${invitation ? 'a' : 'f'}"`);
+function written(res: Response, eventID: string, version: number): void {
   res.setHeader('X-Consistency-Token', encodeConsistencyToken({ streamName: calendarEventStreamName(eventID), version }));
 }
 
@@ -113,7 +113,7 @@ export async function putObject(deps: ObjectWriteDependencies, req: Request, res
     defaultReminders: actor.status === 'registered' ? (actor.defaultReminders ?? DEFAULT_REMINDERS) : DEFAULT_REMINDERS,
   });
   const version = await runPlan(deps.events, eventID, plan.commands, current.version, expectedVersion === undefined ? context : { ...context, expectedVersion });
-  written(res, eventID, version, found?.invitation ?? false);
+  written(res, eventID, version);
   await deps.listed({ streamName: calendarEventStreamName(eventID), version });
   if (found?.exists) {
     res.status(204).end();

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { calendarEventDecider, calendarEventStreamName, eventIDForICalUID, eventIDOfDerivedUID, iCalUIDOf, viewAudience } from '@datebook/shared-kernel';
+import { calendarEventDecider, calendarEventStreamName, eventIDForICalUID, davCollectionsOf, eventIDOfDerivedUID, iCalUIDOf, viewAudience } from '@datebook/shared-kernel';
 import { DavError } from '@datebook/shared-kernel/dav';
 import { caughtUpFold, type EventStore } from '@datebook/shared-kernel/ports';
 import { seenCollection } from './collectionAccess';
@@ -20,10 +20,10 @@ async function memberFromStore(store: EventStore, found: Member[], calendarID: s
   const members: Member[] = [];
   for (const eventID of candidates) {
     const { state, version } = await caughtUpFold(store, calendarEventStreamName(eventID), calendarEventDecider);
-    if (state.status !== 'scheduled' || version === null || iCalUIDOf(state) !== uid || !Object.hasOwn(viewAudience(state), calendarID)) continue;
+    if (state.status !== 'scheduled' || version === null || iCalUIDOf(state) !== uid || !davCollectionsOf(state).includes(calendarID)) continue;
     members.push({
       eventID, uid, version, seq: 0, present: true, calendarID: state.calendarID, visibility: state.visibility,
-      viewerOnEvent: Object.hasOwn(state.attendees, viewerID), state: state as StoredEvent,
+      viewerOnEvent: Object.hasOwn(viewAudience(state), viewerID), state: state as StoredEvent,
     });
   }
   return memberForUID(members, calendarID);

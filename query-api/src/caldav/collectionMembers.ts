@@ -28,8 +28,9 @@ interface MemberRecord {
   calendar_id: string; visibility: string | null; viewer_on_event: boolean; state?: StoredEvent;
 }
 
+// On the event as viewAudience says: the host of an event on someone else's calendar sees it by their rights there.
 const columns = (withState: boolean) => `m.event_id, e.ical_uid, e.version::text as version, m.seq::text as seq, m.present,
-  coalesce(e.calendar_id, e.host_id) as calendar_id, e.visibility, jsonb_exists(e.state->'attendees', $2::text) as viewer_on_event
+  coalesce(e.calendar_id, e.host_id) as calendar_id, e.visibility, (jsonb_exists(e.state->'attendees', $2::text) and not (e.host_id::text = $2::text and coalesce(e.calendar_id, e.host_id)::text <> $2::text)) as viewer_on_event
   ${withState ? ', e.state' : ''}`;
 
 const FROM = 'from rm_collection_members m join rm_events e on e.event_id = m.event_id';

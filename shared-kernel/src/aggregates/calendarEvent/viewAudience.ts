@@ -13,3 +13,14 @@ export function viewAudience(event: CalendarEventDetails): Record<string, RsvpSt
   audience[event.calendarID] = 'ACCEPTED';
   return audience;
 }
+
+/**
+ * The CalDAV collections (RFC 4791) an event is in: the same audience as its views (its calendar, and each
+ * guest's primary calendar, whose id is the guest's) while it is scheduled, none once cancelled. A guest who
+ * declined has it no more: deleting it in their app is how they decline (RFC 6638 §3.2.3), and their views
+ * hide it too.
+ */
+export function davCollectionsOf(event: CalendarEventDetails & { status: string }): string[] {
+  if (event.status !== 'scheduled') return [];
+  return Object.entries(viewAudience(event)).filter(([, answer]) => answer !== 'DECLINED').map(([collectionID]) => collectionID);
+}
