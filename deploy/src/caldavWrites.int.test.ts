@@ -96,6 +96,14 @@ describe('CalDAV writes', () => {
       expect(resource.text).toContain('CATEGORIES:Work,Planning');
     });
 
+    it('refuses a second resource name for a UID the calendar holds: 409 CALDAV:no-uid-conflict naming it, nothing changed', async () => {
+      const other = await put(ann, family, 'other-name', ics(uid, { summary: 'Overwritten?' }));
+      expect(other.status).toBe(409);
+      expect(other.text).toMatch(/no-uid-conflict/);
+      expect(other.text).toContain(`/dav/calendars/${family}/${encodeURIComponent(uid)}.ics`);
+      expect((await eventAs(ann, eventID)).body.title).toBe('Planning');
+    });
+
     it('refuses to create over an existing resource (If-None-Match: *) and a stale update (If-Match), 412', async () => {
       expect((await put(ann, family, uid, ics(uid, { organizer: ann.email }), { 'If-None-Match': '*' })).status).toBe(412);
       expect((await put(ann, family, uid, ics(uid, { summary: 'Stale' }), { 'If-Match': '"1-f"' })).status).toBe(412);

@@ -1,9 +1,9 @@
 import { atLeast, type CalendarAccess, type CalendarEventCommand, calendarEventStreamName, DEFAULT_REMINDERS, encodeConsistencyToken, type EventDraft, eventIDForICalUID, ICalendarSyntaxError, parseCalendarObjects, type WrittenVersion } from '@datebook/shared-kernel';
-import { caldavPrecondition, DavError, davName, needPrivileges, readRequestBody } from '@datebook/shared-kernel/dav';
+import { caldavPrecondition, DavError, davName, needPrivileges, noUidConflict, readRequestBody } from '@datebook/shared-kernel/dav';
 import { readCalendar } from '@datebook/shared-kernel/ports';
 import type { Request, Response } from 'express';
 import type { CalendarEventService } from '../calendarEvents/calendarEventService';
-import type { CommandContext } from '../commandHandling/handleCommand';
+import { type CommandContext, handleCommand, type LoadedStream } from '../commandHandling/handleCommand';
 import type { UserAccounts } from '../users/userAccounts';
 import type { CalendarObjectLookup } from './calendarObjectLookup';
 import { collectionHref, objectHref } from './davWriteTargets';
@@ -13,6 +13,29 @@ import { checkPreconditions } from './preconditions';
 
 /** The largest calendar object a PUT takes (CALDAV:max-resource-size, RFC 4791 §5.2.5). */
 export const MAX_RESOURCE_SIZE = 1024 * 1024;
+
+/**
+ * What reading one resource may cost, all of it on the event loop before the PUT can answer: one event and its
+ * overrides, a few thousand content lines (a microsecond each to read), and the expansion work of checking one
+ * series whole plus its overrides (the domain's own budget for one series, twice).
+ */
+const RESOURCE_LIMITS = {
+  maxInputOctets: MAX_RESOURCE_SIZE,
+  maxEvents: MAX_OVERRIDES_PER_EVENT + 1,
+  maxContentLines: 10_000,
+  maxRecurrenceSteps: 2 * DEFAULT_EXPANSION_BUDGET,
+};
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body as text: RFC 5545 §3.1.4 (and RFC 4791 §5.3.2) text is UTF-8; other bytes are refused, not replaced. */
+function textOf(body: Buffer): string {
+  try {
+    return utf8.decode(body);
+  } catch {
+    throw caldavPrecondition(400, 'valid-calendar-data', 'the calendar object is not UTF-8 text');
+  }
+}
 
 export interface ObjectWriteDependencies {
   events: CalendarEventService;
@@ -46,7 +69,7 @@ const conditions = (req: Request) => ({
 function singleDraft(text: string, timeZone: string): EventDraft {
   let parsed: ReturnType<typeof parseCalendarObjects>;
   try {
-    parsed = parseCalendarObjects(text, { defaultTimeZone: timeZone, maxInputOctets: MAX_RESOURCE_SIZE });
+    parsed = parseCalendarObjects(text, { ...RESOURCE_LIMITS, defaultTimeZone: timeZone });
   } catch (error) {
     if (error instanceof ICalendarSyntaxError) throw caldavPrecondition(400, 'valid-calendar-data', error.message);
     throw error;
@@ -61,19 +84,21 @@ function singleDraft(text: string, timeZone: string): EventDraft {
 }
 
 /**
- * Runs the planned commands in order, each through the REST routes' own path (the deciders, handleCommand),
- * the first conditional on If-Match; the rest follow on what the first left (retried from fresh reads as any
- * command is). Answers the stream's version after the last.
+ * Runs the planned commands in order, each through the REST routes' own deciders (handleCommand), the first
+ * conditional on If-Match; each next one starts from the state the one before left (re-read only when the
+ * append meets a concurrent change), so a plan of many commands (EXDATEs cancelling occurrences) costs one
+ * append each, not one read of the whole stream each. Answers the stream's version after the last.
  */
-async function runPlan(events: CalendarEventService, eventID: string, commands: CalendarEventCommand[], version: number | null, context: CommandContext): Promise<number> {
+async function runPlan(eventID: string, commands: CalendarEventCommand[], current: LoadedStream<CalendarEventState>, context: CommandContext, store: CalendarEventService['store']): Promise<number> {
   const { expectedVersion: _conditional, ...unconditional } = context;
-  let current = version;
+  let loaded = current;
   for (const [index, command] of commands.entries()) {
-    current = (await events.run(eventID, command, index === 0 ? context : unconditional)).version ?? current;
+    const result = await handleCommand(store, calendarEventStreamName(eventID), calendarEventDecider, command, index === 0 ? context : unconditional, loaded);
+    loaded = { state: result.state, version: result.version };
   }
   // Nothing planned for an event that never was: only a cancelled one (STATUS:CANCELLED) asks for nothing new.
-  if (current === null) throw caldavPrecondition(403, 'valid-calendar-object-resource', 'a cancelled event that does not exist here is not kept');
-  return current;
+  if (loaded.version === null) throw caldavPrecondition(403, 'valid-calendar-object-resource', 'a cancelled event that does not exist here is not kept');
+  return loaded.version;
 }
 
 /**
@@ -97,8 +122,10 @@ export async function putObject(deps: ObjectWriteDependencies, req: Request, res
   }
   const calendar = await readCalendar(deps.events.store, calendarID);
   const timeZone = calendar.state.status === 'absent' || calendar.state.status === 'deleted' ? 'UTC' : calendar.state.timeZone;
-  const draft = singleDraft((await readRequestBody(req, MAX_RESOURCE_SIZE)).toString('utf8'), timeZone);
+  const draft = singleDraft(textOf(await readRequestBody(req, MAX_RESOURCE_SIZE)), timeZone);
   const found = await deps.lookup.find(calendarID, draft.uid);
+  // Resources are named by their UID here: a UID another name already holds is that resource's (RFC 4791 §5.3.2.1).
+  if (found?.exists && target.name !== draft.uid) throw noUidConflict(objectHref(calendarID, draft.uid));
   const { expectedVersion } = checkPreconditions(conditions(req), { exists: found?.exists ?? false, version: found?.version ?? null });
   // Someone else's invitation in a primary collection one may write is not one's own to answer.
   if (found?.invitation && calendarID !== actorID) throw needPrivileges(objectHref(calendarID, draft.uid), davName('write-content'), 'this is someone else’s invitation');
@@ -112,7 +139,7 @@ export async function putObject(deps: ObjectWriteDependencies, req: Request, res
     accountsByEmail: await addressedAccounts(deps.events.store, draft, { userID: hostID, email: host.status === 'registered' ? host.email : undefined }),
     defaultReminders: actor.status === 'registered' ? (actor.defaultReminders ?? DEFAULT_REMINDERS) : DEFAULT_REMINDERS,
   });
-  const version = await runPlan(deps.events, eventID, plan.commands, current.version, expectedVersion === undefined ? context : { ...context, expectedVersion });
+  const version = await runPlan(eventID, plan.commands, { state: current.state, version: current.version }, expectedVersion === undefined ? context : { ...context, expectedVersion }, deps.events.store);
   written(res, eventID, version);
   await deps.listed({ streamName: calendarEventStreamName(eventID), version });
   if (found?.exists) {
