@@ -8,7 +8,7 @@ import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
 import { type SqlDatabase } from '@datebook/shared-kernel/ports';
 import { readConfig, runMain, serve } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
-import { EmbeddedConfig, embeddedJwtSecret } from './embeddedConfig';
+import { EmbeddedConfig, embeddedJwtSecret, embeddedPublicUrl } from './embeddedConfig';
 import { singleProcessSystem } from './singleProcessSystem';
 
 /**
@@ -45,7 +45,7 @@ runMain(async () => {
   const mailer = config.SMTP_URL ? smtpMailTransport(config.SMTP_URL) : emlFileMailTransport(join(dataDir, 'mail'), logger);
   // The one clock of the process: every part of the system reads time from it.
   const clock = () => new Date();
-  const system = await singleProcessSystem({ database, tokens: jwtTokenService(secret, config.TOKEN_TTL_SECONDS, clock), clock, logger, mailer, mailFrom: config.MAIL_FROM, publicUrl: config.PUBLIC_URL,
+  const system = await singleProcessSystem({ database, tokens: jwtTokenService(secret, config.TOKEN_TTL_SECONDS, clock), clock, logger, mailer, mailFrom: config.MAIL_FROM, publicUrl: embeddedPublicUrl(config),
     corsOrigins: config.CORS_ORIGINS, ...(config.OPS_TOKEN ? { opsToken: config.OPS_TOKEN } : {}),
     // The reply-address secret defaults to one derived from the signing secret, kept in DATA_DIR like it.
     inboundMail: inboundMailSettings({ ...config, JWT_SECRET: secret }), subscriptions: subscriptionSettingsOf(config) });

@@ -16,7 +16,7 @@ export const EmbeddedConfig = z.object({
   TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).default(43200).describe('Lifetime of a session token'),
   SMTP_URL: z.string().url().optional().describe('Send e-mail through this SMTP server (smtp://user:pass@host:port); unset: .eml files under DATA_DIR/mail'),
   MAIL_FROM: z.string().default('Datebook <calendar@datebook.invalid>').describe('Sender of notification e-mails'),
-  PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000').describe('Where users reach Datebook: the base of the links in verification and password-reset e-mails'),
+  PUBLIC_URL: z.string().url().optional().describe('Where users reach Datebook: the base of the links in e-mails and of secret feed addresses; http://HOST:PORT when unset'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
   ...httpEdgeConfig(),
   // Answers by mail (iMIP): off unless INBOUND_MAIL_DOMAIN is set; the listener then runs in this process too.
@@ -43,4 +43,11 @@ export function embeddedJwtSecret(config: Pick<EmbeddedConfig, 'JWT_SECRET'>, da
   const secret = readFileSync(file, 'utf8').trim();
   assertUsableSecret(secret, `the secret in ${file}`);
   return secret;
+}
+
+/** Where users reach the process: PUBLIC_URL, else the address it listens on (a wildcard HOST read as loopback). */
+export function embeddedPublicUrl(config: Pick<EmbeddedConfig, 'PUBLIC_URL' | 'HOST' | 'PORT'>): string {
+  if (config.PUBLIC_URL !== undefined) return config.PUBLIC_URL;
+  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  return `http://${host}:${config.PORT}`;
 }

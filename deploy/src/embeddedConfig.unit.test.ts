@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { embeddedJwtSecret } from './embeddedConfig';
+import { embeddedJwtSecret, embeddedPublicUrl } from './embeddedConfig';
 
 /** Item 5: an empty or short secret file must stop the start, not sign with an empty key. */
 describe('the embedded default’s JWT secret', () => {
@@ -29,5 +29,14 @@ describe('the embedded default’s JWT secret', () => {
   it('takes JWT_SECRET first, and refuses it too when short', () => {
     expect(embeddedJwtSecret({ JWT_SECRET: 's'.repeat(32) }, dir)).toBe('s'.repeat(32));
     expect(() => embeddedJwtSecret({ JWT_SECRET: 'é'.repeat(15) }, dir)).toThrow(/JWT_SECRET is 30 bytes/);
+  });
+});
+
+describe('where the embedded default says users reach it (links in mail, feed addresses)', () => {
+  it('is PUBLIC_URL when set, else the port it listens on (a newcomer on PORT=3400 got links to 3000)', () => {
+    expect(embeddedPublicUrl({ PUBLIC_URL: 'https://cal.example.org', HOST: '127.0.0.1', PORT: 3400 })).toBe('https://cal.example.org');
+    expect(embeddedPublicUrl({ HOST: '127.0.0.1', PORT: 3400 })).toBe('http://127.0.0.1:3400');
+    expect(embeddedPublicUrl({ HOST: '0.0.0.0', PORT: 3000 })).toBe('http://127.0.0.1:3000');
+    expect(embeddedPublicUrl({ HOST: '::1', PORT: 3000 })).toBe('http://[::1]:3000');
   });
 });
