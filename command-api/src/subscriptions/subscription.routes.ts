@@ -9,7 +9,7 @@ import type { CommandContext } from '../commandHandling/handleCommand';
 import type { CalendarService } from '../calendars/calendarService';
 import type { OutboundPolicy } from './outboundAddresses';
 import { fetchSource, type SourceFetchLimits } from './sourceFetch';
-import type { SubscriptionPoller } from './subscriptionPoller';
+import { RefreshTooSoonError, type SubscriptionPoller } from './subscriptionPoller';
 
 /** "Add calendar from URL": a calendar whose events are an iCalendar file's on the web, polled on a schedule, read-only. */
 const SubscribeBody = z.strictObject({
@@ -43,6 +43,7 @@ export const subscriptionRouteDocs: RouteDoc[] = [
       403: { description: 'NOT_OWNER: you may see the calendar but only its owners refresh it' },
       404: { description: 'CALENDAR_NOT_FOUND: no such calendar, or not one you may see' },
       409: { description: 'NOT_A_SUBSCRIPTION: the calendar is not a subscription' },
+      429: { description: 'TOO_MANY_ATTEMPTS: the source was fetched moments ago (10 s); try again after Retry-After seconds', headers: ['Retry-After'] },
       ...fetchFailed,
     },
   },
@@ -88,7 +89,12 @@ export function subscriptionRoutes(deps: SubscriptionRouteDeps): Router {
     if (state.status === 'absent' || state.status === 'deleted' || role === 'none') throw new DomainError('CALENDAR_NOT_FOUND', 'no such calendar');
     if (role !== 'owner') throw new DomainError('NOT_OWNER', 'only an owner of the calendar may refresh it');
     if (!state.subscription) throw new DomainError('NOT_A_SUBSCRIPTION', 'this calendar is not a subscription to a URL');
-    res.json(await deps.poller.pollNow(calendarID));
+    try {
+      res.json(await deps.poller.pollNow(calendarID));
+    } catch (error) {
+      if (error instanceof RefreshTooSoonError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      throw error;
+    }
   });
 
   return router;

@@ -89,12 +89,14 @@ describe('the subscription poller', () => {
     expect(polled).toHaveLength(4);
   });
 
-  it('a refresh polls now, answers the last outcome when asked again right away, and joins a poll under way', async () => {
+  it('a refresh polls now, refuses another right away (429, with how long to wait), and joins a poll under way', async () => {
     const calendarID = await subscribed('https://c.example/cal.ics');
     const { poller, polled } = recordingPoller();
     expect(await poller.pollNow(calendarID)).toEqual({ status: 'notModified' });
-    expect(await poller.pollNow(calendarID)).toEqual({ status: 'notModified' });
+    now += 4_000;
+    await expect(poller.pollNow(calendarID)).rejects.toMatchObject({ code: 'TOO_MANY_ATTEMPTS', retryAfterSeconds: 6 });
     expect(polled).toHaveLength(1);
+    now -= 4_000;
     now += 10_000;
     const [a, b] = await Promise.all([poller.pollNow(calendarID), poller.pollNow(calendarID)]);
     expect(a).toBe(b);

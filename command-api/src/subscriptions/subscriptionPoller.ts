@@ -158,7 +158,10 @@ export function subscriptionPoller(deps: {
     pollDue,
     async pollNow(calendarID, fetched) {
       const recent = last.get(calendarID);
-      if (!fetched && recent && now() - recent.at < options.minRefreshMs && !running.has(calendarID)) return recent.outcome;
+      // Asked again right after a fetch: say so (a repeat of the last outcome read as a new fetch once, and hid a change).
+      if (!fetched && recent && now() - recent.at < options.minRefreshMs && !running.has(calendarID)) {
+        throw new RefreshTooSoonError(Math.ceil((recent.at + options.minRefreshMs - now()) / 1000));
+      }
       return poll(calendarID, fetched);
     },
     start() {
@@ -173,4 +176,11 @@ export function subscriptionPoller(deps: {
       await Promise.allSettled([...running.values()]);
     },
   };
+}
+
+/** A refresh asked for within `minRefreshMs` of the last fetch of that source: 429 with Retry-After. */
+export class RefreshTooSoonError extends DomainError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('TOO_MANY_ATTEMPTS', `this calendar's source was fetched moments ago; refresh again in ${retryAfterSeconds} s`);
+  }
 }
