@@ -171,6 +171,17 @@ describe('CalDAV writes', () => {
       expect(cancelled.status).toBe(204);
       expect((await historyOf(ann, eventID)).at(-1)).toMatchObject({ type: 'CalendarEventCancelled', who: ann.userID });
       expect((await dav('DELETE', `/dav/calendars/${family}/${encodeURIComponent(uid)}.ics`, ann)).status).toBe(404);
+      // Declining removed it from Bob's own collection: his app deleted it and it does not come back.
+      expect((await dav('GET', `/dav/calendars/${bob.userID}/${encodeURIComponent(uid)}.ics`, bob)).status).toBe(404);
+    });
+
+    it('brings a deleted event back when its UID is written again (an app’s undo), inviting its guests again', async () => {
+      const again = await put(ann, family, uid, ics(uid, { summary: 'Planning (again)', organizer: ann.email, attendees: [{ email: bob.email, partstat: 'NEEDS-ACTION' }] }));
+      expect(again.status).toBe(201);
+      const read = await eventAs(ann, eventID, again.headers['x-consistency-token'] as string);
+      expect(read.body).toMatchObject({ eventID, status: 'confirmed', title: 'Planning (again)' });
+      expect((await historyOf(ann, eventID)).map((entry) => entry.type)).toEqual(expect.arrayContaining(['CalendarEventRestored']));
+      expect((await dav('GET', `/dav/calendars/${family}/${encodeURIComponent(uid)}.ics`, ann)).status).toBe(200);
     });
 
     it('writes an event made through the REST API under its own UID (<eventID>@datebook)', async () => {

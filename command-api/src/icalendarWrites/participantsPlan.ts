@@ -1,6 +1,9 @@
-import { type CalendarEventDetails, type EventDraft, externalAttendeesOf, extraPropertiesOf } from '@datebook/shared-kernel';
+import { type CalendarEventDetails, DomainError, type EventDraft, externalAttendeesOf, extraPropertiesOf } from '@datebook/shared-kernel';
 
 const PARTICIPANT_LINE = /^(ORGANIZER|ATTENDEE)[;:]/i;
+
+/** The most guests a write invites, of each kind: the REST routes' own bound (invitedUserIDs, attendees: 500 each). */
+export const MAX_GUESTS = 500;
 
 /**
  * Whether the draft's ORGANIZER/ATTENDEE lines are Datebook's guest list (RFC 6638 implicit scheduling:
@@ -33,6 +36,11 @@ export function guestsOf(draft: EventDraft, hostID: string, accountsByEmail: Rea
     } else if (attendee.email !== draft.organizer) {
       external.push({ email: attendee.email, optional: attendee.optional });
     }
+  }
+  // Each guest is an invitation mailed and a view written: an iCalendar write invites no more than a REST one may.
+  if (userIDs.length > MAX_GUESTS || external.length > MAX_GUESTS) {
+    const message = `at most ${MAX_GUESTS} guests with an account and ${MAX_GUESTS} by address`;
+    throw new DomainError('VALIDATION_FAILED', `an event invites ${message}`, [{ path: 'ATTENDEE', message }]);
   }
   return { userIDs, external };
 }

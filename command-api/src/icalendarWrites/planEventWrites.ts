@@ -1,6 +1,6 @@
 import {
   atLeast, type CalendarAccess, type CalendarEventCommand, type CalendarEventDetails, type CalendarEventState, DomainError, type EventDraft,
-  type EventTiming, eventIDForICalUID, extraPropertiesOf, type InvitationResponse, type OccurrenceValues, occurrencesOverlapping,
+  type EventTiming, eventIDForICalUID, extraPropertiesOf, type InvitationResponse, MAX_OVERRIDES_PER_EVENT, type OccurrenceValues, occurrencesOverlapping,
   type ReminderOverride, type RsvpStatus,
 } from '@datebook/shared-kernel';
 import { guestChanges, guestsOf, manageParticipants } from './participantsPlan';
@@ -131,9 +131,26 @@ function change(input: EventWritesInput, current: CalendarEventDetails, managed:
     if (shown === undefined || sameOccurrenceValues(shown, values)) continue;
     commands.push({ type: 'ChangeOccurrence', data: { eventID, actorID, access, originalStart, changes: values } });
   }
+  requireBoundedExceptions(current, commands);
   const answer = ownAnswer(input, current);
   if (answer !== undefined) commands.push({ type: 'RespondToInvitation', data: { eventID, userID: actorID, response: answer } });
   return commands;
+}
+
+/**
+ * A write may not take a series past MAX_OVERRIDES_PER_EVENT changed and cancelled occurrences (the parser's
+ * bound on one file's RECURRENCE-IDs): each is an event of the stream every reader folds and renders, and
+ * writes repeated with new ones would otherwise grow it without end. A series already past it (through the
+ * REST routes) can still be written, as long as the write adds none.
+ */
+function requireBoundedExceptions(current: CalendarEventDetails, commands: readonly CalendarEventCommand[]): void {
+  const added = new Set<string>();
+  for (const command of commands) {
+    if ((command.type === 'ChangeOccurrence' || command.type === 'CancelOccurrence') && !(command.data.originalStart in current.exceptions)) added.add(command.data.originalStart);
+  }
+  if (added.size === 0 || Object.keys(current.exceptions).length + added.size <= MAX_OVERRIDES_PER_EVENT) return;
+  const message = `a series keeps at most ${MAX_OVERRIDES_PER_EVENT} changed or cancelled occurrences (RECURRENCE-ID, EXDATE)`;
+  throw new DomainError('VALIDATION_FAILED', message, [{ path: 'RECURRENCE-ID', message }]);
 }
 
 /** A guest's copy (RFC 6638 §3.2.2.1: an attendee changes only their own participation): their answer and reminders. */
@@ -159,7 +176,10 @@ export function planEventWrites(input: EventWritesInput): EventWritesPlan {
   if (current.status === 'absent') return schedule(input, manageParticipants(input.draft, undefined, actorID, input.mode, input.accountsByEmail));
   if (current.status === 'cancelled') {
     if (input.draft.cancelled) return { commands: [], outcome: 'unchanged' };
-    throw new DomainError('EVENT_CANCELLED', 'the event was cancelled; it cannot be scheduled again under the same UID');
+    // Written again after it was deleted (an app's undo, a file imported again): on again, then as the copy says.
+    const restore: CalendarEventCommand = { type: 'RestoreEvent', data: { eventID: current.eventID, actorID, access: input.access } };
+    const restored = { ...current, status: 'scheduled' as const };
+    return { commands: [restore, ...change(input, restored, manageParticipants(input.draft, restored, actorID, input.mode, input.accountsByEmail))], outcome: 'updated' };
   }
   const writer = input.access.calendarID === current.calendarID && atLeast(input.access.role, 'writer');
   const commands = !writer && actorID in current.attendees

@@ -1,4 +1,4 @@
-import { type CalendarEventState, DomainError, eventIDForICalUID, parseCalendarObjects, renderCalendarObject } from '@datebook/shared-kernel';
+import { type CalendarEventState, eventIDForICalUID, parseCalendarObjects, renderCalendarObject } from '@datebook/shared-kernel';
 import { type EventWritesInput, planEventWrites } from './planEventWrites';
 import { accountsByEmail, calendarID, emailOf, people, stateAfter } from './testStates';
 
@@ -143,9 +143,13 @@ describe('planEventWrites: a UID already stored', () => {
     expect(plan(state, file(...series('ORGANIZER:mailto:ann@example.com', 'ATTENDEE:mailto:bob@example.com')), { defaultReminders: [{ method: 'email', minutes: 10 }] }).commands).toEqual([]);
   });
 
-  it('cancels the event for a copy with STATUS:CANCELLED, and refuses to bring a cancelled one back', () => {
+  it('cancels the event for a copy with STATUS:CANCELLED, and brings it back for a copy written again after that', () => {
     const { commands, state } = applied(created(), file(...series('STATUS:CANCELLED')));
     expect(commands).toEqual([{ type: 'CancelEvent', data: { eventID, actorID: ann.id, access: owner } }]);
-    expect(() => plan(state, file(...series()))).toThrow(DomainError);
+    expect(plan(state, file(...series('STATUS:CANCELLED'))).commands).toEqual([]);
+    const again = applied(state, file(...series()));
+    expect(again.commands[0]).toEqual({ type: 'RestoreEvent', data: { eventID, actorID: ann.id, access: owner } });
+    expect(again.state.status).toBe('scheduled');
+    expect(plan(again.state, file(...series())).commands).toEqual([]);
   });
 });

@@ -55,6 +55,10 @@ export function whoGetsWhat(before: EventState | undefined, after: EventState | 
   const audience = new Set<string>([...Object.keys(before?.attendees ?? {}), ...Object.keys(after?.attendees ?? {})]);
   if (event.type === 'RemindersChanged') return { messages: [], syncAudience: [event.data.userID], revises: false };
   const syncAudience = [...audience];
+  // Brought back after a cancellation: every guest is invited again (RFC 5546 §3.2.2, with a new SEQUENCE).
+  if (event.type === 'CalendarEventRestored' && before?.status === 'cancelled' && after?.status === 'scheduled') {
+    return { messages: guestsOf(after).map((guest) => ({ ...guest, kind: 'invitation', method: 'REQUEST' })), syncAudience, revises: true };
+  }
   if (!after || !before || before.status === 'cancelled') return { messages: [], syncAudience, revises: false };
   const messages: MessageIntent[] = [];
   const toGuests = (intent: Omit<MessageIntent, 'recipient' | 'toAddress'>, state: EventState = after) => {

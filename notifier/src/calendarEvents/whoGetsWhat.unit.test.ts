@@ -67,6 +67,14 @@ describe('who gets what', () => {
     expect(decideAfter([scheduled, invite(ANN), cancel, { type: 'CalendarEventDetailsChanged', data: { eventID: EVENT, title: 'x', description: null, location: null } }]).messages).toEqual([]);
   });
 
+  test('an event brought back after its cancellation invites every guest again, with a new SEQUENCE', () => {
+    const cancel: NotifierCalendarEvent = { type: 'CalendarEventCancelled', data: { eventID: EVENT, cancelledBy: HOST } };
+    const restore: NotifierCalendarEvent = { type: 'CalendarEventRestored', data: { eventID: EVENT, restoredBy: HOST } };
+    const decision = decideAfter([scheduled, invite(ANN), invite(BEN), cancel, restore]);
+    expect(decision.messages).toEqual([{ recipient: ANN, kind: 'invitation', method: 'REQUEST' }, { recipient: BEN, kind: 'invitation', method: 'REQUEST' }]);
+    expect(decision.revises).toBe(true);
+  });
+
   test('reminder settings reach only their owner, by sync', () => {
     const reminders: NotifierCalendarEvent = { type: 'RemindersChanged', data: { eventID: EVENT, userID: ANN, useDefault: false, overrides: [] } };
     expect(decideAfter([scheduled, invite(ANN), reminders])).toEqual({ messages: [], syncAudience: [ANN], revises: false });

@@ -26,6 +26,7 @@ export const currentSchemaVersions = {
   CalendarEventRescheduled: 1,
   CalendarEventDetailsChanged: 1,
   CalendarEventCancelled: 1,
+  CalendarEventRestored: 1,
   RemindersChanged: 1,
   RecurrenceChanged: 1,
   OccurrenceChanged: 1,

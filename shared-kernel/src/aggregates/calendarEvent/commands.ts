@@ -95,5 +95,7 @@ export type CalendarEventCommand =
   | { type: 'CancelOccurrence'; data: { eventID: string; actorID: string; access: CalendarAccess; originalStart: string } }
   | { type: 'EndSeriesAt'; data: { eventID: string; actorID: string; access: CalendarAccess; originalStart: string; recurrence: string[]; newEventID: string } }
   | { type: 'CancelEvent'; data: { eventID: string; actorID: string; access: CalendarAccess } }
+  /** Brings a cancelled event back as it was (writers of its calendar). */
+  | { type: 'RestoreEvent'; data: { eventID: string; actorID: string; access: CalendarAccess } }
   /** Google's events.move: onto a calendar the actor may also write. */
   | { type: 'MoveEvent'; data: { eventID: string; actorID: string; access: CalendarAccess; destination: CalendarAccess } };

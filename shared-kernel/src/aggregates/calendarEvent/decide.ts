@@ -6,7 +6,7 @@ import { DomainError } from '../../errors/domainError';
 import { normaliseEmail } from '../userEmail/decider';
 import type { CalendarEventCommand, ExternalInvitee } from './commands';
 import type { CalendarEventEvent } from './events';
-import { currentOccurrence, requireExisting, requireOccurrence, requireValidTimes, requireWritableCalendar, requireWriterOfLiveEvent } from './invariants';
+import { currentOccurrence, requireExisting, requireOccurrence, requireValidTimes, requireWritableCalendar, requireWriterOf, requireWriterOfLiveEvent } from './invariants';
 import { type CalendarEventDetails, type CalendarEventState, externalAttendeesOf, extraPropertiesOf } from './state';
 
 function invitations(eventID: string, invitedBy: string, userIDs: string[], already: Record<string, unknown>): CalendarEventEvent[] {
@@ -191,6 +191,12 @@ export function decide(command: CalendarEventCommand, state: CalendarEventState)
       if (destination.calendarID === event.calendarID) return [];
       requireWritableCalendar(destination, 'calendarID');
       return [{ type: 'CalendarEventMoved', data: { eventID: event.eventID, fromCalendarID: event.calendarID, calendarID: destination.calendarID, movedBy: actorID } }];
+    }
+
+    case 'RestoreEvent': {
+      const event = requireWriterOf(state, command.data.actorID, command.data.access);
+      if (event.status === 'scheduled') return [];
+      return [{ type: 'CalendarEventRestored', data: { eventID: event.eventID, restoredBy: command.data.actorID } }];
     }
 
     case 'CancelEvent': {

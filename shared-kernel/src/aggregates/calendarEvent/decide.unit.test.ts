@@ -150,6 +150,22 @@ describe('CancelEvent', () => {
   });
 });
 
+describe('RestoreEvent', () => {
+  const cancelled: CalendarEventEvent = { type: 'CalendarEventCancelled', data: { eventID, cancelledBy: host } };
+  const restore = (actorID: string): CalendarEventCommand => ({ type: 'RestoreEvent', data: { eventID, actorID, access: accessOf(actorID) } });
+  it('brings a cancelled event back as it was, once', () => {
+    given(scheduled, cancelled).when(restore(host)).then([{ type: 'CalendarEventRestored', data: { eventID, restoredBy: host } }]);
+    given(scheduled).when(restore(host)).then([]);
+    const back = [scheduled, annInvited, cancelled, { type: 'CalendarEventRestored', data: { eventID, restoredBy: host } } as CalendarEventEvent].reduce(evolve, initialState());
+    expect(back).toMatchObject({ status: 'scheduled', title: 'Standup', attendees: { [ann]: 'PENDING' } });
+  });
+  it('is for writers of its calendar only; nothing to bring back is not found', () => {
+    given(scheduled, annInvited, cancelled).when(restore(ann)).thenFails('NOT_HOST');
+    given(scheduled, cancelled).when(restore(stranger)).thenFails('EVENT_NOT_FOUND');
+    given().when(restore(host)).thenFails('EVENT_NOT_FOUND');
+  });
+});
+
 describe('reminders', () => {
   const mine = { useDefault: false, overrides: [{ method: 'email' as const, minutes: 30 }] };
   it('records the host reminders given at booking', () => {

@@ -113,6 +113,8 @@ export const CalendarEventDetailsChanged = z.object({
   location: z.string().nullable(),
 });
 export const CalendarEventCancelled = z.object({ eventID, cancelledBy: userID });
+/** A cancelled event is on again, as it was (a calendar app writing its UID again after deleting it, an undo). */
+export const CalendarEventRestored = z.object({ eventID, restoredBy: userID });
 export const TransparencyChanged = z.object({ eventID, transparency: z.enum(['opaque', 'transparent']) });
 /** The host changed what guests may see of each other. */
 export const GuestPermissionsChanged = z.object({ eventID, guestsCanSeeOtherGuests: z.boolean() });
@@ -136,6 +138,7 @@ export const calendarEventEventSchemas = {
   CalendarEventRescheduled,
   CalendarEventDetailsChanged,
   CalendarEventCancelled,
+  CalendarEventRestored,
   RemindersChanged,
   RecurrenceChanged,
   OccurrenceChanged,

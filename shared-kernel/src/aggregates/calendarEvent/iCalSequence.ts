@@ -16,6 +16,8 @@ export const commandKeyOf = (metadata: Pick<EventMetadata, 'correlationId' | 'oc
  * or after it was cancelled.
  */
 export function revisesEvent(before: CalendarEventState, after: CalendarEventState, event: CalendarEventEvent): boolean {
+  // On again after a CANCEL: the REQUEST that says so must supersede it.
+  if (event.type === 'CalendarEventRestored') return before.status === 'cancelled';
   if (before.status !== 'scheduled' || after.status === 'absent') return false;
   switch (event.type) {
     case 'CalendarEventRescheduled':

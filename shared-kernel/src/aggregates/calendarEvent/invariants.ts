@@ -18,6 +18,13 @@ export function requireExisting(state: CalendarEventState): Existing {
 
 /** Whoever writes the event's calendar changes the event (Google: events belong to calendars, not to their creator). */
 export function requireWriterOfLiveEvent(state: CalendarEventState, actorID: string, access: CalendarAccess): Live {
+  const existing = requireWriterOf(state, actorID, access);
+  if (existing.status === 'cancelled') throw new DomainError('EVENT_CANCELLED', 'the event was cancelled');
+  return existing;
+}
+
+/** Whoever writes the event's calendar, cancelled or not (a cancelled event can be brought back). */
+export function requireWriterOf(state: CalendarEventState, actorID: string, access: CalendarAccess): Existing {
   const existing = requireExisting(state);
   if (access.calendarID !== existing.calendarID) throw new DomainError('CONCURRENCY_CONFLICT', 'the event moved to another calendar meanwhile; try again');
   if (!atLeast(access.role, 'writer')) {
@@ -28,7 +35,6 @@ export function requireWriterOfLiveEvent(state: CalendarEventState, actorID: str
     if (onEvent) throw new DomainError('NOT_HOST', 'only the host, or a writer of its calendar, can change this event');
     throw new DomainError('NOT_WRITER', 'only writers of the event’s calendar can change it');
   }
-  if (existing.status === 'cancelled') throw new DomainError('EVENT_CANCELLED', 'the event was cancelled');
   return existing;
 }
 

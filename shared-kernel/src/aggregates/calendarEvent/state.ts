@@ -119,6 +119,8 @@ export function evolve(state: CalendarEventState, event: CalendarEventEvent): Ca
       return { ...state, title: event.data.title, description: event.data.description, location: event.data.location };
     case 'CalendarEventCancelled':
       return { ...state, status: 'cancelled' };
+    case 'CalendarEventRestored':
+      return { ...state, status: 'scheduled' };
     case 'RemindersChanged': {
       const { userID, useDefault, overrides } = event.data;
       return { ...state, reminders: { ...state.reminders, [userID]: { useDefault, overrides } } };
