@@ -54,7 +54,7 @@ describe('subscriptions to calendars by URL', () => {
     elsewhereBase = `http://127.0.0.2:${(elsewhere.address() as AddressInfo).port}`;
 
     db = await pgliteSqlDatabase();
-    sys = await startTestSystem(db, { subscriptions: { allowedHosts: new Set(['127.0.0.1']), poller: { minRefreshMs: 0 } } });
+    sys = await startTestSystem(db, { subscriptions: { allowedHosts: new Set(['127.0.0.1']), poller: { minRefreshMs: 0 }, maxPerPerson: 2 } });
     [ann, bob, stranger] = [await sys.signUp('ann'), await sys.signUp('bob'), await sys.signUp('stranger')];
   });
   afterAll(async () => {
@@ -152,5 +152,19 @@ describe('subscriptions to calendars by URL', () => {
     const ordinary = await sys.http().post(`/calendars/${ann.userID}/subscription/refresh`).set(ann.auth);
     expect(ordinary.status).toBe(409);
     expect(ordinary.body.code).toBe('NOT_A_SUBSCRIPTION');
+  });
+
+  it('bounds how many subscriptions one person has (each is polled for as long as it exists)', async () => {
+    const second = await sys.http().post('/calendars/subscriptions').set(ann.auth).send({ url: `${sourceBase}/fixtures.ics` });
+    expect(second.status).toBe(201);
+    // The count is the read model's: wait until it knows the second one.
+    await pollUntil(async () => (await sys.http().get('/users/me/calendarList').set(ann.auth)).body.items.some((i: { calendarID: string }) => i.calendarID === second.body.calendarID), { timeoutMs: 10_000, what: 'the second subscription in the list' });
+    const before = await sys.eventCount();
+    const third = await sys.http().post('/calendars/subscriptions').set(ann.auth).send({ url: `${sourceBase}/fixtures.ics` });
+    expect(third.status).toBe(409);
+    expect(third.body.code).toBe('TOO_MANY_SUBSCRIPTIONS');
+    expect(await sys.eventCount()).toBe(before);
+    // Bob has none: his first is taken.
+    expect((await sys.http().post('/calendars/subscriptions').set(bob.auth).send({ url: `${sourceBase}/fixtures.ics` })).status).toBe(201);
   });
 });

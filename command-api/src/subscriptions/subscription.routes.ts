@@ -25,6 +25,8 @@ const SyncReport = z.object({
   created: z.number().optional(), updated: z.number().optional(), unchanged: z.number().optional(),
   cancelled: z.number().optional().describe('Events the source no longer has'), skipped: z.number().optional(),
 });
+/** Each is polled for as long as it exists: a person's share of the poller's work is bounded here. */
+export const MAX_SUBSCRIPTIONS_PER_PERSON = 50;
 
 const hostRefused = 'SUBSCRIPTION_HOST_NOT_ALLOWED: not an http(s) URL, or its host is a private, loopback, link-local or other non-public address the operator did not allow (names `url`)';
 const fetchFailed = { 502: { description: 'SUBSCRIPTION_FETCH_FAILED: the source could not be read (its answer, a timeout after 10 s, over 10 MiB); nothing changed' } };
@@ -33,7 +35,10 @@ export const subscriptionRouteDocs: RouteDoc[] = [
     method: 'post', path: '/calendars/subscriptions', operationId: 'subscribeToCalendar',
     summary: 'Add a calendar from a URL: a new calendar you own with the events of that iCalendar file, fetched now and every 15 minutes; read-only for everyone (accessRole reader)',
     body: SubscribeBody,
-    responses: { 201: { description: 'Subscribed; its events arrive within moments', schema: Subscribed, headers: ['Location'] }, 400: { description: `${hostRefused}; or the URL does not serve iCalendar` }, ...fetchFailed },
+    responses: {
+      201: { description: 'Subscribed; its events arrive within moments', schema: Subscribed, headers: ['Location'] }, 400: { description: `${hostRefused}; or the URL does not serve iCalendar` },
+      409: { description: `TOO_MANY_SUBSCRIPTIONS: you have ${MAX_SUBSCRIPTIONS_PER_PERSON} subscriptions already` }, ...fetchFailed,
+    },
   },
   {
     method: 'post', path: '/calendars/{calendarID}/subscription/refresh', operationId: 'refreshSubscription',
@@ -56,6 +61,9 @@ export interface SubscriptionRouteDeps {
   limits?: SourceFetchLimits;
   clock: () => Date;
   zoneOf(userID: string): Promise<string>;
+  /** How many subscriptions a person has (the read model's count: a burst may pass it by a few, no more). */
+  subscriptionsOf(ownerID: string): Promise<number>;
+  maxPerPerson: number;
   logger: Logger;
 }
 
@@ -67,6 +75,9 @@ export function subscriptionRoutes(deps: SubscriptionRouteDeps): Router {
     const body = parseInput(SubscribeBody, req.body, 'body');
     const url = sourceURL(body.url);
     const ownerID = authenticatedUser(req);
+    if ((await deps.subscriptionsOf(ownerID)) >= deps.maxPerPerson) {
+      throw new DomainError('TOO_MANY_SUBSCRIPTIONS', `a person may subscribe to at most ${deps.maxPerPerson} calendars; unsubscribe from one first (DELETE /calendars/:id)`);
+    }
     // Fetched before anything is written: a URL that cannot be read, or is not allowed, leaves nothing behind.
     const fetched = await fetchSource(url, { etag: null, lastModified: null }, deps.policy, deps.limits);
     if (fetched.status !== 'fetched' || !/^\s*BEGIN:VCALENDAR\r?\n/i.test(fetched.body)) {

@@ -9,11 +9,11 @@ import {
   eventIDForICalUID,
   ICalendarSyntaxError,
   type ParsedCalendarObjects,
-  parseCalendarObjects,
   SUBSCRIPTION_SOURCE_ID,
 } from '@datebook/shared-kernel';
 import { calendarFoldFor, type EventStore, readCalendar, roleOn, type SqlExecutor } from '@datebook/shared-kernel/ports';
 import { type CommandContext, handleCommand } from '../commandHandling/handleCommand';
+import { parseInChunks } from '../icalendarImport/chunkedParse';
 import type { OutboundPolicy } from './outboundAddresses';
 import { fetchSource, type SourceFetchLimits, type SourceFetchResult } from './sourceFetch';
 
@@ -67,7 +67,7 @@ export async function syncSubscription(deps: SubscriptionSyncDeps, calendarID: s
     return { status: 'unchanged' };
   }
   // Unreadable content (ICalendarSyntaxError) fails the sync whole: nothing is imported, nothing cancelled.
-  const parsed = readable(result.body);
+  const parsed = await readable(result.body);
   const { role } = await roleOn(deps.store, calendarID, { userID: SUBSCRIPTION_SOURCE_ID });
   const access = { calendarID, role };
   const imported = await deps.importParsed(parsed, { calendarID, access, context });
@@ -76,10 +76,14 @@ export async function syncSubscription(deps: SubscriptionSyncDeps, calendarID: s
   return { status: 'imported', created: imported.created, updated: imported.updated, unchanged: imported.unchanged, cancelled, skipped: imported.skipped.length };
 }
 
-/** The source's content parsed; content that is not iCalendar at all is the source's failure (SUBSCRIPTION_FETCH_FAILED, naming the line). */
-function readable(text: string): ParsedCalendarObjects {
+/**
+ * The source's content parsed, a few hundred events at a time as an import reads a file (a source is up to
+ * 10 MiB, and the poller shares the command API's event loop); content that is not iCalendar at all is the
+ * source's failure (SUBSCRIPTION_FETCH_FAILED, naming the line).
+ */
+async function readable(text: string): Promise<ParsedCalendarObjects> {
   try {
-    return parseCalendarObjects(text);
+    return await parseInChunks(text);
   } catch (error) {
     if (!(error instanceof ICalendarSyntaxError)) throw error;
     const message = `the source is not readable iCalendar: line ${error.line}: ${error.reason}`;

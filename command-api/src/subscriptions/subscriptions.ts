@@ -7,7 +7,7 @@ import { type CalendarService, calendarService } from '../calendars/calendarServ
 import { importCalendarObjects } from '../icalendarImport/importCalendarObjects';
 import type { ResolvedAddress } from './outboundAddresses';
 import { DEFAULT_SOURCE_FETCH_LIMITS, type SourceFetchLimits } from './sourceFetch';
-import { subscriptionRouteDocs, subscriptionRoutes } from './subscription.routes';
+import { MAX_SUBSCRIPTIONS_PER_PERSON, subscriptionRouteDocs, subscriptionRoutes } from './subscription.routes';
 import { type SubscriptionPoller, subscriptionPoller, type SubscriptionPollerOptions } from './subscriptionPoller';
 import { type ImportParsedCalendar, syncSubscription } from './subscriptionSync';
 
@@ -19,6 +19,8 @@ export interface SubscriptionSettings {
   resolve?: (hostname: string) => Promise<ResolvedAddress[]>;
   limits?: Partial<SourceFetchLimits>;
   poller?: Partial<SubscriptionPollerOptions>;
+  /** Subscriptions a person may have (MAX_SUBSCRIPTIONS_PER_PERSON unless set). */
+  maxPerPerson?: number;
   logger: Logger;
 }
 
@@ -48,7 +50,9 @@ export function subscriptions(deps: {
     logger: settings.logger,
     ...(settings.poller ? { options: settings.poller } : {}),
   });
-  const router = subscriptionRoutes({ calendars: deps.calendars, poller, policy, limits, clock: deps.clock, zoneOf: deps.zoneOf, logger: settings.logger });
+  const subscriptionsOf = async (ownerID: string) =>
+    Number((await deps.readModel.query<{ n: string }>("select count(*)::text as n from rm_calendars where owner_id = $1 and subscription_url is not null and status <> 'deleted'", [ownerID])).rows[0]?.n ?? 0);
+  const router = subscriptionRoutes({ calendars: deps.calendars, poller, policy, limits, clock: deps.clock, zoneOf: deps.zoneOf, subscriptionsOf, maxPerPerson: settings.maxPerPerson ?? MAX_SUBSCRIPTIONS_PER_PERSON, logger: settings.logger });
   return { router, poller };
 }
 
