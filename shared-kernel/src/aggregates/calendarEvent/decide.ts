@@ -6,7 +6,7 @@ import { DomainError } from '../../errors/domainError';
 import { normaliseEmail } from '../userEmail/decider';
 import type { CalendarEventCommand, ExternalInvitee } from './commands';
 import type { CalendarEventEvent } from './events';
-import { currentOccurrence, requireExisting, requireOccurrence, requireValidTimes, requireWritableCalendar, requireWriterOf, requireWriterOfLiveEvent } from './invariants';
+import { currentOccurrence, requireExisting, requireOccurrence, requireValidTimes, requireRoomForException, requireWritableCalendar, requireWriterOf, requireWriterOfLiveEvent } from './invariants';
 import { type CalendarEventDetails, type CalendarEventState, externalAttendeesOf, extraPropertiesOf } from './state';
 
 function invitations(eventID: string, invitedBy: string, userIDs: string[], already: Record<string, unknown>): CalendarEventEvent[] {
@@ -160,6 +160,7 @@ export function decide(command: CalendarEventCommand, state: CalendarEventState)
       const event = requireWriterOfLiveEvent(state, actorID, command.data.access);
       requireOccurrence(event, originalStart);
       if (event.exceptions[originalStart]?.cancelled) throw new DomainError('EVENT_CANCELLED', 'that occurrence was cancelled');
+      requireRoomForException(event, originalStart);
       const current = currentOccurrence(event, originalStart);
       const next: OccurrenceValues = { ...current, ...changes };
       requireValidTimes(next.startTime, next.endTime);
@@ -172,6 +173,7 @@ export function decide(command: CalendarEventCommand, state: CalendarEventState)
       const event = requireWriterOfLiveEvent(state, actorID, command.data.access);
       requireOccurrence(event, originalStart);
       if (event.exceptions[originalStart]?.cancelled) return [];
+      requireRoomForException(event, originalStart);
       return [{ type: 'OccurrenceCancelled', data: { eventID: event.eventID, originalStart } }];
     }
 

@@ -6,6 +6,7 @@ import type { CalendarEventEvent } from './events';
 import { planSplit } from './seriesSplit';
 import { evolve, externalAttendeesOf, extraPropertiesOf, iCalUIDOf, initialState } from './state';
 import { eventIDForICalUID, eventIDOfDerivedUID } from './iCalUID';
+import { MAX_EXCEPTIONS_PER_SERIES } from './invariants';
 
 const host = '11111111-1111-4111-8111-111111111111';
 const ann = '22222222-2222-4222-8222-222222222222';
@@ -213,6 +214,20 @@ describe('recurring series', () => {
     const cancelled: CalendarEventEvent = { type: 'OccurrenceCancelled', data: { eventID, originalStart: second } };
     given(weekly).when({ type: 'CancelOccurrence', data: { eventID, actorID: host, access: accessOf(host), originalStart: second } }).then([cancelled]);
     given(weekly, cancelled).when({ type: 'CancelOccurrence', data: { eventID, actorID: host, access: accessOf(host), originalStart: second } }).then([]);
+  });
+
+  it('keeps at most MAX_EXCEPTIONS_PER_SERIES changed or cancelled occurrences, whichever path writes them; those already kept may change again', () => {
+    const daily: CalendarEventEvent = {
+      type: 'CalendarEventScheduled',
+      data: { ...(scheduled.data as Extract<CalendarEventEvent, { type: 'CalendarEventScheduled' }>['data']), recurrence: ['RRULE:FREQ=DAILY;COUNT=400'] },
+    };
+    const day = (n: number) => new Date(Date.parse('2025-03-10T09:00:00.000Z') + n * 86_400_000).toISOString();
+    const full = Array.from({ length: MAX_EXCEPTIONS_PER_SERIES }, (_, n): CalendarEventEvent => ({ type: 'OccurrenceCancelled', data: { eventID, originalStart: day(n) } }));
+    const cancel = (n: number): CalendarEventCommand => ({ type: 'CancelOccurrence', data: { eventID, actorID: host, access: accessOf(host), originalStart: day(n) } });
+    given(daily, ...full).when(cancel(MAX_EXCEPTIONS_PER_SERIES)).thenFails('VALIDATION_FAILED');
+    given(daily, ...full).when({ type: 'ChangeOccurrence', data: { eventID, actorID: host, access: accessOf(host), originalStart: day(300), changes: { title: 'x' } } }).thenFails('VALIDATION_FAILED');
+    given(daily, ...full).when(cancel(0)).then([]);
+    given(daily, ...full.slice(1)).when(cancel(MAX_EXCEPTIONS_PER_SERIES)).then([{ type: 'OccurrenceCancelled', data: { eventID, originalStart: day(MAX_EXCEPTIONS_PER_SERIES) } }]);
   });
 
   it('lets an invitee answer one occurrence differently', () => {

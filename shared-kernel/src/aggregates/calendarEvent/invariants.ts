@@ -38,6 +38,19 @@ export function requireWriterOf(state: CalendarEventState, actorID: string, acce
   return existing;
 }
 
+/**
+ * The most changed or cancelled occurrences a series keeps. Every read folds and expands them (and every change
+ * copies them), so a series must not grow them without bound, whichever path writes them (REST, CalDAV, import).
+ */
+export const MAX_EXCEPTIONS_PER_SERIES = 250;
+
+/** Room for one more exception: an occurrence already changed or cancelled can always change again. */
+export function requireRoomForException(event: Pick<CalendarEventDetails, 'exceptions'>, originalStart: string): void {
+  if (Object.hasOwn(event.exceptions, originalStart) || Object.keys(event.exceptions).length < MAX_EXCEPTIONS_PER_SERIES) return;
+  const message = `a series keeps at most ${MAX_EXCEPTIONS_PER_SERIES} changed or cancelled occurrences; change the series, or split it ("this and following")`;
+  throw new DomainError('VALIDATION_FAILED', message, [{ path: 'originalStartTime', message }]);
+}
+
 /** Putting an event on a calendar needs writing it; a calendar the actor cannot see answers as absent. */
 export function requireWritableCalendar(access: CalendarAccess, path: string): void {
   if (atLeast(access.role, 'writer')) return;
