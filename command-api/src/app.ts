@@ -2,6 +2,7 @@ import { requireUser, type RouteDoc, type TokenService } from '@datebook/shared-
 import type { EventStore, SqlExecutor } from '@datebook/shared-kernel/ports';
 import { Router } from 'express';
 import { appPasswordRouteDocs, appPasswordRoutes } from './appPasswords/appPasswords.routes';
+import { sessionOnlyRoutes } from './appPasswords/sessionOnlyRoutes';
 import { calDavWriteRoutes } from './caldav/caldav.routes';
 import { icalendarImportRouteDocs, icalendarImportRoutes } from './icalendarImport/icalendarImport.routes';
 import { calendarEventRouteDocs, calendarEventRoutes } from './calendarEvents/calendarEvent.routes';
@@ -48,6 +49,8 @@ export function commandApi(deps: CommandApiDependencies): { router: Router; rout
   // A new account password revokes sessions and app passwords alike: both caches here forget the user at once.
   const accounts = userAccounts(deps.store, { revocations: { forget: (userID) => { deps.revocations?.forget(userID); deps.tokens.appPasswords?.forget(userID); } } });
   const router = Router();
+  // The account's keys are a session's to change, never an app password's (403 before any route runs).
+  router.use(sessionOnlyRoutes(deps.tokens));
   router.use(userRoutes({
     accounts, tokens: deps.tokens, clock: deps.clock, throttle: deps.throttle ?? memorySignInThrottle(), trustForwardedFor: deps.trustForwardedFor ?? false,
     ...(deps.onBackgroundError ? { onBackgroundError: deps.onBackgroundError } : {}),

@@ -6,7 +6,7 @@ import {
   DavError,
   davName,
   isNamed,
-  parseDavXml,
+  readDavXml,
   readRequestBody,
   resourceMustBeNull,
   sameName,
@@ -69,7 +69,7 @@ export async function makeCalendar(deps: CollectionWriteDependencies, req: Reque
   if (extended && body.length === 0) throw new DavError(403, 'only calendars are made here: send an extended MKCOL with a CALDAV:calendar resourcetype', xmlNode(davName('valid-resourcetype')));
   const changes: CollectionChanges = {};
   if (body.length > 0) {
-    const root = parseDavXml(body);
+    const root = await readDavXml(body);
     const rootName = extended ? davName('mkcol') : caldavName('mkcalendar');
     if (!isNamed(root, rootName)) throw new DavError(400, `the body of a ${req.method} is a ${rootName.local} element`);
     let calendarType = !extended;
@@ -113,7 +113,7 @@ export async function makeCalendar(deps: CollectionWriteDependencies, req: Reque
  */
 export async function patchCollection(deps: CollectionWriteDependencies, req: Request, res: Response, calendarID: string, isOwner: boolean, context: CommandContext): Promise<void> {
   const href = collectionHref(calendarID);
-  const root = parseDavXml(await readRequestBody(req, COLLECTION_BODY_LIMIT));
+  const root = await readDavXml(await readRequestBody(req, COLLECTION_BODY_LIMIT));
   if (!isNamed(root, davName('propertyupdate'))) throw new DavError(400, 'the body of a PROPPATCH is a DAV:propertyupdate element');
   const asked = instructions(root);
   if (asked.length === 0) throw new DavError(400, 'the PROPPATCH sets or removes no property');

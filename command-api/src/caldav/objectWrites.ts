@@ -1,4 +1,7 @@
-import { atLeast, type CalendarAccess, type CalendarEventCommand, calendarEventStreamName, DEFAULT_REMINDERS, encodeConsistencyToken, type EventDraft, eventIDForICalUID, ICalendarSyntaxError, parseCalendarObjects, type WrittenVersion } from '@datebook/shared-kernel';
+import {
+  atLeast, type CalendarAccess, type CalendarEventCommand, calendarEventDecider, type CalendarEventState, calendarEventStreamName, DEFAULT_EXPANSION_BUDGET, DEFAULT_REMINDERS,
+  encodeConsistencyToken, type EventDraft, eventIDForICalUID, ICalendarSyntaxError, MAX_OVERRIDES_PER_EVENT, parseCalendarObjects, type WrittenVersion,
+} from '@datebook/shared-kernel';
 import { caldavPrecondition, DavError, davName, needPrivileges, noUidConflict, readRequestBody } from '@datebook/shared-kernel/dav';
 import { readCalendar } from '@datebook/shared-kernel/ports';
 import type { Request, Response } from 'express';

@@ -53,9 +53,15 @@ interface Block extends LineRange {
   uid?: string;
 }
 
-/** What the scan found: the VCALENDAR's own lines (BEGIN, properties, END) and its components. */
+/**
+ * What the scan found: the first BEGIN:VCALENDAR and the last END:VCALENDAR, the calendars' own property
+ * lines, and their components. The reader reads the VCALENDARs of a stream as one (RFC 5545 §3.4: VTIMEZONEs
+ * and the VEVENTs of a UID found in any of them), so several VCALENDARs are read as the parts of one.
+ */
 interface Outline {
-  calendarLines: LineRange[];
+  begin: LineRange;
+  end: LineRange;
+  calendarProperties: LineRange[];
   blocks: Block[];
 }
 
@@ -67,16 +73,17 @@ const UID = /^uid[;:]/i;
 const unescaped = (text: string) => text.replace(/\\([\\;,nN])/g, (_all, c: string) => (c === 'n' || c === 'N' ? '\n' : c));
 
 /**
- * The outline of a file holding one VCALENDAR, from its lines alone (RFC 5545 §3.4: BEGIN/END lines, never
- * folded, delimit components; §3.1: a continuation line starts with a space or tab). Undefined for anything
- * else (several VCALENDARs, text outside one, unbalanced components): such a file is read whole, as is,
- * so the reader reports its faults exactly as it would have.
+ * The outline of a file of VCALENDARs, from its lines alone (RFC 5545 §3.4: BEGIN/END lines, never folded,
+ * delimit components; §3.1: a continuation line starts with a space or tab). Undefined for anything else
+ * (text outside a VCALENDAR, unbalanced components): such a file is read whole, within the line bound, so
+ * the reader reports its faults as it would have.
  */
 async function outlineOf(lines: Lines): Promise<Outline | undefined> {
-  const calendarLines: LineRange[] = [];
+  const calendarProperties: LineRange[] = [];
   const blocks: Block[] = [];
   let depth = 0;
-  let calendarsSeen = 0;
+  let begin: LineRange | undefined;
+  let end: LineRange | undefined;
   let current: Block | undefined;
   let property: LineRange | undefined;
   for (let i = 0; i < lines.length; i++) {
@@ -85,21 +92,21 @@ async function outlineOf(lines: Lines): Promise<Outline | undefined> {
     const continuation = line.startsWith(' ') || line.startsWith('\t');
     if (depth === 0) {
       if (line.trim() === '') continue;
-      if (!BEGIN.test(line) || BEGIN.exec(line)?.[1]?.toUpperCase() !== 'VCALENDAR' || ++calendarsSeen > 1) return undefined;
+      if (!BEGIN.test(line) || BEGIN.exec(line)?.[1]?.toUpperCase() !== 'VCALENDAR') return undefined;
       depth = 1;
-      calendarLines.push({ start: i, end: i + 1 });
+      begin ??= { start: i, end: i + 1 };
       continue;
     }
     if (depth === 1) {
-      const begin = BEGIN.exec(line);
-      const end = END.exec(line);
-      if (begin) {
-        current = { name: (begin[1] as string).toUpperCase(), start: i, end: i + 1 };
+      const opened = BEGIN.exec(line);
+      const closed = END.exec(line);
+      if (opened) {
+        current = { name: (opened[1] as string).toUpperCase(), start: i, end: i + 1 };
         property = undefined;
         depth = 2;
-      } else if (end) {
-        if (end[1]?.toUpperCase() !== 'VCALENDAR') return undefined;
-        calendarLines.push({ start: i, end: i + 1 });
+      } else if (closed) {
+        if (closed[1]?.toUpperCase() !== 'VCALENDAR') return undefined;
+        end = { start: i, end: i + 1 };
         property = undefined;
         depth = 0;
       } else if (continuation) {
@@ -108,7 +115,7 @@ async function outlineOf(lines: Lines): Promise<Outline | undefined> {
         property.end = i + 1;
       } else {
         property = { start: i, end: i + 1 };
-        calendarLines.push(property);
+        calendarProperties.push(property);
       }
       continue;
     }
@@ -123,7 +130,7 @@ async function outlineOf(lines: Lines): Promise<Outline | undefined> {
       current = undefined;
     }
   }
-  return depth === 0 && calendarsSeen === 1 ? { calendarLines, blocks } : undefined;
+  return depth === 0 && begin && end ? { begin, end, calendarProperties, blocks } : undefined;
 }
 
 /** The UID on line `i` with its continuation lines, as the reader unfolds, unescapes and trims it. */
@@ -165,61 +172,90 @@ function fileLineOf(piece: Piece, pieceLine: number): number {
   return run ? run.fileLine + (pieceLine - run.pieceLine) : pieceLine;
 }
 
+/** Physical lines of a file read in one go; past it, a file is read in parts of about this many lines. */
+export const LINES_PER_CHUNK = 5_000;
+/**
+ * The most physical lines of the VTIMEZONEs of a file (in all: every part is read with them) and of one event
+ * (a series with its overrides, VALARMs and folded texts): each is read whole, so each is bounded.
+ */
+export const MAX_ZONE_LINES = 5_000;
+export const MAX_EVENT_LINES = 10_000;
+/** What one part may hold at most, whatever its make-up: every bound above at once. */
+const MAX_PART_LINES = MAX_ZONE_LINES + LINES_PER_CHUNK + MAX_EVENT_LINES;
+
+const linesOf = (blocks: readonly LineRange[]) => blocks.reduce((sum, block) => sum + block.end - block.start, 0);
+
 /**
  * parseCalendarObjects over a whole file without holding the event loop: the file's events are read a few
- * hundred at a time, each time with the calendar's own lines and VTIMEZONEs, and the loop turns between. All
- * VEVENTs of one UID (a series and its RECURRENCE-ID overrides) are read together, so the drafts, their order
- * and the lines named (of the whole file) are what one reading of the file gives; an unreadable file throws
- * ICalendarSyntaxError naming its line, before any event is returned. The file's limits hold for the whole:
- * its events counted at once, its recurrence budget shared out by events (each part with room for one more
- * series' check, so the work of a file is bounded by its budget and one series' worth per part).
- * A small file, and any file that is not one plain VCALENDAR, is read in one go.
+ * hundred (and a few thousand lines) at a time, each time with the calendars' VTIMEZONEs, and the loop turns
+ * between. All VEVENTs of one UID (a series and its RECURRENCE-ID overrides) are read together, so the drafts,
+ * their order and the lines named (of the whole file) are what one reading of the file gives; an unreadable
+ * file throws ICalendarSyntaxError naming its line, before any event is returned. The file's limits hold for
+ * the whole: its events counted at once, its recurrence budget shared out by events (each part with room for
+ * one more series' check, so the work of a file is bounded by its budget and one series' worth per part). An
+ * event longer than MAX_EVENT_LINES, or with more overrides than the reader keeps, is skipped unread.
+ * A small file, and a file whose components do not balance, is read in one go, within MAX_PART_LINES.
  */
 export async function parseInChunks(text: string, options: ParseOptions = {}, eventsPerChunk = EVENTS_PER_CHUNK): Promise<ParsedCalendarObjects> {
   const lines = await Lines.of(text);
   const outline = await outlineOf(lines);
   const events = outline?.blocks.filter((block) => block.name === 'VEVENT') ?? [];
-  if (!outline || events.length <= eventsPerChunk) return parseCalendarObjects(text, options);
+  const whole = { maxContentLines: MAX_PART_LINES, ...options };
+  if (!outline || (events.length <= eventsPerChunk && lines.length <= LINES_PER_CHUNK)) return parseCalendarObjects(text, whole);
   const maxEvents = options.maxEvents ?? DEFAULT_ICALENDAR_LIMITS.maxEvents;
   const over = events[maxEvents];
   if (over) throw new ICalendarSyntaxError(over.start + 1, `more than ${maxEvents} events`);
+  const zones = outline.blocks.filter((block) => block.name === 'VTIMEZONE');
+  if (linesOf(zones) > MAX_ZONE_LINES) throw new ICalendarSyntaxError((zones[0] as Block).start + 1, `the VTIMEZONEs are longer than ${MAX_ZONE_LINES} lines in all`);
+  if (linesOf(outline.calendarProperties) > LINES_PER_CHUNK) {
+    throw new ICalendarSyntaxError((outline.calendarProperties[0] as LineRange).start + 1, `the calendar's own properties are longer than ${LINES_PER_CHUNK} lines`);
+  }
 
   // A series and its overrides stay together; groups keep the order in which their first VEVENT appears.
   const groups = new Map<string, Block[]>();
   events.forEach((block, index) => {
     const key = block.uid === undefined || block.uid === '' ? `\u0000${index}` : block.uid;
-    groups.set(key, [...(groups.get(key) ?? []), block]);
+    const group = groups.get(key);
+    if (group) group.push(block);
+    else groups.set(key, [block]);
   });
+  const maxOverrides = options.maxOverridesPerEvent ?? DEFAULT_ICALENDAR_LIMITS.maxOverridesPerEvent;
+  const skipped: SkippedEvent[] = [];
+  // Components that are neither events nor zones (VTODO, VJOURNAL, …) are read with the parts, for their faults.
+  const parts: Block[][] = [...groups.values()].filter((group) => {
+    const first = group[0] as Block;
+    const reason = group.length > maxOverrides + 1 ? `more than ${maxOverrides} changed or cancelled occurrences (RECURRENCE-ID)`
+      : linesOf(group) > MAX_EVENT_LINES ? `the event is longer than ${MAX_EVENT_LINES} lines` : undefined;
+    if (reason !== undefined) skipped.push({ uid: first.uid || null, line: first.start + 1, reason });
+    return reason === undefined;
+  });
+  parts.push(...outline.blocks.filter((block) => block.name !== 'VEVENT' && block.name !== 'VTIMEZONE').map((block) => [block]));
   const chunks: Block[][] = [];
   let chunk: Block[] = [];
-  for (const group of groups.values()) {
-    chunk.push(...group);
-    if (chunk.length >= eventsPerChunk) {
+  let chunkLines = 0;
+  for (const part of parts) {
+    chunk.push(...part);
+    chunkLines += linesOf(part);
+    if (chunk.length >= eventsPerChunk || chunkLines >= LINES_PER_CHUNK) {
       chunks.push(chunk);
       chunk = [];
+      chunkLines = 0;
     }
   }
-  if (chunk.length > 0) chunks.push(chunk);
+  if (chunk.length > 0 || chunks.length === 0) chunks.push(chunk);
 
-  const [begin, ...calendarRest] = outline.calendarLines;
-  const end = calendarRest.pop();
-  if (!begin || !end) return parseCalendarObjects(text, options);
-  const zones = outline.blocks.filter((block) => block.name === 'VTIMEZONE');
-  // Components that are neither events nor zones (VTODO, VJOURNAL, …) are read once, with the first part, for their faults.
-  const others = outline.blocks.filter((block) => block.name !== 'VEVENT' && block.name !== 'VTIMEZONE');
   const totalBudget = options.maxRecurrenceSteps ?? DEFAULT_ICALENDAR_LIMITS.maxRecurrenceSteps;
-
   const drafts: EventDraft[] = [];
-  const skipped: SkippedEvent[] = [];
   for (const [index, part] of chunks.entries()) {
     if (index > 0) await yieldToLoop();
-    const ranges = [begin, ...calendarRest, ...zones, ...(index === 0 ? others : []), ...[...part].sort((a, b) => a.start - b.start), end];
+    const ranges = [outline.begin, ...(index === 0 ? outline.calendarProperties : []), ...zones, ...[...part].sort((a, b) => a.start - b.start), outline.end];
     const piece = pieceOf(lines, ranges);
     // The file's share for these events, and room to check one series whole (the reader checks none without it).
-    const budget = Math.min(totalBudget, Math.ceil((totalBudget * part.length) / events.length) + DEFAULT_EXPANSION_BUDGET);
+    const eventsHere = part.filter((block) => block.name === 'VEVENT').length;
+    const budget = Math.min(totalBudget, Math.ceil((totalBudget * eventsHere) / Math.max(events.length, 1)) + DEFAULT_EXPANSION_BUDGET);
     let parsed: ParsedCalendarObjects;
     try {
-      parsed = parseCalendarObjects(piece.text, { ...options, maxRecurrenceSteps: budget });
+      parsed = parseCalendarObjects(piece.text, { ...whole, maxRecurrenceSteps: budget });
     } catch (error) {
       if (error instanceof ICalendarSyntaxError) throw new ICalendarSyntaxError(fileLineOf(piece, error.line), error.reason);
       throw error;

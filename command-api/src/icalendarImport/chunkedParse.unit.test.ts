@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ICalendarSyntaxError, parseCalendarObjects } from '@datebook/shared-kernel';
-import { parseInChunks } from './chunkedParse';
+import { MAX_EVENT_LINES, MAX_ZONE_LINES, parseInChunks } from './chunkedParse';
 
 const fixture = (name: string) => readFileSync(join(__dirname, '../../../shared-kernel/src/icalendar/testdata', name), 'utf8');
 
@@ -83,7 +83,7 @@ describe('parseInChunks', () => {
     expect((chunked as ICalendarSyntaxError).reason).toBe((whole as ICalendarSyntaxError).reason);
   });
 
-  it('reads a file that is not one plain VCALENDAR whole, faults included', async () => {
+  it('reads a file of two VCALENDARs, and an unbalanced one, as one reading does, faults included', async () => {
     const two = `${mixedFile('\r\n')}${mixedFile('\r\n')}`;
     expect(await parseInChunks(two, options, 1)).toEqual(parseCalendarObjects(two, options));
     const unbalanced = mixedFile('\r\n').replace('END:VTODO\r\n', '');
@@ -94,5 +94,37 @@ describe('parseInChunks', () => {
     const error = await thrown(() => parseInChunks(mixedFile('\r\n'), { ...options, maxEvents: 5 }, 1));
     expect(error).toBeInstanceOf(ICalendarSyntaxError);
     expect((error as ICalendarSyntaxError).reason).toMatch(/5 events/);
+  });
+
+  it('reads several VCALENDARs as the parts of one, as one reading does', async () => {
+    const events = (from: number) => Array.from({ length: 30 }, (_, i) => ['BEGIN:VEVENT', `UID:e${from + i}`, 'DTSTART:20300610T090000Z', 'DURATION:PT1H', 'END:VEVENT']).flat();
+    const text = ['BEGIN:VCALENDAR', 'VERSION:2.0', ...events(0), 'END:VCALENDAR', 'BEGIN:VCALENDAR', 'VERSION:2.0', ...events(30), 'END:VCALENDAR', ''].join('\r\n');
+    const whole = parseCalendarObjects(text, options);
+    expect(whole.drafts).toHaveLength(60);
+    for (const size of [1, 7]) expect(await parseInChunks(text, options, size)).toEqual(whole);
+  });
+
+  it('skips an event longer than any real one unread, and refuses zones longer than any real ones', async () => {
+    const alarms = Array.from({ length: MAX_EVENT_LINES / 4 + 1 }, () => ['BEGIN:VALARM', 'ACTION:DISPLAY', 'TRIGGER:-PT5M', 'END:VALARM']).flat();
+    const ordinary = Array.from({ length: 3 }, (_, i) => ['BEGIN:VEVENT', `UID:ok-${i}`, 'DTSTART:20300610T090000Z', 'DURATION:PT1H', 'END:VEVENT']).flat();
+    const long = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', 'UID:long', 'DTSTART:20300610T090000Z', 'DURATION:PT1H', ...alarms, 'END:VEVENT', ...ordinary, 'END:VCALENDAR', ''].join('\r\n');
+    const parsed = await parseInChunks(long, options);
+    expect(parsed.drafts.map((d) => d.uid)).toEqual(['ok-0', 'ok-1', 'ok-2']);
+    expect(parsed.skipped).toEqual([{ uid: 'long', line: 3, reason: `the event is longer than ${MAX_EVENT_LINES} lines` }]);
+
+    const observances = Array.from({ length: MAX_ZONE_LINES / 5 + 1 }, () => ['BEGIN:STANDARD', 'DTSTART:19700101T000000', 'TZOFFSETFROM:+0100', 'TZOFFSETTO:+0100', 'END:STANDARD']).flat();
+    const zoned = ['BEGIN:VCALENDAR', 'VERSION:2.0', ...ordinary, 'BEGIN:VTIMEZONE', 'TZID:Long', ...observances, 'END:VTIMEZONE', 'END:VCALENDAR', ''].join('\r\n');
+    const error = await thrown(() => parseInChunks(zoned, options));
+    expect(error).toEqual(new ICalendarSyntaxError(18, `the VTIMEZONEs are longer than ${MAX_ZONE_LINES} lines in all`));
+  });
+
+  it('skips a series with more overrides than the reader keeps without reading it, as the reader skips it', async () => {
+    const overrides = Array.from({ length: 4 }, (_, i) => ['BEGIN:VEVENT', 'UID:series', `RECURRENCE-ID:2030061${i + 1}T090000Z`, `DTSTART:2030061${i + 1}T100000Z`, 'DURATION:PT1H', 'END:VEVENT']).flat();
+    const padding = Array.from({ length: 300 }, (_, i) => ['BEGIN:VEVENT', `UID:p${i}`, 'DTSTART:20300610T090000Z', 'DURATION:PT1H', 'END:VEVENT']).flat();
+    const text = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', 'UID:series', 'DTSTART:20300610T090000Z', 'DURATION:PT1H', 'RRULE:FREQ=DAILY;COUNT=9', 'END:VEVENT', ...overrides, ...padding, 'END:VCALENDAR', ''].join('\r\n');
+    const tight = { ...options, maxOverridesPerEvent: 3 };
+    const whole = parseCalendarObjects(text, tight);
+    expect(whole.skipped).toEqual([{ uid: 'series', line: 3, reason: 'more than 3 changed or cancelled occurrences (RECURRENCE-ID)' }]);
+    expect(await parseInChunks(text, tight)).toEqual(whole);
   });
 });

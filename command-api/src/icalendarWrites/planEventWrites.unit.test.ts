@@ -153,3 +153,27 @@ describe('planEventWrites: a UID already stored', () => {
     expect(plan(again.state, file(...series())).commands).toEqual([]);
   });
 });
+
+describe('planEventWrites: what one write may ask', () => {
+  const daily = (...more: string[]) => ['BEGIN:VEVENT', 'UID:daily@example.com', 'DTSTART:20300107T090000Z', 'DURATION:PT1H', 'RRULE:FREQ=DAILY;COUNT=800', 'SUMMARY:Daily', ...more, 'END:VEVENT'];
+  const utc = (day: number) => `${new Date(Date.UTC(2030, 0, 7 + day, 9)).toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`;
+  const moved = (days: number[]) => days.flatMap((day) => ['BEGIN:VEVENT', 'UID:daily@example.com', `RECURRENCE-ID:${utc(day)}`, `DTSTART:${utc(day).replace('T09', 'T10')}`, 'DURATION:PT1H', 'END:VEVENT']);
+  const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+
+  it('takes a series to MAX_OVERRIDES_PER_EVENT changed and cancelled occurrences, never past it', () => {
+    const { state } = applied(absent, file(...daily(), ...moved(range(1, 200))));
+    // 50 more by EXDATE: 250 in all.
+    const { state: full } = applied(state, file(...daily(`EXDATE:${range(300, 50).map(utc).join(',')}`), ...moved(range(1, 200))));
+    expect(Object.keys((full as { exceptions: object }).exceptions)).toHaveLength(250);
+    const more = file(...daily(`EXDATE:${range(300, 51).map(utc).join(',')}`), ...moved(range(1, 200)));
+    expect(() => plan(full, more)).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED', fieldErrors: [{ path: 'RECURRENCE-ID', message: expect.stringContaining('250') }] }));
+    // Writing the same again (or changing what is there) is still allowed.
+    expect(plan(full, file(...daily(`EXDATE:${range(300, 50).map(utc).join(',')}`), ...moved(range(1, 200)))).commands).toEqual([]);
+  });
+
+  it('invites no more guests than the REST routes may', () => {
+    const guests = (n: number) => Array.from({ length: n }, (_, i) => `ATTENDEE:mailto:guest-${i}@partner.example`);
+    expect(plan(absent, file(...series('ORGANIZER:mailto:ann@example.com', ...guests(500)))).commands).toHaveLength(1);
+    expect(() => plan(absent, file(...series('ORGANIZER:mailto:ann@example.com', ...guests(501))))).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED', fieldErrors: [{ path: 'ATTENDEE', message: expect.any(String) }] }));
+  });
+});

@@ -1,5 +1,7 @@
 import {
   type ContentLine,
+  DEFAULT_EXPANSION_BUDGET,
+  ExpansionBudget,
   type ICalComponent,
   ICalendarSyntaxError,
   normaliseEmail,
@@ -36,8 +38,8 @@ export class ItipReadError extends Error {
   }
 }
 
-// Bounds on what one message may make the reader do (the message itself is at most 1 MiB).
-const LIMITS = { maxLineOctets: 64 * 1024, maxEvents: 20, maxNesting: 8, maxPropertiesPerComponent: 500 };
+// Bounds on what one message may make the reader do (the message itself is at most 1 MiB; a REPLY is a few dozen lines).
+const LIMITS = { maxLineOctets: 64 * 1024, maxContentLines: 10_000, maxEvents: 20, maxNesting: 8, maxPropertiesPerComponent: 500 };
 const MAX_ATTENDEES = 50;
 
 /** The address of a cal-address value (RFC 5545 §3.3.3: a mailto: URI, RFC 6068), in its normal form. */
@@ -90,5 +92,6 @@ export function readItipMessage(text: string): ItipMessage {
   }
   const method = calendars.map((calendar) => propertyOf(calendar, 'METHOD')?.value.trim().toUpperCase()).find((value) => value !== undefined) ?? null;
   const events = calendars.flatMap((calendar) => calendar.components.filter((component) => component.name === 'VEVENT').map(eventReplyOf));
-  return { method, events, zones: ZoneResolver.of(calendars) };
+  // The message's VTIMEZONE rules are expanded under one series' budget, as a file's are under the file's.
+  return { method, events, zones: ZoneResolver.of(calendars, new ExpansionBudget(DEFAULT_EXPANSION_BUDGET)) };
 }

@@ -28,8 +28,9 @@ export function originalStartOf(recurrenceID: NonNullable<ItipEventReply['recurr
   if (event.allDay) return isoDate(value.kind === 'date' ? value.day : Math.floor((value.kind === 'utc' ? value.epochMs : value.wall) / DAY_MS));
   if (value.kind === 'date' || recurrenceID.date) return undefined;
   if (value.kind === 'utc') return new Date(value.epochMs).toISOString();
-  const zone = recurrenceID.tzid === null ? undefined : zones?.resolve(recurrenceID.tzid, value.wall);
   try {
+    // A VTIMEZONE whose rules pass the message's budget throws here too: its times are read as no occurrence.
+    const zone = recurrenceID.tzid === null ? undefined : zones?.resolve(recurrenceID.tzid, value.wall);
     if (zone?.kind === 'offsets') return new Date(zone.rules.instantOf(value.wall)).toISOString();
     return new Date(instantIn(zone?.zone ?? event.timeZone, value.wall)).toISOString();
   } catch {

@@ -33,10 +33,10 @@ type User = Awaited<ReturnType<TestSystem['signUp']>>;
  * runs in this process and would itself block the loop the suite measures), and two bystanders whose
  * booking must keep flowing whatever the attacker sends.
  */
-export async function startHostileTarget() {
+export async function startHostileTarget(options: Pick<NonNullable<Parameters<typeof startTestSystem>[1]>, 'subscriptions'> = {}) {
   const testDatabase: TestDatabase = await createTestDatabase();
   const database: SqlDatabase = pgSqlDatabase({ connectionString: testDatabase.url, max: 8 });
-  const sys = await startTestSystem(database, { consistencyTimeoutMs: 2_000, redriveIntervalMs: 50, opsToken: OPS_TOKEN });
+  const sys = await startTestSystem(database, { consistencyTimeoutMs: 2_000, redriveIntervalMs: 50, opsToken: OPS_TOKEN, ...options });
   const attacker = await sys.signUp('mallory');
   const canaryHost = await sys.signUp('carol');
   const canaryGuest = await sys.signUp('dave');

@@ -1,6 +1,6 @@
 import { type TokenService, requireUser } from '@datebook/shared-kernel/http';
 import {
-  caldavName, DavError, davErrorHandler, davName, isNamed, parseDavXml, readRequestBody, streamMultistatus, unsupportedReport, DEFAULT_XML_LIMITS, type XmlElement,
+  caldavName, DavError, davErrorHandler, davName, isNamed, readDavXml, readRequestBody, streamMultistatus, unsupportedReport, DEFAULT_XML_LIMITS, type XmlElement,
 } from '@datebook/shared-kernel/dav';
 import type { EventStore, SqlExecutor } from '@datebook/shared-kernel/ports';
 import { type NextFunction, type Request, type Response, Router } from 'express';
@@ -38,11 +38,11 @@ const READ_METHODS = new Set(['OPTIONS', 'PROPFIND', 'REPORT', 'GET', 'HEAD']);
 /** Whether the request asked for only what was found (RFC 8144 §2.1 Prefer: return=minimal; Apple's Brief: t). */
 const wantsMinimal = (req: Request) => /\breturn=minimal\b/i.test(String(req.headers.prefer ?? '')) || String(req.headers.brief ?? '').toLowerCase() === 't';
 
-/** The XML body of a PROPFIND or REPORT, undefined when empty (up to 1 MiB; see parseDavXml for what is refused). */
+/** The XML body of a PROPFIND or REPORT, undefined when empty (up to 1 MiB, read a slice at a time; see readDavXml for what is refused). */
 async function xmlBodyOf(req: Request): Promise<XmlElement | undefined> {
   const body = await readRequestBody(req, DEFAULT_XML_LIMITS.maxBytes);
   if (body.toString('utf8').trim() === '') return undefined;
-  return parseDavXml(body);
+  return readDavXml(body);
 }
 
 /**

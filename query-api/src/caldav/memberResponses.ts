@@ -2,7 +2,7 @@ import { caldavName, childNamed, isNamed, type MultistatusWriter } from '@datebo
 import { timeRangeOf } from './calendarFilter';
 import type { SeenCollection } from './collectionAccess';
 import type { Member } from './collectionMembers';
-import type { DavContext } from './davContext';
+import { type DavContext, yieldToLoop } from './davContext';
 import { objectHref } from './davPaths';
 import { objectProperties } from './davResources';
 import type { PropRequest } from './propRequest';
@@ -43,9 +43,19 @@ export async function writeMemberResponses(
     const texts = await context.renderer.separately(items, data.expand ? { expand: data.expand } : {});
     items.forEach((item, i) => rendered.set(item.eventID, texts[i] as string));
   }
+  let escaped = 0;
   for (const { member, representation } of shown) {
     const text = rendered.get(member.eventID);
     const table = objectProperties(etagOf(member, representation), text === undefined ? undefined : () => text);
     writer.response(table.responseFor(hrefOf(member), props, context.minimal));
+    // Each calendar-data is escaped as it is written (up to a MiB an event): the loop turns every few hundred KB of it.
+    escaped += text?.length ?? 0;
+    if (escaped > ESCAPED_PER_TURN) {
+      escaped = 0;
+      await yieldToLoop();
+    }
   }
 }
+
+/** Characters of calendar-data written (XML-escaped) between two turns of the event loop: a few ms of work. */
+const ESCAPED_PER_TURN = 256 * 1024;

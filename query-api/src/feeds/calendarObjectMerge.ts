@@ -4,26 +4,40 @@
  * order. Each part's VTIMEZONE lists the observances its own events need (RFC 5545 §3.6.5: each with its
  * DTSTART), so a zone's observances are the union of the parts', each once, by start: the zone is then right
  * for every part's times. Works on content lines as RFC 5545 §3.1 writes them (CRLF; a folded line goes on
- * with a space or tab, so a line starting with BEGIN:/END: is never inside a value).
+ * with a space or tab, so a line starting with BEGIN:/END: is never inside a value). Parts are taken one at a
+ * time as they are rendered (`add`), so the join costs each part's own work, never a calendar's at once.
  */
-export function mergeCalendarObjects(parts: readonly string[], extraProperties: readonly string[]): string {
-  const header: string[] = [];
-  const zones = new Map<string, { properties: string[]; observances: Map<string, string[]> }>();
-  const events: string[] = [];
-  parts.forEach((part, index) => {
+export class CalendarObjectJoin {
+  private header: string[] | undefined;
+  private readonly zones = new Map<string, { properties: string[]; observances: Map<string, string[]> }>();
+  /** Each component's lines, joined as they came. */
+  private readonly events: string[] = [];
+
+  add(part: string): this {
     const split = splitCalendarObject(part);
-    if (index === 0) header.push(...split.properties);
+    this.header ??= split.properties;
     for (const zone of split.timeZones) {
-      const kept = zones.get(zone.tzid) ?? { properties: zone.properties, observances: new Map<string, string[]>() };
+      const kept = this.zones.get(zone.tzid) ?? { properties: zone.properties, observances: new Map<string, string[]>() };
       for (const observance of zone.observances) kept.observances.set(observance.join('\r\n'), observance);
-      zones.set(zone.tzid, kept);
+      this.zones.set(zone.tzid, kept);
     }
-    for (const event of split.components) events.push(...event);
-  });
-  const timeZones = [...zones.values()].flatMap(({ properties, observances }) => [
-    'BEGIN:VTIMEZONE', ...properties, ...[...observances.values()].sort((a, b) => dtstartOf(a).localeCompare(dtstartOf(b))).flat(), 'END:VTIMEZONE',
-  ]);
-  return ['BEGIN:VCALENDAR', ...header, ...extraProperties, ...timeZones, ...events, 'END:VCALENDAR', ''].join('\r\n');
+    for (const event of split.components) this.events.push(event.join('\r\n'));
+    return this;
+  }
+
+  text(extraProperties: readonly string[]): string {
+    const timeZones = [...this.zones.values()].flatMap(({ properties, observances }) => [
+      'BEGIN:VTIMEZONE', ...properties, ...[...observances.values()].sort((a, b) => dtstartOf(a).localeCompare(dtstartOf(b))).flat(), 'END:VTIMEZONE',
+    ]);
+    return ['BEGIN:VCALENDAR', ...(this.header ?? []), ...extraProperties, ...timeZones, ...this.events, 'END:VCALENDAR', ''].join('\r\n');
+  }
+}
+
+/** The parts joined at once (see CalendarObjectJoin). */
+export function mergeCalendarObjects(parts: readonly string[], extraProperties: readonly string[]): string {
+  const join = new CalendarObjectJoin();
+  for (const part of parts) join.add(part);
+  return join.text(extraProperties);
 }
 
 interface SplitTimeZone {

@@ -1,6 +1,7 @@
 import { type CalendarEventState, escapeText, foldLine, type RenderInput, renderCalendarObject } from '@datebook/shared-kernel';
 import type { SqlExecutor } from '@datebook/shared-kernel/ports';
-import { mergeCalendarObjects } from './calendarObjectMerge';
+import { renderSlices, renderWeight } from '../caldav/calendarData';
+import { CalendarObjectJoin } from './calendarObjectMerge';
 import type { FeedCalendar } from './feedCalendars';
 
 /**
@@ -69,19 +70,31 @@ export function feedRendering(deps: { readModel: SqlExecutor }): FeedRendering {
 }
 
 async function render(readModel: SqlExecutor, calendar: FeedCalendar): Promise<string> {
-  const parts: string[] = [];
+  // Each part joined as soon as it is rendered: a 20,000-event calendar is never split and joined at once.
+  const join = new CalendarObjectJoin();
+  let parts = 0;
   let after: { spanStart: string; eventID: string } | undefined;
   for (let read = 0; read < MAX_FEED_EVENTS; ) {
     const rows = await membersPage(readModel, calendar.calendarID, after, Math.min(PAGE, MAX_FEED_EVENTS - read));
     read += rows.length;
     const events = rows.flatMap((row) => (row.state.status === 'absent' ? [] : [row.state]));
-    if (events.length > 0 || parts.length === 0) parts.push(renderCalendarObject(await inputsFor(readModel, calendar.calendarID, events)));
+    const inputs = await inputsFor(readModel, calendar.calendarID, events);
+    if (inputs.length === 0 && parts === 0) {
+      join.add(renderCalendarObject([]));
+      parts += 1;
+    }
+    // A few events at a time (by what rendering them costs), the loop given back between.
+    for (const [index, slice] of renderSlices(inputs, (input) => renderWeight(input.event)).entries()) {
+      if (index > 0) await new Promise((resolve) => setImmediate(resolve));
+      join.add(renderCalendarObject(slice));
+      parts += 1;
+    }
     const last = rows[rows.length - 1];
     if (!last || rows.length < PAGE) break;
     after = { spanStart: last.span_start, eventID: last.event_id };
     await new Promise((resolve) => setImmediate(resolve));
   }
-  return mergeCalendarObjects(parts, [
+  return join.text([
     `X-WR-CALNAME:${escapeText(calendar.summary)}`,
     `NAME:${escapeText(calendar.summary)}`,
     `X-WR-TIMEZONE:${calendar.timeZone}`,

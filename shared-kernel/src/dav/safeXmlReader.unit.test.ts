@@ -1,6 +1,6 @@
 import { DavError } from './davError';
 import { caldavName, davName } from './davNames';
-import { parseDavXml } from './safeXmlReader';
+import { parseDavXml, readDavXml } from './safeXmlReader';
 import { childNamed, childrenNamed, trimmedText } from './xmlTree';
 
 const refusal = (body: string | Buffer, limits = {}): DavError => {
@@ -59,5 +59,20 @@ describe('parseDavXml', () => {
     expect(() => parseDavXml(`${'<a>'.repeat(32)}${'</a>'.repeat(32)}`)).not.toThrow();
     expect(refusal(`<a>${'<b/>'.repeat(10_000)}</a>`)).toMatchObject({ status: 400 });
     expect(childrenNamed(parseDavXml(`<a>${'<b/>'.repeat(9_999)}</a>`), { ns: '', local: 'b' })).toHaveLength(9_999);
+  });
+
+  it('refuses an element of more attributes or namespace declarations than a DAV element has, as they are read', () => {
+    const declarations = (n: number) => Array.from({ length: n }, (_, i) => `xmlns:p${i}="urn:x:${i}"`).join(' ');
+    expect(refusal(`<D:propfind xmlns:D="DAV:" ${declarations(64)}/>`)).toMatchObject({ status: 400, message: expect.stringContaining('more than 64 attributes') });
+    expect(refusal(`<a ${Array.from({ length: 20_000 }, (_, i) => `a${i}="${i}"`).join(' ')}/>`)).toMatchObject({ status: 400 });
+    expect(parseDavXml(`<D:propfind xmlns:D="DAV:" ${declarations(63)}/>`)).toMatchObject({ ns: 'DAV:', local: 'propfind' });
+  });
+
+  it('reads a body a slice at a time as it reads it whole, characters split across slices included', async () => {
+    const hrefs = Array.from({ length: 3_000 }, (_, i) => `<D:href>/dav/calendars/caf\u00e9-\u{1F600}-${i}.ics</D:href>`).join('');
+    const body = `<?xml version="1.0" encoding="utf-8"?><C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">${hrefs}</C:calendar-multiget>`;
+    expect(await readDavXml(Buffer.from(body))).toEqual(parseDavXml(Buffer.from(body)));
+    await expect(readDavXml(`<a>${'<b/>'.repeat(10_000)}</a>`)).rejects.toMatchObject({ status: 400 });
+    await expect(readDavXml('<!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>')).rejects.toMatchObject({ status: 400 });
   });
 });

@@ -41,7 +41,8 @@ function isNameChar(code: number): boolean {
  * Unfolds (RFC 5545 §3.1: a line break followed by one space or tab continues the line) and lexes every
  * content line, in one pass over the text. Accepts CRLF and bare LF line breaks; skips empty lines.
  */
-export function readContentLines(text: string, limits: Pick<ICalendarLimits, 'maxLineOctets'>): ContentLine[] {
+export function readContentLines(text: string, limits: Pick<ICalendarLimits, 'maxLineOctets'> & Partial<Pick<ICalendarLimits, 'maxContentLines'>>): ContentLine[] {
+  const maxLines = limits.maxContentLines ?? Number.POSITIVE_INFINITY;
   const lines: ContentLine[] = [];
   let pos = text.charCodeAt(0) === BOM ? 1 : 0;
   let physical = 0;
@@ -71,6 +72,8 @@ export function readContentLines(text: string, limits: Pick<ICalendarLimits, 'ma
       if (pieceLength > limits.maxLineOctets) throw new ICalendarSyntaxError(startLine, `the content line is longer than ${limits.maxLineOctets} octets`);
     } else {
       flush();
+      // Counted before the line is read: a text past the bound costs no more than the bound.
+      if (lines.length >= maxLines) throw new ICalendarSyntaxError(physical, `more than ${maxLines} content lines`);
       pieces.push(text.slice(pos, end));
       pieceLength = end - pos;
       startLine = physical;

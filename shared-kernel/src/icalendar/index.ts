@@ -1,6 +1,6 @@
 // RFC 5545 iCalendar: reading (content lines, components, values, time zones, VEVENT → draft) and writing
 // (TEXT, folding, DATE/DATE-TIME, VTIMEZONE, a calendar object for an audience).
-export { DEFAULT_ICALENDAR_LIMITS, type ICalendarLimits } from './limits';
+export { DEFAULT_ICALENDAR_LIMITS, type ICalendarLimits, MAX_OVERRIDES_PER_EVENT } from './limits';
 export { ICalendarSyntaxError } from './syntaxError';
 export { readContentLines, lexContentLine, paramOf, type ContentLine, type ContentLineParam } from './contentLines';
 export { readComponents, propertyOf, propertiesOf, type ICalComponent } from './components';

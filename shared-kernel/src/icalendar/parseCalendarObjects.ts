@@ -63,7 +63,7 @@ export function parseCalendarObjects(text: string, options?: ParseOptions): Pars
   const calendars = readComponents(readContentLines(text, limits), limits);
   const skipped: SkippedEvent[] = [];
   const budget = new ExpansionBudget(limits.maxRecurrenceSteps);
-  const context = { resolver: ZoneResolver.of(calendars, budget), defaultZone, budget };
+  const context = { resolver: ZoneResolver.of(calendars, budget), defaultZone, budget, maxOverrides: limits.maxOverridesPerEvent };
   const drafts = [];
   for (const group of groupsOf(calendars, skipped)) {
     const result = draftOfGroup(group, context);

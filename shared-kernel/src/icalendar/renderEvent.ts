@@ -100,17 +100,28 @@ export function eventComponents(input: RenderInput, stamp: Date): string[] {
 }
 
 /**
+ * The most characters the expanded instances of one event may take: every instance repeats the event's texts
+ * (up to 64 KiB a line), so a series' 1,000 instances could otherwise write tens of megabytes in one go.
+ */
+export const MAX_EXPANDED_CHARS = 1_000_000;
+
+/**
  * RFC 4791 §9.6.5 (CALDAV:expand): each occurrence in the window as its own VEVENT, RECURRENCE-ID and
- * times in UTC, no RRULE; a single event once, its times in UTC.
+ * times in UTC, no RRULE; a single event once, its times in UTC. As every windowed read of a series, it
+ * stops at the expansion's cap (1,000 instances), and also once its instances pass MAX_EXPANDED_CHARS.
  */
 export function expandedComponents(input: RenderInput, stamp: Date, window: { start: Date; end: Date }): string[] {
   const writer = new EventWriter(input, stamp);
   const event = writer.event;
   if (!isRecurring(event)) return ['BEGIN:VEVENT', ...writer.head, ...utcTimes(event.allDay, event), ...writer.body(event), 'END:VEVENT'];
   const lines: string[] = [];
+  let chars = 0;
   for (const occurrence of occurrencesOverlapping(event, { from: window.start.getTime(), to: window.end.getTime() }).occurrences) {
+    if (chars > MAX_EXPANDED_CHARS) break;
     const recurrenceID = event.allDay ? `RECURRENCE-ID;VALUE=DATE:${occurrence.originalStart.replace(/-/g, '')}` : `RECURRENCE-ID:${utcDateTime(occurrence.originalStart)}`;
-    lines.push('BEGIN:VEVENT', ...writer.head, recurrenceID, ...utcTimes(event.allDay, occurrence), ...writer.body(occurrence, occurrence.originalStart), 'END:VEVENT');
+    const instance = ['BEGIN:VEVENT', ...writer.head, recurrenceID, ...utcTimes(event.allDay, occurrence), ...writer.body(occurrence, occurrence.originalStart), 'END:VEVENT'];
+    for (const line of instance) chars += line.length;
+    lines.push(...instance);
   }
   return lines;
 }

@@ -28,6 +28,8 @@ export interface VEventGroup {
 export interface DraftContext extends TimeContext {
   /** Expansion work every series of the file may take in all (ICalendarLimits.maxRecurrenceSteps). */
   budget: ExpansionBudget;
+  /** ICalendarLimits.maxOverridesPerEvent. */
+  maxOverrides: number;
 }
 
 /** The longest UID the domain keeps (CalendarEventScheduled.iCalUID). */
@@ -180,6 +182,9 @@ export function draftOfGroup(group: VEventGroup, context: DraftContext): { draft
     return { skipped: [{ uid: group.uid, line: group.overrides[0]?.line ?? 0, reason: 'occurrences (RECURRENCE-ID) without their series' }] };
   }
   if (group.uid.length > MAX_UID_LENGTH) return { skipped: [{ uid: group.uid.slice(0, 64), line: master.line, reason: `UID longer than ${MAX_UID_LENGTH} characters` }] };
+  if (group.overrides.length > context.maxOverrides) {
+    return { skipped: [{ uid: group.uid, line: master.line, reason: `more than ${context.maxOverrides} changed or cancelled occurrences (RECURRENCE-ID)` }] };
+  }
   try {
     const draft = draftOf(group, master, context, skipped);
     return { draft, skipped };

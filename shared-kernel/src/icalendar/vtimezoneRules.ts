@@ -60,29 +60,76 @@ function readObservance(component: ICalComponent): Observance | undefined {
 }
 
 /**
+ * The most STANDARD/DAYLIGHT observances, and RDATE values in all, one VTIMEZONE may have: a tz database zone
+ * written out with its whole history (vzic, tzurl) has a few dozen observances and a few hundred dates. A
+ * larger one is not read (its TZID then names no zone), so no file can make each offset lookup walk thousands.
+ */
+export const MAX_OBSERVANCES = 200;
+export const MAX_OBSERVANCE_DATES = 2_000;
+/**
+ * What one expansion of an observance's RRULE for one year is charged besides its steps: setting it up costs
+ * about as much as a hundred steps (10 µs), and a file with many rules and values in many years asks for
+ * thousands of them.
+ */
+const RULE_EXPANSION_STEPS = 100;
+
+/** The index of the last onset at or before `instant` in onsets sorted by `at` (-1 when none is). */
+function lastAtOrBefore(onsets: readonly Onset[], instant: number): number {
+  let low = 0;
+  let high = onsets.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((onsets[middle] as Onset).at <= instant) low = middle + 1;
+    else high = middle;
+  }
+  return low - 1;
+}
+
+/**
  * The offsets a VTIMEZONE defines, for a TZID that names no zone of the tz database (RFC 5545 §3.6.5):
  * each observance's onsets from its DTSTART, RDATEs and RRULE (expanded by the domain's recurrence
- * engine, one year at a time, remembered per year).
+ * engine, one year at a time, remembered per year). The DTSTART and RDATE onsets are sorted once, so a
+ * lookup costs a binary search, not a walk over every observance.
  */
 export class VTimezoneRules {
   private readonly onsetsByYear = new Map<number, Onset[]>();
+  /** Every DTSTART and RDATE onset, by instant (observances' order kept among equal instants). */
+  private readonly fixedOnsets: Onset[];
+  /** The observances with an RRULE: the only ones expanded per year. */
+  private readonly ruled: Observance[];
+  /** The offset before the earliest observance. */
+  private readonly offsetBeforeAll: number;
 
   private constructor(
     readonly tzid: string,
-    private readonly observances: Observance[],
+    observances: Observance[],
     private readonly budget: ExpansionBudget | undefined,
-  ) {}
+  ) {
+    this.fixedOnsets = observances
+      .flatMap((o) => [o.start, ...o.rdates].map((wall) => ({ at: wall - o.offsetFrom, before: o.offsetFrom, after: o.offsetTo })))
+      .sort((a, b) => a.at - b.at);
+    this.ruled = observances.filter((o) => o.rrule !== undefined);
+    let earliest = observances[0] as Observance;
+    for (const o of observances) if (o.start < earliest.start) earliest = o;
+    this.offsetBeforeAll = earliest.offsetFrom;
+  }
 
   /**
-   * Undefined when it has no readable observance. `budget`: the expansion work the file's rules may take
-   * (a file's VTIMEZONE rules are untrusted input as much as its events' are).
+   * Undefined when it has no readable observance, or more than MAX_OBSERVANCES observances or
+   * MAX_OBSERVANCE_DATES RDATE values. `budget`: the expansion work the file's rules may take (a file's
+   * VTIMEZONE rules are untrusted input as much as its events' are).
    */
   static of(component: ICalComponent, budget?: ExpansionBudget): VTimezoneRules | undefined {
     const observances: Observance[] = [];
+    let dates = 0;
     for (const child of component.components) {
       if (child.name !== 'STANDARD' && child.name !== 'DAYLIGHT') continue;
+      if (observances.length >= MAX_OBSERVANCES) return undefined;
       const observance = readObservance(child);
-      if (observance !== undefined) observances.push(observance);
+      if (observance === undefined) continue;
+      dates += observance.rdates.length;
+      if (dates > MAX_OBSERVANCE_DATES) return undefined;
+      observances.push(observance);
     }
     if (observances.length === 0) return undefined;
     return new VTimezoneRules(propertyOf(component, 'TZID')?.value ?? '', observances, budget);
@@ -95,14 +142,14 @@ export class VTimezoneRules {
     const from = Date.UTC(year, 0, 1) - MS_PER_DAY;
     const to = Date.UTC(year + 1, 0, 1) + MS_PER_DAY;
     const onsets: Onset[] = [];
-    for (const o of this.observances) {
+    for (let i = lastAtOrBefore(this.fixedOnsets, from - 1) + 1; i < this.fixedOnsets.length && (this.fixedOnsets[i] as Onset).at < to; i++) onsets.push(this.fixedOnsets[i] as Onset);
+    for (const o of this.ruled) {
       const add = (wall: number) => {
         const at = wall - o.offsetFrom;
         if (at >= from && at < to) onsets.push({ at, before: o.offsetFrom, after: o.offsetTo });
       };
-      add(o.start);
-      o.rdates.forEach(add);
       if (o.rrule !== undefined && o.start < to + MS_PER_DAY) {
+        if (this.budget?.take(RULE_EXPANSION_STEPS) === false) throw new TimeValueError(`TZID "${this.tzid.slice(0, 64)}": its VTIMEZONE rules take more expansion work than one file may`);
         // Wall times expanded as UTC: the rule repeats local times of the offset before each onset.
         const series = { timeZone: 'UTC', dtstart: formatWallTime(o.start), rrule: o.rrule, rdates: [], exdates: [] };
         const expansion = expandSeriesBounded(series, { from: from - MS_PER_DAY, to: to + MS_PER_DAY }, { cap: 400, ...(this.budget ? { budget: this.budget } : {}) });
@@ -139,13 +186,9 @@ export class VTimezoneRules {
     const year = new Date(instant).getUTCFullYear();
     for (const onset of this.onsetsOfYear(year - 1)) consider(onset.at, onset.after);
     for (const onset of this.onsetsOfYear(year)) consider(onset.at, onset.after);
-    let earliest: Observance | undefined;
-    for (const o of this.observances) {
-      consider(o.start - o.offsetFrom, o.offsetTo);
-      for (const wall of o.rdates) consider(wall - o.offsetFrom, o.offsetTo);
-      if (earliest === undefined || o.start < earliest.start) earliest = o;
-    }
-    return latest?.offset ?? earliest?.offsetFrom ?? 0;
+    const fixed = this.fixedOnsets[lastAtOrBefore(this.fixedOnsets, instant)];
+    if (fixed !== undefined) consider(fixed.at, fixed.after);
+    return latest?.offset ?? this.offsetBeforeAll;
   }
 
   /**

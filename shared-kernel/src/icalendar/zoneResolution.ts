@@ -11,10 +11,11 @@ export type ResolvedZone = { kind: 'iana'; zone: string } | { kind: 'offsets'; r
 
 const YEAR = 365.2425 * 86_400_000;
 /**
- * Searches of the whole tz database one file may make (each ~5 ms): one per TZID usually suffices, as the
- * zone found is tried first for the TZID's other years. Past it, times are read with the VTIMEZONE's offsets.
+ * Searches of the whole tz database one file may make (each 5–10 ms, all of it on the event loop): one per
+ * TZID usually suffices, as the zone found is tried first for the TZID's other years, and a TZID no zone
+ * matched is not searched for again. Past it, times are read with the VTIMEZONE's offsets.
  */
-const MAX_SEARCHES = 32;
+const MAX_SEARCHES = 4;
 
 /**
  * Resolves the TZIDs of one iCalendar object (RFC 5545 §3.2.19, §3.6.5), remembering each answer for the
@@ -28,6 +29,8 @@ export class ZoneResolver {
   private readonly rules = new Map<string, VTimezoneRules | undefined>();
   private readonly matched = new Map<string, ResolvedZone>();
   private readonly lastFound = new Map<string, string>();
+  /** TZIDs a search matched with no zone: their other years would most likely match none either. */
+  private readonly unmatched = new Set<string>();
   private searches = 0;
 
   constructor(
@@ -68,9 +71,10 @@ export class ZoneResolver {
     if (resolved === undefined) {
       const previous = this.lastFound.get(tzid);
       let zone = previous !== undefined && zoneMatches(rules, around, previous) ? previous : undefined;
-      if (zone === undefined && this.searches < MAX_SEARCHES) {
+      if (zone === undefined && this.searches < MAX_SEARCHES && !this.unmatched.has(tzid)) {
         this.searches++;
         zone = matchingIanaZone(rules, around);
+        if (zone === undefined) this.unmatched.add(tzid);
       }
       if (zone !== undefined) this.lastFound.set(tzid, zone);
       resolved = zone === undefined ? { kind: 'offsets', rules } : { kind: 'iana', zone };
