@@ -103,7 +103,7 @@ export function eventComponents(input: RenderInput, stamp: Date): string[] {
  * The most characters the expanded instances of one event may take: every instance repeats the event's texts
  * (up to 64 KiB a line), so a series' 1,000 instances could otherwise write tens of megabytes in one go.
  */
-export const MAX_EXPANDED_CHARS = 1_000_000;
+export const MAX_EXPANDED_CHARS = 256_000;
 
 /**
  * RFC 4791 §9.6.5 (CALDAV:expand): each occurrence in the window as its own VEVENT, RECURRENCE-ID and
