@@ -2,7 +2,7 @@ import { type TokenService, requireUser } from '@datebook/shared-kernel/http';
 import {
   caldavName, DavError, davErrorHandler, davName, isNamed, readDavXml, readRequestBody, streamMultistatus, unsupportedReport, DEFAULT_XML_LIMITS, type XmlElement,
 } from '@datebook/shared-kernel/dav';
-import type { EventStore, SqlExecutor } from '@datebook/shared-kernel/ports';
+import { type EventStore, type LoadedCalendar, readCalendar, type SqlExecutor } from '@datebook/shared-kernel/ports';
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import { personalCalendarList } from '../calendarList/personalCalendarList';
 import { calendarRenderer } from './calendarData';
@@ -64,8 +64,16 @@ export function caldavRoutes(deps: CaldavDependencies): Router {
   });
 
   async function serve(req: Request, res: Response, target: DavTarget): Promise<void> {
+    // The calendar a request names is read alongside the viewer, not after: one round trip less on every request.
+    const calendars = new Map<string, Promise<LoadedCalendar>>();
+    const calendarOf = (calendarID: string) => {
+      let read = calendars.get(calendarID);
+      if (!read) calendars.set(calendarID, (read = readCalendar(deps.store, calendarID)));
+      return read;
+    };
+    if ('calendarID' in target) calendarOf(target.calendarID).catch(() => undefined);
     const viewer = await davViewerOf(deps.store, req.userID as string);
-    const context: DavContext = { viewer, members, renderer, store: deps.store, minimal: wantsMinimal(req), clock: deps.clock };
+    const context: DavContext = { viewer, members, renderer, store: deps.store, minimal: wantsMinimal(req), clock: deps.clock, calendarOf };
     if (context.minimal) res.setHeader('Preference-Applied', 'return=minimal');
     switch (req.method) {
       case 'PROPFIND': {
@@ -88,7 +96,7 @@ export function caldavRoutes(deps: CaldavDependencies): Router {
     const body = await xmlBodyOf(req);
     if (!body) throw new DavError(400, 'a REPORT needs a body naming the report');
     if (target.kind !== 'collection') throw unsupportedReport('reports are answered on calendar collections');
-    const seen = await seenCollection(deps.store, context.viewer, target.calendarID);
+    const seen = await seenCollection(deps.store, context.viewer, target.calendarID, context.calendarOf);
     if (isNamed(body, caldavName('free-busy-query'))) {
       const calendar = await freeBusyQueryReport(deps.busyTime, seen, body, deps.clock());
       res.status(200).setHeader('Content-Type', 'text/calendar; charset=utf-8');

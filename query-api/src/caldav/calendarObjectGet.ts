@@ -34,7 +34,7 @@ async function memberFromStore(store: EventStore, found: Member[], calendarID: s
  * strong ETag; If-None-Match with the current ETag answers 304 before anything is rendered.
  */
 export async function calendarObjectGet(context: DavContext, target: { calendarID: string; uid: string }, headers: { ifNoneMatch?: string; ifMatch?: string }, res: ServerResponse, head: boolean): Promise<void> {
-  const seen = await seenCollection(context.store, context.viewer, target.calendarID);
+  const seen = await seenCollection(context.store, context.viewer, target.calendarID, context.calendarOf);
   const found = await context.members.byUIDs(seen.calendarID, context.viewer.userID, [target.uid], false);
   const member = await memberFromStore(context.store, found, seen.calendarID, target.uid, context.viewer.userID);
   if (!member?.state) throw new DavError(404, 'no such event in this calendar');

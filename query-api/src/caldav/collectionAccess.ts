@@ -1,6 +1,6 @@
-import type { AccessRole, CalendarDetails } from '@datebook/shared-kernel';
+import { type AccessRole, accessRoleOf, type CalendarDetails } from '@datebook/shared-kernel';
 import { caldavName, DavError, davName, type QName } from '@datebook/shared-kernel/dav';
-import { type EventStore, roleOn } from '@datebook/shared-kernel/ports';
+import { type EventStore, type LoadedCalendar, roleOn } from '@datebook/shared-kernel/ports';
 import type { DavViewer } from './davViewer';
 
 /** A collection the viewer may see, with their role on its calendar as its rules in the store say now. */
@@ -10,6 +10,8 @@ export interface SeenCollection {
   role: AccessRole;
 }
 
+const roleWith = (calendar: LoadedCalendar, viewer: DavViewer) => ({ calendar, role: accessRoleOf(calendar.state, viewer.reader) });
+
 /** 404 for a calendar the person may not see, an absent or a deleted one: they learn nothing of it. */
 export const collectionNotFound = () => new DavError(404, 'no such calendar');
 
@@ -17,8 +19,8 @@ export const collectionNotFound = () => new DavError(404, 'no such calendar');
  * The viewer's role on a calendar, read from the event store on every request (never a projection): a
  * revoked person's very next request is refused, whatever the read model's lag.
  */
-export async function seenCollection(store: EventStore, viewer: DavViewer, calendarID: string): Promise<SeenCollection> {
-  const { calendar, role } = await roleOn(store, calendarID, viewer.reader);
+export async function seenCollection(store: EventStore, viewer: DavViewer, calendarID: string, calendarOf?: (calendarID: string) => Promise<LoadedCalendar>): Promise<SeenCollection> {
+  const { calendar, role } = calendarOf ? await roleWith(await calendarOf(calendarID), viewer) : await roleOn(store, calendarID, viewer.reader);
   const state = calendar.state;
   if (role === 'none' || state.status === 'absent' || state.status === 'deleted') throw collectionNotFound();
   return { calendarID, calendar: state, role };

@@ -1,4 +1,4 @@
-import type { EventStore } from '@datebook/shared-kernel/ports';
+import type { EventStore, LoadedCalendar } from '@datebook/shared-kernel/ports';
 import type { CalendarRenderer } from './calendarData';
 import type { CollectionMembers } from './collectionMembers';
 import type { DavViewer } from './davViewer';
@@ -12,6 +12,8 @@ export interface DavContext {
   /** Prefer: return=minimal (RFC 8144 §2.1) or Brief: t: leave 404 propstats out. */
   minimal: boolean;
   clock: () => Date;
+  /** The calendar's rules as the store has them now: read once per request, started with the viewer's own read. */
+  calendarOf(calendarID: string): Promise<LoadedCalendar>;
 }
 
 /** Lets other requests run between chunks of a long answer (a 10,000-event calendar). */

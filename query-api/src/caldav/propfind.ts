@@ -90,14 +90,14 @@ export async function propfind(context: DavContext, list: PersonalCalendarList, 
       }
       break;
     case 'collection': {
-      const seen = await seenCollection(context.store, viewer, target.calendarID);
+      const seen = await seenCollection(context.store, viewer, target.calendarID, context.calendarOf);
       const version = await context.members.versionOf(seen.calendarID);
       respond(collectionProperties(viewer, seen, version, context.clock()).responseFor(collectionHref(seen.calendarID), request, minimal));
       if (depth === '1') await writeMembers(writer, emit, context, seen, request);
       break;
     }
     case 'object': {
-      const seen = await seenCollection(context.store, viewer, target.calendarID);
+      const seen = await seenCollection(context.store, viewer, target.calendarID, context.calendarOf);
       const member = memberForUID(await context.members.byUIDs(seen.calendarID, viewer.userID, [target.uid], false), seen.calendarID);
       if (!member) throw notFound();
       await writeMemberResponses(writer, context, seen, [member], request, undefined);
