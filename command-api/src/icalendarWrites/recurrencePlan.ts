@@ -1,4 +1,4 @@
-import { type CalendarEventDetails, type EventDraft, type EventTiming, isOccurrenceOf } from '@datebook/shared-kernel';
+import { type CalendarEventDetails, type EventDraft, type EventTiming, occurrencesAmong } from '@datebook/shared-kernel';
 import { exdateLines, meaningOf, sameRules, sameSet } from './recurrenceKeys';
 
 /** What a draft's recurrence asks of the series: new lines (when they differ) and occurrences to cancel. */
@@ -28,8 +28,9 @@ export function planRecurrence(current: CalendarEventDetails, draft: EventDraft,
 
   const fresh = [...excluded].filter((key) => !stored.exdates.has(key) && !cancelled.has(key));
   const series = { ...current, ...nextTiming, recurrence: [...ruleLines, ...exdateLines([...excluded].filter((k) => stored.exdates.has(k)), nextTiming)] };
-  // A draft lists at most MAX_LISTED_DATES values (the parser's limit): one expansion each at most.
-  const cancel = fresh.filter((key) => isOccurrenceOf(series, key));
+  // A draft lists at most MAX_LISTED_DATES values (the parser's limit), checked with one expansion of their span.
+  const occurring = occurrencesAmong(series, fresh);
+  const cancel = fresh.filter((key) => occurring.has(key));
   const cancelling = new Set(cancel);
   const lineKeys = new Set([...excluded].filter((key) => stored.exdates.has(key) || (!cancelled.has(key) && !cancelling.has(key))));
 

@@ -164,6 +164,27 @@ export function isOccurrenceOf(event: SeriesShape, originalStart: string): boole
 }
 
 /**
+ * Which of these original starts are occurrences of the event: `isOccurrenceOf` for many at once. The series is
+ * expanded once over their span (a write naming hundreds of EXDATEs cost one expansion each, 50 ms on the loop);
+ * what that one expansion did not reach (its cap or budget) is asked one by one.
+ */
+export function occurrencesAmong(event: SeriesShape, originalStarts: readonly string[]): Set<string> {
+  const startOf = (key: string) => (event.allDay ? Date.parse(`${key}T00:00:00Z`) : Date.parse(key));
+  const keyed = originalStarts.map((key) => ({ key, start: startOf(key) })).filter((k) => !Number.isNaN(k.start));
+  if (keyed.length === 0) return new Set();
+  if (!isRecurring(event)) return new Set(keyed.filter((k) => k.start === Date.parse(event.startTime)).map((k) => k.key));
+  const from = Math.min(...keyed.map((k) => k.start));
+  const to = Math.max(...keyed.map((k) => k.start)) + 1;
+  const expanded = expandSeriesBounded(storedSeriesOf(event), { from, to }, { cap: 10_000 });
+  const starts = new Set(expanded.occurrences.map((o) => o.start));
+  const found = new Set<string>();
+  for (const { key, start } of keyed) {
+    if (start < expanded.completeBefore ? starts.has(start) : isOccurrenceOf(event, key)) found.add(key);
+  }
+  return found;
+}
+
+/**
  * The instants every occurrence lies within, for index pre-filtering: [first start, last end), the
  * end infinite for an endless series. All-day spans widen by 14 h each way to hold every zone's day.
  */

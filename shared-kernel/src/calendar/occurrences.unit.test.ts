@@ -1,6 +1,6 @@
 import { ExpansionBudget } from '../recurrence/expansionBudget';
 import { RecurrenceError } from '../recurrence/recurrenceError';
-import { lastOccurrenceEnd, occurrenceSpan, occurrencesOverlapping, seriesOf } from './occurrences';
+import { isOccurrenceOf, lastOccurrenceEnd, occurrenceSpan, occurrencesAmong, occurrencesOverlapping, seriesOf } from './occurrences';
 
 const at = (iso: string): number => Date.parse(iso);
 const MINUTE = 60_000;
@@ -72,5 +72,16 @@ describe('occurrencesOverlapping says how far its answer is complete', () => {
     expect(read.truncated).toBe(true);
     expect(read.occurrences).toEqual([]);
     expect(read.completeBefore).toBe(window.from);
+  });
+});
+
+describe('occurrencesAmong', () => {
+  it('answers as isOccurrenceOf does for each start, with one expansion of their span', () => {
+    const daily = { startTime: '2030-01-07T08:00:00.000Z', endTime: '2030-01-07T09:00:00.000Z', timeZone: 'Europe/Berlin', allDay: false, startDate: null, endDate: null, recurrence: ['RRULE:FREQ=DAILY;COUNT=1000', 'EXDATE:20300110T080000Z'], exceptions: {} };
+    const starts = ['2030-01-08T08:00:00.000Z', '2030-01-10T08:00:00.000Z', '2030-01-08T09:00:00.000Z', '2032-06-01T07:00:00.000Z', '2035-01-01T08:00:00.000Z', 'not a date'];
+    expect([...occurrencesAmong(daily, starts)].sort()).toEqual(starts.filter((s) => isOccurrenceOf(daily, s)).sort());
+    expect(occurrencesAmong(daily, starts).has('2030-01-08T08:00:00.000Z')).toBe(true);
+    const allDay = { ...daily, allDay: true, startDate: '2030-01-07', endDate: '2030-01-08', startTime: '2030-01-07T00:00:00.000Z', endTime: '2030-01-08T00:00:00.000Z', recurrence: ['RRULE:FREQ=WEEKLY;COUNT=10'] };
+    expect([...occurrencesAmong(allDay, ['2030-01-14', '2030-01-15', '2030-03-11', '2030-03-18'])]).toEqual(['2030-01-14', '2030-03-11']);
   });
 });
