@@ -119,8 +119,19 @@ describe('CalDAV writes', () => {
       const history = await historyOf(ann, eventID);
       expect(history.at(-1)?.who).toBe(bob.userID);
       expect(history.map((entry) => entry.type)).toEqual(expect.arrayContaining(['CalendarEventRescheduled', 'CalendarEventDetailsChanged']));
-      etag = (await dav('GET', `/dav/calendars/${family}/${encodeURIComponent(uid)}.ics`, ann)).headers.etag as string;
+      const resource = await dav('GET', `/dav/calendars/${family}/${encodeURIComponent(uid)}.ics`, ann);
+      etag = resource.headers.etag as string;
       expect(etag).toBe(`"${read.body.version}-f"`);
+      // The move revised the event: its SEQUENCE rose, as the updated invitations say (RFC 5545 §3.8.7.4).
+      expect(resource.text).toMatch(/\r\nSEQUENCE:[1-9]\d*\r\n/);
+      let listed = '';
+      await pollUntil(async () => {
+        const report = await dav('REPORT', `/dav/calendars/${family}/`, ann).set('Depth', '1').set('Content-Type', 'application/xml')
+          .send(`<C:calendar-multiget xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/><C:calendar-data/></D:prop><D:href>/dav/calendars/${family}/${encodeURIComponent(uid)}.ics</D:href></C:calendar-multiget>`);
+        listed = report.text;
+        return listed.includes(etag);
+      }, { timeoutMs: 10_000, what: 'the moved event in the collection' });
+      expect(listed.match(/SEQUENCE:(\d+)/)?.[1]).toBe(resource.text.match(/SEQUENCE:(\d+)/)?.[1]);
     });
 
     it('answers a reader 403 DAV:need-privileges and a stranger 404, changing nothing', async () => {

@@ -14,6 +14,7 @@ import {
 import type { SqlExecutor } from '@datebook/shared-kernel/ports';
 import { projectCalendars } from './calendarAccessProjection';
 import { projectCollections } from './collectionProjection';
+import { foldICalSequence, type ICalSequenceFold } from './icalSequenceFold';
 
 /**
  * Projects a batch of CalendarEvent and User events into the read model. Every write is guarded by
@@ -59,24 +60,27 @@ const timestamp = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOStrin
 
 async function projectCalendarEvents(tx: SqlExecutor, batch: RecordedEvent[]): Promise<void> {
   const ids = [...new Set(batch.map((e) => parseStreamName(e.streamName).id))];
-  const { rows } = await tx.query<{ event_id: string; state: CalendarEventState; version: string }>(
-    'select event_id, state, version::text from rm_events where event_id = any($1::uuid[]) for update',
+  const { rows } = await tx.query<{ event_id: string; state: CalendarEventState; version: string; ical_sequence: ICalSequenceFold | null }>(
+    'select event_id, state, version::text, ical_sequence from rm_events where event_id = any($1::uuid[]) for update',
     [ids],
   );
-  const folded = new Map<string, { state: CalendarEventState; version: number; at: string; changed: boolean }>(
-    rows.map((r) => [r.event_id, { state: r.state, version: Number(r.version), at: '', changed: false }]),
+  const folded = new Map<string, { state: CalendarEventState; version: number; at: string; changed: boolean; ical?: ICalSequenceFold }>(
+    rows.map((r) => [r.event_id, { state: r.state, version: Number(r.version), at: '', changed: false, ...(r.ical_sequence ? { ical: r.ical_sequence } : {}) }]),
   );
   for (const recorded of batch) {
     const event = parseCalendarEventEvent(recorded);
     const { id } = parseStreamName(recorded.streamName);
     const current = folded.get(id) ?? { state: initialState(), version: 0, at: '', changed: false };
     if (!event || recorded.streamVersion <= current.version) continue;
-    folded.set(id, { state: evolve(current.state, event), version: recorded.streamVersion, at: recorded.metadata.occurredAt, changed: true });
+    const state = evolve(current.state, event);
+    // Rows projected before the fold existed have none: their number is known again after a replay.
+    const ical = current.ical !== undefined || current.state.status === 'absent' ? foldICalSequence(current.ical, current.state, state, event, recorded) : undefined;
+    folded.set(id, { state, version: recorded.streamVersion, at: recorded.metadata.occurredAt, changed: true, ical });
   }
 
   const eventRows: unknown[] = [];
   const attendeeRows: unknown[] = [];
-  for (const [eventID, { state, version, at, changed }] of folded) {
+  for (const [eventID, { state, version, at, changed, ical }] of folded) {
     if (!changed || state.status === 'absent') continue;
     const span = occurrenceSpan(state);
     const status = state.status === 'cancelled' ? 'cancelled' : 'confirmed';
@@ -84,7 +88,7 @@ async function projectCalendarEvents(tx: SqlExecutor, batch: RecordedEvent[]): P
       event_id: eventID, host_id: state.hostID, title: state.title, description: state.description, location: state.location,
       start_time: state.startTime, end_time: state.endTime, time_zone: state.timeZone, all_day: state.allDay, start_date: state.startDate,
       end_date: state.endDate, recurrence: state.recurrence, exceptions: state.exceptions, transparency: state.transparency, calendar_id: state.calendarID, visibility: state.visibility, status, state,
-      ical_uid: iCalUIDOf(state), version, updated_at: at,
+      ical_uid: iCalUIDOf(state), ical_sequence: ical ?? null, version, updated_at: at,
     });
     for (const [userID, rsvpStatus] of Object.entries(viewAudience(state))) {
       attendeeRows.push({
@@ -97,17 +101,17 @@ async function projectCalendarEvents(tx: SqlExecutor, batch: RecordedEvent[]): P
 
   await tx.query(
     `insert into rm_events (event_id, host_id, title, description, location, start_time, end_time, time_zone, all_day, start_date, end_date,
-       recurrence, exceptions, transparency, calendar_id, visibility, status, state, ical_uid, version, updated_at)
+       recurrence, exceptions, transparency, calendar_id, visibility, status, state, ical_uid, ical_sequence, version, updated_at)
      select event_id, host_id, title, description, location, start_time, end_time, time_zone, all_day, start_date, end_date,
-       recurrence, exceptions, transparency, calendar_id, visibility, status, state, ical_uid, version, updated_at
+       recurrence, exceptions, transparency, calendar_id, visibility, status, state, ical_uid, ical_sequence, version, updated_at
      from jsonb_to_recordset($1::jsonb) as r(event_id uuid, host_id uuid, title text, description text, location text, start_time timestamptz,
        end_time timestamptz, time_zone text, all_day boolean, start_date date, end_date date, recurrence jsonb, exceptions jsonb,
-       transparency text, calendar_id uuid, visibility text, status text, state jsonb, ical_uid text, version bigint, updated_at timestamptz)
+       transparency text, calendar_id uuid, visibility text, status text, state jsonb, ical_uid text, ical_sequence jsonb, version bigint, updated_at timestamptz)
      on conflict (event_id) do update set host_id = excluded.host_id, title = excluded.title, description = excluded.description,
        location = excluded.location, start_time = excluded.start_time, end_time = excluded.end_time, time_zone = excluded.time_zone,
        all_day = excluded.all_day, start_date = excluded.start_date, end_date = excluded.end_date, recurrence = excluded.recurrence,
        exceptions = excluded.exceptions, transparency = excluded.transparency, calendar_id = excluded.calendar_id, visibility = excluded.visibility, status = excluded.status, state = excluded.state,
-       ical_uid = excluded.ical_uid, version = excluded.version, updated_at = excluded.updated_at`,
+       ical_uid = excluded.ical_uid, ical_sequence = excluded.ical_sequence, version = excluded.version, updated_at = excluded.updated_at`,
     [JSON.stringify(eventRows)],
   );
   // People no longer on a changed event lose its row; everyone on it gets theirs rewritten.

@@ -7,6 +7,8 @@ import type { Representation } from './representation';
 export interface RenderItem {
   state: StoredEvent;
   representation: Representation;
+  /** RFC 5545 SEQUENCE (0 when unknown). */
+  sequence?: number;
 }
 
 /**
@@ -59,7 +61,7 @@ function peopleOf(items: RenderItem[]): string[] {
 }
 
 function inputOf(item: RenderItem, emailOf: (userID: string) => string | undefined): RenderInput {
-  return { event: item.state, audience: item.representation.audience, viewerID: item.representation.viewerID, emailOf };
+  return { event: item.state, audience: item.representation.audience, viewerID: item.representation.viewerID, emailOf, sequence: item.sequence ?? 0 };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { calendarEventDecider, calendarEventStreamName, eventIDForICalUID, davCollectionsOf, eventIDOfDerivedUID, iCalUIDOf, viewAudience } from '@datebook/shared-kernel';
+import { calendarEventDecider, calendarEventStreamName, commandKeyOf, iCalSequenceOf, eventIDForICalUID, davCollectionsOf, eventIDOfDerivedUID, iCalUIDOf, viewAudience } from '@datebook/shared-kernel';
 import { DavError } from '@datebook/shared-kernel/dav';
 import { caughtUpFold, type EventStore } from '@datebook/shared-kernel/ports';
 import { seenCollection } from './collectionAccess';
@@ -29,6 +29,12 @@ async function memberFromStore(store: EventStore, found: Member[], calendarID: s
   return memberForUID(members, calendarID);
 }
 
+/** The event's SEQUENCE as its invitations numbered it (iCalSequenceOf over its stream, read whole). */
+async function sequenceOf(store: EventStore, eventID: string): Promise<number> {
+  const { events } = await store.readStream(calendarEventStreamName(eventID));
+  return iCalSequenceOf(events.map((recorded) => ({ event: calendarEventDecider.parse(recorded), position: recorded.streamVersion - store.firstVersion, command: commandKeyOf(recorded.metadata) })));
+}
+
 /**
  * GET / HEAD of one event resource (RFC 4791 §4.1): text/calendar as the viewer may see it, with its
  * strong ETag; If-None-Match with the current ETag answers 304 before anything is rendered.
@@ -49,7 +55,7 @@ export async function calendarObjectGet(context: DavContext, target: { calendarI
     res.end();
     return;
   }
-  const [text] = await context.renderer.separately([{ state: member.state, representation }]);
+  const [text] = await context.renderer.separately([{ state: member.state, representation, sequence: await sequenceOf(context.store, member.eventID) }]);
   const body = Buffer.from(text as string, 'utf8');
   res.statusCode = 200;
   res.setHeader('Content-Type', 'text/calendar; charset=utf-8');

@@ -21,17 +21,19 @@ export interface Member {
   viewerOnEvent: boolean;
   /** The folded state, read only when asked for (calendar-data, time-range filtering). */
   state?: StoredEvent;
+  /** Its RFC 5545 SEQUENCE, as the invitations numbered it (read with the state; 0 for rows from before it was kept). */
+  sequence?: number;
 }
 
 interface MemberRecord {
   event_id: string; ical_uid: string | null; version: string; seq: string; present: boolean;
-  calendar_id: string; visibility: string | null; viewer_on_event: boolean; state?: StoredEvent;
+  calendar_id: string; visibility: string | null; viewer_on_event: boolean; state?: StoredEvent; ical_sequence?: number | null;
 }
 
 // On the event as viewAudience says: the host of an event on someone else's calendar sees it by their rights there.
 const columns = (withState: boolean) => `m.event_id, e.ical_uid, e.version::text as version, m.seq::text as seq, m.present,
   coalesce(e.calendar_id, e.host_id) as calendar_id, e.visibility, (jsonb_exists(e.state->'attendees', $2::text) and not (e.host_id::text = $2::text and coalesce(e.calendar_id, e.host_id)::text <> $2::text)) as viewer_on_event
-  ${withState ? ', e.state' : ''}`;
+  ${withState ? ", e.state, (e.ical_sequence->>'sequence')::int as ical_sequence" : ''}`;
 
 const FROM = 'from rm_collection_members m join rm_events e on e.event_id = m.event_id';
 
@@ -46,7 +48,7 @@ function memberOf(r: MemberRecord): Member {
     calendarID: r.calendar_id,
     visibility: (r.visibility ?? 'default') as Member['visibility'],
     viewerOnEvent: r.viewer_on_event,
-    ...(r.state ? { state: r.state } : {}),
+    ...(r.state ? { state: r.state, sequence: r.ical_sequence ?? 0 } : {}),
   };
 }
 
@@ -118,10 +120,12 @@ export function collectionMembers(db: SqlExecutor) {
     },
 
     /** The folded states of these events (calendar-data for members read without them). */
-    async statesOf(eventIDs: string[]): Promise<Map<string, StoredEvent>> {
+    async statesOf(eventIDs: string[]): Promise<Map<string, { state: StoredEvent; sequence: number }>> {
       if (eventIDs.length === 0) return new Map();
-      const { rows } = await db.query<{ event_id: string; state: StoredEvent }>('select event_id, state from rm_events where event_id = any($1::uuid[])', [eventIDs]);
-      return new Map(rows.map((r) => [r.event_id, r.state]));
+      const { rows } = await db.query<{ event_id: string; state: StoredEvent; ical_sequence: number | null }>(
+        "select event_id, state, (ical_sequence->>'sequence')::int as ical_sequence from rm_events where event_id = any($1::uuid[])", [eventIDs],
+      );
+      return new Map(rows.map((r) => [r.event_id, { state: r.state, sequence: r.ical_sequence ?? 0 }]));
     },
 
     /** Account holders' addresses (ATTENDEE/ORGANIZER mailto:), from rm_users. */

@@ -37,8 +37,8 @@ export async function writeMemberResponses(
   if (data) {
     const states = await context.members.statesOf(members.filter((m) => !m.state).map((m) => m.eventID));
     const items = shown.flatMap(({ member, representation }) => {
-      const state = member.state ?? states.get(member.eventID);
-      return state ? [{ eventID: member.eventID, state, representation }] : [];
+      const read = member.state ? { state: member.state, sequence: member.sequence ?? 0 } : states.get(member.eventID);
+      return read ? [{ eventID: member.eventID, state: read.state, representation, sequence: read.sequence }] : [];
     });
     const texts = await context.renderer.separately(items, data.expand ? { expand: data.expand } : {});
     items.forEach((item, i) => rendered.set(item.eventID, texts[i] as string));

@@ -21,6 +21,8 @@ interface MemberRow {
   event_id: string;
   span_start: string;
   state: CalendarEventState;
+  /** RFC 5545 SEQUENCE as the invitations numbered it; null for rows projected before it was kept. */
+  ical_sequence: number | null;
 }
 
 export interface FeedRendering {
@@ -77,7 +79,7 @@ async function render(readModel: SqlExecutor, calendar: FeedCalendar): Promise<s
   for (let read = 0; read < MAX_FEED_EVENTS; ) {
     const rows = await membersPage(readModel, calendar.calendarID, after, Math.min(PAGE, MAX_FEED_EVENTS - read));
     read += rows.length;
-    const events = rows.flatMap((row) => (row.state.status === 'absent' ? [] : [row.state]));
+    const events = rows.flatMap((row) => (row.state.status === 'absent' ? [] : [{ state: row.state, sequence: row.ical_sequence ?? 0 }]));
     const inputs = await inputsFor(readModel, calendar.calendarID, events);
     if (inputs.length === 0 && parts === 0) {
       join.add(renderCalendarObject([]));
@@ -106,7 +108,7 @@ async function render(readModel: SqlExecutor, calendar: FeedCalendar): Promise<s
 /** The calendar's events, latest start first, after a keyset position (rm_collection_members_span serves it). */
 async function membersPage(readModel: SqlExecutor, calendarID: string, after: { spanStart: string; eventID: string } | undefined, limit: number): Promise<MemberRow[]> {
   const { rows } = await readModel.query<MemberRow>(
-    `select m.event_id::text as event_id, m.span_start::text as span_start, e.state
+    `select m.event_id::text as event_id, m.span_start::text as span_start, e.state, (e.ical_sequence->>'sequence')::int as ical_sequence
        from rm_collection_members m join rm_events e on e.event_id = m.event_id
       where m.collection_id = $1 and m.present
         and ($2::timestamptz is null or (m.span_start, m.event_id) < ($2::timestamptz, $3::uuid))
@@ -122,17 +124,18 @@ async function membersPage(readModel: SqlExecutor, calendarID: string, after: { 
  * reminders (a feed has no viewer whose alarms they would be). An event a person's primary calendar holds
  * because they are invited shows as it does to them as a guest (its guest list as the host allows).
  */
-async function inputsFor(readModel: SqlExecutor, calendarID: string, events: Extract<CalendarEventState, { status: 'scheduled' | 'cancelled' }>[]): Promise<RenderInput[]> {
-  const people = [...new Set(events.flatMap((event) => Object.keys(event.attendees)))];
+async function inputsFor(readModel: SqlExecutor, calendarID: string, events: { state: Extract<CalendarEventState, { status: 'scheduled' | 'cancelled' }>; sequence: number }[]): Promise<RenderInput[]> {
+  const people = [...new Set(events.flatMap(({ state }) => Object.keys(state.attendees)))];
   const { rows } = people.length === 0
     ? { rows: [] }
     : await readModel.query<{ user_id: string; email: string }>('select user_id::text as user_id, email from rm_users where user_id = any($1::uuid[])', [people]);
   const emails = new Map(rows.map((row) => [row.user_id, row.email]));
   const emailOf = (userID: string) => emails.get(userID);
-  return events.map((event) => ({
+  return events.map(({ state: event, sequence }) => ({
     event,
     audience: event.visibility === 'private' ? 'busyOnly' : event.calendarID === calendarID ? 'full' : { attendee: calendarID },
     viewerID: null,
     emailOf,
+    sequence,
   }));
 }

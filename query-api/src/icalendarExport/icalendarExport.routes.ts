@@ -64,7 +64,7 @@ export function icalendarExportRoutes(deps: { store: EventStore; readModel: SqlE
     let after: string | undefined;
     for (;;) {
       const page = await members.present(calendarID, viewerID, { withState: true, limit: CHUNK, ...(after ? { after } : {}) });
-      const items = page.flatMap((member) => (member.state ? [{ state: member.state, representation: representationOf(member, seen, viewer) }] : []));
+      const items = page.flatMap((member) => (member.state ? [{ state: member.state, representation: representationOf(member, seen, viewer), sequence: member.sequence ?? 0 }] : []));
       // An empty calendar is rendered too: its VCALENDAR's properties head the file.
       if (items.length > 0 || after === undefined) for (const calendar of await renderer.inSlices(items)) merge.add(calendar);
       if (page.length < CHUNK) break;

@@ -82,6 +82,9 @@ create index if not exists rm_calendars_subscriptions on rm_calendars (calendar_
 -- RFC 6578 sync-token. epoch is new whenever the table is rebuilt by replay, so tokens from before are refused
 -- (the client then lists the collection again) rather than misread.
 alter table rm_events add column if not exists ical_uid text;
+-- RFC 5545 SEQUENCE as the notifier's invitations number it (iCalSequence.ts), folded by the projector:
+-- {first, sequence, command, created, revised, base} (see projector/src/icalSequenceFold.ts).
+alter table rm_events add column if not exists ical_sequence jsonb;
 create index if not exists rm_events_ical_uid on rm_events (ical_uid);
 create table if not exists rm_collections (
   collection_id uuid primary key,
