@@ -1,15 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventIDForICalUID, parseCalendarObjects } from '@datebook/shared-kernel';
 import type { SqlDatabase } from '@datebook/shared-kernel/ports';
 import { pgliteSqlDatabase } from '@datebook/shared-kernel/ports/pglite';
+import { ICALENDAR_FIXTURES, readICalendarFixture as fixture } from '@datebook/shared-kernel/testing';
 import { startTestSystem, type TestSystem } from './testing/testSystem';
 
 type Person = Awaited<ReturnType<TestSystem['signUp']>>;
 interface Summary { created: number; updated: number; unchanged: number; skipped: { uid: string | null; line: number; reason: string }[] }
 
-const FIXTURES = join(__dirname, '../../shared-kernel/src/icalendar/testdata');
-const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
 
 /** POST /calendars/:id/import: files as Google Calendar, Outlook and Thunderbird export them, idempotent by UID. */
 describe('iCalendar import', () => {
@@ -33,7 +31,7 @@ describe('iCalendar import', () => {
     await db.close();
   });
 
-  it.each(['google-calendar-export.ics', 'outlook-export.ics', 'thunderbird-export.ics'])('imports %s once: the same file again changes nothing', async (name) => {
+  it.each(ICALENDAR_FIXTURES)('imports %s once: the same file again changes nothing', async (name) => {
     const calendarID = (await sys.http().post('/calendars').set(ann.auth).send({ summary: name })).body.calendarID as string;
     const text = fixture(name);
     const expected = parseCalendarObjects(text, { defaultTimeZone: 'UTC' });

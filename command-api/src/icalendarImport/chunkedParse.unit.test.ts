@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ICalendarSyntaxError, parseCalendarObjects } from '@datebook/shared-kernel';
 import { MAX_EVENT_LINES, MAX_ZONE_LINES, parseInChunks } from './chunkedParse';
 
-const fixture = (name: string) => readFileSync(join(__dirname, '../../../shared-kernel/src/icalendar/testdata', name), 'utf8');
+import { readICalendarFixture as fixture } from '@datebook/shared-kernel/testing';
 
 /** A file as exporters write them: the zones last, a series whose overrides come far from it, a long folded UID, tasks, LF and CRLF. */
 function mixedFile(newline: string): string {

@@ -1,17 +1,15 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import ICAL from 'ical.js';
+import { ICALENDAR_FIXTURES, type ICalendarFixture, readICalendarFixture as fixture } from '../testing/testCorpora';
 import { parseCalendarObjects } from './parseCalendarObjects';
 
-const fixture = (name: string) => readFileSync(join(__dirname, 'testdata', name), 'utf8');
-const byTitle = (name: string) => {
+const byTitle = (name: ICalendarFixture) => {
   const { drafts, skipped } = parseCalendarObjects(fixture(name), { defaultTimeZone: 'Europe/Berlin' });
   expect(skipped).toEqual([]);
   return new Map(drafts.map((d) => [d.title, d]));
 };
 
 describe('files as calendar products export them', () => {
-  it.each(['google-calendar-export.ics', 'outlook-export.ics', 'thunderbird-export.ics'])('%s is valid for an independent parser too (ical.js)', (name) => {
+  it.each(ICALENDAR_FIXTURES)('%s is valid for an independent parser too (ical.js)', (name) => {
     expect(new ICAL.Component(ICAL.parse(fixture(name))).getAllSubcomponents('vevent').length).toBeGreaterThan(3);
   });
 

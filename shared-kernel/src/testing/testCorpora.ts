@@ -8,3 +8,13 @@ export type TestCorpus = 'rrule-rfc5545.json' | 'freebusy-cases.json';
 export function readTestCorpus<T>(name: TestCorpus): T {
   return JSON.parse(readFileSync(join(__dirname, '..', '..', 'testdata', name), 'utf8')) as T;
 }
+
+/** Calendar files as Google Calendar, Outlook and Thunderbird export them (shared-kernel/testdata/icalendar). */
+export type ICalendarFixture = 'google-calendar-export.ics' | 'outlook-export.ics' | 'thunderbird-export.ics';
+
+export const ICALENDAR_FIXTURES: readonly ICalendarFixture[] = ['google-calendar-export.ics', 'outlook-export.ics', 'thunderbird-export.ics'];
+
+/** Reads one of them, as text. */
+export function readICalendarFixture(name: ICalendarFixture): string {
+  return readFileSync(join(__dirname, '..', '..', 'testdata', 'icalendar', name), 'utf8');
+}
