@@ -1,9 +1,8 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQueryString } from 'node:querystring';
-import type { Readable, Transform } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Logger } from 'pino';
 import { authenticateRequest, setAuthenticationFailureHeaders, type TokenService } from './auth';
+import { type BodyErrors, readBoundedBody } from './boundedBody';
 import { bodyError, hasBody, problemFor } from './problemDetails';
 import { correlationIdOf } from './requestContext';
 import type { HotRoutes } from './serviceApp';
@@ -106,54 +105,13 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-/** The body's decoder for its Content-Encoding, or none for identity; refuses any other coding. */
-function decoderFor(req: IncomingMessage): Transform | undefined {
-  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
-  if (encoding === 'identity') return undefined;
-  const decoder = encoding === 'gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : encoding === 'br' ? createBrotliDecompress() : undefined;
-  if (!decoder) throw bodyError('encoding.unsupported');
-  return decoder;
-}
+const jsonBodyErrors: BodyErrors = {
+  tooLarge: () => bodyError('entity.too.large'),
+  unreadable: () => bodyError('entity.parse.failed'),
+  unsupportedEncoding: () => bodyError('encoding.unsupported'),
+};
 
-/**
- * The body's text, refused past the limit counted on the decoded bytes. At the limit the decoder is
- * destroyed at once: a few KB of brotli can inflate to gigabytes, and inflating what will be thrown away
- * is the whole cost of such a bomb. What is left of the raw body is drained undecoded (cheap, and the
- * connection's next request can still be parsed).
- */
-function readText(req: IncomingMessage): Promise<string> {
-  const decoder = decoderFor(req);
-  const stream: Readable = decoder ?? req;
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    let settled = false;
-    const settle = (error?: Error) => {
-      if (settled) return;
-      settled = true;
-      stream.removeListener('data', onData);
-      if (error) reject(error);
-      else resolve(Buffer.concat(chunks, length).toString('utf8'));
-    };
-    const stop = (error: Error) => {
-      settle(error);
-      if (decoder) {
-        req.unpipe(decoder);
-        decoder.destroy();
-      }
-      req.resume();
-    };
-    const onData = (chunk: Buffer) => {
-      length += chunk.length;
-      if (length > BODY_LIMIT) stop(bodyError('entity.too.large'));
-      else chunks.push(chunk);
-    };
-    stream.on('data', onData);
-    stream.once('end', () => settle());
-    stream.once('error', () => stop(bodyError('entity.parse.failed')));
-    if (decoder) {
-      req.once('error', () => stop(bodyError('entity.parse.failed')));
-      req.pipe(decoder);
-    }
-  });
+/** The body's text, refused past BODY_LIMIT counted on the decoded bytes (see readBoundedBody). */
+async function readText(req: IncomingMessage): Promise<string> {
+  return (await readBoundedBody(req, BODY_LIMIT, jsonBodyErrors)).toString('utf8');
 }
