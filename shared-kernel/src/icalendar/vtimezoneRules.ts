@@ -2,6 +2,7 @@ import { expandSeriesBounded } from '../recurrence/expand';
 import type { ExpansionBudget } from '../recurrence/expansionBudget';
 import { formatWallTime, MS_PER_DAY } from '../recurrence/calendar';
 import { parseRRule, type RRule } from '../recurrence/rrule';
+import { compatibleInstant } from '../recurrence/zoneClock';
 import type { ICalComponent } from './components';
 import { propertiesOf, propertyOf } from './components';
 import { readDateOrDateTime } from './dateValues';
@@ -196,15 +197,6 @@ export class VTimezoneRules {
    * by the gap, a repeated one is its first occurrence (Temporal's 'compatible', as ZoneClock.instantOf).
    */
   instantOf(wall: number): number {
-    const before = this.offsetAt(wall - MS_PER_DAY);
-    const after = this.offsetAt(wall + MS_PER_DAY);
-    const earlier = wall - before;
-    const later = wall - after;
-    const earlierValid = this.offsetAt(earlier) === before;
-    const laterValid = this.offsetAt(later) === after;
-    if (earlierValid && laterValid) return Math.min(earlier, later);
-    if (earlierValid) return earlier;
-    if (laterValid) return later;
-    return earlier;
+    return compatibleInstant(wall, (epochMs) => this.offsetAt(epochMs)) ?? wall - this.offsetAt(wall - MS_PER_DAY);
   }
 }

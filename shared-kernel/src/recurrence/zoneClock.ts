@@ -15,6 +15,25 @@ interface Bucket {
 }
 
 /**
+ * The instant of a wall time (ms on the local clock) under a zone's offsets, RFC 5545 §3.3.5: a time skipped by
+ * a forward shift is read with the offset before the gap (so it moves forward), an ambiguous one is its first
+ * occurrence (Temporal's 'compatible' disambiguation). Undefined when two transitions lie within two days of it,
+ * which the offsets a day either side cannot tell apart.
+ */
+export function compatibleInstant(wall: number, offsetAt: (epochMs: number) => number): number | undefined {
+  const before = offsetAt(wall - MS_PER_DAY);
+  const after = offsetAt(wall + MS_PER_DAY);
+  const earlier = wall - before;
+  const later = wall - after;
+  const earlierValid = offsetAt(earlier) === before;
+  const laterValid = offsetAt(later) === after;
+  if (earlierValid && laterValid) return Math.min(earlier, later);
+  if (earlierValid) return earlier;
+  if (laterValid) return later;
+  return before !== after ? earlier : undefined;
+}
+
+/**
  * A zone's UTC offsets as plain numbers, so converting wall time ↔ instant costs a few comparisons
  * instead of Temporal object allocations.
  */
@@ -67,16 +86,8 @@ export class ZoneClock {
    * Temporal's 'compatible' disambiguation.
    */
   instantOf(wall: number): number {
-    const before = this.offsetAt(wall - MS_PER_DAY);
-    const after = this.offsetAt(wall + MS_PER_DAY);
-    const earlier = wall - before;
-    const later = wall - after;
-    const earlierValid = this.offsetAt(earlier) === before;
-    const laterValid = this.offsetAt(later) === after;
-    if (earlierValid && laterValid) return Math.min(earlier, later);
-    if (earlierValid) return earlier;
-    if (laterValid) return later;
-    if (before !== after) return earlier;
+    const found = compatibleInstant(wall, (epochMs) => this.offsetAt(epochMs));
+    if (found !== undefined) return found;
     // Two transitions within two days: rare enough to leave to Temporal.
     return Temporal.Instant.fromEpochMilliseconds(wall)
       .toZonedDateTimeISO('UTC')
