@@ -1,4 +1,5 @@
 import { DomainError } from '@datebook/shared-kernel';
+import { type CredentialThrottle, type CredentialThrottlePolicy, DEFAULT_CREDENTIAL_THROTTLE_POLICY } from '@datebook/shared-kernel/http';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 
 /**
@@ -7,34 +8,14 @@ import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from 'r
  * failure doubles the block up to `maxBlockSeconds`, and a successful sign-in starts the count again;
  * per client address, `maxFailuresPerClient` failures in `clientWindowSeconds` block that address
  * until the window ends. Accounts are keyed by the normalised address, whether or not it exists, so a
- * block says nothing about who has an account.
+ * block says nothing about who has an account. The policy is the kernel's: one set of numbers for every
+ * credential check, app passwords included.
  */
-export interface ThrottlePolicy {
-  maxConsecutiveFailures: number;
-  /** Consecutive failures are forgotten after this long without a success either. */
-  failureMemorySeconds: number;
-  firstBlockSeconds: number;
-  maxBlockSeconds: number;
-  maxFailuresPerClient: number;
-  clientWindowSeconds: number;
-}
+export type ThrottlePolicy = CredentialThrottlePolicy;
+export const DEFAULT_THROTTLE_POLICY: ThrottlePolicy = DEFAULT_CREDENTIAL_THROTTLE_POLICY;
 
-export const DEFAULT_THROTTLE_POLICY: ThrottlePolicy = {
-  maxConsecutiveFailures: 10,
-  failureMemorySeconds: 24 * 3600,
-  firstBlockSeconds: 60,
-  maxBlockSeconds: 3600,
-  maxFailuresPerClient: 100,
-  clientWindowSeconds: 15 * 60,
-};
-
-export interface SignInThrottle {
-  /** Throws TOO_MANY_ATTEMPTS (429, with `retryAfterSeconds`) while the account or the client address is blocked. */
-  check(account: string, client: string): Promise<void>;
-  /** Counts a wrong password (or a wrong current password) against both. */
-  failed(account: string, client: string): Promise<void>;
-  /** The right password: the account's count of consecutive failures starts again. */
-  succeeded(account: string): Promise<void>;
+/** The kernel's credential throttle, with the count of requests that cost someone else. */
+export interface SignInThrottle extends CredentialThrottle {
   /** For requests that cost someone else (a mailed link): throws TOO_MANY_ATTEMPTS while the client address is blocked, else counts one. */
   countClient(client: string): Promise<void>;
 }

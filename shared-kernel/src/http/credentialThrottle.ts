@@ -17,6 +17,7 @@ export interface CredentialThrottle {
 /** The policy of the sign-in limits (README, Accounts): the same numbers for every credential check. */
 export interface CredentialThrottlePolicy {
   maxConsecutiveFailures: number;
+  /** Consecutive failures are forgotten after this long without a success either. */
   failureMemorySeconds: number;
   firstBlockSeconds: number;
   maxBlockSeconds: number;
