@@ -12,7 +12,7 @@ import { calendarQueryReport } from './calendarQueryReport';
 import { seenCollection } from './collectionAccess';
 import { collectionMembers } from './collectionMembers';
 import type { DavContext } from './davContext';
-import { DAV_ROOT, davTargetOf, type DavTarget } from './davPaths';
+import { DAV_ROOT, davTargetOf, type DavTarget } from '@datebook/shared-kernel/dav';
 import { davViewerOf } from './davViewer';
 import { type BusyTimeSource, freeBusyQueryReport } from './freeBusyQueryReport';
 import { depthOf, propfind } from './propfind';

@@ -3,7 +3,7 @@ import { childrenNamed, davName, MultistatusWriter, trimmedText, type XmlElement
 import type { SeenCollection } from './collectionAccess';
 import { type Member, memberForUID } from './collectionMembers';
 import { type DavContext, yieldToLoop } from './davContext';
-import { davTargetOf, hrefPath } from './davPaths';
+import { davTargetOf, hrefPath } from '@datebook/shared-kernel/dav';
 import { calendarDataRequestOf, writeMemberResponses } from './memberResponses';
 import { reportPropsOf } from './reportProps';
 

@@ -4,7 +4,7 @@ import { eventFilterOf, meetsPropertyTests, overlapsTimeRange } from './calendar
 import type { SeenCollection } from './collectionAccess';
 import type { Member, StoredEvent } from './collectionMembers';
 import { type DavContext, yieldToLoop } from './davContext';
-import { collectionHref } from './davPaths';
+import { collectionHref } from '@datebook/shared-kernel/dav';
 import { calendarDataRequestOf, writeMemberResponses } from './memberResponses';
 import { reportPropsOf } from './reportProps';
 import { representationOf } from './representation';

@@ -3,7 +3,7 @@ import {
   appleICalName, caldavName, calendarServerName, davName, hrefNodes, type QName, syncTokenOf, type CollectionVersion, xmlNode, xmlNodeWithAttributes, type XmlNode,
 } from '@datebook/shared-kernel/dav';
 import { privilegesOf, type SeenCollection } from './collectionAccess';
-import { CALENDAR_HOME, PRINCIPALS, principalHref } from './davPaths';
+import { CALENDAR_HOME, PRINCIPALS, principalHref } from '@datebook/shared-kernel/dav';
 import type { DavViewer } from './davViewer';
 import { PropertyTable } from './propRequest';
 

@@ -3,7 +3,7 @@ import { timeRangeOf } from './calendarFilter';
 import type { SeenCollection } from './collectionAccess';
 import type { Member } from './collectionMembers';
 import { type DavContext, yieldToLoop } from './davContext';
-import { objectHref } from './davPaths';
+import { objectHref } from '@datebook/shared-kernel/dav';
 import { objectProperties } from './davResources';
 import type { PropRequest } from './propRequest';
 import { etagOf, representationOf } from './representation';

@@ -4,7 +4,7 @@ import type { PersonalCalendarList } from '../calendarList/personalCalendarList'
 import { type SeenCollection, seenCollection } from './collectionAccess';
 import { type Member, memberForUID } from './collectionMembers';
 import { type DavContext, yieldToLoop } from './davContext';
-import { CALENDAR_HOME, collectionHref, DAV_ROOT, type DavTarget, PRINCIPALS, principalHref } from './davPaths';
+import { CALENDAR_HOME, collectionHref, DAV_ROOT, type DavTarget, PRINCIPALS, principalHref } from '@datebook/shared-kernel/dav';
 import { collectionProperties, homeProperties, principalProperties, principalsProperties, rootProperties } from './davResources';
 import { writeMemberResponses } from './memberResponses';
 import type { PropRequest } from './propRequest';

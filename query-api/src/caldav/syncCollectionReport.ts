@@ -3,7 +3,7 @@ import { childNamed, davName, MultistatusWriter, seqOfSyncToken, syncTokenOf, tr
 import type { SeenCollection } from './collectionAccess';
 import type { Member } from './collectionMembers';
 import { type DavContext, yieldToLoop } from './davContext';
-import { collectionHref, objectHref } from './davPaths';
+import { collectionHref, objectHref } from '@datebook/shared-kernel/dav';
 import { calendarDataRequestOf, writeMemberResponses } from './memberResponses';
 import { reportPropsOf } from './reportProps';
 

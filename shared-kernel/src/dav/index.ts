@@ -9,3 +9,4 @@ export * from './davError';
 export * from './multistatus';
 export * from './syncToken';
 export * from './davResponses';
+export * from './davPaths';
