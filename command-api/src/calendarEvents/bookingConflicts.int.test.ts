@@ -19,6 +19,11 @@ function countingReads(store: EventStore) {
       read += result.events.length;
       return result;
     },
+    async readStreams(reads) {
+      const results = await store.readStreams(reads);
+      for (const result of results) read += result.events.length;
+      return results;
+    },
   };
   return { store: counted, take: () => [read, (read = 0)][0] as number };
 }

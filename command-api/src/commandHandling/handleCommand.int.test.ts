@@ -20,6 +20,10 @@ function countingReads(store: EventStore) {
       reads++;
       return store.readStream(name);
     },
+    readStreams: (asked) => {
+      reads++;
+      return store.readStreams(asked);
+    },
   };
   return { store: counted, reads: () => reads };
 }

@@ -100,6 +100,31 @@ export function eventStoreContract(name: string, options: EventStoreContractOpti
       expect(await store.readStream(s, after + 2)).toEqual({ events: [], currentVersion: after + 2 });
     });
 
+    it('reads many streams in one call, each as readStream would, in the order asked', async () => {
+      const [a, b, missing] = [stream(), stream(), stream()];
+      await store.appendToStream(a, [newEvent('A1'), newEvent('A2'), newEvent('A3')], 'no_stream');
+      await store.appendToStream(b, [newEvent('B1')], 'no_stream');
+      const reads = [
+        { streamName: b },
+        { streamName: a, afterVersion: store.firstVersion },
+        { streamName: missing },
+        { streamName: missing, afterVersion: 7 },
+        { streamName: a, afterVersion: store.firstVersion + 2 },
+        { streamName: a },
+      ];
+      const read = await store.readStreams(reads);
+      expect(read).toEqual(await Promise.all(reads.map((r) => store.readStream(r.streamName, r.afterVersion))));
+      expect(read.map((r) => [r.events.map((e) => e.type), r.currentVersion])).toEqual([
+        [['B1'], store.firstVersion],
+        [['A2', 'A3'], store.firstVersion + 2],
+        [[], null],
+        [[], 7],
+        [[], store.firstVersion + 2],
+        [['A1', 'A2', 'A3'], store.firstVersion + 2],
+      ]);
+      expect(await store.readStreams([])).toEqual([]);
+    });
+
     it('continues a stream from its expected version', async () => {
       const s = stream();
       const first = await store.appendToStream(s, [newEvent()], 'no_stream');

@@ -51,6 +51,9 @@ export function inMemoryEventStore(): EventStore {
       const events = (streams.get(streamName) ?? []).filter((e) => afterVersion === undefined || e.streamVersion > afterVersion);
       return { events: events.map((e) => ({ ...e, data: copy(e.data), metadata: copy(e.metadata) })), currentVersion: events.at(-1)?.streamVersion ?? afterVersion ?? null };
     },
+    async readStreams(reads) {
+      return Promise.all(reads.map((r) => store.readStream(r.streamName, r.afterVersion)));
+    },
     async readAll(after: LogPosition, limit: number): Promise<RecordedEvent[]> {
       const start = log.findIndex((e) => compareLogPositions(e.logPosition, after) > 0);
       if (start < 0) return [];

@@ -101,7 +101,7 @@ export function kurrentEventStore(client: KurrentDBClient): EventStore {
     jsonEvent({ id: event.eventID, type: event.type, data: checkedJson(event.data, `data of ${event.type}`), metadata: checkedJson(event.metadata, `metadata of ${event.type}`) }),
   );
 
-  return {
+  const store: EventStore = {
     firstVersion: 0,
 
     async appendNewStreams(streams: NewStream[]): Promise<AppendResult[]> {
@@ -172,6 +172,11 @@ export function kurrentEventStore(client: KurrentDBClient): EventStore {
       return { events, currentVersion: last ? last.streamVersion : (afterVersion ?? null) };
     },
 
+    // The gRPC client multiplexes reads on one channel: in parallel they cost about one round trip.
+    async readStreams(reads) {
+      return Promise.all(reads.map((r) => store.readStream(r.streamName, r.afterVersion)));
+    },
+
     async readAll(after: LogPosition, limit: number) {
       // $all is written by a single writer in commit order, so nothing can later appear before `after`.
       // A read includes its start position, and the system-event filter can thin a page: read on from
@@ -197,6 +202,7 @@ export function kurrentEventStore(client: KurrentDBClient): EventStore {
 
     onAppended: appended.onAppended,
   };
+  return store;
 }
 
 /** Connects by connection string (`esdb://host:2113?tls=false`), so composition roots need not depend on the client. */

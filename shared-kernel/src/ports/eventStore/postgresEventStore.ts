@@ -34,8 +34,9 @@ interface EventRow {
 }
 
 // Qualify ORDER BY columns: these text casts keep the bare names, and text order puts "10" before "9".
-const SELECT_COLUMNS = `global_position::text, transaction_id::text, stream_name, stream_version::text, event_id::text,
-  event_type, data, metadata, recorded_at`;
+const columnsOf = (table: string) => `${table}.global_position::text, ${table}.transaction_id::text, ${table}.stream_name, ${table}.stream_version::text,
+  ${table}.event_id::text, ${table}.event_type, ${table}.data, ${table}.metadata, ${table}.recorded_at`;
+const SELECT_COLUMNS = columnsOf('es_events');
 
 function toRecorded(row: EventRow): RecordedEvent {
   return {
@@ -64,7 +65,7 @@ export async function postgresEventStore(db: SqlDatabase): Promise<EventStore> {
     return version === null || version === undefined ? null : Number(version);
   }
 
-  return {
+  const store: EventStore = {
     firstVersion: 1,
 
     async appendToStream(streamName: string, events: EventToAppend[], expected: ExpectedVersion): Promise<AppendResult> {
@@ -149,6 +150,25 @@ export async function postgresEventStore(db: SqlDatabase): Promise<EventStore> {
       return { events, currentVersion: last ? last.streamVersion : (afterVersion ?? null) };
     },
 
+    async readStreams(reads) {
+      if (reads.length === 0) return [];
+      if (reads.length === 1) return [await store.readStream(reads[0]!.streamName, reads[0]!.afterVersion)];
+      // One statement: each asked stream (by its place in the list) joined to its events after the version.
+      const { rows } = await db.query<EventRow & { asked: string }>(
+        `select k.asked::text as asked, ${columnsOf('e')}
+         from unnest($1::text[], $2::bigint[]) with ordinality as k(stream_name, after, asked)
+         join es_events e on e.stream_name = k.stream_name and e.stream_version > k.after
+         order by k.asked, e.stream_version`,
+        [reads.map((r) => r.streamName), reads.map((r) => r.afterVersion ?? -1)],
+      );
+      const events: RecordedEvent[][] = reads.map(() => []);
+      for (const row of rows) events[Number(row.asked) - 1]!.push(toRecorded(row));
+      return reads.map((r, i) => {
+        const last = events[i]!.at(-1);
+        return { events: events[i]!, currentVersion: last ? last.streamVersion : (r.afterVersion ?? null) };
+      });
+    },
+
     async readAll(after: LogPosition, limit: number) {
       // Only rows of transactions older than every running one: nothing can commit before them any more.
       const { rows } = await db.query<EventRow>(
@@ -164,4 +184,5 @@ export async function postgresEventStore(db: SqlDatabase): Promise<EventStore> {
 
     onAppended: appended.onAppended,
   };
+  return store;
 }
