@@ -1,6 +1,6 @@
 import { appPasswordVerifier, jwtTokenService, sessionRevocations, withAppPasswords, withRevocations } from '@datebook/shared-kernel/http';
-import { busyTime } from '@datebook/shared-kernel/ports';
-import { calendarViewsRedisClient } from '@datebook/shared-kernel/ports/redis';
+import { busyTime, stampingEventStore } from '@datebook/shared-kernel/ports';
+import { calendarViewsRedisClient, redisAccessStamps } from '@datebook/shared-kernel/ports/redis';
 import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
 import { eventStoreConfig, openEventStore, readConfig, runMain, serveService, serviceConfig } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
@@ -28,12 +28,15 @@ runMain(async () => {
   const config = readConfig(CommandApiConfig, process.env);
   const logger = pino({ level: config.LOG_LEVEL, name: 'command-api', redact: ['req.headers.authorization', '*.password', '*.email', '*.token'] });
   const database = pgSqlDatabase({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
-  const { store, close: closeStore } = await openEventStore(config, database);
+  const opened = await openEventStore(config, database);
+  const redis = calendarViewsRedisClient(config.REDIS_URL, { logger });
+  // Every append to a Calendar or User stream moves its access stamp before the request is answered (readers keep answers beside them).
+  const store = stampingEventStore(opened.store, redisAccessStamps(redis, { logger }), logger);
+  const closeStore = opened.close;
   // Revoked sessions are refused; revocations made here apply here at once.
   // The one clock of this process: tokens, caches and commands all read time from it.
   const clock = () => new Date();
   const revocations = sessionRevocations(store, { clock });
-  const redis = calendarViewsRedisClient(config.REDIS_URL, { logger });
   // Sign-in and app passwords over HTTP Basic share the limits every command-API process keeps in Redis.
   const throttle = redisSignInThrottle(redis);
   const tokens = withAppPasswords(

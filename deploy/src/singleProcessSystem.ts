@@ -3,7 +3,7 @@ import { type MailTransport, notifierService } from '@datebook/notifier';
 import { CALENDAR_VIEWS_CONSUMER_GROUP, calendarViewsProjector, READ_MODEL_CONSUMER_GROUP, readModelProjector } from '@datebook/projector';
 import { queryService } from '@datebook/query-api';
 import { appPasswordVerifier, serviceApp, sessionRevocations, type TokenService, withAppPasswords, withRevocations } from '@datebook/shared-kernel/http';
-import { busyTime, calendarViewCopier, inMemoryCalendarViews, parkedEvents, parkedEventsReadiness, postgresEventStore, READ_MODEL_SCHEMA, type SqlDatabase, storeTailingEventSource, subscribeWithParking } from '@datebook/shared-kernel/ports';
+import { busyTime, calendarViewCopier, inMemoryAccessStamps, inMemoryCalendarViews, parkedEvents, parkedEventsReadiness, postgresEventStore, READ_MODEL_SCHEMA, type SqlDatabase, stampingEventStore, storeTailingEventSource, subscribeWithParking } from '@datebook/shared-kernel/ports';
 import type { Logger } from 'pino';
 
 export interface SingleProcessSystemOptions {
@@ -39,7 +39,9 @@ export interface SingleProcessSystemOptions {
 export async function singleProcessSystem(options: SingleProcessSystemOptions) {
   const { database, logger } = options;
   const { clock } = options;
-  const store = await postgresEventStore(database);
+  // One process: the command side moves the access stamps the query side keeps its answers beside.
+  const accessStamps = inMemoryAccessStamps();
+  const store = stampingEventStore(await postgresEventStore(database), accessStamps, logger);
   await database.exec(READ_MODEL_SCHEMA);
   const source = await storeTailingEventSource(store, database, {
     onError: (err, consumerGroup) => logger.error({ err, consumerGroup }, 'delivery failed; retrying'),
@@ -59,6 +61,7 @@ export async function singleProcessSystem(options: SingleProcessSystemOptions) {
     readModel: database,
     views,
     copies: viewCopier,
+    accessStamps,
     store,
     tokens,
     clock,
@@ -90,7 +93,7 @@ export async function singleProcessSystem(options: SingleProcessSystemOptions) {
   });
   // An event a projection can never handle is parked (table parked_events) so the rest goes on.
   const parking = { source, store, parked: parkedEvents(database), logger, ...(options.redriveIntervalMs === undefined ? {} : { redriveIntervalMs: options.redriveIntervalMs }) };
-  const projector = await subscribeWithParking(READ_MODEL_CONSUMER_GROUP, readModelProjector(database), parking);
+  const projector = await subscribeWithParking(READ_MODEL_CONSUMER_GROUP, readModelProjector(database, { accessStamps, logger }), parking);
   const viewsProjection = await subscribeWithParking(CALENDAR_VIEWS_CONSUMER_GROUP, calendarViewsProjector({ store, views }), parking);
   await notifier.start();
   const inboundMail = options.inboundMail && inboundMailService(options.inboundMail, { store, clock, logger });

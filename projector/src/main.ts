@@ -1,5 +1,5 @@
 import { calendarViewCopier, consumeViewCopyRequests, parkedEvents, parkedEventsReadiness, READ_MODEL_SCHEMA, subscribeWithParking } from '@datebook/shared-kernel/ports';
-import { calendarViewsRedisClient, redisCalendarViews, redisViewCopyRequests } from '@datebook/shared-kernel/ports/redis';
+import { calendarViewsRedisClient, redisAccessStamps, redisCalendarViews, redisViewCopyRequests } from '@datebook/shared-kernel/ports/redis';
 import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
 import { eventSourceFor, eventStoreConfig, openEventStore, readConfig, runMain, serveService, serviceConfig } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
@@ -27,9 +27,10 @@ runMain(async () => {
   const source = await eventSourceFor(config, store, database, logger, { partitionsInParallel: 4 });
   // An event a projection can never handle is parked (table parked_events) so the rest goes on.
   const parking = { source, store, parked: parkedEvents(database), logger };
-  const subscription = await subscribeWithParking(READ_MODEL_CONSUMER_GROUP, readModelProjector(database), parking);
-  // The views have their own consumer group, so Redis trouble never holds back the PostgreSQL read model.
+  // The views have their own consumer group, so Redis trouble never holds back the PostgreSQL read model
+  // (the read model's projector moves access stamps there, but a failure to is only logged).
   const redis = calendarViewsRedisClient(config.REDIS_URL, { logger });
+  const subscription = await subscribeWithParking(READ_MODEL_CONSUMER_GROUP, readModelProjector(database, { accessStamps: redisAccessStamps(redis, { logger }), logger }), parking);
   const calendarViews = redisCalendarViews(redis, { logger });
   const views = await subscribeWithParking(CALENDAR_VIEWS_CONSUMER_GROUP, calendarViewsProjector({ store, views: calendarViews }), parking);
   // The views' one writer also copies the views the query API found missing and asked for.

@@ -11,6 +11,7 @@ import { calendarRoute, calendarViewRouteDocs, eventDetailsRoutes } from './cale
 import type { AttendanceSource, BusyCheck, BusySource } from './calendarViews/cachedAttendance';
 import { readModelQueries } from './calendarViews/readModelQueries';
 import { calendarSelection } from './calendarViews/calendarSelection';
+import type { KeptAnswers } from './calendarViews/keptAnswers';
 import { consistencyWait, readYourWrites } from './consistency/readYourWrites';
 import { freeBusyRouteDocs, freeBusyRoutes } from './freeBusy/freeBusy.routes';
 import { eventHistoryRouteDocs, eventHistoryRoutes } from './history/eventHistory.routes';
@@ -34,6 +35,8 @@ export interface QueryApiDependencies {
   /** Where free/busy and availability get busy time (`cachedAttendance(…).busy` and `.whoIsBusy`); default: the read model. */
   busy?: BusySource;
   whoIsBusy?: BusyCheck;
+  /** Calendar answers kept beside the stamps they were built under (see keptAnswers.ts); none kept without it. */
+  kept?: KeptAnswers;
 }
 
 export { type AttendanceSource, type BusyCheck, type BusySource, type CachedAttendance, cachedAttendance, postgresAttendance, postgresBusyTime } from './calendarViews/cachedAttendance';
@@ -46,7 +49,7 @@ export function queryApi(deps: QueryApiDependencies): { router: Router; jsonRout
   const queries = readModelQueries(deps.readModel, { clock: deps.clock, ...(deps.attendance ? { attendance: deps.attendance } : {}), ...(deps.busy ? { busy: deps.busy } : {}), ...(deps.whoIsBusy ? { whoIsBusy: deps.whoIsBusy } : {}) });
   const consistency = consistencyWait(deps.progress ?? readModelProgress(deps.readModel), deps.consistencyTimeoutMs === undefined ? {} : { timeoutMs: deps.consistencyTimeoutMs });
   const hot = jsonRoutes(
-    [calendarRoute({ queries, clock: deps.clock, selection: calendarSelection({ store: deps.store, readModel: deps.readModel }) }), ...availabilityRoutes({ queries, store: deps.store }), ...freeBusyRoutes({ readModel: deps.readModel, queries, store: deps.store })],
+    [calendarRoute({ queries, clock: deps.clock, selection: calendarSelection({ store: deps.store, readModel: deps.readModel }), ...(deps.kept ? { kept: deps.kept } : {}) }), ...availabilityRoutes({ queries, store: deps.store }), ...freeBusyRoutes({ readModel: deps.readModel, queries, store: deps.store })],
     { tokens: deps.tokens, logger: deps.logger, consistency },
   );
   const router = Router();

@@ -1,5 +1,5 @@
 import { appPasswordVerifier, jwtTokenService, memoryCredentialThrottle, sessionRevocations, withAppPasswords, withRevocations } from '@datebook/shared-kernel/http';
-import { calendarViewsRedisClient, redisCalendarViews, redisViewCopyRequests } from '@datebook/shared-kernel/ports/redis';
+import { calendarViewsRedisClient, redisAccessStamps, redisCalendarViews, redisViewCopyRequests } from '@datebook/shared-kernel/ports/redis';
 import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
 import { eventStoreConfig, openEventStore, readConfig, runMain, serveService, serviceConfig } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
@@ -39,6 +39,8 @@ runMain(async () => {
     views: redisCalendarViews(redis, { logger }),
     // A view found missing is asked of the projector, which copies it: the views have one writer.
     copies: redisViewCopyRequests(redis),
+    // Moved by the command API and the projector; calendar answers are kept beside them.
+    accessStamps: redisAccessStamps(redis, { logger }),
     store,
     tokens,
     clock,

@@ -1,8 +1,9 @@
 import type { TokenService } from '@datebook/shared-kernel/http';
-import type { CalendarViews, EventStore, SqlExecutor, ViewCopyRequests } from '@datebook/shared-kernel/ports';
+import type { AccessStamps, CalendarViews, EventStore, SqlExecutor, ViewCopyRequests } from '@datebook/shared-kernel/ports';
 import type { Logger } from 'pino';
 import { queryApi } from './app';
 import { cachedAttendance } from './calendarViews/cachedAttendance';
+import { keptAnswers } from './calendarViews/keptAnswers';
 
 export interface QueryServiceDependencies {
   /** The PostgreSQL read model the projector writes. */
@@ -11,6 +12,8 @@ export interface QueryServiceDependencies {
   views: CalendarViews;
   /** Where a view found missing is asked to be copied (the projector copies it). */
   copies: ViewCopyRequests;
+  /** The access stamps the command side and the projector move (Redis in production, memory embedded): answers are kept beside them. */
+  accessStamps: AccessStamps;
   store: EventStore;
   tokens: TokenService;
   clock: () => Date;
@@ -28,6 +31,7 @@ export function queryService(deps: QueryServiceDependencies): ReturnType<typeof 
     attendance,
     busy: attendance.busy,
     whoIsBusy: attendance.whoIsBusy,
+    kept: keptAnswers({ access: deps.accessStamps, views: deps.views, clock: deps.clock }),
     readModel: deps.readModel,
     store: deps.store,
     tokens: deps.tokens,

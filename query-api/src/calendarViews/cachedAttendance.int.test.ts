@@ -94,9 +94,11 @@ describe('calendar reads through the cached views', () => {
     await copier.settled();
     expect(await views.read(userID, week.from, week.to)).toHaveLength(3);
 
-    // Gone from PostgreSQL: whatever is answered now comes from Redis.
+    expect(first.fromViewsOnly).toBe(false);
+
+    // Gone from PostgreSQL: whatever is answered now comes from Redis, and says so (an answer that may be kept).
     await db.query('delete from rm_event_users where user_id = $1', [userID]);
-    expect(await queries.calendar(userID, week.from, week.to, 'Europe/Paris')).toEqual(first);
+    expect(await queries.calendar(userID, week.from, week.to, 'Europe/Paris')).toEqual({ ...first, fromViewsOnly: true });
     const january = { from: new Date('2030-01-01T00:00:00Z'), to: new Date('2030-02-01T00:00:00Z') };
     expect((await queries.calendar(userID, january.from, january.to, 'UTC')).events.filter((e) => e.title === 'Stand-up')).toHaveLength(9);
 

@@ -37,7 +37,15 @@ export interface CachedAttendanceOptions {
   askAgainAfterMs?: number;
 }
 
+/** Rows, and whether every one came from a view (an answer built only from views can be kept beside their stamps). */
+export interface SourcedRows {
+  rows: AttendanceRow[];
+  fromViewsOnly: boolean;
+}
+
 export interface CachedAttendance extends AttendanceSource {
+  /** The same rows, saying whether any view missed (and was read from PostgreSQL instead). */
+  sourced(userIDs: string[], from: Date, to: Date): Promise<SourcedRows>;
   /** Busy time from the views' kept intervals; users they cannot answer for from PostgreSQL (then asked to be copied, as for rows). */
   busy: BusySource;
   /** Whether each user has busy time, from the same places as `busy`. */
@@ -68,7 +76,7 @@ export function cachedAttendance(options: CachedAttendanceOptions): CachedAttend
     copies.request(userID).catch((err: unknown) => logger?.warn({ err, userID }, 'could not ask for a calendar view copy; a later miss asks again'));
   }
 
-  const source = async (userIDs: string[], from: Date, to: Date): Promise<AttendanceRow[]> => {
+  const sourced = async (userIDs: string[], from: Date, to: Date): Promise<SourcedRows> => {
     const unique = [...new Set(userIDs)];
     const cached = await Promise.all(unique.map((userID) => views.read(userID, from, to).catch(() => undefined)));
     const rows: AttendanceRow[] = [];
@@ -78,12 +86,13 @@ export function cachedAttendance(options: CachedAttendanceOptions): CachedAttend
       if (found) rows.push(...found);
       else missed.push(userID);
     });
-    if (missed.length === 0) return rows;
+    if (missed.length === 0) return { rows, fromViewsOnly: true };
     rows.push(...(await attendanceRows(readModel, missed, from, to)));
     // A copy starts `retentionMs` back: it would not make a view complete for an older window (a day of slack for the clock moving on).
     if (from.getTime() >= clock().getTime() - retentionMs + 86_400_000) for (const userID of missed) askForCopy(userID);
-    return rows;
+    return { rows, fromViewsOnly: false };
   };
+  const source = async (userIDs: string[], from: Date, to: Date): Promise<AttendanceRow[]> => (await sourced(userIDs, from, to)).rows;
 
   /** Completes the views' answers with PostgreSQL's for the users they could not answer, and asks for those to be copied. */
   async function completedFromReadModel<T>(answered: Map<string, T>, userIDs: string[], from: Date, to: Date, fromBusy: (busy: BusyInterval[]) => T): Promise<Map<string, T>> {
@@ -105,5 +114,5 @@ export function cachedAttendance(options: CachedAttendanceOptions): CachedAttend
     return completedFromReadModel(await views.whoIsBusy(unique, from, to), unique, from, to, (intervals) => intervals.length > 0);
   };
 
-  return Object.assign(source, { busy, whoIsBusy });
+  return Object.assign(source, { sourced, busy, whoIsBusy });
 }

@@ -23,10 +23,14 @@ export function calendarSelection(deps: { store: EventStore; readModel: SqlExecu
       return (await roleOn(deps.store, calendarID, await calendarReaderOf(deps.store, userID))).role;
     },
 
-    /** `narrowedTo` (the request's calendarIDs) reads exactly those calendars the person may see, selected, hidden or not listed. */
-    async selectedBy(userID: string, narrowedTo?: string[]): Promise<SelectedCalendar[]> {
+    /**
+     * `narrowedTo` (the request's calendarIDs) reads exactly those calendars the person may see, selected, hidden or not listed.
+     * `beforeRights` is told which calendars' rules are about to be read, before they are (a reader keeping the answer reads their stamps then).
+     */
+    async selectedBy(userID: string, narrowedTo?: string[], beforeRights?: (calendarIDs: string[]) => Promise<void>): Promise<SelectedCalendar[]> {
       const owner = await list.ownerOf(userID);
       if (narrowedTo) {
+        await beforeRights?.(narrowedTo);
         const asked = await Promise.all(narrowedTo.map(async (calendarID) => ({ calendarID, role: (await roleOn(deps.store, calendarID, owner.reader)).role })));
         return asked.filter((c) => atLeast(c.role, 'freeBusyReader'));
       }
@@ -35,6 +39,7 @@ export function calendarSelection(deps: { store: EventStore; readModel: SqlExecu
         const { selected, hidden } = owner.settingsOf(calendarID);
         return calendarID === userID || (selected && !hidden);
       });
+      await beforeRights?.(wanted);
       // A person always owns their own primary (the Calendar decider keeps it so): no read needed for it.
       const confirmed = await Promise.all(wanted.map((calendarID) => (calendarID === userID ? { calendarID, role: 'owner' as const } : list.confirmed(owner, calendarID))));
       return confirmed.filter((c) => atLeast(c.role, 'freeBusyReader')).map(({ calendarID, role }) => ({ calendarID, role }));

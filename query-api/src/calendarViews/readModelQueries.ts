@@ -3,7 +3,7 @@ import type { SqlExecutor } from '@datebook/shared-kernel/ports';
 import { personalOccurrences } from '@datebook/shared-kernel/ports';
 import { byKeyThenID, type CalendarEntry, entryOf, sortKeyOf } from './calendarEntry';
 import type { PageCursor } from './calendarPageToken';
-import { type AttendanceSource, type BusyCheck, type BusySource, postgresAttendance, postgresBusyTime } from './cachedAttendance';
+import { type AttendanceSource, type BusyCheck, type BusySource, type CachedAttendance, postgresAttendance, postgresBusyTime, type SourcedRows } from './cachedAttendance';
 import { type OccurrencePage, occurrencePage } from './occurrencePage';
 import { asSeenWith, oneRowPerEvent, type SelectedCalendar } from './calendarSelection';
 
@@ -51,7 +51,7 @@ const SETTINGS_REMEMBERED = 100_000;
  * The reads the query API makes against the PostgreSQL read model; calendar rows and busy time come
  * from `attendance` and `busy` when given (the cached views), else from PostgreSQL. `clock` ages what is remembered.
  */
-export function readModelQueries(db: SqlExecutor, options: { clock: () => Date; attendance?: AttendanceSource; busy?: BusySource; whoIsBusy?: BusyCheck }) {
+export function readModelQueries(db: SqlExecutor, options: { clock: () => Date; attendance?: AttendanceSource & Partial<Pick<CachedAttendance, 'sourced'>>; busy?: BusySource; whoIsBusy?: BusyCheck }) {
   const fromReadModel = postgresAttendance(db);
   const cached = options.attendance ?? fromReadModel;
   const busyFromReadModel = postgresBusyTime(db);
@@ -112,15 +112,16 @@ export function readModelQueries(db: SqlExecutor, options: { clock: () => Date; 
      * events and each occurrence of a series as its own item, all-day items on the viewer's dates,
      * sorted by start (all-day items at the start of their day in the viewer's zone).
      */
-    async calendar(userID: string, from: Date, to: Date, viewerZone: string, fresh = false, calendars?: SelectedCalendar[]): Promise<{ events: CalendarEntry[]; truncated: boolean }> {
+    async calendar(userID: string, from: Date, to: Date, viewerZone: string, fresh = false, calendars?: SelectedCalendar[]): Promise<{ events: CalendarEntry[]; truncated: boolean; fromViewsOnly: boolean }> {
       // A read that waited for a consistency token reads the read model it waited on, not the cache, which may lag it.
       const source = await sourceFor(userID, fresh);
-      const rows = await source(principalsOf(userID, calendars), new Date(from.getTime() - 14 * 3_600_000), new Date(to.getTime() + 14 * 3_600_000));
+      const window = [principalsOf(userID, calendars), new Date(from.getTime() - 14 * 3_600_000), new Date(to.getTime() + 14 * 3_600_000)] as const;
+      const { rows, fromViewsOnly }: SourcedRows = source === cached && options.attendance?.sourced ? await options.attendance.sourced(...window) : { rows: await source(...window), fromViewsOnly: false };
       const { occurrences, truncated } = personalOccurrences(oneRowPerEvent(rows, userID), from, to, viewerZone);
       // The same order as the pages (calendarPage): start, then the item's id by code unit.
       const keyed = occurrences.map((o) => { const entry = seenBy(userID, calendars, o.row.userID, entryOf(o)); return { key: sortKeyOf(o, viewerZone), id: entry.eventID, entry }; });
       keyed.sort(byKeyThenID);
-      return { events: keyed.map(({ entry }) => entry), truncated };
+      return { events: keyed.map(({ entry }) => entry), truncated, fromViewsOnly };
     },
 
     /**

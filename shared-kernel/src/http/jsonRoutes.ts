@@ -18,6 +18,8 @@ export interface JsonRequest {
 
 export interface JsonReply {
   body: unknown;
+  /** The body already serialized (an answer kept from an earlier request): sent as is, `body` ignored. */
+  json?: string;
   headers?: Record<string, string>;
 }
 
@@ -68,7 +70,7 @@ async function serve(route: JsonRoute, req: IncomingMessage, res: ServerResponse
     const fresh = options.consistency ? await options.consistency(req.headers['x-consistency-token']) : false;
     const reply = await route.handle({ userID, input, fresh });
     for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-    sendJson(req, res, 200, 'application/json; charset=utf-8', reply.body);
+    sendJsonText(req, res, 200, 'application/json; charset=utf-8', reply.json ?? JSON.stringify(reply.body));
   } catch (error) {
     const { body, retryAfter } = problemFor(error, options.logger.child({ correlationId }));
     if (retryAfter) res.setHeader('Retry-After', retryAfter);
@@ -79,7 +81,10 @@ async function serve(route: JsonRoute, req: IncomingMessage, res: ServerResponse
 
 /** Writes a JSON answer straight on Node's response (no body for HEAD). */
 export function sendJson(req: IncomingMessage, res: ServerResponse, status: number, type: string, body: unknown): void {
-  const json = JSON.stringify(body);
+  sendJsonText(req, res, status, type, JSON.stringify(body));
+}
+
+function sendJsonText(req: IncomingMessage, res: ServerResponse, status: number, type: string, json: string): void {
   res.statusCode = status;
   res.setHeader('Content-Type', type);
   res.setHeader('Content-Length', Buffer.byteLength(json));

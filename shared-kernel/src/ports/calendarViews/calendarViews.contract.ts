@@ -111,6 +111,33 @@ export function calendarViewsContract(name: string, options: CalendarViewsContra
       expect(await views.read(user, at('2030-02-01T00:00:00Z'), at('2030-02-08T00:00:00Z'))).toEqual([v5]);
     });
 
+
+    it('moves a view’s change stamp with every write, never back to a value it had, and keeps views apart', async () => {
+      const [user, other, unwritten] = [randomUUID(), randomUUID(), randomUUID()];
+      const event = randomUUID();
+      const seen: string[] = [];
+      const stampOf = async (userID: string) => (await views.changeStamps([userID]))?.[0];
+      expect(await views.changeStamps([])).toEqual([]);
+      expect(await stampOf(unwritten)).toBeNull();
+
+      await views.backfill(user, [], everything.completeFrom);
+      seen.push((await stampOf(user))!);
+      await views.applyChanges([{ userID: user, eventID: event, version: 1, row: viewRow(user, event, '2030-01-02T10:00:00Z') }]);
+      seen.push((await stampOf(user))!);
+      await views.applyChanges([{ userID: other, eventID: randomUUID(), version: 1, row: viewRow(other, randomUUID(), '2030-01-02T10:00:00Z') }]);
+      expect(await stampOf(user)).toBe(seen[1]);
+      await views.applyChanges([{ userID: user, eventID: event, version: 2, row: null }]);
+      seen.push((await stampOf(user))!);
+      // Dropped and written again (a replay, or an expired view copied anew): a stamp of its own.
+      await views.clear();
+      await views.backfill(user, [], everything.completeFrom);
+      seen.push((await stampOf(user))!);
+      expect(seen.every((s) => typeof s === 'string')).toBe(true);
+      expect(new Set(seen).size).toBe(seen.length);
+      await views.applyChanges([{ userID: other, eventID: randomUUID(), version: 1, row: viewRow(other, randomUUID(), '2030-01-03T10:00:00Z') }]);
+      const both = await views.changeStamps([other, unwritten, user]);
+      expect(both).toEqual([expect.any(String), null, seen[3]]);
+    });
     it('never lets a backfill overwrite a newer row or revive a removed one', async () => {
       const user = randomUUID();
       const [removed, newer, older, fresh] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];

@@ -66,6 +66,14 @@ export interface CalendarViews {
    */
   backfill(userID: string, entries: CalendarViewEntry[], completeFrom: Date): Promise<void>;
 
+  /**
+   * Each user's view change stamp, in the order asked (null for a view never written): it differs after
+   * any write to the view (a change applied, a backfill) and never comes back to an earlier value, so an
+   * answer built from rows read after the stamp is current for as long as the stamp is. `undefined` when
+   * the backend failed. Never rejects.
+   */
+  changeStamps(userIDs: string[]): Promise<(string | null)[] | undefined>;
+
   /** Every live row of the view, sorted by event id: for checksums and diagnostics, not for serving. */
   entries(userID: string): Promise<CalendarViewEntry[]>;
 

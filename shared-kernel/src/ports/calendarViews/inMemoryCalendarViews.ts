@@ -25,6 +25,10 @@ function deepFreeze<T>(value: T): T {
 export function inMemoryCalendarViews(options: { clock?: () => number } = {}): CalendarViews {
   const clock = options.clock ?? Date.now;
   const views = new Map<string, UserView>();
+  /** Change stamps outlive the views (clear), so a view built again never repeats one. */
+  const stamps = new Map<string, number>();
+  let lastStamp = 0;
+  const moveStamp = (userID: string) => stamps.set(userID, ++lastStamp);
   const viewOf = (userID: string): UserView => {
     let view = views.get(userID);
     if (!view) {
@@ -60,7 +64,13 @@ export function inMemoryCalendarViews(options: { clock?: () => number } = {}): C
 
   return {
     async applyChanges(changes: CalendarViewChange[]) {
-      for (const c of changes) apply(c.userID, c.eventID, c.version, c.row);
+      for (const c of changes) {
+        apply(c.userID, c.eventID, c.version, c.row);
+        moveStamp(c.userID);
+      }
+    },
+    async changeStamps(userIDs) {
+      return userIDs.map((userID) => (stamps.has(userID) ? String(stamps.get(userID)) : null));
     },
     async read(userID, from, to) {
       const view = views.get(userID);
@@ -80,6 +90,7 @@ export function inMemoryCalendarViews(options: { clock?: () => number } = {}): C
       for (const e of entries) apply(userID, e.row.event.eventID, e.version, e.row, true);
       const view = viewOf(userID);
       view.completeFrom = Math.min(view.completeFrom ?? Infinity, completeFrom.getTime());
+      moveStamp(userID);
     },
     async entries(userID) {
       const view = views.get(userID);

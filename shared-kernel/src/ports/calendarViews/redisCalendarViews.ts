@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { CalendarViews, CalendarViewsLogger } from './calendarViews';
 import { redisViewBusyReads } from './redis/busyReads';
+import { redisViewChangeStamps } from './redis/changeStampReads';
 import { redisViewRowReads } from './redis/rowReads';
 import type { RedisViewContext } from './redis/viewContext';
 import { viewKeyPrefix } from './redis/viewKeys';
@@ -38,5 +39,5 @@ export function redisCalendarViews(redis: Redis | Cluster, options: RedisCalenda
     clock: options.clock ?? Date.now,
     logger: options.logger,
   };
-  return { ...redisViewWrites(view), ...redisViewRowReads(view), ...redisViewBusyReads(view), ...redisViewMaintenance(view) };
+  return { ...redisViewWrites(view), ...redisViewRowReads(view), ...redisViewBusyReads(view), ...redisViewMaintenance(view), ...redisViewChangeStamps(view) };
 }

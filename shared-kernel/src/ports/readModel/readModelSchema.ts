@@ -51,6 +51,8 @@ create table if not exists rm_event_users (
 create index if not exists rm_event_users_calendar on rm_event_users (user_id, span_start);
 -- Google's "add invitations to my calendar" (everyone | knownSenders | whenResponded), see AddInvitations.
 alter table rm_users add column if not exists add_invitations text not null default 'everyone';
+-- Who gave an address a rule names (the projector moves their access stamps when a rule is granted to it).
+create index if not exists rm_users_email on rm_users (lower(email));
 -- Calendars: the calendar an event is on (rows written before calendars read as the host's primary) and its CLASS.
 alter table rm_events add column if not exists calendar_id uuid;
 alter table rm_events add column if not exists visibility text not null default 'default';

@@ -112,6 +112,14 @@ if ARGV[2] ~= '' then
   since = redis.call('HGET', KEYS[8], 'c')
   if not since or tonumber(ARGV[2]) < tonumber(since) then redis.call('HSET', KEYS[8], 'c', ARGV[2]) end
 end
+-- Every write moves the view's change stamp (:bk n), which a reader keeps beside an answer built from
+-- the view. A view seen for the first time (new, or expired and back) starts it at the server's clock in
+-- microseconds, so it never repeats a stamp a reader may still hold.
+if not redis.call('HGET', KEYS[8], 'n') then
+  local t = redis.call('TIME')
+  redis.call('HSET', KEYS[8], 'n', t[1] .. string.format('%06d', tonumber(t[2])))
+end
+redis.call('HINCRBY', KEYS[8], 'n', 1)
 -- Written views stay as long as they are used: every key expires at the same instant (idleTtlMs).
 local ttl = tonumber(ARGV[1])
 if ttl > 0 then for k = 1, #KEYS do redis.call('PEXPIRE', KEYS[k], ttl) end end

@@ -16,7 +16,8 @@
  *   whose kept occurrences stop before the end of the series / start after its beginning, scored by
  *   that instant; `:bk` hash of what a read checks first, in one call: `c` the instant busy time is
  *   complete from (set with `:c` by a backfill of this layout), `l` the longest interval in `:bl` (how
- *   far before a window a read looks there), `u`/`f` the lowest score of `:bu` / highest of `:bf`.
+ *   far before a window a read looks there), `u`/`f` the lowest score of `:bu` / highest of `:bf`, and `n`
+ *   the view's change stamp (moved by every write, see applyChanges.lua).
  * Members are event ids rather than row JSON so a change rewrites the row in place and each row is
  * stored once.
  */
@@ -42,6 +43,9 @@ export const viewKeysOf = (prefix: string, userID: string): string[] => VIEW_KEY
 
 /** The keys a busy read of one user needs, in the order the busy script takes them. */
 export const busyKeysOf = (prefix: string, userID: string): string[] => BUSY_KEY_SUFFIXES.map((k) => userKey(prefix, userID, k));
+
+/** The key holding a view's change stamp (field `n`). */
+export const stampKeyOf = (prefix: string, userID: string): string => userKey(prefix, userID, 'bk');
 
 /** A SCAN pattern matching every view key under the prefix (and nothing else: the `{` follows it). */
 export const allViewsPattern = (prefix: string): string => `${prefix.replace(/[*?[\]\\]/g, '\\$&')}{*`;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cluster, Redis } from 'ioredis';
 import { DAY_MS } from './busyTimeEncoding';
-import { VIEW_KEY_COUNT } from './viewKeys';
+import { BUSY_KEY_COUNT, VIEW_KEY_COUNT } from './viewKeys';
 
 // The scripts sit beside this file and are read once, at module load. `__dirname` is this source file's
 // folder everywhere it runs: jest (the swc transform keeps CommonJS and jest sets __dirname per module),
@@ -26,6 +26,11 @@ const COMMANDS = {
   calendarViewsEntries: { lua: lua('entries.lua'), numberOfKeys: VIEW_KEY_COUNT },
   // Three keys per user read (busyKeysOf), however many users: the count is passed with each call.
   calendarViewsReadBusy: { lua: lua('readBusy.lua') },
+  // The same script on one user's keys, the count fixed: how a Cluster reads busy time (a user per call).
+  // ioredis's auto-pipelining routes a command by its first argument, which must then be a key, not the count.
+  calendarViewsReadBusyOfOne: { lua: lua('readBusy.lua'), numberOfKeys: BUSY_KEY_COUNT },
+  // One :bk key per user asked, however many: the count is passed with each call.
+  calendarViewsChangeStamps: { lua: lua('changeStamps.lua') },
 } as const;
 
 type CommandName = keyof typeof COMMANDS;
@@ -41,6 +46,8 @@ export interface CalendarViewScripts {
   entries(keys: string[]): Promise<unknown>;
   /** readBusy.lua on the `busyKeysOf` of one or more users. */
   readBusy(keys: string[], args: string[]): Promise<unknown>;
+  /** changeStamps.lua on the `stampKeyOf` of one or more users. */
+  changeStamps(keys: string[]): Promise<unknown>;
 }
 
 const defined = new WeakSet<Redis | Cluster>();
@@ -57,10 +64,13 @@ export function calendarViewScripts(redis: Redis | Cluster): CalendarViewScripts
   const readRows = command('calendarViewsReadRows');
   const entries = command('calendarViewsEntries');
   const readBusy = command('calendarViewsReadBusy');
+  const readBusyOfOne = command('calendarViewsReadBusyOfOne');
+  const changeStamps = command('calendarViewsChangeStamps');
   return {
     apply: (keys, args) => apply(...keys, ...args),
     readRows: (keys, args) => readRows(...keys, ...args),
     entries: (keys) => entries(...keys),
-    readBusy: (keys, args) => readBusy(keys.length, ...keys, ...args),
+    readBusy: (keys, args) => (keys.length === BUSY_KEY_COUNT ? readBusyOfOne(...keys, ...args) : readBusy(keys.length, ...keys, ...args)),
+    changeStamps: (keys) => changeStamps(keys.length, ...keys),
   };
 }

@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import { Cluster, type Redis } from 'ioredis';
+import { withinReadTimeout } from '../calendarViews/redis/readTimeout';
+import { viewKeyPrefix } from '../calendarViews/redis/viewKeys';
+import { ACCESS_STAMP_TTL_MS, type AccessStamps } from './accessStamps';
+
+export interface RedisAccessStampsOptions {
+  /** The views' key prefix: a stamp sits beside its principal's view, in the same Cluster slot (`{id}`). Default `cal:`. */
+  keyPrefix?: string;
+  /** A read slower than this is given up (the reader builds its answer afresh). Default 250 ms. */
+  readTimeoutMs?: number;
+  logger?: { warn(obj: object, msg: string): void };
+}
+
+/** Access stamps on Redis, standalone (one MGET) or Cluster (one GET per principal: they sit in different slots). */
+export function redisAccessStamps(redis: Redis | Cluster, options: RedisAccessStampsOptions = {}): AccessStamps {
+  const prefix = viewKeyPrefix(options.keyPrefix);
+  const keyOf = (id: string) => `${prefix}{${id}}:a`;
+  const readTimeoutMs = options.readTimeoutMs ?? 250;
+  return {
+    async touch(principalIDs) {
+      if (principalIDs.length === 0) return;
+      // 96 random bits: a stamp no key ever had, whatever expired before.
+      const stamp = randomBytes(12).toString('base64url');
+      await Promise.all([...new Set(principalIDs)].map((id) => redis.set(keyOf(id), stamp, 'PX', ACCESS_STAMP_TTL_MS)));
+    },
+    async read(principalIDs) {
+      if (principalIDs.length === 0) return [];
+      const keys = principalIDs.map(keyOf);
+      try {
+        const found = redis instanceof Cluster
+          ? await withinReadTimeout(Promise.all(keys.map((key) => redis.get(key))), readTimeoutMs)
+          : await withinReadTimeout(redis.mget(keys), readTimeoutMs);
+        return found.map((stamp) => stamp ?? null);
+      } catch (err) {
+        options.logger?.warn({ err }, 'access stamps unreadable; answers are built afresh');
+        return undefined;
+      }
+    },
+  };
+}
