@@ -29,7 +29,7 @@ const notFound = () => new DavError(404, 'nothing here');
 async function listedCollections(context: DavContext, list: PersonalCalendarList): Promise<{ seen: SeenCollection; version: Awaited<ReturnType<DavContext['members']['versionOf']>> }[]> {
   const { viewer } = context;
   const wanted = (await list.candidatesOf(viewer)).filter((calendarID) => !viewer.settingsOf(calendarID).hidden);
-  const confirmed = await Promise.all(wanted.map((calendarID) => list.confirmed(viewer, calendarID)));
+  const confirmed = await list.confirmedAll(viewer, wanted);
   const seen: SeenCollection[] = confirmed.flatMap(({ calendarID, calendar, role }) =>
     role === 'none' || calendar.state.status === 'absent' || calendar.state.status === 'deleted' ? [] : [{ calendarID, calendar: calendar.state, role }]);
   const versions = await context.members.versionsOf(seen.map((s) => s.calendarID));

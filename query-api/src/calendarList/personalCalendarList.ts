@@ -8,7 +8,7 @@ import {
   type EffectiveRole,
   listedRole,
 } from '@datebook/shared-kernel';
-import { type EventStore, type LoadedCalendar, readCalendar, readUserState, type SqlExecutor } from '@datebook/shared-kernel/ports';
+import { type EventStore, type LoadedCalendar, readCalendars, readUserState, type SqlExecutor } from '@datebook/shared-kernel/ports';
 
 /** A person as their calendar list needs them: who they are to calendar rules, and their own settings. */
 export interface ListOwner {
@@ -39,23 +39,22 @@ export function personalCalendarList(deps: { store: EventStore; readModel: SqlEx
     return [owner.userID, ...rows.map((r) => r.calendar_id)];
   }
 
-  /** One calendar with the role it is on the person's list with, as its rules in the store say now. */
-  async function confirmed(owner: ListOwner, calendarID: string): Promise<{ calendarID: string; calendar: LoadedCalendar; role: EffectiveRole }> {
-    const calendar = await readCalendar(deps.store, calendarID);
-    return { calendarID, calendar, role: listedRole(calendar.state, owner.reader) };
+  /** Calendars with the role each is on the person's list with, as their rules in the store say now: all read in one store round trip. */
+  async function confirmedAll(owner: ListOwner, calendarIDs: readonly string[]): Promise<{ calendarID: string; calendar: LoadedCalendar; role: EffectiveRole }[]> {
+    return (await readCalendars(deps.store, calendarIDs)).map((calendar, i) => ({ calendarID: calendarIDs[i]!, calendar, role: listedRole(calendar.state, owner.reader) }));
   }
 
   return {
     ownerOf,
     candidatesOf,
-    confirmed,
+    confirmedAll,
 
     /** The list as GET /users/me/calendarList answers it: primary first, then by name. Hidden entries only when asked. */
     async entriesOf(userID: string, options: { showHidden: boolean }): Promise<CalendarListEntry[]> {
       const owner = await ownerOf(userID);
       // Hidden entries are left out before their calendars are read: they cost nothing.
       const wanted = (await candidatesOf(owner)).filter((calendarID) => options.showHidden || !owner.settingsOf(calendarID).hidden);
-      const seen = await Promise.all(wanted.map((calendarID) => confirmed(owner, calendarID)));
+      const seen = await confirmedAll(owner, wanted);
       const entries: CalendarListEntry[] = [];
       for (const { calendarID, calendar, role } of seen) {
         if (role === 'none' || calendar.state.status === 'absent') continue;

@@ -1,5 +1,5 @@
 import { atLeast, type EffectiveRole, seesBusyTimeOnly } from '@datebook/shared-kernel';
-import { calendarReaderOf, type EventStore, roleOn, type SqlExecutor, type AttendanceRow } from '@datebook/shared-kernel/ports';
+import { calendarReaderOf, type EventStore, roleOn, rolesOn, type SqlExecutor, type AttendanceRow } from '@datebook/shared-kernel/ports';
 import { personalCalendarList } from '../calendarList/personalCalendarList';
 import type { CalendarEntry } from './calendarEntry';
 
@@ -31,7 +31,7 @@ export function calendarSelection(deps: { store: EventStore; readModel: SqlExecu
       const owner = await list.ownerOf(userID);
       if (narrowedTo) {
         await beforeRights?.(narrowedTo);
-        const asked = await Promise.all(narrowedTo.map(async (calendarID) => ({ calendarID, role: (await roleOn(deps.store, calendarID, owner.reader)).role })));
+        const asked = (await rolesOn(deps.store, narrowedTo, owner.reader)).map(({ role }, i) => ({ calendarID: narrowedTo[i]!, role }));
         return asked.filter((c) => atLeast(c.role, 'freeBusyReader'));
       }
       // Deselected and hidden calendars are left out before their rules are read; the primary is always read.
@@ -41,7 +41,8 @@ export function calendarSelection(deps: { store: EventStore; readModel: SqlExecu
       });
       await beforeRights?.(wanted);
       // A person always owns their own primary (the Calendar decider keeps it so): no read needed for it.
-      const confirmed = await Promise.all(wanted.map((calendarID) => (calendarID === userID ? { calendarID, role: 'owner' as const } : list.confirmed(owner, calendarID))));
+      const others = wanted.filter((calendarID) => calendarID !== userID);
+      const confirmed = [{ calendarID: userID, role: 'owner' as const }, ...(await list.confirmedAll(owner, others))];
       return confirmed.filter((c) => atLeast(c.role, 'freeBusyReader')).map(({ calendarID, role }) => ({ calendarID, role }));
     },
   };

@@ -1,6 +1,6 @@
 import { atLeast, type CalendarState, DomainError } from '@datebook/shared-kernel';
 import { userIDSchema } from '@datebook/shared-kernel/http';
-import { calendarReaderOf, type EventStore, roleOn } from '@datebook/shared-kernel/ports';
+import { calendarReaderOf, type EventStore, rolesOn } from '@datebook/shared-kernel/ports';
 import { z } from 'zod';
 
 /**
@@ -65,16 +65,17 @@ const isPrimary = (state: CalendarState) => state.status !== 'absent' && state.p
 export async function checkedCalendars(store: EventStore, requesterID: string, items: AskedCalendar[]): Promise<CheckedCalendar[]> {
   const others = items.some((item) => item.calendarID !== requesterID);
   const reader = others ? await calendarReaderOf(store, requesterID) : undefined;
-  // Each calendar read once, however often it was asked about (availability allows repeats).
-  const roles = new Map<string, ReturnType<typeof roleOn>>();
-  return Promise.all(items.map(async (item): Promise<CheckedCalendar> => {
-    if (item.calendarID === requesterID || !reader) return { ...item, visible: true, calendar: undefined };
-    let read = roles.get(item.calendarID);
-    if (!read) roles.set(item.calendarID, (read = roleOn(store, item.calendarID, reader)));
-    const { calendar, role } = await read;
+  if (!reader) return items.map((item) => ({ ...item, visible: true, calendar: undefined }));
+  // Each calendar read once, however often it was asked about (availability allows repeats), all in one store round trip.
+  const calendarIDs = [...new Set(items.filter((item) => item.calendarID !== requesterID).map((item) => item.calendarID))];
+  const roles = new Map((await rolesOn(store, calendarIDs, reader)).map((read, i) => [calendarIDs[i]!, read]));
+  return items.map((item): CheckedCalendar => {
+    const read = roles.get(item.calendarID);
+    if (item.calendarID === requesterID || !read) return { ...item, visible: true, calendar: undefined };
+    const { calendar, role } = read;
     const visible = atLeast(role, 'freeBusyReader') && (item.list === 'calendarIDs' || isPrimary(calendar.state));
     return visible ? { ...item, visible, calendar: calendar.state } : { ...item, visible: false };
-  }));
+  });
 }
 
 /** How an item names itself in an answer: `{userID}` for a person, `{calendarID}` for a calendar, as asked. */

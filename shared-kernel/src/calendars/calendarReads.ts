@@ -5,7 +5,7 @@ import { userDecider, userStreamName } from '../aggregates/user/decider';
 import type { UserState } from '../aggregates/user/state';
 import { calendarReaderFromUser } from '../aggregates/user/calendarList';
 import type { EventStore } from '../ports/eventStore/eventStore';
-import { caughtUpFold } from './caughtUpFolds';
+import { type CaughtUp, caughtUpFold, caughtUpFolds, type FoldAsked } from './caughtUpFolds';
 
 /**
  * Calendars and their rules read from the event store itself, never from a projection: a revoked person's
@@ -32,9 +32,36 @@ export async function calendarFoldFor(store: EventStore, calendarID: string) {
 
 /** Where a Calendar stream's fold starts: a registered person's unwritten primary calendar, else nothing. */
 async function calendarStartOf(store: EventStore, calendarID: string): Promise<CalendarState> {
-  const owner = await readUserState(store, calendarID);
+  return calendarStartFrom(await readUserState(store, calendarID), calendarID);
+}
+
+/** Where a Calendar fold starts, given its owner's account as folded now. */
+function calendarStartFrom(owner: UserState, calendarID: string): CalendarState {
   if (owner.status !== 'registered') return calendarDecider.initialState();
   return implicitPrimaryState({ userID: calendarID, summary: owner.userName, timeZone: owner.timeZone });
+}
+
+/**
+ * Many calendars as `readCalendar` reads each, in one store round trip: each calendar's stream with its
+ * owner's account (where an unwritten primary starts), both usually answered by kept folds and nothing new.
+ */
+export async function readCalendars(store: EventStore, calendarIDs: readonly string[]): Promise<LoadedCalendar[]> {
+  const asks: FoldAsked<unknown, unknown>[] = [];
+  for (const calendarID of calendarIDs) {
+    asks.push({ stream: userStreamName(calendarID), folder: userDecider as FoldAsked<unknown, unknown>['folder'] });
+    asks.push({
+      stream: calendarStreamName(calendarID),
+      folder: calendarDecider as FoldAsked<unknown, unknown>['folder'],
+      initialState: (before) => calendarStartFrom(before[before.length - 1]!.state as UserState, calendarID),
+    });
+  }
+  const folded = await caughtUpFolds(store, asks);
+  return calendarIDs.map((_, i) => folded[2 * i + 1] as CaughtUp<CalendarState>);
+}
+
+/** Each calendar's role for `reader` (see roleOn), all read in one round trip. */
+export async function rolesOn(store: EventStore, calendarIDs: readonly string[], reader: CalendarReader): Promise<{ calendar: LoadedCalendar; role: EffectiveRole }[]> {
+  return (await readCalendars(store, calendarIDs)).map((calendar) => ({ calendar, role: accessRoleOf(calendar.state, reader) }));
 }
 
 /** Once a calendar's stream has events, where its fold started no longer matters: the owner is read only before. */

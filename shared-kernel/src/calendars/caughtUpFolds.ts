@@ -20,7 +20,54 @@ export function foldStored<Event, State>(folder: StreamFolder<Event, State>, sta
 
 /** Streams whose folds one process keeps; past it, the memory starts again (every read still reaches the store). */
 const MAX_STREAMS = 50_000;
-const foldsByStore = new WeakMap<EventStore, Map<string, { state: unknown; version: number | null }>>();
+const foldsByStore = new WeakMap<EventStore, Map<string, CaughtUp<unknown>>>();
+
+export interface CaughtUp<State> {
+  state: State;
+  version: number | null;
+}
+
+function keptFoldsOf(store: EventStore): Map<string, CaughtUp<unknown>> {
+  let folds = foldsByStore.get(store);
+  if (!folds) foldsByStore.set(store, (folds = new Map()));
+  return folds;
+}
+
+/** One stream of `caughtUpFolds`: its fold, and where the fold starts when nothing of it is kept yet. */
+export interface FoldAsked<Event, State> {
+  stream: string;
+  folder: StreamFolder<Event, State>;
+  /** Given the folds asked before this one in the same call (their states, in order): its start when nothing is kept. */
+  initialState?: (before: readonly CaughtUp<unknown>[]) => State;
+}
+
+/**
+ * Many streams folded as of now in ONE store round trip (`readStreams`): each from the fold kept in
+ * memory, caught up with the events after its version. Asks are folded in order, so a fold whose start
+ * depends on another stream (an unwritten primary calendar starts from its owner's account) can ask
+ * for that stream first in the same call.
+ */
+export async function caughtUpFolds(store: EventStore, asks: readonly FoldAsked<unknown, unknown>[]): Promise<CaughtUp<unknown>[]> {
+  const folds = keptFoldsOf(store);
+  const known = asks.map((ask) => folds.get(ask.stream));
+  const read = await store.readStreams(asks.map((ask, i) => {
+    const version = known[i]?.version;
+    return version == null ? { streamName: ask.stream } : { streamName: ask.stream, afterVersion: version };
+  }));
+  const results: CaughtUp<unknown>[] = [];
+  asks.forEach((ask, i) => {
+    const kept = known[i];
+    const { events, currentVersion } = read[i]!;
+    const start = kept && kept.version != null ? kept.state : ask.initialState ? ask.initialState(results) : ask.folder.initialState();
+    const caughtUp = { state: foldStored(ask.folder, start, events), version: currentVersion };
+    if (currentVersion !== null) {
+      if (folds.size >= MAX_STREAMS && !folds.has(ask.stream)) folds.clear();
+      folds.set(ask.stream, caughtUp);
+    }
+    results.push(caughtUp);
+  });
+  return results;
+}
 
 /**
  * A stream folded as of now, from a fold kept in memory and caught up on every call: each call asks the
@@ -34,10 +81,9 @@ export async function caughtUpFold<Event, State>(
   folder: StreamFolder<Event, State>,
   /** Where the fold starts when nothing of the stream is kept yet, when that needs a read of its own (asked only then). */
   initialState: () => State | Promise<State> = () => folder.initialState(),
-): Promise<{ state: State; version: number | null }> {
-  let folds = foldsByStore.get(store);
-  if (!folds) foldsByStore.set(store, (folds = new Map()));
-  const known = folds.get(stream) as { state: State; version: number | null } | undefined;
+): Promise<CaughtUp<State>> {
+  const folds = keptFoldsOf(store);
+  const known = folds.get(stream) as CaughtUp<State> | undefined;
   const { events, currentVersion } = known?.version == null ? await store.readStream(stream) : await store.readStream(stream, known.version);
   const state = foldStored(folder, known && known.version != null ? known.state : await initialState(), events);
   const caughtUp = { state, version: currentVersion };
