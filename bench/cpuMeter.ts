@@ -142,3 +142,25 @@ export async function boxBusyPct(ms: number): Promise<number> {
   const busy = (b.busy - a.busy) / TICK_HZ - (g.user + g.system) / 1e6;
   return Math.round((busy / (ms / 1000)) * 100);
 }
+
+/** CPU ms one operation cost in a process at `opsPerSecond` (pct of one core → ms of CPU per op). */
+export const cpuMsPerOp = (pct: number, opsPerSecond: number): number => (opsPerSecond > 0 ? Math.round(((pct / 100) * 1000 * 1000) / opsPerSecond) / 1000 : NaN);
+
+/**
+ * The CPU one operation cost, per process of the system (the measured one first, then the others, PostgreSQL,
+ * Redis and Kafka) and summed over the system (the generator and the rest of the box left out): the issue's
+ * "CPU per operation per process".
+ */
+export function cpuPerOp(c: CpuSplit, opsPerSecond: number): { measuredMs: number; systemMs: number; note: string } {
+  const parts: [string, number][] = [
+    [c.measured, c.measuredPct],
+    ...Object.entries(c.otherStack).filter(([, pct]) => pct > 0).sort((a, b) => b[1] - a[1]),
+    ['pg', c.pgPct],
+    ...(c.redisPct === null ? [] : [['redis', c.redisPct] as [string, number]]),
+    ...(c.kafkaPct === null ? [] : [['kafka', c.kafkaPct] as [string, number]]),
+  ];
+  const systemPct = parts.reduce((sum, [, pct]) => sum + pct, 0);
+  const measuredMs = cpuMsPerOp(c.measuredPct, opsPerSecond);
+  const systemMs = cpuMsPerOp(systemPct, opsPerSecond);
+  return { measuredMs, systemMs, note: `cpu ms per op: ${parts.map(([name, pct]) => `${name} ${cpuMsPerOp(pct, opsPerSecond)}`).join(', ')}; system ${systemMs}` };
+}
