@@ -1,6 +1,6 @@
 import { atLeast, type CalendarState, DomainError } from '@datebook/shared-kernel';
 import { userIDSchema } from '@datebook/shared-kernel/http';
-import { calendarReaderOf, type EventStore, rolesOn } from '@datebook/shared-kernel/ports';
+import { type EventStore, rolesOf } from '@datebook/shared-kernel/ports';
 import { z } from 'zod';
 
 /**
@@ -63,12 +63,10 @@ const isPrimary = (state: CalendarState) => state.status !== 'absent' && state.p
  * always answers.
  */
 export async function checkedCalendars(store: EventStore, requesterID: string, items: AskedCalendar[]): Promise<CheckedCalendar[]> {
-  const others = items.some((item) => item.calendarID !== requesterID);
-  const reader = others ? await calendarReaderOf(store, requesterID) : undefined;
-  if (!reader) return items.map((item) => ({ ...item, visible: true, calendar: undefined }));
-  // Each calendar read once, however often it was asked about (availability allows repeats), all in one store round trip.
+  // Each calendar read once, however often it was asked about (availability allows repeats), all with the requester's account in one store round trip.
   const calendarIDs = [...new Set(items.filter((item) => item.calendarID !== requesterID).map((item) => item.calendarID))];
-  const roles = new Map((await rolesOn(store, calendarIDs, reader)).map((read, i) => [calendarIDs[i]!, read]));
+  if (calendarIDs.length === 0) return items.map((item) => ({ ...item, visible: true, calendar: undefined }));
+  const roles = new Map((await rolesOf(store, requesterID, calendarIDs)).map((read, i) => [calendarIDs[i]!, read]));
   return items.map((item): CheckedCalendar => {
     const read = roles.get(item.calendarID);
     if (item.calendarID === requesterID || !read) return { ...item, visible: true, calendar: undefined };

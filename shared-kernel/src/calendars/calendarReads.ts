@@ -46,7 +46,12 @@ function calendarStartFrom(owner: UserState, calendarID: string): CalendarState 
  * owner's account (where an unwritten primary starts), both usually answered by kept folds and nothing new.
  */
 export async function readCalendars(store: EventStore, calendarIDs: readonly string[]): Promise<LoadedCalendar[]> {
-  const asks: FoldAsked<unknown, unknown>[] = [];
+  return (await readCalendarsWith(store, [], calendarIDs)).calendars;
+}
+
+/** `readCalendars`, with some accounts read in the same round trip (`accounts`, as `readUserState` reads each). */
+async function readCalendarsWith(store: EventStore, accounts: readonly string[], calendarIDs: readonly string[]): Promise<{ users: UserState[]; calendars: LoadedCalendar[] }> {
+  const asks: FoldAsked<unknown, unknown>[] = accounts.map((userID) => ({ stream: userStreamName(userID), folder: userDecider as FoldAsked<unknown, unknown>['folder'] }));
   for (const calendarID of calendarIDs) {
     asks.push({ stream: userStreamName(calendarID), folder: userDecider as FoldAsked<unknown, unknown>['folder'] });
     asks.push({
@@ -56,12 +61,22 @@ export async function readCalendars(store: EventStore, calendarIDs: readonly str
     });
   }
   const folded = await caughtUpFolds(store, asks);
-  return calendarIDs.map((_, i) => folded[2 * i + 1] as CaughtUp<CalendarState>);
+  return {
+    users: accounts.map((_, i) => folded[i]!.state as UserState),
+    calendars: calendarIDs.map((_, i) => folded[accounts.length + 2 * i + 1] as CaughtUp<CalendarState>),
+  };
 }
 
 /** Each calendar's role for `reader` (see roleOn), all read in one round trip. */
 export async function rolesOn(store: EventStore, calendarIDs: readonly string[], reader: CalendarReader): Promise<{ calendar: LoadedCalendar; role: EffectiveRole }[]> {
   return (await readCalendars(store, calendarIDs)).map((calendar) => ({ calendar, role: accessRoleOf(calendar.state, reader) }));
+}
+
+/** `rolesOn` for the person `readerID`, whose account is read in the same store round trip as the calendars. */
+export async function rolesOf(store: EventStore, readerID: string, calendarIDs: readonly string[]): Promise<{ calendar: LoadedCalendar; role: EffectiveRole }[]> {
+  const { users, calendars } = await readCalendarsWith(store, [readerID], calendarIDs);
+  const reader = calendarReaderFromUser(users[0]!, readerID);
+  return calendars.map((calendar) => ({ calendar, role: accessRoleOf(calendar.state, reader) }));
 }
 
 /** Once a calendar's stream has events, where its fold started no longer matters: the owner is read only before. */
