@@ -1,6 +1,6 @@
 import { appPasswordVerifier, jwtTokenService, sessionRevocations, withAppPasswords, withRevocations } from '@datebook/shared-kernel/http';
 import { busyTime, stampingEventStore } from '@datebook/shared-kernel/ports';
-import { calendarViewsRedisClient, redisAccessStamps } from '@datebook/shared-kernel/ports/redis';
+import { calendarViewsRedisOf, redisClusterConfig, redisAccessStamps } from '@datebook/shared-kernel/ports/redis';
 import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
 import { eventStoreConfig, openEventStore, readConfig, runMain, serveService, serviceConfig } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
@@ -17,6 +17,7 @@ const CommandApiConfig = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3001).describe('HTTP port of the command API'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(16).describe('PostgreSQL connections'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379').describe('Redis holding the sign-in attempt and directory lookup counters every command-API process shares'),
+  ...redisClusterConfig,
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true').describe('Behind the gateway: take the client address from X-Forwarded-For (per-client sign-in limits)'),
   ...inboundMailConfig,
   PUBLIC_URL: z.url().default('http://127.0.0.1:3000').describe('Where users reach Datebook (the gateway): the base of secret calendar addresses (feeds)'),
@@ -29,7 +30,7 @@ runMain(async () => {
   const logger = pino({ level: config.LOG_LEVEL, name: 'command-api', redact: ['req.headers.authorization', '*.password', '*.email', '*.token'] });
   const database = pgSqlDatabase({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
   const opened = await openEventStore(config, database);
-  const redis = calendarViewsRedisClient(config.REDIS_URL, { logger });
+  const redis = calendarViewsRedisOf(config, { logger });
   // Every append to a Calendar or User stream moves its access stamp before the request is answered (readers keep answers beside them).
   const store = stampingEventStore(opened.store, redisAccessStamps(redis, { logger }), logger);
   const closeStore = opened.close;

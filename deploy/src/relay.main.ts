@@ -19,9 +19,14 @@ const RelayConfig = z.object({
 });
 
 // Composition root of the relay: the event store's global log → Kafka, checkpointed after each acknowledgement.
-// Run exactly one per store; a second would only publish duplicates.
+// Run exactly one per store; a second would only publish duplicates. A store split over shards (the scale-out
+// profile) has one relay per shard, each given that shard as DATABASE_URL, all publishing to the one topic:
+// a stream lives in one shard, so its events reach Kafka in order through that shard's relay alone.
 runMain(async () => {
   const config = readConfig(RelayConfig, process.env);
+  if (config.EVENT_STORE_URLS.length > 0) {
+    throw new Error('invalid configuration: EVENT_STORE_URLS: a relay reads one store’s log; run one relay per shard, each with DATABASE_URL set to its shard');
+  }
   const logger = pino({ level: config.LOG_LEVEL, name: 'relay' });
   const database = pgSqlDatabase({ connectionString: config.DATABASE_URL, max: 2 });
   // Checkpoints stay in PostgreSQL whichever store the events come from.

@@ -1,5 +1,5 @@
 import { calendarViewCopier, consumeViewCopyRequests, parkedEvents, parkedEventsReadiness, READ_MODEL_SCHEMA, subscribeWithParking } from '@datebook/shared-kernel/ports';
-import { calendarViewsRedisClient, redisAccessStamps, redisCalendarViews, redisViewCopyRequests } from '@datebook/shared-kernel/ports/redis';
+import { calendarViewsRedisOf, redisClusterConfig, redisAccessStamps, redisCalendarViews, redisViewCopyRequests } from '@datebook/shared-kernel/ports/redis';
 import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
 import { eventSourceFor, eventStoreConfig, openEventStore, readConfig, runMain, serveService, serviceConfig } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
@@ -12,6 +12,7 @@ const ProjectorConfig = z.object({
   ...shared,
   ...eventStoreConfig,
   REDIS_URL: z.string().default('redis://127.0.0.1:6379').describe('Redis holding the per-user calendar views'),
+  ...redisClusterConfig,
   PORT: z.coerce.number().int().min(0).max(65535).default(3003).describe('HTTP port for health and readiness'),
 });
 
@@ -29,7 +30,7 @@ runMain(async () => {
   const parking = { source, store, parked: parkedEvents(database), logger };
   // The views have their own consumer group, so Redis trouble never holds back the PostgreSQL read model
   // (the read model's projector moves access stamps there, but a failure to is only logged).
-  const redis = calendarViewsRedisClient(config.REDIS_URL, { logger });
+  const redis = calendarViewsRedisOf(config, { logger });
   const subscription = await subscribeWithParking(READ_MODEL_CONSUMER_GROUP, readModelProjector(database, { accessStamps: redisAccessStamps(redis, { logger }), logger }), parking);
   const calendarViews = redisCalendarViews(redis, { logger });
   const views = await subscribeWithParking(CALENDAR_VIEWS_CONSUMER_GROUP, calendarViewsProjector({ store, views: calendarViews }), parking);

@@ -1,5 +1,5 @@
 import { appPasswordVerifier, jwtTokenService, memoryCredentialThrottle, sessionRevocations, withAppPasswords, withRevocations } from '@datebook/shared-kernel/http';
-import { calendarViewsRedisClient, redisAccessStamps, redisCalendarViews, redisViewCopyRequests } from '@datebook/shared-kernel/ports/redis';
+import { calendarViewsRedisOf, redisClusterConfig, redisAccessStamps, redisCalendarViews, redisViewCopyRequests } from '@datebook/shared-kernel/ports/redis';
 import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
 import { eventStoreConfig, openEventStore, readConfig, runMain, serveService, serviceConfig } from '@datebook/shared-kernel/runtime';
 import pino from 'pino';
@@ -12,6 +12,7 @@ const QueryApiConfig = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3002).describe('HTTP port of the query API'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(16).describe('PostgreSQL connections'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379').describe('Redis holding the per-user calendar views (read first; PostgreSQL when it misses or is down)'),
+  ...redisClusterConfig,
   CONSISTENCY_TIMEOUT_MS: z.coerce.number().int().min(0).max(30000).default(2000).describe('How long a read with X-Consistency-Token waits for the views'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true').describe('Behind the gateway: take the client address from X-Forwarded-For (per-client limits of app-password sign-ins)'),
 });
@@ -24,7 +25,7 @@ runMain(async () => {
   const database = pgSqlDatabase({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE });
   // Audit history is read from the event store itself.
   const { store, close: closeStore } = await openEventStore(config, database);
-  const redis = calendarViewsRedisClient(config.REDIS_URL, { logger });
+  const redis = calendarViewsRedisOf(config, { logger });
   // The one clock of this process: tokens, caches and reads all read time from it.
   const clock = () => new Date();
   // Revoked sessions are refused within REVOCATION_CACHE_MS of their revocation (read from the event store, cached per user).

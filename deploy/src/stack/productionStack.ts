@@ -1,12 +1,15 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
+import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
+import { openEventStore } from '@datebook/shared-kernel/runtime';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { type ServiceProcess, serviceProcess } from './serviceProcess';
 
 export interface StackOptions {
-  /** The gateway's port; services take the next five. */
+  /** The gateway's port; services take the next five (replica r and event-store shard r: ten more per r). */
   port: number;
+  /** The read model (and, unsharded, the event store). */
   databaseUrl: string;
   jwtSecret: string;
   kafkaBrokers: string;
@@ -15,23 +18,34 @@ export interface StackOptions {
   logDir: string;
   dataDir: string;
   logLevel: string;
-  /** Run deploy/scripts/components-up.sh first (PostgreSQL, Redis, Kafka). */
+  /** Run deploy/scripts/components-up.sh first (PostgreSQL, Redis, the Redis Cluster, Kafka). */
   provisionComponents: boolean;
   smtpUrl?: string;
   /** Answers by mail (iMIP): the reply domain, given to the notifier and the command API, whose listener takes `inboundSmtpPort`. */
   inboundMailDomain?: string;
-  /** The command API's inbound mail listener (with `inboundMailDomain`); default: the gateway's port + 6. */
+  /** The command API's inbound mail listener (with `inboundMailDomain`); default: the gateway's port + 6 (+ 10 per further replica). */
   inboundSmtpPort?: number;
   /** Extra Node arguments per service name (e.g. `{ 'query-api': ['--cpu-prof'] }`). */
   nodeArgs?: Partial<Record<string, string[]>>;
   logger: Logger;
+  /**
+   * The scale-out profile: how many processes of each of the command API, query API, projector and notifier
+   * (the gateway takes requests in turn; projectors and notifiers share their consumer groups' partitions). Default 1.
+   */
+  replicas?: number;
+  /** The event store split by stream over these databases (created when missing), each with its own relay; unset: in `databaseUrl`. */
+  eventStoreUrls?: string[];
+  /** The views and counters on this Redis Cluster (`host:port` of its masters) instead of `redisUrl`. */
+  redisClusterNodes?: string[];
+  /** Partitions of the topic when the relay creates it (default: the relay's, 4). */
+  kafkaPartitions?: number;
 }
 
 const root = resolve(__dirname, '../../..');
 
-function run(script: string): Promise<void> {
+function run(script: string, env: Record<string, string> = {}): Promise<void> {
   return new Promise((done, fail) =>
-    execFile(resolve(root, script), { timeout: 300_000 }, (error, _stdout, stderr) => (error ? fail(new Error(`${script}: ${stderr || error.message}`)) : done())),
+    execFile(resolve(root, script), { timeout: 300_000, env: { ...process.env, ...env } }, (error, _stdout, stderr) => (error ? fail(new Error(`${script}: ${stderr || error.message}`)) : done())),
   );
 }
 
@@ -52,53 +66,116 @@ async function ensureDatabase(databaseUrl: string): Promise<void> {
 }
 
 /**
- * The production profile on one machine: each service its own process behind one gateway port,
- * events fanned out through Kafka. Processes start in dependency order (the store's schema first).
+ * The shards' tables and records, made (or checked) once here: processes started together would otherwise
+ * race to create the same tables, and a shard list in another order is refused before anything starts.
+ */
+async function prepareEventStoreShards(readModelUrl: string, urls: string[]): Promise<void> {
+  const readModel = pgSqlDatabase({ connectionString: readModelUrl, max: 1 });
+  try {
+    const { close } = await openEventStore({ EVENT_STORE: 'postgres', EVENT_STORE_URLS: urls, EVENT_STORE_POOL_SIZE: 1 }, readModel);
+    await close();
+  } finally {
+    await readModel.close();
+  }
+}
+
+/** The local ports of a cluster whose nodes are all on this machine (ours to start), or none. */
+function localClusterPorts(nodes: readonly string[]): number[] | undefined {
+  const parsed = nodes.map((node) => new URL(/^rediss?:\/\//.test(node) ? node : `redis://${node}`));
+  return parsed.every((url) => ['127.0.0.1', 'localhost'].includes(url.hostname)) ? parsed.map((url) => Number(url.port || 6379)) : undefined;
+}
+
+/**
+ * The production profile on one machine: each service its own process behind one gateway port, events
+ * fanned out through Kafka. Processes start in dependency order (the store's schema first). With
+ * `replicas` > 1 (the scale-out profile), the first process of each service starts as in the default
+ * profile, which creates every table, then the other replicas start all at once.
  */
 export async function startProductionStack(options: StackOptions) {
-  if (options.provisionComponents) await run('deploy/scripts/components-up.sh');
+  const replicas = options.replicas ?? 1;
+  const shardUrls = options.eventStoreUrls ?? [];
+  const clusterNodes = options.redisClusterNodes ?? [];
+  if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`replicas must be a whole number of at least 1, not ${replicas}`);
+  if (options.provisionComponents) {
+    await run('deploy/scripts/components-up.sh');
+    const ports = localClusterPorts(clusterNodes);
+    if (clusterNodes.length > 0 && ports) await run('deploy/scripts/redis-cluster-ensure.sh', { REDIS_CLUSTER_PORTS: ports.join(',') });
+  }
   await ensureDatabase(options.databaseUrl);
-  const port = (n: number) => options.port + n;
+  for (const url of shardUrls) await ensureDatabase(url);
+  if (shardUrls.length > 0) await prepareEventStoreShards(options.databaseUrl, shardUrls);
+
+  // Replica r of the service in slot n listens on port + 10·r + n.
+  const port = (n: number, r = 0) => options.port + 10 * r + n;
+  // PostgreSQL's default max_connections is 100, and every pool opens connections up to its size under load:
+  // with replicas and shards, each process's pools are made smaller so that two of each and two shards stay
+  // within it (APIs 2 × 2 × (6 + 2 × 3), projectors and notifiers 2 × 2 × (4 + 2 × 3), relays 2 × 2: 92).
+  const scaledPools = replicas > 1 || shardUrls.length > 0;
+  const apiPools: Record<string, string> = scaledPools ? { DATABASE_POOL_SIZE: '6' } : {};
   const shared = {
+    ...(scaledPools ? { EVENT_STORE_POOL_SIZE: '3' } : {}),
     DATABASE_URL: options.databaseUrl, JWT_SECRET: options.jwtSecret, KAFKA_BROKERS: options.kafkaBrokers, KAFKA_TOPIC: options.kafkaTopic,
     LOG_LEVEL: options.logLevel, DATA_DIR: options.dataDir, REDIS_URL: options.redisUrl, ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
+    // Set either way, so a value in the caller's environment cannot turn the default profile into another.
+    EVENT_STORE_URLS: shardUrls.join(','), REDIS_CLUSTER_NODES: clusterNodes.join(','),
     ...(options.inboundMailDomain ? { INBOUND_MAIL_DOMAIN: options.inboundMailDomain } : {}),
     // Links in account mail and the feed addresses given out point at the gateway.
     PUBLIC_URL: `http://127.0.0.1:${options.port}`,
   };
-  const service = (name: string, entry: string, n: number, env: Record<string, string> = {}) =>
-    serviceProcess({ name, entry: resolve(root, entry), port: port(n), env: { ...shared, ...env }, logDir: options.logDir, nodeArgs: options.nodeArgs?.[name] ?? [] });
-  const services = {
-    // Behind the gateway, which writes the client's address in X-Forwarded-For.
-    commandApi: service('command-api', 'command-api/src/main.ts', 1, { TRUST_PROXY: 'true', INBOUND_SMTP_PORT: String(options.inboundSmtpPort ?? port(6)) }),
-    queryApi: service('query-api', 'query-api/src/main.ts', 2, { TRUST_PROXY: 'true' }),
-    projector: service('projector', 'projector/src/main.ts', 3),
-    notifier: service('notifier', 'notifier/src/main.ts', 4),
-    relay: service('relay', 'deploy/src/relay.main.ts', 5),
-    gateway: service('gateway', 'deploy/src/gateway.main.ts', 0, {
-      COMMAND_API_URL: `http://127.0.0.1:${port(1)}`, QUERY_API_URL: `http://127.0.0.1:${port(2)}`, NOTIFIER_URL: `http://127.0.0.1:${port(4)}`,
-    }),
+  const service = (name: string, entry: string, n: number, r: number, env: Record<string, string> = {}) => {
+    const named = r === 0 ? name : `${name}-${r + 1}`;
+    return serviceProcess({ name: named, entry: resolve(root, entry), port: port(n, r), env: { ...shared, ...env }, logDir: options.logDir, nodeArgs: options.nodeArgs?.[named] ?? [] });
   };
-  const started: ServiceProcess[] = [];
+  const each = <T>(count: number, make: (r: number) => T): T[] => Array.from({ length: count }, (_, r) => make(r));
+  const group = {
+    // Behind the gateway, which writes the client's address in X-Forwarded-For.
+    commandApi: each(replicas, (r) => service('command-api', 'command-api/src/main.ts', 1, r, { ...apiPools, TRUST_PROXY: 'true', INBOUND_SMTP_PORT: String(options.inboundSmtpPort !== undefined ? options.inboundSmtpPort + 10 * r : port(6, r)) })),
+    queryApi: each(replicas, (r) => service('query-api', 'query-api/src/main.ts', 2, r, { ...apiPools, TRUST_PROXY: 'true' })),
+    projector: each(replicas, (r) => service('projector', 'projector/src/main.ts', 3, r)),
+    notifier: each(replicas, (r) => service('notifier', 'notifier/src/main.ts', 4, r)),
+    // One relay per store: each shard's relay reads that shard's log (its checkpoint kept in that database) into the one topic.
+    relay: each(Math.max(1, shardUrls.length), (s) => service('relay', 'deploy/src/relay.main.ts', 5, s, {
+      ...(shardUrls[s] ? { DATABASE_URL: shardUrls[s], EVENT_STORE_URLS: '' } : {}),
+      ...(options.kafkaPartitions ? { KAFKA_PARTITIONS: String(options.kafkaPartitions) } : {}),
+    })),
+  };
+  const urls = (list: ServiceProcess[]) => list.map((s) => s.url).join(',');
+  const gateway = service('gateway', 'deploy/src/gateway.main.ts', 0, 0, { COMMAND_API_URL: urls(group.commandApi), QUERY_API_URL: urls(group.queryApi), NOTIFIER_URL: urls(group.notifier) });
+  const first = <T>(list: T[]) => list[0] as T;
+  const services = { commandApi: first(group.commandApi), queryApi: first(group.queryApi), projector: first(group.projector), notifier: first(group.notifier), relay: first(group.relay), gateway };
+
+  // Processes started together form one step; stopping undoes the steps in reverse, each step's processes at once.
+  const steps: ServiceProcess[][] = [];
+  const startTogether = async (step: ServiceProcess[]) => {
+    // Counted before they are ready, so one that fails to get ready is stopped too.
+    steps.push(step);
+    const outcomes = await Promise.allSettled(step.map((s) => s.start()));
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
+    for (const s of step) options.logger.info({ service: s.name, url: s.url }, 'started');
+  };
+  const stopAll = async () => {
+    for (const step of [...steps].reverse()) await Promise.all(step.map((s) => s.stop()));
+  };
   try {
     // The relay creates the topic the consumers join, so it starts before them; the projector creates the
     // read model, which the query API only reads (it is not ready before the tables exist), so it starts first.
-    for (const s of [services.commandApi, services.relay, services.projector, services.queryApi, services.notifier, services.gateway]) {
-      // Counted before it is ready, so one that fails to get ready is stopped too.
-      started.push(s);
-      await s.start();
-      options.logger.info({ service: s.name, url: s.url }, 'started');
-    }
+    for (const s of [services.commandApi, services.relay, services.projector, services.queryApi, services.notifier]) await startTogether([s]);
+    // Every table exists now: the other replicas and relays may start together.
+    const rest = [...group.relay, ...group.commandApi, ...group.projector, ...group.queryApi, ...group.notifier].filter((s) => !Object.values(services).includes(s));
+    if (rest.length > 0) await startTogether(rest);
+    await startTogether([gateway]);
   } catch (error) {
-    await Promise.all(started.map((s) => s.stop()));
+    await stopAll();
     throw error;
   }
   return {
-    url: services.gateway.url,
+    url: gateway.url,
+    /** The first process of each service (the only one in the default profile). */
     services,
-    async stop() {
-      for (const s of [...started].reverse()) await s.stop();
-    },
+    /** Every process of each service: the replicas, and the relays (one per event-store shard). */
+    replicas: group,
+    stop: stopAll,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { EventStore } from '../ports/eventStore/eventStore';
+import { isShardedEventStore } from '../ports/eventStore/shardedEventStore';
 import type { EventSource } from '../ports/eventSource/eventSource';
 import type { KafkaSaslSettings } from '../ports/eventSource/kafkaConnection';
 import { storeTailingEventSource } from '../ports/eventSource/storeTailingEventSource';
@@ -20,6 +21,8 @@ export async function eventSourceFor(
     const sasl = kafkaSaslOf(config);
     return kafkaEventSource({ connection: { brokers, ...(sasl ? { sasl } : {}) }, topic: config.KAFKA_TOPIC, logger, ...options });
   }
+  // A sharded store's log positions span every shard, wider than a tailer's checkpoint column holds.
+  if (isShardedEventStore(store)) throw new Error('invalid configuration: EVENT_STORE_URLS: a sharded event store is read through Kafka (one relay per shard); set KAFKA_BROKERS');
   return storeTailingEventSource(store, checkpoints, {
     onError: (err, consumerGroup) => logger.error({ err, consumerGroup }, 'delivery failed; retrying'),
   });

@@ -2,6 +2,7 @@ export * from './postgresTestDatabase';
 export { eventStoreContract, newEvent } from '../ports/eventStore/eventStore.contract';
 export { eventSourceContract } from '../ports/eventSource/eventSource.contract';
 export * from './localKafkaBroker';
+export * from './localRedisCluster';
 export { calendarViewsContract } from '../ports/calendarViews/calendarViews.contract';
 export { measureEventLoopDelay, withEventLoopGuard } from './eventLoopGuard';
 export { pollUntil, type PollUntilOptions } from './pollUntil';

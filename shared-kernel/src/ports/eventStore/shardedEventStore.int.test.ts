@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import pino from 'pino';
+import { eventSourceFor } from '../../runtime/eventSourceFor';
+import { openEventStore } from '../../runtime/openEventStore';
 import { START_OF_LOG, type LogPosition, type RecordedEvent } from '../../events/recordedEvent';
 import { pollUntil } from '../../testing/pollUntil';
 import { createTestDatabase, type TestDatabase } from '../../testing/postgresTestDatabase';
@@ -7,7 +10,7 @@ import { pgSqlDatabase } from '../sql/pgSqlDatabase';
 import type { SqlDatabase } from '../sql/sqlDatabase';
 import { eventStoreContract, newEvent } from './eventStore.contract';
 import { type EventStore, WrongExpectedVersionError } from './eventStore';
-import { type ShardedEventStore, shardedEventStore, shardOfStream } from './shardedEventStore';
+import { isShardedEventStore, type ShardedEventStore, shardedEventStore, shardOfStream } from './shardedEventStore';
 
 // Two real databases on the test server. PostgreSQL transaction ids are cluster-wide, so here a transaction
 // held open on one shard also holds back the other's log: the contract's late-commit case therefore holds as
@@ -181,6 +184,21 @@ describe('shardedEventStore', () => {
     const [first, second] = shardDatabases.map((d) => d.url) as [string, string];
     await expect(openStore([second, first])).rejects.toThrow(/recorded as shard 2 of 2/);
     await expect(openStore([first])).rejects.toThrow(/shard 1 of 1 is recorded as shard 1 of 2/);
+  });
+});
+
+describe('a sharded event store from the configuration (EVENT_STORE_URLS)', () => {
+  it('is opened over the databases listed, and the tailing event source refuses it: its checkpoint holds one shard’s position', async () => {
+    const readModel = pgSqlDatabase({ connectionString: shardDatabases[0]?.url, max: 1 });
+    const { store, close } = await openEventStore({ EVENT_STORE: 'postgres', EVENT_STORE_URLS: shardDatabases.map((d) => d.url) }, readModel);
+    try {
+      expect(isShardedEventStore(store)).toBe(true);
+      await expect(eventSourceFor({ KAFKA_TOPIC: 'unused' }, store, readModel, pino({ level: 'silent' }))).rejects.toThrow(/EVENT_STORE_URLS.*KAFKA_BROKERS/);
+      await expect(openEventStore({ EVENT_STORE: 'kurrent', EVENTSTORE_URL: 'esdb://127.0.0.1:1', EVENT_STORE_URLS: shardDatabases.map((d) => d.url) }, readModel)).rejects.toThrow(/EVENT_STORE_URLS/);
+    } finally {
+      await close();
+      await readModel.close();
+    }
   });
 });
 

@@ -14,7 +14,10 @@ const FIRST_QUIET_POLL_MS = 5;
 export interface KafkaRelayOptions {
   connection: KafkaConnectionOptions;
   topic?: string;
-  /** Partitions of the topic when the relay creates it (the projector's parallelism); an existing topic is kept. */
+  /**
+   * Partitions of the topic when the relay creates it (how many consumers of a group share the work); an
+   * existing topic is kept as it is, with a warning when it has fewer. Default 4.
+   */
   partitions?: number;
   /** Replication factor when the relay creates the topic; the broker's default when absent. */
   replicationFactor?: number;
@@ -124,6 +127,12 @@ export function kafkaRelay(store: EventStore, checkpoints: SqlDatabase, options:
         topics: [{ topic, numPartitions: partitions, replicationFactor: options.replicationFactor ?? -1 }],
       });
       if (created) log.info({ partitions }, 'created topic');
+      else {
+        const found = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions.length ?? 0;
+        // Partitions added later would send a stream's next events to another partition than its earlier ones,
+        // which consumers may then take first: per-stream order is what the topic guarantees, so it is kept.
+        if (found < partitions) log.warn({ partitions: found, asked: partitions }, 'the topic has fewer partitions than asked and is kept as it is; publish to a new topic for more');
+      }
     } finally {
       await admin.disconnect();
     }

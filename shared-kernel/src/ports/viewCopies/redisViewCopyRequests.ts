@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { ViewCopyRequests } from './viewCopyRequests';
 
 /** The Redis list of users whose view the query API found missing (newest first), beside the views themselves. */
@@ -11,9 +11,10 @@ export interface RedisViewCopyRequests extends ViewCopyRequests {
 
 /**
  * Copy requests as a small Redis list between the query API (which pushes) and the projector (which
- * pops). Bounded: past `maxQueued` the oldest requests are dropped, and a later miss asks again.
+ * pops). Bounded: past `maxQueued` the oldest requests are dropped, and a later miss asks again. One key,
+ * so on a Cluster the push and its trim run on one node; RPOP hands each request to one projector only.
  */
-export function redisViewCopyRequests(redis: Redis, options: { key?: string; maxQueued?: number } = {}): RedisViewCopyRequests {
+export function redisViewCopyRequests(redis: Redis | Cluster, options: { key?: string; maxQueued?: number } = {}): RedisViewCopyRequests {
   const key = options.key ?? VIEW_COPY_REQUESTS_KEY;
   const maxQueued = options.maxQueued ?? 10_000;
   return {
