@@ -24,6 +24,18 @@ import { SYNC_SCHEMA } from './sync/syncSchema';
 import { userReactor } from './users/userReactor';
 import { userDirectory } from './users/userDirectory';
 
+/** A delivery cut where the category of stream changes: each run is handled by one reactor, in order. */
+function runsOf(batch: readonly RecordedEvent[]): { category: string; events: RecordedEvent[] }[] {
+  const runs: { category: string; events: RecordedEvent[] }[] = [];
+  for (const recorded of batch) {
+    const { category } = parseStreamName(recorded.streamName);
+    const last = runs.at(-1);
+    if (last?.category === category) last.events.push(recorded);
+    else runs.push({ category, events: [recorded] });
+  }
+  return runs;
+}
+
 /** The consumer group under which the notifier reads the log. */
 export const NOTIFIER_CONSUMER_GROUP = 'notifier';
 
@@ -183,12 +195,12 @@ export function notifierService(deps: NotifierDependencies): NotifierService {
 
   const replanner = seriesReplanner({ db, directory, clock, logger, intervalMs: options.seriesReplanIntervalMs });
 
-  const onCalendarEvent = calendarEventReactor({
+  const onCalendarEvents = calendarEventReactor({
     db, store: deps.store, directory, clock, logger, staleAfterMs: options.staleAfterMs,
     mailPerSender: { perHour: options.mailPerSenderPerHour, perDay: options.mailPerSenderPerDay },
     ...(options.replyAddresses ? { replyAddresses: options.replyAddresses } : {}),
   });
-  const onUserEvent = userReactor({ db, store: deps.store, logger, tokens: deps.tokens, clock, publicUrl: options.publicUrl, staleAfterMs: options.staleAfterMs });
+  const onUserEvents = userReactor({ db, store: deps.store, logger, tokens: deps.tokens, clock, publicUrl: options.publicUrl, staleAfterMs: options.staleAfterMs });
   const onCalendar = calendarShareReactor({
     db, store: deps.store, directory, clock, logger, publicUrl: options.publicUrl, staleAfterMs: options.staleAfterMs,
     mailPerSender: { perHour: options.mailPerSenderPerHour, perDay: options.mailPerSenderPerDay },
@@ -197,18 +209,19 @@ export function notifierService(deps: NotifierDependencies): NotifierService {
   async function handle(batch: RecordedEvent[]): Promise<void> {
     let notifications = 0;
     let changes = 0;
-    for (const recorded of batch) {
-      const category = parseStreamName(recorded.streamName).category;
+    // Consecutive events of one category of stream are handled together (one read of their streams, one
+    // transaction); runs keep the delivery's order.
+    for (const { category, events } of runsOf(batch)) {
       if (category === 'CalendarEvent') {
-        const committed = await onCalendarEvent(recorded, batch);
-        notifications += committed?.notifications ?? 0;
-        changes += committed?.changes ?? 0;
+        const committed = await onCalendarEvents(events, batch);
+        notifications += committed.notifications;
+        changes += committed.changes;
       } else if (category === 'User') {
-        notifications += await onUserEvent(recorded);
+        notifications += await onUserEvents(events);
       } else if (category === 'Calendar') {
-        notifications += await onCalendar(recorded);
-        // Whose sync follows the calendar: open streams it may concern settle their calendars now.
-        sync.hub.calendarsChanged(await onCalendarGrants(recorded));
+        notifications += await onCalendar(events);
+        // Whose sync follows the calendars: open streams they may concern settle their calendars now.
+        for (const touched of await onCalendarGrants(events)) sync.hub.calendarsChanged(touched);
       }
     }
     if (notifications > 0) sender.wake();

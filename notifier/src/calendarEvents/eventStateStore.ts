@@ -1,5 +1,5 @@
-import { type RecordedEvent, calendarEventStreamName } from '@datebook/shared-kernel';
-import type { EventStore, SqlExecutor } from '@datebook/shared-kernel/ports';
+import type { RecordedEvent } from '@datebook/shared-kernel';
+import type { SqlExecutor } from '@datebook/shared-kernel/ports';
 import { commandKeyOf, commandStep, type StreamFact } from './commandStep';
 import { type EventState, type NotifierCalendarEvent, parseNotifierCalendarEvent } from './eventState';
 
@@ -8,10 +8,16 @@ export interface StoredEventState {
   state: EventState;
 }
 
-export async function loadEventState(db: SqlExecutor, eventID: string): Promise<StoredEventState | undefined> {
-  const { rows } = await db.query<{ version: string; state: EventState }>('select version::text, state from notifier_calendar_events where event_id = $1', [eventID]);
-  const row = rows[0];
-  return row ? { version: Number(row.version), state: row.state } : undefined;
+/** The stored states of several events, with the version each was stored at; events never stored are absent. */
+export async function loadStoredStates(db: SqlExecutor, eventIDs: readonly string[]): Promise<Map<string, StoredEventState>> {
+  const found = new Map<string, StoredEventState>();
+  if (eventIDs.length === 0) return found;
+  const { rows } = await db.query<{ event_id: string; version: string; state: EventState }>(
+    'select event_id::text, version::text, state from notifier_calendar_events where event_id = any($1::uuid[])',
+    [eventIDs],
+  );
+  for (const row of rows) found.set(row.event_id, { version: Number(row.version), state: row.state });
+  return found;
 }
 
 export async function loadEventStates(db: SqlExecutor, eventIDs: string[]): Promise<Map<string, EventState>> {
@@ -22,19 +28,44 @@ export async function loadEventStates(db: SqlExecutor, eventIDs: string[]): Prom
   return found;
 }
 
+/** A state to store, and the version stored when it was folded from (undefined: none was). */
+export interface StateSave {
+  eventID: string;
+  version: number;
+  state: EventState;
+  expected: number | undefined;
+}
+
 /**
- * Stores the state reached at `version` unless the same or a newer version is there already: the
- * version guard that makes a redelivered event a no-op. False when nothing was written.
+ * Stores the states reached, each only if its row still holds the version it was folded from (or, for a
+ * new event, still does not exist): the version guard that makes a redelivered event a no-op and keeps two
+ * consumers from both applying one event. False when any row was not written (the caller rolls back).
  */
-export async function saveEventState(tx: SqlExecutor, eventID: string, version: number, state: EventState, now: Date): Promise<boolean> {
-  const { rows } = await tx.query(
-    `insert into notifier_calendar_events (event_id, version, state, updated_at) values ($1, $2, $3::jsonb, $4::timestamptz)
-     on conflict (event_id) do update set version = excluded.version, state = excluded.state, updated_at = excluded.updated_at
-     where notifier_calendar_events.version < excluded.version
-     returning event_id`,
-    [eventID, version, JSON.stringify(state), now.toISOString()],
-  );
-  return rows.length > 0;
+export async function saveEventStates(tx: SqlExecutor, saves: readonly StateSave[], now: Date): Promise<boolean> {
+  // In one order (by event id) in every process, so two transactions never wait on each other's rows crosswise.
+  const sorted = [...saves].sort((a, b) => (a.eventID < b.eventID ? -1 : a.eventID > b.eventID ? 1 : 0));
+  const known = sorted.filter((save) => save.expected !== undefined);
+  const fresh = sorted.filter((save) => save.expected === undefined);
+  let written = 0;
+  if (known.length > 0) {
+    const { rowCount } = await tx.query(
+      `update notifier_calendar_events t set version = x.version, state = x.state, updated_at = $2::timestamptz
+       from jsonb_to_recordset($1::jsonb) as x("eventID" uuid, version bigint, state jsonb, expected bigint)
+       where t.event_id = x."eventID" and t.version = x.expected`,
+      [JSON.stringify(known), now.toISOString()],
+    );
+    written += rowCount;
+  }
+  if (fresh.length > 0) {
+    const { rowCount } = await tx.query(
+      `insert into notifier_calendar_events (event_id, version, state, updated_at)
+       select x."eventID", x.version, x.state, $2::timestamptz from jsonb_to_recordset($1::jsonb) as x("eventID" uuid, version bigint, state jsonb)
+       on conflict (event_id) do nothing`,
+      [JSON.stringify(fresh), now.toISOString()],
+    );
+    written += rowCount;
+  }
+  return written === saves.length;
 }
 
 /** The facts of a stream as the reactor sees them: each with its command, and whether it ends that command. */
@@ -64,10 +95,4 @@ export function foldEvents(events: readonly RecordedEvent[], firstVersion: numbe
     state = commandStep(state, fact).after;
   }
   return state;
-}
-
-/** Folds a stream from the store up to `upTo` (inclusive); see foldEvents. */
-export async function foldEventStream(store: EventStore, eventID: string, upTo: number, onUnreadable: (event: RecordedEvent, error: unknown) => void): Promise<EventState | undefined> {
-  const { events } = await store.readStream(calendarEventStreamName(eventID));
-  return foldEvents(events, store.firstVersion, upTo, onUnreadable);
 }

@@ -22,6 +22,12 @@ export interface RenderedEmail {
 
 const DAY_MS = 86_400_000;
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
+// Making a DateTimeFormat costs far more than formatting with one (it loads the zone's rules): one per zone.
+const rangeFormats = new Map<string, Intl.DateTimeFormat>();
+// formatRange itself takes tens of microseconds, and one message shows its time two or three times (subject,
+// body, push), a delivery the same meeting to every guest: the last few thousand ranges are kept.
+const describedRanges = new Map<string, string>();
+const DESCRIBED_RANGES_KEPT = 5_000;
 /** A date as "Mon, 25 Mar 2030", on the calendar of `timeZone`. */
 function formatDate(instant: number, timeZone: string): string {
   let format = dateFormats.get(timeZone);
@@ -44,8 +50,18 @@ export function describeWhen(event: Pick<EventState, 'startTime' | 'endTime'> & 
     const last = Math.max(first, Date.parse(event.endTime) - DAY_MS);
     return last - first < DAY_MS ? formatDate(first, 'UTC') : `${formatDate(first, 'UTC')} – ${formatDate(last, 'UTC')}`;
   }
-  const format = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
-  return `${format.formatRange(new Date(event.startTime), new Date(event.endTime))} (${timeZone})`;
+  const key = `${timeZone} ${event.startTime} ${event.endTime}`;
+  const known = describedRanges.get(key);
+  if (known !== undefined) return known;
+  let format = rangeFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+    rangeFormats.set(timeZone, format);
+  }
+  const described = `${format.formatRange(new Date(event.startTime), new Date(event.endTime))} (${timeZone})`;
+  if (describedRanges.size >= DESCRIBED_RANGES_KEPT) describedRanges.clear();
+  describedRanges.set(key, described);
+  return described;
 }
 
 /** The day of one occurrence, by its original start ("Mon, 25 Mar 2030"): a date of its own for all-day series, else the reader's day. */
@@ -111,7 +127,7 @@ export function attendeesVisibleTo(reader: Recipient, event: EventState, people:
  * removed guest only them. A message about one occurrence (`intent.occurrence`) shows that occurrence
  * and names its day.
  */
-export function renderEventEmail(input: {
+export interface EventEmailInput {
   intent: MessageIntent;
   event: EventState;
   people: ReadonlyMap<string, Recipient>;
@@ -120,11 +136,30 @@ export function renderEventEmail(input: {
   onOmittedLine?: (line: string) => void;
   /** With inbound mail on: the reply address of each event and guest, where their calendar's answer goes. */
   replyAddresses?: ReplyAddresses;
-}): RenderedEmail | undefined {
+}
+
+export function renderEventEmail(input: EventEmailInput): RenderedEmail | undefined {
+  return eventEmail(input)?.render();
+}
+
+/**
+ * An e-mail to be rendered only if it is going to be sent: its address now, its text, HTML and calendar part
+ * when `render` is called (the ledger records one it skips by its address alone: rendering the messages of a
+ * replay or to unconfirmed addresses would be most of the work of catching up). Undefined when there is
+ * nobody to write to (the reader, the host or the answering guest has no profile).
+ */
+export function eventEmail(input: EventEmailInput): { to: string; render(): RenderedEmail } | undefined {
   const { intent, event, people } = input;
   const reader = people.get(intent.recipient);
   const host = people.get(event.hostID);
   if (!reader || !host) return undefined;
+  const guest = intent.kind === 'reply' ? (intent.from === undefined ? undefined : people.get(intent.from)) : undefined;
+  if (intent.kind === 'reply' && !guest) return undefined;
+  return { to: reader.email, render: () => renderFor(input, reader, host, guest) };
+}
+
+function renderFor(input: EventEmailInput, reader: Recipient, host: Recipient, guest: Recipient | undefined): RenderedEmail {
+  const { intent, event, people } = input;
   // RFC 6047 §2.3: a calendar sends its REPLY to the ORGANIZER's address. With inbound mail on, that is the
   // reader's own reply address (the host's name kept as CN), so the answer reaches Datebook and is recorded;
   // the same ORGANIZER in every REQUEST and CANCEL, as clients match them to the event they hold by it.
@@ -176,8 +211,7 @@ export function renderEventEmail(input: {
       };
     }
     case 'reply': {
-      const guest = intent.from === undefined ? undefined : people.get(intent.from);
-      if (!guest) return undefined;
+      if (!guest) throw new Error('a reply is rendered for the guest who answered');
       const status = answerOf(event, guest, occurrence);
       const answer = REPLY_WORD[status];
       // The host reads their own REPLY: the ORGANIZER is them at their own address.

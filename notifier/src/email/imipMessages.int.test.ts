@@ -145,9 +145,9 @@ describe('iMIP messages as recipients get them', () => {
     const [moved, renamed] = events.slice(-2);
     if (!moved || !renamed) throw new Error('the command was not appended');
     const updatesRecorded = async () => (await h.ledger(eventID)).filter((r) => r.channel === 'email' && r.kind.startsWith('update'));
-    await react(moved, [moved]);
+    await react([moved]);
     expect(await updatesRecorded()).toHaveLength(0);
-    await react(renamed, [renamed]);
+    await react([renamed]);
     expect(await updatesRecorded()).toHaveLength(1);
 
     await h.startNotifier();

@@ -4,7 +4,7 @@ import { occurrenceView } from '../calendarEvents/occurrenceView';
 import type { MessageIntent } from '../calendarEvents/whoGetsWhat';
 import type { Device } from '../devices/deviceRegistry';
 import type { PushOptions } from '../devices/pushTransport';
-import { pushPayloadFor, type PushPayload, type Recipient, renderEventEmail, renderReminderEmail } from '../email/emailContent';
+import { eventEmail, pushPayloadFor, type PushPayload, type Recipient, renderReminderEmail } from '../email/emailContent';
 import type { ScheduledReminder } from '../reminders/scheduledReminder';
 import type { LedgerEntry } from './ledger';
 
@@ -38,10 +38,11 @@ export function messageEntries(input: {
   const { intent, event, people, now } = input;
   const key = { eventID: event.eventID, occurrence: intent.occurrence ?? '', recipient: intent.recipient, kind: `${intent.kind}@${input.version}`, late: false, dueAt: now };
   const entries: LedgerEntry[] = [];
-  const email = renderEventEmail({ intent, event, people, stamp: input.changedAt, ...(input.onOmittedLine ? { onOmittedLine: input.onOmittedLine } : {}), ...(input.replyAddresses ? { replyAddresses: input.replyAddresses } : {}) });
+  // Rendered when recorded, and only if it is to be sent (recordNotifications).
+  const email = eventEmail({ intent, event, people, stamp: input.changedAt, ...(input.onOmittedLine ? { onOmittedLine: input.onOmittedLine } : {}), ...(input.replyAddresses ? { replyAddresses: input.replyAddresses } : {}) });
   if (email) entries.push({ ...key, channel: 'email', deviceID: '', payload: email });
   const reader = people.get(intent.recipient);
-  if (reader) {
+  if (reader && input.devices.length > 0) {
     const from = intent.from === undefined ? undefined : people.get(intent.from)?.name;
     const { occurrence } = intent;
     const envelope: PushEnvelope = {

@@ -20,7 +20,7 @@ export interface LedgerEntry {
   deviceID: string;
   /** `invitation@<version>`, `update@<version>`, `cancellation@<version>`, `reply@<version>`, `reminder-<minutes>m`. */
   kind: string;
-  payload: RenderedEmail | PushEnvelope;
+  payload: RenderedEmail | PushEnvelope | DeferredEmail;
   late: boolean;
   /** When it should go: now for messages, the reminder's time for reminders. */
   dueAt: Date;
@@ -32,10 +32,19 @@ export interface LedgerEntry {
   toUnverifiedAddress?: boolean;
 }
 
+/**
+ * An e-mail rendered only when it is recorded to be sent; one recorded as skipped keeps its address alone
+ * (it is never sent, and nothing reads a skipped entry's payload).
+ */
+export interface DeferredEmail {
+  to: string;
+  render(): RenderedEmail;
+}
+
+const isDeferred = (payload: LedgerEntry['payload']): payload is DeferredEmail => typeof (payload as Partial<DeferredEmail>).render === 'function';
+
 /** `skipped`: recorded but deliberately not sent (a message about a change too old to matter). */
 export type LedgerStatus = 'pending' | 'sent' | 'failed' | 'skipped';
-
-const COLUMNS = 14;
 
 /** The per-sender mail limit to apply while recording, and whom to tell of e-mails it held back. */
 export interface SenderLimiting {
@@ -55,26 +64,24 @@ export async function recordNotifications(tx: SqlExecutor, given: LedgerEntry[],
     entries = limited.entries;
     for (const [actor, count] of limited.limited) senders.onLimited(actor, count);
   }
-  let inserted = 0;
-  for (let offset = 0; offset < entries.length; offset += 500) {
-    const chunk = entries.slice(offset, offset + 500);
-    const params: unknown[] = [];
-    const tuples = chunk.map((e, i) => {
-      params.push(
-        e.eventID, e.occurrence, e.recipient, e.channel, e.deviceID, e.kind, JSON.stringify(e.payload), e.late,
-        e.dueAt.toISOString(), e.dueAt.toISOString(), now.toISOString(), e.skipReason === undefined ? 'pending' : 'skipped', e.skipReason ?? null, e.actor ?? null,
-      );
-      const b = i * COLUMNS;
-      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}::jsonb, $${b + 8}, $${b + 9}::timestamptz, $${b + 10}::timestamptz, $${b + 11}::timestamptz, $${b + 12}, $${b + 13}, $${b + 14})`;
-    });
-    const { rowCount } = await tx.query(
-      `insert into notifier_ledger (event_id, occurrence, recipient, channel, device_id, kind, payload, late, due_at, next_attempt_at, created_at, status, last_error, actor)
-       values ${tuples.join(', ')} on conflict do nothing`,
-      params,
-    );
-    inserted += rowCount;
-  }
-  return inserted;
+  if (entries.length === 0) return 0;
+  // One JSON parameter for all the rows (PostgreSQL parses it far faster than thousands of parameters), kept in order.
+  const rows = entries.map((e) => ({
+    eventID: e.eventID, occurrence: e.occurrence, recipient: e.recipient, channel: e.channel, deviceID: e.deviceID, kind: e.kind,
+    payload: !isDeferred(e.payload) ? e.payload : e.skipReason === undefined ? e.payload.render() : { to: e.payload.to }, late: e.late,
+    dueAt: e.dueAt.toISOString(), status: e.skipReason === undefined ? 'pending' : 'skipped', skipReason: e.skipReason ?? null, actor: e.actor ?? null,
+  }));
+  const { rowCount } = await tx.query(
+    `insert into notifier_ledger (event_id, occurrence, recipient, channel, device_id, kind, payload, late, due_at, next_attempt_at, created_at, status, last_error, actor)
+     select x."eventID", x.occurrence, x.recipient, x.channel, x."deviceID", x.kind, x.payload, x.late, x."dueAt", x."dueAt", $2::timestamptz, x.status, x."skipReason", x.actor
+     from rows from (jsonb_to_recordset($1::jsonb) as ("eventID" uuid, occurrence text, recipient uuid, channel text, "deviceID" text, kind text, payload jsonb, late boolean,
+       "dueAt" timestamptz, status text, "skipReason" text, actor text)) with ordinality
+       as x("eventID", occurrence, recipient, channel, "deviceID", kind, payload, late, "dueAt", status, "skipReason", actor, n)
+     order by x.n
+     on conflict do nothing`,
+    [JSON.stringify(rows), now.toISOString()],
+  );
+  return rowCount;
 }
 
 export interface ClaimedEntry {

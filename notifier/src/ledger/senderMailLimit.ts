@@ -20,7 +20,8 @@ const HOUR_MS = 3_600_000;
  * makes Datebook send, so an account cannot turn it into a mailer of its own words to any address.
  * Counts come from the ledger itself (e-mails of this actor recorded for sending in the last hour and
  * day, by the notifier's clock), so they survive restarts and hold across processes; a transaction
- * lock per actor keeps two processes from both spending the same allowance. E-mails over the limit are
+ * lock per actor keeps two processes from both spending the same allowance (the locks of a whole delivery's
+ * actors are taken at once, in one order). E-mails over the limit are
  * recorded as skipped with SENDER_RATE_LIMITED: accounted for, never sent, never retried. Entries
  * without an actor (reminders: the reader's own settings) and those skipped already are not counted.
  */
@@ -29,15 +30,19 @@ export async function limitMailPerSender(tx: SqlExecutor, entries: LedgerEntry[]
   const counted = (e: LedgerEntry): e is LedgerEntry & { actor: string } => e.channel === 'email' && e.skipReason === undefined && e.actor !== undefined;
   const actors = [...new Set(entries.filter(counted).map((e) => e.actor))].sort();
   if (actors.length === 0) return { entries, limited };
+  // Every actor's lock in one statement, taken in the same (sorted) order by every process, then every count in one.
+  await tx.query('select count(pg_advisory_xact_lock($1, hashtext(s.actor))) from (select unnest($2::text[]) as actor order by 1) s', [SENDER_LOCK, actors]);
+  const { rows } = await tx.query<{ actor: string; hour: string; day: string }>(
+    `select actor, count(*) filter (where created_at > $2::timestamptz)::text as hour, count(*)::text as day
+     from notifier_ledger where actor = any($1::text[]) and channel = 'email' and status <> 'skipped' and created_at > $3::timestamptz
+     group by actor`,
+    [actors, new Date(now.getTime() - HOUR_MS).toISOString(), new Date(now.getTime() - 24 * HOUR_MS).toISOString()],
+  );
+  const sent = new Map(rows.map((row) => [row.actor, row] as const));
   const allowance = new Map<string, number>();
   for (const actor of actors) {
-    await tx.query('select pg_advisory_xact_lock($1, hashtext($2))', [SENDER_LOCK, actor]);
-    const { rows } = await tx.query<{ hour: string; day: string }>(
-      `select count(*) filter (where created_at > $2::timestamptz)::text as hour, count(*)::text as day
-       from notifier_ledger where actor = $1 and channel = 'email' and status <> 'skipped' and created_at > $3::timestamptz`,
-      [actor, new Date(now.getTime() - HOUR_MS).toISOString(), new Date(now.getTime() - 24 * HOUR_MS).toISOString()],
-    );
-    allowance.set(actor, Math.max(0, Math.min(limit.perHour - Number(rows[0]?.hour ?? 0), limit.perDay - Number(rows[0]?.day ?? 0))));
+    const spent = sent.get(actor);
+    allowance.set(actor, Math.max(0, Math.min(limit.perHour - Number(spent?.hour ?? 0), limit.perDay - Number(spent?.day ?? 0))));
   }
   const result = entries.map((entry) => {
     if (!counted(entry)) return entry;

@@ -12,29 +12,28 @@ export async function replaceReminders(tx: SqlExecutor, eventID: string, plan: S
   await writeReminders(tx, plan, 'do update set fire_at = excluded.fire_at');
 }
 
+/** Replaces the pending timers of several events at once (a delivery's): `plan` holds the fresh plans of all of them. */
+export async function replaceRemindersOfEvents(tx: SqlExecutor, eventIDs: readonly string[], plan: ScheduledReminder[]): Promise<void> {
+  if (eventIDs.length === 0) return;
+  await tx.query('delete from notifier_reminders where event_id = any($1::uuid[])', [eventIDs]);
+  await writeReminders(tx, plan, 'do update set fire_at = excluded.fire_at');
+}
+
 /** Adds timers that are not there yet; returns how many were new. */
 export async function addReminders(db: SqlExecutor, plan: ScheduledReminder[]): Promise<number> {
   return writeReminders(db, plan, 'do nothing');
 }
 
 async function writeReminders(tx: SqlExecutor, plan: ScheduledReminder[], onConflict: string): Promise<number> {
-  let written = 0;
-  for (let offset = 0; offset < plan.length; offset += 500) {
-    const chunk = plan.slice(offset, offset + 500);
-    const params: unknown[] = [];
-    const tuples = chunk.map((r, i) => {
-      params.push(r.eventID, r.occurrenceStart, r.userID, r.method, r.minutes, r.fireAt);
-      const b = i * 6;
-      return `($${b + 1}, $${b + 2}::timestamptz, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}::timestamptz)`;
-    });
-    const { rowCount } = await tx.query(
-      `insert into notifier_reminders (event_id, occurrence_start, user_id, method, minutes, fire_at) values ${tuples.join(', ')}
-       on conflict (event_id, occurrence_start, user_id, method, minutes) ${onConflict}`,
-      params,
-    );
-    written += rowCount;
-  }
-  return written;
+  if (plan.length === 0) return 0;
+  const { rowCount } = await tx.query(
+    `insert into notifier_reminders (event_id, occurrence_start, user_id, method, minutes, fire_at)
+     select r."eventID", r."occurrenceStart", r."userID", r.method, r.minutes, r."fireAt"
+     from jsonb_to_recordset($1::jsonb) as r("eventID" uuid, "occurrenceStart" timestamptz, "userID" uuid, method text, minutes integer, "fireAt" timestamptz)
+     on conflict (event_id, occurrence_start, user_id, method, minutes) ${onConflict}`,
+    [JSON.stringify(plan.map((r) => ({ eventID: r.eventID, occurrenceStart: r.occurrenceStart, userID: r.userID, method: r.method, minutes: r.minutes, fireAt: r.fireAt })))],
+  );
+  return rowCount;
 }
 
 export async function dueReminders(db: SqlExecutor, now: Date, limit: number): Promise<ScheduledReminder[]> {

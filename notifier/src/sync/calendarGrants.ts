@@ -1,5 +1,5 @@
 import { type CalendarReader, normaliseEmail, parseStreamName, type RecordedEvent } from '@datebook/shared-kernel';
-import { type EventStore, readCalendar, type SqlDatabase, type SqlExecutor } from '@datebook/shared-kernel/ports';
+import { type EventStore, readCalendars, type SqlDatabase, type SqlExecutor } from '@datebook/shared-kernel/ports';
 
 /** Whose calendars may have changed with one Calendar event: its readers before and after it. */
 export interface GrantsTouched {
@@ -9,46 +9,60 @@ export interface GrantsTouched {
 }
 
 /**
- * Keeps `notifier_calendar_grants` (syncSchema.ts): for each Calendar event, the calendar's rules as the
- * store holds them now replace the ones listed. Replacing with the current state makes redelivery,
+ * Keeps `notifier_calendar_grants` (syncSchema.ts): for Calendar events (a delivery's run of them at once),
+ * the calendar's rules as the store holds them now replace the ones listed. Replacing with the current state makes redelivery,
  * replay and order immaterial. Rules for everyone (`default`) name nobody in particular and are not
  * listed (as GET /events does not read every calendar shared with everyone); nor is a primary calendar's
  * own owner, whose own calendar it is. A deleted calendar lists nobody.
  */
 export function calendarGrantIndex(deps: { db: SqlDatabase; store: EventStore }) {
-  return async function react(recorded: RecordedEvent): Promise<GrantsTouched> {
-    const calendarID = parseStreamName(recorded.streamName).id;
-    // The calendar's rules now (a cached fold caught up with the store), but only the rules this event
-    // concerns are rewritten: a grant on a calendar shared with 10,000 people is one row, not 10,000.
-    const { state } = await readCalendar(deps.store, calendarID);
-    const live = state.status === 'active' || state.status === 'implicitPrimary';
-    const single = ruleConcerned(recorded);
-    const current = !live ? [] : single === undefined ? Object.values(state.rules) : Object.hasOwn(state.rules, single) ? [state.rules[single]!] : [];
-    const listed = current.flatMap((rule): { ruleID: string; userID: string | null; email: string | null }[] => {
-      if (rule.scope.type === 'user') return rule.scope.userID === calendarID ? [] : [{ ruleID: rule.ruleID, userID: rule.scope.userID, email: null }];
-      if (rule.scope.type === 'email') return [{ ruleID: rule.ruleID, userID: null, email: normaliseEmail(rule.scope.email) }];
-      return [];
-    });
+  return async function react(events: readonly RecordedEvent[]): Promise<GrantsTouched[]> {
+    // Per calendar, the rules its events concern (null: all of them), in the order the calendars came.
+    const concerned = new Map<string, Set<string> | null>();
+    for (const recorded of events) {
+      const calendarID = parseStreamName(recorded.streamName).id;
+      const single = ruleConcerned(recorded);
+      const known = concerned.get(calendarID);
+      if (known === null) continue;
+      concerned.set(calendarID, single === undefined ? null : (known ?? new Set<string>()).add(single));
+    }
+    const calendarIDs = [...concerned.keys()];
+    // The calendars' rules now (cached folds caught up with the store, in one round trip), but only the rules
+    // these events concern are rewritten: a grant on a calendar shared with 10,000 people is one row, not 10,000.
+    const loaded = await readCalendars(deps.store, calendarIDs);
     return deps.db.transaction(async (tx) => {
-      const { rows: before } = await tx.query<{ user_id: string | null; email: string | null }>(
-        single === undefined
-          ? 'delete from notifier_calendar_grants where calendar_id = $1 returning user_id::text as user_id, email'
-          : 'delete from notifier_calendar_grants where calendar_id = $1 and rule_id = $2 returning user_id::text as user_id, email',
-        single === undefined ? [calendarID] : [calendarID, single],
-      );
-      if (listed.length > 0) {
-        await tx.query(
-          `insert into notifier_calendar_grants (calendar_id, rule_id, user_id, email)
-           select $1, r.rule_id, r.user_id, r.email from unnest($2::text[], $3::uuid[], $4::text[]) as r(rule_id, user_id, email)`,
-          [calendarID, listed.map((r) => r.ruleID), listed.map((r) => r.userID), listed.map((r) => r.email)],
+      const touched: GrantsTouched[] = [];
+      for (const [index, calendarID] of calendarIDs.entries()) {
+        const { state } = loaded[index] as (typeof loaded)[number];
+        const rules = concerned.get(calendarID) ?? null;
+        const live = state.status === 'active' || state.status === 'implicitPrimary';
+        const current = !live ? [] : rules === null ? Object.values(state.rules) : [...rules].flatMap((ruleID) => (Object.hasOwn(state.rules, ruleID) ? [state.rules[ruleID]!] : []));
+        const listed = current.flatMap((rule): { ruleID: string; userID: string | null; email: string | null }[] => {
+          if (rule.scope.type === 'user') return rule.scope.userID === calendarID ? [] : [{ ruleID: rule.ruleID, userID: rule.scope.userID, email: null }];
+          if (rule.scope.type === 'email') return [{ ruleID: rule.ruleID, userID: null, email: normaliseEmail(rule.scope.email) }];
+          return [];
+        });
+        const { rows: before } = await tx.query<{ user_id: string | null; email: string | null }>(
+          rules === null
+            ? 'delete from notifier_calendar_grants where calendar_id = $1 returning user_id::text as user_id, email'
+            : 'delete from notifier_calendar_grants where calendar_id = $1 and rule_id = any($2::text[]) returning user_id::text as user_id, email',
+          rules === null ? [calendarID] : [calendarID, [...rules]],
         );
+        if (listed.length > 0) {
+          await tx.query(
+            `insert into notifier_calendar_grants (calendar_id, rule_id, user_id, email)
+             select $1, r.rule_id, r.user_id, r.email from unnest($2::text[], $3::uuid[], $4::text[]) as r(rule_id, user_id, email)`,
+            [calendarID, listed.map((r) => r.ruleID), listed.map((r) => r.userID), listed.map((r) => r.email)],
+          );
+        }
+        const all = [...before, ...listed.map((r) => ({ user_id: r.userID, email: r.email }))];
+        touched.push({
+          calendarID,
+          userIDs: [...new Set(all.flatMap((r) => (r.user_id ? [r.user_id] : [])))],
+          emails: [...new Set(all.flatMap((r) => (r.email ? [r.email] : [])))],
+        });
       }
-      const all = [...before, ...listed.map((r) => ({ user_id: r.userID, email: r.email }))];
-      return {
-        calendarID,
-        userIDs: [...new Set(all.flatMap((r) => (r.user_id ? [r.user_id] : [])))],
-        emails: [...new Set(all.flatMap((r) => (r.email ? [r.email] : [])))],
-      };
+      return touched;
     });
   };
 }

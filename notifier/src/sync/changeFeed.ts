@@ -42,8 +42,8 @@ export function holdersOf(state: EventState | undefined): Record<string, RsvpSta
   return state ? viewAudience({ ...state, calendarID: calendarOf(state) }) : {};
 }
 
-export function viewFor(principalID: string, state: EventState | undefined): EventView | null {
-  const mine = holdersOf(state)[principalID];
+export function viewFor(principalID: string, state: EventState | undefined, holders: Record<string, RsvpStatus> = holdersOf(state)): EventView | null {
+  const mine = holders[principalID];
   if (!state || mine === undefined) return null;
   return {
     eventID: state.eventID,
@@ -78,9 +78,10 @@ export function viewFor(principalID: string, state: EventState | undefined): Eve
  * contiguous run of sequence numbers.
  */
 export function feedRows(change: Omit<CalendarChange, 'event'>, before: EventState | undefined, after: EventState, syncAudience: readonly string[]): { userID: string; change: CalendarChange }[] {
-  const holders = new Set([...Object.keys(holdersOf(before)), ...Object.keys(holdersOf(after))]);
+  const holdingAfter = holdersOf(after);
+  const holders = new Set([...Object.keys(holdersOf(before)), ...Object.keys(holdingAfter)]);
   const principals = change.cause === 'RemindersChanged' ? syncAudience.filter((id) => holders.has(id)) : [...holders];
-  return principals.map((principalID) => ({ userID: principalID, change: { ...change, event: viewFor(principalID, after) } }));
+  return principals.map((principalID) => ({ userID: principalID, change: { ...change, event: viewFor(principalID, after, holdingAfter) } }));
 }
 
 // Any constant: the lock only has to be the same in every notifier process.
@@ -94,12 +95,14 @@ const FEED_LOCK = 0x6e6f7469;
 export async function appendChanges(tx: SqlExecutor, rows: { userID: string; change: CalendarChange }[], now: Date): Promise<void> {
   if (rows.length === 0) return;
   await tx.query('select pg_advisory_xact_lock($1)', [FEED_LOCK]);
-  const params: unknown[] = [];
-  const tuples = rows.map((row, i) => {
-    params.push(row.userID, row.change.eventID, JSON.stringify(row.change), now.toISOString());
-    return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}::jsonb, $${i * 4 + 4}::timestamptz)`;
-  });
-  await tx.query(`insert into notifier_changes (user_id, event_id, change, created_at) values ${tuples.join(', ')}`, params);
+  // One JSON parameter for all the rows, inserted in their order: a change's rows stay one contiguous run.
+  await tx.query(
+    `insert into notifier_changes (user_id, event_id, change, created_at)
+     select x."userID", x."eventID", x.change, $2::timestamptz
+     from rows from (jsonb_to_recordset($1::jsonb) as ("userID" uuid, "eventID" uuid, change jsonb)) with ordinality as x("userID", "eventID", change, n)
+     order by x.n`,
+    [JSON.stringify(rows.map((row) => ({ userID: row.userID, eventID: row.change.eventID, change: row.change }))), now.toISOString()],
+  );
 }
 
 export interface FeedEntry {

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { compareLogPositions, type LogPosition, START_OF_LOG, calendarEventStreamName, userStreamName } from '@datebook/shared-kernel';
 import { jwtTokenService, serviceApp } from '@datebook/shared-kernel/http';
-import { type EventStore, postgresEventStore, type SqlDatabase, storeTailingEventSource } from '@datebook/shared-kernel/ports';
+import { type EventSource, type EventStore, postgresEventStore, type SqlDatabase, storeTailingEventSource } from '@datebook/shared-kernel/ports';
 import { pgliteSqlDatabase } from '@datebook/shared-kernel/ports/pglite';
 import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
 import { createTestDatabase, pollUntil, type TestDatabase } from '@datebook/shared-kernel/testing';
@@ -28,6 +28,10 @@ export interface HarnessOptions {
   database?: 'pglite' | 'postgres';
   rejectRecipients?: RegExp;
   options?: Partial<NotifierOptions>;
+  /** Most events the source hands over at once (default: the store-tailing source's 500). */
+  batchSize?: number;
+  /** Wraps the event source the notifier subscribes to (a benchmark times the handler's deliveries). */
+  wrapSource?: (source: EventSource) => EventSource;
 }
 
 /**
@@ -45,7 +49,8 @@ export async function startNotifierHarness(harness: HarnessOptions = {}) {
     db = await pgliteSqlDatabase();
   }
   const store: EventStore = await postgresEventStore(db);
-  const source = await storeTailingEventSource(store, db, { pollIntervalMs: 50, retryDelayMs: 100 });
+  const tailing = await storeTailingEventSource(store, db, { pollIntervalMs: 50, retryDelayMs: 100, ...(harness.batchSize ? { batchSize: harness.batchSize } : {}) });
+  const source = harness.wrapSource ? harness.wrapSource(tailing) : tailing;
   const sink: SmtpSink = await startSmtpSink(harness.rejectRecipients ? { rejectRecipients: harness.rejectRecipients } : {});
   const pushService: PushReceiver = await startPushReceiver();
   const logger = pino({ level: process.env.NOTIFIER_TEST_LOG ?? 'silent' });

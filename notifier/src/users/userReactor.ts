@@ -1,4 +1,4 @@
-import { parseStreamName, parseUserEvent, type RecordedEvent, type UserEvent } from '@datebook/shared-kernel';
+import { parseStreamName, parseUserEvent, type RecordedEvent, type UserEvent, userStreamName } from '@datebook/shared-kernel';
 import type { TokenService } from '@datebook/shared-kernel/http';
 import type { EventStore, SqlDatabase } from '@datebook/shared-kernel/ports';
 import type { Logger } from 'pino';
@@ -7,7 +7,7 @@ import { renderPasswordResetEmail, renderSignUpAttemptEmail, renderVerificationE
 import { type LedgerEntry, recordNotifications } from '../ledger/ledger';
 import { planReminders } from '../reminders/reminderPlan';
 import { replaceReminders } from '../reminders/reminderStore';
-import { readUserProfile, saveUserProfile, type UserProfile } from './userDirectory';
+import { foldUserProfile, saveUserProfiles, type UserProfile } from './userDirectory';
 
 export interface UserReactorDeps {
   db: SqlDatabase;
@@ -27,7 +27,9 @@ export interface UserReactorDeps {
  * verified) and, when the defaults change, re-plans that user's reminders on every event where they
  * use their defaults. Account events become account mail in the ledger: the verification link, the
  * password-reset link, and "someone tried to sign up with your address". Each is keyed by the User
- * stream's version, so a redelivered event cannot send it twice.
+ * stream's version, so a redelivered event cannot send it twice. Consecutive User events of a delivery
+ * are handled together: their streams read in one round trip, their mails and profiles written in one
+ * transaction.
  */
 export function userReactor(deps: UserReactorDeps) {
   const base = deps.publicUrl.replace(/\/+$/, '');
@@ -60,34 +62,55 @@ export function userReactor(deps: UserReactorDeps) {
     }
   }
 
-  return async function react(recorded: RecordedEvent): Promise<number> {
-    const userID = parseStreamName(recorded.streamName).id;
-    const profile = await readUserProfile(deps.store, userID, recorded.streamVersion);
-    if (!profile) return 0;
-    let event: UserEvent | undefined;
-    try {
-      event = parseUserEvent(recorded);
-    } catch (error) {
-      deps.logger.error({ err: error, stream: recorded.streamName, eventType: recorded.type }, 'event does not parse; passed over');
+  return async function react(events: readonly RecordedEvent[]): Promise<number> {
+    const userIDs = [...new Set(events.map((recorded) => parseStreamName(recorded.streamName).id))];
+    // Every user's stream read once: each event's profile is the fold up to it, and the whole stream says what holds by now.
+    const read = await deps.store.readStreams(userIDs.map((userID) => ({ streamName: userStreamName(userID) })));
+    const streams = new Map(userIDs.map((userID, index) => [userID, read[index]?.events ?? []] as const));
+    const now = deps.clock();
+    const mails: LedgerEntry[] = [];
+    const newest = new Map<string, UserProfile>();
+    const defaultsChanged = new Map<string, { version: number; changedAt: Date }>();
+    for (const recorded of events) {
+      const userID = parseStreamName(recorded.streamName).id;
+      const stream = streams.get(userID) ?? [];
+      const profile = foldUserProfile(stream, recorded.streamVersion);
+      if (!profile) continue;
+      let event: UserEvent | undefined;
+      try {
+        event = parseUserEvent(recorded);
+      } catch (error) {
+        deps.logger.error({ err: error, stream: recorded.streamName, eventType: recorded.type }, 'event does not parse; passed over');
+      }
+      if (event?.type === 'DefaultRemindersChanged') defaultsChanged.set(userID, { version: recorded.streamVersion, changedAt: new Date(recorded.metadata.occurredAt) });
+      // Whether the address is verified by now (not only as of this event) decides whether a verification mail is still needed.
+      const latest = event?.type === 'EmailVerificationRequested' ? foldUserProfile(stream) : profile;
+      const mail = accountMail(event, { ...profile, emailVerified: latest?.emailVerified ?? profile.emailVerified }, recorded, now);
+      if (mail) mails.push(mail);
+      if ((newest.get(userID)?.version ?? -1) < profile.version) newest.set(userID, profile);
     }
-    const defaultsChanged = event?.type === 'DefaultRemindersChanged';
-    const changedAt = new Date(recorded.metadata.occurredAt);
-    const events = defaultsChanged
-      ? (await deps.db.query<{ event_id: string; state: EventState }>(
-          `select event_id::text, state from notifier_calendar_events where (state->'attendees') ? $1 and state->>'status' = 'scheduled'`,
-          [userID],
-        )).rows
-      : [];
-    // Whether the address is verified by now (not only as of this event) decides whether a verification mail is still needed.
-    const latest = event?.type === 'EmailVerificationRequested' ? await readUserProfile(deps.store, userID) : profile;
-    const mail = accountMail(event, { ...profile, emailVerified: latest?.emailVerified ?? profile.emailVerified }, recorded, deps.clock());
+    if (mails.length === 0 && newest.size === 0) return 0;
     return deps.db.transaction(async (tx) => {
       // Recorded whether or not this copy of the profile is news: the directory may have copied a later version already.
-      const recordedMail = mail ? await recordNotifications(tx, [mail], deps.clock()) : 0;
-      if (!(await saveUserProfile(tx, profile))) return recordedMail;
-      for (const { event_id, state } of events) {
-        if (state.reminders[userID]?.useDefault === false) continue;
-        await replaceReminders(tx, event_id, planReminders(state, () => profile.defaultReminders ?? undefined, changedAt, userID), userID);
+      const recordedMail = await recordNotifications(tx, mails, now);
+      const changers = [...defaultsChanged.keys()];
+      const { rows: kept } = changers.length === 0
+        ? { rows: [] }
+        : await tx.query<{ user_id: string; version: string }>('select user_id::text, version::text from notifier_users where user_id = any($1::uuid[]) for update', [changers]);
+      const keptVersion = new Map(kept.map((row) => [row.user_id, Number(row.version)] as const));
+      const written = await saveUserProfiles(tx, [...newest.values()]);
+      // New defaults this copy had not seen: the user's reminders are planned again wherever they use their defaults.
+      for (const [userID, { version, changedAt }] of defaultsChanged) {
+        const profile = newest.get(userID);
+        if (!profile || !written.has(userID) || version <= (keptVersion.get(userID) ?? -1)) continue;
+        const { rows } = await tx.query<{ event_id: string; state: EventState }>(
+          `select event_id::text, state from notifier_calendar_events where (state->'attendees') ? $1 and state->>'status' = 'scheduled'`,
+          [userID],
+        );
+        for (const { event_id, state } of rows) {
+          if (state.reminders[userID]?.useDefault === false) continue;
+          await replaceReminders(tx, event_id, planReminders(state, () => profile.defaultReminders ?? undefined, changedAt, userID), userID);
+        }
       }
       return recordedMail;
     });
