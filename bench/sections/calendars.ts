@@ -23,16 +23,8 @@ import { waitUntilVisible } from '../visibility';
  * new reader's GET /events shows all of them, and a revocation: what the next read shows.
  */
 export async function calendarsSection(ctx: BenchContext): Promise<void> {
-  const production = ctx.system.profile === 'production';
-  // The embedded profile cannot stop its in-process notifier, whose share reactor folds the calendar's whole
-  // stream for every grant (10,000 grants: hours of it, on the server's own event loop): it reads 1,000.
-  const sizes = {
-    readers: production ? ctx.pick(10_000, 1_000) : 1_000, viewers: ctx.pick(1_000, 200), eventsPerView: 20,
-    largeCalendarEvents: 5_000, newReaders: ctx.pick(5, 2),
-  };
-  // Production stops the notifier: it would mail every fixture grant, each after folding the calendar's stream up to
-  // it (quadratic in the grants), and nothing here needs it. Sections after this one run without it.
-  if (ctx.system.stopNotifier) await ctx.system.stopNotifier();
+  // The notifier takes the fixture's grants a run at a time (10,000 grants in about 2 s), so it stays up in both profiles.
+  const sizes = { readers: ctx.pick(10_000, 1_000), viewers: ctx.pick(1_000, 200), eventsPerView: 20, largeCalendarEvents: 5_000, newReaders: ctx.pick(5, 2) };
   const fixture = await loadCalendarFixture(ctx.pool, ctx.tokens, sizes);
   const projectMs = await ctx.system.waitUntilProjected(fixture.tail, 1_200_000);
   ctx.log(`calendars fixture: ${fixture.readers.length} readers of the big calendar, ${fixture.viewers.length} viewers, ${fixture.teamCalendarIDs.length} team calendars, ${fixture.storeRows} store rows appended in ${Math.round(fixture.appendMs)} ms, projected in ${Math.round(projectMs)} ms`);
