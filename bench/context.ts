@@ -57,6 +57,9 @@ export interface WeekFixture {
   monday: string;
   dates: string[];
   events: number;
+  /** Store events appended, and how long the projections took to show the last of them (read model and views). */
+  storeRows: number;
+  projectMs: number;
 }
 
 export const WEEK_MONDAY = '2030-06-03';
@@ -106,7 +109,7 @@ export function createContext(base: Omit<BenchContext, 'pick' | 'figures' | 'det
         ctx.log(`week fixture: ${userCount} users, ${counter.bookings} events (${appended.rows} store rows) appended in ${Math.round(appended.ms)} ms, projected in ${Math.round(replayMs)} ms (${Math.round(appended.rows / (replayMs / 1000))} events/s)`);
         ctx.details.weekFixture = { users: userCount, calendarEvents: counter.bookings, storeRows: appended.rows, appendMs: Math.round(appended.ms), projectMs: Math.round(replayMs) };
         const dates = [0, 1, 2, 3, 4].map((d) => new Date(Date.parse(`${WEEK_MONDAY}T00:00:00Z`) + d * 86_400_000).toISOString().slice(0, 10));
-        return { users, monday: WEEK_MONDAY, dates, events: counter.bookings };
+        return { users, monday: WEEK_MONDAY, dates, events: counter.bookings, storeRows: appended.rows, projectMs: replayMs };
       })();
       return week;
     },
