@@ -21,5 +21,5 @@ export interface AccessStamps {
  */
 export const ACCESS_STAMP_TTL_MS = 86_400_000;
 
-/** The longest a reader may keep an answer on the strength of its stamps: far inside the stamps' TTL. */
-export const ACCESS_STAMP_READER_MAX_AGE_MS = 60_000;
+/** The longest a reader may keep an answer on the strength of its stamps: far inside the stamps' TTL (a person looks at their week again within minutes). */
+export const ACCESS_STAMP_READER_MAX_AGE_MS = 10 * 60_000;

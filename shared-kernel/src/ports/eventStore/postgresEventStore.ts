@@ -153,11 +153,16 @@ export async function postgresEventStore(db: SqlDatabase): Promise<EventStore> {
     async readStreams(reads) {
       if (reads.length === 0) return [];
       if (reads.length === 1) return [await store.readStream(reads[0]!.streamName, reads[0]!.afterVersion)];
-      // One statement: each asked stream (by its place in the list) joined to its events after the version.
+      // One statement: each asked stream (by its place in the list) with its events after the version. LATERAL
+      // keeps it one primary-key range per stream: as a plain join, a table with a few long streams (a calendar
+      // shared with 10,000 people) looked to the planner like few distinct streams, and it chose to hash-join a
+      // sequential scan of the whole log (55 ms instead of 0.1).
       const { rows } = await db.query<EventRow & { asked: string }>(
         `select k.asked::text as asked, ${columnsOf('e')}
          from unnest($1::text[], $2::bigint[]) with ordinality as k(stream_name, after, asked)
-         join es_events e on e.stream_name = k.stream_name and e.stream_version > k.after
+         cross join lateral (
+           select * from es_events where es_events.stream_name = k.stream_name and es_events.stream_version > k.after order by es_events.stream_version
+         ) e
          order by k.asked, e.stream_version`,
         [reads.map((r) => r.streamName), reads.map((r) => r.afterVersion ?? -1)],
       );
