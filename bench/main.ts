@@ -6,9 +6,10 @@ import { jwtTokenService } from '@datebook/shared-kernel/http';
 import { createTestDatabase, type TestDatabase } from '@datebook/shared-kernel/testing';
 import { Pool } from 'pg';
 import { type BenchContext, createContext } from './context';
-import { boxBusyPct } from './cpuMeter';
+import { boxBusyPct, type CpuSplit } from './cpuMeter';
 import { summariseProfiles } from './profileSummary';
 import { formatTable } from './report';
+import { fleetSizing, formatFleetSizing, operationCost } from './fleetSizing';
 import { availabilitySection } from './sections/availability';
 import { bookingsSection } from './sections/bookings';
 import { caldavSection } from './sections/caldav';
@@ -128,8 +129,10 @@ async function main(): Promise<number> {
     const profiles = Object.fromEntries(Object.entries(cpuProfiles).map(([name, dir]) => [name, { dir, ...summariseProfiles(dir) }]));
 
     const table = formatTable(ctx.figures);
+    const sizing = sizingOf(ctx.details);
     console.log(`\nDatebook bench — ${profile} profile, ${quick ? 'QUICK smoke run' : 'full run'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, ${Math.round((Date.now() - started) / 1000)} s; other load on the box before start: ${busyBefore}% of a core\n`);
     console.log(table);
+    if (sizing) console.log(`\n${sizing.text}`);
     for (const [name, summary] of Object.entries(profiles)) {
       console.log(`\n${name} CPU profile (self time, % of busy samples; ${summary.dir}):`);
       for (const p of summary.packages.slice(0, 12)) console.log(`  ${String(p.pct).padStart(5)}%  ${p.name}`);
@@ -147,6 +150,7 @@ async function main(): Promise<number> {
       machine: { cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, cpu: cpus()[0]?.model },
       figures: ctx.figures,
       details: ctx.details,
+      ...(sizing ? { fleetSizing: sizing.lines } : {}),
       failures,
       ...(profDir ? { cpuProfiles: profiles } : {}),
     };
@@ -158,6 +162,26 @@ async function main(): Promise<number> {
   } finally {
     await cleanup();
   }
+}
+
+type Measured = { throughput: number; cpu: CpuSplit };
+
+/**
+ * The fleet sizing, when the run measured both a booking at a rate every consumer keeps up with (the
+ * projection-lag run at 200/s) and a week view at saturation (5 calendars, else one).
+ */
+function sizingOf(details: Record<string, unknown>) {
+  const lag = details.projectionLag as Record<string, { bookings?: Measured }> | undefined;
+  const booking = lag?.['200PerS']?.bookings ?? Object.values(lag ?? {}).find((run) => run.bookings)?.bookings;
+  const calendars = details.calendars as { weekView?: { five?: { result: { throughput: number }; cpu: CpuSplit }[] } } | undefined;
+  const five = calendars?.weekView?.five?.reduce((best, round) => (round.result.throughput > best.result.throughput ? round : best));
+  const single = (details.weekView as { saturation?: Measured } | undefined)?.saturation;
+  const read = five ? { name: 'week view, 5 calendars', throughput: five.result.throughput, cpu: five.cpu } : single && { name: 'week view', ...single };
+  if (!booking?.cpu || !read?.cpu) return undefined;
+  const bookingCost = operationCost('booking', booking.cpu, booking.throughput);
+  const readCost = operationCost(read.name, read.cpu, read.throughput, ['postgresql', 'redis']);
+  const lines = fleetSizing(bookingCost, readCost);
+  return { lines, text: formatFleetSizing(lines, bookingCost, readCost) };
 }
 
 main().then(
