@@ -11,6 +11,7 @@ import { calendarEventService } from './calendarEvents/calendarEventService';
 import { occurrenceRouteDocs, occurrenceRoutes } from './calendarEvents/occurrence.routes';
 import { calendarRouteDocs, calendarRoutes } from './calendars/calendar.routes';
 import { calendarService } from './calendars/calendarService';
+import { sharedReads } from './commandHandling/sharedReads';
 import { feedRouteDocs, feedRoutes } from './feeds/feed.routes';
 import { commandSubscriptions, type SubscriptionPoller, subscriptionRouteDocs, type SubscriptionSettings } from './subscriptions/subscriptions';
 import { calendarListRouteDocs, calendarListRoutes } from './users/calendarList.routes';
@@ -45,12 +46,19 @@ export interface CommandApiDependencies {
 }
 
 /** The write side's routes: sign-up, sign-in, and every command on calendar events. */
-export function commandApi(deps: CommandApiDependencies): { router: Router; routeDocs: RouteDoc[]; subscriptionPoller?: SubscriptionPoller } {
+export function commandApi(dependencies: CommandApiDependencies): { router: Router; routeDocs: RouteDoc[]; subscriptionPoller?: SubscriptionPoller } {
+  // Concurrent requests share their stream reads (one statement for the reads asked meanwhile; see sharedReads).
+  const deps = { ...dependencies, store: sharedReads(dependencies.store) };
   // A new account password revokes sessions and app passwords alike: both caches here forget the user at once.
   const accounts = userAccounts(deps.store, { revocations: { forget: (userID) => { deps.revocations?.forget(userID); deps.tokens.appPasswords?.forget(userID); } } });
   const router = Router();
   // The account's keys are a session's to change, never an app password's (403 before any route runs).
   router.use(sessionOnlyRoutes(deps.tokens));
+  // Bookings and their changes first: the hottest writes pass no other router's routes on their way.
+  router.use('/events', requireUser(deps.tokens));
+  const events = calendarEventService(deps.store, accounts);
+  router.use(calendarEventRoutes({ events, busy: deps.busy, clock: deps.clock }));
+  router.use(occurrenceRoutes({ events, clock: deps.clock }));
   router.use(userRoutes({
     accounts, tokens: deps.tokens, clock: deps.clock, throttle: deps.throttle ?? memorySignInThrottle(), trustForwardedFor: deps.trustForwardedFor ?? false,
     ...(deps.onBackgroundError ? { onBackgroundError: deps.onBackgroundError } : {}),
@@ -58,10 +66,6 @@ export function commandApi(deps: CommandApiDependencies): { router: Router; rout
   router.use(userDirectoryRoutes({ store: deps.store, tokens: deps.tokens, clock: deps.clock, limit: deps.directoryLimit ?? memoryDirectoryLookupLimit() }));
   router.use(calendarListRoutes({ store: deps.store, tokens: deps.tokens, clock: deps.clock }));
   router.use(appPasswordRoutes({ store: deps.store, tokens: deps.tokens, clock: deps.clock }));
-  router.use('/events', requireUser(deps.tokens));
-  const events = calendarEventService(deps.store, accounts);
-  router.use(calendarEventRoutes({ events, busy: deps.busy, clock: deps.clock }));
-  router.use(occurrenceRoutes({ events, clock: deps.clock }));
   // CalDAV's writes and .ics imports: calendar apps sign in with Basic, so these challenge for it (before /calendars' own sign-in).
   router.use(calDavWriteRoutes({ events, calendars: calendarService(deps.store), accounts, tokens: deps.tokens, readModel: deps.readModel, clock: deps.clock }));
   router.use(icalendarImportRoutes({ events, accounts, tokens: deps.tokens, readModel: deps.readModel, clock: deps.clock }));

@@ -1,6 +1,6 @@
 import { normaliseEmail, userDecider, userEmailDecider, userEmailStreamName, userStreamName } from '@datebook/shared-kernel';
 import type { EventStore } from '@datebook/shared-kernel/ports';
-import { loadStream } from '../commandHandling/handleCommand';
+import { loadStreams } from '../commandHandling/handleCommand';
 
 /** A guest as a request names them: by address (Google Calendar's attendees[].email and .optional). */
 export interface AttendeeByAddress {
@@ -14,20 +14,24 @@ export interface AddressedAttendees {
   externals: AttendeeByAddress[];
 }
 
-// Addresses looked up at once: a request may name 500, and each costs two stream reads.
-const LOOKUPS_AT_ONCE = 16;
+// Addresses looked up at once: a request may name 500; each chunk is two round trips (addresses, then their accounts).
+const LOOKUPS_AT_ONCE = 100;
 
 /**
- * The account that has confirmed exactly this address, read from the event store (UserEmail, then User) as
- * `GET /users?email=` reads it (users/userDirectory.routes.ts). Only a confirmed address counts: anyone can
- * sign up with someone else's address, and an invitation to that account would not reach the address's owner.
+ * The accounts that have confirmed exactly these addresses (undefined for the others), read from the event store
+ * (UserEmail, then User) as `GET /users?email=` reads one (users/userDirectory.routes.ts). Only a confirmed
+ * address counts: anyone can sign up with someone else's address, and an invitation to that account would not
+ * reach the address's owner.
  */
-async function confirmedAccountAt(store: EventStore, email: string): Promise<string | undefined> {
-  const address = (await loadStream(store, userEmailStreamName(email), userEmailDecider)).state;
-  if (address.status !== 'claimed') return undefined;
-  const user = (await loadStream(store, userStreamName(address.claim.userID), userDecider)).state;
-  if (user.status !== 'registered' || user.email !== normaliseEmail(email) || !user.emailVerified) return undefined;
-  return user.userID;
+async function confirmedAccountsAt(store: EventStore, emails: readonly string[]): Promise<(string | undefined)[]> {
+  const addresses = await loadStreams(store, emails.map(userEmailStreamName), userEmailDecider);
+  const claimants = addresses.map(({ state }) => (state.status === 'claimed' ? state.claim.userID : undefined));
+  const claimed = claimants.filter((userID): userID is string => userID !== undefined);
+  const users = new Map((await loadStreams(store, claimed.map(userStreamName), userDecider)).map(({ state }, index) => [claimed[index]!, state]));
+  return emails.map((email, index) => {
+    const user = users.get(claimants[index] ?? '');
+    return user?.status === 'registered' && user.email === normaliseEmail(email) && user.emailVerified ? user.userID : undefined;
+  });
 }
 
 /**
@@ -50,7 +54,9 @@ export async function sortAttendeeAddresses(
   const pending = [...distinct.values()];
   for (let offset = 0; offset < pending.length; offset += LOOKUPS_AT_ONCE) {
     const chunk = pending.slice(offset, offset + LOOKUPS_AT_ONCE);
-    const owners = await Promise.all(chunk.map((attendee) => (attendee.email === hostEmail ? host?.userID : confirmedAccountAt(store, attendee.email))));
+    const others = chunk.filter((attendee) => attendee.email !== hostEmail).map((attendee) => attendee.email);
+    const accounts = new Map((await confirmedAccountsAt(store, others)).map((owner, index) => [others[index]!, owner]));
+    const owners = chunk.map((attendee) => (attendee.email === hostEmail ? host?.userID : accounts.get(attendee.email)));
     chunk.forEach((attendee, index) => {
       const owner = owners[index];
       if (owner === undefined) sorted.externals.push(attendee);

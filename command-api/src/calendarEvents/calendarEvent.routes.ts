@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, validateRecurrence } from '@datebook/shared-kernel';
+import { type CalendarEventState, DomainError, validateRecurrence } from '@datebook/shared-kernel';
 import { authenticatedUser, parseInput, type RouteDoc } from '@datebook/shared-kernel/http';
 import { type Request, Router } from 'express';
 import { v5 as uuidv5 } from 'uuid';
 import { z } from 'zod';
-import type { CommandContext } from '../commandHandling/handleCommand';
+import type { CommandContext, LoadedStream } from '../commandHandling/handleCommand';
 import { ChangeEventBody, EventIDParams, InviteBody, MoveBody, RespondBody, ScheduleEventBody, WriteResponse } from './calendarEvent.requests';
 import { type BusyLookup, findConflicts, reserveWithoutConflicts } from './bookingConflicts';
 import { type CalendarEventService, originalStartOf, unmatchedExceptions, writeReply } from './calendarEventService';
@@ -26,6 +26,9 @@ export const calendarEventRouteDocs: RouteDoc[] = [
   { method: 'post', path: '/events/{eventID}/move', operationId: 'moveEvent', summary: "Move an event to another calendar the actor writes (Google's events.move); its attendees keep it", body: MoveBody, headers: ifMatch, responses: { 200: { description: 'Moved', schema: WriteResponse.extend({ calendarID: z.string() }), headers: written }, 403: { description: 'NOT_WRITER or NOT_HOST: you may see but not write the event or that calendar' }, 404: { description: 'EVENT_NOT_FOUND, or CALENDAR_NOT_FOUND naming calendarID' }, ...busy } },
   { method: 'patch', path: '/events/{eventID}/invitations', operationId: 'respondToInvitation', summary: 'Answer an invitation (the series, or one occurrence), and/or set your reminders', body: RespondBody, responses: { 200: { description: 'Answered', schema: WriteResponse.extend({ rsvpStatus: z.string() }), headers: written }, 403: { description: 'HOST_CANNOT_RESPOND: the host does not answer their own invitation' }, ...notFound, ...busy } },
 ];
+
+/** A calendar event's stream before its first event. */
+const NO_EVENT_YET: LoadedStream<CalendarEventState> = { state: { status: 'absent' }, version: null };
 
 /** The namespace of eventIDs named by an Idempotency-Key (fixed: changing it would re-key every retry). */
 const IDEMPOTENCY_NAMESPACE = '5d0b6c7e-2f4a-4e8b-9c1d-7a3e6f0b2c94';
@@ -60,11 +63,14 @@ export function calendarEventRoutes(deps: { events: CalendarEventService; busy: 
     if (idempotencyKey !== undefined && (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0 || idempotencyKey.length > 200)) {
       throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be 1 to 200 characters', [{ path: 'Idempotency-Key', message: 'invalid' }]);
     }
-    const eventID = body.eventID ?? (idempotencyKey ? eventIDForIdempotencyKey(hostID, idempotencyKey) : randomUUID());
-    // Independent reads run together: a booking's latency is its longest chain of round trips.
+    const named = body.eventID ?? (idempotencyKey ? eventIDForIdempotencyKey(hostID, idempotencyKey) : undefined);
+    const eventID = named ?? randomUUID();
+    // Independent reads run together: a booking's latency is its longest chain of round trips. The host's
+    // account is read once for their zone, who they are to the calendar's rules and their own address.
+    const host = events.account(hostID);
     const [hostZone, access, , addressed] = await Promise.all([
-      events.zoneOf(hostID), events.accessTo(body.calendarID ?? 'primary', hostID), events.requireKnownUsers(body.invitedUserIDs, 'invitedUserIDs'),
-      events.addressedAttendees(body.attendees, hostID),
+      events.zoneOf(hostID, host), events.accessTo(body.calendarID ?? 'primary', hostID, host), events.requireKnownUsers(body.invitedUserIDs, 'invitedUserIDs'),
+      events.addressedAttendees(body.attendees, hostID, host),
     ]);
     // The host's own address names the host, who is on the event already.
     const invitedUserIDs = [...(body.invitedUserIDs ?? []), ...addressed.userIDs.filter((id) => id !== hostID)];
@@ -85,7 +91,8 @@ export function calendarEventRoutes(deps: { events: CalendarEventService; busy: 
         ...(body.transparency ? { transparency: body.transparency } : {}),
         ...(body.guestsCanSeeOtherGuests !== undefined ? { guestsCanSeeOtherGuests: body.guestsCanSeeOtherGuests } : {}),
       },
-    }, context(req));
+      // An id made up just now names no stream: nothing to read. A named one (a retry, a client's id) is read.
+    }, context(req), named === undefined ? NO_EVENT_YET : undefined);
     const conflicts = await conflictsLookup;
     res.status(201).location(`/events/${eventID}`).json({ ...writeReply(res, eventID, result), conflicts });
   });
@@ -95,7 +102,8 @@ export function calendarEventRoutes(deps: { events: CalendarEventService; busy: 
     const expectedVersion = parseIfMatch(req);
     const body = parseInput(ChangeEventBody, req.body, 'body');
     const { title, description, location, invitedUserIDs, attendees, reminders, recurrence, transparency, guestsCanSeeOtherGuests } = body;
-    const current = await events.load(eventID);
+    const loaded = await events.current(eventID);
+    const current = loaded.state;
     const timing = hasTiming(body) && current.status !== 'absent' ? resolveTiming(body, current, current.timeZone) : undefined;
     if (current.status !== 'absent' && (timing !== undefined || recurrence !== undefined)) {
       validateRecurrence(recurrence ?? current.recurrence, timing ?? current, true);
@@ -120,7 +128,7 @@ export function calendarEventRoutes(deps: { events: CalendarEventService; busy: 
     };
     const actorID = authenticatedUser(req);
     const access = await events.accessToEventOf(current, actorID);
-    const result = await events.run(eventID, { type: 'ChangeEvent', data: { eventID, actorID, access, changes } }, context(req, expectedVersion));
+    const result = await events.run(eventID, { type: 'ChangeEvent', data: { eventID, actorID, access, changes } }, context(req, expectedVersion), loaded);
     res.json({ ...writeReply(res, eventID, result), unmatchedExceptions: unmatchedExceptions(result.state) });
   });
 
@@ -128,8 +136,9 @@ export function calendarEventRoutes(deps: { events: CalendarEventService; busy: 
     const { eventID } = parseInput(EventIDParams, req.params, 'params');
     const expectedVersion = parseIfMatch(req);
     const actorID = authenticatedUser(req);
-    const access = await events.accessToEventOf(await events.load(eventID), actorID);
-    const result = await events.run(eventID, { type: 'CancelEvent', data: { eventID, actorID, access } }, context(req, expectedVersion));
+    const loaded = await events.current(eventID);
+    const access = await events.accessToEventOf(loaded.state, actorID);
+    const result = await events.run(eventID, { type: 'CancelEvent', data: { eventID, actorID, access } }, context(req, expectedVersion), loaded);
     writeReply(res, eventID, result);
     res.status(204).end();
   });
@@ -138,15 +147,16 @@ export function calendarEventRoutes(deps: { events: CalendarEventService; busy: 
     const { eventID } = parseInput(EventIDParams, req.params, 'params');
     const { userIDs = [], attendees } = parseInput(InviteBody, req.body, 'body');
     const actorID = authenticatedUser(req);
-    const [[access, addressed]] = await Promise.all([
-      events.load(eventID).then((state) => Promise.all([
-        events.accessToEventOf(state, actorID), events.addressedAttendees(attendees, state.status === 'absent' ? undefined : state.hostID),
-      ])),
-      events.requireKnownUsers(userIDs, 'userIDs'),
-    ]);
+    const readEvent = async () => {
+      const loaded = await events.current(eventID);
+      const hostID = loaded.state.status === 'absent' ? undefined : loaded.state.hostID;
+      const [access, addressed] = await Promise.all([events.accessToEventOf(loaded.state, actorID), events.addressedAttendees(attendees, hostID)]);
+      return { loaded, access, addressed };
+    };
+    const [{ loaded, access, addressed }] = await Promise.all([readEvent(), events.requireKnownUsers(userIDs, 'userIDs')]);
     const result = await events.run(eventID, {
       type: 'InviteAttendees', data: { eventID, actorID, access, userIDs: [...userIDs, ...addressed.userIDs], externalAttendees: addressed.externals },
-    }, context(req));
+    }, context(req), loaded);
     const invitedUserIDs = result.events.flatMap((e) => (e.type === 'AttendeeInvited' ? [e.data.userID] : []));
     const invitedEmails = result.events.flatMap((e) => (e.type === 'ExternalAttendeeInvited' ? [e.data.email] : []));
     res.status(201).json({ ...writeReply(res, eventID, result), invitedUserIDs, invitedEmails });
@@ -156,8 +166,14 @@ export function calendarEventRoutes(deps: { events: CalendarEventService; busy: 
     const { eventID } = parseInput(EventIDParams, req.params, 'params');
     const { calendarID } = parseInput(MoveBody, req.body, 'body');
     const actorID = authenticatedUser(req);
-    const [access, destination] = await Promise.all([events.load(eventID).then((state) => events.accessToEventOf(state, actorID)), events.accessTo(calendarID, actorID)]);
-    const result = await events.run(eventID, { type: 'MoveEvent', data: { eventID, actorID, access, destination } }, context(req, parseIfMatch(req)));
+    // The actor's account is read once, for both calendars' rules.
+    const actor = events.account(actorID);
+    const readEvent = async () => {
+      const loaded = await events.current(eventID);
+      return { loaded, access: await events.accessToEventOf(loaded.state, actorID, actor) };
+    };
+    const [{ loaded, access }, destination] = await Promise.all([readEvent(), events.accessTo(calendarID, actorID, actor)]);
+    const result = await events.run(eventID, { type: 'MoveEvent', data: { eventID, actorID, access, destination } }, context(req, parseIfMatch(req)), loaded);
     res.json({ ...writeReply(res, eventID, result), calendarID: destination.calendarID });
   });
 
@@ -166,12 +182,13 @@ export function calendarEventRoutes(deps: { events: CalendarEventService; busy: 
     const { response, reminders, originalStartTime } = parseInput(RespondBody, req.body, 'body');
     const userID = authenticatedUser(req);
     let originalStart: string | undefined;
+    let loaded: LoadedStream<CalendarEventState> | undefined;
     if (originalStartTime !== undefined) {
-      const current = await events.load(eventID);
-      originalStart = originalStartOf(originalStartTime, current.status !== 'absent' && current.allDay);
+      loaded = await events.current(eventID);
+      originalStart = originalStartOf(originalStartTime, loaded.state.status !== 'absent' && loaded.state.allDay);
     }
     const answer = { eventID, userID, ...(response ? { response } : {}), ...(reminders ? { reminders } : {}), ...(originalStart ? { originalStart } : {}) };
-    const result = await events.run(eventID, { type: 'RespondToInvitation', data: answer }, context(req));
+    const result = await events.run(eventID, { type: 'RespondToInvitation', data: answer }, context(req), loaded);
     const state = result.state.status === 'absent' ? undefined : result.state;
     const rsvpStatus = (originalStart && state?.occurrenceResponses[userID]?.[originalStart]) ?? state?.attendees[userID];
     res.json({ ...writeReply(res, eventID, result), rsvpStatus, ...(originalStart ? { originalStartTime: originalStart } : {}) });

@@ -1,16 +1,19 @@
 import {
+  accessRoleOf,
   type CalendarAccess,
   type CalendarEventCommand,
   calendarEventDecider,
   calendarEventStreamName,
   type CalendarEventState,
+  calendarReaderFromUser,
   DomainError,
   encodeConsistencyToken,
   isOccurrenceOf,
+  type UserState,
 } from '@datebook/shared-kernel';
-import { calendarReaderOf, type EventStore, roleOn } from '@datebook/shared-kernel/ports';
+import { type EventStore, readCalendars, readUserState } from '@datebook/shared-kernel/ports';
 import type { Response } from 'express';
-import { type CommandContext, type CommandResult, handleCommand, loadStream } from '../commandHandling/handleCommand';
+import { type CommandContext, type CommandResult, handleCommand, type LoadedStream, loadStream } from '../commandHandling/handleCommand';
 import type { UserAccounts } from '../users/userAccounts';
 import { type AddressedAttendees, type AttendeeByAddress, sortAttendeeAddresses } from './attendeeAddresses';
 
@@ -18,8 +21,9 @@ import { type AddressedAttendees, type AttendeeByAddress, sortAttendeeAddresses 
 export function calendarEventService(store: EventStore, accounts: UserAccounts) {
   return {
     store,
-    run: (eventID: string, command: CalendarEventCommand, context: CommandContext) =>
-      handleCommand(store, calendarEventStreamName(eventID), calendarEventDecider, command, context),
+    /** Runs a command; `loaded`, the event as this request just read it (`current`), spares handleCommand reading it again. */
+    run: (eventID: string, command: CalendarEventCommand, context: CommandContext, loaded?: LoadedStream<CalendarEventState>) =>
+      handleCommand(store, calendarEventStreamName(eventID), calendarEventDecider, command, context, loaded),
 
     async load(eventID: string): Promise<CalendarEventState> {
       return (await this.current(eventID)).state;
@@ -50,27 +54,36 @@ export function calendarEventService(store: EventStore, accounts: UserAccounts) 
      * The guests a request names by address, sorted into accounts (by their confirmed address) and everyone
      * else (see sortAttendeeAddresses). `hostID` is the event's host, whose own address invites nobody.
      */
-    async addressedAttendees(attendees: readonly AttendeeByAddress[] | undefined, hostID: string | undefined): Promise<AddressedAttendees> {
+    async addressedAttendees(attendees: readonly AttendeeByAddress[] | undefined, hostID: string | undefined, hostAccount?: Promise<UserState>): Promise<AddressedAttendees> {
       if (attendees === undefined || attendees.length === 0) return { userIDs: [], externals: [] };
-      const host = hostID === undefined ? undefined : await accounts.readUser(hostID);
+      const host = hostID === undefined ? undefined : await (hostAccount ?? this.account(hostID));
       return sortAttendeeAddresses(store, attendees, host?.status === 'registered' ? { userID: host.userID, email: host.email } : undefined);
     },
 
-    /** The actor's role on a calendar ('primary' is their own), read from the calendar's rules in the store. */
-    async accessTo(calendarID: string, actorID: string): Promise<CalendarAccess> {
+    /** A person's account as of now (a fold kept in memory, caught up by one read): read once per request, then shared. */
+    account(userID: string): Promise<UserState> {
+      return readUserState(store, userID);
+    },
+
+    /**
+     * The actor's role on a calendar ('primary' is their own), read from the calendar's rules in the store (the
+     * calendar with its owner's account, in one round trip). Who the actor is is read meanwhile (`actor`: their
+     * account, when the request is reading it already).
+     */
+    async accessTo(calendarID: string, actorID: string, actor?: Promise<UserState>): Promise<CalendarAccess> {
       const id = calendarID === 'primary' ? actorID : calendarID;
-      const { role } = await roleOn(store, id, await calendarReaderOf(store, actorID));
-      return { calendarID: id, role };
+      const [[calendar], account] = await Promise.all([readCalendars(store, [id]), actor ?? this.account(actorID)]);
+      return { calendarID: id, role: accessRoleOf(calendar!.state, calendarReaderFromUser(account, actorID)) };
     },
 
     /** The actor's role on the calendar the event is on (none when there is no such event: the decider answers 404). */
-    async accessToEventOf(state: CalendarEventState, actorID: string): Promise<CalendarAccess> {
+    async accessToEventOf(state: CalendarEventState, actorID: string, actor?: Promise<UserState>): Promise<CalendarAccess> {
       if (state.status === 'absent') return { calendarID: '', role: 'none' };
-      return this.accessTo(state.calendarID, actorID);
+      return this.accessTo(state.calendarID, actorID, actor);
     },
 
-    async zoneOf(userID: string): Promise<string> {
-      const user = await accounts.readUser(userID);
+    async zoneOf(userID: string, account?: Promise<UserState>): Promise<string> {
+      const user = await (account ?? this.account(userID));
       return user.status === 'registered' ? user.timeZone : 'UTC';
     },
   };

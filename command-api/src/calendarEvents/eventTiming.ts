@@ -15,6 +15,17 @@ const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\
 const LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/**
+ * The instant of a time written exactly as `Date.toISOString` writes it (what most clients send), without
+ * Temporal's parser: a string that reads back the same names exactly that millisecond, and an impossible
+ * date never does. Undefined for any other form.
+ */
+function canonicalInstant(value: string): number | undefined {
+  if (value.length !== 24 || value[23] !== 'Z') return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) || new Date(ms).toISOString() !== value ? undefined : ms;
+}
+
 export const hasTiming = (input: TimingInput) =>
   [input.startTime, input.endTime, input.duration, input.startDate, input.endDate, input.timeZone].some((v) => v !== undefined);
 
@@ -58,7 +69,7 @@ export function resolveTiming(input: TimingInput, current: EventTiming | undefin
   const instant = (path: string, value: string | undefined): number | undefined => {
     if (value === undefined) return undefined;
     try {
-      if (WITH_OFFSET.test(value)) return Temporal.Instant.from(value).epochMilliseconds;
+      if (WITH_OFFSET.test(value)) return canonicalInstant(value) ?? Temporal.Instant.from(value).epochMilliseconds;
       if (LOCAL.test(value)) {
         if (input.timeZone === undefined && current === undefined) return fail(path, 'a time without offset needs timeZone');
         // The zone's own error already names timeZone; the wall time itself may be fine.

@@ -42,18 +42,19 @@ export function occurrenceRoutes(deps: { events: CalendarEventService; clock: ()
   const context = (req: Request): CommandContext => ({ actorID: authenticatedUser(req), now: deps.clock(), correlationId: req.correlationId });
 
   async function loadSeries(eventID: string, rawStart: string, actorID: string) {
-    const state = await events.load(eventID);
+    const loaded = await events.current(eventID);
+    const { state } = loaded;
     const access = await events.accessToEventOf(state, actorID);
     // Who can neither see the calendar's events nor is on this one learns nothing of it.
     if (state.status === 'absent' || (!(actorID in viewAudience(state)) && !atLeast(access.role, 'reader'))) throw new DomainError('EVENT_NOT_FOUND', 'no such event');
-    return { state, access, originalStart: originalStartOf(rawStart, state.allDay) };
+    return { state, loaded, access, originalStart: originalStartOf(rawStart, state.allDay) };
   }
 
   router.put('/events/:eventID/occurrences/:originalStartTime', async (req, res) => {
     const params = parseInput(OccurrenceParams, req.params, 'params');
     const body = parseInput(ChangeOccurrenceBody, req.body, 'body');
     const actorID = authenticatedUser(req);
-    const { state, access, originalStart } = await loadSeries(params.eventID, params.originalStartTime, actorID);
+    const { state, loaded, access, originalStart } = await loadSeries(params.eventID, params.originalStartTime, actorID);
     const occurrenceTiming: EventTiming = occurrenceTimingOf(state, originalStart);
     const timing = hasTiming(body) ? resolveTiming(body, occurrenceTiming, state.timeZone) : occurrenceTiming;
 
@@ -64,7 +65,7 @@ export function occurrenceRoutes(deps: { events: CalendarEventService; clock: ()
         ...(body.description !== undefined ? { description: body.description } : {}),
         ...(body.location !== undefined ? { location: body.location } : {}),
       };
-      const result = await events.run(params.eventID, { type: 'ChangeOccurrence', data: { eventID: params.eventID, actorID, access, originalStart, changes } }, context(req));
+      const result = await events.run(params.eventID, { type: 'ChangeOccurrence', data: { eventID: params.eventID, actorID, access, originalStart, changes } }, context(req), loaded);
       return res.json(writeReply(res, params.eventID, result));
     }
 
@@ -75,7 +76,7 @@ export function occurrenceRoutes(deps: { events: CalendarEventService; clock: ()
     if (continuation.state.status !== 'absent') {
       if (continuation.state.hostID !== series.hostID) throw new DomainError('EVENT_ID_TAKEN', 'the id of the new series is taken');
       // A retried split: the new series exists. End the original again (a no-op when the first try did).
-      const ended = await events.run(series.eventID, { type: 'EndSeriesAt', data: endSeriesAt(series, originalStart, actorID, access, nextID) }, context(req));
+      const ended = await events.run(series.eventID, { type: 'EndSeriesAt', data: endSeriesAt(series, originalStart, actorID, access, nextID) }, context(req), loaded);
       const previousSeries = writeReply(res, series.eventID, ended);
       return res.status(201).location(`/events/${continuation.state.eventID}`).json({
         ...writeReply(res, continuation.state.eventID, continuation), previousSeries,
@@ -83,8 +84,8 @@ export function occurrenceRoutes(deps: { events: CalendarEventService; clock: ()
       });
     }
     const plan = planSplit(series, originalStart, { timing, recurrence: body.recurrence, title: body.title, description: body.description, location: body.location }, nextID, actorID, access);
-    const continued = await events.run(nextID, { type: 'ScheduleEvent', data: plan.continuation }, context(req));
-    const ended = await events.run(series.eventID, { type: 'EndSeriesAt', data: plan.endOriginal }, context(req));
+    const continued = await events.run(nextID, { type: 'ScheduleEvent', data: plan.continuation }, context(req), continuation);
+    const ended = await events.run(series.eventID, { type: 'EndSeriesAt', data: plan.endOriginal }, context(req), loaded);
     const previousSeries = writeReply(res, series.eventID, ended);
     res.status(201).location(`/events/${nextID}`).json({
       ...writeReply(res, nextID, continued), previousSeries, movedExceptions: plan.movedExceptions, droppedExceptions: plan.droppedExceptions,
@@ -94,8 +95,8 @@ export function occurrenceRoutes(deps: { events: CalendarEventService; clock: ()
   router.delete('/events/:eventID/occurrences/:originalStartTime', async (req, res) => {
     const params = parseInput(OccurrenceParams, req.params, 'params');
     const actorID = authenticatedUser(req);
-    const { access, originalStart } = await loadSeries(params.eventID, params.originalStartTime, actorID);
-    const result = await events.run(params.eventID, { type: 'CancelOccurrence', data: { eventID: params.eventID, actorID, access, originalStart } }, context(req));
+    const { loaded, access, originalStart } = await loadSeries(params.eventID, params.originalStartTime, actorID);
+    const result = await events.run(params.eventID, { type: 'CancelOccurrence', data: { eventID: params.eventID, actorID, access, originalStart } }, context(req), loaded);
     writeReply(res, params.eventID, result);
     res.status(204).end();
   });

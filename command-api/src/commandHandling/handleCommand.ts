@@ -49,6 +49,16 @@ export async function loadStream<Event extends { type: string; data: unknown }, 
   return { state: foldStored(fold, fold.initialState(), events), version: currentVersion };
 }
 
+/** `loadStream` for many streams of one aggregate, read in one round trip (results in the order of `streamNames`). */
+export async function loadStreams<Event extends { type: string; data: unknown }, State>(
+  store: EventStore,
+  streamNames: readonly string[],
+  fold: StreamFold<Event, State>,
+): Promise<LoadedStream<State>[]> {
+  const reads = await store.readStreams(streamNames.map((streamName) => ({ streamName })));
+  return reads.map(({ events, currentVersion }) => ({ state: foldStored(fold, fold.initialState(), events), version: currentVersion }));
+}
+
 /** Who and when, stamped on every event command-api writes, with the payload version its type is written in today. */
 function metadataOf(type: string, context: CommandContext): EventMetadata {
   return { actorID: context.actorID, occurredAt: context.now.toISOString(), correlationId: context.correlationId, schemaVersion: currentSchemaVersion(type) };

@@ -17,6 +17,7 @@ import {
 import type { LinkClaims } from '@datebook/shared-kernel/http';
 import type { EventStore } from '@datebook/shared-kernel/ports';
 import { handleCommand, loadStream } from '../commandHandling/handleCommand';
+import { knownUserIDs } from './knownUsers';
 import { hashPassword, verifyPassword } from './passwordHash';
 import { assertAcceptablePassword } from './passwordPolicy';
 
@@ -65,6 +66,8 @@ export function userAccounts(store: EventStore, options: { revocations?: Revocat
 
   // Verifying against a throw-away hash keeps sign-in time the same whether or not the address exists.
   const decoyHash = hashPassword(randomUUID());
+
+  const knownUsers = knownUserIDs();
 
   return {
     readUser,
@@ -156,11 +159,20 @@ export function userAccounts(store: EventStore, options: { revocations?: Revocat
       options.revocations?.forget(userID);
     },
 
-    /** The ids among `userIDs` that belong to nobody. */
+    /**
+     * The ids among `userIDs` that belong to nobody. A User stream is never deleted, so an id once seen to have
+     * one is known for good and not read again; the others are read together, in one round trip.
+     */
     async unknownUsers(userIDs: string[]): Promise<string[]> {
-      const unique = [...new Set(userIDs)];
-      const states = await Promise.all(unique.map(async (id) => [id, (await store.readStream(userStreamName(id))).currentVersion] as const));
-      return states.filter(([, version]) => version === null).map(([id]) => id);
+      const unread = [...new Set(userIDs)].filter((id) => !knownUsers.has(id));
+      if (unread.length === 0) return [];
+      const reads = await store.readStreams(unread.map((id) => ({ streamName: userStreamName(id) })));
+      const unknown: string[] = [];
+      unread.forEach((id, index) => {
+        if (reads[index]?.currentVersion == null) unknown.push(id);
+        else knownUsers.add(id);
+      });
+      return unknown;
     },
   };
 

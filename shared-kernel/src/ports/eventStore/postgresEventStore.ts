@@ -2,6 +2,7 @@ import type { EventMetadata, LogPosition, RecordedEvent } from '../../events/rec
 import { isUniqueViolation, type SqlDatabase, type SqlExecutor } from '../sql/sqlDatabase';
 import { appendSignal } from './appendSignal';
 import { type AppendResult, type EventStore, type EventToAppend, type ExpectedVersion, type NewStream, newStreamsTaken, WrongExpectedVersionError } from './eventStore';
+import { postgresGroupCommit } from './postgresGroupCommit';
 
 // Emmett / Message DB style: (stream_name, stream_version) is the optimistic-concurrency key; the
 // transaction id lets global readers wait for late commits (a bigserial is taken at insert, not commit).
@@ -189,5 +190,7 @@ export async function postgresEventStore(db: SqlDatabase): Promise<EventStore> {
 
     onAppended: appended.onAppended,
   };
-  return store;
+  // Concurrent appends share one statement and one commit (postgresGroupCommit.ts); an append alone is the statement above.
+  const groupCommit = postgresGroupCommit(db, { appendAlone: store.appendToStream, notify: appended.notify });
+  return { ...store, appendToStream: groupCommit.append };
 }
