@@ -13,7 +13,7 @@ runMain(async () => {
     throw new Error(`usage: npm run replay -- <${projections.join('|')}> [--check] [--force]`);
   }
   const config = readConfig(ReplayConfig, process.env);
-  const database = pgSqlDatabase({ connectionString: config.DATABASE_URL, max: 2 });
+  const database = pgSqlDatabase({ connectionString: config.DATABASE_URL, max: 3 });
   try {
     // EVENT_STORE=kurrent replays from KurrentDB; the read model stays in PostgreSQL either way.
     const { store, close: closeStore } = await openEventStore(config, database);

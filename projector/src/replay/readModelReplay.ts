@@ -1,4 +1,4 @@
-import { START_OF_LOG, type LogPosition } from '@datebook/shared-kernel';
+import { type LogPosition, type RecordedEvent, START_OF_LOG } from '@datebook/shared-kernel';
 import { type EventStore, READ_MODEL_SCHEMA, type SqlDatabase, type SqlExecutor } from '@datebook/shared-kernel/ports';
 import { projectBatch } from '../calendarProjection';
 
@@ -34,17 +34,42 @@ export interface ReplayResult {
   switched: boolean;
 }
 
+/** The shares of a batch projected at once, each in its own transaction: every stream wholly in one, its events in order. */
+const SHARES_AT_ONCE = 2;
+
+function sharesOf(batch: RecordedEvent[], count: number): RecordedEvent[][] {
+  const shares: RecordedEvent[][] = Array.from({ length: count }, () => []);
+  for (const event of batch) {
+    let hash = 0;
+    for (let i = 0; i < event.streamName.length; i++) hash = (Math.imul(hash, 31) + event.streamName.charCodeAt(i)) | 0;
+    shares[Math.abs(hash) % count]!.push(event);
+  }
+  return shares.filter((share) => share.length > 0);
+}
+
+/**
+ * Projects the log from `from` into `schema`, reading each batch while the one before is projected, and
+ * projecting each batch in SHARES_AT_ONCE transactions at once: streams are disjoint between them and every
+ * write is guarded by its stream's version, so they commit in any order (the collections' counters they
+ * share are locked in one order by each, see projectCollections).
+ */
 async function catchUp(store: EventStore, db: SqlDatabase, schema: string, from: LogPosition, batchSize: number): Promise<{ position: LogPosition; events: number }> {
   let position = from;
   let events = 0;
+  let next = store.readAll(position, batchSize);
   for (;;) {
-    const batch = await store.readAll(position, batchSize);
+    const batch = await next;
     const last = batch.at(-1);
     if (!last) return { position, events };
-    await db.transaction(async (tx) => {
+    next = store.readAll(last.logPosition, batchSize);
+    // Awaited on the next turn; a failure of this batch leaves it unread.
+    next.catch(() => undefined);
+    const outcomes = await Promise.allSettled(sharesOf(batch, SHARES_AT_ONCE).map((share) => db.transaction(async (tx) => {
       await tx.query(`set local search_path to ${schema}, public`);
-      await projectBatch(tx, batch);
-    });
+      await projectBatch(tx, share);
+    })));
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
     position = last.logPosition;
     events += batch.length;
   }

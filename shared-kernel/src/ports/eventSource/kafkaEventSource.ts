@@ -40,7 +40,8 @@ export interface KafkaEventSourceOptions {
 export function kafkaEventSource(options: KafkaEventSourceOptions): EventSource {
   const topic = options.topic ?? DEFAULT_EVENTS_TOPIC;
   const logger = (options.logger ?? pino({ level: 'warn' })).child({ component: 'kafkaEventSource', topic });
-  const maxBatchSize = options.maxBatchSize ?? 500;
+  // About what one fetch of a partition brings (kafkajs: 1 MB): a backlog is handled in few, large batches.
+  const maxBatchSize = options.maxBatchSize ?? 1000;
   const retryDelayMs = options.retryDelayMs ?? 200;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 5000;
   // Bounded kafkajs retries let an outage surface as a crash; a fresh consumer follows with capped backoff.

@@ -34,3 +34,16 @@ describe('on embedded PGlite', () => {
     dispose: () => db.close(),
   });
 });
+
+describe('with batches of two', () => {
+  let db: SqlDatabase;
+  // Each case's new group starts behind, on the log the cases before it filled: full batches, each read while the one before is handled.
+  eventSourceContract('storeTailingEventSource reading ahead', {
+    async create() {
+      db = await pgliteSqlDatabase();
+      const store = await postgresEventStore(db);
+      return { store, source: await storeTailingEventSource(store, db, { batchSize: 2, pollIntervalMs: 50, retryDelayMs: 100 }) };
+    },
+    dispose: () => db.close(),
+  });
+});

@@ -1,3 +1,4 @@
+import type { RecordedEvent } from '../../events/recordedEvent';
 import type { EventStore } from '../eventStore/eventStore';
 import { logCheckpoints } from '../sql/logCheckpoints';
 import type { SqlDatabase } from '../sql/sqlDatabase';
@@ -16,11 +17,13 @@ export interface StoreTailingOptions {
 /**
  * An EventSource that reads the store's global log directly (the embedded default: no broker).
  * Checkpoints live in `consumer_checkpoints` of `checkpoints` and advance after each handled batch.
+ * Behind on the log (a full batch came), it reads the next batch while the handler works on this one.
  */
 export async function storeTailingEventSource(store: EventStore, checkpoints: SqlDatabase, options: StoreTailingOptions = {}): Promise<EventSource> {
   const stored = logCheckpoints(checkpoints, 'consumer_checkpoints', 'consumer_group');
   await stored.ensureSchema();
-  const batchSize = options.batchSize ?? 500;
+  // Large enough that catching up costs few round trips per event (statements and view scripts are per batch).
+  const batchSize = options.batchSize ?? 1000;
   const pollIntervalMs = options.pollIntervalMs ?? 200;
   const retryDelayMs = options.retryDelayMs ?? 500;
 
@@ -37,12 +40,20 @@ export async function storeTailingEventSource(store: EventStore, checkpoints: Sq
 
       const loop = (async () => {
         let position = await stored.load(consumerGroup);
+        let next: Promise<RecordedEvent[]> | undefined;
         while (running) {
           dirty = false;
           try {
-            const batch = await store.readAll(position, batchSize);
+            const reading = next ?? store.readAll(position, batchSize);
+            next = undefined;
+            const batch = await reading;
             const last = batch.at(-1);
             if (last) {
+              if (batch.length === batchSize) {
+                next = store.readAll(last.logPosition, batchSize);
+                // Dropped unread when this batch fails or the subscription stops: its failure is no one's to report.
+                next.catch(() => undefined);
+              }
               await handler(batch);
               await stored.save(consumerGroup, last.logPosition);
               position = last.logPosition;
@@ -50,6 +61,7 @@ export async function storeTailingEventSource(store: EventStore, checkpoints: Sq
             }
             healthy = true;
           } catch (error) {
+            next = undefined;
             healthy = false;
             options.onError?.(error, consumerGroup);
             await sleep(retryDelayMs);

@@ -18,48 +18,67 @@ local function dayText(day)
   end
   return text
 end
-local function eachDay(interval, fn)
-  local s, e = string.match(interval, '^(%-?%d+)|(%-?%d+)|')
-  for d = math.floor(tonumber(s) / DAY_MS), math.floor((tonumber(e) - 1) / DAY_MS) do fn(string.format('%d', d)) end
-end
-local function unfile(entry)
-  return function(day)
-    local text = dayText(day)
-    local from = 1
-    while true do
-      local i, j = string.find(text, entry, from, true)
-      if not i then return end
-      local after = string.sub(text, j + 1, j + 1)
-      if after == '' or after == ' ' then
-        days[day] = string.sub(text, 1, i - 1) .. string.sub(text, j + 1)
-        return
-      end
-      from = j + 1
+-- Each interval of a kept list: its long mark ('L' or ''), its text without the mark, and its start and end
+-- instants, which the days it is filed under follow from.
+local INTERVAL = '(L?)((%-?%d+)|(%-?%d+)|%a)'
+local function firstDay(s) return math.floor(tonumber(s) / DAY_MS) end
+local function lastDay(e) return math.floor((tonumber(e) - 1) / DAY_MS) end
+-- `entry` out of a day's text, when there (entries are ' <interval>|<event id>', each followed by ' ' or the end).
+local function unfile(day, entry)
+  local text = dayText(day)
+  local from = 1
+  while true do
+    local i, j = string.find(text, entry, from, true)
+    if not i then return end
+    local after = string.sub(text, j + 1, j + 1)
+    if after == '' or after == ' ' then
+      days[day] = string.sub(text, 1, i - 1) .. string.sub(text, j + 1)
+      return
     end
+    from = j + 1
   end
 end
-local function clearBusy(id)
-  local old = redis.call('HGET', KEYS[7], id)
+-- Set once :bu or :bf may have changed: only then are their mirrors in :bk looked at again.
+local busyMoved = false
+-- `old`: the event's intervals in :bm when already read (false: none).
+local function clearBusy(id, old)
+  busyMoved = true
+  if old == nil then old = redis.call('HGET', KEYS[7], id) end
   if old then
-    for m in string.gmatch(old, '%S+') do
-      if string.sub(m, 1, 1) == 'L' then redis.call('ZREM', KEYS[11], string.sub(m, 2) .. '|' .. id)
-      else eachDay(m, unfile(' ' .. m .. '|' .. id)) end
+    for long, interval, s, e in string.gmatch(old, INTERVAL) do
+      if long == 'L' then redis.call('ZREM', KEYS[11], interval .. '|' .. id)
+      else
+        local entry = ' ' .. interval .. '|' .. id
+        for d = firstDay(s), lastDay(e) do unfile(string.format('%d', d), entry) end
+      end
     end
     redis.call('HDEL', KEYS[7], id)
   end
   redis.call('ZREM', KEYS[9], id)
   redis.call('ZREM', KEYS[10], id)
 end
+-- Whether a sorted set scores `id` as `bound` says ('' = not in it).
+local function scored(set, id, bound)
+  local score = redis.call('ZSCORE', set, id)
+  if bound == '' then return not score end
+  return score ~= false and tonumber(score) == tonumber(bound)
+end
 local function keepBusy(id, intervals, coveredFrom, coveredUntil, longestLong)
-  clearBusy(id)
+  -- The same busy time as kept already (most rewrites: an answer, a title, another's invitation) is left
+  -- filed as it is rather than unfiled and filed again; the longest long interval came with it.
+  local old = redis.call('HGET', KEYS[7], id)
+  if (old or '') == intervals and scored(KEYS[9], id, coveredUntil) and scored(KEYS[10], id, coveredFrom) then return end
+  clearBusy(id, old)
   if intervals ~= '' then
     redis.call('HSET', KEYS[7], id, intervals)
-    for m in string.gmatch(intervals, '%S+') do
-      if string.sub(m, 1, 1) == 'L' then
-        redis.call('ZADD', KEYS[11], string.match(m, '^L(%-?%d+)|'), string.sub(m, 2) .. '|' .. id)
+    for long, interval, s, e in string.gmatch(intervals, INTERVAL) do
+      if long == 'L' then redis.call('ZADD', KEYS[11], s, interval .. '|' .. id)
       else
-        local entry = ' ' .. m .. '|' .. id
-        eachDay(m, function(day) days[day] = dayText(day) .. entry end)
+        local entry = ' ' .. interval .. '|' .. id
+        for d = firstDay(s), lastDay(e) do
+          local day = string.format('%d', d)
+          days[day] = dayText(day) .. entry
+        end
       end
     end
   end
@@ -104,8 +123,10 @@ for i = 4, #ARGV, 9 do
   end
 end
 writeDays()
-mirror(KEYS[9], 0, 'u')
-mirror(KEYS[10], -1, 'f')
+if busyMoved then
+  mirror(KEYS[9], 0, 'u')
+  mirror(KEYS[10], -1, 'f')
+end
 if ARGV[2] ~= '' then
   local since = redis.call('GET', KEYS[5])
   if not since or tonumber(ARGV[2]) < tonumber(since) then redis.call('SET', KEYS[5], ARGV[2]) end

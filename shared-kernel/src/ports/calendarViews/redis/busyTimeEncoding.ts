@@ -25,6 +25,35 @@ export function encodeKeptBusyTime(row: AttendanceRow, now: number): string[] {
   return [intervals.join(' '), bound(kept.coveredFrom), bound(kept.coveredUntil), String(longestLong)];
 }
 
+/**
+ * `encodeKeptBusyTime` for many rows at one `now`, each event expanded once rather than once per person.
+ * A row with no answers to single occurrences keeps its event's occurrences as they are: the accepted
+ * row's encoding is computed once per event object, a pending or tentative row's is the same with every
+ * interval tentative, a declined row's has none over the same covered stretch (keptBusyTime's rule; the
+ * unit test holds the two to each other). Rows with answers to single occurrences are encoded each alone.
+ */
+export function keptBusyTimeEncoder(now: number): (row: AttendanceRow) => string[] {
+  const accepted = new WeakMap<AttendanceRow['event'], string[]>();
+  const tentative = new WeakMap<AttendanceRow['event'], string[]>();
+  return (row) => {
+    if (row.occurrenceResponses && Object.keys(row.occurrenceResponses).length > 0) return encodeKeptBusyTime(row, now);
+    let asAccepted = accepted.get(row.event);
+    if (!asAccepted) {
+      asAccepted = encodeKeptBusyTime({ ...row, rsvpStatus: 'ACCEPTED', occurrenceResponses: {} }, now);
+      accepted.set(row.event, asAccepted);
+    }
+    if (row.rsvpStatus === 'ACCEPTED') return asAccepted;
+    const [intervals, coveredFrom, coveredUntil, longestLong] = asAccepted as [string, string, string, string];
+    if (row.rsvpStatus === 'DECLINED') return ['', coveredFrom, coveredUntil, '0'];
+    let asTentative = tentative.get(row.event);
+    if (!asTentative) {
+      asTentative = [intervals.replaceAll('|b', '|t'), coveredFrom, coveredUntil, longestLong];
+      tentative.set(row.event, asTentative);
+    }
+    return asTentative;
+  };
+}
+
 /** The UTC day numbers [from, to) touches (the fields of `:bh` a read needs), '='-prefixed when wholly inside it. */
 export function busyReadDays(from: number, to: number): string[] {
   const days: string[] = [];
