@@ -29,7 +29,7 @@ const k8s = readdirSync(k8sDir)
 
 const datebookServices = ['command-api', 'query-api', 'relay', 'projector', 'notifier', 'gateway'];
 const kafkaClients = ['relay', 'projector', 'notifier'];
-const redisClients = ['query-api', 'projector'];
+const redisClients = ['command-api', 'query-api', 'projector'];
 
 describe('compose.yaml: Redis and Kafka want credentials', () => {
   const env = (name: string) => compose.services[name]?.environment ?? {};

@@ -110,6 +110,26 @@ describe('kept week views follow every change that alters them', () => {
     await expectCurrent(eve);
   });
 
+  it('shows a calendar the person just made, with its events, within the projection’s lag', async () => {
+    await expectCurrent(eve);
+    const created = await sys.http().post('/calendars').set(eve.auth).send({ summary: 'Running club' });
+    expect(created.status).toBe(201);
+    const run = await book(eve, { calendarID: created.body.calendarID, title: 'Long run', startTime: '2030-06-08T07:00:00Z', endTime: '2030-06-08T09:00:00Z' });
+    await pollUntil(async () => (await kept(eve)).some((item) => item.eventID === run), { timeoutMs: 10_000, what: 'the new calendar’s event in Eve’s week' });
+    await expectCurrent(eve);
+  });
+
+  it('leaves out a stranger’s invitation once the person adds only invitations from known senders', async () => {
+    const gus = await sys.signUp('gus');
+    const party = await book(gus, { title: 'Party', startTime: '2030-06-07T20:00:00Z', endTime: '2030-06-07T23:00:00Z', invitedUserIDs: [eve.userID] });
+    await pollUntil(async () => (await kept(eve)).some((item) => item.eventID === party), { timeoutMs: 10_000, what: 'Gus’s invitation in Eve’s week' });
+    expect((await sys.http().patch('/users/me').set(eve.auth).send({ addInvitations: 'knownSenders' })).status).toBe(200);
+    await pollUntil(async () => !(await kept(eve)).some((item) => item.eventID === party), { timeoutMs: 10_000, what: 'Gus’s invitation out of Eve’s week' });
+    await expectCurrent(eve);
+    expect((await sys.http().patch('/users/me').set(eve.auth).send({ addInvitations: 'everyone' })).status).toBe(200);
+    await pollUntil(async () => (await kept(eve)).some((item) => item.eventID === party), { timeoutMs: 10_000, what: 'Gus’s invitation back' });
+  });
+
   it('drops a deleted calendar from the very next view', async () => {
     expect(await seenOn(eve, family)).toHaveLength(1);
     expect((await sys.http().delete(`/calendars/${family}`).set(ann.auth)).status).toBe(204);

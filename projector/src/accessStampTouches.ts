@@ -4,7 +4,7 @@ import type { SqlExecutor } from '@datebook/shared-kernel/ports';
 /**
  * The principals whose access stamps (shared-kernel ports/accessStamps) a batch moves once it is in the
  * read model: every Calendar stream's calendar and every User stream's person (again: the command side
- * moved them at the append, unless it died in between), and whoever a new rule names — by account, or by
+ * moved them at the append, unless it died in between), a new calendar's owner, and whoever a new rule names — by account, or by
  * address through the people who gave that address — whose calendar list, read from rm_calendar_rules,
  * gains the calendar only now.
  */
@@ -17,6 +17,8 @@ export async function accessStampTouchesOf(tx: SqlExecutor, batch: readonly Reco
     if (category !== 'Calendar') continue;
     principals.add(id);
     const event = parseCalendarStreamEvent(recorded);
+    // A new calendar joins its owner's list (and their week) through the read model too.
+    if (event?.type === 'CalendarCreated') principals.add(event.data.ownerID);
     if (event?.type !== 'AccessGranted') continue;
     const { scope } = event.data;
     if (scope.type === 'user') principals.add(scope.userID);

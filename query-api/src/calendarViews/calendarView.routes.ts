@@ -116,10 +116,12 @@ export function calendarRoute(deps: { queries: ReadModelQueries; clock: () => Da
         }));
         const viewsRead = calendars.map((c) => c.calendarID);
         const viewStamps = await kept?.viewStamps(viewsRead);
-        const { events, truncated, fromViewsOnly } = await deps.queries.calendar(userID, window.from, window.to, timeZone, fresh, calendars);
+        const { events, truncated, fromViewsOnly } = await deps.queries.calendar(userID, window.from, window.to, timeZone, fresh, calendars, kept !== undefined);
         const json = JSON.stringify({ ...range, events, truncated });
         if (kept && fromViewsOnly && personStamp && calendarStamps && viewStamps) {
-          kept.keep(key, { accessOf: [userID, ...rightsRead], viewsOf: viewsRead }, [...personStamp, ...calendarStamps], viewStamps, json);
+          kept.keep(key, userID, { accessOf: [userID, ...rightsRead], viewsOf: viewsRead }, [...personStamp, ...calendarStamps], viewStamps, json);
+        } else {
+          kept?.forget(key);
         }
         return { headers, body: undefined, json };
       }

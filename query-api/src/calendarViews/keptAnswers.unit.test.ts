@@ -5,16 +5,16 @@ import { keptAnswers } from './keptAnswers';
 describe('keptAnswers', () => {
   let now: number;
   const clock = () => new Date(now);
-  const setUp = (options: { maxEntries?: number; maxAnswerBytes?: number } = {}) => {
+  const setUp = (options: { maxEntries?: number; maxAnswerBytes?: number; maxBytes?: number; maxPerPerson?: number } = {}) => {
     const access = inMemoryAccessStamps();
     const views = inMemoryCalendarViews();
     return { access, views, kept: keptAnswers({ access, views, clock, ...options }) };
   };
   /** Keeps `json` for `key` the way the route does: stamps first, then the answer. */
-  const keep = async (kept: ReturnType<typeof keptAnswers>, key: string, accessOf: string[], viewsOf: string[], json: string) => {
+  const keep = async (kept: ReturnType<typeof keptAnswers>, key: string, accessOf: string[], viewsOf: string[], json: string, person = 'someone') => {
     const access = (await kept.accessStamps(accessOf))!;
     const views = (await kept.viewStamps(viewsOf))!;
-    kept.keep(key, { accessOf, viewsOf }, access, views, json);
+    kept.keep(key, person, { accessOf, viewsOf }, access, views, json);
   };
   beforeEach(() => {
     now = Date.parse('2030-01-01T00:00:00Z');
@@ -49,8 +49,8 @@ describe('keptAnswers', () => {
     now += 1;
     expect(await kept.current('k')).toBeUndefined();
 
-    const unreadable = keptAnswers({ access: { touch: async () => {}, read: async () => undefined }, views: inMemoryCalendarViews(), clock });
-    unreadable.keep('k', { accessOf: ['a'], viewsOf: [] }, [null], [], '{}');
+    const unreadable = keptAnswers({ access: { touch: async () => {}, read: async () => undefined, current: async () => undefined }, views: inMemoryCalendarViews(), clock });
+    unreadable.keep('k', 'someone', { accessOf: ['a'], viewsOf: [] }, ['s'], [], '{}');
     expect(await unreadable.current('k')).toBeUndefined();
   });
 
@@ -61,5 +61,29 @@ describe('keptAnswers', () => {
     await keep(kept, 'c', [], [], '"c"');
     await keep(kept, 'big', [], [], `"${'x'.repeat(20)}"`);
     expect([await kept.current('a'), await kept.current('b'), await kept.current('c'), await kept.current('big')]).toEqual([undefined, '"b"', '"c"', undefined]);
+  });
+
+  it('keeps a few answers per person, bounds the memory of all, and forgets an answer built afresh that may not be kept', async () => {
+    const { kept } = setUp({ maxPerPerson: 2, maxBytes: 1_000 });
+    await keep(kept, 'ann-1', [], [], '"1"', 'ann');
+    await keep(kept, 'ann-2', [], [], '"2"', 'ann');
+    await keep(kept, 'bob-1', [], [], '"b"', 'bob');
+    await keep(kept, 'ann-3', [], [], '"3"', 'ann');
+    expect([await kept.current('ann-1'), await kept.current('ann-2'), await kept.current('ann-3'), await kept.current('bob-1')]).toEqual([undefined, '"2"', '"3"', '"b"']);
+    // 2 × 300 units each: the third pushes the oldest out.
+    const big = `"${'x'.repeat(298)}"`;
+    await keep(kept, 'cyd-1', [], [], big, 'cyd');
+    await keep(kept, 'dan-1', [], [], big, 'dan');
+    expect([await kept.current('ann-2'), await kept.current('cyd-1'), await kept.current('dan-1')]).toEqual([undefined, undefined, big]);
+    kept.forget('dan-1');
+    expect(await kept.current('dan-1')).toBeUndefined();
+  });
+
+  it('never keeps an answer beside "no stamp": a principal without one is given one first', async () => {
+    const { access, kept } = setUp();
+    const never = randomUUID();
+    await keep(kept, 'k', [never], [], '{}');
+    expect((await access.read([never]))?.[0]).toEqual(expect.any(String));
+    expect(await kept.current('k')).toBe('{}');
   });
 });

@@ -84,8 +84,8 @@ export function readModelQueries(db: SqlExecutor, options: { clock: () => Date; 
    * The views hold every invitation; a person who adds only some keeps their calendar and busy time in the
    * read model, which leaves the others out (INVITATION_ADDED). Splits `userIDs` into the two.
    */
-  async function byInvitationSetting(userIDs: string[]): Promise<{ everyInvitation: string[]; someInvitations: string[] }> {
-    const remembered = await settingsOf(userIDs);
+  async function byInvitationSetting(userIDs: string[], freshSettings = false): Promise<{ everyInvitation: string[]; someInvitations: string[] }> {
+    const remembered = await settingsOf(userIDs, freshSettings);
     const someInvitations = userIDs.filter((id) => remembered.get(id)?.addsEveryInvitation === false);
     return { everyInvitation: someInvitations.length === 0 ? userIDs : userIDs.filter((id) => !someInvitations.includes(id)), someInvitations };
   }
@@ -94,9 +94,9 @@ export function readModelQueries(db: SqlExecutor, options: { clock: () => Date; 
    * Where one person's calendar rows come from: the read model for a read that waited on it (a consistency
    * token) or for someone who adds only some invitations; the views otherwise.
    */
-  async function sourceFor(userID: string, fresh: boolean): Promise<AttendanceSource> {
+  async function sourceFor(userID: string, fresh: boolean, freshSettings = false): Promise<AttendanceSource> {
     if (fresh) return fromReadModel;
-    return (await byInvitationSetting([userID])).someInvitations.length > 0 ? fromReadModel : cached;
+    return (await byInvitationSetting([userID], freshSettings)).someInvitations.length > 0 ? fromReadModel : cached;
   }
 
   async function merged<T>(userIDs: string[], fresh: boolean, cachedRead: (ids: string[]) => Promise<Map<string, T>>, readModelRead: (ids: string[]) => Promise<Map<string, T>>) {
@@ -112,9 +112,13 @@ export function readModelQueries(db: SqlExecutor, options: { clock: () => Date; 
      * events and each occurrence of a series as its own item, all-day items on the viewer's dates,
      * sorted by start (all-day items at the start of their day in the viewer's zone).
      */
-    async calendar(userID: string, from: Date, to: Date, viewerZone: string, fresh = false, calendars?: SelectedCalendar[]): Promise<{ events: CalendarEntry[]; truncated: boolean; fromViewsOnly: boolean }> {
+    async calendar(
+      userID: string, from: Date, to: Date, viewerZone: string, fresh = false, calendars?: SelectedCalendar[],
+      /** The person's invitation setting read now, not remembered (an answer that may be kept is built only from what stamps cover). */
+      freshSettings = false,
+    ): Promise<{ events: CalendarEntry[]; truncated: boolean; fromViewsOnly: boolean }> {
       // A read that waited for a consistency token reads the read model it waited on, not the cache, which may lag it.
-      const source = await sourceFor(userID, fresh);
+      const source = await sourceFor(userID, fresh, freshSettings);
       const window = [principalsOf(userID, calendars), new Date(from.getTime() - 14 * 3_600_000), new Date(to.getTime() + 14 * 3_600_000)] as const;
       const { rows, fromViewsOnly }: SourcedRows = source === cached && options.attendance?.sourced ? await options.attendance.sourced(...window) : { rows: await source(...window), fromViewsOnly: false };
       const { occurrences, truncated } = personalOccurrences(oneRowPerEvent(rows, userID), from, to, viewerZone);

@@ -73,7 +73,7 @@ async function serve(route: JsonRoute, req: IncomingMessage, res: ServerResponse
     sendJsonText(req, res, 200, 'application/json; charset=utf-8', reply.json ?? JSON.stringify(reply.body));
   } catch (error) {
     const { body, retryAfter } = problemFor(error, options.logger.child({ correlationId }));
-    if (retryAfter) res.setHeader('Retry-After', retryAfter);
+    if (retryAfter && !res.getHeader('Retry-After')) res.setHeader('Retry-After', retryAfter);
     setAuthenticationFailureHeaders(req, res, error);
     sendJson(req, res, body.status, 'application/problem+json; charset=utf-8', body);
   }

@@ -93,7 +93,7 @@ export function bodyError(type: keyof typeof bodyParserProblems & string): Error
 export function problemFor(error: unknown, log?: { error(obj: object, msg: string): void }): { body: ProblemDetails; retryAfter?: string } {
   if (error instanceof DomainError) {
     const body = { ...problem(statusOf[error.code], error.code, error.message, error.fieldErrors), ...error.extensions };
-    return error.code === 'CONSISTENCY_TIMEOUT' ? { body, retryAfter: '1' } : { body };
+    return error.code === 'CONSISTENCY_TIMEOUT' || error.code === 'SERVER_BUSY' ? { body, retryAfter: '1' } : { body };
   }
   const parserType = typeof error === 'object' && error !== null ? (error as { type?: unknown }).type : undefined;
   const known = typeof parserType === 'string' ? bodyParserProblems[parserType] : undefined;
@@ -106,7 +106,8 @@ export function problemFor(error: unknown, log?: { error(obj: object, msg: strin
 export const problemDetailsHandler: ErrorRequestHandler = (error, req, res, next) => {
   if (res.headersSent) return next(error);
   const { body, retryAfter } = problemFor(error, req.log);
-  if (retryAfter) res.setHeader('Retry-After', retryAfter);
+  // A route that knows better (the sync streams' caps) has set its own already.
+  if (retryAfter && !res.getHeader('Retry-After')) res.setHeader('Retry-After', retryAfter);
   return send(res, body);
 };
 

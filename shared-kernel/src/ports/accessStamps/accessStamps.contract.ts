@@ -30,6 +30,18 @@ export function accessStampsContract(name: string, options: AccessStampsContract
       expect(await stamps.read([b, a])).toEqual([sb, sa]);
     });
 
+    it('makes a stamp for a principal that has none when asked for the current ones, and keeps the ones there', async () => {
+      const [touched, never] = [randomUUID(), randomUUID()];
+      await stamps.touch([touched]);
+      const [before] = (await stamps.read([touched]))!;
+      const current = (await stamps.current([touched, never]))!;
+      expect(current[0]).toBe(before);
+      expect(typeof current[1]).toBe('string');
+      expect(await stamps.read([touched, never])).toEqual(current);
+      expect(await stamps.current([never])).toEqual([current[1]]);
+      expect(await stamps.current([])).toEqual([]);
+    });
+
     it('gives a touched principal a stamp it never had, and leaves the others alone', async () => {
       const [a, b] = [randomUUID(), randomUUID()];
       const seen = new Set<string>();

@@ -12,6 +12,11 @@ export interface AccessStamps {
   touch(principalIDs: readonly string[]): Promise<void>;
   /** Each principal's stamp, in the order asked (null: never touched, or long untouched). `undefined` when the backend failed. Never rejects. */
   read(principalIDs: readonly string[]): Promise<(string | null)[] | undefined>;
+  /**
+   * Each principal's stamp, one made where there is none (so an answer is never kept beside "no stamp", which a
+   * stamp lost by eviction or failover would read as again). `undefined` when the backend failed. Never rejects.
+   */
+  current(principalIDs: readonly string[]): Promise<string[] | undefined>;
 }
 
 /**

@@ -11,5 +11,9 @@ export function inMemoryAccessStamps(): AccessStamps {
     async read(principalIDs) {
       return principalIDs.map((id) => (stamps.has(id) ? String(stamps.get(id)) : null));
     },
+    async current(principalIDs) {
+      for (const id of principalIDs) if (!stamps.has(id)) stamps.set(id, ++last);
+      return principalIDs.map((id) => String(stamps.get(id)));
+    },
   };
 }

@@ -24,6 +24,18 @@ export function redisAccessStamps(redis: Redis | Cluster, options: RedisAccessSt
       const stamp = randomBytes(12).toString('base64url');
       await Promise.all([...new Set(principalIDs)].map((id) => redis.set(keyOf(id), stamp, 'PX', ACCESS_STAMP_TTL_MS)));
     },
+    async current(principalIDs) {
+      if (principalIDs.length === 0) return [];
+      const fresh = randomBytes(12).toString('base64url');
+      try {
+        // SET … NX GET (Redis 7): the stamp there, else this fresh one, in one command per principal.
+        const found = await withinReadTimeout(Promise.all(principalIDs.map((id) => redis.set(keyOf(id), fresh, 'PX', ACCESS_STAMP_TTL_MS, 'NX', 'GET'))), readTimeoutMs);
+        return found.map((stamp) => stamp ?? fresh);
+      } catch (err) {
+        options.logger?.warn({ err }, 'access stamps unreadable; answers are built afresh');
+        return undefined;
+      }
+    },
     async read(principalIDs) {
       if (principalIDs.length === 0) return [];
       const keys = principalIDs.map(keyOf);
