@@ -80,7 +80,7 @@ async function main(): Promise<number> {
   process.on('SIGINT', () => abort('SIGINT'));
   process.on('SIGTERM', () => abort('SIGTERM'));
   // Watchdog: the whole run ends by itself even if something hangs.
-  const watchdog = setTimeout(() => abort('watchdog: the run took too long'), (quick ? 8 : 30) * 60_000);
+  const watchdog = setTimeout(() => abort('watchdog: the run took too long'), (quick ? 8 : 45) * 60_000);
   watchdog.unref();
 
   const started = Date.now();
