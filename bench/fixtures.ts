@@ -1,3 +1,4 @@
+import { seededRandom } from '@datebook/shared-kernel/testing';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { streamName } from '@datebook/shared-kernel';
@@ -166,16 +167,7 @@ export async function appendRows(pool: Pool, rows: Iterable<StoreRow>, options: 
 }
 
 /** Deterministic pseudo-random numbers, so two runs load the same shape of data. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 export function makeUsers(count: number, prefix: string, timeZone: string, tokens: TokenService): { users: BenchUser[]; rows: StoreRow[] } {
   const now = new Date();

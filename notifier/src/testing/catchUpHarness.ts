@@ -1,3 +1,4 @@
+import { seededRandom } from '@datebook/shared-kernel/testing';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { calendarEventStreamName, calendarStreamName, userStreamName } from '@datebook/shared-kernel';
@@ -58,16 +59,7 @@ interface StoreRow {
   m: unknown;
 }
 
-function pseudoRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const pseudoRandom = seededRandom;
 
 const TICKS_PER_SECOND = 100;
 function cpuTicksOf(pid: number): number {

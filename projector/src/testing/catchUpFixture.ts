@@ -1,3 +1,4 @@
+import { seededRandom } from '@datebook/shared-kernel/testing';
 import { type CalendarEventEvent, currentSchemaVersions, type EventMetadata, streamName } from '@datebook/shared-kernel';
 
 /** One command's appends to one stream, as the command API would make them (events in order, the current schema versions). */
@@ -16,17 +17,7 @@ export interface CatchUpFixtureOptions {
   now?: Date;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), so two runs load the same shape of data. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 interface Booking {
   eventID: string;

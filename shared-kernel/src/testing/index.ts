@@ -8,3 +8,4 @@ export { measureEventLoopDelay, withEventLoopGuard } from './eventLoopGuard';
 export { pollUntil, type PollUntilOptions } from './pollUntil';
 export * from './testCorpora';
 export * from './intervalArbitraries';
+export * from './seededRandom';
