@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -10,9 +10,9 @@ import { Pool } from 'pg';
 import { serviceProcess, type ServiceProcess } from '../deploy/src/stack/serviceProcess';
 import { boxBusyPct, cpuNote, startCpuMeter } from './cpuMeter';
 import { appendRows, makeUsers } from './fixtures';
-import { closedLoop, saturate } from './loadGenerator';
+import { saturate } from './loadGenerator';
 import { summariseProfileWindow } from './profileWindow';
-import { bookingRequest } from './sections/bookings';
+import { bookingRequest, rawInserts } from './sections/bookings';
 
 /**
  * The write path of one booking, alone: command-api as its own process (its main.ts, as the stack runs
@@ -152,27 +152,6 @@ async function main(): Promise<void> {
   } finally {
     await cleanUp();
     if (!profiling) rmSync(workDir, { recursive: true, force: true });
-  }
-}
-
-/**
- * The issue's ceiling, as the bench's bookings section measures it: autocommitted single-row inserts (uuid key,
- * a booking-sized jsonb) through a pg Pool at the same concurrency, on the same server.
- */
-async function rawInserts(url: string, concurrency: number, durationMs: number) {
-  const pool = new Pool({ connectionString: url, max: concurrency });
-  pool.on('error', () => undefined);
-  try {
-    await pool.query('create table if not exists raw_inserts (id uuid primary key, data jsonb not null)');
-    const payload = JSON.stringify({
-      eventID: randomUUID(), hostID: randomUUID(), title: 'Bench booking', description: null, location: 'Room 4',
-      startTime: '2030-07-01T08:00:00.000Z', endTime: '2030-07-01T08:30:00.000Z', timeZone: 'Europe/Berlin', allDay: false, startDate: null, endDate: null, recurrence: [],
-    });
-    const insert = () => pool.query('insert into raw_inserts (id, data) values ($1, $2::jsonb)', [randomUUID(), payload]);
-    await Promise.all(Array.from({ length: concurrency }, insert)); // open the connections first
-    return await closedLoop(concurrency, durationMs, insert);
-  } finally {
-    await pool.end();
   }
 }
 

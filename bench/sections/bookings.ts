@@ -72,8 +72,8 @@ export function bookingRequest(users: BenchUser[], monday: string, seed: number)
   };
 }
 
-/** The ceiling: autocommitted single-row inserts, one per round trip, `concurrency` at a time. */
-async function rawInserts(url: string, concurrency: number, durationMs: number) {
+/** The ceiling: autocommitted single-row inserts, one per round trip, `concurrency` at a time (also bookingLoad.ts's). */
+export async function rawInserts(url: string, concurrency: number, durationMs: number) {
   const pool = new Pool({ connectionString: url, max: concurrency });
   pool.on('error', () => undefined);
   try {
