@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { eventIDForICalUID, parseCalendarObjects } from '@datebook/shared-kernel';
 import type { SqlDatabase } from '@datebook/shared-kernel/ports';
 import { pgliteSqlDatabase } from '@datebook/shared-kernel/ports/pglite';
