@@ -1,5 +1,5 @@
 import { type HotRoutes, jsonRoutes, requireUser, type RouteDoc, type TokenService } from '@datebook/shared-kernel/http';
-import { type EventStore, type ProjectionProgress, readModelProgress, type SqlExecutor } from '@datebook/shared-kernel/ports';
+import { type EventStore, type ProjectionProgress, readModelProgress, type RolesReader, rolesOf, type SqlExecutor } from '@datebook/shared-kernel/ports';
 import { DomainError } from '@datebook/shared-kernel';
 import { Router } from 'express';
 import type { Logger } from 'pino';
@@ -37,6 +37,8 @@ export interface QueryApiDependencies {
   whoIsBusy?: BusyCheck;
   /** Calendar answers kept beside the stamps they were built under (see keptAnswers.ts); none kept without it. */
   kept?: KeptAnswers;
+  /** Where free/busy and availability read who may see what (`stampedRoles`); default: the store on every request (`rolesOf`). */
+  roles?: RolesReader;
 }
 
 export { type AttendanceSource, type BusyCheck, type BusySource, type CachedAttendance, cachedAttendance, postgresAttendance, postgresBusyTime } from './calendarViews/cachedAttendance';
@@ -48,8 +50,9 @@ export { type AttendanceSource, type BusyCheck, type BusySource, type CachedAtte
 export function queryApi(deps: QueryApiDependencies): { router: Router; jsonRoutes: HotRoutes; routeDocs: RouteDoc[] } {
   const queries = readModelQueries(deps.readModel, { clock: deps.clock, ...(deps.attendance ? { attendance: deps.attendance } : {}), ...(deps.busy ? { busy: deps.busy } : {}), ...(deps.whoIsBusy ? { whoIsBusy: deps.whoIsBusy } : {}) });
   const consistency = consistencyWait(deps.progress ?? readModelProgress(deps.readModel), deps.consistencyTimeoutMs === undefined ? {} : { timeoutMs: deps.consistencyTimeoutMs });
+  const roles: RolesReader = deps.roles ?? ((readerID, calendarIDs) => rolesOf(deps.store, readerID, calendarIDs));
   const hot = jsonRoutes(
-    [calendarRoute({ queries, clock: deps.clock, selection: calendarSelection({ store: deps.store, readModel: deps.readModel }), ...(deps.kept ? { kept: deps.kept } : {}) }), ...availabilityRoutes({ queries, store: deps.store }), ...freeBusyRoutes({ readModel: deps.readModel, queries, store: deps.store })],
+    [calendarRoute({ queries, clock: deps.clock, selection: calendarSelection({ store: deps.store, readModel: deps.readModel }), ...(deps.kept ? { kept: deps.kept } : {}) }), ...availabilityRoutes({ queries, roles }), ...freeBusyRoutes({ readModel: deps.readModel, queries, roles })],
     { tokens: deps.tokens, logger: deps.logger, consistency },
   );
   const router = Router();

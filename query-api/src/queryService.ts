@@ -1,5 +1,5 @@
 import type { TokenService } from '@datebook/shared-kernel/http';
-import type { AccessStamps, CalendarViews, EventStore, SqlExecutor, ViewCopyRequests } from '@datebook/shared-kernel/ports';
+import { type AccessStamps, type CalendarViews, type EventStore, type SqlExecutor, stampedRoles, type ViewCopyRequests } from '@datebook/shared-kernel/ports';
 import type { Logger } from 'pino';
 import { queryApi } from './app';
 import { cachedAttendance } from './calendarViews/cachedAttendance';
@@ -32,6 +32,7 @@ export function queryService(deps: QueryServiceDependencies): ReturnType<typeof 
     busy: attendance.busy,
     whoIsBusy: attendance.whoIsBusy,
     kept: keptAnswers({ access: deps.accessStamps, views: deps.views, clock: deps.clock }),
+    roles: stampedRoles(deps.store, deps.accessStamps, { clock: deps.clock }),
     readModel: deps.readModel,
     store: deps.store,
     tokens: deps.tokens,

@@ -1,6 +1,6 @@
 import { DomainError } from '@datebook/shared-kernel';
 import { instantSchema, type JsonRoute, parseInput, type RouteDoc, userIDSchema } from '@datebook/shared-kernel/http';
-import type { EventStore } from '@datebook/shared-kernel/ports';
+import type { RolesReader } from '@datebook/shared-kernel/ports';
 import { z } from 'zod';
 import type { ReadModelQueries } from '../calendarViews/readModelQueries';
 import { askedCalendars, calendarIDList, type CheckedCalendar, checkedCalendars, ItemErrors, itemKey, NOT_FOUND_ERRORS } from '../freeBusy/askedCalendars';
@@ -31,7 +31,7 @@ export const availabilityRouteDocs: RouteDoc[] = [
   { method: 'patch', path: '/events/availability', operationId: 'checkAvailability', summary: 'Is a user (or are users and calendars) free from startTime to endTime? Reveals no event details. An item you may not see (below freeBusyReader), or that does not exist, is unknown: `available: false` with `errors: [{domain: "global", reason: "notFound"}]`', body: AvailabilityBody, headers: { 'X-Consistency-Token': 'Wait until the read model includes the write that returned this token' }, responses: { 200: { description: 'Availability', schema: AvailabilityResponse } } },
 ];
 
-export function availabilityRoutes(deps: { queries: ReadModelQueries; store: EventStore }): JsonRoute[] {
+export function availabilityRoutes(deps: { queries: ReadModelQueries; roles: RolesReader }): JsonRoute[] {
   return [{
     method: 'PATCH',
     path: '/events/availability',
@@ -41,7 +41,7 @@ export function availabilityRoutes(deps: { queries: ReadModelQueries; store: Eve
       const to = new Date(body.endTime);
       if (to <= from) throw new DomainError('INVALID_TIME_RANGE', 'endTime must be after startTime', [{ path: 'endTime', message: 'must be after startTime' }]);
       const asked = askedCalendars(body.userID !== undefined ? { userIDs: [body.userID] } : body, requesterID);
-      const items = await checkedCalendars(deps.store, requesterID, asked);
+      const items = await checkedCalendars(deps.roles, requesterID, asked);
       const busy = await deps.queries.whoIsBusy(items.filter((item) => item.visible).map((item) => item.calendarID), from, to, fresh);
       // Unknown is not free: an item whose busy time the caller may not see answers unavailable, and says why.
       const availability = (item: CheckedCalendar) => (item.visible ? { available: busy.get(item.calendarID) !== true } : { available: false, errors: NOT_FOUND_ERRORS });

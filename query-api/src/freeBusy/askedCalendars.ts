@@ -1,6 +1,6 @@
 import { atLeast, type CalendarState, DomainError } from '@datebook/shared-kernel';
 import { userIDSchema } from '@datebook/shared-kernel/http';
-import { type EventStore, rolesOf } from '@datebook/shared-kernel/ports';
+import type { RolesReader } from '@datebook/shared-kernel/ports';
 import { z } from 'zod';
 
 /**
@@ -57,18 +57,19 @@ export function refuseRepeats(items: AskedCalendar[]): AskedCalendar[] {
 const isPrimary = (state: CalendarState) => state.status !== 'absent' && state.primary;
 
 /**
- * Which items the requester may see, read from the event store on every request (never a projection), so a
- * rule revoked a moment ago hides the calendar from the very next request. Seeing means at least
+ * Which items the requester may see, as the event store says now (`roles`: `rolesOf`, or `stampedRoles`, which
+ * reads only what moved), never a projection, so a rule revoked a moment ago hides the calendar from the very
+ * next request. Seeing means at least
  * `freeBusyReader`; a user id must name a person (their primary calendar). The requester's own primary
  * always answers.
  */
-export async function checkedCalendars(store: EventStore, requesterID: string, items: AskedCalendar[]): Promise<CheckedCalendar[]> {
+export async function checkedCalendars(roles: RolesReader, requesterID: string, items: AskedCalendar[]): Promise<CheckedCalendar[]> {
   // Each calendar read once, however often it was asked about (availability allows repeats), all with the requester's account in one store round trip.
   const calendarIDs = [...new Set(items.filter((item) => item.calendarID !== requesterID).map((item) => item.calendarID))];
   if (calendarIDs.length === 0) return items.map((item) => ({ ...item, visible: true, calendar: undefined }));
-  const roles = new Map((await rolesOf(store, requesterID, calendarIDs)).map((read, i) => [calendarIDs[i]!, read]));
+  const found = new Map((await roles(requesterID, calendarIDs)).map((read, i) => [calendarIDs[i]!, read]));
   return items.map((item): CheckedCalendar => {
-    const read = roles.get(item.calendarID);
+    const read = found.get(item.calendarID);
     if (item.calendarID === requesterID || !read) return { ...item, visible: true, calendar: undefined };
     const { calendar, role } = read;
     const visible = atLeast(role, 'freeBusyReader') && (item.list === 'calendarIDs' || isPrimary(calendar.state));

@@ -1,6 +1,6 @@
 import { DomainError, isoInstant } from '@datebook/shared-kernel';
 import { instantSchema, type JsonReply, type JsonRequest, type JsonRoute, parseInput, type RouteDoc, timeZoneSchema, userIDSchema } from '@datebook/shared-kernel/http';
-import type { EventStore, SqlExecutor } from '@datebook/shared-kernel/ports';
+import type { RolesReader, SqlExecutor } from '@datebook/shared-kernel/ports';
 import { z } from 'zod';
 import { availabilityView, freeBusy } from '../availability/freeBusy';
 import { suggestTimes } from '../availability/suggestions';
@@ -62,7 +62,7 @@ function windowOf(body: { from: string; to: string }) {
 
 const visibleIDs = (items: CheckedCalendar[]) => items.filter((item) => item.visible).map((item) => item.calendarID);
 
-export function freeBusyRoutes(deps: { readModel: SqlExecutor; queries: ReadModelQueries; store: EventStore }): JsonRoute[] {
+export function freeBusyRoutes(deps: { readModel: SqlExecutor; queries: ReadModelQueries; roles: RolesReader }): JsonRoute[] {
   /**
    * Each item's zone and working hours. A person's (and a primary calendar's, whose id is its owner's) are
    * their settings; another calendar keeps the default hours in its own zone.
@@ -83,7 +83,7 @@ export function freeBusyRoutes(deps: { readModel: SqlExecutor; queries: ReadMode
   }
 
   async function checked(body: { userIDs?: string[] | undefined; calendarIDs?: string[] | undefined }, requesterID: string) {
-    return checkedCalendars(deps.store, requesterID, refuseRepeats(askedCalendars(body, requesterID)));
+    return checkedCalendars(deps.roles, requesterID, refuseRepeats(askedCalendars(body, requesterID)));
   }
 
   async function freeBusyOf({ input, fresh, userID: requesterID }: JsonRequest): Promise<JsonReply> {

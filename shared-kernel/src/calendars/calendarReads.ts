@@ -50,7 +50,7 @@ export async function readCalendars(store: EventStore, calendarIDs: readonly str
 }
 
 /** `readCalendars`, with some accounts read in the same round trip (`accounts`, as `readUserState` reads each). */
-async function readCalendarsWith(store: EventStore, accounts: readonly string[], calendarIDs: readonly string[]): Promise<{ users: UserState[]; calendars: LoadedCalendar[] }> {
+export async function readCalendarsWith(store: EventStore, accounts: readonly string[], calendarIDs: readonly string[]): Promise<{ users: UserState[]; calendars: LoadedCalendar[] }> {
   const asks: FoldAsked<unknown, unknown>[] = accounts.map((userID) => ({ stream: userStreamName(userID), folder: userDecider as FoldAsked<unknown, unknown>['folder'] }));
   for (const calendarID of calendarIDs) {
     asks.push({ stream: userStreamName(calendarID), folder: userDecider as FoldAsked<unknown, unknown>['folder'] });

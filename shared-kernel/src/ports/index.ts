@@ -23,3 +23,4 @@ export * from './viewCopies/calendarViewCopier';
 export * from './viewCopies/viewCopyConsumer';
 export * from '../calendars/calendarReads';
 export * from '../calendars/caughtUpFolds';
+export * from '../calendars/stampedRoles';

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Cluster, type Redis } from 'ioredis';
 import { withinReadTimeout } from '../calendarViews/redis/readTimeout';
 import { viewKeyPrefix } from '../calendarViews/redis/viewKeys';
@@ -12,9 +14,27 @@ export interface RedisAccessStampsOptions {
   logger?: { warn(obj: object, msg: string): void };
 }
 
-/** Access stamps on Redis, standalone (one MGET) or Cluster (one GET per principal: they sit in different slots). */
+// Read once at module load, beside this file (see viewScripts.ts for why `__dirname` holds everywhere it runs).
+const CURRENT_STAMPS = readFileSync(join(__dirname, 'currentStamps.lua'), 'utf8');
+const scripted = new WeakSet<Redis>();
+
+/** currentStamps.lua as a command of this standalone client (one EVALSHA for any number of principals). */
+function currentStampsOf(redis: Redis): (keys: string[], fresh: string) => Promise<string[]> {
+  if (!scripted.has(redis)) {
+    redis.defineCommand('accessStampsCurrent', { lua: CURRENT_STAMPS });
+    scripted.add(redis);
+  }
+  const command = (redis as unknown as Record<string, (...args: (string | number)[]) => Promise<string[]>>).accessStampsCurrent!;
+  return (keys, fresh) => command.call(redis, keys.length, ...keys, fresh, ACCESS_STAMP_TTL_MS);
+}
+
+/**
+ * Access stamps on Redis: standalone, one command for any number of principals (MGET, or currentStamps.lua);
+ * Cluster, one per principal (they sit in different slots).
+ */
 export function redisAccessStamps(redis: Redis | Cluster, options: RedisAccessStampsOptions = {}): AccessStamps {
   const prefix = viewKeyPrefix(options.keyPrefix);
+  const currentStamps = redis instanceof Cluster ? undefined : currentStampsOf(redis);
   const keyOf = (id: string) => `${prefix}{${id}}:a`;
   const readTimeoutMs = options.readTimeoutMs ?? 250;
   return {
@@ -28,8 +48,10 @@ export function redisAccessStamps(redis: Redis | Cluster, options: RedisAccessSt
       if (principalIDs.length === 0) return [];
       const fresh = randomBytes(12).toString('base64url');
       try {
-        // SET … NX GET (Redis 7): the stamp there, else this fresh one, in one command per principal.
-        const found = await withinReadTimeout(Promise.all(principalIDs.map((id) => redis.set(keyOf(id), fresh, 'PX', ACCESS_STAMP_TTL_MS, 'NX', 'GET'))), readTimeoutMs);
+        // SET … NX GET (Redis 7): the stamp there, else this fresh one; on a standalone server all in one script.
+        const found = currentStamps
+          ? await withinReadTimeout(currentStamps(principalIDs.map(keyOf), fresh), readTimeoutMs)
+          : await withinReadTimeout(Promise.all(principalIDs.map((id) => redis.set(keyOf(id), fresh, 'PX', ACCESS_STAMP_TTL_MS, 'NX', 'GET'))), readTimeoutMs);
         return found.map((stamp) => stamp ?? fresh);
       } catch (err) {
         options.logger?.warn({ err }, 'access stamps unreadable; answers are built afresh');
