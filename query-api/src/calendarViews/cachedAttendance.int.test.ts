@@ -160,4 +160,21 @@ describe('calendar reads through the cached views', () => {
     expect(await views.read(userID, week.from, week.to)).toHaveLength(3);
     expect(await redis.llen(key)).toBe(0);
   });
+
+  it('copies a long list of requests back to back: each copy that ends makes room for the next, not the next poll', async () => {
+    const users = await Promise.all(Array.from({ length: 12 }, () => calendarOf(db)));
+    const key = `${prefix}copy-requests-many`;
+    const requests = redisViewCopyRequests(redis, { key });
+    for (const { userID } of users) await requests.request(userID);
+    // Two at a time and a poll far longer than the wait below: only copies chained on room can finish in time.
+    const consumer = consumeViewCopyRequests(requests, calendarViewCopier({ readModel: db, views, clock, maxInFlight: 2 }), { pollMs: 600_000 });
+    try {
+      await pollUntil(async () => (await Promise.all(users.map(({ userID }) => views.read(userID, week.from, week.to)))).every((rows) => rows !== undefined), {
+        timeoutMs: 10_000, what: 'all twelve views copied',
+      });
+    } finally {
+      await consumer.stop();
+    }
+    expect(await redis.llen(key)).toBe(0);
+  });
 });

@@ -21,6 +21,8 @@ export interface CalendarViewCopierOptions {
 export interface CalendarViewCopier extends ViewCopyRequests {
   /** How many more copies may start now. */
   room(): number;
+  /** Resolves once a copy may start: now, or when the first of those running ends. */
+  whenRoom(): Promise<void>;
   /** Resolves once the copies started so far have ended (tests and shutdown). */
   settled(): Promise<void>;
 }
@@ -67,6 +69,10 @@ export function calendarViewCopier(options: CalendarViewCopierOptions): Calendar
       inFlight.set(userID, job);
     },
     room: () => Math.max(0, maxInFlight - inFlight.size),
+    async whenRoom() {
+      if (inFlight.size < maxInFlight) return;
+      await Promise.race(inFlight.values());
+    },
     async settled() {
       while (inFlight.size > 0) await Promise.all(inFlight.values());
     },

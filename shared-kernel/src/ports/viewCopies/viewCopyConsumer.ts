@@ -3,8 +3,10 @@ import type { CalendarViewCopier } from './calendarViewCopier';
 import type { RedisViewCopyRequests } from './redisViewCopyRequests';
 
 /**
- * The projector taking the query side's copy requests off Redis and handing them to its copier, as many
- * as the copier has room for, every `pollMs` (a real timer: the requests come from another process).
+ * The projector taking the query side's copy requests off Redis and handing them to its copier: while
+ * requests wait, each copy that ends makes room for the next at once (after a Redis flush or failover a
+ * whole active population asks at once; one batch per poll would take minutes to serve it). Once the
+ * list is empty it looks again every `pollMs` (a real timer: the requests come from another process).
  * While Redis fails it tries again every `retryMs`, saying so once per outage.
  */
 export function consumeViewCopyRequests(requests: RedisViewCopyRequests, copier: CalendarViewCopier, options: { pollMs?: number; retryMs?: number; logger?: CalendarViewsLogger } = {}): { stop(): Promise<void> } {
@@ -18,7 +20,9 @@ export function consumeViewCopyRequests(requests: RedisViewCopyRequests, copier:
   async function drain(): Promise<void> {
     let next = pollMs;
     try {
-      for (let room = copier.room(); room > 0 && !stopped; room = copier.room()) {
+      while (!stopped) {
+        await copier.whenRoom();
+        const room = copier.room();
         const userIDs = await requests.take(room);
         for (const userID of userIDs) await copier.request(userID);
         if (userIDs.length < room) break;
