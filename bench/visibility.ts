@@ -24,11 +24,11 @@ export interface VisibilityProbe {
   /** For each mark, whether it is visible on `path` now. Streams a path does not project count as visible. */
   visible(path: VisibilityPath, marks: StreamMark[]): Promise<boolean[]>;
   /**
-   * How many of these users' views the query API now serves from Redis: a view answers reads only
-   * once the query API has copied it from the read model after a first miss and marked it complete
+   * Which of these users' views the query API does not serve from Redis yet: a view answers reads only
+   * once the projector has copied it from the read model after a first miss and marked it complete
    * (`cal:{user}:c`). Null where the views are out of the bench's sight (embedded).
    */
-  completeViews(userIDs: string[]): Promise<number | null>;
+  incompleteViews(userIDs: string[]): Promise<string[] | null>;
   close(): Promise<void>;
 }
 
@@ -88,11 +88,15 @@ export async function openVisibilityProbe(options: { databaseUrl: string; redis?
   return {
     paths: redis ? ['readModel', 'views'] : ['readModel'],
     visible: (path, marks) => (path === 'readModel' ? readModel(marks) : views(marks)),
-    async completeViews(userIDs) {
+    async incompleteViews(userIDs) {
       if (!redis) return null;
-      let complete = 0;
-      for (let i = 0; i < userIDs.length; i += 1000) complete += await redis.exists(...userIDs.slice(i, i + 1000).map(viewCompleteKey));
-      return complete;
+      const incomplete: string[] = [];
+      for (let i = 0; i < userIDs.length; i += 1000) {
+        const slice = userIDs.slice(i, i + 1000);
+        const found = await redis.pipeline(slice.map((id) => ['exists', viewCompleteKey(id)])).exec();
+        slice.forEach((id, k) => { if (found?.[k]?.[1] !== 1) incomplete.push(id); });
+      }
+      return incomplete;
     },
     async close() {
       await db.end().catch(() => undefined);
