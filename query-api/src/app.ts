@@ -52,7 +52,7 @@ export function queryApi(deps: QueryApiDependencies): { router: Router; jsonRout
   const consistency = consistencyWait(deps.progress ?? readModelProgress(deps.readModel), deps.consistencyTimeoutMs === undefined ? {} : { timeoutMs: deps.consistencyTimeoutMs });
   const roles: RolesReader = deps.roles ?? ((readerID, calendarIDs) => rolesOf(deps.store, readerID, calendarIDs));
   const hot = jsonRoutes(
-    [calendarRoute({ queries, clock: deps.clock, selection: calendarSelection({ store: deps.store, readModel: deps.readModel }), ...(deps.kept ? { kept: deps.kept } : {}) }), ...availabilityRoutes({ queries, roles }), ...freeBusyRoutes({ readModel: deps.readModel, queries, roles })],
+    [calendarRoute({ queries, clock: deps.clock, selection: calendarSelection({ store: deps.store, readModel: deps.readModel }), ...(deps.kept ? { kept: deps.kept } : {}) }), ...availabilityRoutes({ queries, roles }), ...freeBusyRoutes({ queries, roles })],
     { tokens: deps.tokens, logger: deps.logger, consistency },
   );
   const router = Router();

@@ -3,7 +3,7 @@ import { instantSchema, type JsonRoute, parseInput, type RouteDoc, userIDSchema 
 import type { RolesReader } from '@datebook/shared-kernel/ports';
 import { z } from 'zod';
 import type { ReadModelQueries } from '../calendarViews/readModelQueries';
-import { askedCalendars, calendarIDList, type CheckedCalendar, checkedCalendars, ItemErrors, itemKey, NOT_FOUND_ERRORS } from '../freeBusy/askedCalendars';
+import { askedCalendars, calendarIDList, type CheckedCalendar, checkedCalendars, invitationSettingsOf, ItemErrors, itemKey, NOT_FOUND_ERRORS } from '../freeBusy/askedCalendars';
 
 const MAX_ITEMS = 100;
 
@@ -42,7 +42,7 @@ export function availabilityRoutes(deps: { queries: ReadModelQueries; roles: Rol
       if (to <= from) throw new DomainError('INVALID_TIME_RANGE', 'endTime must be after startTime', [{ path: 'endTime', message: 'must be after startTime' }]);
       const asked = askedCalendars(body.userID !== undefined ? { userIDs: [body.userID] } : body, requesterID);
       const items = await checkedCalendars(deps.roles, requesterID, asked);
-      const busy = await deps.queries.whoIsBusy(items.filter((item) => item.visible).map((item) => item.calendarID), from, to, fresh);
+      const busy = await deps.queries.whoIsBusy(items.filter((item) => item.visible).map((item) => item.calendarID), from, to, fresh, invitationSettingsOf(items));
       // Unknown is not free: an item whose busy time the caller may not see answers unavailable, and says why.
       const availability = (item: CheckedCalendar) => (item.visible ? { available: busy.get(item.calendarID) !== true } : { available: false, errors: NOT_FOUND_ERRORS });
       const [only] = items;

@@ -84,9 +84,10 @@ export function readModelQueries(db: SqlExecutor, options: { clock: () => Date; 
    * The views hold every invitation; a person who adds only some keeps their calendar and busy time in the
    * read model, which leaves the others out (INVITATION_ADDED). Splits `userIDs` into the two.
    */
-  async function byInvitationSetting(userIDs: string[], freshSettings = false): Promise<{ everyInvitation: string[]; someInvitations: string[] }> {
-    const remembered = await settingsOf(userIDs, freshSettings);
-    const someInvitations = userIDs.filter((id) => remembered.get(id)?.addsEveryInvitation === false);
+  async function byInvitationSetting(userIDs: string[], freshSettings = false, known?: ReadonlyMap<string, boolean>): Promise<{ everyInvitation: string[]; someInvitations: string[] }> {
+    const unknown = known ? userIDs.filter((id) => !known.has(id)) : userIDs;
+    const remembered = unknown.length > 0 ? await settingsOf(unknown, freshSettings) : settings;
+    const someInvitations = userIDs.filter((id) => (known?.get(id) ?? remembered.get(id)?.addsEveryInvitation) === false);
     return { everyInvitation: someInvitations.length === 0 ? userIDs : userIDs.filter((id) => !someInvitations.includes(id)), someInvitations };
   }
 
@@ -99,9 +100,12 @@ export function readModelQueries(db: SqlExecutor, options: { clock: () => Date; 
     return (await byInvitationSetting([userID], freshSettings)).someInvitations.length > 0 ? fromReadModel : cached;
   }
 
-  async function merged<T>(userIDs: string[], fresh: boolean, cachedRead: (ids: string[]) => Promise<Map<string, T>>, readModelRead: (ids: string[]) => Promise<Map<string, T>>) {
+  async function merged<T>(
+    userIDs: string[], fresh: boolean, cachedRead: (ids: string[]) => Promise<Map<string, T>>, readModelRead: (ids: string[]) => Promise<Map<string, T>>,
+    known?: ReadonlyMap<string, boolean>,
+  ) {
     if (fresh) return readModelRead(userIDs);
-    const { everyInvitation, someInvitations } = await byInvitationSetting(userIDs);
+    const { everyInvitation, someInvitations } = await byInvitationSetting(userIDs, false, known);
     if (someInvitations.length === 0) return cachedRead(userIDs);
     const [fromViews, fromReadModel] = await Promise.all([everyInvitation.length > 0 ? cachedRead(everyInvitation) : new Map<string, T>(), readModelRead(someInvitations)]);
     return new Map([...fromViews, ...fromReadModel]);
@@ -192,14 +196,17 @@ export function readModelQueries(db: SqlExecutor, options: { clock: () => Date; 
       };
     },
 
-    /** Each user's busy time (see `busyTime`) overlapping [from, to); `fresh` reads the read model, not the cache. */
-    busyTime(userIDs: string[], from: Date, to: Date, fresh = false) {
-      return merged(userIDs, fresh, (ids) => busyCached(ids, from, to), (ids) => busyFromReadModel(ids, from, to));
+    /**
+     * Each user's busy time (see `busyTime`) overlapping [from, to); `fresh` reads the read model, not the cache.
+     * `addsEveryInvitation`: the invitation settings the caller read from the store (the others are looked up).
+     */
+    busyTime(userIDs: string[], from: Date, to: Date, fresh = false, addsEveryInvitation?: ReadonlyMap<string, boolean>) {
+      return merged(userIDs, fresh, (ids) => busyCached(ids, from, to), (ids) => busyFromReadModel(ids, from, to), addsEveryInvitation);
     },
 
-    /** Whether each user has busy time overlapping [from, to); `fresh` reads the read model. */
-    whoIsBusy(userIDs: string[], from: Date, to: Date, fresh = false) {
-      return merged(userIDs, fresh, (ids) => whoIsBusyCached(ids, from, to), (ids) => whoIsBusyFromReadModel(ids, from, to));
+    /** Whether each user has busy time overlapping [from, to); `fresh` reads the read model; `addsEveryInvitation` as for busyTime. */
+    whoIsBusy(userIDs: string[], from: Date, to: Date, fresh = false, addsEveryInvitation?: ReadonlyMap<string, boolean>) {
+      return merged(userIDs, fresh, (ids) => whoIsBusyCached(ids, from, to), (ids) => whoIsBusyFromReadModel(ids, from, to), addsEveryInvitation);
     },
 
     /** The ids among `userIDs` that the read model knows (remembered: a user once known stays known). */

@@ -1,4 +1,4 @@
-import { atLeast, type CalendarState, DomainError } from '@datebook/shared-kernel';
+import { atLeast, type CalendarState, DomainError, type UserState } from '@datebook/shared-kernel';
 import { userIDSchema } from '@datebook/shared-kernel/http';
 import type { RolesReader } from '@datebook/shared-kernel/ports';
 import { z } from 'zod';
@@ -26,8 +26,11 @@ export interface AskedCalendar {
   calendarID: string;
 }
 
-/** An item with what the store says of it now: seen, with its calendar when one was read, or not. */
-export type CheckedCalendar = AskedCalendar & ({ visible: true; calendar: CalendarState | undefined } | { visible: false });
+/**
+ * An item with what the store says of it now: seen, with its calendar and the account its id names (a
+ * person's settings, for their primary), or not.
+ */
+export type CheckedCalendar = AskedCalendar & ({ visible: true; calendar: CalendarState; person: UserState } | { visible: false });
 
 /** The items of a request in order, people first; `primary` names the requester's own calendar. */
 export function askedCalendars(body: { userIDs?: string[] | undefined; calendarIDs?: string[] | undefined }, requesterID: string): AskedCalendar[] {
@@ -65,16 +68,26 @@ const isPrimary = (state: CalendarState) => state.status !== 'absent' && state.p
  */
 export async function checkedCalendars(roles: RolesReader, requesterID: string, items: AskedCalendar[]): Promise<CheckedCalendar[]> {
   // Each calendar read once, however often it was asked about (availability allows repeats), all with the requester's account in one store round trip.
-  const calendarIDs = [...new Set(items.filter((item) => item.calendarID !== requesterID).map((item) => item.calendarID))];
-  if (calendarIDs.length === 0) return items.map((item) => ({ ...item, visible: true, calendar: undefined }));
+  const calendarIDs = [...new Set(items.map((item) => item.calendarID))];
   const found = new Map((await roles(requesterID, calendarIDs)).map((read, i) => [calendarIDs[i]!, read]));
   return items.map((item): CheckedCalendar => {
-    const read = found.get(item.calendarID);
-    if (item.calendarID === requesterID || !read) return { ...item, visible: true, calendar: undefined };
-    const { calendar, role } = read;
-    const visible = atLeast(role, 'freeBusyReader') && (item.list === 'calendarIDs' || isPrimary(calendar.state));
-    return visible ? { ...item, visible, calendar: calendar.state } : { ...item, visible: false };
+    const { calendar, role, person } = found.get(item.calendarID)!;
+    const own = item.calendarID === requesterID;
+    const visible = own || (atLeast(role, 'freeBusyReader') && (item.list === 'calendarIDs' || isPrimary(calendar.state)));
+    return visible ? { ...item, visible, calendar: calendar.state, person } : { ...item, visible: false };
   });
+}
+
+/**
+ * Whether each person seen among the items adds every invitation to their calendar (the views hold every
+ * invitation; someone who adds only some is read from the read model), as their account in the store says.
+ */
+export function invitationSettingsOf(items: CheckedCalendar[]): Map<string, boolean> {
+  const settings = new Map<string, boolean>();
+  for (const item of items) {
+    if (item.visible && item.person.status === 'registered') settings.set(item.calendarID, (item.person.addInvitations ?? 'everyone') === 'everyone');
+  }
+  return settings;
 }
 
 /** How an item names itself in an answer: `{userID}` for a person, `{calendarID}` for a calendar, as asked. */

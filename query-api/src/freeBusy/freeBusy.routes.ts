@@ -1,12 +1,12 @@
 import { DomainError, isoInstant } from '@datebook/shared-kernel';
 import { instantSchema, type JsonReply, type JsonRequest, type JsonRoute, parseInput, type RouteDoc, timeZoneSchema, userIDSchema } from '@datebook/shared-kernel/http';
-import type { RolesReader, SqlExecutor } from '@datebook/shared-kernel/ports';
+import type { RolesReader } from '@datebook/shared-kernel/ports';
 import { z } from 'zod';
 import { availabilityView, freeBusy } from '../availability/freeBusy';
 import { suggestTimes } from '../availability/suggestions';
 import type { IsoWeekday, WorkingHoursEntry } from '../availability/workingHours';
 import type { ReadModelQueries } from '../calendarViews/readModelQueries';
-import { askedCalendars, calendarIDList, type CheckedCalendar, checkedCalendars, ItemErrors, itemKey, NOT_FOUND_ERRORS, refuseRepeats } from './askedCalendars';
+import { askedCalendars, calendarIDList, type CheckedCalendar, checkedCalendars, invitationSettingsOf, ItemErrors, itemKey, NOT_FOUND_ERRORS, refuseRepeats } from './askedCalendars';
 
 const MAX_WINDOW_DAYS = 62;
 const MAX_ITEMS = 50;
@@ -62,24 +62,16 @@ function windowOf(body: { from: string; to: string }) {
 
 const visibleIDs = (items: CheckedCalendar[]) => items.filter((item) => item.visible).map((item) => item.calendarID);
 
-export function freeBusyRoutes(deps: { readModel: SqlExecutor; queries: ReadModelQueries; roles: RolesReader }): JsonRoute[] {
+export function freeBusyRoutes(deps: { queries: ReadModelQueries; roles: RolesReader }): JsonRoute[] {
   /**
-   * Each item's zone and working hours. A person's (and a primary calendar's, whose id is its owner's) are
-   * their settings; another calendar keeps the default hours in its own zone.
+   * An item's zone and working hours. A person's (and a primary calendar's, whose id is its owner's) are
+   * their settings, as their account in the store says; another calendar keeps the default hours in its own zone.
    */
-  async function profilesOf(items: CheckedCalendar[]) {
-    const isPersons = (item: CheckedCalendar) => item.visible && (item.calendar === undefined || (item.calendar.status !== 'absent' && item.calendar.primary));
-    const { rows } = await deps.readModel.query<{ user_id: string; time_zone: string; working_hours: WorkingHoursEntry[] | null }>(
-      'select user_id, time_zone, working_hours from rm_users where user_id = any($1::uuid[])',
-      [items.filter(isPersons).map((item) => item.calendarID)],
-    );
-    const settings = new Map(rows.map((r) => [r.user_id, r]));
-    return (item: CheckedCalendar) => {
-      const calendarZone = item.visible && item.calendar && item.calendar.status !== 'absent' ? item.calendar.timeZone : undefined;
-      const own = isPersons(item) ? settings.get(item.calendarID) : undefined;
-      const hours = own?.working_hours?.map((h) => ({ ...h, day: h.day as IsoWeekday }));
-      return { timeZone: own?.time_zone ?? calendarZone ?? 'UTC', ...(hours ? { workingHours: hours } : {}) };
-    };
+  function profileOf(item: CheckedCalendar): { timeZone: string; workingHours?: WorkingHoursEntry[] } {
+    if (!item.visible || item.calendar.status === 'absent') return { timeZone: 'UTC' };
+    const person = item.calendar.primary && item.person.status === 'registered' ? item.person : undefined;
+    const hours = person?.workingHours?.map((h) => ({ ...h, day: h.day as IsoWeekday }));
+    return { timeZone: person?.timeZone ?? item.calendar.timeZone, ...(hours ? { workingHours: hours } : {}) };
   }
 
   async function checked(body: { userIDs?: string[] | undefined; calendarIDs?: string[] | undefined }, requesterID: string) {
@@ -90,7 +82,7 @@ export function freeBusyRoutes(deps: { readModel: SqlExecutor; queries: ReadMode
     const body = parseInput(FreeBusyBody, input, 'body');
     const window = windowOf(body);
     const items = await checked(body, requesterID);
-    const busy = await deps.queries.busyTime(visibleIDs(items), new Date(window.start), new Date(window.end), fresh);
+    const busy = await deps.queries.busyTime(visibleIDs(items), new Date(window.start), new Date(window.end), fresh, invitationSettingsOf(items));
     const answerOf = (item: CheckedCalendar) => {
       // Google answers an unseen calendar with no busy time and the reason; no availability string claims it free.
       if (!item.visible) return { ...itemKey(item), busy: [], errors: NOT_FOUND_ERRORS };
@@ -119,7 +111,7 @@ export function freeBusyRoutes(deps: { readModel: SqlExecutor; queries: ReadMode
     }
     const items = await checked(body, requesterID);
     const visible = items.filter((item) => item.visible);
-    const [profileOf, busy] = await Promise.all([profilesOf(items), deps.queries.busyTime(visibleIDs(items), new Date(window.start), new Date(window.end), fresh)]);
+    const busy = await deps.queries.busyTime(visibleIDs(items), new Date(window.start), new Date(window.end), fresh, invitationSettingsOf(items));
     // An item the requester may not see is left out, not counted free: suggesting its time could double-book it.
     const result = suggestTimes({
       window,

@@ -49,8 +49,11 @@ export async function readCalendars(store: EventStore, calendarIDs: readonly str
   return (await readCalendarsWith(store, [], calendarIDs)).calendars;
 }
 
-/** `readCalendars`, with some accounts read in the same round trip (`accounts`, as `readUserState` reads each). */
-export async function readCalendarsWith(store: EventStore, accounts: readonly string[], calendarIDs: readonly string[]): Promise<{ users: UserState[]; calendars: LoadedCalendar[] }> {
+/**
+ * `readCalendars`, with some accounts read in the same round trip (`accounts`, as `readUserState` reads each);
+ * `people`: the account each calendar id names (a person's id names their primary), absent for other calendars.
+ */
+export async function readCalendarsWith(store: EventStore, accounts: readonly string[], calendarIDs: readonly string[]): Promise<{ users: UserState[]; calendars: LoadedCalendar[]; people: UserState[] }> {
   const asks: FoldAsked<unknown, unknown>[] = accounts.map((userID) => ({ stream: userStreamName(userID), folder: userDecider as FoldAsked<unknown, unknown>['folder'] }));
   for (const calendarID of calendarIDs) {
     asks.push({ stream: userStreamName(calendarID), folder: userDecider as FoldAsked<unknown, unknown>['folder'] });
@@ -64,6 +67,7 @@ export async function readCalendarsWith(store: EventStore, accounts: readonly st
   return {
     users: accounts.map((_, i) => folded[i]!.state as UserState),
     calendars: calendarIDs.map((_, i) => folded[accounts.length + 2 * i + 1] as CaughtUp<CalendarState>),
+    people: calendarIDs.map((_, i) => folded[accounts.length + 2 * i]!.state as UserState),
   };
 }
 
@@ -72,11 +76,14 @@ export async function rolesOn(store: EventStore, calendarIDs: readonly string[],
   return (await readCalendars(store, calendarIDs)).map((calendar) => ({ calendar, role: accessRoleOf(calendar.state, reader) }));
 }
 
-/** `rolesOn` for the person `readerID`, whose account is read in the same store round trip as the calendars. */
-export async function rolesOf(store: EventStore, readerID: string, calendarIDs: readonly string[]): Promise<{ calendar: LoadedCalendar; role: EffectiveRole }[]> {
-  const { users, calendars } = await readCalendarsWith(store, [readerID], calendarIDs);
+/**
+ * `rolesOn` for the person `readerID`, whose account is read in the same store round trip as the calendars;
+ * each with the account its id names (`person`: a person's settings, read from the store, for their primary).
+ */
+export async function rolesOf(store: EventStore, readerID: string, calendarIDs: readonly string[]): Promise<{ calendar: LoadedCalendar; role: EffectiveRole; person: UserState }[]> {
+  const { users, calendars, people } = await readCalendarsWith(store, [readerID], calendarIDs);
   const reader = calendarReaderFromUser(users[0]!, readerID);
-  return calendars.map((calendar) => ({ calendar, role: accessRoleOf(calendar.state, reader) }));
+  return calendars.map((calendar, i) => ({ calendar, role: accessRoleOf(calendar.state, reader), person: people[i]! }));
 }
 
 /** Once a calendar's stream has events, where its fold started no longer matters: the owner is read only before. */

@@ -6,7 +6,7 @@ import type { EventStore } from '../ports/eventStore/eventStore';
 import { type LoadedCalendar, readCalendarsWith, rolesOf } from './calendarReads';
 
 /** A person's roles on calendars, as `rolesOf` answers (see there). */
-export type RolesReader = (readerID: string, calendarIDs: readonly string[]) => Promise<{ calendar: LoadedCalendar; role: EffectiveRole }[]>;
+export type RolesReader = (readerID: string, calendarIDs: readonly string[]) => Promise<{ calendar: LoadedCalendar; role: EffectiveRole; person: UserState }[]>;
 
 export interface StampedRolesOptions {
   clock: () => Date;
@@ -14,7 +14,7 @@ export interface StampedRolesOptions {
   maxEntries?: number;
 }
 
-/** What one principal's stamp vouches for: their account as a reader, their calendar, or both, as read after the stamp was. */
+/** What one principal's stamp vouches for: the account its id names, its calendar, or both, as read after the stamp was. */
 interface KeptPrincipal {
   stamp: string;
   until: number;
@@ -61,11 +61,11 @@ export function stampedRoles(store: EventStore, stamps: AccessStamps, options: S
     };
 
     let account = valid(readerID)?.account;
-    const calendars = new Map<string, LoadedCalendar>();
+    const calendars = new Map<string, { calendar: LoadedCalendar; person: UserState }>();
     const toRead: string[] = [];
     for (const id of new Set(calendarIDs)) {
-      const calendar = valid(id)?.calendar;
-      if (calendar) calendars.set(id, calendar);
+      const entry = valid(id);
+      if (entry?.calendar && entry.account) calendars.set(id, { calendar: entry.calendar, person: entry.account });
       else toRead.push(id);
     }
     if (!account || toRead.length > 0) {
@@ -76,14 +76,15 @@ export function stampedRoles(store: EventStore, stamps: AccessStamps, options: S
         keep(readerID, stampOf.get(readerID)!, until, { account });
       }
       toRead.forEach((id, i) => {
-        calendars.set(id, read.calendars[i]!);
-        keep(id, stampOf.get(id)!, until, { calendar: read.calendars[i]! });
+        const found = { calendar: read.calendars[i]!, person: read.people[i]! };
+        calendars.set(id, found);
+        keep(id, stampOf.get(id)!, until, { calendar: found.calendar, account: found.person });
       });
     }
     const reader = calendarReaderFromUser(account, readerID);
     return calendarIDs.map((id) => {
-      const calendar = calendars.get(id)!;
-      return { calendar, role: accessRoleOf(calendar.state, reader) };
+      const { calendar, person } = calendars.get(id)!;
+      return { calendar, role: accessRoleOf(calendar.state, reader), person };
     });
   };
 }
