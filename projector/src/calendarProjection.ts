@@ -11,7 +11,7 @@ import {
 } from '@datebook/shared-kernel';
 import type { SqlExecutor } from '@datebook/shared-kernel/ports';
 import { projectCalendars } from './calendarAccessProjection';
-import { projectCollections } from './collectionProjection';
+import { type ChangedEvent, projectCollections } from './collectionProjection';
 import { foldICalSequence, type ICalSequenceFold } from './icalSequenceFold';
 import { projectUsers } from './userProjection';
 
@@ -33,8 +33,11 @@ export async function projectBatch(tx: SqlExecutor, batch: RecordedEvent[]): Pro
     else if (category === 'User') users.push(recorded);
   }
   if (users.length > 0) await projectUsers(tx, users);
-  if (calendarEvents.length > 0) await projectCalendarEvents(tx, calendarEvents);
+  const changed = calendarEvents.length > 0 ? await projectCalendarEvents(tx, calendarEvents) : [];
   if (calendars.length > 0) await projectCalendars(tx, calendars);
+  // Last: the collection counters it raises stay locked until the commit, and a batch of another partition
+  // touching the same collections waits for them (up to 10 ms a batch when they were raised mid-transaction).
+  await projectCollections(tx, changed);
 }
 
 /** An instant as PostgreSQL takes it, the endless ends of a series included. */
@@ -73,11 +76,12 @@ async function foldStreams(tx: SqlExecutor, batch: RecordedEvent[]): Promise<Map
   return folded;
 }
 
-async function projectCalendarEvents(tx: SqlExecutor, batch: RecordedEvent[]): Promise<void> {
+/** Writes the batch's events and attendees; answers the events it changed, for their CalDAV collections. */
+async function projectCalendarEvents(tx: SqlExecutor, batch: RecordedEvent[]): Promise<ChangedEvent[]> {
   const folded = await foldStreams(tx, batch);
   const eventRows: object[] = [];
   const attendeeRows: object[] = [];
-  const changed: { eventID: string; before: CalendarEventState; state: CalendarEventState; span: { start: string; end: string } }[] = [];
+  const changed: ChangedEvent[] = [];
   for (const [eventID, { before, state, version, at, changed: isChanged, ical }] of folded) {
     if (!isChanged || state.status === 'absent') continue;
     const span = occurrenceSpan(state);
@@ -94,7 +98,7 @@ async function projectCalendarEvents(tx: SqlExecutor, batch: RecordedEvent[]): P
     }
     changed.push({ eventID, before, state, span: { start: spanStart, end: spanEnd } });
   }
-  if (eventRows.length === 0) return;
+  if (eventRows.length === 0) return changed;
 
   // One statement: the events, and their people (those no longer on a changed event lose its row, the others
   // get theirs written where it differs).
@@ -132,5 +136,5 @@ async function projectCalendarEvents(tx: SqlExecutor, batch: RecordedEvent[]): P
     // Only events the read model held before can have rows to remove (rm_events and rm_event_users are written together).
     [JSON.stringify(eventRows), JSON.stringify(attendeeRows), changed.filter((c) => c.before.status !== 'absent').map((c) => c.eventID)],
   );
-  await projectCollections(tx, changed);
+  return changed;
 }
