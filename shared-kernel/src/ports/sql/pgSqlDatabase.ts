@@ -1,16 +1,27 @@
 import { Pool, type PoolConfig, types } from 'pg';
+import { preparedStatements, type PreparedStatementsOptions } from './preparedStatements';
 import type { SqlDatabase, SqlExecutor } from './sqlDatabase';
 
 // bigint columns (int8) come back as strings by default; stores convert them where they need numbers.
 types.setTypeParser(types.builtins.INT8, (value: string) => value);
 
-/** SqlDatabase on a PostgreSQL server through a `pg` connection pool. */
-export function pgSqlDatabase(config: PoolConfig): SqlDatabase {
-  const pool = new Pool(config);
+/**
+ * SqlDatabase on a PostgreSQL server through a `pg` connection pool; statements run often are prepared (see
+ * preparedStatements.ts). Behind a pooler in transaction mode (PgBouncer before 1.21) set `prepared: false`.
+ */
+export function pgSqlDatabase(config: PoolConfig & { prepared?: PreparedStatementsOptions | false }): SqlDatabase {
+  const { prepared: preparedOptions, ...poolConfig } = config;
+  const pool = new Pool(poolConfig);
+  const prepared = preparedOptions === false ? undefined : preparedStatements(preparedOptions);
+  const configOf = (text: string, params: unknown[] | undefined) => (prepared ? prepared.configOf(text, params) : { text, ...(params ? { values: params } : {}) });
+  const planChanged = (text: string) => (error: unknown) => {
+    if ((error as { code?: unknown }).code === '0A000') prepared?.forget(text);
+    throw error;
+  };
   // An idle client that loses its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   const run: SqlExecutor['query'] = async (text, params) => {
-    const result = await pool.query(text, params);
+    const result = await pool.query(configOf(text, params)).catch(planChanged(text));
     return { rows: result.rows, rowCount: result.rowCount ?? 0 };
   };
   return {
@@ -21,7 +32,7 @@ export function pgSqlDatabase(config: PoolConfig): SqlDatabase {
         await client.query('BEGIN');
         const tx: SqlExecutor = {
           async query(text, params) {
-            const result = await client.query(text, params);
+            const result = await client.query(configOf(text, params)).catch(planChanged(text));
             return { rows: result.rows, rowCount: result.rowCount ?? 0 };
           },
         };

@@ -1,0 +1,49 @@
+import { createTestDatabase, type TestDatabase } from '../../testing';
+import { pgSqlDatabase } from './pgSqlDatabase';
+import type { SqlDatabase, SqlExecutor } from './sqlDatabase';
+
+/** The statements this session has prepared (PostgreSQL's own view of it). */
+const preparedOn = async (tx: SqlExecutor) => (await tx.query<{ statement: string }>("select statement from pg_prepared_statements where name like 'datebook_%'")).rows.map((r) => r.statement);
+
+describe('pgSqlDatabase prepares the statements it runs often', () => {
+  let testDb: TestDatabase;
+  let db: SqlDatabase;
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+    // One connection: what one statement prepared, the next sees.
+    db = pgSqlDatabase({ connectionString: testDb.url, max: 1, prepared: { maxPrepared: 2, prepareAfter: 2 } });
+    await db.exec('create table t (id int primary key, name text)');
+    await db.query('insert into t values (1, $1), (2, $2)', ['one', 'two']);
+  });
+  afterAll(async () => {
+    await db.close();
+    await testDb.drop();
+  });
+
+  it('prepares a text with parameters once it ran often enough, answers the same, and stops at its bound', async () => {
+    const byID = 'select name from t where id = $1';
+    expect((await db.query(byID, [1])).rows).toEqual([{ name: 'one' }]);
+    expect(await db.transaction(preparedOn)).toEqual([]);
+    for (const id of [2, 1, 2]) expect((await db.query<{ name: string }>(byID, [id])).rows[0]!.name).toBe(id === 1 ? 'one' : 'two');
+    expect(await db.transaction(preparedOn)).toEqual([byID]);
+    // Statements without parameters are never prepared; past the bound nothing more is.
+    for (let i = 0; i < 3; i++) await db.query('select count(*) from t');
+    const others = ['select id from t where name = $1', 'select id from t where name <> $1'];
+    for (const text of others) for (let i = 0; i < 3; i++) await db.query(text, ['one']);
+    expect((await db.transaction(preparedOn)).sort()).toEqual([byID, others[0]].sort());
+  });
+
+  it('answers a prepared statement inside a transaction too, and sends one whose plan a schema change broke as it is from then on', async () => {
+    const all = 'select * from t where id = $1';
+    for (let i = 0; i < 3; i++) await db.transaction((tx) => tx.query(all, [1]));
+    const fresh = pgSqlDatabase({ connectionString: testDb.url, max: 1, prepared: { prepareAfter: 1 } });
+    try {
+      expect((await fresh.query(all, [1])).rows).toEqual([{ id: 1, name: 'one' }]);
+      await db.exec('alter table t add column note text');
+      await expect(fresh.query(all, [1])).rejects.toMatchObject({ code: '0A000' });
+      expect((await fresh.query(all, [1])).rows).toEqual([{ id: 1, name: 'one', note: null }]);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
