@@ -163,4 +163,26 @@ describe('kafkaRelay under faults (own broker)', () => {
     const duplicates = expectAllInStreamOrder(received, appended);
     process.stdout.write(`broker outage: 45 events, ${duplicates} duplicate deliveries, relay publishing again after ${relayRecoveredMs} ms, all delivered after ${caughtUpMs} ms\n`);
   }, 60_000);
+
+  it('saves its position once the log goes quiet, however long it may wait between saves while busy, and republishes nothing after a restart', async () => {
+    const quiet = kafkaRelay(store, db, { connection, topic, name: `quiet-${randomUUID()}`, pollIntervalMs: 50, checkpointEveryMs: 600_000, logger });
+    await quiet.start();
+    try {
+      const received: RecordedEvent[] = [];
+      await collect(received);
+      const appended = new Map<string, string[]>();
+      await appendAll([`Fault-${randomUUID()}`, `Fault-${randomUUID()}`], 10, appended);
+      const tail = (await store.readAll(quiet.status().checkpoint, 100_000)).at(-1)!.logPosition;
+      await pollUntil(() => quiet.status().checkpoint.position === tail.position && quiet.status().checkpoint.transactionId === tail.transactionId, { timeoutMs: 15_000, pollMs: 25, what: 'the position saved once nothing was left to publish' });
+      const published = quiet.status().publishedEvents;
+      await quiet.stop();
+      await quiet.start();
+      // Back from its saved position: a round that finds nothing new publishes nothing.
+      await pollUntil(() => quiet.isHealthy(), { timeoutMs: 15_000, pollMs: 25, what: 'the restarted relay healthy' });
+      expect(quiet.status().checkpoint).toEqual(tail);
+      expect(quiet.status().publishedEvents).toBe(published);
+    } finally {
+      await quiet.stop();
+    }
+  }, 60_000);
 });

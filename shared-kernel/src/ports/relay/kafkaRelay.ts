@@ -23,8 +23,14 @@ export interface KafkaRelayOptions {
   replicationFactor?: number;
   /** Key of the checkpoint row; defaults to the topic, so a new topic starts from the beginning of the log. */
   name?: string;
-  /** Most events read from the store per round (one checkpoint write per round). */
+  /** Most events read from the store per round. */
   batchSize?: number;
+  /**
+   * How often, at most, the position Kafka acknowledged is saved while the relay stays busy (it is saved
+   * too whenever a round finds nothing new). Default 250 ms. A crash republishes at most what was sent
+   * since (delivery is at least once either way); a save per round put a commit between every two rounds.
+   */
+  checkpointEveryMs?: number;
   /** Most bytes per produce request, below the broker's message.max.bytes (1 MiB by default). */
   maxRequestBytes?: number;
   /**
@@ -42,7 +48,7 @@ export interface KafkaRelayOptions {
 export interface KafkaRelayStatus {
   running: boolean;
   healthy: boolean;
-  /** Last log position acknowledged by Kafka and saved. */
+  /** Last log position acknowledged by Kafka and saved (saved at most `checkpointEveryMs` after, while busy). */
   checkpoint: LogPosition;
   /** Events acknowledged by Kafka since `start()`. */
   publishedEvents: number;
@@ -87,6 +93,7 @@ export function kafkaRelay(store: EventStore, checkpoints: SqlDatabase, options:
   const batchSize = options.batchSize ?? 500;
   const maxRequestBytes = options.maxRequestBytes ?? 512 * 1024;
   const pollIntervalMs = options.pollIntervalMs ?? 100;
+  const checkpointEveryMs = options.checkpointEveryMs ?? 250;
   const retryDelayMs = options.retryDelayMs ?? 100;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 5000;
   const log = (options.logger ?? pino({ level: 'warn' })).child({ component: 'kafkaRelay', topic, relay: name });
@@ -101,6 +108,9 @@ export function kafkaRelay(store: EventStore, checkpoints: SqlDatabase, options:
   let topicReady = false;
 
   let checkpoint: LogPosition = START_OF_LOG;
+  /** Where the next round reads from: the last position Kafka acknowledged (saved or not). */
+  let published: LogPosition = START_OF_LOG;
+  let savedAt = 0;
   let publishedEvents = 0;
   let pending: RecordedEvent[] = [];
   // Acknowledged by Kafka but not yet saved: a failed checkpoint write is retried alone, not republished.
@@ -116,6 +126,7 @@ export function kafkaRelay(store: EventStore, checkpoints: SqlDatabase, options:
     await stored.save(name, position);
     checkpoint = position;
     unsaved = undefined;
+    savedAt = performance.now();
   }
 
   async function ensureTopic(): Promise<void> {
@@ -185,16 +196,18 @@ export function kafkaRelay(store: EventStore, checkpoints: SqlDatabase, options:
     return out;
   }
 
-  /** One round: publish what is pending (or the next batch of the log), then save the checkpoint. */
+  /** One round: publish what is pending (or the next batch of the log); save the position now and then, and when idle. */
   async function round(): Promise<'idle' | 'busy'> {
-    if (unsaved) await saveCheckpoint(unsaved);
     const activeProducer = await connectedProducer();
     if (pending.length === 0) {
       dirty = false;
-      pending = await store.readAll(checkpoint, batchSize);
+      pending = await store.readAll(published, batchSize);
     }
     const last = pending.at(-1);
-    if (!last) return 'idle';
+    if (!last) {
+      if (unsaved) await saveCheckpoint(unsaved);
+      return 'idle';
+    }
     for (const request of requests(pending)) {
       try {
         await activeProducer.send({ topic, acks: -1, messages: request.messages });
@@ -206,8 +219,9 @@ export function kafkaRelay(store: EventStore, checkpoints: SqlDatabase, options:
       pending = pending.slice(request.events.length);
       publishedEvents += request.events.length;
     }
-    unsaved = last.logPosition;
-    await saveCheckpoint(unsaved);
+    published = last.logPosition;
+    unsaved = published;
+    if (performance.now() - savedAt >= checkpointEveryMs) await saveCheckpoint(unsaved);
     return 'busy';
   }
 
@@ -243,6 +257,9 @@ export function kafkaRelay(store: EventStore, checkpoints: SqlDatabase, options:
       if (running) return;
       await stored.ensureSchema();
       checkpoint = await stored.load(name);
+      published = checkpoint;
+      pending = [];
+      unsaved = undefined;
       running = true;
       dirty = true;
       stopListening = store.onAppended(() => {
@@ -259,6 +276,8 @@ export function kafkaRelay(store: EventStore, checkpoints: SqlDatabase, options:
       wake();
       await loop;
       loop = undefined;
+      // What Kafka acknowledged since the last save: saved now, or published again after the restart.
+      if (unsaved) await saveCheckpoint(unsaved).catch((error: unknown) => log.warn({ err: error }, 'could not save the relay checkpoint at stop'));
       await dropProducer();
     },
 
