@@ -72,9 +72,14 @@ const PG_SAMPLE_MS = 200;
 /** Starts metering; the returned function ends it. `measured` is the process the load goes to. */
 export async function startCpuMeter(measured: MeteredProcess, sources: CpuSources): Promise<() => Promise<CpuSplit>> {
   const stack0 = new Map(sources.processes().map((p) => [p.pid, procTicks(p.pid)]));
-  const pg = processSetMeter(() => sources.pgPids());
-  await pg.start();
-  const sampler = setInterval(() => void pg.sample().catch(() => undefined), PG_SAMPLE_MS);
+  const benchOwn = () => new Set(sources.generatorPgPids?.() ?? []);
+  const pg = processSetMeter(async () => {
+    const own = benchOwn();
+    return (await sources.pgPids()).filter((pid) => !own.has(pid));
+  });
+  const pgOfGenerator = processSetMeter(async () => [...benchOwn()]);
+  await Promise.all([pg.start(), pgOfGenerator.start()]);
+  const sampler = setInterval(() => void Promise.all([pg.sample(), pgOfGenerator.sample()]).catch(() => undefined), PG_SAMPLE_MS);
   const redis0 = sources.redisPid ? procTicks(sources.redisPid) : 0;
   const kafka0 = sources.kafkaPid ? procTicks(sources.kafkaPid) : 0;
   const t0 = process.hrtime.bigint();
@@ -84,10 +89,11 @@ export async function startCpuMeter(measured: MeteredProcess, sources: CpuSource
     clearInterval(sampler);
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const g = process.cpuUsage(g0);
-    const generator = (g.user + g.system) / 1e6;
     const sys1 = systemTicks();
-    await pg.sample();
+    await Promise.all([pg.sample(), pgOfGenerator.sample()]);
     const pgS = pg.seconds();
+    // The probes' PostgreSQL backend works for the generator (the watcher's polls), not for the system.
+    const generator = (g.user + g.system) / 1e6 + pgOfGenerator.seconds();
     const since = (pid: number) => Math.max(0, procTicks(pid) - (stack0.get(pid) ?? 0)) / TICK_HZ;
     let measuredS = 0;
     const others: Record<string, number> = {};

@@ -28,6 +28,8 @@ export interface VisibilityProbe {
    * once the projector has copied it from the read model after a first miss and marked it complete
    * (`cal:{user}:c`). Null where the views are out of the bench's sight (embedded).
    */
+  /** The PostgreSQL backend serving the probe's polls (the generator's work, not the system's). */
+  pgPid(): number | undefined;
   incompleteViews(userIDs: string[]): Promise<string[] | null>;
   close(): Promise<void>;
 }
@@ -42,6 +44,7 @@ export async function openVisibilityProbe(options: { databaseUrl: string; redis?
   const db = new Client({ connectionString: options.databaseUrl });
   db.on('error', () => undefined);
   await db.connect();
+  const backend = (await db.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]?.pid;
   const redis = options.redis;
 
   async function readModel(marks: StreamMark[]): Promise<boolean[]> {
@@ -88,6 +91,7 @@ export async function openVisibilityProbe(options: { databaseUrl: string; redis?
   return {
     paths: redis ? ['readModel', 'views'] : ['readModel'],
     visible: (path, marks) => (path === 'readModel' ? readModel(marks) : views(marks)),
+    pgPid: () => backend,
     async incompleteViews(userIDs) {
       if (!redis) return null;
       const incomplete: string[] = [];

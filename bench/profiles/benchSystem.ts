@@ -19,6 +19,8 @@ export interface CpuSources {
   processes(): { name: string; pid: number }[];
   /** The PostgreSQL processes working for the bench database (its backends and the server's own). */
   pgPids(): Promise<number[]>;
+  /** Those of them serving the bench itself (the visibility probe's connection): their CPU is the generator's, not the system's. */
+  generatorPgPids?(): number[];
   redisPid?: number;
   kafkaPid?: number;
 }

@@ -141,6 +141,7 @@ export async function startProductionSystem(options: ProductionSystemOptions): P
       cpu: {
         processes: () => Object.values(started.services).flatMap((s) => (s.pid ? [{ name: s.name, pid: s.pid }] : [])),
         pgPids: () => benchDatabasePgPids(options.pool),
+        generatorPgPids: () => { const pid = visibility.pgPid(); return pid === undefined ? [] : [pid]; },
         ...(redisPid ? { redisPid } : {}),
         ...(kafkaPid ? { kafkaPid } : {}),
       },

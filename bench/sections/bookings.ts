@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { Pool } from 'pg';
 import { type BenchContext, ratio } from '../context';
 import { cpuNote, cpuPerOp } from '../cpuMeter';
@@ -19,18 +20,25 @@ export async function bookingsSection(ctx: BenchContext): Promise<void> {
 
   await saturate(target, ctx.concurrency, { request, durationMs: ctx.pick(2000, 500), ok: (s) => s === 201 }); // warm-up
   await ctx.settle('before the bookings');
-  const sat = await ctx.measure(target, () => saturate(target, ctx.concurrency, { request, durationMs: duration, ok: (s) => s === 201 }));
+  // The whole window too: the load, then the consumers (projections, notifier) catching up with it, so every
+  // process's work for these bookings is counted, not only what it did while they were sent.
+  const t0 = performance.now();
+  const whole = await ctx.measure(target, async () => {
+    const measured = await ctx.measure(target, () => saturate(target, ctx.concurrency, { request, durationMs: duration, ok: (s) => s === 201 }));
+    // Let the consumers catch up (and time it) so the next figure starts from a quiet system.
+    return { measured, catchUpMs: await ctx.settle('after the bookings') };
+  });
+  const wholeS = (performance.now() - t0) / 1000;
+  const { measured: sat, catchUpMs } = whole.result;
   if (sat.result.ok === 0) throw new Error(`no booking succeeded: ${sat.result.firstError}`);
   ctx.bookingSaturation = sat.result.throughput;
-  // The consumers (projections, notifier) fall behind under this load; let them catch up (and time
-  // it) so the next figure starts from a quiet system.
-  const catchUpMs = await ctx.settle('after the bookings');
 
   const raw = await ctx.measure(target, () => rawInserts(ctx.databaseUrl, ctx.concurrency, duration));
 
   ctx.details.bookings = { saturation: { ...sat.result, cpu: sat.cpu }, projectorCatchUpMs: Math.round(catchUpMs), rawInserts: { ...raw.result, cpu: raw.cpu } };
   const r = ratio(sat.result.throughput, raw.result.throughput);
   const perBooking = cpuPerOp(sat.cpu, sat.result.throughput);
+  const wholePerBooking = cpuPerOp(whole.cpu, sat.result.ok / wholeS);
   ctx.figures.push(
     {
       section: 'bookings', figure: `bookings (POST /events, 3 invitees) on ${target.name}, saturation (${ctx.concurrency} conns)`, value: sat.result.throughput, unit: 'bookings/s',
@@ -40,6 +48,11 @@ export async function bookingsSection(ctx: BenchContext): Promise<void> {
     {
       section: 'bookings', figure: `  ${target.name} CPU per booking at saturation`, value: perBooking.measuredMs, unit: 'ms',
       target: '≤ 0.7 ms', pass: perBooking.measuredMs <= 0.7, notes: perBooking.note,
+    },
+    {
+      section: 'bookings', figure: '  CPU per booking at saturation, every process, the consumers\' catch-up included', value: wholePerBooking.systemMs, unit: 'ms',
+      target: '≤ 3 ms', pass: wholePerBooking.systemMs <= 3,
+      notes: `${sat.result.ok} bookings over ${Math.round(wholeS * 10) / 10} s (load, then ${Math.round(catchUpMs)} ms until every consumer was done); ${wholePerBooking.note}; ${cpuNote(whole.cpu)}`,
     },
     {
       section: 'bookings', figure: `raw single-row INSERT tx (pg Pool, ${ctx.concurrency} conns)`, value: raw.result.throughput, unit: 'tx/s', target: 'ceiling',

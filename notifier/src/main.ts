@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const database = config.NOTIFIER_DATABASE_URL ? pgSqlDatabase({ connectionString: config.NOTIFIER_DATABASE_URL, max: 10 }) : eventStoreDatabase;
   // EVENT_STORE=kurrent reads the events from KurrentDB, as every other process does.
   const { store, close: closeStore } = await openEventStore(config, eventStoreDatabase);
-  const source = await eventSourceFor(config, store, database, logger);
+  const source = await eventSourceFor(config, store, database, logger, { gatherMs: 20 });
   const mailer = config.SMTP_URL
     ? smtpMailTransport(config.SMTP_URL, { maxConnections: config.SMTP_MAX_CONNECTIONS })
     : emlFileMailTransport(join(resolve(config.DATA_DIR), 'mail'), logger);

@@ -25,7 +25,7 @@ runMain(async () => {
   await database.exec(READ_MODEL_SCHEMA);
   const { store, close: closeStore } = await openEventStore(config, database);
   // Both projections are version-guarded per stream, so batches of different partitions may run at once.
-  const source = await eventSourceFor(config, store, database, logger, { partitionsInParallel: 4 });
+  const source = await eventSourceFor(config, store, database, logger, { partitionsInParallel: 4, gatherMs: 20 });
   // An event a projection can never handle is parked (table parked_events) so the rest goes on.
   const parking = { source, store, parked: parkedEvents(database), logger };
   // The views have their own consumer group, so Redis trouble never holds back the PostgreSQL read model

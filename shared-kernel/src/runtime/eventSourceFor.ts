@@ -12,14 +12,17 @@ export async function eventSourceFor(
   store: EventStore,
   checkpoints: SqlDatabase,
   logger: Logger,
-  options: { partitionsInParallel?: number } = {},
+  options: { partitionsInParallel?: number; gatherMs?: number } = {},
 ): Promise<EventSource> {
   if (config.KAFKA_BROKERS) {
     // Loaded only when brokers are configured: the embedded default never loads kafkajs.
     const { kafkaEventSource, kafkaSaslOf } = await import('../ports/kafka');
     const brokers = config.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean);
     const sasl = kafkaSaslOf(config);
-    return kafkaEventSource({ connection: { brokers, ...(sasl ? { sasl } : {}) }, topic: config.KAFKA_TOPIC, logger, ...options });
+    const { gatherMs, ...rest } = options;
+    // Gathering: a fetch waits up to gatherMs for 64 KiB, so a steady trickle arrives in batches, not event by event.
+    const gathering = gatherMs === undefined ? {} : { maxWaitMs: gatherMs, minFetchBytes: 64 * 1024 };
+    return kafkaEventSource({ connection: { brokers, ...(sasl ? { sasl } : {}) }, topic: config.KAFKA_TOPIC, logger, ...gathering, ...rest });
   }
   // A sharded store's log positions span every shard, wider than a tailer's checkpoint column holds.
   if (isShardedEventStore(store)) throw new Error('invalid configuration: EVENT_STORE_URLS: a sharded event store is read through Kafka (one relay per shard); set KAFKA_BROKERS');

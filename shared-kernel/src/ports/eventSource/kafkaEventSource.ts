@@ -16,8 +16,17 @@ export interface KafkaEventSourceOptions {
   retryDelayMs?: number;
   /** Cap of that pause, and of the delay between reconnection attempts while the broker is down. */
   maxRetryDelayMs?: number;
-  /** How long an idle fetch waits at the broker; also bounds how fast `stop()` returns. */
+  /**
+   * How long a fetch waits at the broker for `minFetchBytes` to gather (an idle fetch, for anything); also
+   * bounds how fast `stop()` returns. Default 1000 ms.
+   */
   maxWaitMs?: number;
+  /**
+   * What a fetch waits for, at most `maxWaitMs`. Default 1 byte: any event answers at once. More gathers the
+   * events of a steady trickle into fewer, larger batches: a projection pays its transaction and round trips
+   * per batch, not per event (the projector and the notifier: 64 KiB within 20 ms).
+   */
+  minFetchBytes?: number;
   heartbeatIntervalMs?: number;
   /** How long the group waits for a silent member before giving its partitions to the others. */
   sessionTimeoutMs?: number;
@@ -54,6 +63,7 @@ export function kafkaEventSource(options: KafkaEventSourceOptions): EventSource 
   const kafkaRetry = { initialRetryTime: Math.min(300, maxRetryDelayMs), maxRetryTime: maxRetryDelayMs, retries: 5 };
   const kafka = kafkaClient(options.connection, logger, kafkaRetry);
   const maxWaitMs = options.maxWaitMs ?? 1000;
+  const minFetchBytes = options.minFetchBytes ?? 1;
   const partitionsInParallel = options.partitionsInParallel ?? 1;
   const commitEveryMs = options.commitEveryMs ?? 250;
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 3000;
@@ -142,6 +152,7 @@ export function kafkaEventSource(options: KafkaEventSourceOptions): EventSource 
           groupId: consumerGroup,
           allowAutoTopicCreation: false,
           maxWaitTimeInMs: maxWaitMs,
+          minBytes: minFetchBytes,
           heartbeatInterval: heartbeatIntervalMs,
           sessionTimeout: sessionTimeoutMs,
           // Restarts are ours (a fresh consumer, our backoff): kafkajs restarting on its own races stop().
