@@ -14,8 +14,10 @@ export function pgSqlDatabase(config: PoolConfig & { prepared?: PreparedStatemen
   const pool = new Pool(poolConfig);
   const prepared = preparedOptions === false ? undefined : preparedStatements(preparedOptions);
   const configOf = (text: string, params: unknown[] | undefined) => (prepared ? prepared.configOf(text, params) : { text, ...(params ? { values: params } : {}) });
+  /** A prepared statement the server can no longer run: its plan's result type changed (0A000), or it is gone (26000). */
+  const brokenPlan = (error: unknown) => ['0A000', '26000'].includes((error as { code?: unknown }).code as string);
   const planChanged = (text: string) => (error: unknown) => {
-    if ((error as { code?: unknown }).code === '0A000') prepared?.forget(text);
+    if (brokenPlan(error)) prepared?.forget(text);
     throw error;
   };
   // An idle client that loses its connection must not crash the process; the next query reconnects.
@@ -28,11 +30,16 @@ export function pgSqlDatabase(config: PoolConfig & { prepared?: PreparedStatemen
     query: run,
     async transaction(work) {
       const client = await pool.connect();
+      // A connection holding a broken prepared statement is closed, not pooled again (pool.query does the same).
+      let broken: Error | undefined;
       try {
         await client.query('BEGIN');
         const tx: SqlExecutor = {
           async query(text, params) {
-            const result = await client.query(configOf(text, params)).catch(planChanged(text));
+            const result = await client.query(configOf(text, params)).catch((error: unknown) => {
+              if (brokenPlan(error)) broken = error as Error;
+              return planChanged(text)(error);
+            });
             return { rows: result.rows, rowCount: result.rowCount ?? 0 };
           },
         };
@@ -43,7 +50,7 @@ export function pgSqlDatabase(config: PoolConfig & { prepared?: PreparedStatemen
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
     async exec(script) {

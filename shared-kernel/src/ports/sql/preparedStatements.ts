@@ -24,13 +24,15 @@ export function preparedStatements(options: PreparedStatementsOptions = {}) {
   const prepareAfter = options.prepareAfter ?? 3;
   const names = new Map<string, string>();
   const runs = new Map<string, number>();
+  /** Texts whose prepared form failed (see `forget`): sent as they are for good, bounded like `names`. */
+  const never = new Set<string>();
   return {
     /** The query as `pg` takes it: named once `text` has run often enough. */
     configOf(text: string, params: unknown[] | undefined): QueryConfig {
       if (!params || params.length === 0) return { text };
       const name = names.get(text);
       if (name) return { name, text, values: params };
-      if (names.size < maxPrepared) {
+      if (names.size < maxPrepared && !never.has(text)) {
         const counted = (runs.get(text) ?? 0) + 1;
         if (counted >= prepareAfter) {
           runs.delete(text);
@@ -44,11 +46,14 @@ export function preparedStatements(options: PreparedStatementsOptions = {}) {
       return { text, values: params };
     },
     /**
-     * Sends `text` as it is from now on: a schema change under a prepared statement that reads `*` fails it on
-     * every connection that prepared it ("cached plan must not change result type", 0A000).
+     * Sends `text` as it is from now on, and never prepares it again: a schema change under a prepared statement
+     * that reads `*` fails it on every connection that prepared it ("cached plan must not change result type",
+     * 0A000), and a pooler may have dropped it (26000). Preparing it again under the same name would meet a
+     * connection that still holds the broken one.
      */
     forget(text: string): void {
       names.delete(text);
+      if (never.size < maxPrepared) never.add(text);
     },
     /** How many texts are prepared (tests). */
     preparedCount: () => names.size,
