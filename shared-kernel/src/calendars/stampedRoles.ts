@@ -26,7 +26,8 @@ interface KeptPrincipal {
  * `rolesOf` that reads the store only for principals whose access stamp moved. Every principal's stamp is
  * read first (one Redis round trip); a principal whose account or calendar was read beside the stamp that
  * still reads the same is answered from memory, the others are read from the store in one round trip and
- * kept beside the stamp read *before* them. Any write that can change a role moves the stamp of its
+ * kept beside the stamp read *before* them. A principal with no stamp is read from the store and, if it
+ * exists, given a stamp for the next request to keep it beside. Any write that can change a role moves the stamp of its
  * principal before it is appended and again before it is answered (stampingEventStore; the projector moves
  * grantees' and new owners'), so the answer is the store's as of the stamp read: a revoked rule hides the
  * calendar from the very next request, as with `rolesOf`. Stamps that cannot be read: `rolesOf`, nothing kept.
@@ -46,10 +47,11 @@ export function stampedRoles(store: EventStore, stamps: AccessStamps, options: S
 
   return async (readerID, calendarIDs) => {
     const principals = [...new Set([readerID, ...calendarIDs])];
-    const current = await stamps.current(principals);
-    if (!current) return rolesOf(store, readerID, calendarIDs);
+    const found = await stamps.read(principals);
+    if (!found) return rolesOf(store, readerID, calendarIDs);
     const now = options.clock().getTime();
-    const stampOf = new Map(principals.map((id, i) => [id, current[i]!]));
+    // null: no stamp (never touched, or untouched for a day). Nothing is kept beside it, nor served from beside it.
+    const stampOf = new Map(principals.map((id, i) => [id, found[i] ?? null]));
     const valid = (id: string) => {
       const entry = kept.get(id);
       if (!entry) return undefined;
@@ -71,15 +73,25 @@ export function stampedRoles(store: EventStore, stamps: AccessStamps, options: S
     if (!account || toRead.length > 0) {
       const read = await readCalendarsWith(store, account ? [] : [readerID], toRead);
       const until = now + ACCESS_STAMP_READER_MAX_AGE_MS;
+      /** Principals read now that exist but have no stamp: given one below, so the next request can keep them. */
+      const unstamped: string[] = [];
+      const keepBeside = (id: string, exists: boolean, part: Pick<KeptPrincipal, 'account' | 'calendar'>) => {
+        const stamp = stampOf.get(id) ?? null;
+        if (stamp !== null) keep(id, stamp, until, part);
+        else if (exists) unstamped.push(id);
+      };
       if (!account) {
         account = read.users[0]!;
-        keep(readerID, stampOf.get(readerID)!, until, { account });
+        keepBeside(readerID, account.status === 'registered', { account });
       }
       toRead.forEach((id, i) => {
-        const found = { calendar: read.calendars[i]!, person: read.people[i]! };
-        calendars.set(id, found);
-        keep(id, stampOf.get(id)!, until, { calendar: found.calendar, account: found.person });
+        const loaded = { calendar: read.calendars[i]!, person: read.people[i]! };
+        calendars.set(id, loaded);
+        keepBeside(id, loaded.calendar.state.status !== 'absent' || loaded.person.status === 'registered', { calendar: loaded.calendar, account: loaded.person });
       });
+      // Only principals that exist get a stamp: ids a caller makes up leave nothing in Redis. Made after the read, so
+      // nothing read now is kept beside it (a write in between may have moved it); `current` never rejects.
+      if (unstamped.length > 0) await stamps.current([...new Set(unstamped)]);
     }
     const reader = calendarReaderFromUser(account, readerID);
     return calendarIDs.map((id) => {

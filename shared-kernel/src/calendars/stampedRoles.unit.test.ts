@@ -25,10 +25,12 @@ describe('stampedRoles', () => {
   let storeReads: number;
   let roles: ReturnType<typeof stampedRoles>;
   let store: EventStore;
+  /** The store itself, written past the stamps. */
+  let inner: EventStore;
 
   beforeEach(async () => {
     now = Date.parse('2030-01-01T00:00:00Z');
-    const inner = inMemoryEventStore();
+    inner = inMemoryEventStore();
     storeReads = 0;
     store = { ...inner, readStream: (...a) => { storeReads++; return inner.readStream(...a); }, readStreams: (a) => { storeReads++; return inner.readStreams(a); } };
     stamps = inMemoryAccessStamps();
@@ -73,8 +75,30 @@ describe('stampedRoles', () => {
     expect((await roles(bob, [ann]))[0]!.calendar.state).toMatchObject({ timeZone: 'Asia/Tokyo' });
   });
 
+  it('reads a principal without a stamp from the store, gives it one only if it exists, and keeps it from the next request', async () => {
+    const cyd = '33333333-3333-4333-8333-333333333333';
+    const madeUp = '55555555-5555-4555-8555-555555555555';
+    // Cyd's account was written past the stamps (as if hers had lapsed after a day untouched).
+    await inner.appendToStream(userStreamName(cyd), [registered(cyd, 'Cyd')], 'no_stream');
+    expect(await stamps.read([cyd, madeUp])).toEqual([null, null]);
+    storeReads = 0;
+    expect(await roleNames(bob, [cyd, madeUp])).toEqual(['freeBusyReader', 'none']);
+    expect(storeReads).toBe(1);
+    const [cydStamp, none] = (await stamps.read([cyd, madeUp]))!;
+    expect(typeof cydStamp).toBe('string');
+    expect(none).toBeNull();
+    // Read again beside the new stamp, then kept; the made-up id is read every time and never stamped.
+    await roleNames(bob, [cyd]);
+    storeReads = 0;
+    expect(await roleNames(bob, [cyd])).toEqual(['freeBusyReader']);
+    expect(storeReads).toBe(0);
+    expect(await roleNames(bob, [madeUp])).toEqual(['none']);
+    expect(storeReads).toBe(1);
+    expect(await stamps.read([madeUp])).toEqual([null]);
+  });
+
   it('reads the store as rolesOf does when the stamps cannot be read, and keeps nothing from it', async () => {
-    const failing: AccessStamps = { ...stamps, current: async () => undefined };
+    const failing: AccessStamps = { ...stamps, read: async () => undefined, current: async () => undefined };
     const unstamped = stampedRoles(store, failing, { clock: () => new Date(now) });
     storeReads = 0;
     expect((await unstamped(bob, [family])).map((r) => r.role)).toEqual(['reader']);
