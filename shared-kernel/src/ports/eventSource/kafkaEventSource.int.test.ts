@@ -124,4 +124,35 @@ describe('kafkaEventSource offset commits', () => {
       await next.stop();
     }
   }, 60_000);
+
+  it('commits the chunk it was handling when stopped, once that chunk is done', async () => {
+    const groupId = `group-${randomUUID()}`;
+    const source = kafkaEventSource({ connection, topic, logger, maxWaitMs: 250, heartbeatIntervalMs: 500, commitEveryMs: 60_000 });
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let handling = false;
+    const subscription = await source.subscribe(groupId, async (batch) => {
+      if (tagged(batch, 'held').length === 0) return;
+      handling = true;
+      await held;
+    });
+    await append('held', 1);
+    await pollUntil(() => handling, { timeoutMs: 15_000, pollMs: 20, what: 'the handler holding its chunk' });
+    const stopping = subscription.stop();
+    release();
+    await stopping;
+    const again: RecordedEvent[] = [];
+    const next = await source.subscribe(groupId, async (batch) => {
+      again.push(...batch);
+    });
+    try {
+      await append('after', 1);
+      await pollUntil(() => tagged(again, 'after').length >= 1, { timeoutMs: 15_000, pollMs: 20, what: 'the event after the restart' });
+      expect(tagged(again, 'held')).toEqual([]);
+    } finally {
+      await next.stop();
+    }
+  }, 60_000);
 });

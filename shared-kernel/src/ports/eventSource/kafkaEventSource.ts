@@ -137,7 +137,9 @@ export function kafkaEventSource(options: KafkaEventSourceOptions): EventSource 
           failures.delete(partition);
           resolveOffset(last.offset);
           committable.set(partition, (BigInt(last.offset) + 1n).toString());
-          if (!commitTimer) {
+          // Stopping: kafkajs waits for this chunk and then leaves the group, after which no commit is taken.
+          if (!running) await commitHandled(consumer);
+          else if (!commitTimer) {
             const target = consumer;
             commitTimer = setTimeout(() => void commitHandled(target), commitEveryMs);
           }
