@@ -19,7 +19,7 @@ export interface CalendarViewCopierOptions {
 }
 
 export interface CalendarViewCopier extends ViewCopyRequests {
-  /** How many more copies may start now. */
+  /** How many more copies may start now: none while copies are paused after a failure. */
   room(): number;
   /** Resolves once a copy may start: now, or when the first of those running ends. */
   whenRoom(): Promise<void>;
@@ -68,7 +68,7 @@ export function calendarViewCopier(options: CalendarViewCopierOptions): Calendar
         .finally(() => inFlight.delete(userID));
       inFlight.set(userID, job);
     },
-    room: () => Math.max(0, maxInFlight - inFlight.size),
+    room: () => (clock().getTime() < pausedUntil ? 0 : Math.max(0, maxInFlight - inFlight.size)),
     async whenRoom() {
       if (inFlight.size < maxInFlight) return;
       await Promise.race(inFlight.values());

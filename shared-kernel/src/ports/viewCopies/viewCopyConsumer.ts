@@ -23,6 +23,8 @@ export function consumeViewCopyRequests(requests: RedisViewCopyRequests, copier:
       while (!stopped) {
         await copier.whenRoom();
         const room = copier.room();
+        // Paused after a failed copy: the requests stay in the list for later, rather than be taken and dropped.
+        if (room === 0) break;
         const userIDs = await requests.take(room);
         for (const userID of userIDs) await copier.request(userID);
         if (userIDs.length < room) break;
