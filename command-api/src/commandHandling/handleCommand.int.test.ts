@@ -2,31 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { DomainError, type ScheduleCommand, scheduleDecider, scheduleStreamsAt, streamName } from '@datebook/shared-kernel';
 import { type EventStore, postgresEventStore, type SqlDatabase } from '@datebook/shared-kernel/ports';
 import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
-import { createTestDatabase, type TestDatabase } from '@datebook/shared-kernel/testing';
+import { countingReads, createTestDatabase, type TestDatabase } from '@datebook/shared-kernel/testing';
 import { calendarEventService } from '../calendarEvents/calendarEventService';
 import { userAccounts } from '../users/userAccounts';
 import { handleCommand, loadStream } from './handleCommand';
 
-/** The store, counting its stream reads. */
-function countingReads(store: EventStore) {
-  let reads = 0;
-  const counted: EventStore = {
-    firstVersion: store.firstVersion,
-    appendToStream: (name, events, expected) => store.appendToStream(name, events, expected),
-    appendNewStreams: (streams) => store.appendNewStreams(streams),
-    readAll: (after, limit) => store.readAll(after, limit),
-    onAppended: (listener) => store.onAppended(listener),
-    readStream: (name) => {
-      reads++;
-      return store.readStream(name);
-    },
-    readStreams: (asked) => {
-      reads++;
-      return store.readStreams(asked);
-    },
-  };
-  return { store: counted, reads: () => reads };
-}
 
 describe('handleCommand on PostgreSQL', () => {
   let testDatabase: TestDatabase;

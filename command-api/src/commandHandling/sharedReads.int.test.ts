@@ -1,29 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { type EventStore, type EventToAppend, postgresEventStore, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { type EventStore, postgresEventStore, type SqlDatabase } from '@datebook/shared-kernel/ports';
 import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
-import { createTestDatabase, type TestDatabase } from '@datebook/shared-kernel/testing';
+import { countingReads, createTestDatabase, newEvent, type TestDatabase } from '@datebook/shared-kernel/testing';
 import { sharedReads } from './sharedReads';
-
-/** The store, counting the read statements asked of it (a `readStreams` call is one, whatever its length). */
-function countingStatements(store: EventStore) {
-  let statements = 0;
-  const counted: EventStore = {
-    ...store,
-    readStream(name, afterVersion) {
-      statements++;
-      return store.readStream(name, afterVersion);
-    },
-    readStreams(reads) {
-      statements++;
-      return store.readStreams(reads);
-    },
-  };
-  return { store: counted, take: () => [statements, (statements = 0)][0]! };
-}
-
-const event = (n: number): EventToAppend => ({
-  eventID: randomUUID(), type: 'Counted', data: { n }, metadata: { actorID: randomUUID(), occurredAt: new Date().toISOString(), correlationId: randomUUID(), schemaVersion: 1 },
-});
 
 describe('sharedReads on PostgreSQL', () => {
   let database: TestDatabase;
@@ -41,8 +20,8 @@ describe('sharedReads on PostgreSQL', () => {
 
   it('answers reads asked together with one statement, each as readStream would', async () => {
     const streams = Array.from({ length: 6 }, () => `Shared-${randomUUID()}`);
-    for (const [i, s] of streams.entries()) await store.appendToStream(s, Array.from({ length: i + 1 }, (_, n) => event(n)), 'no_stream');
-    const counting = countingStatements(store);
+    for (const [i, s] of streams.entries()) await store.appendToStream(s, Array.from({ length: i + 1 }, (_, n) => newEvent('Counted', { n: n })), 'no_stream');
+    const counting = countingReads(store);
     const shared = sharedReads(counting.store);
     const [a, b, c, absent, many] = await Promise.all([
       shared.readStream(streams[0]!),
@@ -62,7 +41,7 @@ describe('sharedReads on PostgreSQL', () => {
 
   it('reads a stream asked twice from the same version once, and gives each asker its own list', async () => {
     const s = `Shared-${randomUUID()}`;
-    await store.appendToStream(s, [event(1), event(2)], 'no_stream');
+    await store.appendToStream(s, [newEvent('Counted', { n: 1 }), newEvent('Counted', { n: 2 })], 'no_stream');
     const asked: string[][] = [];
     const shared = sharedReads({
       ...store,
@@ -79,7 +58,7 @@ describe('sharedReads on PostgreSQL', () => {
 
   it('sends the reads asked while one is in flight together when it returns, each as of after it was asked', async () => {
     const s = `Shared-${randomUUID()}`;
-    await store.appendToStream(s, [event(1)], 'no_stream');
+    await store.appendToStream(s, [newEvent('Counted', { n: 1 })], 'no_stream');
     const asked: number[] = [];
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -94,7 +73,7 @@ describe('sharedReads on PostgreSQL', () => {
     });
     const inFlight = shared.readStream(s);
     await new Promise((resolve) => setImmediate(resolve));
-    await store.appendToStream(s, [event(2)], 1);
+    await store.appendToStream(s, [newEvent('Counted', { n: 2 })], 1);
     const later = Promise.all([shared.readStream(s), shared.readStream(s, 1), shared.readStream(`Shared-${randomUUID()}`)]);
     await new Promise((resolve) => setImmediate(resolve));
     expect(asked).toEqual([1]);
@@ -109,7 +88,7 @@ describe('sharedReads on PostgreSQL', () => {
 
   it('asks each read again alone when their statement fails, so a read the server refuses fails alone', async () => {
     const s = `Shared-${randomUUID()}`;
-    await store.appendToStream(s, [event(1)], 'no_stream');
+    await store.appendToStream(s, [newEvent('Counted', { n: 1 })], 'no_stream');
     const shared = sharedReads(store);
     // PostgreSQL cannot hold NUL in text: the shared statement is refused, then only this read is.
     const [refused, fine] = await Promise.allSettled([shared.readStream('Shared-\u0000'), shared.readStream(s)]);

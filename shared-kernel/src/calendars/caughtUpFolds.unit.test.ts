@@ -1,6 +1,7 @@
 import { newEvent } from '../ports/eventStore/eventStore.contract';
 import type { EventStore } from '../ports/eventStore/eventStore';
 import { inMemoryEventStore } from '../ports/eventStore/inMemoryEventStore';
+import { countingReads } from '../testing/countingReads';
 import { caughtUpFold, caughtUpFolds, type StreamFolder } from './caughtUpFolds';
 
 /** Counts the events folded: a caught-up fold folds each event once, however often it is read. */
@@ -43,9 +44,8 @@ describe('caughtUpFold', () => {
 
 describe('caughtUpFolds', () => {
   it('folds many streams as caughtUpFold does, in one store read, each start able to use the folds asked before it', async () => {
-    const inner = inMemoryEventStore();
-    let reads = 0;
-    const store: EventStore = { ...inner, readStream: (...args) => { reads++; return inner.readStream(...args); }, readStreams: (asked) => { reads++; return inner.readStreams(asked); } };
+    const storeReads = countingReads(inMemoryEventStore());
+    const { store } = storeReads;
     const { folder, folded } = counting();
     await store.appendToStream('A-1', [newEvent('E', { n: 1 }), newEvent('E', { n: 2 })], 'no_stream');
     await store.appendToStream('B-1', [newEvent('E', { n: 5 })], 'no_stream');
@@ -56,10 +56,10 @@ describe('caughtUpFolds', () => {
       { stream: 'B-1', folder },
     ];
     expect(await caughtUpFolds(store, asks)).toEqual([{ state: [1, 2], version: 2 }, { state: [1, 2, 100], version: null }, { state: [5], version: 1 }]);
-    expect(reads).toBe(1);
+    expect(storeReads.reads()).toBe(1);
     await store.appendToStream('B-1', [newEvent('E', { n: 6 })], 1);
     expect((await caughtUpFolds(store, asks)).map((f) => f.state)).toEqual([[1, 2], [1, 2, 100], [5, 6]]);
-    expect(reads).toBe(2);
+    expect(storeReads.reads()).toBe(2);
     // The same kept folds as caughtUpFold's: nothing folded twice.
     expect((await caughtUpFold(store, 'B-1', folder)).state).toEqual([5, 6]);
     expect(folded()).toBe(4);

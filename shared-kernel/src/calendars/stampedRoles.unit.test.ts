@@ -6,6 +6,7 @@ import { stampingEventStore } from '../ports/accessStamps/stampingEventStore';
 import type { EventStore } from '../ports/eventStore/eventStore';
 import { newEvent } from '../ports/eventStore/eventStore.contract';
 import { inMemoryEventStore } from '../ports/eventStore/inMemoryEventStore';
+import { countingReads } from '../testing/countingReads';
 import { rolesOf } from './calendarReads';
 import { stampedRoles } from './stampedRoles';
 
@@ -22,7 +23,7 @@ describe('stampedRoles', () => {
   let stamps: AccessStamps;
   /** What the command side writes through: every Calendar/User append moves its principal's stamp. */
   let writes: EventStore;
-  let storeReads: number;
+  let counting: ReturnType<typeof countingReads>;
   let roles: ReturnType<typeof stampedRoles>;
   let store: EventStore;
   /** The store itself, written past the stamps. */
@@ -31,8 +32,8 @@ describe('stampedRoles', () => {
   beforeEach(async () => {
     now = Date.parse('2030-01-01T00:00:00Z');
     inner = inMemoryEventStore();
-    storeReads = 0;
-    store = { ...inner, readStream: (...a) => { storeReads++; return inner.readStream(...a); }, readStreams: (a) => { storeReads++; return inner.readStreams(a); } };
+    counting = countingReads(inner);
+    store = counting.store;
     stamps = inMemoryAccessStamps();
     writes = stampingEventStore(inner, stamps);
     roles = stampedRoles(store, stamps, { clock: () => new Date(now) });
@@ -50,13 +51,13 @@ describe('stampedRoles', () => {
     const asked = [family, ann];
     expect(await roleNames(bob, asked)).toEqual((await rolesOf(store, bob, asked)).map((r) => r.role));
     expect(await roleNames(bob, asked)).toEqual(['reader', 'freeBusyReader']);
-    storeReads = 0;
+    counting.take();
     expect(await roleNames(bob, asked)).toEqual(['reader', 'freeBusyReader']);
-    expect(storeReads).toBe(0);
+    expect(counting.reads()).toBe(0);
     // Anything written to the calendar moves its stamp: the next request reads the store (for it alone) and sees it.
     await writes.appendToStream(calendarStreamName(family), [newEvent('AccessRevoked', { calendarID: family, ruleID: `user:${bob}`, revokedBy: ann })], 'any');
     expect(await roleNames(bob, asked)).toEqual(['none', 'freeBusyReader']);
-    expect(storeReads).toBe(1);
+    expect(counting.reads()).toBe(1);
     await writes.appendToStream(calendarStreamName(family), [granted('writer')], 'any');
     expect(await roleNames(bob, asked)).toEqual(['writer', 'freeBusyReader']);
   });
@@ -81,43 +82,43 @@ describe('stampedRoles', () => {
     // Cyd's account was written past the stamps (as if hers had lapsed after a day untouched).
     await inner.appendToStream(userStreamName(cyd), [registered(cyd, 'Cyd')], 'no_stream');
     expect(await stamps.read([cyd, madeUp])).toEqual([null, null]);
-    storeReads = 0;
+    counting.take();
     expect(await roleNames(bob, [cyd, madeUp])).toEqual(['freeBusyReader', 'none']);
-    expect(storeReads).toBe(1);
+    expect(counting.reads()).toBe(1);
     const [cydStamp, none] = (await stamps.read([cyd, madeUp]))!;
     expect(typeof cydStamp).toBe('string');
     expect(none).toBeNull();
     // Read again beside the new stamp, then kept; the made-up id is read every time and never stamped.
     await roleNames(bob, [cyd]);
-    storeReads = 0;
+    counting.take();
     expect(await roleNames(bob, [cyd])).toEqual(['freeBusyReader']);
-    expect(storeReads).toBe(0);
+    expect(counting.reads()).toBe(0);
     expect(await roleNames(bob, [madeUp])).toEqual(['none']);
-    expect(storeReads).toBe(1);
+    expect(counting.reads()).toBe(1);
     expect(await stamps.read([madeUp])).toEqual([null]);
   });
 
   it('reads the store as rolesOf does when the stamps cannot be read, and keeps nothing from it', async () => {
     const failing: AccessStamps = { ...stamps, read: async () => undefined, current: async () => undefined };
     const unstamped = stampedRoles(store, failing, { clock: () => new Date(now) });
-    storeReads = 0;
+    counting.take();
     expect((await unstamped(bob, [family])).map((r) => r.role)).toEqual(['reader']);
     expect((await unstamped(bob, [family])).map((r) => r.role)).toEqual(['reader']);
-    expect(storeReads).toBe(2);
+    expect(counting.reads()).toBe(2);
   });
 
   it('keeps nothing longer than a reader may trust a stamp, and no more principals than it is given room for', async () => {
     await roles(bob, [family]);
     now += 10 * 60_000;
-    storeReads = 0;
+    counting.take();
     await roles(bob, [family]);
-    expect(storeReads).toBe(1);
+    expect(counting.reads()).toBe(1);
 
     const small = stampedRoles(store, stamps, { clock: () => new Date(now), maxEntries: 2 });
     await small(bob, [family]);
     await small(ann, [family]);
-    storeReads = 0;
+    counting.take();
     await small(bob, [family]);
-    expect(storeReads).toBe(1);
+    expect(counting.reads()).toBe(1);
   });
 });

@@ -6,6 +6,7 @@ export * from './localRedisCluster';
 export { calendarViewsContract } from '../ports/calendarViews/calendarViews.contract';
 export { measureEventLoopDelay, withEventLoopGuard } from './eventLoopGuard';
 export { pollUntil, type PollUntilOptions } from './pollUntil';
+export { countingReads } from './countingReads';
 export * from './testCorpora';
 export * from './intervalArbitraries';
 export * from './seededRandom';
