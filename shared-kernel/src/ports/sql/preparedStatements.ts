@@ -55,7 +55,5 @@ export function preparedStatements(options: PreparedStatementsOptions = {}) {
       names.delete(text);
       if (never.size < maxPrepared) never.add(text);
     },
-    /** How many texts are prepared (tests). */
-    preparedCount: () => names.size,
   };
 }
