@@ -79,6 +79,8 @@ export function kafkaEventSource(options: KafkaEventSourceOptions): EventSource 
       let endLifetime: (() => void) | undefined;
       let joined = false;
       let handling = 0;
+      /** Resolves the wait of a stopping consumer once no chunk is being handled. */
+      let whenIdle: (() => void) | undefined;
       let lastContactAt = 0;
       const failures = new Map<number, number>();
       const timers = new Set<NodeJS.Timeout>();
@@ -108,7 +110,7 @@ export function kafkaEventSource(options: KafkaEventSourceOptions): EventSource 
       const eachBatch = async ({ batch, resolveOffset, heartbeat, pause, isRunning, isStale }: EachBatchPayload) => {
         const { partition } = batch;
         for (let start = 0; start < batch.messages.length; start += maxBatchSize) {
-          if (!isRunning() || isStale()) return;
+          if (!running || !isRunning() || isStale()) return;
           const chunk = batch.messages.slice(start, start + maxBatchSize);
           const first = chunk[0];
           const last = chunk.at(-1);
@@ -133,13 +135,13 @@ export function kafkaEventSource(options: KafkaEventSourceOptions): EventSource 
           } finally {
             handling -= 1;
             lastContactAt = Date.now();
+            if (handling === 0) whenIdle?.();
           }
           failures.delete(partition);
           resolveOffset(last.offset);
           committable.set(partition, (BigInt(last.offset) + 1n).toString());
-          // Stopping: kafkajs waits for this chunk and then leaves the group, after which no commit is taken.
-          if (!running) await commitHandled(consumer);
-          else if (!commitTimer) {
+          // Stopping: runOnce commits this chunk once every chunk in hand is done.
+          if (running && !commitTimer) {
             const target = consumer;
             commitTimer = setTimeout(() => void commitHandled(target), commitEveryMs);
           }
@@ -193,6 +195,14 @@ export function kafkaEventSource(options: KafkaEventSourceOptions): EventSource 
           return joinedOnce;
         } finally {
           joined = false;
+          // kafkajs drops any commit once its stop has begun (it waits for the batch in hand, then leaves the
+          // group), so the chunks in hand finish and are committed first.
+          if (handling > 0) {
+            await new Promise<void>((resolve) => {
+              whenIdle = resolve;
+            });
+          }
+          whenIdle = undefined;
           await commitHandled(current);
           await current.disconnect().catch((error: unknown) => log.warn({ err: error }, 'consumer disconnect failed'));
         }
