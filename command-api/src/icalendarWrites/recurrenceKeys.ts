@@ -1,5 +1,4 @@
-import { type EventTiming, isoInstant, parseRecurrenceLines, recurrenceProperty, wallTimeOf } from '@datebook/shared-kernel';
-import { Temporal } from 'temporal-polyfill';
+import { type EventTiming, instantOfWallTime, isoInstant, parseRecurrenceLines, recurrenceProperty, wallTimeOf } from '@datebook/shared-kernel';
 
 /**
  * A series' recurrence lines compared by meaning, not by text: the rule as written anew (upper case, the
@@ -20,7 +19,8 @@ function keyOf(value: string, timing: SeriesTiming): string | undefined {
   if (timing.allDay) return value.slice(0, 10);
   if (value.length === 10) return undefined;
   if (value.endsWith('Z')) return isoInstant(Date.parse(value));
-  return isoInstant(Temporal.PlainDateTime.from(value).toZonedDateTime(timing.timeZone, { disambiguation: 'compatible' }).epochMilliseconds);
+  const at = instantOfWallTime(value, timing.timeZone);
+  return at === undefined ? undefined : isoInstant(at);
 }
 
 export function meaningOf(lines: readonly string[], timing: SeriesTiming): RecurrenceMeaning {
@@ -64,7 +64,7 @@ export function exdateLines(keys: Iterable<string>, timing: SeriesTiming): strin
   for (const key of sorted) {
     const at = Date.parse(key);
     const wall = wallTimeOf(at, timing.timeZone);
-    const back = Temporal.PlainDateTime.from(wall).toZonedDateTime(timing.timeZone, { disambiguation: 'compatible' }).epochMilliseconds;
+    const back = instantOfWallTime(wall, timing.timeZone);
     if (back === at) zoned.push(wall.replace(/[-:]/g, ''));
     else utc.push(`${key.slice(0, 19).replace(/[-:]/g, '')}Z`);
   }

@@ -13,4 +13,4 @@ export type { Frequency, RRule, Until, Weekday, WeekdayNum } from './rrule';
 export { requireBoundedExpansion, seriesEnd, seriesExtent } from './seriesEnd';
 export type { SeriesExtent } from './seriesEnd';
 export type { RecurrenceSeries } from './seriesPlan';
-export { NOMINAL_START_FORMAT, nominalStartOf, wallTimeOf } from './nominalStart';
+export { instantOfWallTime, NOMINAL_START_FORMAT, nominalStartOf, wallTimeOf } from './nominalStart';

@@ -10,6 +10,16 @@ export function wallTimeOf(epochMs: number, timeZone: string): string {
 }
 
 /**
+ * The instant a wall time ("YYYY-MM-DDTHH:mm:ss") names in a zone, RFC 5545 §3.3.5 (a skipped time moves
+ * forward, a repeated one is its first pass); undefined for text of another form. Plain arithmetic on the
+ * zone's offsets: Temporal's objects cost tens of µs a value, which a list of hundreds of dates repeats.
+ */
+export function instantOfWallTime(wallTime: string, timeZone: string): number | undefined {
+  const parsed = parseLocal(wallTime);
+  return parsed?.kind === 'local' ? ZoneClock.of(timeZone).instantOf(parsed.wall) : undefined;
+}
+
+/**
  * The nominal start of a timed event: the wall time its DTSTART;TZID=… names (RFC 5545 §3.3.5 form #3),
  * which a series repeats (§3.3.10). It is the instant's own wall time except when the client named a
  * time a DST change skips: 02:30 on a day that jumps from 02:00 to 03:00 starts at 03:30 (§3.3.5), yet
