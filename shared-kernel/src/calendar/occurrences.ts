@@ -1,7 +1,7 @@
 import { DEFAULT_OCCURRENCE_CAP, expandSeries, expandSeriesBounded, type RecurrenceSeries } from '../recurrence/expand';
 import type { ExpansionBudget } from '../recurrence/expansionBudget';
 import type { RecurrenceParseOptions } from '../recurrence/recurrenceLimits';
-import { parseRecurrenceLines } from '../recurrence/recurrenceLines';
+import { parseRecurrenceLines, type RecurrenceLines } from '../recurrence/recurrenceLines';
 import { nominalStartOf } from '../recurrence/nominalStart';
 import { seriesExtent } from '../recurrence/seriesEnd';
 import type { CalendarEventDetails } from '../aggregates/calendarEvent/state';
@@ -30,12 +30,32 @@ export function nominalStart(event: Pick<CalendarEventDetails, 'startTime' | 'st
 }
 
 /**
+ * Parsed lines per recurrence array, per zone and limits: a folded event's lines never change, and one
+ * series is read many times over (its span, its occurrences, its busy time); a list of hundreds of
+ * EXDATEs costs milliseconds to parse. Lines that fail to parse are not kept (the next read throws again).
+ */
+const parsedLines = new WeakMap<readonly string[], Map<string, RecurrenceLines>>();
+function recurrenceLinesOf(event: SeriesShape, enforceLimits: boolean): RecurrenceLines {
+  const key = `${enforceLimits ? 1 : 0}${event.timeZone}`;
+  let byZone = parsedLines.get(event.recurrence);
+  const known = byZone?.get(key);
+  if (known) return known;
+  const lines = parseRecurrenceLines(event.recurrence, event.timeZone, { enforceLimits });
+  if (!byZone) {
+    byZone = new Map();
+    parsedLines.set(event.recurrence, byZone);
+  }
+  byZone.set(key, lines);
+  return lines;
+}
+
+/**
  * The series as the RFC 5545 expander takes it. DTSTART is the nominal start (see `nominalStart`): the
  * rule repeats that wall time, and only an instance falling in a gap moves (§3.3.10), the first included.
  * Refuses what recurrenceLimits.ts forbids unless `options.enforceLimits` is false (see `storedSeriesOf`).
  */
 export function seriesOf(event: SeriesShape, options?: RecurrenceParseOptions): RecurrenceSeries {
-  const lines = parseRecurrenceLines(event.recurrence, event.timeZone, options);
+  const lines = recurrenceLinesOf(event, options?.enforceLimits !== false);
   const dtstart = event.allDay && event.startDate !== null ? event.startDate : nominalStart(event);
   return { timeZone: event.timeZone, dtstart, rdates: lines.rdates, exdates: lines.exdates, ...(lines.rrule ? { rrule: lines.rrule } : {}) };
 }
