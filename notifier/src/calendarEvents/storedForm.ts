@@ -17,10 +17,22 @@ export function storedForm<T>(value: T): T {
   return copy(value) as T;
 }
 
+/**
+ * What `copy` made: already in stored form. States are folded into new objects, never changed in place,
+ * so a state folded from one in stored form shares its unchanged parts, which are handed on as they are:
+ * a series with hundreds of changed occurrences is not copied whole after each of a batch's events.
+ */
+const inStoredForm = new WeakSet<object>();
+
 function copy(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : copy(item)));
   if (value === null || typeof value !== 'object') return value;
-  const source = value as Record<string, unknown>;
+  if (inStoredForm.has(value)) return value;
+  const result = Array.isArray(value) ? value.map((item) => (item === undefined ? null : copy(item))) : copyObject(value as Record<string, unknown>);
+  inStoredForm.add(result as object);
+  return result;
+}
+
+function copyObject(source: Record<string, unknown>): Record<string, unknown> {
   const keys = Object.keys(source);
   const order = keys.every((key) => ASCII.test(key)) ? asciiKeyOrder : byteKeyOrder;
   let sorted = true;
