@@ -125,7 +125,7 @@ describe('calendar reads through the cached views', () => {
     const copier = calendarViewCopier({ readModel: db, views, clock });
     const attendance = cachedAttendance({ readModel: db, views, copies: copier, clock });
     const queries = readModelQueries(db, { clock, attendance, busy: attendance.busy });
-    const plain = (busy: Map<string, BusyInterval[]>) => (busy.get(userID) ?? []).map(({ start, end, kind }) => ({ start, end, kind })).sort((a, b) => a.start - b.start);
+    const plain = (busy: ReadonlyMap<string, readonly BusyInterval[]>) => (busy.get(userID) ?? []).map(({ start, end, kind }) => ({ start, end, kind })).sort((a, b) => a.start - b.start);
     const expected = plain(await readModelQueries(db, { clock }).busyTime([userID], week.from, week.to));
     // Planning, and the tentative stand-ups on Thursday and Monday (09:00 in Paris); the declined and the cancelled meetings are free.
     expect(expected.map((i) => [new Date(i.start).toISOString(), i.kind])).toEqual([

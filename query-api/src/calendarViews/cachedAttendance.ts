@@ -15,7 +15,7 @@ import {
 export type AttendanceSource = (userIDs: string[], from: Date, to: Date) => Promise<AttendanceRow[]>;
 
 /** Each user's busy time overlapping [from, to) (see `busyTime`), every user asked about present. */
-export type BusySource = (userIDs: string[], from: Date, to: Date) => Promise<Map<string, BusyInterval[]>>;
+export type BusySource = (userIDs: string[], from: Date, to: Date) => Promise<Map<string, readonly BusyInterval[]>>;
 
 /** Straight from the PostgreSQL read model. */
 export const postgresAttendance = (readModel: SqlExecutor): AttendanceSource => (userIDs, from, to) => attendanceRows(readModel, userIDs, from, to);

@@ -1,4 +1,4 @@
-import { DomainError, isoInstant } from '@datebook/shared-kernel';
+import { type BusyInterval, DomainError, type Interval, isoInstant } from '@datebook/shared-kernel';
 import { instantSchema, type JsonReply, type JsonRequest, type JsonRoute, parseInput, type RouteDoc, timeZoneSchema, userIDSchema } from '@datebook/shared-kernel/http';
 import type { RolesReader } from '@datebook/shared-kernel/ports';
 import { z } from 'zod';
@@ -60,6 +60,20 @@ function windowOf(body: { from: string; to: string }) {
   return window;
 }
 
+/**
+ * One person's merged busy time in the window as JSON text. Remembered per busy list: the views hand out
+ * the same frozen list while its view has not changed (see keptBusyAnswers.ts), and a list no one holds
+ * any more is forgotten with it.
+ */
+const renderedOf = new WeakMap<readonly BusyInterval[], { start: number; end: number; json: string }>();
+function renderedBusy(entries: readonly BusyInterval[], window: Interval): string {
+  const known = renderedOf.get(entries);
+  if (known && known.start === window.start && known.end === window.end) return known.json;
+  const json = JSON.stringify(freeBusy(entries, window).busy.map((i) => ({ start: isoInstant(i.start), end: isoInstant(i.end) })));
+  if (Object.isFrozen(entries)) renderedOf.set(entries, { start: window.start, end: window.end, json });
+  return json;
+}
+
 const visibleIDs = (items: CheckedCalendar[]) => items.filter((item) => item.visible).map((item) => item.calendarID);
 
 export function freeBusyRoutes(deps: { queries: ReadModelQueries; roles: RolesReader }): JsonRoute[] {
@@ -83,23 +97,19 @@ export function freeBusyRoutes(deps: { queries: ReadModelQueries; roles: RolesRe
     const window = windowOf(body);
     const items = await checked(body, requesterID);
     const busy = await deps.queries.busyTime(visibleIDs(items), new Date(window.start), new Date(window.end), fresh, invitationSettingsOf(items));
+    // Written as JSON piece by piece: each person's busy list is the same text for every request that
+    // reads the same kept answer (see renderedBusy), and a 50-person week is ~50 KB.
     const answerOf = (item: CheckedCalendar) => {
+      const key = JSON.stringify(itemKey(item)).slice(0, -1);
       // Google answers an unseen calendar with no busy time and the reason; no availability string claims it free.
-      if (!item.visible) return { ...itemKey(item), busy: [], errors: NOT_FOUND_ERRORS };
+      if (!item.visible) return `${key},"busy":[],"errors":${JSON.stringify(NOT_FOUND_ERRORS)}}`;
       const entries = busy.get(item.calendarID) ?? [];
-      return {
-        ...itemKey(item),
-        busy: freeBusy(entries, window).busy.map((i) => ({ start: isoInstant(i.start), end: isoInstant(i.end) })),
-        ...(body.slotMinutes ? { availabilityView: availabilityView(entries, window, body.slotMinutes) } : {}),
-      };
+      const view = body.slotMinutes ? `,"availabilityView":"${availabilityView(entries, window, body.slotMinutes)}"` : '';
+      return `${key},"busy":${renderedBusy(entries, window)}${view}}`;
     };
-    return {
-      body: {
-        from: isoInstant(window.start), to: isoInstant(window.end), ...(body.timeZone ? { timeZone: body.timeZone } : {}),
-        users: items.filter((item) => item.list === 'userIDs').map(answerOf),
-        ...(body.calendarIDs ? { calendars: items.filter((item) => item.list === 'calendarIDs').map(answerOf) } : {}),
-      },
-    };
+    const list = (which: CheckedCalendar['list']) => `[${items.filter((item) => item.list === which).map(answerOf).join(',')}]`;
+    const head = JSON.stringify({ from: isoInstant(window.start), to: isoInstant(window.end), ...(body.timeZone ? { timeZone: body.timeZone } : {}) }).slice(0, -1);
+    return { body: undefined, json: `${head},"users":${list('userIDs')}${body.calendarIDs ? `,"calendars":${list('calendarIDs')}` : ''}}` };
   }
 
   async function suggestionsOf({ input, fresh, userID: requesterID }: JsonRequest): Promise<JsonReply> {

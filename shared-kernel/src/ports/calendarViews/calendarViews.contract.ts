@@ -286,6 +286,31 @@ export function calendarViewsContract(name: string, options: CalendarViewsContra
       expect(await busy('2029-06-03T00:00:00Z', '2029-06-10T00:00:00Z')).toEqual([]);
     });
 
+    it('answers a window asked again as the view now stands: after an answer, a removal, a clear', async () => {
+      const user = randomUUID();
+      const meeting = randomUUID();
+      const week = [at('2030-01-01T00:00:00Z'), at('2030-01-08T00:00:00Z')] as const;
+      const busy = async () => (await views.busy([user], ...week)).get(user);
+      const isBusy = async () => (await views.whoIsBusy([user], ...week)).get(user);
+      await views.backfill(user, [{ version: 1, row: viewRow(user, meeting, '2030-01-02T10:00:00Z', { rsvpStatus: 'PENDING' }) }], everything.completeFrom);
+      expect(await isBusy()).toBe(true);
+      expect(await busy()).toEqual([hour('2030-01-02T10:00:00Z', 'tentative')]);
+      expect(await busy()).toEqual([hour('2030-01-02T10:00:00Z', 'tentative')]);
+      await views.applyChanges([{ userID: user, eventID: meeting, version: 2, row: viewRow(user, meeting, '2030-01-02T10:00:00Z') }]);
+      expect(await busy()).toEqual([hour('2030-01-02T10:00:00Z', 'busy')]);
+      await views.applyChanges([{ userID: user, eventID: meeting, version: 3, row: null }]);
+      expect(await busy()).toEqual([]);
+      expect(await isBusy()).toBe(false);
+      await views.applyChanges([{ userID: user, eventID: meeting, version: 4, row: viewRow(user, meeting, '2030-01-03T10:00:00Z') }]);
+      expect(await isBusy()).toBe(true);
+      await views.clear();
+      expect(await busy()).toBeUndefined();
+      expect(await isBusy()).toBeUndefined();
+      await views.backfill(user, [], everything.completeFrom);
+      expect(await busy()).toEqual([]);
+      expect(await isBusy()).toBe(false);
+    });
+
     it('clears every view, tombstones and completeness included, so a replay starts from nothing', async () => {
       const user = randomUUID();
       const [kept, removed] = [randomUUID(), randomUUID()];

@@ -51,7 +51,7 @@ export interface CalendarViews {
    * the users whose view can answer that window: complete for it, and every series' kept occurrences
    * covering it. A user missing from the map is to be read from the read model. Never rejects.
    */
-  busy(userIDs: string[], from: Date, to: Date): Promise<Map<string, BusyInterval[]>>;
+  busy(userIDs: string[], from: Date, to: Date): Promise<Map<string, readonly BusyInterval[]>>;
 
   /** Whether each user has any busy time overlapping [from, to): `busy` without the intervals. Same users answered. */
   whoIsBusy(userIDs: string[], from: Date, to: Date): Promise<Map<string, boolean>>;

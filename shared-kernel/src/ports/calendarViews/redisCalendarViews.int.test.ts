@@ -69,3 +69,46 @@ describe('redisCalendarViews on an unreachable Redis', () => {
     await views.clear();
   });
 });
+
+describe('redisCalendarViews busy answers kept beside the view stamp', () => {
+  const week = { from: new Date('2030-01-01T00:00:00Z'), to: new Date('2030-01-08T00:00:00Z') };
+  const hourAt = (iso: string) => ({ start: Date.parse(iso), end: Date.parse(iso) + 3_600_000, kind: 'busy' });
+
+  it('reuses an answer while the stamp holds, and reads afresh once a write (from any process) moves it', async () => {
+    const prefix = `test:${randomUUID()}:cal:`;
+    const reader = redisCalendarViews(redis, { keyPrefix: prefix });
+    const writer = redisCalendarViews(redis, { keyPrefix: prefix });
+    const user = randomUUID();
+    const [first, second] = [randomUUID(), randomUUID()];
+    await writer.backfill(user, [{ version: 1, row: viewRow(user, first, '2030-01-02T10:00:00Z') }], new Date('2029-01-01T00:00:00Z'));
+    expect((await reader.busy([user], week.from, week.to)).get(user)).toEqual([hourAt('2030-01-02T10:00:00Z')]);
+    expect((await reader.whoIsBusy([user], week.from, week.to)).get(user)).toBe(true);
+
+    // The day's text changed behind the stamp's back: only a kept answer can still say 10:00.
+    const day = String(Math.floor(Date.parse('2030-01-02T10:00:00Z') / 86_400_000));
+    await redis.hset(`${prefix}{${user}}:bh`, day, '');
+    expect((await reader.busy([user], week.from, week.to)).get(user)).toEqual([hourAt('2030-01-02T10:00:00Z')]);
+    expect((await reader.whoIsBusy([user], week.from, week.to)).get(user)).toBe(true);
+
+    // A write moves the stamp: the next read is the view as it now stands (the emptied day, the new event).
+    await writer.applyChanges([{ userID: user, eventID: second, version: 1, row: viewRow(user, second, '2030-01-04T10:00:00Z') }]);
+    expect((await reader.busy([user], week.from, week.to)).get(user)).toEqual([hourAt('2030-01-04T10:00:00Z')]);
+    await writer.clear();
+  });
+
+  it('never reuses an availability answer for a free/busy one, and keeps nothing with keptBusyIntervals 0', async () => {
+    const prefix = `test:${randomUUID()}:cal:`;
+    const reader = redisCalendarViews(redis, { keyPrefix: prefix });
+    const uncached = redisCalendarViews(redis, { keyPrefix: prefix, keptBusyIntervals: 0 });
+    const user = randomUUID();
+    const event = randomUUID();
+    await reader.backfill(user, [{ version: 1, row: viewRow(user, event, '2030-01-02T10:00:00Z') }], new Date('2029-01-01T00:00:00Z'));
+    expect((await reader.whoIsBusy([user], week.from, week.to)).get(user)).toBe(true);
+    expect((await uncached.busy([user], week.from, week.to)).get(user)).toEqual([hourAt('2030-01-02T10:00:00Z')]);
+    expect((await reader.busy([user], week.from, week.to)).get(user)).toEqual([hourAt('2030-01-02T10:00:00Z')]);
+    const day = String(Math.floor(Date.parse('2030-01-02T10:00:00Z') / 86_400_000));
+    await redis.hset(`${prefix}{${user}}:bh`, day, '');
+    expect((await uncached.busy([user], week.from, week.to)).get(user)).toEqual([]);
+    await reader.clear();
+  });
+});

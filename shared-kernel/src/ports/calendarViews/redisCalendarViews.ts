@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { CalendarViews, CalendarViewsLogger } from './calendarViews';
 import { redisViewBusyReads } from './redis/busyReads';
+import { keptBusyAnswers } from './redis/keptBusyAnswers';
 import { redisViewChangeStamps } from './redis/changeStampReads';
 import { redisViewRowReads } from './redis/rowReads';
 import type { RedisViewContext } from './redis/viewContext';
@@ -22,6 +23,11 @@ export interface RedisCalendarViewsOptions {
   logger?: CalendarViewsLogger;
   /** Epoch ms; places the busy time kept for series. Default Date.now. */
   clock?: () => number;
+  /**
+   * Busy intervals this process keeps from earlier reads, reused while their view's change stamp holds
+   * (see keptBusyAnswers.ts); about 60 bytes each. 0 keeps none. Default 1,000,000.
+   */
+  keptBusyIntervals?: number;
 }
 
 /**
@@ -39,5 +45,5 @@ export function redisCalendarViews(redis: Redis | Cluster, options: RedisCalenda
     clock: options.clock ?? Date.now,
     logger: options.logger,
   };
-  return { ...redisViewWrites(view), ...redisViewRowReads(view), ...redisViewBusyReads(view), ...redisViewMaintenance(view), ...redisViewChangeStamps(view) };
+  return { ...redisViewWrites(view), ...redisViewRowReads(view), ...redisViewBusyReads(view, keptBusyAnswers(options.keptBusyIntervals ?? 1_000_000)), ...redisViewMaintenance(view), ...redisViewChangeStamps(view) };
 }
