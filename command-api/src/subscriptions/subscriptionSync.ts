@@ -13,7 +13,7 @@ import {
 } from '@datebook/shared-kernel';
 import { calendarFoldFor, type EventStore, readCalendar, roleOn, type SqlExecutor } from '@datebook/shared-kernel/ports';
 import { type CommandContext, handleCommand } from '../commandHandling/handleCommand';
-import { parseInChunks } from '../icalendarImport/chunkedParse';
+import { parseInChunks, yieldToLoop } from '../icalendarImport/chunkedParse';
 import type { OutboundPolicy } from './outboundAddresses';
 import { fetchSource, type SourceFetchLimits, type SourceFetchResult } from './sourceFetch';
 
@@ -99,6 +99,9 @@ export async function subscriptionOf(store: EventStore, calendarID: string): Pro
   return state.subscription;
 }
 
+/** UUIDs made between two yields to the loop: about 5 ms of work. */
+const IDS_PER_SLICE = 1000;
+
 /**
  * A subscription mirrors its source: an event the source no longer has (by UID, as the import finds events:
  * rm_events.ical_uid, and the id a UID gives, eventIDForICalUID) is cancelled. One the source still lists but
@@ -106,7 +109,12 @@ export async function subscriptionOf(store: EventStore, calendarID: string): Pro
  */
 async function cancelEventsNotIn(deps: SubscriptionSyncDeps, calendarID: string, { drafts, skipped }: ParsedCalendarObjects, access: CalendarAccess, context: CommandContext): Promise<number> {
   const uids = new Set([...drafts.map((d) => d.uid), ...skipped.flatMap((s) => (s.uid === null ? [] : [s.uid]))]);
-  const ids = new Set([...uids].map((uid) => eventIDForICalUID(calendarID, uid)));
+  // A name-based UUID per UID (a SHA-1 each): tens of thousands of them are made a slice at a time, yielding between.
+  const ids = new Set<string>();
+  for (const uid of uids) {
+    ids.add(eventIDForICalUID(calendarID, uid));
+    if (ids.size % IDS_PER_SLICE === 0) await yieldToLoop();
+  }
   const { rows } = await deps.readModel.query<{ event_id: string; ical_uid: string | null }>(
     `select m.event_id::text as event_id, e.ical_uid from rm_collection_members m left join rm_events e on e.event_id = m.event_id
       where m.collection_id = $1 and m.present`,
