@@ -159,12 +159,14 @@ export function occurrencesOverlapping(event: EventShape, window: { from: number
   }
   // Occurrences moved into the window from outside it. An exception whose occurrence the series no
   // longer has (the rule changed, or a split ended it) applies to nothing and is not shown.
+  const movedIn: [string, Extract<CalendarEventDetails['exceptions'][string], { cancelled: false }>][] = [];
   for (const [originalStart, exception] of Object.entries(event.exceptions)) {
     if (exception.cancelled || seen.has(originalStart)) continue;
-    if (overlaps(Date.parse(exception.startTime), Date.parse(exception.endTime)) && isOccurrenceOf(event, originalStart)) {
-      result.push({ originalStart, ...withoutFlag(exception) });
-    }
+    if (overlaps(Date.parse(exception.startTime), Date.parse(exception.endTime))) movedIn.push([originalStart, exception]);
   }
+  // One expansion for all of them (occurrencesAmong), not one each.
+  const occurring = movedIn.length > 0 ? occurrencesAmong(event, movedIn.map(([originalStart]) => originalStart)) : undefined;
+  for (const [originalStart, exception] of movedIn) if (occurring?.has(originalStart)) result.push({ originalStart, ...withoutFlag(exception) });
   result.sort((a, b) => Date.parse(a.startTime) - Date.parse(b.startTime) || a.originalStart.localeCompare(b.originalStart));
   return { occurrences: result, truncated, completeBefore };
 }
