@@ -69,7 +69,8 @@ const renderedOf = new WeakMap<readonly BusyInterval[], { start: number; end: nu
 function renderedBusy(entries: readonly BusyInterval[], window: Interval): string {
   const known = renderedOf.get(entries);
   if (known && known.start === window.start && known.end === window.end) return known.json;
-  const json = JSON.stringify(freeBusy(entries, window).busy.map((i) => ({ start: isoInstant(i.start), end: isoInstant(i.end) })));
+  // ISO instants need no escaping: written out directly, without objects for JSON.stringify to walk.
+  const json = `[${freeBusy(entries, window).busy.map((i) => `{"start":"${isoInstant(i.start)}","end":"${isoInstant(i.end)}"}`).join(',')}]`;
   if (Object.isFrozen(entries)) renderedOf.set(entries, { start: window.start, end: window.end, json });
   return json;
 }

@@ -18,37 +18,62 @@ const MAX_KEPT_PER_ANSWER = 10_000;
  * to a view moves it (applyChanges.lua), and a view that expires or is cleared comes back under a stamp
  * from the server's clock, so an unchanged stamp means unchanged busy time. Free/busy and availability
  * ask about the same few windows (this week, the next) again and again: a kept answer spares Redis the
- * day texts and this process their parsing. Bounded by `maxIntervals` (an answer counts its intervals
- * plus one); the oldest go first.
+ * day texts and this process their parsing.
+ *
+ * Bounded by `maxIntervals` (an answer counts its intervals plus one) in two generations: answers go into
+ * the young one; when it holds half the bound, the old one is dropped whole and the young one becomes old.
+ * An answer found in the old one moves back to the young. Dropping answers one by one from the front of a
+ * Map made each drop walk past the ones dropped before it (V8 keeps them until it rehashes): most of the
+ * route's CPU once the memory was full.
  */
 export function keptBusyAnswers(maxIntervals: number) {
-  const kept = new Map<string, KeptBusyAnswer & { size: number }>();
-  let held = 0;
+  type Kept = KeptBusyAnswer & { size: number };
+  let young = new Map<string, Kept>();
+  let old = new Map<string, Kept>();
+  let youngHeld = 0;
   const keyOf = (userID: string, from: number, to: number) => `${userID} ${from} ${to}`;
 
-  function forget(key: string): void {
-    const answer = kept.get(key);
-    if (!answer) return;
-    kept.delete(key);
-    held -= answer.size;
+  function put(key: string, answer: Kept): void {
+    if (youngHeld + answer.size > maxIntervals / 2) {
+      old = young;
+      young = new Map();
+      youngHeld = 0;
+    }
+    young.set(key, answer);
+    youngHeld += answer.size;
   }
 
   return {
     get(userID: string, from: number, to: number): KeptBusyAnswer | undefined {
-      return kept.get(keyOf(userID, from, to));
+      const key = keyOf(userID, from, to);
+      const found = young.get(key);
+      if (found) return found;
+      const aged = old.get(key);
+      if (aged) {
+        old.delete(key);
+        put(key, aged);
+      }
+      return aged;
     },
 
     /** Keeps what a read found under `stamp` (a view without a stamp keeps nothing). */
     keep(userID: string, from: number, to: number, stamp: string, any: boolean, busy?: BusyInterval[]): KeptBusyAnswer | undefined {
       const key = keyOf(userID, from, to);
-      forget(key);
+      old.delete(key);
       const size = 1 + (busy?.length ?? 0);
-      if (stamp === '' || size > Math.min(MAX_KEPT_PER_ANSWER, maxIntervals)) return undefined;
-      while (kept.size > 0 && held + size > maxIntervals) forget(kept.keys().next().value!);
+      if (stamp === '' || size > Math.min(MAX_KEPT_PER_ANSWER, maxIntervals / 2)) {
+        const dropped = young.get(key);
+        if (dropped) {
+          young.delete(key);
+          youngHeld -= dropped.size;
+        }
+        return undefined;
+      }
       if (busy) for (const interval of busy) Object.freeze(interval);
-      const answer = { stamp, any, size, ...(busy ? { busy: Object.freeze(busy) } : {}) };
-      kept.set(key, answer);
-      held += size;
+      const answer: Kept = { stamp, any, size, ...(busy ? { busy: Object.freeze(busy) } : {}) };
+      const replaced = young.get(key);
+      if (replaced) youngHeld -= replaced.size;
+      put(key, answer);
       return answer;
     },
   };

@@ -12,18 +12,28 @@ describe('keptBusyAnswers', () => {
     expect(Object.isFrozen(answer?.busy) && Object.isFrozen(answer?.busy?.[0])).toBe(true);
     expect(kept.get('ann', 0, 200)).toBeUndefined();
     kept.keep('ann', 0, 100, '8', false);
-    expect(kept.get('ann', 0, 100)).toEqual({ stamp: '8', any: false, size: 1 });
+    expect(kept.get('ann', 0, 100)).toMatchObject({ stamp: '8', any: false });
+    expect(kept.get('ann', 0, 100)?.busy).toBeUndefined();
   });
 
-  it('keeps nothing without a stamp, and holds at most its intervals, dropping the oldest first', () => {
-    const kept = keptBusyAnswers(10);
+  it('keeps nothing without a stamp, and holds at most its bound in two generations, the older dropped whole', () => {
+    const kept = keptBusyAnswers(20);
     expect(kept.keep('ann', 0, 100, '', true, intervals(1))).toBeUndefined();
     expect(kept.get('ann', 0, 100)).toBeUndefined();
-    kept.keep('ann', 0, 100, '1', true, intervals(4)); // 5
-    kept.keep('bob', 0, 100, '1', true, intervals(3)); // 4
-    kept.keep('cy', 0, 100, '1', true, intervals(2)); // 3: ann goes
-    expect([kept.get('ann', 0, 100), kept.get('bob', 0, 100)?.stamp, kept.get('cy', 0, 100)?.stamp]).toEqual([undefined, '1', '1']);
-    expect(kept.keep('dee', 0, 100, '1', true, intervals(10))).toBeUndefined();
-    expect(kept.get('bob', 0, 100)?.stamp).toBe('1');
+    kept.keep('ann', 0, 100, '1', true, intervals(4)); // 5 of the young generation's 10
+    kept.keep('bob', 0, 100, '1', true, intervals(3)); // 9
+    kept.keep('cy', 0, 100, '1', true, intervals(2)); // 12 > 10: ann and bob are the old generation now
+    expect([kept.get('ann', 0, 100)?.stamp, kept.get('cy', 0, 100)?.stamp]).toEqual(['1', '1']); // ann moves back to the young
+    kept.keep('dee', 0, 100, '1', true, intervals(4)); // the young (cy, ann) ages; bob, left in the old, is dropped
+    expect([kept.get('bob', 0, 100), kept.get('ann', 0, 100)?.stamp, kept.get('dee', 0, 100)?.stamp]).toEqual([undefined, '1', '1']);
+    expect(kept.keep('eve', 0, 100, '1', true, intervals(10))).toBeUndefined(); // larger than a generation
+  });
+
+  it('finds the latest answer after many generations came and went', () => {
+    const kept = keptBusyAnswers(1000);
+    for (let i = 0; i < 100_000; i++) kept.keep(`user-${i}`, 0, 100, '1', true, intervals(3));
+    kept.keep('ann', 0, 100, '2', true, intervals(3));
+    expect(kept.get('ann', 0, 100)?.stamp).toBe('2');
+    expect(kept.get('user-0', 0, 100)).toBeUndefined();
   });
 });
