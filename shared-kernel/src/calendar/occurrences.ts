@@ -30,22 +30,24 @@ export function nominalStart(event: Pick<CalendarEventDetails, 'startTime' | 'st
 }
 
 /**
- * Parsed lines per recurrence array, per zone and limits: a folded event's lines never change, and one
- * series is read many times over (its span, its occurrences, its busy time); a list of hundreds of
- * EXDATEs costs milliseconds to parse. Lines that fail to parse are not kept (the next read throws again).
+ * Parsed lines per recurrence array, per zone and limits: one series is read many times over (its span, its
+ * occurrences, its busy time), and a list of hundreds of EXDATEs costs milliseconds to parse. Kept with a copy
+ * of the lines it was parsed from and used only while the array still holds them (a caller that pushes a line
+ * onto an array it had read gets it parsed anew). Lines that fail to parse are not kept.
  */
-const parsedLines = new WeakMap<readonly string[], Map<string, RecurrenceLines>>();
+const parsedLines = new WeakMap<readonly string[], Map<string, { from: readonly string[]; lines: RecurrenceLines }>>();
+const sameLines = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((line, i) => line === b[i]);
 function recurrenceLinesOf(event: SeriesShape, enforceLimits: boolean): RecurrenceLines {
   const key = `${enforceLimits ? 1 : 0}${event.timeZone}`;
   let byZone = parsedLines.get(event.recurrence);
   const known = byZone?.get(key);
-  if (known) return known;
+  if (known && sameLines(known.from, event.recurrence)) return known.lines;
   const lines = parseRecurrenceLines(event.recurrence, event.timeZone, { enforceLimits });
   if (!byZone) {
     byZone = new Map();
     parsedLines.set(event.recurrence, byZone);
   }
-  byZone.set(key, lines);
+  byZone.set(key, { from: [...event.recurrence], lines });
   return lines;
 }
 

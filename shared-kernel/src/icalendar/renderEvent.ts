@@ -120,10 +120,11 @@ export function expandedComponents(input: RenderInput, stamp: Date, window: { st
   if (!isRecurring(event)) return ['BEGIN:VEVENT', ...writer.head, ...utcTimes(event.allDay, event), ...writer.body(event), 'END:VEVENT'];
   const lines: string[] = [];
   let chars = 0;
-  // Without exceptions every instance repeats the series' body, so the instances that fit MAX_EXPANDED_CHARS are
-  // known before expanding: a 60 KB description expands 5, not 1,000 (which held the loop for tens of ms). With
-  // exceptions an instance may be shorter: the full expansion, as before.
-  const bodyChars = Object.keys(event.exceptions).length === 0 ? writer.body(event).reduce((sum, line) => sum + line.length, 0) : 0;
+  // Without exceptions or answers to single occurrences every instance repeats the series' body, so the instances
+  // that fit MAX_EXPANDED_CHARS are known before expanding: a 60 KB description expands 5, not 1,000 (which held
+  // the loop for tens of ms). Otherwise an instance may be shorter: the full expansion, as before.
+  const uniform = Object.keys(event.exceptions).length === 0 && Object.keys(event.occurrenceResponses).length === 0;
+  const bodyChars = uniform ? writer.body(event).reduce((sum, line) => sum + line.length, 0) : 0;
   const cap = Math.min(DEFAULT_OCCURRENCE_CAP, Math.floor(MAX_EXPANDED_CHARS / Math.max(1, bodyChars)) + 2);
   for (const occurrence of occurrencesOverlapping(event, { from: window.start.getTime(), to: window.end.getTime() }, cap).occurrences) {
     if (chars > MAX_EXPANDED_CHARS) break;

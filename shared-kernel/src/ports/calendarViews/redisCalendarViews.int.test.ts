@@ -96,6 +96,24 @@ describe('redisCalendarViews busy answers kept beside the view stamp', () => {
     await writer.clear();
   });
 
+  it('never hands out a stamp again after Redis lost a write (a failover, a restore) and then took another', async () => {
+    const prefix = `test:${randomUUID()}:cal:`;
+    const reader = redisCalendarViews(redis, { keyPrefix: prefix });
+    const writer = redisCalendarViews(redis, { keyPrefix: prefix });
+    const user = randomUUID();
+    const [first, second] = [randomUUID(), randomUUID()];
+    await writer.backfill(user, [], new Date('2029-01-01T00:00:00Z'));
+    const [before] = (await writer.changeStamps([user]))!;
+    await writer.applyChanges([{ userID: user, eventID: first, version: 1, row: viewRow(user, first, '2030-01-02T10:00:00Z') }]);
+    expect((await reader.busy([user], week.from, week.to)).get(user)).toEqual([hourAt('2030-01-02T10:00:00Z')]);
+    // The write is lost: the view is back as it was before it, stamp included.
+    await redis.hdel(`${prefix}{${user}}:bh`, String(Math.floor(Date.parse('2030-01-02T10:00:00Z') / 86_400_000)));
+    await redis.hset(`${prefix}{${user}}:bk`, 'n', before!);
+    await writer.applyChanges([{ userID: user, eventID: second, version: 1, row: viewRow(user, second, '2030-01-03T10:00:00Z') }]);
+    expect((await reader.busy([user], week.from, week.to)).get(user)).toEqual([hourAt('2030-01-03T10:00:00Z')]);
+    await writer.clear();
+  });
+
   it('never reuses an availability answer for a free/busy one, and keeps nothing with keptBusyIntervals 0', async () => {
     const prefix = `test:${randomUUID()}:cal:`;
     const reader = redisCalendarViews(redis, { keyPrefix: prefix });

@@ -25,7 +25,7 @@ export interface RedisCalendarViewsOptions {
   clock?: () => number;
   /**
    * Busy intervals this process keeps from earlier reads, reused while their view's change stamp holds
-   * (see keptBusyAnswers.ts); about 60 bytes each. 0 keeps none. Default 1,000,000.
+   * (see keptBusyAnswers.ts); about 120 bytes each with free/busy's JSON text of them. 0 keeps none. Default 1,000,000.
    */
   keptBusyIntervals?: number;
 }
@@ -45,5 +45,5 @@ export function redisCalendarViews(redis: Redis | Cluster, options: RedisCalenda
     clock: options.clock ?? Date.now,
     logger: options.logger,
   };
-  return { ...redisViewWrites(view), ...redisViewRowReads(view), ...redisViewBusyReads(view, keptBusyAnswers(options.keptBusyIntervals ?? 1_000_000)), ...redisViewMaintenance(view), ...redisViewChangeStamps(view) };
+  return { ...redisViewWrites(view), ...redisViewRowReads(view), ...redisViewBusyReads(view, keptBusyAnswers(options.keptBusyIntervals ?? 1_000_000, view.clock)), ...redisViewMaintenance(view), ...redisViewChangeStamps(view) };
 }

@@ -134,13 +134,15 @@ if ARGV[2] ~= '' then
   if not since or tonumber(ARGV[2]) < tonumber(since) then redis.call('HSET', KEYS[8], 'c', ARGV[2]) end
 end
 -- Every write moves the view's change stamp (:bk n), which a reader keeps beside an answer built from
--- the view. A view seen for the first time (new, or expired and back) starts it at the server's clock in
--- microseconds, so it never repeats a stamp a reader may still hold.
-if not redis.call('HGET', KEYS[8], 'n') then
-  local t = redis.call('TIME')
-  redis.call('HSET', KEYS[8], 'n', t[1] .. string.format('%06d', tonumber(t[2])))
-end
-redis.call('HINCRBY', KEYS[8], 'n', 1)
+-- the view: to the server's clock in microseconds, or one past the stamp when that is later. So it never
+-- repeats a stamp a reader may still hold: not for a view seen for the first time (new, or expired and
+-- back), nor after a failover or restore brought back an older stamp (counting on from it would hand out
+-- the same numbers again, for other contents).
+local t = redis.call('TIME')
+local now = t[1] .. string.format('%06d', tonumber(t[2]))
+local stamp = redis.call('HGET', KEYS[8], 'n')
+if stamp and (#stamp > #now or (#stamp == #now and stamp >= now)) then redis.call('HINCRBY', KEYS[8], 'n', 1)
+else redis.call('HSET', KEYS[8], 'n', now) end
 -- Written views stay as long as they are used: every key expires at the same instant (idleTtlMs).
 local ttl = tonumber(ARGV[1])
 if ttl > 0 then for k = 1, #KEYS do redis.call('PEXPIRE', KEYS[k], ttl) end end

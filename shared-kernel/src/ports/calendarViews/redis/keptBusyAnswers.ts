@@ -11,6 +11,8 @@ export interface KeptBusyAnswer {
 
 /** Past this, one answer is not worth keeping (a calendar this dense is read afresh each time). */
 const MAX_KEPT_PER_ANSWER = 10_000;
+/** How long an answer is trusted at most, whatever its stamp says (as kept week views, see keptAnswers.ts). */
+export const KEPT_BUSY_MAX_AGE_MS = 10 * 60_000;
 
 /**
  * Busy answers kept per (user, window) beside the view change stamp they were read under. readBusy.lua
@@ -18,7 +20,7 @@ const MAX_KEPT_PER_ANSWER = 10_000;
  * to a view moves it (applyChanges.lua), and a view that expires or is cleared comes back under a stamp
  * from the server's clock, so an unchanged stamp means unchanged busy time. Free/busy and availability
  * ask about the same few windows (this week, the next) again and again: a kept answer spares Redis the
- * day texts and this process their parsing.
+ * day texts and this process their parsing. An answer is trusted for KEPT_BUSY_MAX_AGE_MS at most.
  *
  * Bounded by `maxIntervals` (an answer counts its intervals plus one) in two generations: answers go into
  * the young one; when it holds half the bound, the old one is dropped whole and the young one becomes old.
@@ -26,8 +28,8 @@ const MAX_KEPT_PER_ANSWER = 10_000;
  * Map made each drop walk past the ones dropped before it (V8 keeps them until it rehashes): most of the
  * route's CPU once the memory was full.
  */
-export function keptBusyAnswers(maxIntervals: number) {
-  type Kept = KeptBusyAnswer & { size: number };
+export function keptBusyAnswers(maxIntervals: number, clock: () => number = Date.now) {
+  type Kept = KeptBusyAnswer & { size: number; until: number };
   let young = new Map<string, Kept>();
   let old = new Map<string, Kept>();
   let youngHeld = 0;
@@ -47,12 +49,11 @@ export function keptBusyAnswers(maxIntervals: number) {
     get(userID: string, from: number, to: number): KeptBusyAnswer | undefined {
       const key = keyOf(userID, from, to);
       const found = young.get(key);
-      if (found) return found;
+      if (found) return found.until > clock() ? found : undefined;
       const aged = old.get(key);
-      if (aged) {
-        old.delete(key);
-        put(key, aged);
-      }
+      if (!aged || aged.until <= clock()) return undefined;
+      old.delete(key);
+      put(key, aged);
       return aged;
     },
 
@@ -70,7 +71,7 @@ export function keptBusyAnswers(maxIntervals: number) {
         return undefined;
       }
       if (busy) for (const interval of busy) Object.freeze(interval);
-      const answer: Kept = { stamp, any, size, ...(busy ? { busy: Object.freeze(busy) } : {}) };
+      const answer: Kept = { stamp, any, size, until: clock() + KEPT_BUSY_MAX_AGE_MS, ...(busy ? { busy: Object.freeze(busy) } : {}) };
       const replaced = young.get(key);
       if (replaced) youngHeld -= replaced.size;
       put(key, answer);

@@ -1,5 +1,5 @@
 import type { BusyInterval } from '../../../intervals';
-import { keptBusyAnswers } from './keptBusyAnswers';
+import { KEPT_BUSY_MAX_AGE_MS, keptBusyAnswers } from './keptBusyAnswers';
 
 const intervals = (n: number): BusyInterval[] => Array.from({ length: n }, (_, i) => ({ start: i * 10, end: i * 10 + 5, kind: 'busy' }));
 
@@ -35,5 +35,15 @@ describe('keptBusyAnswers', () => {
     kept.keep('ann', 0, 100, '2', true, intervals(3));
     expect(kept.get('ann', 0, 100)?.stamp).toBe('2');
     expect(kept.get('user-0', 0, 100)).toBeUndefined();
+  });
+
+  it('trusts an answer for ten minutes at most, whatever its stamp says', () => {
+    let now = 0;
+    const kept = keptBusyAnswers(100, () => now);
+    kept.keep('ann', 0, 100, '7', true, intervals(1));
+    now = KEPT_BUSY_MAX_AGE_MS - 1;
+    expect(kept.get('ann', 0, 100)?.stamp).toBe('7');
+    now = KEPT_BUSY_MAX_AGE_MS;
+    expect(kept.get('ann', 0, 100)).toBeUndefined();
   });
 });
