@@ -127,7 +127,10 @@ describe('kafkaEventSource offset commits', () => {
 
   it('commits the chunk it was handling when stopped, once that chunk is done', async () => {
     const groupId = `group-${randomUUID()}`;
-    const source = kafkaEventSource({ connection, topic, logger, maxWaitMs: 250, heartbeatIntervalMs: 500, commitEveryMs: 60_000 });
+    // What the source logs, to see the stop reach the chunk in hand.
+    const lines: string[] = [];
+    const seen = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const source = kafkaEventSource({ connection, topic, logger: seen, maxWaitMs: 250, heartbeatIntervalMs: 500, commitEveryMs: 60_000 });
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => {
       release = resolve;
@@ -141,10 +144,13 @@ describe('kafkaEventSource offset commits', () => {
     await append('held', 1);
     await pollUntil(() => handling, { timeoutMs: 15_000, pollMs: 20, what: 'the handler holding its chunk' });
     const stopping = subscription.stop();
-    // The handler is still busy when the stop reaches kafkajs (whose own stop drops commits): held a while on purpose.
-    const timer = setTimeout(release, 300);
-    await stopping;
-    clearTimeout(timer);
+    // The handler is released only once the stop waits on it (kafkajs's own stop would drop the commit after it).
+    try {
+      await pollUntil(() => lines.some((line) => line.includes('committing once the chunks in hand are handled')), { timeoutMs: 15_000, pollMs: 20, what: 'the stop waiting on the chunk in hand' });
+    } finally {
+      release();
+      await stopping;
+    }
     const again: RecordedEvent[] = [];
     const next = await source.subscribe(groupId, async (batch) => {
       again.push(...batch);

@@ -198,6 +198,7 @@ export function kafkaEventSource(options: KafkaEventSourceOptions): EventSource 
           // kafkajs drops any commit once its stop has begun (it waits for the batch in hand, then leaves the
           // group), so the chunks in hand finish and are committed first.
           if (handling > 0) {
+            log.info({ chunks: handling }, 'stopping: committing once the chunks in hand are handled');
             await new Promise<void>((resolve) => {
               whenIdle = resolve;
             });
