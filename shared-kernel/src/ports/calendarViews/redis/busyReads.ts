@@ -45,10 +45,7 @@ export function redisViewBusyReads(view: RedisViewContext, kept: KeptBusyAnswers
           const known = usable[u];
           if (answer?.[0] === 2 && known) answered.set(userID, known);
           else if (answer?.[0] === 1) {
-            const found = mode === 'any'
-              ? kept.keep(userID, start, end, String(answer[2] ?? ''), answer[1] === 1)
-              : keptList(userID, answer, days, start, end);
-            answered.set(userID, found ?? { stamp: '', any: answer[1] === 1 });
+            answered.set(userID, mode === 'any' ? keptAny(userID, answer, start, end) : keptList(userID, answer, days, start, end));
           }
         });
       });
@@ -57,6 +54,12 @@ export function redisViewBusyReads(view: RedisViewContext, kept: KeptBusyAnswers
       view.logger?.warn({ err, users: unique.length }, 'busy time unreadable from the views; falling back to the read model');
       return new Map();
     }
+  }
+
+  /** An answer read anew, kept when its view has a stamp; handed on either way. */
+  function keptAny(userID: string, answer: BusyAnswer, from: number, to: number): KeptBusyAnswer {
+    const any = answer[1] === 1;
+    return kept.keep(userID, from, to, String(answer[2] ?? ''), any) ?? { stamp: '', any };
   }
 
   function keptList(userID: string, answer: BusyAnswer, days: string[], from: number, to: number): KeptBusyAnswer {
