@@ -3,7 +3,7 @@ import { type MailTransport, notifierService } from '@datebook/notifier';
 import { CALENDAR_VIEWS_CONSUMER_GROUP, calendarViewsProjector, READ_MODEL_CONSUMER_GROUP, readModelProjector } from '@datebook/projector';
 import { queryService } from '@datebook/query-api';
 import { appPasswordVerifier, serviceApp, sessionRevocations, type TokenService, withAppPasswords, withRevocations } from '@datebook/shared-kernel/http';
-import { busyTime, calendarViewCopier, inMemoryAccessStamps, inMemoryCalendarViews, parkedEvents, parkedEventsReadiness, postgresEventStore, READ_MODEL_SCHEMA, type SqlDatabase, stampingEventStore, storeTailingEventSource, subscribeWithParking } from '@datebook/shared-kernel/ports';
+import { applySchema, busyTime, calendarViewCopier, inMemoryAccessStamps, inMemoryCalendarViews, parkedEvents, parkedEventsReadiness, postgresEventStore, READ_MODEL_SCHEMA, type SqlDatabase, stampingEventStore, storeTailingEventSource, subscribeWithParking } from '@datebook/shared-kernel/ports';
 import type { Logger } from 'pino';
 
 export interface SingleProcessSystemOptions {
@@ -42,7 +42,7 @@ export async function singleProcessSystem(options: SingleProcessSystemOptions) {
   // One process: the command side moves the access stamps the query side keeps its answers beside.
   const accessStamps = inMemoryAccessStamps();
   const store = stampingEventStore(await postgresEventStore(database), accessStamps, logger);
-  await database.exec(READ_MODEL_SCHEMA);
+  await applySchema(database, 'read-model', READ_MODEL_SCHEMA);
   const source = await storeTailingEventSource(store, database, {
     onError: (err, consumerGroup) => logger.error({ err, consumerGroup }, 'delivery failed; retrying'),
   });

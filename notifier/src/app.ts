@@ -1,6 +1,6 @@
 import { parseStreamName, type RecordedEvent, type ReplyAddresses } from '@datebook/shared-kernel';
 import { requireUser, type RouteDoc, type TokenService } from '@datebook/shared-kernel/http';
-import { type EventSource, type EventStore, type ParkingSubscription, parkedEvents, type SqlDatabase, subscribeWithParking } from '@datebook/shared-kernel/ports';
+import { type EventSource, type EventStore, type ParkingSubscription, applySchema, parkedEvents, type SqlDatabase, subscribeWithParking } from '@datebook/shared-kernel/ports';
 import { Router } from 'express';
 import type { Logger } from 'pino';
 import { backgroundLoop } from './background/loop';
@@ -235,8 +235,8 @@ export function notifierService(deps: NotifierDependencies): NotifierService {
     routeDocs: [...deviceRouteDocs, ...syncRouteDocs, ...notificationRouteDocs],
     async start() {
       if (started) return;
-      await db.exec(NOTIFIER_SCHEMA);
-      await db.exec(SYNC_SCHEMA);
+      await applySchema(db, 'notifier', NOTIFIER_SCHEMA);
+      await applySchema(db, 'notifier-sync', SYNC_SCHEMA);
       if (!push) push = webPushTransport({ ...(await loadOrCreateVapidKeys(db)), subject: options.vapidSubject }, { policy: pushPolicy });
       subscription = await subscribeWithParking(NOTIFIER_CONSUMER_GROUP, handle, { source: deps.source, store: deps.store, parked: parkedEvents(db), logger });
       timer.start();

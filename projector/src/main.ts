@@ -1,4 +1,4 @@
-import { calendarViewCopier, consumeViewCopyRequests, parkedEvents, parkedEventsReadiness, READ_MODEL_SCHEMA, subscribeWithParking } from '@datebook/shared-kernel/ports';
+import { applySchema, calendarViewCopier, consumeViewCopyRequests, parkedEvents, parkedEventsReadiness, READ_MODEL_SCHEMA, subscribeWithParking } from '@datebook/shared-kernel/ports';
 import { calendarViewsRedisOf, redisClusterConfig, redisAccessStamps, redisCalendarViews, redisViewCopyRequests } from '@datebook/shared-kernel/ports/redis';
 import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
 import { eventSourceFor, eventStoreConfig, openEventStore, readConfig, runMain, serveService, serviceConfig } from '@datebook/shared-kernel/runtime';
@@ -22,7 +22,7 @@ runMain(async () => {
   const logger = pino({ level: config.LOG_LEVEL, name: 'projector' });
   const database = pgSqlDatabase({ connectionString: config.DATABASE_URL, max: 4 });
   // The projector owns the read model: it creates the schema the query API waits for (its readiness) and writes it.
-  await database.exec(READ_MODEL_SCHEMA);
+  await applySchema(database, 'read-model', READ_MODEL_SCHEMA);
   const { store, close: closeStore } = await openEventStore(config, database);
   // Both projections are version-guarded per stream, so batches of different partitions may run at once.
   const source = await eventSourceFor(config, store, database, logger, { partitionsInParallel: 4, gatherMs: 20 });

@@ -4,6 +4,7 @@ export * from './eventStore/eventStore';
 export * from './eventStore/postgresEventStore';
 export * from './eventStore/inMemoryEventStore';
 export * from './sql/sqlDatabase';
+export * from './sql/appliedSchema';
 export * from './readModel/readModelSchema';
 export * from './readModel/attendanceRows';
 export * from './readModel/readModelProgress';

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../../events/recordedEvent';
+import { applySchema } from '../sql/appliedSchema';
 import type { SqlDatabase } from '../sql/sqlDatabase';
 
 /** One event a consumer group could not handle, kept aside so the group goes on with the rest. */
@@ -34,7 +35,7 @@ const describe = (error: unknown) => (error instanceof Error ? `${error.name}: $
 export function parkedEvents(db: SqlDatabase) {
   return {
     async ensureSchema(): Promise<void> {
-      await db.exec(PARKED_EVENTS_SCHEMA);
+      await applySchema(db, 'parked-events', PARKED_EVENTS_SCHEMA);
     },
     async park(consumerGroup: string, event: RecordedEvent, error: unknown): Promise<void> {
       await db.query(

@@ -1,4 +1,5 @@
 import type { EventMetadata, LogPosition, RecordedEvent } from '../../events/recordedEvent';
+import { applySchema } from '../sql/appliedSchema';
 import { isUniqueViolation, type SqlDatabase, type SqlExecutor } from '../sql/sqlDatabase';
 import { appendSignal } from './appendSignal';
 import { type AppendResult, type EventStore, type EventToAppend, type ExpectedVersion, type NewStream, newStreamsTaken, WrongExpectedVersionError } from './eventStore';
@@ -53,8 +54,8 @@ function toRecorded(row: EventRow): RecordedEvent {
 }
 
 /** The EventStore on PostgreSQL; runs unchanged on a server (`pg`) or embedded (PGlite). */
-export async function postgresEventStore(db: SqlDatabase): Promise<EventStore> {
-  await db.exec(EVENT_STORE_SCHEMA);
+export async function postgresEventStore(db: SqlDatabase, options: { schemaApplied?: boolean } = {}): Promise<EventStore> {
+  if (!options.schemaApplied) await applySchema(db, 'event-store', EVENT_STORE_SCHEMA);
   const appended = appendSignal();
 
   async function currentVersion(tx: SqlExecutor, streamName: string): Promise<number | null> {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LogPosition, RecordedEvent } from '../../events/recordedEvent';
-import { isUniqueViolation, type SqlDatabase, type SqlExecutor } from '../sql/sqlDatabase';
+import { applySchema } from '../sql/appliedSchema';
+import { type SqlDatabase, type SqlExecutor } from '../sql/sqlDatabase';
 import { appendSignal } from './appendSignal';
 import { type AppendResult, type EventStore, type NewStream, newStreamsTaken, type StreamRead, type StreamReadResult, WrongExpectedVersionError } from './eventStore';
 import { postgresEventStore } from './postgresEventStore';
@@ -63,7 +64,7 @@ function packed(lanes: readonly LogPosition[]): LogPosition {
 
 /**
  * A shard's open transaction as the SqlDatabase its PostgresEventStore runs on, for the one write that
- * spans shards. The shard's schema exists already (it was opened), so `exec` has nothing left to do.
+ * spans shards. The shard's schema exists already (it was opened), so the store is opened without it.
  */
 function withinTransaction(tx: SqlExecutor): SqlDatabase {
   return {
@@ -74,17 +75,11 @@ function withinTransaction(tx: SqlExecutor): SqlDatabase {
   };
 }
 
-/** Creates the shard's record on first open and checks it on every later one; a race at first creation is retried once. */
+/** Creates the shard's record on first open and checks it on every later one. */
 async function checkShardIdentity(db: SqlDatabase, index: number, count: number): Promise<void> {
-  const record = async () => {
-    await db.exec(SHARD_SCHEMA);
-    await db.query('insert into es_shard (shard_index, shard_count) values ($1, $2) on conflict do nothing', [index, count]);
-  };
-  // Two processes creating the table at once: one of them meets the other's catalog row (23505) or table (42P07).
-  await record().catch((error: unknown) => {
-    if (isUniqueViolation(error) || (error as { code?: unknown }).code === '42P07') return record();
-    throw error;
-  });
+  // Two processes creating the table at once take turns (applySchema); the first row written stands.
+  await applySchema(db, 'event-store-shard', SHARD_SCHEMA);
+  await db.query('insert into es_shard (shard_index, shard_count) values ($1, $2) on conflict do nothing', [index, count]);
   const { rows } = await db.query<{ shard_index: number; shard_count: number }>('select shard_index, shard_count from es_shard');
   const found = rows[0];
   if (!found || found.shard_index !== index || found.shard_count !== count) {
@@ -137,7 +132,7 @@ export async function shardedEventStore(databases: readonly SqlDatabase[]): Prom
     const group = groups[from];
     if (!group) return [];
     return (databases[group.shard] as SqlDatabase).transaction(async (tx) => {
-      const here = await (await postgresEventStore(withinTransaction(tx))).appendNewStreams(group.streams);
+      const here = await (await postgresEventStore(withinTransaction(tx), { schemaApplied: true })).appendNewStreams(group.streams);
       // A later shard that refuses, or fails to commit, rolls this one back: its rejection passes through here.
       return [here, ...(await insertHolding(groups, from + 1))];
     });

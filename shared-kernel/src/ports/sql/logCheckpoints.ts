@@ -1,4 +1,5 @@
 import { type LogPosition, START_OF_LOG } from '../../events/recordedEvent';
+import { applySchema } from './appliedSchema';
 import type { SqlExecutor } from './sqlDatabase';
 
 /** Where a reader of the global log has got to, by name, in one of the checkpoint tables. */
@@ -13,12 +14,16 @@ export interface LogCheckpoints {
 export function logCheckpoints(db: SqlExecutor & { exec(script: string): Promise<void> }, table: 'consumer_checkpoints' | 'relay_checkpoints', keyColumn: 'consumer_group' | 'relay_name'): LogCheckpoints {
   return {
     ensureSchema: () =>
-      db.exec(`create table if not exists ${table} (
-        ${keyColumn} text primary key,
-        transaction_id numeric(20) not null,
-        position bigint not null,
-        updated_at timestamptz not null default now()
-      );`),
+      applySchema(
+        db,
+        table,
+        `create table if not exists ${table} (
+          ${keyColumn} text primary key,
+          transaction_id numeric(20) not null,
+          position bigint not null,
+          updated_at timestamptz not null default now()
+        );`,
+      ),
     async load(name) {
       const { rows } = await db.query<{ t: string; p: string }>(
         `select transaction_id::text as t, position::text as p from ${table} where ${keyColumn} = $1`,
