@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { calendarViewsProjector, replayReadModel } from '@datebook/projector';
-import { calendarViewChecksum, type EventStore, inMemoryCalendarViews, type SqlDatabase } from '@datebook/shared-kernel/ports';
+import { calendarViewChecksum, type EventStore, inMemoryCalendarViews, type SqlDatabase, shardOfStream } from '@datebook/shared-kernel/ports';
 import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
 import { calendarViewsRedisCluster, redisCalendarViews } from '@datebook/shared-kernel/ports/redis';
 import { openEventStore } from '@datebook/shared-kernel/runtime';
@@ -109,7 +109,7 @@ describe('the scale-out profile: two of each service, the event store on two sha
     return mail;
   };
 
-  it('keeps each stream in one of the two shards, and uses both', async () => {
+  it('keeps each stream wholly in the shard its name hashes to', async () => {
     const streams = await Promise.all(shards.map(async (shard) => {
       const client = new Client({ connectionString: shard.url });
       await client.connect();
@@ -120,9 +120,9 @@ describe('the scale-out profile: two of each service, the event store on two sha
       }
     }));
     const [first, second] = streams as [string[], string[]];
-    expect(first.length).toBeGreaterThan(0);
-    expect(second.length).toBeGreaterThan(0);
-    expect(first.filter((name) => second.includes(name))).toEqual([]);
+    // Which shards hold something depends on the random ids: a handful of streams can all hash to one.
+    expect(first.filter((name) => shardOfStream(name, 2) !== 0)).toEqual([]);
+    expect(second.filter((name) => shardOfStream(name, 2) !== 1)).toEqual([]);
     expect([...first, ...second]).toEqual(expect.arrayContaining([`User-${host.userID}`, `User-${ann.userID}`, `User-${bob.userID}`]));
   });
 

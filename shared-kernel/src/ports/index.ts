@@ -2,6 +2,7 @@
 // (ports/pg, ports/pglite, ports/kafka, ports/redis, ports/kurrent), so a process loads only the drivers it uses.
 export * from './eventStore/eventStore';
 export * from './eventStore/postgresEventStore';
+export { shardOfStream } from './eventStore/shardedEventStore';
 export * from './eventStore/inMemoryEventStore';
 export * from './sql/sqlDatabase';
 export * from './sql/appliedSchema';
