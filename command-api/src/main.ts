@@ -32,12 +32,13 @@ runMain(async () => {
   const opened = await openEventStore(config, database);
   const redis = calendarViewsRedisOf(config, { logger });
   // Every append to a Calendar or User stream moves its access stamp before the request is answered (readers keep answers beside them).
-  const store = stampingEventStore(opened.store, redisAccessStamps(redis, { logger }), logger);
+  const accessStamps = redisAccessStamps(redis, { logger });
+  const store = stampingEventStore(opened.store, accessStamps, logger);
   const closeStore = opened.close;
   // Revoked sessions are refused; revocations made here apply here at once.
   // The one clock of this process: tokens, caches and commands all read time from it.
   const clock = () => new Date();
-  const revocations = sessionRevocations(store, { clock });
+  const revocations = sessionRevocations(store, { clock, stamps: accessStamps });
   // Sign-in and app passwords over HTTP Basic share the limits every command-API process keeps in Redis.
   const throttle = redisSignInThrottle(redis);
   const tokens = withAppPasswords(
