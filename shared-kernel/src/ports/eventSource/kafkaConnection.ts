@@ -1,5 +1,6 @@
 import { Kafka, type LogEntry, logLevel, type RetryOptions, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
+import { stopIdleKafkaTimers } from './kafkaIdleTimers';
 
 /** Where the Kafka cluster is and how to reach it; the composition root builds it from config. */
 export interface KafkaConnectionOptions {
@@ -70,6 +71,7 @@ function pinoLogCreator(logger: Logger) {
  * kafkajs' own connection retries (30 s by default) so the adapters notice an outage and back off themselves.
  */
 export function kafkaClient(connection: KafkaConnectionOptions, logger: Logger, retry: RetryOptions): Kafka {
+  stopIdleKafkaTimers();
   return new Kafka({
     brokers: connection.brokers,
     clientId: connection.clientId ?? 'datebook',
