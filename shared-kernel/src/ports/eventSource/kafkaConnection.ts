@@ -1,6 +1,7 @@
 import { Kafka, type LogEntry, logLevel, type RetryOptions, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 import { stopIdleKafkaTimers } from './kafkaIdleTimers';
+import { quietKafkaFetches } from './kafkaQuietFetches';
 
 /** Where the Kafka cluster is and how to reach it; the composition root builds it from config. */
 export interface KafkaConnectionOptions {
@@ -72,6 +73,7 @@ function pinoLogCreator(logger: Logger) {
  */
 export function kafkaClient(connection: KafkaConnectionOptions, logger: Logger, retry: RetryOptions): Kafka {
   stopIdleKafkaTimers();
+  quietKafkaFetches();
   return new Kafka({
     brokers: connection.brokers,
     clientId: connection.clientId ?? 'datebook',
