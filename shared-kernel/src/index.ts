@@ -10,6 +10,7 @@ export * from './streams/streamName';
 export * from './time/calendarWindow';
 export * from './time/timeZone';
 export * from './time/isoInstant';
+export * from './runtime/yieldToLoop';
 export * from './time/validDomain';
 export * from './events/reminders';
 export * from './recurrence';

@@ -1,12 +1,10 @@
-import { DEFAULT_EXPANSION_BUDGET, DEFAULT_ICALENDAR_LIMITS, type EventDraft, ICalendarSyntaxError, type ParseOptions, type ParsedCalendarObjects, parseCalendarObjects, type SkippedEvent } from '@datebook/shared-kernel';
+import { DEFAULT_EXPANSION_BUDGET, DEFAULT_ICALENDAR_LIMITS, type EventDraft, ICalendarSyntaxError, parseCalendarObjects, type ParsedCalendarObjects, type ParseOptions, type SkippedEvent, yieldToLoop } from '@datebook/shared-kernel';
 
 /** Events parsed between two turns of the event loop (a few milliseconds of work each). */
 export const EVENTS_PER_CHUNK = 200;
 /** Physical lines scanned between two turns of the event loop. */
 const LINES_PER_TURN = 50_000;
 
-/** Lets the loop serve what waits (I/O, timers) before going on with a long piece of work. */
-export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The file's physical lines (RFC 5545 §3.1: CRLF, or a bare LF, ends one), found without copying the file. */
 class Lines {

@@ -10,10 +10,11 @@ import {
   ICalendarSyntaxError,
   type ParsedCalendarObjects,
   SUBSCRIPTION_SOURCE_ID,
+  yieldToLoop,
 } from '@datebook/shared-kernel';
 import { calendarFoldFor, type EventStore, readCalendar, roleOn, type SqlExecutor } from '@datebook/shared-kernel/ports';
 import { type CommandContext, handleCommand } from '../commandHandling/handleCommand';
-import { parseInChunks, yieldToLoop } from '../icalendarImport/chunkedParse';
+import { parseInChunks } from '../icalendarImport/chunkedParse';
 import type { OutboundPolicy } from './outboundAddresses';
 import { fetchSource, type SourceFetchLimits, type SourceFetchResult } from './sourceFetch';
 

@@ -1,6 +1,5 @@
-import { renderCalendarObject, type RenderInput } from '@datebook/shared-kernel';
+import { renderCalendarObject, type RenderInput, yieldToLoop } from '@datebook/shared-kernel';
 import type { CollectionMembers, StoredEvent } from './collectionMembers';
-import { yieldToLoop } from './davContext';
 import type { Representation } from './representation';
 
 /** One event to render for one viewer. */

@@ -1,8 +1,9 @@
+import { yieldToLoop } from '@datebook/shared-kernel';
 import type { PieceSink } from '@datebook/shared-kernel/dav';
 import { childrenNamed, davName, MultistatusWriter, trimmedText, type XmlElement } from '@datebook/shared-kernel/dav';
 import type { SeenCollection } from './collectionAccess';
 import { type Member, memberForUID } from './collectionMembers';
-import { type DavContext, yieldToLoop } from './davContext';
+import type { DavContext } from './davContext';
 import { davTargetOf, hrefPath } from '@datebook/shared-kernel/dav';
 import { calendarDataRequestOf, writeMemberResponses } from './memberResponses';
 import { reportPropsOf } from './reportProps';

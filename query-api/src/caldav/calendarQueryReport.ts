@@ -1,9 +1,10 @@
+import { yieldToLoop } from '@datebook/shared-kernel';
 import type { PieceSink } from '@datebook/shared-kernel/dav';
 import { caldavName, childNamed, MultistatusWriter, type XmlElement } from '@datebook/shared-kernel/dav';
 import { eventFilterOf, meetsPropertyTests, overlapsTimeRange } from './calendarFilter';
 import type { SeenCollection } from './collectionAccess';
 import type { Member, StoredEvent } from './collectionMembers';
-import { type DavContext, yieldToLoop } from './davContext';
+import type { DavContext } from './davContext';
 import { collectionHref } from '@datebook/shared-kernel/dav';
 import { calendarDataRequestOf, writeMemberResponses } from './memberResponses';
 import { reportPropsOf } from './reportProps';

@@ -16,5 +16,3 @@ export interface DavContext {
   calendarOf(calendarID: string): Promise<LoadedCalendar>;
 }
 
-/** Lets other requests run between chunks of a long answer (a 10,000-event calendar). */
-export const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -1,8 +1,9 @@
+import { yieldToLoop } from '@datebook/shared-kernel';
 import { caldavName, childNamed, isNamed, type MultistatusWriter } from '@datebook/shared-kernel/dav';
 import { timeRangeOf } from './calendarFilter';
 import type { SeenCollection } from './collectionAccess';
 import type { Member } from './collectionMembers';
-import { type DavContext, yieldToLoop } from './davContext';
+import type { DavContext } from './davContext';
 import { objectHref } from '@datebook/shared-kernel/dav';
 import { objectProperties } from './davResources';
 import type { PropRequest } from './propRequest';

@@ -1,9 +1,10 @@
+import { yieldToLoop } from '@datebook/shared-kernel';
 import type { PieceSink } from '@datebook/shared-kernel/dav';
 import { DavError, MultistatusWriter, propfindFiniteDepth, type MultistatusResponse } from '@datebook/shared-kernel/dav';
 import type { PersonalCalendarList } from '../calendarList/personalCalendarList';
 import { type SeenCollection, seenCollection } from './collectionAccess';
 import { type Member, memberForUID } from './collectionMembers';
-import { type DavContext, yieldToLoop } from './davContext';
+import type { DavContext } from './davContext';
 import { CALENDAR_HOME, collectionHref, DAV_ROOT, type DavTarget, PRINCIPALS, principalHref } from '@datebook/shared-kernel/dav';
 import { collectionProperties, homeProperties, principalProperties, principalsProperties, rootProperties } from './davResources';
 import { writeMemberResponses } from './memberResponses';

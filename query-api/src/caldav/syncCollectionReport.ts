@@ -1,8 +1,9 @@
+import { yieldToLoop } from '@datebook/shared-kernel';
 import type { PieceSink } from '@datebook/shared-kernel/dav';
 import { childNamed, davName, MultistatusWriter, seqOfSyncToken, syncTokenOf, trimmedText, unreadableXml, type XmlElement } from '@datebook/shared-kernel/dav';
 import type { SeenCollection } from './collectionAccess';
 import type { Member } from './collectionMembers';
-import { type DavContext, yieldToLoop } from './davContext';
+import type { DavContext } from './davContext';
 import { collectionHref, objectHref } from '@datebook/shared-kernel/dav';
 import { calendarDataRequestOf, writeMemberResponses } from './memberResponses';
 import { reportPropsOf } from './reportProps';

@@ -1,4 +1,4 @@
-import { DomainError, escapeText, foldLine } from '@datebook/shared-kernel';
+import { DomainError, escapeText, foldLine, yieldToLoop } from '@datebook/shared-kernel';
 import { streamBody } from '@datebook/shared-kernel/dav';
 import { authenticatedUser, parseInput, requireUser, type RouteDoc, type TokenService } from '@datebook/shared-kernel/http';
 import { type EventStore, roleOn, type SqlExecutor } from '@datebook/shared-kernel/ports';
@@ -7,7 +7,6 @@ import { z } from 'zod';
 import { calendarRenderer } from '../caldav/calendarData';
 import { collectionMembers } from '../caldav/collectionMembers';
 import { noneMatchSatisfied } from '../caldav/conditionalRequests';
-import { yieldToLoop } from '../caldav/davContext';
 import { davViewerOf } from '../caldav/davViewer';
 import { representationOf } from '../caldav/representation';
 import { CalendarObjectMerge } from './calendarObjectMerge';
