@@ -54,17 +54,19 @@ export function sessionRevocations(store: EventStore, options: { clock: () => Da
     return state;
   }
 
-  /** The state anew, or the one kept if the user's stamp has not moved since it was read; the entry records which. */
+  /**
+   * The state anew, or the one kept if the user's stamp has not moved since it was read; the entry records which.
+   * The stamp is taken with `current` (made when missing): the user is known to exist (their token is signed), and
+   * a stamp made before the stream is read vouches for the read as one read before it does (a write moves it first).
+   */
   async function refreshed(userID: string, entry: Cached, previous: Cached | undefined): Promise<SessionRevocationState> {
-    const stamp = stamps ? (await stamps.read([userID]))?.[0] : undefined;
-    if (previous?.state && previous.stamp !== undefined && previous.stamp === stamp && entry.loadedAt - (previous.readAt ?? 0) < ACCESS_STAMP_READER_MAX_AGE_MS) {
+    const stamp = stamps ? (await stamps.current([userID]))?.[0] : undefined;
+    if (previous?.state && stamp !== undefined && previous.stamp === stamp && entry.loadedAt - (previous.readAt ?? 0) < ACCESS_STAMP_READER_MAX_AGE_MS) {
       Object.assign(entry, { stamp, readAt: previous.readAt });
       return previous.state;
     }
     const state = await readStream(userID);
-    if (typeof stamp === 'string') Object.assign(entry, { stamp, readAt: entry.loadedAt });
-    // No stamp yet: make one, so the next check can keep what it reads beside it (nothing read now is).
-    else if (stamp === null) await stamps?.current([userID]);
+    if (stamp !== undefined) Object.assign(entry, { stamp, readAt: entry.loadedAt });
     return state;
   }
 
