@@ -22,6 +22,7 @@ import { weekViewSection } from './sections/weekView';
 import type { BenchProfile, BenchSystem } from './profiles/benchSystem';
 import { startEmbeddedSystem } from './profiles/embedded';
 import { startProductionSystem } from './profiles/production';
+import { boxSpeed, boxSpeedNote } from './boxSpeed';
 
 /**
  * `npm run bench`: every figure beside its ceiling, measured in one run against one fresh PostgreSQL
@@ -90,6 +91,7 @@ async function main(): Promise<number> {
     console.log(`[bench] box busy (${busyBefore}% of a core used by others); waiting for it to quieten…`);
     busyBefore = await boxBusyPct(2000);
   }
+  const speedBefore = await boxSpeed();
   try {
     database = await createTestDatabase();
     const secret = randomBytes(32).toString('base64url');
@@ -127,10 +129,12 @@ async function main(): Promise<number> {
     const { description, cpuProfiles } = system;
     await system.stop();
     const profiles = Object.fromEntries(Object.entries(cpuProfiles).map(([name, dir]) => [name, { dir, ...summariseProfiles(dir) }]));
+    const speedAfter = await boxSpeed();
 
     const table = formatTable(ctx.figures);
     const sizing = sizingOf(ctx.details);
-    console.log(`\nDatebook bench — ${profile} profile, ${quick ? 'QUICK smoke run' : 'full run'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, ${Math.round((Date.now() - started) / 1000)} s; other load on the box before start: ${busyBefore}% of a core\n`);
+    console.log(`\nDatebook bench — ${profile} profile, ${quick ? 'QUICK smoke run' : 'full run'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, ${Math.round((Date.now() - started) / 1000)} s; other load on the box before start: ${busyBefore}% of a core`);
+    console.log(`box speed (fixed work; compare runs by these): before ${boxSpeedNote(speedBefore)}; after ${boxSpeedNote(speedAfter)}\n`);
     console.log(table);
     if (sizing) console.log(`\n${sizing.text}`);
     for (const [name, summary] of Object.entries(profiles)) {
@@ -147,6 +151,7 @@ async function main(): Promise<number> {
       quick,
       sections: selected,
       boxBusyBeforePct: busyBefore,
+      boxSpeed: { before: speedBefore, after: speedAfter },
       machine: { cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, cpu: cpus()[0]?.model },
       figures: ctx.figures,
       details: ctx.details,
