@@ -1,11 +1,12 @@
-import { requireUser, type RouteDoc, type TokenService } from '@datebook/shared-kernel/http';
+import { type HotRoutes, jsonRoutes, requireUser, type RouteDoc, type TokenService } from '@datebook/shared-kernel/http';
 import type { EventStore, SqlExecutor } from '@datebook/shared-kernel/ports';
 import { Router } from 'express';
+import type { Logger } from 'pino';
 import { appPasswordRouteDocs, appPasswordRoutes } from './appPasswords/appPasswords.routes';
 import { sessionOnlyRoutes } from './appPasswords/sessionOnlyRoutes';
 import { calDavWriteRoutes } from './caldav/caldav.routes';
 import { icalendarImportRouteDocs, icalendarImportRoutes } from './icalendarImport/icalendarImport.routes';
-import { calendarEventRouteDocs, calendarEventRoutes } from './calendarEvents/calendarEvent.routes';
+import { bookEventRoute, calendarEventRouteDocs, calendarEventRoutes } from './calendarEvents/calendarEvent.routes';
 import type { BusyLookup } from './calendarEvents/bookingConflicts';
 import { calendarEventService } from './calendarEvents/calendarEventService';
 import { occurrenceRouteDocs, occurrenceRoutes } from './calendarEvents/occurrence.routes';
@@ -25,6 +26,8 @@ export interface CommandApiDependencies {
   store: EventStore;
   tokens: TokenService;
   clock: () => Date;
+  /** Where the hot routes (served ahead of Express) log the errors they answer 5xx. */
+  logger: Logger;
   /** Busy time from the read model, for conflict warnings and rejectOnConflict. */
   busy: BusyLookup;
   /** Limits on password guessing; in this process's memory unless given (Redis in production). */
@@ -45,8 +48,11 @@ export interface CommandApiDependencies {
   subscriptions?: SubscriptionSettings;
 }
 
-/** The write side's routes: sign-up, sign-in, and every command on calendar events. */
-export function commandApi(dependencies: CommandApiDependencies): { router: Router; routeDocs: RouteDoc[]; subscriptionPoller?: SubscriptionPoller } {
+/**
+ * The write side's routes: sign-up, sign-in, and every command on calendar events. The hottest (booking)
+ * is one of `jsonRoutes`, served ahead of Express: give both to `serviceApp`.
+ */
+export function commandApi(dependencies: CommandApiDependencies): { router: Router; jsonRoutes: HotRoutes; routeDocs: RouteDoc[]; subscriptionPoller?: SubscriptionPoller } {
   // Concurrent requests share their stream reads (one statement for the reads asked meanwhile; see sharedReads).
   const deps = { ...dependencies, store: sharedReads(dependencies.store) };
   // A new account password revokes sessions and app passwords alike: both caches here forget the user at once.
@@ -74,5 +80,6 @@ export function commandApi(dependencies: CommandApiDependencies): { router: Rout
   const subscribed = deps.subscriptions && commandSubscriptions({ store: deps.store, events, readModel: deps.readModel, clock: deps.clock, settings: deps.subscriptions });
   if (subscribed) router.use(subscribed.router);
   router.use(calendarRoutes({ calendars: calendarService(deps.store), clock: deps.clock, zoneOf: (userID) => events.zoneOf(userID) }));
-  return { router, routeDocs: [...userRouteDocs, ...userDirectoryRouteDocs, ...calendarListRouteDocs, ...appPasswordRouteDocs, ...calendarEventRouteDocs, ...occurrenceRouteDocs, ...icalendarImportRouteDocs, ...calendarRouteDocs, ...feedRouteDocs, ...(subscribed ? subscriptionRouteDocs : [])], ...(subscribed ? { subscriptionPoller: subscribed.poller } : {}) };
+  const hot = jsonRoutes([bookEventRoute({ events, busy: deps.busy, clock: deps.clock })], { tokens: deps.tokens, logger: deps.logger });
+  return { router, jsonRoutes: hot, routeDocs: [...userRouteDocs, ...userDirectoryRouteDocs, ...calendarListRouteDocs, ...appPasswordRouteDocs, ...calendarEventRouteDocs, ...occurrenceRouteDocs, ...icalendarImportRouteDocs, ...calendarRouteDocs, ...feedRouteDocs, ...(subscribed ? subscriptionRouteDocs : [])], ...(subscribed ? { subscriptionPoller: subscribed.poller } : {}) };
 }

@@ -54,6 +54,7 @@ runMain(async () => {
     trustForwardedFor: config.TRUST_PROXY,
     onBackgroundError: (err) => logger.error({ err }, 'password-reset request failed'),
     clock,
+    logger,
     readModel: database,
     publicUrl: config.PUBLIC_URL,
     // Subscribed calendars are fetched by every command-API process on its own schedule (a source answers 304 when unchanged).
@@ -70,6 +71,7 @@ runMain(async () => {
     name: 'command-api',
     logger,
     routers: [commands.router],
+    jsonRoutes: commands.jsonRoutes,
     routeDocs: commands.routeDocs,
     tokens,
     async ready() {

@@ -51,7 +51,7 @@ export async function singleProcessSystem(options: SingleProcessSystemOptions) {
   // One limit on password guessing for sign-in and app passwords (HTTP Basic, for calendar apps) alike.
   const throttle = memorySignInThrottle();
   const tokens = withAppPasswords(withRevocations(options.tokens, revocations), appPasswordVerifier(store, { clock, throttle }));
-  const commands = commandApi({ store, tokens, revocations, throttle, clock, readModel: database, busy: (userIDs, from, to) => busyTime(database, userIDs, from, to), ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+  const commands = commandApi({ store, tokens, revocations, throttle, clock, logger, readModel: database, busy: (userIDs, from, to) => busyTime(database, userIDs, from, to), ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     ...(options.subscriptions ? { subscriptions: { ...options.subscriptions, logger } } : {}) });
   // The embedded default keeps the per-user views in memory; Redis takes their place in production.
   const views = inMemoryCalendarViews({ clock: () => clock().getTime() });
@@ -79,7 +79,7 @@ export async function singleProcessSystem(options: SingleProcessSystemOptions) {
     logger,
     // The notifier's and the reads' routes first: GET /events and PATCH /events/availability belong to the query side.
     routers: [notifier.router, queries.router, commands.router],
-    jsonRoutes: queries.jsonRoutes,
+    jsonRoutes: (req, res) => queries.jsonRoutes(req, res) || commands.jsonRoutes(req, res),
     routeDocs: [...commands.routeDocs, ...queries.routeDocs, ...notifier.routeDocs],
     tokens,
     ...(options.opsToken ? { opsToken: options.opsToken } : {}),

@@ -46,8 +46,8 @@ describe('the reads of the booking routes', () => {
     const store = await postgresEventStore(db);
     reads = recordingReads(store);
     const tokens = jwtTokenService(randomBytes(32).toString('base64url'), 3600, () => new Date());
-    const api = commandApi({ store: reads.store, tokens, clock: () => new Date(), busy: async (userIDs) => new Map(userIDs.map((id) => [id, []])) });
-    const app = serviceApp({ logger: pino({ level: 'silent' }), routers: [api.router], routeDocs: api.routeDocs, tokens, ready: async () => undefined });
+    const api = commandApi({ store: reads.store, tokens, clock: () => new Date(), logger: pino({ level: 'silent' }), busy: async (userIDs) => new Map(userIDs.map((id) => [id, []])) });
+    const app = serviceApp({ logger: pino({ level: 'silent' }), routers: [api.router], jsonRoutes: api.jsonRoutes, routeDocs: api.routeDocs, tokens, ready: async () => undefined });
     http = () => request(app);
     // Accounts written as sign-up writes them (sign-up itself hashes a password per person: slow, and not what is tested).
     register = async (name) => {

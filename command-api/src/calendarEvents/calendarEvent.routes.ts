@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type CalendarEventState, DomainError, validateRecurrence } from '@datebook/shared-kernel';
-import { authenticatedUser, parseInput, type RouteDoc } from '@datebook/shared-kernel/http';
+import { authenticatedUser, type JsonRoute, parseInput, type RouteDoc } from '@datebook/shared-kernel/http';
 import { type Request, Router } from 'express';
 import { v5 as uuidv5 } from 'uuid';
 import { z } from 'zod';
 import type { CommandContext, LoadedStream } from '../commandHandling/handleCommand';
 import { ChangeEventBody, EventIDParams, InviteBody, MoveBody, RespondBody, ScheduleEventBody, WriteResponse } from './calendarEvent.requests';
 import { type BusyLookup, findConflicts, reserveWithoutConflicts } from './bookingConflicts';
-import { type CalendarEventService, originalStartOf, unmatchedExceptions, writeReply } from './calendarEventService';
+import { type CalendarEventService, originalStartOf, unmatchedExceptions, writeReply, writtenReply } from './calendarEventService';
 import { hasTiming, resolveTiming } from './eventTiming';
 
 const writeHeaders = { 'Idempotency-Key': 'Makes a retried create return the first result' };
@@ -46,6 +46,58 @@ export function parseIfMatch(req: Request): number | undefined {
   return Number(match[1]);
 }
 
+/**
+ * POST /events, the hottest write, served ahead of Express (`jsonRoutes`: the same contract, without the
+ * middleware chain, body-parser and router matching, which cost a fifth of a booking's CPU in this process).
+ */
+export function bookEventRoute(deps: { events: CalendarEventService; busy: BusyLookup; clock: () => Date }): JsonRoute {
+  const { events } = deps;
+  return {
+    method: 'POST',
+    path: '/events',
+    async handle({ userID: hostID, input, headers, correlationId }) {
+      const body = parseInput(ScheduleEventBody, input, 'body');
+      const idempotencyKey = headers['idempotency-key'];
+      if (idempotencyKey !== undefined && (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0 || idempotencyKey.length > 200)) {
+        throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be 1 to 200 characters', [{ path: 'Idempotency-Key', message: 'invalid' }]);
+      }
+      const named = body.eventID ?? (idempotencyKey ? eventIDForIdempotencyKey(hostID, idempotencyKey) : undefined);
+      const eventID = named ?? randomUUID();
+      // Independent reads run together: a booking's latency is its longest chain of round trips. The host's
+      // account is read once for their zone, who they are to the calendar's rules and their own address.
+      const host = events.account(hostID);
+      const [hostZone, access, , addressed] = await Promise.all([
+        events.zoneOf(hostID, host), events.accessTo(body.calendarID ?? 'primary', hostID, host), events.requireKnownUsers(body.invitedUserIDs, 'invitedUserIDs'),
+        events.addressedAttendees(body.attendees, hostID, host),
+      ]);
+      // The host's own address names the host, who is on the event already.
+      const invitedUserIDs = [...(body.invitedUserIDs ?? []), ...addressed.userIDs.filter((id) => id !== hostID)];
+      const timing = resolveTiming(body, undefined, hostZone);
+      const recurrence = body.recurrence ?? [];
+      validateRecurrence(recurrence, timing, body.timeZone !== undefined);
+      const blocksTime = (body.transparency ?? (timing.allDay ? 'transparent' : 'opaque')) === 'opaque';
+      const candidate = { eventID, timing, recurrence, userIDs: [hostID, ...invitedUserIDs] };
+      if (body.rejectOnConflict && blocksTime) await reserveWithoutConflicts(events.store, deps.busy, hostID, candidate, deps.clock());
+      // The warnings read the views as they were before this booking, so they can be looked up meanwhile.
+      const conflictsLookup = blocksTime ? findConflicts(deps.busy, candidate) : Promise.resolve([]);
+      conflictsLookup.catch(() => undefined);
+      const result = await events.run(eventID, {
+        type: 'ScheduleEvent',
+        data: {
+          eventID, hostID, access, ...(body.visibility ? { visibility: body.visibility } : {}), title: body.title, description: body.description ?? null, location: body.location ?? null,
+          timing, recurrence, invitedUserIDs, externalAttendees: addressed.externals, ...(body.reminders ? { reminders: body.reminders } : {}),
+          ...(body.transparency ? { transparency: body.transparency } : {}),
+          ...(body.guestsCanSeeOtherGuests !== undefined ? { guestsCanSeeOtherGuests: body.guestsCanSeeOtherGuests } : {}),
+        },
+        // An id made up just now names no stream: nothing to read. A named one (a retry, a client's id) is read.
+      }, { actorID: hostID, now: deps.clock(), correlationId }, named === undefined ? NO_EVENT_YET : undefined);
+      const conflicts = await conflictsLookup;
+      const reply = writtenReply(eventID, result);
+      return { status: 201, headers: { ...reply.headers, Location: `/events/${eventID}` }, body: { ...reply.body, conflicts } };
+    },
+  };
+}
+
 export function calendarEventRoutes(deps: { events: CalendarEventService; busy: BusyLookup; clock: () => Date }): Router {
   const router = Router();
   const { events } = deps;
@@ -54,47 +106,6 @@ export function calendarEventRoutes(deps: { events: CalendarEventService; busy: 
     now: deps.clock(),
     correlationId: req.correlationId,
     ...(expectedVersion === undefined ? {} : { expectedVersion }),
-  });
-
-  router.post('/events', async (req, res) => {
-    const hostID = authenticatedUser(req);
-    const body = parseInput(ScheduleEventBody, req.body, 'body');
-    const idempotencyKey = req.headers['idempotency-key'];
-    if (idempotencyKey !== undefined && (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0 || idempotencyKey.length > 200)) {
-      throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be 1 to 200 characters', [{ path: 'Idempotency-Key', message: 'invalid' }]);
-    }
-    const named = body.eventID ?? (idempotencyKey ? eventIDForIdempotencyKey(hostID, idempotencyKey) : undefined);
-    const eventID = named ?? randomUUID();
-    // Independent reads run together: a booking's latency is its longest chain of round trips. The host's
-    // account is read once for their zone, who they are to the calendar's rules and their own address.
-    const host = events.account(hostID);
-    const [hostZone, access, , addressed] = await Promise.all([
-      events.zoneOf(hostID, host), events.accessTo(body.calendarID ?? 'primary', hostID, host), events.requireKnownUsers(body.invitedUserIDs, 'invitedUserIDs'),
-      events.addressedAttendees(body.attendees, hostID, host),
-    ]);
-    // The host's own address names the host, who is on the event already.
-    const invitedUserIDs = [...(body.invitedUserIDs ?? []), ...addressed.userIDs.filter((id) => id !== hostID)];
-    const timing = resolveTiming(body, undefined, hostZone);
-    const recurrence = body.recurrence ?? [];
-    validateRecurrence(recurrence, timing, body.timeZone !== undefined);
-    const blocksTime = (body.transparency ?? (timing.allDay ? 'transparent' : 'opaque')) === 'opaque';
-    const candidate = { eventID, timing, recurrence, userIDs: [hostID, ...invitedUserIDs] };
-    if (body.rejectOnConflict && blocksTime) await reserveWithoutConflicts(events.store, deps.busy, hostID, candidate, deps.clock());
-    // The warnings read the views as they were before this booking, so they can be looked up meanwhile.
-    const conflictsLookup = blocksTime ? findConflicts(deps.busy, candidate) : Promise.resolve([]);
-    conflictsLookup.catch(() => undefined);
-    const result = await events.run(eventID, {
-      type: 'ScheduleEvent',
-      data: {
-        eventID, hostID, access, ...(body.visibility ? { visibility: body.visibility } : {}), title: body.title, description: body.description ?? null, location: body.location ?? null,
-        timing, recurrence, invitedUserIDs, externalAttendees: addressed.externals, ...(body.reminders ? { reminders: body.reminders } : {}),
-        ...(body.transparency ? { transparency: body.transparency } : {}),
-        ...(body.guestsCanSeeOtherGuests !== undefined ? { guestsCanSeeOtherGuests: body.guestsCanSeeOtherGuests } : {}),
-      },
-      // An id made up just now names no stream: nothing to read. A named one (a retry, a client's id) is read.
-    }, context(req), named === undefined ? NO_EVENT_YET : undefined);
-    const conflicts = await conflictsLookup;
-    res.status(201).location(`/events/${eventID}`).json({ ...writeReply(res, eventID, result), conflicts });
   });
 
   router.put('/events/:eventID', async (req, res) => {

@@ -93,11 +93,16 @@ export type CalendarEventService = ReturnType<typeof calendarEventService>;
 
 /** Sets ETag and X-Consistency-Token and gives the body every write answers with. */
 export function writeReply(res: Response, eventID: string, result: CommandResult<unknown, CalendarEventState>) {
+  const { headers, body } = writtenReply(eventID, result);
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  return body;
+}
+
+/** What every write answers: the new version (as ETag and in the body) and a token to read it with. */
+export function writtenReply(eventID: string, result: CommandResult<unknown, CalendarEventState>) {
   const version = result.version ?? 0;
   const consistencyToken = encodeConsistencyToken({ streamName: calendarEventStreamName(eventID), version });
-  res.setHeader('ETag', `"${version}"`);
-  res.setHeader('X-Consistency-Token', consistencyToken);
-  return { eventID, version, consistencyToken };
+  return { headers: { ETag: `"${version}"`, 'X-Consistency-Token': consistencyToken }, body: { eventID, version, consistencyToken } };
 }
 
 /** Reads an occurrence's original start from the URL: an RFC 3339 instant (or basic `20300610T070000Z`), or a date for all-day series. */

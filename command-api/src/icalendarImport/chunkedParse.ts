@@ -5,7 +5,6 @@ export const EVENTS_PER_CHUNK = 200;
 /** Physical lines scanned between two turns of the event loop. */
 const LINES_PER_TURN = 50_000;
 
-
 /** The file's physical lines (RFC 5545 §3.1: CRLF, or a bare LF, ends one), found without copying the file. */
 class Lines {
   private constructor(

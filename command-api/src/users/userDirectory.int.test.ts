@@ -27,8 +27,8 @@ async function startDirectoryApp(database: SqlDatabase) {
   const clock = () => new Date(nowMs);
   const revocations = sessionRevocations(store, { clock });
   const tokens = withRevocations(jwtTokenService(randomBytes(32).toString('base64url'), 3600, clock), revocations);
-  const api = commandApi({ store, tokens, revocations, clock, busy: async () => new Map() });
-  const app = serviceApp({ logger: pino({ level: 'silent' }), routers: [api.router], routeDocs: api.routeDocs, tokens, ready: async () => undefined });
+  const api = commandApi({ store, tokens, revocations, clock, logger: pino({ level: 'silent' }), busy: async () => new Map() });
+  const app = serviceApp({ logger: pino({ level: 'silent' }), routers: [api.router], jsonRoutes: api.jsonRoutes, routeDocs: api.routeDocs, tokens, ready: async () => undefined });
   const http = () => request(app);
 
   async function verify(userID: string): Promise<void> {

@@ -14,9 +14,15 @@ export interface JsonRequest {
   input: unknown;
   /** True once the request's consistency token has been reached (see `JsonRoutesOptions.consistency`). */
   fresh: boolean;
+  /** The request's headers, as Node has them (lower-case names). */
+  headers: IncomingHttpHeaders;
+  /** X-Correlation-Id: the client's, or one made up (see `correlationIdOf`). */
+  correlationId: string;
 }
 
 export interface JsonReply {
+  /** 200 unless given. */
+  status?: number;
   body: unknown;
   /** The body already serialized (an answer kept from an earlier request): sent as is, `body` ignored. */
   json?: string;
@@ -68,9 +74,9 @@ async function serve(route: JsonRoute, req: IncomingMessage, res: ServerResponse
     const { userID } = await authenticateRequest(options.tokens, req);
     const input = route.method === 'GET' ? { ...parseQueryString(query) } : await readJsonBody(req);
     const fresh = options.consistency ? await options.consistency(req.headers['x-consistency-token']) : false;
-    const reply = await route.handle({ userID, input, fresh });
+    const reply = await route.handle({ userID, input, fresh, headers: req.headers, correlationId });
     for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-    sendJsonText(req, res, 200, 'application/json; charset=utf-8', reply.json ?? JSON.stringify(reply.body));
+    sendJsonText(req, res, reply.status ?? 200, 'application/json; charset=utf-8', reply.json ?? JSON.stringify(reply.body));
   } catch (error) {
     const { body, retryAfter } = problemFor(error, options.logger.child({ correlationId }));
     if (retryAfter && !res.getHeader('Retry-After')) res.setHeader('Retry-After', retryAfter);

@@ -20,11 +20,11 @@ export async function startAccountsApp(database: SqlDatabase, options: { throttl
   const tokens = withRevocations(jwtTokenService(randomBytes(32).toString('base64url'), 3600, clock), revocations);
   const backgroundErrors: unknown[] = [];
   const api = commandApi({
-    store, tokens, revocations, clock, busy: async () => new Map(),
+    store, tokens, revocations, clock, logger: pino({ level: 'silent' }), busy: async () => new Map(),
     ...(options.throttle ? { throttle: options.throttle } : {}),
     onBackgroundError: (error) => backgroundErrors.push(error),
   });
-  const app = serviceApp({ logger: pino({ level: 'silent' }), routers: [api.router], routeDocs: api.routeDocs, tokens, ready: async () => undefined });
+  const app = serviceApp({ logger: pino({ level: 'silent' }), routers: [api.router], jsonRoutes: api.jsonRoutes, routeDocs: api.routeDocs, tokens, ready: async () => undefined });
   const http = () => request(app);
 
   async function userEvents(userID: string): Promise<UserEvent[]> {
