@@ -38,7 +38,7 @@ runMain(async () => {
   // Revoked sessions are refused; revocations made here apply here at once.
   // The one clock of this process: tokens, caches and commands all read time from it.
   const clock = () => new Date();
-  const revocations = sessionRevocations(store, { clock, stamps: accessStamps });
+  const revocations = sessionRevocations(store, { clock });
   // Sign-in and app passwords over HTTP Basic share the limits every command-API process keeps in Redis.
   const throttle = redisSignInThrottle(redis);
   const tokens = withAppPasswords(

@@ -47,7 +47,7 @@ export async function singleProcessSystem(options: SingleProcessSystemOptions) {
     onError: (err, consumerGroup) => logger.error({ err, consumerGroup }, 'delivery failed; retrying'),
   });
   // One revocation cache for every part of the process: a revocation applies everywhere at once.
-  const revocations = sessionRevocations(store, { clock, stamps: accessStamps });
+  const revocations = sessionRevocations(store, { clock });
   // One limit on password guessing for sign-in and app passwords (HTTP Basic, for calendar apps) alike.
   const throttle = memorySignInThrottle();
   const tokens = withAppPasswords(withRevocations(options.tokens, revocations), appPasswordVerifier(store, { clock, throttle }));

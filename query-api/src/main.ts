@@ -28,11 +28,11 @@ runMain(async () => {
   const redis = calendarViewsRedisOf(config, { logger });
   // The one clock of this process: tokens, caches and reads all read time from it.
   const clock = () => new Date();
-  // Moved by the command API and the projector; calendar answers and revocations are kept beside them.
+  // Moved by the command API and the projector; calendar answers are kept beside them.
   const accessStamps = redisAccessStamps(redis, { logger });
   // Revoked sessions are refused within REVOCATION_CACHE_MS of their revocation (read from the event store, cached per user).
   const tokens = withAppPasswords(
-    withRevocations(jwtTokenService(config.JWT_SECRET, config.TOKEN_TTL_SECONDS, clock), sessionRevocations(store, { clock, stamps: accessStamps })),
+    withRevocations(jwtTokenService(config.JWT_SECRET, config.TOKEN_TTL_SECONDS, clock), sessionRevocations(store, { clock })),
     // Calendar apps sign in with app passwords over HTTP Basic (revocations apply within APP_PASSWORD_CACHE_MS). The
     // guessing limits are this process's own: command-api's shared counters live behind its own package.
     appPasswordVerifier(store, { clock, throttle: memoryCredentialThrottle(clock), trustForwardedFor: config.TRUST_PROXY }),

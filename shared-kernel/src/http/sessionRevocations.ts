@@ -1,7 +1,6 @@
 import { parseUserEvent } from '../aggregates/user/events';
 // The User aggregate's fold of its sessions (the same its `evolve` delegates to): only revocation events are read.
 import { foldSessionRevocations, isSessionRevoked, noRevocations, type SessionRevocationState } from '../aggregates/user/sessions';
-import { ACCESS_STAMP_READER_MAX_AGE_MS, type AccessStamps } from '../ports/accessStamps/accessStamps';
 import type { EventStore } from '../ports/eventStore/eventStore';
 import { userStreamName } from '../aggregates/user/decider';
 import type { RevocationCheck, Session } from './auth';
@@ -17,66 +16,44 @@ export interface SessionRevocations extends RevocationCheck {
 
 interface Cached {
   state?: SessionRevocationState;
-  /** When `state` was last vouched for: read from the store, or renewed by its unchanged access stamp. */
+  /** The stream version `state` is folded up to (null: the stream did not exist). */
+  version?: number | null;
   loadedAt: number;
-  /** The user's access stamp read just before the stream (none: stamps unread, or the user had none). */
-  stamp?: string;
-  /** When the stream was read. */
-  readAt?: number;
   loading?: Promise<SessionRevocationState>;
 }
 
 /**
  * Revoked sessions, read from the User streams of the event store (strongly consistent) and kept in
- * memory for `maxAgeMs` per user, so a hot read costs two map look-ups and, per user, one stream read
- * every `maxAgeMs` at most. A revocation takes effect at once in the process that made it (it calls
- * `forget`) and within `maxAgeMs` in every other process.
- *
- * With `stamps`, what was read is kept past `maxAgeMs` while the user's access stamp reads as it did just
- * before the stream was read (every append to a User stream moves it: stampingEventStore), for at most
- * ACCESS_STAMP_READER_MAX_AGE_MS: a user who keeps using the API costs one stamp read every `maxAgeMs`,
- * not a read of their whole stream. The bound on how late a revocation is honoured stays `maxAgeMs`.
+ * memory for `maxAgeMs` per user, so a hot read costs two map look-ups and, per user, one store read
+ * every `maxAgeMs` at most. That read asks only for the events appended since the version already
+ * folded (an index range that is almost always empty), not the whole stream again. A revocation takes
+ * effect at once in the process that made it (it calls `forget`) and within `maxAgeMs` in every other process.
  */
-export function sessionRevocations(store: EventStore, options: { clock: () => Date; maxAgeMs?: number; stamps?: AccessStamps }): SessionRevocations {
+export function sessionRevocations(store: EventStore, options: { clock: () => Date; maxAgeMs?: number }): SessionRevocations {
   const maxAgeMs = options.maxAgeMs ?? REVOCATION_CACHE_MS;
-  const { stamps } = options;
   const now = () => options.clock().getTime();
   const cache = new Map<string, Cached>();
 
-  async function readStream(userID: string): Promise<SessionRevocationState> {
-    const { events } = await store.readStream(userStreamName(userID));
-    let state = noRevocations();
+  /** `previous` brought up to the stream's end (or the whole stream folded, when nothing was kept). */
+  async function caughtUp(userID: string, previous: Cached | undefined): Promise<{ state: SessionRevocationState; version: number | null }> {
+    const known = previous?.state && previous.version !== undefined && previous.version !== null ? { state: previous.state, version: previous.version } : undefined;
+    const { events, currentVersion } = await store.readStream(userStreamName(userID), known?.version);
+    let state = known?.state ?? noRevocations();
     for (const recorded of events) {
       if (recorded.type !== 'SessionRevoked' && recorded.type !== 'SessionsRevoked') continue;
       const event = parseUserEvent(recorded);
       if (event) state = foldSessionRevocations(state, event);
     }
-    return state;
-  }
-
-  /**
-   * The state anew, or the one kept if the user's stamp has not moved since it was read; the entry records which.
-   * The stamp is taken with `current` (made when missing): the user is known to exist (their token is signed), and
-   * a stamp made before the stream is read vouches for the read as one read before it does (a write moves it first).
-   */
-  async function refreshed(userID: string, entry: Cached, previous: Cached | undefined): Promise<SessionRevocationState> {
-    const stamp = stamps ? (await stamps.current([userID]))?.[0] : undefined;
-    if (previous?.state && stamp !== undefined && previous.stamp === stamp && entry.loadedAt - (previous.readAt ?? 0) < ACCESS_STAMP_READER_MAX_AGE_MS) {
-      Object.assign(entry, { stamp, readAt: previous.readAt });
-      return previous.state;
-    }
-    const state = await readStream(userID);
-    if (stamp !== undefined) Object.assign(entry, { stamp, readAt: entry.loadedAt });
-    return state;
+    return { state, version: currentVersion };
   }
 
   function load(userID: string, previous: Cached | undefined): Promise<SessionRevocationState> {
     const entry: Cached = { loadedAt: now() };
     // Concurrent checks of one user share one read.
-    entry.loading = refreshed(userID, entry, previous).then(
-      (state) => {
+    entry.loading = caughtUp(userID, previous).then(
+      ({ state, version }) => {
         // A `forget` while reading dropped this entry: what was read may predate the revocation, so it is not kept.
-        if (cache.get(userID) === entry) cache.set(userID, { state, loadedAt: entry.loadedAt, ...(entry.stamp !== undefined ? { stamp: entry.stamp, readAt: entry.readAt } : {}) });
+        if (cache.get(userID) === entry) cache.set(userID, { state, version, loadedAt: entry.loadedAt });
         return state;
       },
       (error: unknown) => {
