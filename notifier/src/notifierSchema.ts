@@ -1,6 +1,6 @@
 /**
- * The notifier's own tables (its database may be the event store's or its own). Idempotent: run at
- * every start.
+ * The notifier's own tables (its database may be the event store's or its own). Idempotent; applied at
+ * start when this text was never applied to the database (see applySchema).
  */
 export const NOTIFIER_SCHEMA = `
 create table if not exists notifier_calendar_events (

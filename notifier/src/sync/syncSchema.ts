@@ -1,5 +1,5 @@
 /**
- * The sync feed's own tables and indexes, beside NOTIFIER_SCHEMA (run after it, at every start; idempotent).
+ * The sync feed's own tables and indexes, beside NOTIFIER_SCHEMA (applied after it at start, when changed; idempotent).
  *
  * `notifier_calendar_grants` names, per calendar, who was given a role on it (a user or an address): the
  * candidates among which a reader's calendars are found (calendarGrants.ts). It only proposes: every

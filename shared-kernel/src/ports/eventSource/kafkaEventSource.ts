@@ -4,6 +4,7 @@ import type { RecordedEvent } from '../../events/recordedEvent';
 import type { EventBatchHandler, EventSource, EventSubscription } from './eventSource';
 import { backoffDelay, type KafkaConnectionOptions, kafkaClient } from './kafkaConnection';
 import { DEFAULT_EVENTS_TOPIC, fromKafkaValue } from './kafkaEventCodec';
+import { QUIET_WAIT_MS } from './kafkaQuietFetches';
 
 export interface KafkaEventSourceOptions {
   connection: KafkaConnectionOptions;
@@ -68,8 +69,8 @@ export function kafkaEventSource(options: KafkaEventSourceOptions): EventSource 
   const commitEveryMs = options.commitEveryMs ?? 250;
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 3000;
   const sessionTimeoutMs = options.sessionTimeoutMs ?? 10_000;
-  // A healthy member heartbeats at least once per heartbeat interval plus one idle fetch.
-  const staleAfterMs = 2 * (heartbeatIntervalMs + maxWaitMs) + 1000;
+  // A healthy member heartbeats at least once per heartbeat interval plus one idle fetch (a quiet one long-polls: kafkaQuietFetches).
+  const staleAfterMs = 2 * (heartbeatIntervalMs + Math.max(maxWaitMs, QUIET_WAIT_MS)) + 1000;
 
   return {
     async subscribe(consumerGroup: string, handler: EventBatchHandler): Promise<EventSubscription> {

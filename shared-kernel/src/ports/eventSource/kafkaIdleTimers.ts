@@ -5,9 +5,9 @@
  * the next one (kafkajs issue #1556; the fix proposed in PR #1667 was never released). Each idle producer and
  * consumer so spent 4–9% of a core, and woke its event loop a thousand times a second, doing nothing.
  *
- * The queue only needs a timer when a request waits and a throttle will end: a request held back because
- * too many are in flight is sent when one of those completes (kafkajs checks the queue then), and a queue
- * with nothing pending has nothing to check. This replaces the method on kafkajs' own class with that rule.
+ * The queue only needs a timer while a request waits (on a throttle, or on the in-flight cap as kafkajs also
+ * re-checks it): a queue with nothing pending has nothing to check. This replaces the method on kafkajs' own
+ * class with that rule.
  */
 interface RequestQueueInternals {
   pending: unknown[];

@@ -30,8 +30,9 @@ export function withQuietFetches(prototype: ConsumerGroupInternals): void {
   prototype.fetch = async function quietAwareFetch(this: ConsumerGroupInternals & { [gathering]?: Gathering }, nodeId) {
     const state = (this[gathering] ??= { waitMs: this.maxWaitTime, minBytes: this.minBytes, quiet: false });
     if (state.minBytes <= 1) return fetch.call(this, nodeId);
-    // Shared by this group's fetches to every broker: a mode picked for one broker's quiet reaches another's
-    // next fetch at worst, which changes only how long that fetch may wait.
+    // One mode per consumer group, not per broker (kafkajs reads these fields after awaits, and every profile
+    // here has one broker): with several, one broker's quiet can make another's fetch long-poll (it answers at its
+    // first byte) or gather; neither loses nor holds back a message, only batching is less even.
     this.maxWaitTime = state.quiet ? Math.max(QUIET_WAIT_MS, state.waitMs) : state.waitMs;
     this.minBytes = state.quiet ? 1 : state.minBytes;
     const batches = await fetch.call(this, nodeId);
