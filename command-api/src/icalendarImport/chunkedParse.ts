@@ -2,8 +2,9 @@ import { DEFAULT_EXPANSION_BUDGET, DEFAULT_ICALENDAR_LIMITS, type EventDraft, IC
 
 /** Events parsed between two turns of the event loop (a few milliseconds of work each). */
 export const EVENTS_PER_CHUNK = 200;
-/** Physical lines scanned between two turns of the event loop. */
-const LINES_PER_TURN = 50_000;
+/** Physical lines scanned, and events grouped or placed, between two turns of the event loop. */
+const LINES_PER_TURN = 20_000;
+const BLOCKS_PER_TURN = 5_000;
 
 /** The file's physical lines (RFC 5545 §3.1: CRLF, or a bare LF, ends one), found without copying the file. */
 class Lines {
@@ -211,27 +212,32 @@ export async function parseInChunks(text: string, options: ParseOptions = {}, ev
 
   // A series and its overrides stay together; groups keep the order in which their first VEVENT appears.
   const groups = new Map<string, Block[]>();
-  events.forEach((block, index) => {
+  for (const [index, block] of events.entries()) {
+    if (index > 0 && index % BLOCKS_PER_TURN === 0) await yieldToLoop();
     const key = block.uid === undefined || block.uid === '' ? `\u0000${index}` : block.uid;
     const group = groups.get(key);
     if (group) group.push(block);
     else groups.set(key, [block]);
-  });
+  }
   const maxOverrides = options.maxOverridesPerEvent ?? DEFAULT_ICALENDAR_LIMITS.maxOverridesPerEvent;
   const skipped: SkippedEvent[] = [];
   // Components that are neither events nor zones (VTODO, VJOURNAL, …) are read with the parts, for their faults.
-  const parts: Block[][] = [...groups.values()].filter((group) => {
+  const parts: Block[][] = [];
+  let checked = 0;
+  for (const group of groups.values()) {
+    if (checked++ % BLOCKS_PER_TURN === BLOCKS_PER_TURN - 1) await yieldToLoop();
     const first = group[0] as Block;
     const reason = group.length > maxOverrides + 1 ? `more than ${maxOverrides} changed or cancelled occurrences (RECURRENCE-ID)`
       : linesOf(group) > MAX_EVENT_LINES ? `the event is longer than ${MAX_EVENT_LINES} lines` : undefined;
     if (reason !== undefined) skipped.push({ uid: first.uid || null, line: first.start + 1, reason });
-    return reason === undefined;
-  });
+    else parts.push(group);
+  }
   parts.push(...outline.blocks.filter((block) => block.name !== 'VEVENT' && block.name !== 'VTIMEZONE').map((block) => [block]));
   const chunks: Block[][] = [];
   let chunk: Block[] = [];
   let chunkLines = 0;
-  for (const part of parts) {
+  for (const [index, part] of parts.entries()) {
+    if (index > 0 && index % BLOCKS_PER_TURN === 0) await yieldToLoop();
     chunk.push(...part);
     chunkLines += linesOf(part);
     if (chunk.length >= eventsPerChunk || chunkLines >= LINES_PER_CHUNK) {

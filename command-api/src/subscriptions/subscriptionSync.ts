@@ -56,7 +56,7 @@ export async function syncSubscription(deps: SubscriptionSyncDeps, calendarID: s
   const subscription = await subscriptionOf(deps.store, calendarID);
   const result = fetched ?? await fetchSource(subscription.url, subscription, deps.policy, deps.limits);
   if (result.status === 'notModified') return { status: 'notModified' };
-  const contentHash = createHash('sha256').update(result.body, 'utf8').digest('hex');
+  const contentHash = await sha256Of(result.body);
   const context: CommandContext = { actorID: SUBSCRIPTION_SOURCE_ID, now: deps.clock(), correlationId: randomUUID() };
   const sync = { etag: result.etag, lastModified: result.lastModified, contentHash, syncedAt: context.now.toISOString() };
   const record = async () => {
@@ -102,6 +102,23 @@ export async function subscriptionOf(store: EventStore, calendarID: string): Pro
 
 /** UUIDs made between two yields to the loop: about 5 ms of work. */
 const IDS_PER_SLICE = 1000;
+/** Characters hashed, and UIDs or rows compared, between two yields to the loop: a few ms of work each. */
+const CHARS_PER_SLICE = 1 << 20;
+const ITEMS_PER_SLICE = 5000;
+
+/** SHA-256 (hex) of the text's UTF-8, a slice at a time, yielding between (a source is up to tens of MB). */
+async function sha256Of(text: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (let at = 0; at < text.length; ) {
+    let end = Math.min(text.length, at + CHARS_PER_SLICE);
+    // Never between the two halves of a surrogate pair: each half alone would hash as U+FFFD.
+    if (end < text.length && (text.charCodeAt(end) & 0xfc00) === 0xdc00) end++;
+    hash.update(text.slice(at, end), 'utf8');
+    at = end;
+    if (at < text.length) await yieldToLoop();
+  }
+  return hash.digest('hex');
+}
 
 /**
  * A subscription mirrors its source: an event the source no longer has (by UID, as the import finds events:
@@ -109,7 +126,11 @@ const IDS_PER_SLICE = 1000;
  * could not be read (`skipped`) is kept as it was.
  */
 async function cancelEventsNotIn(deps: SubscriptionSyncDeps, calendarID: string, { drafts, skipped }: ParsedCalendarObjects, access: CalendarAccess, context: CommandContext): Promise<number> {
-  const uids = new Set([...drafts.map((d) => d.uid), ...skipped.flatMap((s) => (s.uid === null ? [] : [s.uid]))]);
+  const uids = new Set<string>();
+  for (const [index, uid] of [...drafts.map((d) => d.uid), ...skipped.flatMap((s) => (s.uid === null ? [] : [s.uid]))].entries()) {
+    uids.add(uid);
+    if (index % ITEMS_PER_SLICE === ITEMS_PER_SLICE - 1) await yieldToLoop();
+  }
   // A name-based UUID per UID (a SHA-1 each): tens of thousands of them are made a slice at a time, yielding between.
   const ids = new Set<string>();
   for (const uid of uids) {
@@ -121,7 +142,11 @@ async function cancelEventsNotIn(deps: SubscriptionSyncDeps, calendarID: string,
       where m.collection_id = $1 and m.present`,
     [calendarID],
   );
-  const gone = rows.filter((r) => !ids.has(r.event_id) && (r.ical_uid === null || !uids.has(r.ical_uid))).map((r) => r.event_id);
+  const gone: string[] = [];
+  for (const [index, row] of rows.entries()) {
+    if (!ids.has(row.event_id) && (row.ical_uid === null || !uids.has(row.ical_uid))) gone.push(row.event_id);
+    if (index % ITEMS_PER_SLICE === ITEMS_PER_SLICE - 1) await yieldToLoop();
+  }
   if (gone.length === 0) return 0;
   let cancelled = 0;
   for (let i = 0; i < gone.length; i += CANCEL_CONCURRENCY) {

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { pollUntil } from '@datebook/shared-kernel/testing';
 import type { Test } from 'supertest';
 import { type HostileTarget, longestLoopBlock, MAX_LOOP_BLOCK_MS, startHostileTarget, type User } from './hostileHarness';
@@ -18,7 +19,12 @@ describe('hostile: CalDAV and iCalendar', () => {
     // A calendar "on the internet" for subscriptions: loopback, which the operator allowed.
     source = createServer((_req, res) => {
       res.setHeader('Content-Type', 'text/calendar');
-      res.end(sourceBody);
+      // Streamed 64 KiB at a time, as a server sends a file: one write of a 5 MB body held this process's loop,
+      // which is the loop the test measures (the system under test runs in it too).
+      const bytes = Buffer.from(sourceBody);
+      Readable.from((function* pieces() {
+        for (let at = 0; at < bytes.length; at += 65_536) yield bytes.subarray(at, at + 65_536);
+      })()).pipe(res);
     });
     await new Promise<void>((resolve) => source.listen(0, '127.0.0.1', resolve));
     sourceURL = `http://127.0.0.1:${(source.address() as AddressInfo).port}/calendar.ics`;
