@@ -32,8 +32,7 @@ runMain(async () => {
   const opened = await openEventStore(config, database);
   const redis = calendarViewsRedisOf(config, { logger });
   // Every append to a Calendar or User stream moves its access stamp before the request is answered (readers keep answers beside them).
-  const accessStamps = redisAccessStamps(redis, { logger });
-  const store = stampingEventStore(opened.store, accessStamps, logger);
+  const store = stampingEventStore(opened.store, redisAccessStamps(redis, { logger }), logger);
   const closeStore = opened.close;
   // Revoked sessions are refused; revocations made here apply here at once.
   // The one clock of this process: tokens, caches and commands all read time from it.

@@ -28,8 +28,6 @@ runMain(async () => {
   const redis = calendarViewsRedisOf(config, { logger });
   // The one clock of this process: tokens, caches and reads all read time from it.
   const clock = () => new Date();
-  // Moved by the command API and the projector; calendar answers are kept beside them.
-  const accessStamps = redisAccessStamps(redis, { logger });
   // Revoked sessions are refused within REVOCATION_CACHE_MS of their revocation (read from the event store, cached per user).
   const tokens = withAppPasswords(
     withRevocations(jwtTokenService(config.JWT_SECRET, config.TOKEN_TTL_SECONDS, clock), sessionRevocations(store, { clock })),
@@ -42,7 +40,8 @@ runMain(async () => {
     views: redisCalendarViews(redis, { logger }),
     // A view found missing is asked of the projector, which copies it: the views have one writer.
     copies: redisViewCopyRequests(redis),
-    accessStamps,
+    // Moved by the command API and the projector; calendar answers are kept beside them.
+    accessStamps: redisAccessStamps(redis, { logger }),
     store,
     tokens,
     clock,
