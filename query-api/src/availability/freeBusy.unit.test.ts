@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { BusyInterval } from '@datebook/shared-kernel';
-import { availabilityView, freeBusy } from './freeBusy';
+import { availabilityView, busyJson, freeBusy } from './freeBusy';
 import type { Interval } from '@datebook/shared-kernel';
 import { covers, gridInstants, gridWindow, isCanonical } from '@datebook/shared-kernel/testing';
 
@@ -37,6 +37,26 @@ describe('freeBusy', () => {
         }
       }),
     );
+  });
+});
+
+describe('busyJson', () => {
+  const asJson = (list: Interval[]) => JSON.stringify(list.map((i) => ({ start: new Date(i.start).toISOString(), end: new Date(i.end).toISOString() })));
+
+  it("writes freeBusy's busy list, sorted input or not", () => {
+    const entry = fc.record({ start: fc.integer({ min: -5, max: 65 }), end: fc.integer({ min: -5, max: 65 }) }).map((i) => ({ start: at('09:00') + i.start * 60_000, end: at('09:00') + i.end * 60_000 }));
+    const window = fc.record({ start: fc.integer({ min: -5, max: 65 }), end: fc.integer({ min: -5, max: 65 }) }).map((w) => ({ start: at('09:00') + w.start * 60_000, end: at('09:00') + w.end * 60_000 }));
+    fc.assert(
+      fc.property(window, fc.array(entry, { maxLength: 10 }), fc.boolean(), (w, busy, sort) => {
+        const list = sort ? [...busy].sort((a, b) => a.start - b.start) : busy;
+        expect(busyJson(list, w)).toBe(asJson(freeBusy(list, w).busy));
+      }),
+    );
+  });
+
+  it('merges touching blocks, as freeBusy does', () => {
+    expect(busyJson([span('09:00', '10:00'), span('10:00', '11:00'), span('12:00', '13:00')], span('08:00', '12:30')))
+      .toBe('[{"start":"2024-06-03T09:00:00.000Z","end":"2024-06-03T11:00:00.000Z"},{"start":"2024-06-03T12:00:00.000Z","end":"2024-06-03T12:30:00.000Z"}]');
   });
 });
 

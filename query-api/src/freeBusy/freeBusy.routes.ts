@@ -2,7 +2,7 @@ import { type BusyInterval, DomainError, type Interval, isoInstant } from '@date
 import { instantSchema, type JsonReply, type JsonRequest, type JsonRoute, parseInput, type RouteDoc, timeZoneSchema, userIDSchema } from '@datebook/shared-kernel/http';
 import type { RolesReader } from '@datebook/shared-kernel/ports';
 import { z } from 'zod';
-import { availabilityView, freeBusy } from '../availability/freeBusy';
+import { availabilityView, busyJson } from '../availability/freeBusy';
 import { suggestTimes } from '../availability/suggestions';
 import type { IsoWeekday, WorkingHoursEntry } from '../availability/workingHours';
 import type { ReadModelQueries } from '../calendarViews/readModelQueries';
@@ -69,8 +69,7 @@ const renderedOf = new WeakMap<readonly BusyInterval[], { start: number; end: nu
 function renderedBusy(entries: readonly BusyInterval[], window: Interval): string {
   const known = renderedOf.get(entries);
   if (known && known.start === window.start && known.end === window.end) return known.json;
-  // ISO instants need no escaping: written out directly, without objects for JSON.stringify to walk.
-  const json = `[${freeBusy(entries, window).busy.map((i) => `{"start":"${isoInstant(i.start)}","end":"${isoInstant(i.end)}"}`).join(',')}]`;
+  const json = busyJson(entries, window);
   if (Object.isFrozen(entries)) renderedOf.set(entries, { start: window.start, end: window.end, json });
   return json;
 }
@@ -101,7 +100,8 @@ export function freeBusyRoutes(deps: { queries: ReadModelQueries; roles: RolesRe
     // Written as JSON piece by piece: each person's busy list is the same text for every request that
     // reads the same kept answer (see renderedBusy), and a 50-person week is ~50 KB.
     const answerOf = (item: CheckedCalendar) => {
-      const key = JSON.stringify(itemKey(item)).slice(0, -1);
+      // Ids are UUIDs or `primary` (the schemas allow nothing else): nothing in them needs escaping.
+      const key = `{"${item.list === 'userIDs' ? 'userID' : 'calendarID'}":"${item.asked}"`;
       // Google answers an unseen calendar with no busy time and the reason; no availability string claims it free.
       if (!item.visible) return `${key},"busy":[],"errors":${JSON.stringify(NOT_FOUND_ERRORS)}}`;
       const entries = busy.get(item.calendarID) ?? [];

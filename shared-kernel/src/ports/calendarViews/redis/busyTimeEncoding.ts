@@ -61,36 +61,55 @@ export function busyReadDays(from: number, to: number): string[] {
   return days;
 }
 
-/** One user's part of readBusy.lua's answer (see there): {0}, {1, 0 or 1} or {1, day texts, long intervals}. */
-export type BusyAnswer = (number | (string | null)[])[];
+/** One user's part of readBusy.lua's answer (see there): {0}, {2}, {1, 0 or 1, stamp} or {1, day texts, long intervals, stamp}. */
+export type BusyAnswer = (number | string | (string | null)[])[];
 
 /**
  * The intervals of a 'list' answer (read over `days`, see `busyReadDays`) that overlap [from, to), each
  * once: an interval crossing midnight is filed under both days, so it is taken from the text of the
- * day it starts on, or from the first day read when it starts before that.
+ * day it starts on, or from the first day read when it starts before that. Free/busy reads 50 people's
+ * weeks a request: the texts are scanned in place, numbers read digit by digit, with no piece cut out.
  */
 export function busyFromListAnswer(answer: BusyAnswer, days: string[], from: number, to: number): BusyInterval[] {
   const found: BusyInterval[] = [];
   const firstDay = Number(days[0]?.replace('=', ''));
-  const take = (entry: string, day: number | undefined) => {
-    const bar = entry.indexOf('|');
-    const kindAt = entry.indexOf('|', bar + 1) + 1;
-    const start = Number(entry.slice(0, bar));
-    if (day !== undefined && day !== firstDay && Math.floor(start / DAY_MS) !== day) return;
-    const end = Number(entry.slice(bar + 1, kindAt - 1));
-    if (start < to && end > from) found.push({ start, end, kind: entry.charCodeAt(kindAt) === 98 /* b */ ? 'busy' : 'tentative' });
-  };
   const texts = (answer[1] ?? []) as (string | null)[];
-  texts.forEach((text, d) => {
-    if (!text) return;
-    const day = firstDay + d;
+  for (let d = 0; d < texts.length; d++) {
+    const text = texts[d];
     // Each entry is ' <start>|<end>|<kind>|<event id>'.
-    for (let at = text.indexOf(' '); at !== -1; ) {
-      const next = text.indexOf(' ', at + 1);
-      take(text.slice(at + 1, next === -1 ? undefined : next), day);
-      at = next;
-    }
-  });
-  for (const entry of (answer[2] ?? []) as string[]) take(entry, undefined);
+    if (text) takeEntries(text, text.indexOf(' ') + 1, d === 0 ? undefined : firstDay + d, from, to, found);
+  }
+  // A long interval is one member '<start>|<end>|<kind>|<event id>', whatever day it starts on.
+  for (const entry of (answer[2] ?? []) as string[]) takeEntries(entry, 0, undefined, from, to, found);
   return found.sort((a, b) => a.start - b.start);
+}
+
+/** Where readNumber stopped: the index of the character after the number. */
+let readEnd = 0;
+
+/** The integer written in `text` at `at` (an optional '-', then digits); sets readEnd. */
+function readNumber(text: string, at: number): number {
+  let i = at;
+  const negative = text.charCodeAt(i) === 45; /* - */
+  if (negative) i++;
+  let value = 0;
+  for (let c = text.charCodeAt(i); c >= 48 && c <= 57; c = text.charCodeAt(++i)) value = value * 10 + (c - 48);
+  readEnd = i;
+  return negative ? -value : value;
+}
+
+/**
+ * Pushes the entries of `text` from `at` on that overlap [from, to) (entries are separated by ' '); with
+ * `day`, only those starting on that UTC day (the others are taken from the day they start on).
+ */
+function takeEntries(text: string, at: number, day: number | undefined, from: number, to: number, found: BusyInterval[]): void {
+  for (let i = at; ; ) {
+    const start = readNumber(text, i);
+    const end = readNumber(text, readEnd + 1);
+    const kind = text.charCodeAt(readEnd + 1) === 98 /* b */ ? 'busy' : 'tentative';
+    if ((day === undefined || Math.floor(start / DAY_MS) === day) && start < to && end > from) found.push({ start, end, kind });
+    const next = text.indexOf(' ', readEnd + 1);
+    if (next === -1) return;
+    i = next + 1;
+  }
 }
