@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { StreamRead } from '../ports/eventStore/eventStore';
 import { postgresEventStore } from '../ports/eventStore/postgresEventStore';
 import { pgliteSqlDatabase } from '../ports/sql/pgliteSqlDatabase';
 import { streamName } from '../streams/streamName';
@@ -38,7 +39,7 @@ describe('session revocations from the User stream', () => {
     try {
       const store = await postgresEventStore(db);
       const asked: (number | undefined)[] = [];
-      const recording = { ...store, readStream: (name: string, afterVersion?: number) => (asked.push(afterVersion), store.readStream(name, afterVersion)) };
+      const recording = { ...store, readStreams: (reads: readonly StreamRead[]) => (asked.push(...reads.map((r) => r.afterVersion)), store.readStreams(reads)) };
       let now = 1_000_000;
       const elsewhere = sessionRevocations(recording, { clock: () => new Date(now) });
       const userID = randomUUID();
@@ -57,6 +58,24 @@ describe('session revocations from the User stream', () => {
       now += REVOCATION_CACHE_MS;
       expect(await elsewhere.isRevoked(session)).toBe(true);
       expect(asked).toEqual([undefined, 1, 1, 2]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('reads the users checked in one turn of the loop in one store round trip', async () => {
+    const db = await pgliteSqlDatabase();
+    try {
+      const store = await postgresEventStore(db);
+      const calls: string[][] = [];
+      const recording = { ...store, readStreams: (reads: readonly StreamRead[]) => (calls.push(reads.map((r) => r.streamName)), store.readStreams(reads)) };
+      const revocations = sessionRevocations(recording, { clock: () => new Date(1_000_000) });
+      const users = Array.from({ length: 3 }, () => randomUUID());
+      const metadata = { actorID: users[1]!, occurredAt: new Date().toISOString(), correlationId: randomUUID(), schemaVersion: 1 };
+      await store.appendToStream(streamName('User', users[1]!), [{ eventID: randomUUID(), type: 'SessionRevoked', data: { userID: users[1]!, sessionID: 's-1' }, metadata }], 'any');
+      const answers = await Promise.all(users.map((userID) => revocations.isRevoked({ userID, sessionID: 's-1', generation: 0 })));
+      expect(answers).toEqual([false, true, false]);
+      expect(calls).toEqual([users.map((userID) => streamName('User', userID))]);
     } finally {
       await db.close();
     }

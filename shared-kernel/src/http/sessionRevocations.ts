@@ -1,13 +1,20 @@
 import { parseUserEvent } from '../aggregates/user/events';
 // The User aggregate's fold of its sessions (the same its `evolve` delegates to): only revocation events are read.
 import { foldSessionRevocations, isSessionRevoked, noRevocations, type SessionRevocationState } from '../aggregates/user/sessions';
-import type { EventStore } from '../ports/eventStore/eventStore';
+import type { EventStore, StreamReadResult } from '../ports/eventStore/eventStore';
 import { userStreamName } from '../aggregates/user/decider';
 import type { RevocationCheck, Session } from './auth';
 
 /** How long a user's revocations are trusted from memory: the bound on how late another process honours a revocation. */
 export const REVOCATION_CACHE_MS = 5_000;
 const MAX_CACHED_USERS = 50_000;
+/** Users read in one store round trip at most (the rest of a larger turn's batch in further ones). */
+const MAX_USERS_PER_READ = 500;
+
+interface CaughtUp {
+  state: SessionRevocationState;
+  version: number | null;
+}
 
 export interface SessionRevocations extends RevocationCheck {
   /** Forgets what is known of a user, so the next check reads the store: the process that revoked calls it, which makes its revocation immediate there. */
@@ -26,7 +33,8 @@ interface Cached {
  * Revoked sessions, read from the User streams of the event store (strongly consistent) and kept in
  * memory for `maxAgeMs` per user, so a hot read costs two map look-ups and, per user, one store read
  * every `maxAgeMs` at most. That read asks only for the events appended since the version already
- * folded (an index range that is almost always empty), not the whole stream again. A revocation takes
+ * folded (an index range that is almost always empty), not the whole stream again, and the users checked
+ * in one turn of the loop are read together (`readStreams`): many people asking at once cost one round trip. A revocation takes
  * effect at once in the process that made it (it calls `forget`) and within `maxAgeMs` in every other process.
  */
 export function sessionRevocations(store: EventStore, options: { clock: () => Date; maxAgeMs?: number }): SessionRevocations {
@@ -34,11 +42,33 @@ export function sessionRevocations(store: EventStore, options: { clock: () => Da
   const now = () => options.clock().getTime();
   const cache = new Map<string, Cached>();
 
+  /** Reads waiting for this turn's batch: every user checked in one turn of the loop is read in one store round trip. */
+  let batch: { userID: string; previous: Cached | undefined; done: (result: Promise<CaughtUp>) => void }[] | undefined;
+
   /** `previous` brought up to the stream's end (or the whole stream folded, when nothing was kept). */
-  async function caughtUp(userID: string, previous: Cached | undefined): Promise<{ state: SessionRevocationState; version: number | null }> {
-    const known = previous?.state && previous.version !== undefined && previous.version !== null ? { state: previous.state, version: previous.version } : undefined;
-    const { events, currentVersion } = await store.readStream(userStreamName(userID), known?.version);
-    let state = known?.state ?? noRevocations();
+  function caughtUp(userID: string, previous: Cached | undefined): Promise<CaughtUp> {
+    return new Promise((done) => {
+      if (!batch) {
+        batch = [];
+        setImmediate(readBatch);
+      }
+      batch.push({ userID, previous, done });
+    });
+  }
+
+  function readBatch(): void {
+    const reads = batch ?? [];
+    batch = undefined;
+    for (let from = 0; from < reads.length; from += MAX_USERS_PER_READ) {
+      const part = reads.slice(from, from + MAX_USERS_PER_READ);
+      const known = part.map(({ previous }) => (previous?.state && previous.version !== undefined && previous.version !== null ? { state: previous.state, version: previous.version } : undefined));
+      const read = store.readStreams(part.map(({ userID }, i) => ({ streamName: userStreamName(userID), ...(known[i] ? { afterVersion: known[i].version } : {}) })));
+      part.forEach(({ done }, i) => done(read.then((results) => folded(known[i]?.state, results[i]!))));
+    }
+  }
+
+  function folded(before: SessionRevocationState | undefined, { events, currentVersion }: StreamReadResult): CaughtUp {
+    let state = before ?? noRevocations();
     for (const recorded of events) {
       if (recorded.type !== 'SessionRevoked' && recorded.type !== 'SessionsRevoked') continue;
       const event = parseUserEvent(recorded);
