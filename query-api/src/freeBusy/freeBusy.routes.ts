@@ -1,4 +1,4 @@
-import { type BusyInterval, DomainError, type Interval, isoInstant } from '@datebook/shared-kernel';
+import { DomainError, isoInstant } from '@datebook/shared-kernel';
 import { instantSchema, type JsonReply, type JsonRequest, type JsonRoute, parseInput, type RouteDoc, timeZoneSchema, userIDSchema } from '@datebook/shared-kernel/http';
 import type { RolesReader } from '@datebook/shared-kernel/ports';
 import { z } from 'zod';
@@ -60,20 +60,6 @@ function windowOf(body: { from: string; to: string }) {
   return window;
 }
 
-/**
- * One person's merged busy time in the window as JSON text. Remembered per busy list: the views hand out
- * the same frozen list while its view has not changed (see keptBusyAnswers.ts), and a list no one holds
- * any more is forgotten with it.
- */
-const renderedOf = new WeakMap<readonly BusyInterval[], { start: number; end: number; json: string }>();
-function renderedBusy(entries: readonly BusyInterval[], window: Interval): string {
-  const known = renderedOf.get(entries);
-  if (known && known.start === window.start && known.end === window.end) return known.json;
-  const json = busyJson(entries, window);
-  if (Object.isFrozen(entries)) renderedOf.set(entries, { start: window.start, end: window.end, json });
-  return json;
-}
-
 const visibleIDs = (items: CheckedCalendar[]) => items.filter((item) => item.visible).map((item) => item.calendarID);
 
 export function freeBusyRoutes(deps: { queries: ReadModelQueries; roles: RolesReader }): JsonRoute[] {
@@ -97,8 +83,7 @@ export function freeBusyRoutes(deps: { queries: ReadModelQueries; roles: RolesRe
     const window = windowOf(body);
     const items = await checked(body, requesterID);
     const busy = await deps.queries.busyTime(visibleIDs(items), new Date(window.start), new Date(window.end), fresh, invitationSettingsOf(items));
-    // Written as JSON piece by piece: each person's busy list is the same text for every request that
-    // reads the same kept answer (see renderedBusy), and a 50-person week is ~50 KB.
+    // Written as JSON piece by piece, each person's busy list in one pass (busyJson): a 50-person week is ~50 KB.
     const answerOf = (item: CheckedCalendar) => {
       // Ids are UUIDs or `primary` (the schemas allow nothing else): nothing in them needs escaping.
       const key = `{"${item.list === 'userIDs' ? 'userID' : 'calendarID'}":"${item.asked}"`;
@@ -106,7 +91,7 @@ export function freeBusyRoutes(deps: { queries: ReadModelQueries; roles: RolesRe
       if (!item.visible) return `${key},"busy":[],"errors":${JSON.stringify(NOT_FOUND_ERRORS)}}`;
       const entries = busy.get(item.calendarID) ?? [];
       const view = body.slotMinutes ? `,"availabilityView":"${availabilityView(entries, window, body.slotMinutes)}"` : '';
-      return `${key},"busy":${renderedBusy(entries, window)}${view}}`;
+      return `${key},"busy":${busyJson(entries, window)}${view}}`;
     };
     const list = (which: CheckedCalendar['list']) => `[${items.filter((item) => item.list === which).map(answerOf).join(',')}]`;
     const head = JSON.stringify({ from: isoInstant(window.start), to: isoInstant(window.end), ...(body.timeZone ? { timeZone: body.timeZone } : {}) }).slice(0, -1);

@@ -2,7 +2,7 @@ import { Cluster } from 'ioredis';
 import type { BusyInterval } from '../../../intervals';
 import type { CalendarViews } from '../calendarViews';
 import { type BusyAnswer, busyFromListAnswer, busyReadDays } from './busyTimeEncoding';
-import type { KeptBusyAnswer, KeptBusyAnswers } from './keptBusyAnswers';
+import { busyOfAnswer, type KeptBusyAnswer, type KeptBusyAnswers } from './keptBusyAnswers';
 import { withinReadTimeout } from './readTimeout';
 import type { RedisViewContext } from './viewContext';
 import { busyKeysOf } from './viewKeys';
@@ -25,7 +25,7 @@ export function redisViewBusyReads(view: RedisViewContext, kept: KeptBusyAnswers
     // A 'list' read can reuse only a kept answer that holds the intervals.
     const usable = unique.map((userID) => {
       const answer = kept.get(userID, start, end);
-      return answer && (mode === 'any' || answer.busy) ? answer : undefined;
+      return answer && (mode === 'any' || answer.packed) ? answer : undefined;
     });
     const head = [String(start), String(end), mode, String(days.length), ...days];
     // Standalone: one script for all the users, one round trip. A Cluster spreads users over slots, so one each.
@@ -70,7 +70,7 @@ export function redisViewBusyReads(view: RedisViewContext, kept: KeptBusyAnswers
   return {
     async busy(userIDs, from, to) {
       const found = new Map<string, readonly BusyInterval[]>();
-      for (const [userID, answer] of await readBusy(userIDs, from, to, 'list')) found.set(userID, answer.busy ?? []);
+      for (const [userID, answer] of await readBusy(userIDs, from, to, 'list')) found.set(userID, busyOfAnswer(answer) ?? []);
       return found;
     },
 

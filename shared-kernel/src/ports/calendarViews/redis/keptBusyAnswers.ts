@@ -5,8 +5,33 @@ export interface KeptBusyAnswer {
   readonly stamp: string;
   /** Whether any busy time overlaps the window. */
   readonly any: boolean;
-  /** The intervals overlapping the window (frozen: every reader shares them); absent when only `any` was read. */
+  /** The intervals overlapping the window, as just read; absent when only `any` was read, or when kept (then `packed`). */
   readonly busy?: readonly BusyInterval[];
+  /**
+   * As kept: the intervals packed three numbers each (start, end, 1 busy or 0 tentative). One object per
+   * answer instead of one per interval: a million kept intervals as objects made the garbage collector
+   * stop the process for a second at a time under free/busy load (issue 15).
+   */
+  readonly packed?: Float64Array;
+}
+
+/** The intervals of an answer, read or kept (a new list each time for a kept one); undefined when only `any` was read. */
+export function busyOfAnswer(answer: KeptBusyAnswer): readonly BusyInterval[] | undefined {
+  if (answer.busy || !answer.packed) return answer.busy;
+  const { packed } = answer;
+  const busy: BusyInterval[] = new Array(packed.length / 3);
+  for (let i = 0, at = 0; at < packed.length; i++, at += 3) busy[i] = { start: packed[at]!, end: packed[at + 1]!, kind: packed[at + 2] === 1 ? 'busy' : 'tentative' };
+  return busy;
+}
+
+function packed(busy: readonly BusyInterval[]): Float64Array {
+  const numbers = new Float64Array(busy.length * 3);
+  busy.forEach((interval, i) => {
+    numbers[3 * i] = interval.start;
+    numbers[3 * i + 1] = interval.end;
+    numbers[3 * i + 2] = interval.kind === 'busy' ? 1 : 0;
+  });
+  return numbers;
 }
 
 /** Past this, one answer is not worth keeping (a calendar this dense is read afresh each time). */
@@ -20,7 +45,8 @@ export const KEPT_BUSY_MAX_AGE_MS = 10 * 60_000;
  * to a view moves it (applyChanges.lua), and a view that expires or is cleared comes back under a stamp
  * from the server's clock, so an unchanged stamp means unchanged busy time. Free/busy and availability
  * ask about the same few windows (this week, the next) again and again: a kept answer spares Redis the
- * day texts and this process their parsing. An answer is trusted for KEPT_BUSY_MAX_AGE_MS at most.
+ * day texts and this process their parsing. An answer is trusted for KEPT_BUSY_MAX_AGE_MS at most; its
+ * intervals are kept packed (see `packed`).
  *
  * Bounded by `maxIntervals` (an answer counts its intervals plus one) in two generations: answers go into
  * the young one; when it holds half the bound, the old one is dropped whole and the young one becomes old.
@@ -33,7 +59,12 @@ export function keptBusyAnswers(maxIntervals: number, clock: () => number = Date
   let young = new Map<string, Kept>();
   let old = new Map<string, Kept>();
   let youngHeld = 0;
-  const keyOf = (userID: string, from: number, to: number) => `${userID} ${from} ${to}`;
+  // The window's part of the key, written once for the 50 people of a request rather than once each.
+  let window = { from: NaN, to: NaN, text: '' };
+  const keyOf = (userID: string, from: number, to: number) => {
+    if (window.from !== from || window.to !== to) window = { from, to, text: ` ${from} ${to}` };
+    return userID + window.text;
+  };
 
   function put(key: string, answer: Kept): void {
     if (youngHeld + answer.size > maxIntervals / 2) {
@@ -70,12 +101,10 @@ export function keptBusyAnswers(maxIntervals: number, clock: () => number = Date
         }
         return undefined;
       }
-      if (busy) for (const interval of busy) Object.freeze(interval);
-      const answer: Kept = { stamp, any, size, until: clock() + KEPT_BUSY_MAX_AGE_MS, ...(busy ? { busy: Object.freeze(busy) } : {}) };
       const replaced = young.get(key);
       if (replaced) youngHeld -= replaced.size;
-      put(key, answer);
-      return answer;
+      put(key, { stamp, any, size, until: clock() + KEPT_BUSY_MAX_AGE_MS, ...(busy ? { packed: packed(busy) } : {}) });
+      return { stamp, any, ...(busy ? { busy } : {}) };
     },
   };
 }

@@ -1,19 +1,21 @@
 import type { BusyInterval } from '../../../intervals';
-import { KEPT_BUSY_MAX_AGE_MS, keptBusyAnswers } from './keptBusyAnswers';
+import { busyOfAnswer, KEPT_BUSY_MAX_AGE_MS, keptBusyAnswers } from './keptBusyAnswers';
 
 const intervals = (n: number): BusyInterval[] => Array.from({ length: n }, (_, i) => ({ start: i * 10, end: i * 10 + 5, kind: 'busy' }));
 
 describe('keptBusyAnswers', () => {
-  it('keeps an answer per user and window, frozen, and replaces it when read under a new stamp', () => {
+  it('keeps an answer per user and window, packed, and replaces it when read under a new stamp', () => {
     const kept = keptBusyAnswers(100);
-    kept.keep('ann', 0, 100, '7', true, intervals(3));
+    const read: BusyInterval[] = [{ start: 1, end: 5, kind: 'busy' }, { start: 3, end: 9, kind: 'tentative' }];
+    expect(busyOfAnswer(kept.keep('ann', 0, 100, '7', true, read)!)).toBe(read);
     const answer = kept.get('ann', 0, 100);
     expect(answer?.stamp).toBe('7');
-    expect(Object.isFrozen(answer?.busy) && Object.isFrozen(answer?.busy?.[0])).toBe(true);
+    expect(answer?.packed).toBeInstanceOf(Float64Array);
+    expect(busyOfAnswer(answer!)).toEqual(read);
     expect(kept.get('ann', 0, 200)).toBeUndefined();
     kept.keep('ann', 0, 100, '8', false);
     expect(kept.get('ann', 0, 100)).toMatchObject({ stamp: '8', any: false });
-    expect(kept.get('ann', 0, 100)?.busy).toBeUndefined();
+    expect(busyOfAnswer(kept.get('ann', 0, 100)!)).toBeUndefined();
   });
 
   it('keeps nothing without a stamp, and holds at most its bound in two generations, the older dropped whole', () => {

@@ -37,6 +37,14 @@ describe('withinReadTimeout', () => {
     await expect(read).resolves.toBe('pong');
   });
 
+  it('counts from when the command went out, not from a turn that held the loop before it', async () => {
+    const answer = once(client, 'data').then(([data]) => String(data));
+    const read = withinReadTimeout(answer, 20);
+    holdLoop(60); // the rest of this turn, before the command is written in its check phase
+    setImmediate(() => setTimeout(() => peer.write('pong'), 5)); // Redis answers 5 ms after the command went out
+    await expect(read).resolves.toBe('pong');
+  });
+
   it('gives up when no answer comes', async () => {
     const answer = once(client, 'data').then(([data]) => String(data));
     await expect(withinReadTimeout(answer, 20)).rejects.toThrow('no answer from Redis within 20 ms');
