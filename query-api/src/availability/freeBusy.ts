@@ -23,9 +23,10 @@ export function freeBusy(busy: readonly Interval[], window: Interval): FreeBusy 
  * the list when it is sorted by start, as the views hand it out: free/busy writes 50 people's weeks a request.
  */
 export function busyJson(busy: readonly Interval[], window: Interval): string {
-  let sorted = true;
-  for (let i = 1; i < busy.length && sorted; i++) sorted = busy[i - 1]!.start <= busy[i]!.start;
-  const list = sorted ? busy : [...busy].sort((a, b) => a.start - b.start);
+  // Sorted and none empty (an empty or NaN interval would break the sort's order, as mergeIntervals knows): used as it is.
+  let ready = true;
+  for (let i = 0; i < busy.length && ready; i++) ready = busy[i]!.end > busy[i]!.start && (i === 0 || busy[i - 1]!.start <= busy[i]!.start);
+  const list = ready ? busy : busy.filter((interval) => !isEmptyInterval(interval)).sort((a, b) => a.start - b.start);
   let json = '';
   let start = 0;
   let end = 0;

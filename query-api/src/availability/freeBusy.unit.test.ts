@@ -54,6 +54,11 @@ describe('busyJson', () => {
     );
   });
 
+  it('leaves out empty and NaN intervals before it sorts, as freeBusy does', () => {
+    const list = [span('10:00', '11:00'), { start: NaN, end: NaN }, span('08:00', '09:00'), span('09:30', '09:30')];
+    expect(busyJson(list, span('07:00', '12:00'))).toBe(asJson(freeBusy(list, span('07:00', '12:00')).busy));
+  });
+
   it('merges touching blocks, as freeBusy does', () => {
     expect(busyJson([span('09:00', '10:00'), span('10:00', '11:00'), span('12:00', '13:00')], span('08:00', '12:30')))
       .toBe('[{"start":"2024-06-03T09:00:00.000Z","end":"2024-06-03T11:00:00.000Z"},{"start":"2024-06-03T12:00:00.000Z","end":"2024-06-03T12:30:00.000Z"}]');

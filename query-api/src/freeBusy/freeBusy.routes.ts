@@ -85,8 +85,7 @@ export function freeBusyRoutes(deps: { queries: ReadModelQueries; roles: RolesRe
     const busy = await deps.queries.busyTime(visibleIDs(items), new Date(window.start), new Date(window.end), fresh, invitationSettingsOf(items));
     // Written as JSON piece by piece, each person's busy list in one pass (busyJson): a 50-person week is ~50 KB.
     const answerOf = (item: CheckedCalendar) => {
-      // Ids are UUIDs or `primary` (the schemas allow nothing else): nothing in them needs escaping.
-      const key = `{"${item.list === 'userIDs' ? 'userID' : 'calendarID'}":"${item.asked}"`;
+      const key = `{"${item.list === 'userIDs' ? 'userID' : 'calendarID'}":${JSON.stringify(item.asked)}`;
       // Google answers an unseen calendar with no busy time and the reason; no availability string claims it free.
       if (!item.visible) return `${key},"busy":[],"errors":${JSON.stringify(NOT_FOUND_ERRORS)}}`;
       const entries = busy.get(item.calendarID) ?? [];

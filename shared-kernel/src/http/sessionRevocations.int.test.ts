@@ -80,4 +80,24 @@ describe('session revocations from the User stream', () => {
       await db.close();
     }
   });
+
+  it('reads user by user when a batch read fails: one failure fails only its own check', async () => {
+    const db = await pgliteSqlDatabase();
+    try {
+      const store = await postgresEventStore(db);
+      const broken = randomUUID();
+      const failing = {
+        ...store,
+        readStreams: () => Promise.reject(new Error('batch refused')),
+        readStream: (name: string, afterVersion?: number) => (name === streamName('User', broken) ? Promise.reject(new Error('unreadable')) : store.readStream(name, afterVersion)),
+      };
+      const revocations = sessionRevocations(failing, { clock: () => new Date(1_000_000) });
+      const fine = randomUUID();
+      const checks = [fine, broken].map((userID) => Promise.resolve(revocations.isRevoked({ userID, sessionID: 's-1', generation: 0 })));
+      await expect(checks[0]).resolves.toBe(false);
+      await expect(checks[1]).rejects.toThrow('unreadable');
+    } finally {
+      await db.close();
+    }
+  });
 });

@@ -62,8 +62,13 @@ export function sessionRevocations(store: EventStore, options: { clock: () => Da
     for (let from = 0; from < reads.length; from += MAX_USERS_PER_READ) {
       const part = reads.slice(from, from + MAX_USERS_PER_READ);
       const known = part.map(({ previous }) => (previous?.state && previous.version !== undefined && previous.version !== null ? { state: previous.state, version: previous.version } : undefined));
-      const read = store.readStreams(part.map(({ userID }, i) => ({ streamName: userStreamName(userID), ...(known[i] ? { afterVersion: known[i].version } : {}) })));
-      part.forEach(({ done }, i) => done(read.then((results) => folded(known[i]?.state, results[i]!))));
+      const asked = part.map(({ userID }, i) => ({ streamName: userStreamName(userID), ...(known[i] ? { afterVersion: known[i].version } : {}) }));
+      // A batch that fails is read again user by user: one user's failure fails only their own check, as before batching.
+      const read = Promise.resolve().then(() => store.readStreams(asked)).then(
+        (results) => results.map((result) => Promise.resolve(result)),
+        () => asked.map(({ streamName, afterVersion }) => store.readStream(streamName, afterVersion)),
+      );
+      part.forEach(({ done }, i) => done(read.then(async (results) => folded(known[i]?.state, await results[i]!))));
     }
   }
 

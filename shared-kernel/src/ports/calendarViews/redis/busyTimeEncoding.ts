@@ -92,9 +92,11 @@ function readNumber(text: string, at: number): number {
   let i = at;
   const negative = text.charCodeAt(i) === 45; /* - */
   if (negative) i++;
+  const first = i;
   let value = 0;
   for (let c = text.charCodeAt(i); c >= 48 && c <= 57; c = text.charCodeAt(++i)) value = value * 10 + (c - 48);
   readEnd = i;
+  if (i === first) return NaN; // no digits: nothing a view writes, and nothing that overlaps a window
   return negative ? -value : value;
 }
 

@@ -24,12 +24,15 @@ export function busyOfAnswer(answer: KeptBusyAnswer): readonly BusyInterval[] | 
   return busy;
 }
 
+const NONE = new Float64Array(0);
+
 function packed(busy: readonly BusyInterval[]): Float64Array {
+  if (busy.length === 0) return NONE;
   const numbers = new Float64Array(busy.length * 3);
   busy.forEach((interval, i) => {
     numbers[3 * i] = interval.start;
     numbers[3 * i + 1] = interval.end;
-    numbers[3 * i + 2] = interval.kind === 'busy' ? 1 : 0;
+    numbers[3 * i + 2] = interval.kind === 'tentative' ? 0 : 1; // no kind: busy
   });
   return numbers;
 }

@@ -29,10 +29,11 @@ describe('withinReadTimeout', () => {
     for (const until = performance.now() + ms; performance.now() < until; );
   };
 
-  it('takes an answer that arrived while the loop was busy past the deadline', async () => {
+  it('takes an answer that arrived while the loop was held past the deadline', async () => {
     const answer = once(client, 'data').then(([data]) => String(data));
     const read = withinReadTimeout(answer, 20);
-    peer.write('pong'); // in the client's socket at once; read only in the loop's next poll phase
+    await new Promise(setImmediate); // the command has gone out and the deadline runs
+    peer.write('pong'); // in the client's socket at once; read only in the loop's next poll phase, after the timers
     holdLoop(60);
     await expect(read).resolves.toBe('pong');
   });
@@ -45,8 +46,12 @@ describe('withinReadTimeout', () => {
     await expect(read).resolves.toBe('pong');
   });
 
-  it('gives up when no answer comes', async () => {
+  it('gives up when no answer comes, once on time and once after the loop was held', async () => {
     const answer = once(client, 'data').then(([data]) => String(data));
     await expect(withinReadTimeout(answer, 20)).rejects.toThrow('no answer from Redis within 20 ms');
+    const held = withinReadTimeout(answer, 20);
+    await new Promise(setImmediate);
+    holdLoop(60);
+    await expect(held).rejects.toThrow('no answer from Redis within 20 ms');
   });
 });
