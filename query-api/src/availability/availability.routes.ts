@@ -41,8 +41,10 @@ export function availabilityRoutes(deps: { queries: ReadModelQueries; roles: Rol
       const to = new Date(body.endTime);
       if (to <= from) throw new DomainError('INVALID_TIME_RANGE', 'endTime must be after startTime', [{ path: 'endTime', message: 'must be after startTime' }]);
       const asked = askedCalendars(body.userID !== undefined ? { userIDs: [body.userID] } : body, requesterID);
+      // The views are read for everyone asked beside the rights' stamps (one Redis round trip); only items the rights show are answered.
+      const ahead = deps.queries.whoIsBusyAhead(asked.map((item) => item.calendarID), from, to, fresh);
       const items = await checkedCalendars(deps.roles, requesterID, asked);
-      const busy = await deps.queries.whoIsBusy(items.filter((item) => item.visible).map((item) => item.calendarID), from, to, fresh, invitationSettingsOf(items));
+      const busy = await deps.queries.whoIsBusy(items.filter((item) => item.visible).map((item) => item.calendarID), from, to, fresh, invitationSettingsOf(items), ahead);
       // Unknown is not free: an item whose busy time the caller may not see answers unavailable, and says why.
       const availability = (item: CheckedCalendar) => (item.visible ? { available: busy.get(item.calendarID) !== true } : { available: false, errors: NOT_FOUND_ERRORS });
       const [only] = items;

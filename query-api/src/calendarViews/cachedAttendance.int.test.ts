@@ -141,6 +141,33 @@ describe('calendar reads through the cached views', () => {
     expect(plain(await queries.busyTime([userID], week.from, week.to, true))).toEqual([]);
   });
 
+  it('takes busy time read ahead, beside the rights, in the same single views read; users the views cannot answer come from PostgreSQL', async () => {
+    const copied = await calendarOf(db);
+    const uncopied = await calendarOf(db);
+    const copier = calendarViewCopier({ readModel: db, views, clock });
+    await copier.request(copied.userID);
+    await copier.settled();
+    const reads: string[][] = [];
+    const counted: CalendarViews = { ...views, busy: (ids, from, to) => (reads.push(ids), views.busy(ids, from, to)), whoIsBusy: (ids, from, to) => (reads.push(ids), views.whoIsBusy(ids, from, to)) };
+    const attendance = cachedAttendance({ readModel: db, views: counted, copies: copier, clock });
+    const queries = readModelQueries(db, { clock, attendance, busy: attendance.busy, whoIsBusy: attendance.whoIsBusy });
+    const plain = (busy: ReadonlyMap<string, readonly BusyInterval[]>) => new Map([...busy].map(([id, list]) => [id, list.map(({ start, end, kind }) => ({ start, end, kind })).sort((a, b) => a.start - b.start)]));
+    const expected = plain(await readModelQueries(db, { clock }).busyTime([copied.userID, uncopied.userID], week.from, week.to));
+    expect((await views.busy([copied.userID, uncopied.userID], week.from, week.to)).has(uncopied.userID)).toBe(false);
+
+    const asked = [copied.userID, uncopied.userID, randomUUID()]; // a third the rights will not show
+    const ahead = queries.busyAhead(asked, week.from, week.to);
+    expect(reads).toEqual([asked]);
+    expect(plain(await queries.busyTime([copied.userID, uncopied.userID], week.from, week.to, false, undefined, ahead))).toEqual(expected);
+    expect(reads).toHaveLength(1);
+    const whoAhead = queries.whoIsBusyAhead(asked, week.from, week.to);
+    expect(await queries.whoIsBusy([copied.userID, uncopied.userID], week.from, week.to, false, undefined, whoAhead)).toEqual(new Map([[copied.userID, true], [uncopied.userID, true]]));
+    expect(reads).toHaveLength(2);
+    // A read that waited on a consistency token reads the read model: nothing ahead.
+    expect(queries.busyAhead(asked, week.from, week.to, true)).toBeUndefined();
+    await copier.settled(); // the uncopied user's view, asked for by the misses
+  });
+
   it('only asks, once per user for a while, through Redis; the projector’s consumer takes the request and copies the view', async () => {
     const { userID } = await calendarOf(db);
     const key = `${prefix}copy-requests`;

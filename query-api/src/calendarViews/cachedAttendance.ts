@@ -14,13 +14,24 @@ import {
 /** Rows of live events of these users whose occurrences may touch [from, to) (see `attendanceRows`). */
 export type AttendanceSource = (userIDs: string[], from: Date, to: Date) => Promise<AttendanceRow[]>;
 
-/** Each user's busy time overlapping [from, to) (see `busyTime`), every user asked about present. */
-export type BusySource = (userIDs: string[], from: Date, to: Date) => Promise<Map<string, readonly BusyInterval[]>>;
+/**
+ * Each user's busy time overlapping [from, to) (see `busyTime`), every user asked about present. `ahead`,
+ * when a source has it, starts the views' part of a later call now, to be handed to that call: a read begun
+ * beside the request's other Redis reads of the same turn shares their round trip. It never rejects.
+ */
+export type BusySource = ((userIDs: string[], from: Date, to: Date, ahead?: ViewsAhead<readonly BusyInterval[]>) => Promise<Map<string, readonly BusyInterval[]>>) & {
+  ahead?: (userIDs: string[], from: Date, to: Date) => ViewsAhead<readonly BusyInterval[]>;
+};
+
+/** What the views answered for users asked about ahead (those they could answer). */
+export type ViewsAhead<T> = Promise<ReadonlyMap<string, T>>;
 
 /** Straight from the PostgreSQL read model. */
 export const postgresAttendance = (readModel: SqlExecutor): AttendanceSource => (userIDs, from, to) => attendanceRows(readModel, userIDs, from, to);
-/** Whether each user has busy time overlapping [from, to): availability's question, without the intervals. */
-export type BusyCheck = (userIDs: string[], from: Date, to: Date) => Promise<Map<string, boolean>>;
+/** Whether each user has busy time overlapping [from, to): availability's question, without the intervals; `ahead` as for BusySource. */
+export type BusyCheck = ((userIDs: string[], from: Date, to: Date, ahead?: ViewsAhead<boolean>) => Promise<Map<string, boolean>>) & {
+  ahead?: (userIDs: string[], from: Date, to: Date) => ViewsAhead<boolean>;
+};
 
 export const postgresBusyTime = (readModel: SqlExecutor): BusySource => (userIDs, from, to) => busyTime(readModel, userIDs, from, to);
 
@@ -105,14 +116,23 @@ export function cachedAttendance(options: CachedAttendanceOptions): CachedAttend
     return answered;
   }
 
-  const busy: BusySource = async (userIDs, from, to) => {
+  /** The views' answers for `unique` (read now, or ahead for a larger set that holds them). */
+  async function answeredBy<T>(unique: string[], read: ViewsAhead<T>): Promise<Map<string, T>> {
+    const found = await read;
+    const answered = new Map<string, T>();
+    for (const userID of unique) if (found.has(userID)) answered.set(userID, found.get(userID)!);
+    return answered;
+  }
+  const never = <T>(read: Promise<Map<string, T>>): ViewsAhead<T> => read.catch(() => new Map<string, T>());
+
+  const busy: BusySource = Object.assign(async (userIDs: string[], from: Date, to: Date, ahead?: ViewsAhead<readonly BusyInterval[]>) => {
     const unique = [...new Set(userIDs)];
-    return completedFromReadModel(await views.busy(unique, from, to), unique, from, to, (intervals) => intervals);
-  };
-  const whoIsBusy: BusyCheck = async (userIDs, from, to) => {
+    return completedFromReadModel(await answeredBy(unique, ahead ?? views.busy(unique, from, to)), unique, from, to, (intervals) => intervals);
+  }, { ahead: (userIDs: string[], from: Date, to: Date) => never(views.busy([...new Set(userIDs)], from, to)) });
+  const whoIsBusy: BusyCheck = Object.assign(async (userIDs: string[], from: Date, to: Date, ahead?: ViewsAhead<boolean>) => {
     const unique = [...new Set(userIDs)];
-    return completedFromReadModel(await views.whoIsBusy(unique, from, to), unique, from, to, (intervals) => intervals.length > 0);
-  };
+    return completedFromReadModel(await answeredBy(unique, ahead ?? views.whoIsBusy(unique, from, to)), unique, from, to, (intervals) => intervals.length > 0);
+  }, { ahead: (userIDs: string[], from: Date, to: Date) => never(views.whoIsBusy([...new Set(userIDs)], from, to)) });
 
   return Object.assign(source, { sourced, busy, whoIsBusy });
 }
