@@ -40,8 +40,9 @@ describe('withinReadTimeout', () => {
 
   it('counts from when the command went out, not from a turn that held the loop before it', async () => {
     const answer = once(client, 'data').then(([data]) => String(data));
-    const read = withinReadTimeout(answer, 20);
-    holdLoop(60); // the rest of this turn, before the command is written in its check phase
+    // A deadline well above any stall of a loaded test box, and a turn held past it before the command goes out.
+    const read = withinReadTimeout(answer, 200);
+    holdLoop(250); // the rest of this turn, before the command is written in its check phase
     setImmediate(() => setTimeout(() => peer.write('pong'), 5)); // Redis answers 5 ms after the command went out
     await expect(read).resolves.toBe('pong');
   });
