@@ -123,16 +123,17 @@ export function cachedAttendance(options: CachedAttendanceOptions): CachedAttend
     for (const userID of unique) if (found.has(userID)) answered.set(userID, found.get(userID)!);
     return answered;
   }
-  const never = <T>(read: Promise<Map<string, T>>): ViewsAhead<T> => read.catch(() => new Map<string, T>());
+  // Read ahead, a failure answers nothing from the views: the later call completes everyone from PostgreSQL.
+  const noneOnFailure = <T>(read: Promise<Map<string, T>>): ViewsAhead<T> => read.catch(() => new Map<string, T>());
 
   const busy: BusySource = Object.assign(async (userIDs: string[], from: Date, to: Date, ahead?: ViewsAhead<readonly BusyInterval[]>) => {
     const unique = [...new Set(userIDs)];
     return completedFromReadModel(await answeredBy(unique, ahead ?? views.busy(unique, from, to)), unique, from, to, (intervals) => intervals);
-  }, { ahead: (userIDs: string[], from: Date, to: Date) => never(views.busy([...new Set(userIDs)], from, to)) });
+  }, { ahead: (userIDs: string[], from: Date, to: Date) => noneOnFailure(views.busy([...new Set(userIDs)], from, to)) });
   const whoIsBusy: BusyCheck = Object.assign(async (userIDs: string[], from: Date, to: Date, ahead?: ViewsAhead<boolean>) => {
     const unique = [...new Set(userIDs)];
     return completedFromReadModel(await answeredBy(unique, ahead ?? views.whoIsBusy(unique, from, to)), unique, from, to, (intervals) => intervals.length > 0);
-  }, { ahead: (userIDs: string[], from: Date, to: Date) => never(views.whoIsBusy([...new Set(userIDs)], from, to)) });
+  }, { ahead: (userIDs: string[], from: Date, to: Date) => noneOnFailure(views.whoIsBusy([...new Set(userIDs)], from, to)) });
 
   return Object.assign(source, { sourced, busy, whoIsBusy });
 }

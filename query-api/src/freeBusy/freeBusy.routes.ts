@@ -94,7 +94,7 @@ export function freeBusyRoutes(deps: { queries: ReadModelQueries; roles: RolesRe
     const { items, busy } = await checkedWithBusy(body, requesterID, window, fresh);
     // Written as JSON piece by piece, each person's busy list in one pass (busyJson): a 50-person week is ~50 KB.
     const answerOf = (item: CheckedCalendar) => {
-      const key = `{"${item.list === 'userIDs' ? 'userID' : 'calendarID'}":${JSON.stringify(item.asked)}`;
+      const key = JSON.stringify(itemKey(item)).slice(0, -1);
       // Google answers an unseen calendar with no busy time and the reason; no availability string claims it free.
       if (!item.visible) return `${key},"busy":[],"errors":${JSON.stringify(NOT_FOUND_ERRORS)}}`;
       const entries = busy.get(item.calendarID) ?? [];

@@ -63,12 +63,9 @@ export function sessionRevocations(store: EventStore, options: { clock: () => Da
       const part = reads.slice(from, from + MAX_USERS_PER_READ);
       const known = part.map(({ previous }) => (previous?.state && previous.version !== undefined && previous.version !== null ? { state: previous.state, version: previous.version } : undefined));
       const asked = part.map(({ userID }, i) => ({ streamName: userStreamName(userID), ...(known[i] ? { afterVersion: known[i].version } : {}) }));
+      const read = Promise.resolve().then(() => store.readStreams(asked));
       // A batch that fails is read again user by user: one user's failure fails only their own check, as before batching.
-      const read = Promise.resolve().then(() => store.readStreams(asked)).then(
-        (results) => results.map((result) => Promise.resolve(result)),
-        () => asked.map(({ streamName, afterVersion }) => store.readStream(streamName, afterVersion)),
-      );
-      part.forEach(({ done }, i) => done(read.then(async (results) => folded(known[i]?.state, await results[i]!))));
+      part.forEach(({ done }, i) => done(read.then((results) => results[i]!, () => store.readStream(asked[i]!.streamName, asked[i]!.afterVersion)).then((result) => folded(known[i]?.state, result))));
     }
   }
 

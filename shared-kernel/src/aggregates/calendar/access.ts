@@ -19,22 +19,10 @@ export const atLeast = (role: EffectiveRole, wanted: AccessRole): boolean => ran
  * account's, their verified address's and everyone's. A lookup, not a walk: a calendar may have 10,000 rules.
  */
 function rulesFor(state: CalendarDetails, reader: CalendarReader, withDefault: boolean): AccessRule[] {
-  const ids = ruleIDsOf(reader);
-  const found: AccessRule[] = [];
-  for (let i = 0; i < ids.length - (withDefault ? 0 : 1); i++) if (Object.hasOwn(state.rules, ids[i]!)) found.push(state.rules[ids[i]!] as AccessRule);
-  return found;
-}
-
-/** A reader's rule ids, everyone's last: worked out once per reader (free/busy asks about 50 calendars with one). */
-const readerRuleIDs = new WeakMap<CalendarReader, { userID: string; email: string | undefined; ids: string[] }>();
-function ruleIDsOf(reader: CalendarReader): string[] {
-  const known = readerRuleIDs.get(reader);
-  if (known && known.userID === reader.userID && known.email === reader.email) return known.ids;
   const ids = [ruleIDOf({ type: 'user', userID: reader.userID })];
   if (reader.email !== undefined) ids.push(ruleIDOf({ type: 'email', email: normaliseEmail(reader.email) }));
-  ids.push(ruleIDOf({ type: 'default' }));
-  readerRuleIDs.set(reader, { userID: reader.userID, email: reader.email, ids });
-  return ids;
+  if (withDefault) ids.push(ruleIDOf({ type: 'default' }));
+  return ids.flatMap((id) => (Object.hasOwn(state.rules, id) ? [state.rules[id] as AccessRule] : []));
 }
 
 const strongest = (rules: AccessRule[]): EffectiveRole => rules.reduce<EffectiveRole>((best, rule) => (rank(rule.role) > rank(best) ? rule.role : best), 'none');

@@ -62,12 +62,7 @@ export function keptBusyAnswers(maxIntervals: number, clock: () => number = Date
   let young = new Map<string, Kept>();
   let old = new Map<string, Kept>();
   let youngHeld = 0;
-  // The window's part of the key, written once for the 50 people of a request rather than once each.
-  let window = { from: NaN, to: NaN, text: '' };
-  const keyOf = (userID: string, from: number, to: number) => {
-    if (window.from !== from || window.to !== to) window = { from, to, text: ` ${from} ${to}` };
-    return userID + window.text;
-  };
+  const keyOf = (userID: string, from: number, to: number) => `${userID} ${from} ${to}`;
 
   function put(key: string, answer: Kept): void {
     if (youngHeld + answer.size > maxIntervals / 2) {
