@@ -1,0 +1,34 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { serviceProcess } from './serviceProcess';
+
+/** A port nothing listens on: one the system gave out and took back. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('a service process that does not get ready', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'datebook-service-process-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('says what it last saw and what the process was doing', async () => {
+    // Never listens: it only holds a timer, as a start stuck on something it awaits would.
+    const entry = join(dir, 'stuck.mjs');
+    writeFileSync(entry, 'setInterval(function waitingForever() {}, 60_000);\n');
+    const service = serviceProcess({ name: 'stuck', entry, port: await closedPort(), env: {}, logDir: dir, readyTimeoutMs: 1_000 });
+    try {
+      const failure = await service.start().then(() => undefined, (error: Error) => error);
+      expect(failure?.message).toMatch(/stuck getting ready \(last seen: no connection \(ECONNREFUSED\)\) did not happen within 1000 ms/);
+      expect(failure?.message).toMatch(/JavaScript stack:/);
+      expect(failure?.message).toMatch(/active handles:\n {2}timer in \d+ ms/);
+    } finally {
+      await service.kill();
+    }
+  });
+});
