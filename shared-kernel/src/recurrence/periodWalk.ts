@@ -219,7 +219,6 @@ function periodEmitter(rule: CompiledRule, walk: Walk, visit: WallTimeVisitor): 
   return (bases, unit) => {
     const perBase = rule.times.length;
     const total = bases.length * perBase;
-    const at = (i: number): number => (bases[Math.floor(i / perBase)] ?? 0) * unit + (rule.times[i % perBase] ?? 0);
     const positions = rule.setPos.length > 0 ? selectPositions(total, rule.setPos) : null;
     const n = positions === null ? total : positions.length;
     if (!walk.budget.take(n)) {
@@ -227,7 +226,10 @@ function periodEmitter(rule: CompiledRule, walk: Walk, visit: WallTimeVisitor): 
       return STOP;
     }
     for (let j = 0; j < n; j++) {
-      const wall = at(positions === null ? j : (positions[j] ?? 0));
+      // Candidate i is base ⌊i / perBase⌋ at time i mod perBase. Written out, not a helper closure: this runs
+      // once per period, and tsx's keepNames makes every closure created cost a defineProperty.
+      const i = positions === null ? j : (positions[j] ?? 0);
+      const wall = (bases[Math.floor(i / perBase)] ?? 0) * unit + (rule.times[i % perBase] ?? 0);
       if (wall <= rule.startWall) continue;
       if (wall > LAST_WALL) return STOP;
       walk.counted++;
