@@ -131,23 +131,9 @@ export function occurrencesOverlapping(event: EventShape, window: { from: number
     const occurrence = occurrenceAt(event, start, end - start, isIsoForm(event.startTime) && isIsoForm(event.endTime) ? event : undefined);
     return { occurrences: [occurrence], truncated: false, completeBefore: window.to };
   }
-  const duration = durationOf(event);
   const overlaps = (start: number, end: number) => start < window.to && end > window.from;
+  const { starts, duration, truncated, completeBefore } = startsNear(event, window, cap, budget);
   const base = (start: number) => occurrenceAt(event, start, duration);
-  let starts: number[];
-  let truncated = false;
-  let completeBefore = window.to;
-  if (isRecurring(event) && window.from >= lastOccurrenceEnd(event)) {
-    // Past the series' end (known once per series, see `lastOccurrenceEnd`): nothing to walk.
-    starts = [];
-  } else if (isRecurring(event)) {
-    const expansion = expandSeriesBounded(storedSeriesOf(event), { from: window.from - duration + 1, to: window.to }, { cap, ...(budget ? { budget } : {}) });
-    starts = expansion.occurrences.map((o) => o.start);
-    truncated = expansion.truncated;
-    completeBefore = Math.min(window.to, Math.max(window.from, expansion.completeBefore));
-  } else {
-    starts = [Date.parse(event.startTime)];
-  }
 
   const result: EventOccurrence[] = [];
   const seen = new Set<string>();
@@ -171,6 +157,33 @@ export function occurrencesOverlapping(event: EventShape, window: { from: number
   for (const [originalStart, exception] of movedIn) if (occurring?.has(originalStart)) result.push({ originalStart, ...withoutFlag(exception) });
   result.sort((a, b) => Date.parse(a.startTime) - Date.parse(b.startTime) || a.originalStart.localeCompare(b.originalStart));
   return { occurrences: result, truncated, completeBefore };
+}
+
+/** The series' starts (before exceptions) that may overlap the window, each lasting `duration`, and how far that is complete. */
+function startsNear(event: SeriesShape, window: { from: number; to: number }, cap: number, budget: ExpansionBudget | undefined) {
+  const duration = durationOf(event);
+  if (!isRecurring(event)) return { starts: [Date.parse(event.startTime)], duration, truncated: false, completeBefore: window.to };
+  // Past the series' end (known once per series, see `lastOccurrenceEnd`): nothing to walk.
+  if (window.from >= lastOccurrenceEnd(event)) return { starts: [], duration, truncated: false, completeBefore: window.to };
+  const expansion = expandSeriesBounded(storedSeriesOf(event), { from: window.from - duration + 1, to: window.to }, { cap, ...(budget ? { budget } : {}) });
+  return {
+    starts: expansion.occurrences.map((o) => o.start),
+    duration,
+    truncated: expansion.truncated,
+    completeBefore: Math.min(window.to, Math.max(window.from, expansion.completeBefore)),
+  };
+}
+
+/**
+ * What `occurrencesOverlapping` finds for an event without exceptions, as bare instants: each occurrence
+ * starts at one of `starts` (ascending) and lasts `duration`. Busy time is kept for a year of a series'
+ * occurrences at every write of it; this spares writing each one out as text only to parse it back.
+ * Undefined when the event has exceptions (an occurrence may move or change): use `occurrencesOverlapping`.
+ */
+export function plainOccurrenceStarts(event: EventShape, window: { from: number; to: number }, cap = DEFAULT_OCCURRENCE_CAP, budget?: ExpansionBudget): Omit<OverlappingOccurrences, 'occurrences'> & { starts: number[]; duration: number } | undefined {
+  if (hasExceptions(event)) return undefined;
+  const near = startsNear(event, window, cap, budget);
+  return { ...near, starts: near.starts.filter((start) => start < window.to && start + near.duration > window.from) };
 }
 
 function withoutFlag(exception: Extract<CalendarEventDetails['exceptions'][string], { cancelled: false }>) {

@@ -1,6 +1,7 @@
 import { ExpansionBudget } from '../recurrence/expansionBudget';
 import { RecurrenceError } from '../recurrence/recurrenceError';
-import { isOccurrenceOf, lastOccurrenceEnd, occurrenceSpan, occurrencesAmong, occurrencesOverlapping, seriesOf } from './occurrences';
+import fc from 'fast-check';
+import { isOccurrenceOf, lastOccurrenceEnd, occurrenceSpan, occurrencesAmong, occurrencesOverlapping, plainOccurrenceStarts, seriesOf } from './occurrences';
 
 const at = (iso: string): number => Date.parse(iso);
 const MINUTE = 60_000;
@@ -83,5 +84,46 @@ describe('occurrencesAmong', () => {
     expect(occurrencesAmong(daily, starts).has('2030-01-08T08:00:00.000Z')).toBe(true);
     const allDay = { ...daily, allDay: true, startDate: '2030-01-07', endDate: '2030-01-08', startTime: '2030-01-07T00:00:00.000Z', endTime: '2030-01-08T00:00:00.000Z', recurrence: ['RRULE:FREQ=WEEKLY;COUNT=10'] };
     expect([...occurrencesAmong(allDay, ['2030-01-14', '2030-01-15', '2030-03-11', '2030-03-18'])]).toEqual(['2030-01-14', '2030-03-11']);
+  });
+});
+
+describe('plainOccurrenceStarts', () => {
+  const DAY = 86_400_000;
+  const rules = [
+    [], ['RRULE:FREQ=DAILY'], ['RRULE:FREQ=WEEKLY;BYDAY=MO,WE,FR;COUNT=40'], ['RRULE:FREQ=MONTHLY;BYMONTHDAY=31'], ['RRULE:FREQ=HOURLY;INTERVAL=5'],
+    ['RRULE:FREQ=DAILY;UNTIL=20300201T090000Z', 'EXDATE:20300105T090000Z', 'RDATE:20300301T120000Z'], ['RRULE:FREQ=MINUTELY;INTERVAL=7'],
+  ];
+  const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe'];
+
+  it('finds what occurrencesOverlapping finds for an event without exceptions, as bare instants', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...rules), fc.constantFrom(...zones), fc.boolean(), fc.integer({ min: 0, max: 400 }), fc.integer({ min: 1, max: 3 * 24 * 60 }),
+        fc.integer({ min: -30, max: 500 }), fc.integer({ min: 1, max: 400 }), fc.constantFrom(undefined, 5, 1000),
+        (recurrence, timeZone, allDay, startDay, minutes, fromDay, days, cap) => {
+          // An all-day series repeats by day or longer (RFC 5545 §3.3.10: no time of day to repeat).
+          fc.pre(!allDay || !recurrence.some((line) => /HOURLY|MINUTELY/.test(line)));
+          const start = at('2030-01-01T09:00:00.000Z') + startDay * DAY;
+          const shape = allDay
+            ? { ...event(recurrence, new Date(Math.floor(start / DAY) * DAY).toISOString(), Math.ceil(minutes / 1440) * 1440), allDay: true, timeZone }
+            : { ...event(recurrence, new Date(start).toISOString(), minutes), timeZone };
+          const withDate = allDay ? { ...shape, startDate: shape.startTime.slice(0, 10) } : shape;
+          const window = { from: at('2030-01-01T00:00:00.000Z') + fromDay * DAY, to: at('2030-01-01T00:00:00.000Z') + (fromDay + days) * DAY };
+          const found = occurrencesOverlapping(withDate, window, cap);
+          const plain = plainOccurrenceStarts(withDate, window, cap);
+          expect(plain && { intervals: plain.starts.map((s) => [s, s + plain.duration]), truncated: plain.truncated, completeBefore: plain.completeBefore }).toEqual({
+            intervals: found.occurrences.map((o) => [at(o.startTime), at(o.endTime)]),
+            truncated: found.truncated,
+            completeBefore: found.completeBefore,
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('leaves an event with exceptions to occurrencesOverlapping', () => {
+    const series = { ...event(['RRULE:FREQ=DAILY']), exceptions: { '2030-01-02T09:00:00.000Z': { cancelled: true as const } } };
+    expect(plainOccurrenceStarts(series, { from: at('2030-01-01T00:00:00Z'), to: at('2030-01-05T00:00:00Z') })).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
-import { type BusyInterval, isRecurring } from '../../index';
-import { type AttendanceRow, personalOccurrences } from '../readModel/attendanceRows';
+import { type BusyInterval, isRecurring, plainOccurrenceStarts } from '../../index';
+import { allDayWindow, type AttendanceRow, personalOccurrences } from '../readModel/attendanceRows';
 import { viewSpan } from './calendarViews';
 
 const DAY_MS = 86_400_000;
@@ -40,13 +40,9 @@ export function keptBusyTime(row: AttendanceRow, now: number): KeptBusyTime {
   const from = recurring ? Math.max(span.start, anchor) : span.start;
   let until = recurring ? Math.min(span.end, anchor + length) : span.end;
   const coveredFrom = from > span.start ? from : -Infinity;
-  const { occurrences, unexpanded } = personalOccurrences([row], new Date(from), new Date(until), 'UTC');
-  let intervals: BusyInterval[] = occurrences.map((o) => ({
-    start: Date.parse(o.startTime),
-    end: Date.parse(o.endTime),
-    kind: o.rsvpStatus === 'ACCEPTED' ? 'busy' : 'tentative',
-  }));
-  const stoppedAt = Math.min(...unexpanded.map((u) => u.from));
+  const expanded = busyOccurrences(row, from, until);
+  let intervals = expanded.intervals;
+  const stoppedAt = expanded.stoppedAt;
   if (stoppedAt < until) {
     // The expansion stopped early (cap or budget): kept time is exact only up to where it stopped, so
     // windows after that are answered by the read model, which counts the rest as busy.
@@ -54,6 +50,34 @@ export function keptBusyTime(row: AttendanceRow, now: number): KeptBusyTime {
     intervals = intervals.filter((i) => i.start < until);
   }
   return { intervals, coveredFrom, coveredUntil: until < span.end ? until : Infinity };
+}
+
+/**
+ * The row's occurrences in [from, until) as busy intervals (none when declined), and where the expansion
+ * stopped early (Infinity: it did not). A row with no answers to single occurrences, of an event with no
+ * exceptions, is expanded as bare instants (`plainOccurrenceStarts`), the common case at every write of a
+ * series; any other goes through `personalOccurrences`, which the unit test holds this to.
+ */
+function busyOccurrences(row: AttendanceRow, from: number, until: number): { intervals: BusyInterval[]; stoppedAt: number } {
+  if (!hasAnswersToOccurrences(row)) {
+    const window = row.event.allDay ? allDayWindow(new Date(from), new Date(until), 'UTC') : { from, to: until };
+    const plain = plainOccurrenceStarts(row.event, window);
+    if (plain) {
+      const kind = row.rsvpStatus === 'ACCEPTED' ? 'busy' : 'tentative';
+      const intervals: BusyInterval[] = row.rsvpStatus === 'DECLINED' ? [] : plain.starts.map((start) => ({ start, end: start + plain.duration, kind }));
+      return { intervals, stoppedAt: plain.truncated ? plain.completeBefore : Infinity };
+    }
+  }
+  const { occurrences, unexpanded } = personalOccurrences([row], new Date(from), new Date(until), 'UTC');
+  return {
+    intervals: occurrences.map((o) => ({ start: Date.parse(o.startTime), end: Date.parse(o.endTime), kind: o.rsvpStatus === 'ACCEPTED' ? 'busy' : 'tentative' })),
+    stoppedAt: Math.min(...unexpanded.map((u) => u.from)),
+  };
+}
+
+function hasAnswersToOccurrences(row: AttendanceRow): boolean {
+  for (const _ in row.occurrenceResponses) return true;
+  return false;
 }
 
 /** The kept intervals of a set of rows that overlap [from, to), when every row covers the window; else undefined. */
