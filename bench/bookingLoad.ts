@@ -7,6 +7,7 @@ import { jwtTokenService } from '@datebook/shared-kernel/http';
 import { EVENT_STORE_SCHEMA, READ_MODEL_SCHEMA } from '@datebook/shared-kernel/ports';
 import { createTestDatabase, type TestDatabase } from '@datebook/shared-kernel/testing';
 import { Pool } from 'pg';
+import { compiledServices } from '../deploy/src/stack/compiledServices';
 import { serviceProcess, type ServiceProcess } from '../deploy/src/stack/serviceProcess';
 import { boxBusyPct, cpuNote, startCpuMeter } from './cpuMeter';
 import { appendRows, makeUsers } from './fixtures';
@@ -15,7 +16,7 @@ import { summariseProfileWindow } from './profileWindow';
 import { bookingRequest, rawInserts } from './sections/bookings';
 
 /**
- * The write path of one booking, alone: command-api as its own process (its main.ts, as the stack runs
+ * The write path of one booking, alone: command-api as its own process (compiled, as the stack runs
  * it) on a fresh PostgreSQL database, `POST /events` with 3 invitees at saturation over N keep-alive
  * connections. Prints bookings/s, latency, and CPU per booking of command-api and of the database's
  * backends; with --prof, command-api runs under --cpu-prof and the load phase of its profile is summarised.
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
 
     const profDir = join(workDir, 'prof');
     commandApi = serviceProcess({
-      name: 'command-api', entry: join(root, 'command-api/src/main.ts'), port: await freePort(), logDir: workDir,
+      name: 'command-api', entry: (await compiledServices(['command-api']))['command-api'], port: await freePort(), logDir: workDir,
       env: { DATABASE_URL: database.url, JWT_SECRET: secret, LOG_LEVEL: 'warn', REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/7' },
       nodeArgs: profiling ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
     });

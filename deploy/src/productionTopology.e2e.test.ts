@@ -6,6 +6,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { createTestDatabase, localKafkaBroker, pollUntil, type TestDatabase } from '@datebook/shared-kernel/testing';
 import { type ProductionStack, startProductionStack } from './stack/productionStack';
+import { compiledServices } from './stack/compiledServices';
 import { serviceProcess } from './stack/serviceProcess';
 import { accessMatrixScenario } from './testing/accessMatrix.scenario';
 
@@ -124,7 +125,7 @@ describe('the production profile: separate processes, events through Kafka', () 
 
   it('shares the partitions between two projector processes and builds the same views', async () => {
     const second = serviceProcess({
-      name: 'projector-2', entry: join(root, 'projector/src/main.ts'), port: port + 7, logDir: join(root, 'data/e2e-logs'),
+      name: 'projector-2', entry: (await compiledServices(['projector'])).projector, port: port + 7, logDir: join(root, 'data/e2e-logs'),
       env: { DATABASE_URL: database.url, KAFKA_BROKERS: broker.brokers.join(','), KAFKA_TOPIC: (await topicOf()) ?? '', LOG_LEVEL: 'warn' },
     });
     await second.start();

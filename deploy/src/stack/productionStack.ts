@@ -4,6 +4,7 @@ import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
 import { openEventStore } from '@datebook/shared-kernel/runtime';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
+import { compiledServices, type ServiceName } from './compiledServices';
 import { type ServiceProcess, serviceProcess } from './serviceProcess';
 
 export interface StackOptions {
@@ -122,25 +123,27 @@ export async function startProductionStack(options: StackOptions) {
     // Links in account mail and the feed addresses given out point at the gateway.
     PUBLIC_URL: `http://127.0.0.1:${options.port}`,
   };
-  const service = (name: string, entry: string, n: number, r: number, env: Record<string, string> = {}) => {
+  // Each service runs compiled, as production runs it (see compiledServices.ts).
+  const compiled = await compiledServices(['command-api', 'query-api', 'projector', 'notifier', 'relay', 'gateway']);
+  const service = (name: ServiceName, n: number, r: number, env: Record<string, string> = {}) => {
     const named = r === 0 ? name : `${name}-${r + 1}`;
-    return serviceProcess({ name: named, entry: resolve(root, entry), port: port(n, r), env: { ...shared, ...env }, logDir: options.logDir, nodeArgs: options.nodeArgs?.[named] ?? [] });
+    return serviceProcess({ name: named, entry: compiled[name], port: port(n, r), env: { ...shared, ...env }, logDir: options.logDir, nodeArgs: options.nodeArgs?.[named] ?? [] });
   };
   const each = <T>(count: number, make: (r: number) => T): T[] => Array.from({ length: count }, (_, r) => make(r));
   const group = {
     // Behind the gateway, which writes the client's address in X-Forwarded-For.
-    commandApi: each(replicas, (r) => service('command-api', 'command-api/src/main.ts', 1, r, { ...apiPools, TRUST_PROXY: 'true', INBOUND_SMTP_PORT: String(options.inboundSmtpPort !== undefined ? options.inboundSmtpPort + 10 * r : port(6, r)) })),
-    queryApi: each(replicas, (r) => service('query-api', 'query-api/src/main.ts', 2, r, { ...apiPools, TRUST_PROXY: 'true' })),
-    projector: each(replicas, (r) => service('projector', 'projector/src/main.ts', 3, r)),
-    notifier: each(replicas, (r) => service('notifier', 'notifier/src/main.ts', 4, r)),
+    commandApi: each(replicas, (r) => service('command-api', 1, r, { ...apiPools, TRUST_PROXY: 'true', INBOUND_SMTP_PORT: String(options.inboundSmtpPort !== undefined ? options.inboundSmtpPort + 10 * r : port(6, r)) })),
+    queryApi: each(replicas, (r) => service('query-api', 2, r, { ...apiPools, TRUST_PROXY: 'true' })),
+    projector: each(replicas, (r) => service('projector', 3, r)),
+    notifier: each(replicas, (r) => service('notifier', 4, r)),
     // One relay per store: each shard's relay reads that shard's log (its checkpoint kept in that database) into the one topic.
-    relay: each(Math.max(1, shardUrls.length), (s) => service('relay', 'deploy/src/relay.main.ts', 5, s, {
+    relay: each(Math.max(1, shardUrls.length), (s) => service('relay', 5, s, {
       ...(shardUrls[s] ? { DATABASE_URL: shardUrls[s], EVENT_STORE_URLS: '' } : {}),
       ...(options.kafkaPartitions ? { KAFKA_PARTITIONS: String(options.kafkaPartitions) } : {}),
     })),
   };
   const urls = (list: ServiceProcess[]) => list.map((s) => s.url).join(',');
-  const gateway = service('gateway', 'deploy/src/gateway.main.ts', 0, 0, { COMMAND_API_URL: urls(group.commandApi), QUERY_API_URL: urls(group.queryApi), NOTIFIER_URL: urls(group.notifier) });
+  const gateway = service('gateway', 0, 0, { COMMAND_API_URL: urls(group.commandApi), QUERY_API_URL: urls(group.queryApi), NOTIFIER_URL: urls(group.notifier) });
   const first = <T>(list: T[]) => list[0] as T;
   const services = { commandApi: first(group.commandApi), queryApi: first(group.queryApi), projector: first(group.projector), notifier: first(group.notifier), relay: first(group.relay), gateway };
 

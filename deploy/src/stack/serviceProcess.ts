@@ -71,7 +71,8 @@ async function diagnosticReport(child: ChildProcess, reportDir: string): Promise
 }
 
 /**
- * One service of the production profile as its own Node process, running its main.ts through tsx.
+ * One service of the production profile as its own Node process: a compiled service's .js file (see
+ * compiledServices.ts), or a main.ts run through tsx.
  * `nodeArgs` go before the entry (e.g. `--cpu-prof`, so the bench can profile one service).
  */
 export function serviceProcess(options: { name: string; entry: string; port: number; env: Record<string, string>; logDir: string; readyTimeoutMs?: number; nodeArgs?: string[] }): ServiceProcess {
@@ -87,8 +88,10 @@ export function serviceProcess(options: { name: string; entry: string; port: num
     async start() {
       mkdirSync(options.logDir, { recursive: true });
       const log = createWriteStream(join(options.logDir, `${options.name}.log`), { flags: 'a' });
-      // A report on SIGUSR2 (never sent but by waitReady) describes a start that hangs.
-      child = spawn(process.execPath, ['--report-on-signal', `--report-directory=${options.logDir}`, ...(options.nodeArgs ?? []), '--import', 'tsx', options.entry], {
+      // A report on SIGUSR2 (never sent but by waitReady) describes a start that hangs. A compiled service
+      // (compiledServices.ts) runs as it is, its stacks mapped to the TypeScript; a .ts entry through tsx.
+      const run = options.entry.endsWith('.js') ? ['--enable-source-maps', options.entry] : ['--import', 'tsx', options.entry];
+      child = spawn(process.execPath, ['--report-on-signal', `--report-directory=${options.logDir}`, ...(options.nodeArgs ?? []), ...run], {
         env: { ...process.env, ...options.env, PORT: String(options.port) },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
