@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -17,18 +17,31 @@ describe('a service process that does not get ready', () => {
   const dir = mkdtempSync(join(tmpdir(), 'datebook-service-process-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('says what it last saw and what the process was doing', async () => {
+  it('says what it last saw and what the process holds, and leaves no report behind (it lists the environment)', async () => {
     // Never listens: it only holds a timer, as a start stuck on something it awaits would.
     const entry = join(dir, 'stuck.mjs');
     writeFileSync(entry, 'setInterval(function waitingForever() {}, 60_000);\n');
-    const service = serviceProcess({ name: 'stuck', entry, port: await closedPort(), env: {}, logDir: dir, readyTimeoutMs: 1_000 });
+    const service = serviceProcess({ name: 'stuck', entry, port: await closedPort(), env: { SOME_SECRET: 'not to be left on disk' }, logDir: dir, readyTimeoutMs: 1_000 });
     try {
       const failure = await service.start().then(() => undefined, (error: Error) => error);
       expect(failure?.message).toMatch(/stuck getting ready \(last seen: no connection \(ECONNREFUSED\)\) did not happen within 1000 ms/);
-      expect(failure?.message).toMatch(/JavaScript stack:/);
-      expect(failure?.message).toMatch(/active handles:\n {2}timer in \d+ ms/);
+      expect(failure?.message).toMatch(/active handles \(its diagnostic report\):\n {2}timer in \d+ ms/);
+      expect(readdirSync(dir).filter((file) => file.startsWith('report'))).toEqual([]);
     } finally {
       await service.kill();
     }
   });
+
+  it('says so when its event loop is blocked (no report can be written)', async () => {
+    const entry = join(dir, 'blocked.mjs');
+    // Blocks only once the timeout is near, so that the start is seen to be refused first.
+    writeFileSync(entry, 'setTimeout(() => { for (;;) {} }, 500);\n');
+    const service = serviceProcess({ name: 'blocked', entry, port: await closedPort(), env: {}, logDir: dir, readyTimeoutMs: 1_000 });
+    try {
+      const failure = await service.start().then(() => undefined, (error: Error) => error);
+      expect(failure?.message).toMatch(/blocked getting ready .* did not happen within 1000 ms\nno diagnostic report within 10 s: its event loop is blocked/);
+    } finally {
+      await service.kill();
+    }
+  }, 30_000);
 });

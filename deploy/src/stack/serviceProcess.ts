@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { pollUntil } from '@datebook/shared-kernel/testing';
+import { markUsed } from './compiledServices';
 
 export interface ServiceProcess {
   readonly name: string;
@@ -16,20 +18,24 @@ export interface ServiceProcess {
   kill(): Promise<void>;
 }
 
+/** How long one `/readyz` request may take: a hook that hangs (a pool with no free connection) is an answer too. */
+const READYZ_REQUEST_MS = 2_000;
+
 /**
- * Waits for `/readyz` to answer 200. If it does not in time, the error says what was last seen (refused,
- * or the status and body) and what the process was doing: its Node diagnostic report (asked for with
- * SIGUSR2, see `--report-on-signal`) gives the JavaScript stack and the sockets and timers it holds, so a
- * start that hangs once in many CI runs can be read from that run's output alone.
+ * Waits for `/readyz` to answer 200. If it does not in time, the error says what was last seen (refused, no
+ * answer, or the status and body) and what the process holds: the sockets and timers listed in its Node
+ * diagnostic report (asked for with SIGUSR2, see `--report-on-signal`; written by the process's own loop, so no
+ * report means the loop is blocked). A start that hangs once in many CI runs can be read from that run's output.
  */
-async function waitReady(url: string, child: ChildProcess, timeoutMs: number, name: string, reportDir: string): Promise<void> {
+async function waitReady(url: string, child: ChildProcess, timeoutMs: number, name: string, reportFile: string): Promise<void> {
   let lastSeen = 'no answer yet';
   try {
     await pollUntil(async () => {
       if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} while starting`);
       // Not listening yet is not an answer.
-      const response = await fetch(`${url}/readyz`).catch((error: unknown) => {
-        lastSeen = `no connection (${(error as { cause?: { code?: string; message?: string } }).cause?.code ?? (error as { cause?: { message?: string } }).cause?.message ?? String(error)})`;
+      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(READYZ_REQUEST_MS) }).catch((error: unknown) => {
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        lastSeen = (error as Error).name === 'TimeoutError' ? `no answer within ${READYZ_REQUEST_MS} ms` : `no connection (${cause?.code ?? cause?.message ?? String(error)})`;
         return undefined;
       });
       if (response && response.status !== 200) lastSeen = `status ${response.status}: ${(await response.text().catch(() => '')).slice(0, 300)}`;
@@ -37,37 +43,42 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number, na
     }, { timeoutMs, pollMs: 100, what: () => `${name} getting ready (last seen: ${lastSeen})` });
   } catch (error) {
     if (child.exitCode !== null || child.signalCode !== null) throw error;
-    throw new Error(`${(error as Error).message}\n${await diagnosticReport(child, reportDir)}`);
+    throw new Error(`${(error as Error).message}\n${await heldHandles(child, reportFile)}`);
   }
 }
 
-/** The stuck child's JavaScript stack and the handles it holds, from the report it writes on SIGUSR2. */
-async function diagnosticReport(child: ChildProcess, reportDir: string): Promise<string> {
-  const reportOf = () => readdirSync(reportDir).find((file) => file.startsWith('report.') && file.includes(`.${child.pid}.`) && file.endsWith('.json'));
-  child.kill('SIGUSR2');
+type Handle = { type: string; is_active?: boolean; remoteEndpoint?: unknown; localEndpoint?: unknown; firesInMsFromNow?: number };
+
+/**
+ * The sockets and timers the stuck child holds, from the report it writes on SIGUSR2. The report is removed
+ * once read: it lists the process's environment, secrets included. (Its JavaScript stack is left out: the
+ * report is written from a signal handler on the loop, so that stack is only the handler's own.)
+ */
+async function heldHandles(child: ChildProcess, reportFile: string): Promise<string> {
+  if (!child.kill('SIGUSR2')) return 'no diagnostic report: the process is gone';
+  let report: { libuv?: Handle[] } | undefined;
   try {
-    await pollUntil(() => reportOf() !== undefined, { timeoutMs: 10_000, pollMs: 100, what: 'a diagnostic report' });
-    const file = join(reportDir, reportOf() as string);
-    // The report is written in one go, but may be seen before it is complete: read until it parses.
-    type Handle = { type: string; is_active?: boolean; remoteEndpoint?: unknown; localEndpoint?: unknown; firesInMsFromNow?: number };
-    let report: { javascriptStack?: { message?: string; stack?: string[] }; libuv?: Handle[] } = {};
+    // Written in one go, but may be seen before it is complete: read until it parses.
     await pollUntil(() => {
+      if (child.exitCode !== null || child.signalCode !== null) return true;
       try {
-        report = JSON.parse(readFileSync(file, 'utf8'));
+        report = JSON.parse(readFileSync(reportFile, 'utf8'));
         return true;
       } catch {
         return false;
       }
-    }, { timeoutMs: 5_000, pollMs: 100, what: 'a complete diagnostic report' });
-    const stack = [report.javascriptStack?.message, ...(report.javascriptStack?.stack ?? [])].filter(Boolean).join('\n  ') || '(none: the loop was idle, waiting on what follows)';
-    // The loop's own handles (async, check, prepare, signal, loop) say nothing of what the start waits on.
-    const described = (h: Handle) =>
-      h.remoteEndpoint ? ` → ${JSON.stringify(h.remoteEndpoint)}` : h.localEndpoint ? ` on ${JSON.stringify(h.localEndpoint)}` : h.firesInMsFromNow !== undefined ? ` in ${h.firesInMsFromNow} ms` : '';
-    const handles = (report.libuv ?? []).filter((h) => h.is_active && !['async', 'check', 'prepare', 'idle', 'signal', 'loop'].includes(h.type)).map((h) => `${h.type}${described(h)}`);
-    return `report ${file}\nJavaScript stack:\n  ${stack}\nactive handles:\n  ${handles.join('\n  ')}`;
-  } catch (error) {
-    return `no diagnostic report: ${(error as Error).message}`;
+    }, { timeoutMs: 10_000, pollMs: 100, what: 'a diagnostic report' });
+  } catch {
+    return 'no diagnostic report within 10 s: its event loop is blocked (synchronous work, or a wait that holds the thread)';
+  } finally {
+    rmSync(reportFile, { force: true });
   }
+  if (!report) return `no diagnostic report: the process exited (${child.exitCode ?? child.signalCode})`;
+  // The loop's own handles (async, check, prepare, signal, loop) say nothing of what the start waits on.
+  const described = (h: Handle) =>
+    h.remoteEndpoint ? ` → ${JSON.stringify(h.remoteEndpoint)}` : h.localEndpoint ? ` on ${JSON.stringify(h.localEndpoint)}` : h.firesInMsFromNow !== undefined ? ` in ${h.firesInMsFromNow} ms` : '';
+  const handles = (report.libuv ?? []).filter((h) => h.is_active && !['async', 'check', 'prepare', 'idle', 'signal', 'loop'].includes(h.type)).map((h) => `${h.type}${described(h)}`);
+  return `active handles (its diagnostic report):\n  ${handles.join('\n  ') || '(none)'}`;
 }
 
 /**
@@ -88,16 +99,20 @@ export function serviceProcess(options: { name: string; entry: string; port: num
     async start() {
       mkdirSync(options.logDir, { recursive: true });
       const log = createWriteStream(join(options.logDir, `${options.name}.log`), { flags: 'a' });
-      // A report on SIGUSR2 (never sent but by waitReady) describes a start that hangs. A compiled service
-      // (compiledServices.ts) runs as it is, its stacks mapped to the TypeScript; a .ts entry through tsx.
-      const run = options.entry.endsWith('.js') ? ['--enable-source-maps', options.entry] : ['--import', 'tsx', options.entry];
-      child = spawn(process.execPath, ['--report-on-signal', `--report-directory=${options.logDir}`, ...(options.nodeArgs ?? []), ...run], {
+      // A report on SIGUSR2 (never sent but by waitReady) describes a start that hangs; named per start, so an
+      // old one is never taken for it. A compiled service (compiledServices.ts) runs as it is, its stacks mapped
+      // to the TypeScript (and its file marked as used, see there); a .ts entry runs through tsx.
+      const reportFile = join(options.logDir, `report-${options.name}-${randomUUID()}.json`);
+      const compiled = options.entry.endsWith('.js');
+      if (compiled) markUsed(options.entry);
+      const run = compiled ? ['--enable-source-maps', options.entry] : ['--import', 'tsx', options.entry];
+      child = spawn(process.execPath, ['--report-on-signal', `--report-directory=${options.logDir}`, `--report-filename=${basename(reportFile)}`, ...(options.nodeArgs ?? []), ...run], {
         env: { ...process.env, ...options.env, PORT: String(options.port) },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       child.stdout?.pipe(log);
       child.stderr?.pipe(log);
-      await waitReady(url, child, options.readyTimeoutMs ?? 60_000, options.name, options.logDir);
+      await waitReady(url, child, options.readyTimeoutMs ?? 60_000, options.name, reportFile);
     },
     async stop() {
       child?.kill('SIGTERM');
