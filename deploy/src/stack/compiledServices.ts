@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
@@ -18,17 +18,23 @@ const SERVICE_ENTRIES = {
 };
 export type ServiceName = keyof typeof SERVICE_ENTRIES;
 
-/** A compiled file not built or used for this long is removed when its service is compiled again. */
+/** A compiled file not built or started for this long is removed when its service is compiled again. */
 const UNUSED_FOR_MS = 24 * 3_600_000;
 
 /**
- * Every bare import but the workspace's own packages stays a `require` of node_modules: the bundle holds
- * Datebook's TypeScript only (packages such as pino resolve files of their own at run time).
+ * Packages bundled all the same: temporal-polyfill ships ES modules only, which `require` loads only from
+ * Node 20.19 on (tsx compiled them before); the project runs on any Node 20.
+ */
+const BUNDLED_PACKAGES = /^(@datebook\/|temporal-polyfill|temporal-utils|temporal-spec)/;
+
+/**
+ * Every other bare import stays a `require` of node_modules: the bundle holds Datebook's TypeScript (packages
+ * such as pino resolve files of their own at run time).
  */
 const externalPackages: Plugin = {
   name: 'external-packages',
   setup(on) {
-    on.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@datebook/') ? undefined : { path: args.path, external: true }));
+    on.onResolve({ filter: /^[^./]/ }, (args) => (BUNDLED_PACKAGES.test(args.path) ? undefined : { path: args.path, external: true }));
   },
 };
 
@@ -42,6 +48,8 @@ const sourceDirname: Plugin = {
     on.onLoad({ filter: /\.ts$/ }, (args) => {
       if (args.path.includes('/node_modules/')) return undefined;
       const text = readFileSync(args.path, 'utf8');
+      // Only `__dirname` is written in; a module naming itself another way would name the bundle.
+      if (/\b(__filename|import\.meta)\b/.test(text)) throw new Error(`${args.path}: uses __filename or import.meta, which the compiled service would not resolve as in its source`);
       if (!text.includes('__dirname')) return undefined;
       return { contents: text.replace(/\b__dirname\b/g, JSON.stringify(dirname(args.path))), loader: 'ts' };
     });
@@ -71,6 +79,10 @@ export async function compiledServices<Name extends ServiceName>(names: readonly
     logLevel: 'silent',
     plugins: [externalPackages, sourceDirname],
   });
+  // esbuild warns of what a bundle may not do as its sources did (an unresolvable require, a direct eval…): refused.
+  if (result.warnings.length > 0) {
+    throw new Error(`compiling services: ${result.warnings.map((w) => `${w.location?.file ?? ''}:${w.location?.line ?? ''} ${w.text}`).join('; ')}`);
+  }
   mkdirSync(COMPILED_DIR, { recursive: true });
   const compiled = {} as Record<Name, string>;
   for (const name of names) {
@@ -78,10 +90,7 @@ export async function compiledServices<Name extends ServiceName>(names: readonly
     if (!output) throw new Error(`compiling ${name}: esbuild wrote no ${name}.js`);
     const digest = createHash('sha256').update(output.contents).digest('hex').slice(0, 16);
     const file = join(COMPILED_DIR, `${name}.${digest}.js`);
-    if (existsSync(file)) {
-      const now = new Date();
-      utimesSync(file, now, now);
-    } else {
+    if (!markUsed(file)) {
       const partial = `${file}.${process.pid}.partial`;
       writeFileSync(partial, output.contents);
       renameSync(partial, file);
@@ -90,6 +99,17 @@ export async function compiledServices<Name extends ServiceName>(names: readonly
     compiled[name] = file;
   }
   return compiled;
+}
+
+/** Marks a compiled file as used now (see `removeUnused`); false when it is not there. */
+export function markUsed(file: string): boolean {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Earlier compilations of a service that nothing has used for a day: sources change, the folder stays small. */

@@ -6,8 +6,8 @@ import { BUSY_KEY_COUNT, VIEW_KEY_COUNT } from './viewKeys';
 
 // The scripts sit beside this file and are read once, at module load. `__dirname` is this source file's
 // folder everywhere it runs: jest (the swc transform keeps CommonJS and jest sets __dirname per module),
-// and tsx, which runs the TypeScript sources in place for the production processes and the image
-// (deploy/cluster/Dockerfile copies the tree as is). Nothing compiles shared-kernel to another folder.
+// tsx (the embedded default and the container image run the sources in place), and the stack's compiled
+// services, whose build writes each module's own folder in for `__dirname` (deploy/src/stack/compiledServices.ts).
 const lua = (file: string) => readFileSync(join(__dirname, file), 'utf8');
 
 const APPLY = lua('applyChanges.lua');
