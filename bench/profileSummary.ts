@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type CallFrame, describeFrame } from './profileFrames';
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: CallFrame;
   hitCount?: number;
   children?: number[];
 }
@@ -24,12 +25,8 @@ export function summariseProfiles(dir: string, top = 20): { functions: { name: s
       // Idle time is the event loop waiting (for PostgreSQL, or for load): left out, so the shares are of busy time.
       if (node.callFrame.functionName === '(idle)') continue;
       total += hits;
-      const { functionName, url, lineNumber } = node.callFrame;
-      const short = url.replace(/^.*\/node_modules\//, 'nm:').replace(/^.*\/work\/main\//, '').replace(/^file:\/\//, '');
-      const key = `${functionName || '(anonymous)'} ${short}${url ? `:${lineNumber + 1}` : ''}`;
+      const { key, pkg } = describeFrame(node.callFrame);
       byFunction.set(key, (byFunction.get(key) ?? 0) + hits);
-      const pkg = url === '' ? functionName.startsWith('(') ? functionName : '(native)'
-        : /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? (url.startsWith('node:') ? 'node:internals' : /\/work\/main\/([^/]+)/.exec(url)?.[1] ?? url);
       byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + hits);
     }
   }

@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type CallFrame, describeFrame } from './profileFrames';
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: CallFrame;
   children?: number[];
 }
 
@@ -26,14 +27,6 @@ export interface WindowSummary {
   packages: { name: string; ms: number }[];
 }
 
-const shortUrl = (url: string) => url.replace(/^.*\/node_modules\//, 'nm:').replace(/^.*\/work\/main\//, '').replace(/^file:\/\//, '');
-
-function packageOf(frame: ProfileNode['callFrame']): string {
-  const { url, functionName } = frame;
-  if (url === '') return functionName.startsWith('(') ? functionName : '(native)';
-  return /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? (url.startsWith('node:') ? 'node:internals' : /\/work\/main\/([^/]+)/.exec(url)?.[1] ?? url);
-}
-
 /**
  * A --cpu-prof profile read over its last `windowMs` only (the load phase: the profile also covers
  * start-up, whose tsx compilation would swamp a short load), by self time and by inclusive time.
@@ -50,7 +43,10 @@ export function summariseProfileWindow(dir: string, windowMs: number, top = 25):
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));
     const parent = new Map<number, number>();
     for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-    const keyOf = (node: ProfileNode) => `${node.callFrame.functionName || '(anonymous)'} ${shortUrl(node.callFrame.url)}${node.callFrame.url ? `:${node.callFrame.lineNumber + 1}` : ''}`;
+    // Described once per node: a frame of a compiled service is looked up in its source map.
+    const described = new Map<number, ReturnType<typeof describeFrame>>();
+    const describe = (node: ProfileNode) => described.get(node.id) ?? described.set(node.id, describeFrame(node.callFrame)).get(node.id)!;
+    const keyOf = (node: ProfileNode) => describe(node).key;
     const from = profile.endTime - windowMs * 1000;
     let t = profile.startTime;
     for (let i = 0; i < profile.samples.length; i++) {
@@ -64,7 +60,7 @@ export function summariseProfileWindow(dir: string, windowMs: number, top = 25):
       busyUs += us;
       const key = keyOf(node);
       self.set(key, (self.get(key) ?? 0) + us);
-      const pkg = packageOf(node.callFrame);
+      const { pkg } = describe(node);
       packages.set(pkg, (packages.get(pkg) ?? 0) + us);
       const seen = new Set<string>();
       for (let at: number | undefined = node.id; at !== undefined; at = parent.get(at)) {

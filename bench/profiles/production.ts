@@ -114,6 +114,14 @@ export async function startProductionSystem(options: ProductionSystemOptions): P
         nodeArgs[name] = ['--cpu-prof', `--cpu-prof-dir=${cpuProfiles[name]}`];
       }
     }
+    const SERVICES = ['command-api', 'query-api', 'projector', 'notifier', 'relay', 'gateway'];
+    // BENCH_NODE_ARGS="query-api=--trace-gc,--max-semi-space-size=64;projector=…": Node flags for an experiment.
+    for (const part of (process.env.BENCH_NODE_ARGS ?? '').split(';').filter(Boolean)) {
+      const at = part.indexOf('=');
+      const name = part.slice(0, at).trim();
+      if (at < 0 || !SERVICES.includes(name)) throw new Error(`BENCH_NODE_ARGS: "${part}" is not service=flag,flag with a service of ${SERVICES.join(', ')}`);
+      nodeArgs[name] = [...(nodeArgs[name] ?? []), ...part.slice(at + 1).split(',').map((f) => f.trim()).filter(Boolean)];
+    }
     const port = await freePortBase();
     const started = await startProductionStack({
       port, databaseUrl: options.databaseUrl, jwtSecret: options.secret, kafkaBrokers: options.kafkaBrokers, kafkaTopic: options.kafkaTopic,
