@@ -44,6 +44,18 @@ export interface StackOptions {
 
 const root = resolve(__dirname, '../../..');
 
+/**
+ * Node flags of the services that allocate most per request or event. A young generation of 64 MiB per
+ * semi-space (16 by default) lets a free/busy answer's or a batch's garbage die before it is scavenged:
+ * in the bench the query API's scavenges took half the time (3.6 s against 7.3 s over the availability
+ * section) and its CPU per free/busy request fell by a fifth; the projections' per event by about a tenth.
+ * It costs up to ≈ 100 MiB more memory per process. The cluster manifests set the same in NODE_OPTIONS.
+ */
+const SERVICE_NODE_ARGS: Partial<Record<ServiceName, string[]>> = {
+  'query-api': ['--max-semi-space-size=64'],
+  projector: ['--max-semi-space-size=64'],
+};
+
 function run(script: string, env: Record<string, string> = {}): Promise<void> {
   return new Promise((done, fail) =>
     execFile(resolve(root, script), { timeout: 300_000, env: { ...process.env, ...env } }, (error, _stdout, stderr) => (error ? fail(new Error(`${script}: ${stderr || error.message}`)) : done())),
@@ -127,7 +139,8 @@ export async function startProductionStack(options: StackOptions) {
   const compiled = await compiledServices(['command-api', 'query-api', 'projector', 'notifier', 'relay', 'gateway']);
   const service = (name: ServiceName, n: number, r: number, env: Record<string, string> = {}) => {
     const named = r === 0 ? name : `${name}-${r + 1}`;
-    return serviceProcess({ name: named, entry: compiled[name], port: port(n, r), env: { ...shared, ...env }, logDir: options.logDir, nodeArgs: options.nodeArgs?.[named] ?? [] });
+    const nodeArgs = [...(SERVICE_NODE_ARGS[name] ?? []), ...(options.nodeArgs?.[named] ?? [])];
+    return serviceProcess({ name: named, entry: compiled[name], port: port(n, r), env: { ...shared, ...env }, logDir: options.logDir, nodeArgs });
   };
   const each = <T>(count: number, make: (r: number) => T): T[] => Array.from({ length: count }, (_, r) => make(r));
   const group = {
