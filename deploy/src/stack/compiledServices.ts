@@ -57,8 +57,8 @@ const sourceDirname: Plugin = {
 };
 
 /**
- * The named services compiled as production runs them: one CommonJS file per
- * service, Datebook's modules bundled into it. Running the TypeScript through tsx instead costs CPU on
+ * The named services compiled for the stack (production profile, scale-out, bench): one CommonJS file per
+ * service, Datebook's modules bundled into it. (The container image, untested here, still runs tsx.) Running the TypeScript through tsx instead costs CPU on
  * every request: tsx compiles with esbuild's `keepNames`, so each closure made at run time is given its name
  * with a `defineProperty`, and every value one module imports from another is read through a getter. Here
  * modules share one scope and closures are plain. Files are named by their content (written once, then
