@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pgSqlDatabase } from '@datebook/shared-kernel/ports/pg';
 import { openEventStore } from '@datebook/shared-kernel/runtime';
@@ -129,7 +130,11 @@ export async function startProductionStack(options: StackOptions) {
   // within it (APIs 2 × 2 × (6 + 2 × 3), projectors and notifiers 2 × 2 × (4 + 2 × 3), relays 2 × 2: 92).
   const scaledPools = replicas > 1 || shardUrls.length > 0;
   const apiPools: Record<string, string> = scaledPools ? { DATABASE_POOL_SIZE: '6' } : {};
+  // The operators' token (the caller's, or one of this stack's own): with it a service that does not get ready
+  // tells the stack why (`/readyz` gives reasons to operators only).
+  const opsToken = process.env.OPS_TOKEN ?? randomBytes(32).toString('base64url');
   const shared = {
+    OPS_TOKEN: opsToken,
     ...(scaledPools ? { EVENT_STORE_POOL_SIZE: '3' } : {}),
     DATABASE_URL: options.databaseUrl, JWT_SECRET: options.jwtSecret, KAFKA_BROKERS: options.kafkaBrokers, KAFKA_TOPIC: options.kafkaTopic,
     LOG_LEVEL: options.logLevel, DATA_DIR: options.dataDir, REDIS_URL: options.redisUrl, ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
@@ -144,7 +149,7 @@ export async function startProductionStack(options: StackOptions) {
   const service = (name: ServiceName, n: number, r: number, env: Record<string, string> = {}) => {
     const named = r === 0 ? name : `${name}-${r + 1}`;
     const nodeArgs = [...(SERVICE_NODE_ARGS[name] ?? []), ...(options.nodeArgs?.[named] ?? [])];
-    return serviceProcess({ name: named, entry: compiled[name], port: port(n, r), env: { ...shared, ...env }, logDir: options.logDir, nodeArgs });
+    return serviceProcess({ name: named, entry: compiled[name], port: port(n, r), env: { ...shared, ...env }, logDir: options.logDir, nodeArgs, opsToken });
   };
   const each = <T>(count: number, make: (r: number) => T): T[] => Array.from({ length: count }, (_, r) => make(r));
   const group = {

@@ -44,4 +44,25 @@ describe('a service process that does not get ready', () => {
       await service.kill();
     }
   }, 30_000);
+
+  it("asks /readyz with the operators' token, so a 503 says why", async () => {
+    const port = await closedPort();
+    const entry = join(dir, 'unready.mjs');
+    // As readinessBody answers: the reasons only for the operators' token.
+    writeFileSync(entry, `import http from 'node:http';
+http.createServer((req, res) => {
+  const operator = req.headers.authorization === 'Bearer ' + process.env.OPS_TOKEN;
+  res.writeHead(503, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(operator ? { status: 'not ready', reasons: ['database: connection refused'] } : { status: 'not ready' }));
+}).listen(${port}, '127.0.0.1');
+`);
+    const opsToken = 'a-token-of-this-test-0123456789-0123456789';
+    const service = serviceProcess({ name: 'unready', entry, port, env: { OPS_TOKEN: opsToken }, logDir: dir, readyTimeoutMs: 1_000, opsToken });
+    try {
+      const failure = await service.start().then(() => undefined, (error: Error) => error);
+      expect(failure?.message).toMatch(/unready getting ready \(last seen: status 503: .*database: connection refused/);
+    } finally {
+      await service.kill();
+    }
+  });
 });

@@ -27,13 +27,15 @@ const READYZ_REQUEST_MS = 2_000;
  * diagnostic report (asked for with SIGUSR2, see `--report-on-signal`; written by the process's own loop, so no
  * report means the loop is blocked). A start that hangs once in many CI runs can be read from that run's output.
  */
-async function waitReady(url: string, child: ChildProcess, timeoutMs: number, name: string, reportFile: string): Promise<void> {
+async function waitReady(url: string, child: ChildProcess, timeoutMs: number, name: string, reportFile: string, opsToken: string | undefined): Promise<void> {
   let lastSeen = 'no answer yet';
   try {
     await pollUntil(async () => {
       if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} while starting`);
       // Not listening yet is not an answer.
-      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(READYZ_REQUEST_MS) }).catch((error: unknown) => {
+      // With the operators' token, a 503 carries its reasons.
+      const headers = opsToken ? { Authorization: `Bearer ${opsToken}` } : undefined;
+      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(READYZ_REQUEST_MS), ...(headers ? { headers } : {}) }).catch((error: unknown) => {
         const cause = (error as { cause?: { code?: string; message?: string } }).cause;
         lastSeen = (error as Error).name === 'TimeoutError' ? `no answer within ${READYZ_REQUEST_MS} ms` : `no connection (${cause?.code ?? cause?.message ?? String(error)})`;
         return undefined;
@@ -84,9 +86,10 @@ async function heldHandles(child: ChildProcess, reportFile: string): Promise<str
 /**
  * One service of the production profile as its own Node process: a compiled service's .js file (see
  * compiledServices.ts), or a main.ts run through tsx.
- * `nodeArgs` go before the entry (e.g. `--cpu-prof`, so the bench can profile one service).
+ * `nodeArgs` go before the entry (e.g. `--cpu-prof`, so the bench can profile one service); `opsToken` (the
+ * service's OPS_TOKEN) is sent to `/readyz`, so a start that fails says why.
  */
-export function serviceProcess(options: { name: string; entry: string; port: number; env: Record<string, string>; logDir: string; readyTimeoutMs?: number; nodeArgs?: string[] }): ServiceProcess {
+export function serviceProcess(options: { name: string; entry: string; port: number; env: Record<string, string>; logDir: string; readyTimeoutMs?: number; nodeArgs?: string[]; opsToken?: string }): ServiceProcess {
   const url = `http://127.0.0.1:${options.port}`;
   let child: ChildProcess | undefined;
   const exited = () => new Promise<void>((resolve) => (child && child.exitCode === null && child.signalCode === null ? child.once('exit', () => resolve()) : resolve()));
@@ -112,7 +115,7 @@ export function serviceProcess(options: { name: string; entry: string; port: num
       });
       child.stdout?.pipe(log);
       child.stderr?.pipe(log);
-      await waitReady(url, child, options.readyTimeoutMs ?? 60_000, options.name, reportFile);
+      await waitReady(url, child, options.readyTimeoutMs ?? 60_000, options.name, reportFile, options.opsToken);
     },
     async stop() {
       child?.kill('SIGTERM');
