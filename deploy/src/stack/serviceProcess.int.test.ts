@@ -21,10 +21,10 @@ describe('a service process that does not get ready', () => {
     // Never listens: it only holds a timer, as a start stuck on something it awaits would.
     const entry = join(dir, 'stuck.mjs');
     writeFileSync(entry, 'setInterval(function waitingForever() {}, 60_000);\n');
-    const service = serviceProcess({ name: 'stuck', entry, port: await closedPort(), env: { SOME_SECRET: 'not to be left on disk' }, logDir: dir, readyTimeoutMs: 1_000 });
+    const service = serviceProcess({ name: 'stuck', entry, port: await closedPort(), env: { SOME_SECRET: 'not to be left on disk' }, logDir: dir, readyTimeoutMs: 3_000 });
     try {
       const failure = await service.start().then(() => undefined, (error: Error) => error);
-      expect(failure?.message).toMatch(/stuck getting ready \(last seen: no connection \(ECONNREFUSED\)\) did not happen within 1000 ms/);
+      expect(failure?.message).toMatch(/stuck getting ready \(last seen: no connection \(ECONNREFUSED\)\) did not happen within 3000 ms/);
       expect(failure?.message).toMatch(/active handles \(its diagnostic report\):\n {2}timer in \d+ ms/);
       expect(readdirSync(dir).filter((file) => file.startsWith('report'))).toEqual([]);
     } finally {
@@ -34,12 +34,12 @@ describe('a service process that does not get ready', () => {
 
   it('says so when its event loop is blocked (no report can be written)', async () => {
     const entry = join(dir, 'blocked.mjs');
-    // Blocks only once the timeout is near, so that the start is seen to be refused first.
-    writeFileSync(entry, 'setTimeout(() => { for (;;) {} }, 500);\n');
-    const service = serviceProcess({ name: 'blocked', entry, port: await closedPort(), env: {}, logDir: dir, readyTimeoutMs: 1_000 });
+    // Blocks as soon as it runs (the report's signal handler is installed before the entry runs).
+    writeFileSync(entry, 'for (;;) {}\n');
+    const service = serviceProcess({ name: 'blocked', entry, port: await closedPort(), env: {}, logDir: dir, readyTimeoutMs: 3_000 });
     try {
       const failure = await service.start().then(() => undefined, (error: Error) => error);
-      expect(failure?.message).toMatch(/blocked getting ready .* did not happen within 1000 ms\nno diagnostic report within 10 s: its event loop is blocked/);
+      expect(failure?.message).toMatch(/blocked getting ready .* did not happen within 3000 ms\nno diagnostic report within 10 s: its event loop is blocked/);
     } finally {
       await service.kill();
     }
@@ -57,7 +57,7 @@ http.createServer((req, res) => {
 }).listen(${port}, '127.0.0.1');
 `);
     const opsToken = 'a-token-of-this-test-0123456789-0123456789';
-    const service = serviceProcess({ name: 'unready', entry, port, env: { OPS_TOKEN: opsToken }, logDir: dir, readyTimeoutMs: 1_000, opsToken });
+    const service = serviceProcess({ name: 'unready', entry, port, env: { OPS_TOKEN: opsToken }, logDir: dir, readyTimeoutMs: 3_000, opsToken });
     try {
       const failure = await service.start().then(() => undefined, (error: Error) => error);
       expect(failure?.message).toMatch(/unready getting ready \(last seen: status 503: .*database: connection refused/);
