@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { calendarEventStreamName } from '@datebook/shared-kernel';
 import { jwtTokenService } from '@datebook/shared-kernel/http';
 import { EVENT_STORE_SCHEMA, READ_MODEL_SCHEMA } from '@datebook/shared-kernel/ports';
-import { createTestDatabase, type TestDatabase } from '@datebook/shared-kernel/testing';
+import { createTestDatabase, freePort, type TestDatabase } from '@datebook/shared-kernel/testing';
 import { Pool } from 'pg';
 import { compiledServices } from '../deploy/src/stack/compiledServices';
 import { serviceProcess, type ServiceProcess } from '../deploy/src/stack/serviceProcess';
@@ -36,16 +35,6 @@ function option(name: string, fallback: number): number {
   return value;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((answer, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? answer(address.port) : fail(new Error('no port'))));
-    });
-  });
-}
 
 async function main(): Promise<void> {
   const seconds = option('seconds', 15);

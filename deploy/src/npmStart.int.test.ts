@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pollUntil } from '@datebook/shared-kernel/testing';
+import { freePort, pollUntil } from '@datebook/shared-kernel/testing';
 
 const repo = resolve(__dirname, '../..');
 
@@ -43,13 +43,6 @@ function isAlive(pid: number): boolean {
 
 const answers = (port: number) => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 /** `npm start` as a person runs it, on a data folder and port of its own. */
 function npmStart(dataDir: string, port: number): { child: ChildProcess; output: () => string; exited: Promise<number | NodeJS.Signals | null> } {

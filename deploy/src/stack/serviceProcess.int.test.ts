@@ -1,17 +1,8 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
+import { freePort } from '@datebook/shared-kernel/testing';
 import { serviceProcess } from './serviceProcess';
-
-/** A port nothing listens on: one the system gave out and took back. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('a service process that does not get ready', () => {
   const dir = mkdtempSync(join(tmpdir(), 'datebook-service-process-'));
@@ -21,7 +12,7 @@ describe('a service process that does not get ready', () => {
     // Never listens: it only holds a timer, as a start stuck on something it awaits would.
     const entry = join(dir, 'stuck.mjs');
     writeFileSync(entry, 'setInterval(function waitingForever() {}, 60_000);\n');
-    const service = serviceProcess({ name: 'stuck', entry, port: await closedPort(), env: { SOME_SECRET: 'not to be left on disk' }, logDir: dir, readyTimeoutMs: 3_000 });
+    const service = serviceProcess({ name: 'stuck', entry, port: await freePort(), env: { SOME_SECRET: 'not to be left on disk' }, logDir: dir, readyTimeoutMs: 3_000 });
     try {
       const failure = await service.start().then(() => undefined, (error: Error) => error);
       expect(failure?.message).toMatch(/stuck getting ready \(last seen: no connection \(ECONNREFUSED\)\) did not happen within 3000 ms/);
@@ -36,7 +27,7 @@ describe('a service process that does not get ready', () => {
     const entry = join(dir, 'blocked.mjs');
     // Blocks as soon as it runs (the report's signal handler is installed before the entry runs).
     writeFileSync(entry, 'for (;;) {}\n');
-    const service = serviceProcess({ name: 'blocked', entry, port: await closedPort(), env: {}, logDir: dir, readyTimeoutMs: 3_000 });
+    const service = serviceProcess({ name: 'blocked', entry, port: await freePort(), env: {}, logDir: dir, readyTimeoutMs: 3_000 });
     try {
       const failure = await service.start().then(() => undefined, (error: Error) => error);
       expect(failure?.message).toMatch(/blocked getting ready .* did not happen within 3000 ms\nno diagnostic report within 10 s: its event loop is blocked/);
@@ -46,7 +37,7 @@ describe('a service process that does not get ready', () => {
   }, 30_000);
 
   it("asks /readyz with the operators' token, so a 503 says why", async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const entry = join(dir, 'unready.mjs');
     // As readinessBody answers: the reasons only for the operators' token.
     writeFileSync(entry, `import http from 'node:http';

@@ -10,3 +10,4 @@ export { countingReads } from './countingReads';
 export * from './testCorpora';
 export * from './intervalArbitraries';
 export * from './seededRandom';
+export { freePort } from './freePort';
