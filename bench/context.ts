@@ -1,5 +1,6 @@
 import type { TokenService } from '@datebook/shared-kernel/http';
 import type { Pool } from 'pg';
+import { autovacuumPass } from './autovacuumPass';
 import { type CpuSplit, startCpuMeter } from './cpuMeter';
 import { appendRows, type BenchUser, makeUsers, rng, rowsOf, weekBookings } from './fixtures';
 import { type RunResult, saturate } from './loadGenerator';
@@ -76,6 +77,11 @@ export function createContext(base: Omit<BenchContext, 'pick' | 'figures' | 'det
     async settle(why, timeoutMs = 600_000) {
       const ms = await base.system.waitUntilQuiet(timeoutMs);
       if (ms > 1000) ctx.log(`${why}: the consumers took ${Math.round(ms)} ms to catch up`);
+      const started = performance.now();
+      const pass = await autovacuumPass(base.pool);
+      if (pass.vacuumed.length + pass.analyzed.length > 0) {
+        ctx.log(`${why}: autovacuum's pass (${Math.round(performance.now() - started)} ms): vacuumed ${pass.vacuumed.length}, analyzed ${pass.analyzed.length} tables`);
+      }
       return ms;
     },
     async measure(target, work) {
