@@ -1,4 +1,4 @@
-import { ATTENDANCE_COLUMNS, type AttendanceRecord, toAttendanceRow } from '../readModel/attendanceRows';
+import { ATTENDANCE_COLUMNS, ATTENDANCE_FROM, type AttendanceRecord, toAttendanceRow } from '../readModel/attendanceRows';
 import type { SqlExecutor } from '../sql/sqlDatabase';
 import type { CalendarViewEntry } from './calendarViews';
 
@@ -10,7 +10,7 @@ import type { CalendarViewEntry } from './calendarViews';
 export async function readModelViewEntries(db: SqlExecutor, userID: string, since: Date, limit: number): Promise<CalendarViewEntry[] | undefined> {
   const { rows } = await db.query<AttendanceRecord & { version: string }>(
     `select ${ATTENDANCE_COLUMNS}, e.version::text as version
-     from rm_event_users eu join rm_events e on e.event_id = eu.event_id
+     from ${ATTENDANCE_FROM}
      where eu.user_id = $1 and eu.event_status = 'confirmed' and eu.span_end > $2
      limit $3`,
     [userID, since.toISOString(), limit + 1],

@@ -34,8 +34,8 @@ create table if not exists rm_events (
   updated_at timestamptz not null
 );
 -- One row per person on an event. span_start/span_end bound every occurrence of the event (infinite for an
--- endless series), so a calendar or availability read is one index range scan on (user_id, span_start);
--- the series is then expanded for the window in the query API.
+-- endless series), so a calendar or availability read is one index range scan on (user_id, span_end) (see
+-- rm_event_users_upcoming below); the series is then expanded for the window in the query API.
 create table if not exists rm_event_users (
   event_id uuid not null,
   user_id uuid not null,
@@ -48,7 +48,11 @@ create table if not exists rm_event_users (
   event_status text not null,
   primary key (event_id, user_id)
 );
-create index if not exists rm_event_users_calendar on rm_event_users (user_id, span_start);
+-- Reads ask for what ends after a point (a window's start, a view copy's horizon), mostly near now: ordered by
+-- span_end, the scan starts there and reads only what lies ahead of it. Ordered by span_start, it read every
+-- past event of the person first, a cost that grew with their history.
+create index if not exists rm_event_users_upcoming on rm_event_users (user_id, span_end);
+drop index if exists rm_event_users_calendar;
 -- Google's "add invitations to my calendar" (everyone | knownSenders | whenResponded), see AddInvitations.
 alter table rm_users add column if not exists add_invitations text not null default 'everyone';
 -- Who gave an address a rule names (the projector moves their access stamps when a rule is granted to it).
