@@ -26,7 +26,8 @@ export async function autovacuumPass(pool: Pool): Promise<{ vacuumed: string[]; 
   for (const table of rows) {
     if (!table.vacuum && !table.analyze) continue;
     // One statement each: VACUUM cannot run inside the implicit transaction of a multi-statement query.
-    await pool.query(`${table.vacuum ? 'vacuum' : ''}${table.vacuum && table.analyze ? ' (analyze)' : table.analyze ? 'analyze' : ''} ${table.name}`);
+    const command = table.vacuum ? (table.analyze ? 'vacuum (analyze)' : 'vacuum') : 'analyze';
+    await pool.query(`${command} ${table.name}`);
     if (table.vacuum) vacuumed.push(table.name);
     if (table.analyze) analyzed.push(table.name);
   }

@@ -35,7 +35,6 @@ function option(name: string, fallback: number): number {
   return value;
 }
 
-
 async function main(): Promise<void> {
   const seconds = option('seconds', 15);
   const connections = option('connections', 32);

@@ -43,7 +43,6 @@ function isAlive(pid: number): boolean {
 
 const answers = (port: number) => fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
 
-
 /** `npm start` as a person runs it, on a data folder and port of its own. */
 function npmStart(dataDir: string, port: number): { child: ChildProcess; output: () => string; exited: Promise<number | NodeJS.Signals | null> } {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };

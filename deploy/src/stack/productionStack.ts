@@ -149,7 +149,7 @@ export async function startProductionStack(options: StackOptions) {
   const service = (name: ServiceName, n: number, r: number, env: Record<string, string> = {}) => {
     const named = r === 0 ? name : `${name}-${r + 1}`;
     const nodeArgs = [...(SERVICE_NODE_ARGS[name] ?? []), ...(options.nodeArgs?.[named] ?? [])];
-    return serviceProcess({ name: named, entry: compiled[name], port: port(n, r), env: { ...shared, ...env }, logDir: options.logDir, nodeArgs, opsToken });
+    return serviceProcess({ name: named, entry: compiled[name], port: port(n, r), env: { ...shared, ...env }, logDir: options.logDir, nodeArgs });
   };
   const each = <T>(count: number, make: (r: number) => T): T[] => Array.from({ length: count }, (_, r) => make(r));
   const group = {

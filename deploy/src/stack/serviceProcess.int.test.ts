@@ -48,7 +48,7 @@ http.createServer((req, res) => {
 }).listen(${port}, '127.0.0.1');
 `);
     const opsToken = 'a-token-of-this-test-0123456789-0123456789';
-    const service = serviceProcess({ name: 'unready', entry, port, env: { OPS_TOKEN: opsToken }, logDir: dir, readyTimeoutMs: 3_000, opsToken });
+    const service = serviceProcess({ name: 'unready', entry, port, env: { OPS_TOKEN: opsToken }, logDir: dir, readyTimeoutMs: 3_000 });
     try {
       const failure = await service.start().then(() => undefined, (error: Error) => error);
       expect(failure?.message).toMatch(/unready getting ready \(last seen: status 503: .*database: connection refused/);

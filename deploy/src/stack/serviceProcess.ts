@@ -86,10 +86,10 @@ async function heldHandles(child: ChildProcess, reportFile: string): Promise<str
 /**
  * One service of the production profile as its own Node process: a compiled service's .js file (see
  * compiledServices.ts), or a main.ts run through tsx.
- * `nodeArgs` go before the entry (e.g. `--cpu-prof`, so the bench can profile one service); `opsToken` (the
- * service's OPS_TOKEN) is sent to `/readyz`, so a start that fails says why.
+ * `nodeArgs` go before the entry (e.g. `--cpu-prof`, so the bench can profile one service). The service's own
+ * OPS_TOKEN (from `env`, else inherited) is sent to `/readyz`, so a start that fails says why.
  */
-export function serviceProcess(options: { name: string; entry: string; port: number; env: Record<string, string>; logDir: string; readyTimeoutMs?: number; nodeArgs?: string[]; opsToken?: string }): ServiceProcess {
+export function serviceProcess(options: { name: string; entry: string; port: number; env: Record<string, string>; logDir: string; readyTimeoutMs?: number; nodeArgs?: string[] }): ServiceProcess {
   const url = `http://127.0.0.1:${options.port}`;
   let child: ChildProcess | undefined;
   const exited = () => new Promise<void>((resolve) => (child && child.exitCode === null && child.signalCode === null ? child.once('exit', () => resolve()) : resolve()));
@@ -115,7 +115,7 @@ export function serviceProcess(options: { name: string; entry: string; port: num
       });
       child.stdout?.pipe(log);
       child.stderr?.pipe(log);
-      await waitReady(url, child, options.readyTimeoutMs ?? 60_000, options.name, reportFile, options.opsToken);
+      await waitReady(url, child, options.readyTimeoutMs ?? 60_000, options.name, reportFile, options.env.OPS_TOKEN ?? process.env.OPS_TOKEN);
     },
     async stop() {
       child?.kill('SIGTERM');
