@@ -1,5 +1,6 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from '@datebook/shared-kernel/testing';
 import { serviceProcess } from './serviceProcess';
@@ -35,6 +36,30 @@ describe('a service process that does not get ready', () => {
       await service.kill();
     }
   }, 30_000);
+
+  it('gets ready on a port fetch refuses ("bad port", as the scale-out replicas were once in 40 runs)', async () => {
+    // Ports the Fetch standard blocks in the range a stack laid out from a base port may use; one of them is free here.
+    const blocked = [5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080];
+    const isFree = (port: number) => new Promise<boolean>((answer) => {
+      const probe = createServer();
+      probe.once('error', () => answer(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => answer(true)));
+    });
+    let port: number | undefined;
+    for (const candidate of blocked) if (await isFree(candidate)) { port = candidate; break; }
+    if (port === undefined) throw new Error('every port fetch blocks is taken on this machine');
+    expect(await fetch(`http://127.0.0.1:${port}/readyz`).then(() => 'answered', (error: Error & { cause?: Error }) => error.cause?.message)).toBe('bad port');
+    const entry = join(dir, 'ready.mjs');
+    writeFileSync(entry, `import http from 'node:http';
+http.createServer((req, res) => res.end('{"status":"ready"}')).listen(${port}, '127.0.0.1');
+`);
+    const service = serviceProcess({ name: 'ready', entry, port, env: {}, logDir: dir, readyTimeoutMs: 10_000 });
+    try {
+      await service.start();
+    } finally {
+      await service.kill();
+    }
+  });
 
   it("asks /readyz with the operators' token, so a 503 says why", async () => {
     const port = await freePort();

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { basename, join } from 'node:path';
 import { pollUntil } from '@datebook/shared-kernel/testing';
 import { markUsed } from './compiledServices';
@@ -32,21 +33,39 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number, na
   try {
     await pollUntil(async () => {
       if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} while starting`);
-      // Not listening yet is not an answer.
-      // With the operators' token, a 503 carries its reasons.
-      const headers = opsToken ? { Authorization: `Bearer ${opsToken}` } : undefined;
-      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(READYZ_REQUEST_MS), ...(headers ? { headers } : {}) }).catch((error: unknown) => {
-        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-        lastSeen = (error as Error).name === 'TimeoutError' ? `no answer within ${READYZ_REQUEST_MS} ms` : `no connection (${cause?.code ?? cause?.message ?? String(error)})`;
+      // Not listening yet is not an answer. With the operators' token, a 503 carries its reasons.
+      const answer = await readyzAnswer(`${url}/readyz`, opsToken).catch((error: Error & { code?: string }) => {
+        lastSeen = error.code === 'TIMEOUT' ? `no answer within ${READYZ_REQUEST_MS} ms` : `no connection (${error.code ?? error.message})`;
         return undefined;
       });
-      if (response && response.status !== 200) lastSeen = `status ${response.status}: ${(await response.text().catch(() => '')).slice(0, 300)}`;
-      return response?.status === 200;
+      if (answer && answer.status !== 200) lastSeen = `status ${answer.status}: ${answer.body.slice(0, 300)}`;
+      return answer?.status === 200;
     }, { timeoutMs, pollMs: 100, what: () => `${name} getting ready (last seen: ${lastSeen})` });
   } catch (error) {
     if (child.exitCode !== null || child.signalCode !== null) throw error;
     throw new Error(`${(error as Error).message}\n${await heldHandles(child, reportFile)}`);
   }
+}
+
+/**
+ * One `/readyz` request, bounded by READYZ_REQUEST_MS. Through node:http, not fetch: fetch refuses the ports the
+ * Fetch standard blocks (5060 and 5061 among them, "bad port"), and a stack laid out from a base port can put a
+ * service on one; the scale-out test's replicas did, once in 40 runs, and never got ready.
+ */
+function readyzAnswer(url: string, opsToken: string | undefined): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet(url, { headers: opsToken ? { Authorization: `Bearer ${opsToken}` } : {}, timeout: READYZ_REQUEST_MS }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        if (body.length < 1000) body += chunk;
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      response.on('error', reject);
+    });
+    request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
+    request.on('error', reject);
+  });
 }
 
 type Handle = { type: string; is_active?: boolean; remoteEndpoint?: unknown; localEndpoint?: unknown; firesInMsFromNow?: number };
