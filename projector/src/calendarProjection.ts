@@ -33,11 +33,15 @@ export async function projectBatch(tx: SqlExecutor, batch: RecordedEvent[]): Pro
     else if (category === 'User') users.push(recorded);
   }
   if (users.length > 0) await projectUsers(tx, users);
-  const changed = calendarEvents.length > 0 ? await projectCalendarEvents(tx, calendarEvents) : [];
+  const folded = calendarEvents.length > 0 ? await foldStreams(tx, calendarEvents) : new Map<string, Folded>();
+  // The writes that follow need no answer, so they are sent without waiting for one, and the transaction's
+  // COMMIT goes out right behind them (SqlDatabase.transaction): the collection counters they lock are held
+  // for PostgreSQL's time alone. Waiting for each answer held them across this process's other work, and a
+  // batch of another partition touching the same collections waited 10–100 ms for them.
+  const changed = writeCalendarEvents(tx, folded);
   if (calendars.length > 0) await projectCalendars(tx, calendars);
-  // Last: the collection counters it raises stay locked until the commit, and a batch of another partition
-  // touching the same collections waits for them (up to 10 ms a batch when they were raised mid-transaction).
-  await projectCollections(tx, changed);
+  // Last: the counters it raises stay locked until the commit.
+  projectCollections(tx, changed);
 }
 
 /** An instant as PostgreSQL takes it, the endless ends of a series included. */
@@ -76,9 +80,11 @@ async function foldStreams(tx: SqlExecutor, batch: RecordedEvent[]): Promise<Map
   return folded;
 }
 
-/** Writes the batch's events and attendees; answers the events it changed, for their CalDAV collections. */
-async function projectCalendarEvents(tx: SqlExecutor, batch: RecordedEvent[]): Promise<ChangedEvent[]> {
-  const folded = await foldStreams(tx, batch);
+/**
+ * Sends the write of the folded events and their attendees, without waiting for its answer (see projectBatch);
+ * answers the events it changed, for their CalDAV collections.
+ */
+function writeCalendarEvents(tx: SqlExecutor, folded: Map<string, Folded>): ChangedEvent[] {
   const eventRows: object[] = [];
   const attendeeRows: object[] = [];
   const changed: ChangedEvent[] = [];
@@ -102,7 +108,7 @@ async function projectCalendarEvents(tx: SqlExecutor, batch: RecordedEvent[]): P
 
   // One statement: the events, and their people (those no longer on a changed event lose its row, the others
   // get theirs written where it differs).
-  await tx.query(
+  void tx.query(
     `with events as (
        insert into rm_events (event_id, host_id, title, description, location, start_time, end_time, time_zone, all_day, start_date, end_date,
          recurrence, exceptions, transparency, calendar_id, visibility, status, state, ical_uid, ical_sequence, version, updated_at)

@@ -21,11 +21,12 @@ export interface ChangedEvent {
  * batches and a collection's seq follows commit order: a client that synced up to seq N has missed nothing
  * below N (RFC 6578 §3.2 asks no more, and no less, of a sync-token).
  *
- * One statement. An event's present rows are those of the state the read model held (this transaction writes
+ * One statement, sent without waiting for its answer: the transaction's commit follows it at once and fails
+ * if it fails (SqlDatabase.transaction). An event's present rows are those of the state the read model held (this transaction writes
  * both), so the collections it may have left are those of `before` it is no longer in: each is looked up by
  * its key and marked gone if present.
  */
-export async function projectCollections(tx: SqlExecutor, changed: readonly ChangedEvent[]): Promise<void> {
+export function projectCollections(tx: SqlExecutor, changed: readonly ChangedEvent[]): void {
   if (changed.length === 0) return;
   const wanted: { collection_id: string; event_id: string; span_start: string; span_end: string }[] = [];
   const mayHaveLeft = { collections: [] as string[], events: [] as string[] };
@@ -39,7 +40,7 @@ export async function projectCollections(tx: SqlExecutor, changed: readonly Chan
     }
   }
   if (wanted.length === 0 && mayHaveLeft.events.length === 0) return;
-  await tx.query(
+  void tx.query(
     `with wanted as materialized (
        select * from jsonb_to_recordset($1::jsonb) as w(collection_id uuid, event_id uuid, span_start timestamptz, span_end timestamptz)
      ),

@@ -1,6 +1,9 @@
 import { createTestDatabase, type TestDatabase } from '../../testing';
 import { pgSqlDatabase } from './pgSqlDatabase';
 import type { SqlDatabase, SqlExecutor } from './sqlDatabase';
+import { sqlDatabaseContract } from './sqlDatabase.contract';
+
+const databases = new Map<SqlDatabase, TestDatabase>();
 
 /** The statements this session has prepared (PostgreSQL's own view of it). */
 const preparedOn = async (tx: SqlExecutor) => (await tx.query<{ statement: string }>("select statement from pg_prepared_statements where name like 'datebook_%'")).rows.map((r) => r.statement);
@@ -50,4 +53,17 @@ describe('pgSqlDatabase prepares the statements it runs often', () => {
       await fresh.close();
     }
   });
+});
+
+sqlDatabaseContract('pgSqlDatabase', {
+  create: async () => {
+    const testDb = await createTestDatabase();
+    const db = pgSqlDatabase({ connectionString: testDb.url, max: 2 });
+    databases.set(db, testDb);
+    return db;
+  },
+  dispose: async (db) => {
+    await db.close();
+    await databases.get(db)?.drop();
+  },
 });

@@ -1,4 +1,5 @@
 import { Pool, type PoolConfig, types } from 'pg';
+import { inFlightStatements } from './inFlightStatements';
 import { preparedStatements, type PreparedStatementsOptions } from './preparedStatements';
 import type { SqlDatabase, SqlExecutor } from './sqlDatabase';
 
@@ -11,7 +12,8 @@ types.setTypeParser(types.builtins.INT8, (value: string) => value);
  */
 export function pgSqlDatabase(config: PoolConfig & { prepared?: PreparedStatementsOptions | false }): SqlDatabase {
   const { prepared: preparedOptions, ...poolConfig } = config;
-  const pool = new Pool(poolConfig);
+  // Pipelined: a statement is sent without waiting for the answers before it (no cursors or `rows` here).
+  const pool = new Pool({ ...poolConfig, pipeline: true });
   const prepared = preparedOptions === false ? undefined : preparedStatements(preparedOptions);
   const configOf = (text: string, params: unknown[] | undefined) => (prepared ? prepared.configOf(text, params) : { text, ...(params ? { values: params } : {}) });
   /** A prepared statement the server can no longer run: its plan's result type changed (0A000), or it is gone (26000). */
@@ -32,23 +34,31 @@ export function pgSqlDatabase(config: PoolConfig & { prepared?: PreparedStatemen
       const client = await pool.connect();
       // A connection holding a broken prepared statement is closed, not pooled again (pool.query does the same).
       let broken: Error | undefined;
+      const statements = inFlightStatements({
+        async query(text, params) {
+          const result = await client.query(configOf(text, params)).catch((error: unknown) => {
+            if (brokenPlan(error)) broken = error as Error;
+            return planChanged(text)(error);
+          });
+          return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+        },
+      });
+      // The pool's connections pipeline: BEGIN goes out with the first statement of `work`, and COMMIT right
+      // behind the last, in the round trip that carries it.
+      const begun = client.query('BEGIN');
+      begun.catch(() => undefined); // awaited below; handled here in case `work` fails first
       try {
-        await client.query('BEGIN');
-        const tx: SqlExecutor = {
-          async query(text, params) {
-            const result = await client.query(configOf(text, params)).catch((error: unknown) => {
-              if (brokenPlan(error)) broken = error as Error;
-              return planChanged(text)(error);
-            });
-            return { rows: result.rows, rowCount: result.rowCount ?? 0 };
-          },
-        };
-        const value = await work(tx);
-        await client.query('COMMIT');
+        const value = await work(statements.tx);
+        const committed = client.query('COMMIT');
+        committed.catch(() => undefined);
+        await begun;
+        await statements.settled();
+        // PostgreSQL answers the COMMIT of a transaction a statement aborted with ROLLBACK, not an error.
+        if ((await committed).command !== 'COMMIT') throw new Error('the transaction was rolled back at its commit');
         return value;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
+        throw await statements.firstFailure(error);
       } finally {
         client.release(broken);
       }

@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { inFlightStatements } from './inFlightStatements';
 import type { SqlDatabase, SqlExecutor } from './sqlDatabase';
 
 /**
@@ -16,7 +17,17 @@ export async function pgliteSqlDatabase(dataDir?: string): Promise<SqlDatabase> 
   const direct = wrap(db);
   return {
     query: direct.query,
-    transaction: (work) => db.transaction((tx) => work(wrap(tx))),
+    transaction: (work) =>
+      db.transaction(async (tx) => {
+        const statements = inFlightStatements(wrap(tx));
+        try {
+          const value = await work(statements.tx);
+          await statements.settled();
+          return value;
+        } catch (error) {
+          throw await statements.firstFailure(error);
+        }
+      }),
     async exec(script) {
       await db.exec(script);
     },

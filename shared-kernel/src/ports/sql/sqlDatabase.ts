@@ -7,7 +7,12 @@ export interface SqlExecutor {
 }
 
 export interface SqlDatabase extends SqlExecutor {
-  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  /**
+   * Runs `work` in one transaction: committed when it resolves, rolled back when it throws. Statements `work`
+   * sent and did not wait for are part of it: the commit follows them at once (on PostgreSQL in the same round
+   * trip, so locks they take are not held while this process answers other work), and the transaction fails,
+   * rolled back, with the first of them that fails.
+   */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Runs a script of several statements without parameters (schema migrations). */
   exec(script: string): Promise<void>;
