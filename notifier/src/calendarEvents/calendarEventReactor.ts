@@ -217,8 +217,9 @@ export function calendarEventReactor(deps: ReactorDeps) {
         limit: deps.mailPerSender,
         onLimited: (over, limited) => logger.warn({ actor: over, limited }, 'the sender is over the e-mail limit; e-mails recorded as skipped (SENDER_RATE_LIMITED)'),
       });
-      await replaceRemindersOfEvents(tx, [...lastChange.keys()], plans);
-      await appendChanges(tx, feed, now);
+      // Sent without waiting: the commit follows them in the same round trip (SqlDatabase.transaction).
+      replaceRemindersOfEvents(tx, [...lastChange.keys()], plans);
+      appendChanges(tx, feed, now);
       return { notifications, changes: feed.length };
     }).catch((error: unknown): typeof CONFLICT => {
       if (error === CONFLICT) return CONFLICT;

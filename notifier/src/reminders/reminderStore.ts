@@ -9,31 +9,34 @@ import type { ScheduledReminder } from './scheduledReminder';
 export async function replaceReminders(tx: SqlExecutor, eventID: string, plan: ScheduledReminder[], onlyUser?: string): Promise<void> {
   if (onlyUser === undefined) await tx.query('delete from notifier_reminders where event_id = $1', [eventID]);
   else await tx.query('delete from notifier_reminders where event_id = $1 and user_id = $2', [eventID, onlyUser]);
-  await writeReminders(tx, plan, 'do update set fire_at = excluded.fire_at');
+  if (plan.length > 0) await tx.query(...remindersInsert(plan, 'do update set fire_at = excluded.fire_at'));
 }
 
-/** Replaces the pending timers of several events at once (a delivery's): `plan` holds the fresh plans of all of them. */
-export async function replaceRemindersOfEvents(tx: SqlExecutor, eventIDs: readonly string[], plan: ScheduledReminder[]): Promise<void> {
+/**
+ * Replaces the pending timers of several events at once (a delivery's): `plan` holds the fresh plans of all of
+ * them. Sent without waiting for the answers, so the transaction's commit
+ * follows in the same round trip (SqlDatabase.transaction): call it inside one, last or with only sends after it.
+ */
+export function replaceRemindersOfEvents(tx: SqlExecutor, eventIDs: readonly string[], plan: ScheduledReminder[]): void {
   if (eventIDs.length === 0) return;
-  await tx.query('delete from notifier_reminders where event_id = any($1::uuid[])', [eventIDs]);
-  await writeReminders(tx, plan, 'do update set fire_at = excluded.fire_at');
+  void tx.query('delete from notifier_reminders where event_id = any($1::uuid[])', [eventIDs]);
+  if (plan.length > 0) void tx.query(...remindersInsert(plan, 'do update set fire_at = excluded.fire_at'));
 }
 
 /** Adds timers that are not there yet; returns how many were new. */
 export async function addReminders(db: SqlExecutor, plan: ScheduledReminder[]): Promise<number> {
-  return writeReminders(db, plan, 'do nothing');
+  if (plan.length === 0) return 0;
+  return (await db.query(...remindersInsert(plan, 'do nothing'))).rowCount;
 }
 
-async function writeReminders(tx: SqlExecutor, plan: ScheduledReminder[], onConflict: string): Promise<number> {
-  if (plan.length === 0) return 0;
-  const { rowCount } = await tx.query(
+function remindersInsert(plan: ScheduledReminder[], onConflict: string): [string, unknown[]] {
+  return [
     `insert into notifier_reminders (event_id, occurrence_start, user_id, method, minutes, fire_at)
      select r."eventID", r."occurrenceStart", r."userID", r.method, r.minutes, r."fireAt"
      from jsonb_to_recordset($1::jsonb) as r("eventID" uuid, "occurrenceStart" timestamptz, "userID" uuid, method text, minutes integer, "fireAt" timestamptz)
      on conflict (event_id, occurrence_start, user_id, method, minutes) ${onConflict}`,
     [JSON.stringify(plan.map((r) => ({ eventID: r.eventID, occurrenceStart: r.occurrenceStart, userID: r.userID, method: r.method, minutes: r.minutes, fireAt: r.fireAt })))],
-  );
-  return rowCount;
+  ];
 }
 
 export async function dueReminders(db: SqlExecutor, now: Date, limit: number): Promise<ScheduledReminder[]> {

@@ -90,13 +90,16 @@ const FEED_LOCK = 0x6e6f7469;
 /**
  * Appends changes to users' feeds. Sequence numbers are taken at insert but become visible at commit;
  * holding a transaction-scoped advisory lock from the insert to the commit makes commit order equal
- * sequence order, so a reader that has seen N never later finds a smaller number appear.
+ * sequence order, so a reader that has seen N never later finds a smaller number appear. Sent without
+ * waiting for the answers, last in the transaction: its commit follows in the same round trip
+ * (SqlDatabase.transaction), so every notifier's writers wait on the lock for PostgreSQL's time alone, not
+ * while one process answers its other work.
  */
-export async function appendChanges(tx: SqlExecutor, rows: { userID: string; change: CalendarChange }[], now: Date): Promise<void> {
+export function appendChanges(tx: SqlExecutor, rows: { userID: string; change: CalendarChange }[], now: Date): void {
   if (rows.length === 0) return;
-  await tx.query('select pg_advisory_xact_lock($1)', [FEED_LOCK]);
+  void tx.query('select pg_advisory_xact_lock($1)', [FEED_LOCK]);
   // One JSON parameter for all the rows, inserted in their order: a change's rows stay one contiguous run.
-  await tx.query(
+  void tx.query(
     `insert into notifier_changes (user_id, event_id, change, created_at)
      select x."userID", x."eventID", x.change, $2::timestamptz
      from rows from (jsonb_to_recordset($1::jsonb) as ("userID" uuid, "eventID" uuid, change jsonb)) with ordinality as x("userID", "eventID", change, n)

@@ -108,7 +108,7 @@ describe('sync', () => {
     const eventID = randomUUID();
     // One transaction per change, as the reactor commits them: sequence numbers 1…120 (or thereabouts).
     const append = async (version: number) =>
-      h.db.transaction((tx) => appendChanges(tx, [{ userID: ann.userID, change: { eventID, cause: 'CalendarEventDetailsChanged', version, occurredAt: new Date().toISOString(), event: null } }], new Date()));
+      h.db.transaction(async (tx) => appendChanges(tx, [{ userID: ann.userID, change: { eventID, cause: 'CalendarEventDetailsChanged', version, occurredAt: new Date().toISOString(), event: null } }], new Date()));
     for (let version = 1; version <= 120; version += 1) await append(version);
 
     const polled = await h.http().get('/sync').query({ since: '0' }).set(ann.auth);

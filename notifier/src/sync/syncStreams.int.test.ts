@@ -80,7 +80,7 @@ describe('/sync/stream: one reader per process, capped per user and in all', () 
 
     for (let round = 1; round <= 3; round += 1) {
       const before = feedQueries;
-      await base.transaction((tx) => appendChanges(tx, people.map((p) => change(p.userID, round)), new Date()));
+      await base.transaction(async (tx) => appendChanges(tx, people.map((p) => change(p.userID, round)), new Date()));
       hub.notify();
       await pollUntil(() => opened.every((s) => s.events.length === round), { timeoutMs: 10_000, pollMs: 10, what: `round ${round} reaching every stream` });
       // One round (sometimes two, when a wake-up was already pending) reads for all twenty streams.
@@ -115,7 +115,7 @@ describe('/sync/stream: one reader per process, capped per user and in all', () 
     expect(JSON.parse(sixth.body())).toMatchObject({ status: 429, code: 'TOO_MANY_STREAMS' });
 
     // The open five still get changes.
-    await base.transaction((tx) => appendChanges(tx, [change(ann.userID, 1)], new Date()));
+    await base.transaction(async (tx) => appendChanges(tx, [change(ann.userID, 1)], new Date()));
     hub.notify();
     await pollUntil(() => five.every((s) => s.events.length === 1), { timeoutMs: 10_000, pollMs: 10, what: 'the five getting the change' });
 

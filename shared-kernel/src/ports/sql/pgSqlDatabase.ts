@@ -48,7 +48,7 @@ export function pgSqlDatabase(config: PoolConfig & { prepared?: PreparedStatemen
       const begun = client.query('BEGIN');
       begun.catch(() => undefined); // awaited below; handled here in case `work` fails first
       try {
-        const value = await work(statements.tx);
+        const value = await work(statements.tx).finally(statements.close);
         const committed = client.query('COMMIT');
         committed.catch(() => undefined);
         await begun;

@@ -21,7 +21,7 @@ export async function pgliteSqlDatabase(dataDir?: string): Promise<SqlDatabase> 
       db.transaction(async (tx) => {
         const statements = inFlightStatements(wrap(tx));
         try {
-          const value = await work(statements.tx);
+          const value = await work(statements.tx).finally(statements.close);
           await statements.settled();
           return value;
         } catch (error) {

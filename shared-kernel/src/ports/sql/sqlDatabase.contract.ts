@@ -62,6 +62,19 @@ export function sqlDatabaseContract(name: string, options: SqlDatabaseContractOp
       expect(isUniqueViolation(await failed.catch((error: unknown) => error))).toBe(true);
     });
 
+    it('refuses a statement sent after the work returned, rather than run it outside the transaction', async () => {
+      let late: Promise<unknown> | undefined;
+      await db.transaction(async (tx) => {
+        late = (async () => {
+          await tx.query('insert into contract_rows values (1, $1)', ['in time']);
+          return tx.query('insert into contract_rows values (2, $1)', ['too late']);
+        })();
+        late.catch(() => undefined);
+      }).catch(() => undefined);
+      await expect(late).rejects.toThrow('a statement was sent after its transaction ended');
+      expect(await names()).not.toContain('too late');
+    });
+
     it('fails with the error the work made of a failure it caught', async () => {
       await db.query('insert into contract_rows values (1, $1)', ['before']);
       const failed = db.transaction(async (tx) => {
