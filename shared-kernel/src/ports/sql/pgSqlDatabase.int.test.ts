@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '../../testing';
 import { pgSqlDatabase } from './pgSqlDatabase';
-import type { SqlDatabase, SqlExecutor } from './sqlDatabase';
+import { isUniqueViolation, type SqlDatabase, type SqlExecutor } from './sqlDatabase';
 import { sqlDatabaseContract } from './sqlDatabase.contract';
 
 const databases = new Map<SqlDatabase, TestDatabase>();
@@ -66,4 +66,51 @@ sqlDatabaseContract('pgSqlDatabase', {
     await db.close();
     await databases.get(db)?.drop();
   },
+});
+
+describe('pgSqlDatabase transactions', () => {
+  let testDb: TestDatabase;
+  let db: SqlDatabase;
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+    db = pgSqlDatabase({ connectionString: testDb.url, max: 1 });
+    await db.exec('create table rows (id int primary key, name text not null)');
+  });
+  afterAll(async () => {
+    await db.close();
+    await testDb.drop();
+  });
+
+  // pg refuses such a statement before sending it, so the server's transaction is not aborted: it must not commit.
+  it('fail, keeping none of their writes, when a statement cannot even be sent (a parameter pg cannot encode)', async () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    const failed = db.transaction(async (tx) => {
+      void tx.query('insert into rows values (1, $1)', ['sent']);
+      void tx.query('insert into rows values (2, $1::text)', [circular]);
+    });
+    await expect(failed).rejects.toThrow();
+    expect((await db.query('select name from rows')).rows).toEqual([]);
+  });
+
+  // Sent twice without waiting, a statement not yet prepared on the connection goes out as Parse + Bind, then Bind
+  // alone; when an earlier failure aborted the transaction the Parse is refused and the second finds no statement.
+  it('report the failure that aborted them, not a prepared statement missing because of it, and keep preparing that statement', async () => {
+    const prepareAtOnce = pgSqlDatabase({ connectionString: testDb.url, max: 1, prepared: { prepareAfter: 1 } });
+    try {
+      await prepareAtOnce.query('insert into rows values (10, $1)', ['taken']);
+      const count = 'select count(*)::int as n from rows where id > $1';
+      const failed = prepareAtOnce.transaction(async (tx) => {
+        void tx.query('insert into rows values (10, $1)', ['again']);
+        void tx.query(count, [0]);
+        return tx.query(count, [0]);
+      });
+      expect(isUniqueViolation(await failed.catch((error: unknown) => error))).toBe(true);
+      expect(await prepareAtOnce.transaction(async (tx) => (await tx.query<{ n: number }>(count, [0])).rows)).toEqual([{ n: 1 }]);
+      expect(await prepareAtOnce.transaction(preparedOn)).toContain(count);
+    } finally {
+      await prepareAtOnce.close();
+      await db.query('delete from rows');
+    }
+  });
 });

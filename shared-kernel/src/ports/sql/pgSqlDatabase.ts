@@ -1,4 +1,4 @@
-import { Pool, type PoolConfig, types } from 'pg';
+import { Pool, type PoolConfig, type QueryResult, types } from 'pg';
 import { inFlightStatements } from './inFlightStatements';
 import { preparedStatements, type PreparedStatementsOptions } from './preparedStatements';
 import type { SqlDatabase, SqlExecutor } from './sqlDatabase';
@@ -32,16 +32,37 @@ export function pgSqlDatabase(config: PoolConfig & { prepared?: PreparedStatemen
     query: run,
     async transaction(work) {
       const client = await pool.connect();
+      // A connection lost mid-transaction fails its statements; without a listener it would also crash the process.
+      const lost = () => undefined;
+      client.on('error', lost);
       // A connection holding a broken prepared statement is closed, not pooled again (pool.query does the same).
       let broken: Error | undefined;
+      // A statement pg refuses before the server sees it (a parameter it cannot encode) leaves the server's
+      // transaction open: its callback runs at once, so this is known before `work` returns, and nothing commits.
+      let unsent: { error: Error } | undefined;
+      // Set as each answer is read (answers to pipelined statements can arrive together, before any promise settles).
+      let failedBefore = false;
       const statements = inFlightStatements({
-        async query(text, params) {
-          const result = await client.query(configOf(text, params)).catch((error: unknown) => {
-            if (brokenPlan(error)) broken = error as Error;
-            return planChanged(text)(error);
-          });
-          return { rows: result.rows, rowCount: result.rowCount ?? 0 };
-        },
+        query: (text, params) =>
+          new Promise((resolve, reject) => {
+            let answered = false;
+            client.query(configOf(text, params), (error: Error | undefined, result: QueryResult) => {
+              if (!answered && error && !unsent) unsent = { error };
+              answered = true;
+              if (!error) return resolve({ rows: result.rows, rowCount: result.rowCount ?? 0 });
+              const afterAnotherFailure = failedBefore;
+              failedBefore = true;
+              // A statement missing only because an earlier failure aborted the transaction (its Parse refused) is
+              // not broken: it is prepared again on the next transaction.
+              if ((error as { code?: unknown }).code === '26000' && afterAnotherFailure) return reject(error);
+              if (brokenPlan(error)) {
+                broken = error;
+                prepared?.forget(text);
+              }
+              reject(error);
+            });
+            answered = true;
+          }),
       });
       // The pool's connections pipeline: BEGIN goes out with the first statement of `work`, and COMMIT right
       // behind the last, in the round trip that carries it.
@@ -49,17 +70,21 @@ export function pgSqlDatabase(config: PoolConfig & { prepared?: PreparedStatemen
       begun.catch(() => undefined); // awaited below; handled here in case `work` fails first
       try {
         const value = await work(statements.tx).finally(statements.close);
+        if (unsent) throw unsent.error;
         const committed = client.query('COMMIT');
         committed.catch(() => undefined);
         await begun;
-        await statements.settled();
+        const outcome = await committed; // answered after every statement sent before it
+        const failure = await statements.settled().then(() => undefined, (error: unknown) => error);
         // PostgreSQL answers the COMMIT of a transaction a statement aborted with ROLLBACK, not an error.
-        if ((await committed).command !== 'COMMIT') throw new Error('the transaction was rolled back at its commit');
+        if (outcome.command !== 'COMMIT') throw failure ?? new Error('the transaction was rolled back at its commit');
+        if (failure !== undefined) throw new Error('the transaction committed, but one of its statements failed in the client', { cause: failure });
         return value;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw await statements.firstFailure(error);
       } finally {
+        client.off('error', lost);
         client.release(broken);
       }
     },
