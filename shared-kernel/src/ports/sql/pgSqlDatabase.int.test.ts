@@ -1,4 +1,5 @@
 import { createTestDatabase, type TestDatabase } from '../../testing';
+import { pollUntil } from '../../testing/pollUntil';
 import { pgSqlDatabase } from './pgSqlDatabase';
 import { isUniqueViolation, type SqlDatabase, type SqlExecutor } from './sqlDatabase';
 import { sqlDatabaseContract } from './sqlDatabase.contract';
@@ -88,6 +89,24 @@ describe('pgSqlDatabase transactions', () => {
     const failed = db.transaction(async (tx) => {
       void tx.query('insert into rows values (1, $1)', ['sent']);
       void tx.query('insert into rows values (2, $1::text)', [circular]);
+    });
+    await expect(failed).rejects.toThrow();
+    expect((await db.query('select name from rows')).rows).toEqual([]);
+  });
+
+  it('fail, and the process goes on, when their connection is lost between statements', async () => {
+    const failed = db.transaction(async (tx) => {
+      const [{ pid }] = (await tx.query<{ pid: number }>('select pg_backend_pid() as pid')).rows as [{ pid: number }];
+      // Lost while no statement of it is in flight: pg then reports it as an 'error' event of the client.
+      const other = pgSqlDatabase({ connectionString: testDb.url, max: 1 });
+      try {
+        await other.query('select pg_terminate_backend($1)', [pid]);
+        await pollUntil(async () => (await other.query('select 1 from pg_stat_activity where pid = $1', [pid])).rowCount === 0, { timeoutMs: 5000, pollMs: 5, what: 'the backend gone' });
+      } finally {
+        await other.close();
+      }
+      void tx.query('insert into rows values (3, $1)', ['lost']);
+      await tx.query('select 1');
     });
     await expect(failed).rejects.toThrow();
     expect((await db.query('select name from rows')).rows).toEqual([]);
