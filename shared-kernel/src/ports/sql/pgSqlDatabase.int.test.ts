@@ -82,6 +82,12 @@ describe('pgSqlDatabase transactions', () => {
     await testDb.drop();
   });
 
+  // An OLTP statement never repays JIT's compile (≈ 0.9 s for the attendance read), and a costly estimate asks for it.
+  it('run without JIT, in and out of transactions', async () => {
+    expect((await db.query<{ jit: string }>('show jit')).rows).toEqual([{ jit: 'off' }]);
+    expect(await db.transaction(async (tx) => (await tx.query<{ jit: string }>('show jit')).rows)).toEqual([{ jit: 'off' }]);
+  });
+
   // pg refuses such a statement before sending it, so the server's transaction is not aborted: it must not commit.
   it('fail, keeping none of their writes, when a statement cannot even be sent (a parameter pg cannot encode)', async () => {
     const circular: Record<string, unknown> = {};

@@ -13,7 +13,9 @@ types.setTypeParser(types.builtins.INT8, (value: string) => value);
 export function pgSqlDatabase(config: PoolConfig & { prepared?: PreparedStatementsOptions | false }): SqlDatabase {
   const { prepared: preparedOptions, ...poolConfig } = config;
   // Pipelined: a statement is sent without waiting for the answers before it (no cursors or `rows` here).
-  const pool = new Pool({ ...poolConfig, pipeline: true });
+  // JIT off: its compile costs hundreds of milliseconds per execution, and an estimate past jit_above_cost (the
+  // attendance read's generic plan on a million events: 500,000, never near that in fact) paid it on every call.
+  const pool = new Pool({ ...poolConfig, options: [poolConfig.options, '-c jit=off'].filter(Boolean).join(' '), pipeline: true });
   const prepared = preparedOptions === false ? undefined : preparedStatements(preparedOptions);
   const configOf = (text: string, params: unknown[] | undefined) => (prepared ? prepared.configOf(text, params) : { text, ...(params ? { values: params } : {}) });
   /** A prepared statement the server can no longer run: its plan's result type changed (0A000), or it is gone (26000). */
