@@ -22,9 +22,9 @@ export interface ChangedEvent {
  * below N (RFC 6578 §3.2 asks no more, and no less, of a sync-token).
  *
  * One statement, sent without waiting for its answer: the transaction's commit follows it at once and fails
- * if it fails (SqlDatabase.transaction). An event's present rows are those of the state the read model held (this transaction writes
- * both), so the collections it may have left are those of `before` it is no longer in: each is looked up by
- * its key and marked gone if present.
+ * if it fails (SqlDatabase.transaction). An event's present rows are those of the state the read model held
+ * (this transaction writes both), so the collections it may have left are those of `before` it is no longer
+ * in: each is looked up by its key and marked gone if present.
  */
 export function projectCollections(tx: SqlExecutor, changed: readonly ChangedEvent[]): void {
   if (changed.length === 0) return;

@@ -14,8 +14,8 @@ export async function replaceReminders(tx: SqlExecutor, eventID: string, plan: S
 
 /**
  * Replaces the pending timers of several events at once (a delivery's): `plan` holds the fresh plans of all of
- * them. Sent without waiting for the answers, so the transaction's commit
- * follows in the same round trip (SqlDatabase.transaction): call it inside one, last or with only sends after it.
+ * them. Sent without waiting for the answers, so the transaction's commit follows in the same round trip
+ * (SqlDatabase.transaction): call it inside one, last or with only sends after it.
  */
 export function replaceRemindersOfEvents(tx: SqlExecutor, eventIDs: readonly string[], plan: ScheduledReminder[]): void {
   if (eventIDs.length === 0) return;

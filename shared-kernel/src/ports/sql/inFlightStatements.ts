@@ -11,8 +11,6 @@ export interface InFlightStatements {
   tx: SqlExecutor;
   /** The work has returned (or thrown): a statement sent on `tx` from now on is refused, and fails the transaction. */
   close(): void;
-  /** The first statement that failed so far (answered or refused), if one did. */
-  failure(): unknown;
   /** Resolves once every statement sent so far is answered; rejects with the first failure among them. */
   settled(): Promise<void>;
   /**
@@ -30,14 +28,11 @@ export interface InFlightStatements {
 export function inFlightStatements(executor: SqlExecutor): InFlightStatements {
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
-  let failed: { error: unknown } | undefined;
   const track = (answer: Promise<unknown>) => {
     inFlight.add(answer);
-    // Handled here, so work that never waits for a statement does not leave an unhandled rejection; its failure
-    // still fails the transaction (failure(), settled()).
-    answer.then(() => inFlight.delete(answer), (error: unknown) => {
-      failed ??= { error };
-    });
+    // Handled here, so work that never waits for a statement does not leave an unhandled rejection; a failed
+    // statement stays in the set, and settled() fails the transaction with it.
+    answer.then(() => inFlight.delete(answer), () => undefined);
   };
   return {
     tx: {
@@ -57,7 +52,6 @@ export function inFlightStatements(executor: SqlExecutor): InFlightStatements {
     close() {
       closed = true;
     },
-    failure: () => failed?.error,
     async settled() {
       await Promise.all(inFlight);
     },

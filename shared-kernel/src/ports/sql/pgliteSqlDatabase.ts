@@ -23,8 +23,6 @@ export async function pgliteSqlDatabase(dataDir?: string): Promise<SqlDatabase> 
         try {
           const value = await work(statements.tx).finally(statements.close);
           await statements.settled();
-          // A statement refused once the work returned fails the transaction too.
-          if (statements.failure() !== undefined) throw statements.failure();
           return value;
         } catch (error) {
           throw await statements.firstFailure(error);
